@@ -1,0 +1,101 @@
+import type { RouterOutputs } from '@restflow/api/client';
+import { daemonLeaf, group, listOption, noArgs } from '../command.ts';
+import { formatTime, type Output, shortId } from '../output.ts';
+
+type Agent = RouterOutputs['agents']['get'];
+
+function showAgent(out: Output, agent: Agent): void {
+  out.record(
+    [
+      ['ID', agent.id],
+      ['Name', agent.name],
+      ['Model', agent.agent.model],
+      ['Temperature', agent.agent.temperature],
+      ['Tools', agent.agent.tools],
+      ['Skills', agent.agent.skills],
+      ['API key', agent.agent.api_key_config ? `${agent.agent.api_key_config.type} (hidden)` : undefined],
+      ['Created', formatTime(agent.created_at)],
+      ['Updated', formatTime(agent.updated_at)],
+      ['Prompt', agent.agent.prompt],
+    ],
+    agent,
+  );
+}
+
+const list = daemonLeaf('list', 'List agents', noArgs, async (client, _args, out) => {
+  const agents = await client.agents.list.query();
+  out.table(agents, [
+    { header: 'ID', value: (a) => shortId(a.id) },
+    { header: 'Name', value: (a) => a.name },
+    { header: 'Model', value: (a) => a.agent.model },
+    { header: 'Updated', value: (a) => formatTime(a.updated_at) },
+  ]);
+});
+
+const show = daemonLeaf(
+  'show <id>',
+  'Show one agent (id or unique prefix)',
+  (y) => y.positional('id', { type: 'string', demandOption: true }),
+  async (client, args, out) => showAgent(out, await client.agents.get.query({ id: args.id })),
+);
+
+const nodeOptions = {
+  model: { alias: 'm', type: 'string', describe: 'Model id (e.g. claude-sonnet-4-5, gpt-5, opus, sonnet)' },
+  prompt: { alias: 'p', type: 'string', describe: 'System prompt' },
+  temperature: { type: 'number', describe: 'Sampling temperature (models that support it)' },
+  tools: { type: 'string', describe: 'Comma-separated tool allow-list ("" = no tools)' },
+  skills: { type: 'string', describe: 'Comma-separated skill ids to inject' },
+} as const;
+
+const create = daemonLeaf(
+  'create',
+  'Create an agent',
+  (y) =>
+    y.option('name', { alias: 'n', type: 'string', demandOption: true, describe: 'Agent name' }).options(nodeOptions),
+  async (client, args, out) => {
+    const agent = await client.agents.create.mutate({
+      name: args.name,
+      agent: {
+        model: args.model,
+        prompt: args.prompt,
+        temperature: args.temperature,
+        tools: listOption(args.tools),
+        skills: listOption(args.skills),
+      },
+    });
+    out.result(`Agent created: ${agent.name} (${agent.id})`, agent);
+  },
+);
+
+const update = daemonLeaf(
+  'update <id>',
+  'Update an agent (only the given fields change)',
+  (y) =>
+    y
+      .positional('id', { type: 'string', demandOption: true })
+      .option('name', { alias: 'n', type: 'string', describe: 'New name' })
+      .options(nodeOptions),
+  async (client, args, out) => {
+    const current = await client.agents.get.query({ id: args.id });
+    const node = { ...current.agent };
+    if (args.model !== undefined) node.model = args.model;
+    if (args.prompt !== undefined) node.prompt = args.prompt;
+    if (args.temperature !== undefined) node.temperature = args.temperature;
+    if (args.tools !== undefined) node.tools = listOption(args.tools);
+    if (args.skills !== undefined) node.skills = listOption(args.skills);
+    const agent = await client.agents.update.mutate({ id: current.id, name: args.name, agent: node });
+    out.result(`Agent updated: ${agent.name} (${agent.id})`, agent);
+  },
+);
+
+const remove = daemonLeaf(
+  ['delete <id>', 'rm <id>'],
+  'Delete an agent',
+  (y) => y.positional('id', { type: 'string', demandOption: true }),
+  async (client, args, out) => {
+    const result = await client.agents.delete.mutate({ id: args.id });
+    out.result(`Agent deleted: ${result.id}`, result);
+  },
+);
+
+export const agentCommand = group('agent', 'Manage agents', [list, show, create, update, remove]);

@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import { createRestflowClient } from '@restflow/api/client';
+import { daemonEntry, getDaemonState, startDaemonInBackground, stopDaemon } from '@restflow/launcher';
+import type { Argv } from 'yargs';
+import { type GlobalArgs, group, leaf, noArgs } from '../command.ts';
+import { CliError, cliPaths } from '../daemon-connection.ts';
+import type { Output } from '../output.ts';
+
+/** Runs the daemon attached to this terminal; signals are forwarded and its exit code becomes ours. */
+function runForeground(): Promise<never> {
+  const child = spawn(process.execPath, [daemonEntry(), '--log-stderr'], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => child.kill(signal));
+  }
+  return new Promise(() => {
+    child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+  });
+}
+
+export async function printStatus(out: Output): Promise<void> {
+  const paths = cliPaths();
+  const state = await getDaemonState(paths);
+  if (state.state !== 'running') {
+    const data =
+      state.state === 'unresponsive'
+        ? { running: false, state: 'unresponsive', pid: state.pid, pipe: paths.pipe, dataDir: paths.dataDir }
+        : { running: false, state: 'stopped', stale: state.stale, pipe: paths.pipe, dataDir: paths.dataDir };
+    const message =
+      state.state === 'unresponsive'
+        ? `Daemon unresponsive (PID: ${state.pid}) on ${paths.pipe}`
+        : `Daemon not running${state.stale.length ? ` (stale: ${state.stale.join(', ')})` : ''}`;
+    return out.result(message, data);
+  }
+  const client = createRestflowClient({ pipePath: paths.pipe });
+  try {
+    const status = await client.system.status.query();
+    out.record(
+      [
+        ['Daemon', `running (PID: ${status.pid})`],
+        ['Version', status.version],
+        ['Protocol', status.protocolVersion],
+        ['Uptime', `${Math.round(status.uptimeMs / 1000)} s`],
+        ['Data dir', status.dataDir],
+        ['Transports', status.transports.map((t) => `${t.kind} ${t.address}`)],
+      ],
+      { running: true, state: 'running', ...status },
+    );
+  } finally {
+    client.close();
+  }
+}
+
+const stopOptions = (y: Argv<GlobalArgs>) =>
+  y.option('timeout', { type: 'number', default: 10, describe: 'Seconds to wait after SIGTERM before SIGKILL' });
+
+interface Outcome {
+  message: string;
+  data: Record<string, unknown>;
+}
+
+async function stop(timeoutSeconds: number): Promise<Outcome> {
+  const result = await stopDaemon(cliPaths(), { termTimeoutMs: timeoutSeconds * 1000 });
+  if (!result.wasRunning) {
+    const cleaned = result.cleaned.length ? ` (removed stale ${result.cleaned.join(', ')})` : '';
+    return { message: `Daemon not running${cleaned}`, data: { stopped: false, ...result } };
+  }
+  return {
+    message: result.killed
+      ? `Daemon killed (PID: ${result.pid}) after it ignored SIGTERM`
+      : `Daemon stopped (PID: ${result.pid})`,
+    data: { stopped: true, ...result },
+  };
+}
+
+async function start(): Promise<Outcome> {
+  const paths = cliPaths();
+  try {
+    const result = await startDaemonInBackground(paths);
+    return {
+      message: result.started
+        ? `Daemon started (PID: ${result.pid})`
+        : `Daemon already running (PID: ${result.pid ?? 'unknown'})`,
+      data: { running: true, ...result, pipe: paths.pipe },
+    };
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+}
+
+const startCmd = leaf(
+  'start',
+  'Start the daemon (in the background unless --foreground)',
+  (y) =>
+    y.option('foreground', { alias: 'f', type: 'boolean', default: false, describe: 'Run attached to this terminal' }),
+  async (args, out) => {
+    if (args.foreground) return void (await runForeground());
+    const outcome = await start();
+    out.result(outcome.message, outcome.data);
+  },
+);
+
+const stopCmd = leaf(
+  'stop',
+  'Stop the daemon (SIGTERM, then SIGKILL after --timeout)',
+  stopOptions,
+  async (args, out) => {
+    const outcome = await stop(args.timeout);
+    out.result(outcome.message, outcome.data);
+  },
+);
+
+const restartCmd = leaf('restart', 'Stop then start the daemon', stopOptions, async (args, out) => {
+  const stopped = await stop(args.timeout);
+  const started = await start();
+  out.result(`${stopped.message}\n${started.message}`, { stop: stopped.data, start: started.data });
+});
+
+const statusCmd = leaf('status', 'Show whether the daemon runs, and its details', noArgs, (_args, out) =>
+  printStatus(out),
+);
+
+export const daemonCommand = group('daemon', 'Start, stop and inspect the daemon', [
+  startCmd,
+  stopCmd,
+  restartCmd,
+  statusCmd,
+]);
+export const topLevelStatusCommand = leaf('status', 'Show daemon status (never starts it)', noArgs, (_args, out) =>
+  printStatus(out),
+);

@@ -1,0 +1,147 @@
+// Composition root: the only place that opens the database and wires services to transports.
+import fs from 'node:fs';
+import { appRouter, createContextFactory, type DaemonStatus, type TransportInfo } from '@restflow/api';
+import { type PipeServer, servePipe } from '@restflow/api/server';
+import { createServices, type RestflowServices } from '@restflow/core';
+import { closeDb, createDb } from '@restflow/db';
+import { processIdentity, readPidFile, removePidFile, writePidFile } from '@restflow/launcher';
+import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
+import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.ts';
+import type { Logger } from './logger.ts';
+
+export interface DaemonOptions {
+  dataDir: string;
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Called once the daemon has fully stopped after a `system.shutdown` request. */
+  onShutdownRequested?: (reason: string) => void;
+}
+
+export interface RunningDaemon {
+  paths: RestflowPaths;
+  services: RestflowServices;
+  status(): DaemonStatus;
+  stop(reason: string): Promise<void>;
+  /** Resolves when the daemon has stopped, whoever stopped it. */
+  stopped: Promise<void>;
+}
+
+export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const { logger } = options;
+  const paths = resolvePaths(options.dataDir);
+  fs.mkdirSync(paths.dataDir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
+
+  // The lock first: nothing below may touch shared files unless this process owns the data dir.
+  const lock: InstanceLock = acquireInstanceLock(paths.lockFile);
+  // Teardown steps, run in order on stop: pid file, pipe, database — then the lock, last, so a successor can
+  // never have its files removed by us.
+  const teardown: { name: string; run: () => void | Promise<void> }[] = [];
+  const runTeardown = async () => {
+    for (const step of teardown.reverse()) {
+      try {
+        await step.run();
+      } catch (error) {
+        logger.error({ err: error, step: step.name }, 'error during shutdown step');
+      }
+    }
+    lock.release();
+  };
+  try {
+    recoverStaleFiles(paths, logger);
+
+    const db = createDb(paths.database);
+    teardown.push({ name: 'database', run: () => closeDb(db) });
+    const services = createServices({ db, paths, env: options.env ?? process.env });
+    const seeded = services.agents.seedDefault();
+    if (seeded) logger.info({ agentId: seeded.id }, 'seeded the default agent');
+
+    const startedAt = Date.now();
+    const transports: TransportInfo[] = [];
+    let stopping: Promise<void> | undefined;
+    let markStopped: () => void = () => {};
+    const stopped = new Promise<void>((resolve) => {
+      markStopped = resolve;
+    });
+
+    const status = (): DaemonStatus => ({
+      pid: process.pid,
+      version: RESTFLOW_VERSION,
+      protocolVersion: PROTOCOL_VERSION,
+      startedAt,
+      uptimeMs: Date.now() - startedAt,
+      dataDir: paths.dataDir,
+      transports: [...transports],
+    });
+
+    const stop = (reason: string): Promise<void> => {
+      stopping ??= (async () => {
+        logger.info({ reason }, 'daemon stopping');
+        await runTeardown();
+        logger.info('daemon stopped');
+        markStopped();
+      })();
+      return stopping;
+    };
+
+    const createContext = createContextFactory(services, {
+      status,
+      shutdown: (reason) => {
+        // Let the reply leave before the pipe closes.
+        setTimeout(() => {
+          void stop(reason).then(() => options.onShutdownRequested?.(reason));
+        }, 20);
+      },
+    });
+
+    const pipe: PipeServer = await servePipe({
+      router: appRouter,
+      path: paths.pipe,
+      createContext: () => createContext('pipe'),
+      onError: (error, path) => logTrpcError(logger, error, path),
+    });
+    transports.push({ kind: 'pipe', address: paths.pipe });
+    teardown.push({
+      name: 'pipe',
+      run: async () => {
+        await pipe.close();
+        if (!paths.pipe.startsWith('\\\\')) fs.rmSync(paths.pipe, { force: true });
+      },
+    });
+
+    writePidFile(paths.pidFile, {
+      pid: process.pid,
+      identity: processIdentity(process.pid),
+      startedAt,
+      version: RESTFLOW_VERSION,
+      pipe: paths.pipe,
+    });
+    teardown.push({ name: 'pid file', run: () => removePidFile(paths.pidFile, process.pid) });
+
+    logger.info({ pipe: paths.pipe, dataDir: paths.dataDir, version: RESTFLOW_VERSION }, 'daemon ready');
+    return { paths, services, status, stop, stopped };
+  } catch (error) {
+    await runTeardown();
+    throw error;
+  }
+}
+
+/** Holding the lock proves no other daemon owns these: whatever is left came from a crash. */
+function recoverStaleFiles(paths: RestflowPaths, logger: Logger): void {
+  const pid = readPidFile(paths.pidFile);
+  if (pid.kind !== 'missing') {
+    fs.rmSync(paths.pidFile, { force: true });
+    logger.warn({ previous: pid.kind === 'garbage' ? pid.content : pid.record.pid }, 'removed stale pid file');
+  }
+  if (!paths.pipe.startsWith('\\\\') && fs.existsSync(paths.pipe)) {
+    fs.rmSync(paths.pipe, { force: true });
+    logger.warn({ pipe: paths.pipe }, 'removed stale socket file');
+  }
+}
+
+function logTrpcError(logger: Logger, error: unknown, path: string | undefined): void {
+  const code = (error as { code?: string }).code;
+  const message = (error as Error).message;
+  if (code === 'INTERNAL_SERVER_ERROR') logger.error({ path, code, err: (error as Error).cause ?? error }, message);
+  else logger.debug({ path, code }, message);
+}

@@ -1,0 +1,33 @@
+import Database from 'better-sqlite3';
+
+export class AlreadyRunningError extends Error {
+  override name = 'AlreadyRunningError';
+}
+
+export interface InstanceLock {
+  release(): void;
+}
+
+/**
+ * Single-instance lock, taken before the database is opened. SQLite's exclusive locking mode holds an OS file
+ * lock (fcntl/LockFileEx) on `daemon.lock` for as long as the connection is open, and the kernel drops it when the
+ * process dies — even on SIGKILL — so there is never a stale lock to clean up and no check-then-write race.
+ */
+export function acquireInstanceLock(file: string): InstanceLock {
+  const db = new Database(file, { timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE');
+    db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER, acquired_at INTEGER)');
+    db.prepare('DELETE FROM holder').run();
+    db.prepare('INSERT INTO holder VALUES (?, ?)').run(process.pid, Date.now());
+    db.exec('COMMIT');
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      throw new AlreadyRunningError('another RestFlow daemon holds the instance lock');
+    }
+    throw error;
+  }
+  return { release: () => db.open && db.close() };
+}

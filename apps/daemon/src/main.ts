@@ -1,0 +1,43 @@
+// `restflow-daemon`: runs the daemon in the foreground until SIGTERM/SIGINT or `system.shutdown`.
+import { EXIT_ALREADY_RUNNING } from '@restflow/launcher';
+import { resolveDataDir, resolvePaths } from '@restflow/paths';
+import { startDaemon } from './daemon.ts';
+import { AlreadyRunningError } from './lifecycle/instance-lock.ts';
+import { createLogger } from './logger.ts';
+
+// Everything the daemon creates (db, logs, keys) is private to the user.
+process.umask(0o077);
+const dataDir = resolveDataDir();
+const paths = resolvePaths(dataDir);
+// --log-stderr (foreground use in a terminal) writes log lines to stderr instead of logs/daemon.log.
+const logger = createLogger(process.argv.includes('--log-stderr') ? undefined : paths.daemonLog);
+
+try {
+  const daemon = await startDaemon({
+    dataDir,
+    logger,
+    onShutdownRequested: () => process.exit(0),
+  });
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    void daemon.stop(`signal ${signal}`).then(() => process.exit(0));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.stderr.write(`RestFlow daemon ready (pid ${process.pid}) on ${paths.pipe}\n`);
+} catch (error) {
+  if (error instanceof AlreadyRunningError) {
+    logger.info('another daemon is already running; exiting');
+    process.stderr.write(`RestFlow daemon already running for ${dataDir}\n`);
+    process.exit(EXIT_ALREADY_RUNNING);
+  }
+  logger.fatal({ err: error }, 'daemon failed to start');
+  process.stderr.write(`RestFlow daemon failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+}

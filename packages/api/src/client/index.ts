@@ -1,0 +1,54 @@
+// The typed SDK: `import { createRestflowClient } from '@restflow/api/client'`. Imports only types from the
+// server side, so scripts and the CLI never load core or the database.
+import { resolveDataDir, resolvePaths } from '@restflow/paths';
+import { createTRPCClient, TRPCClientError } from '@trpc/client';
+import type { AppRouter } from '../root.ts';
+import { DaemonUnavailableError, PipeConnection, pipeLink } from './pipe-link.ts';
+
+export type { AppRouter, RouterInputs, RouterOutputs } from '../index.ts';
+export { DaemonUnavailableError, TRPCClientError };
+
+export interface RestflowClientOptions {
+  /** Data directory of the daemon; defaults to `RESTFLOW_DIR` or `~/.restflow`. */
+  dataDir?: string;
+  /** Explicit socket / pipe path (overrides `dataDir`). */
+  pipePath?: string;
+  /** How long subscriptions keep trying to reconnect to a restarting daemon. */
+  reconnectTimeoutMs?: number;
+}
+
+export type RestflowClient = ReturnType<typeof createTRPCClient<AppRouter>> & {
+  /** Closes the connection; in-flight calls fail. Idle clients never keep the process alive anyway. */
+  close(): void;
+  pipePath: string;
+};
+
+export function createRestflowClient(options: RestflowClientOptions = {}): RestflowClient {
+  const pipePath = options.pipePath ?? resolvePaths(options.dataDir ?? resolveDataDir()).pipe;
+  const connection = new PipeConnection({ path: pipePath, reconnectTimeoutMs: options.reconnectTimeoutMs });
+  const client = createTRPCClient<AppRouter>({ links: [pipeLink<AppRouter>(connection)] });
+  // The tRPC client is a proxy that turns every property into a procedure path, so extras are layered on top.
+  const extras = { close: () => connection.close(), pipePath };
+  return new Proxy(client, {
+    get: (target, property, receiver) =>
+      Object.hasOwn(extras, property)
+        ? extras[property as keyof typeof extras]
+        : Reflect.get(target, property, receiver),
+  }) as RestflowClient;
+}
+
+/** True when something answers `system.ping` on the pipe within `timeoutMs`. */
+export async function pingDaemon(pipePath: string, timeoutMs = 1000): Promise<boolean> {
+  const client = createRestflowClient({ pipePath, reconnectTimeoutMs: 0 });
+  try {
+    return (await client.system.ping.query(undefined, { signal: AbortSignal.timeout(timeoutMs) })) === 'pong';
+  } catch {
+    return false;
+  } finally {
+    client.close();
+  }
+}
+
+export function isDaemonUnavailable(error: unknown): boolean {
+  return error instanceof TRPCClientError && error.cause instanceof DaemonUnavailableError;
+}

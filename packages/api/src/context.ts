@@ -1,0 +1,37 @@
+import type { RestflowServices } from '@restflow/core';
+
+export type TransportKind = 'pipe' | 'ws' | 'ipc' | 'local';
+
+export interface TransportInfo {
+  kind: TransportKind;
+  address: string;
+}
+
+/** What `system.status` reports (the daemon fills it in). */
+export interface DaemonStatus {
+  pid: number;
+  version: string;
+  protocolVersion: number;
+  startedAt: number;
+  uptimeMs: number;
+  dataDir: string;
+  transports: TransportInfo[];
+}
+
+/** The few things procedures may ask of the hosting process; services never see transports. */
+export interface DaemonControl {
+  status(): DaemonStatus;
+  /** Begins a graceful stop after the current response has been sent. */
+  shutdown(reason: string): void;
+}
+
+export interface ApiContext {
+  services: RestflowServices;
+  daemon: DaemonControl;
+  transport: TransportKind;
+}
+
+/** Each mount (pipe, WebSocket, IPC) builds its context through this, naming only its transport. */
+export function createContextFactory(services: RestflowServices, daemon: DaemonControl) {
+  return (transport: TransportKind): ApiContext => ({ services, daemon, transport });
+}

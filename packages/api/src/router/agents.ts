@@ -1,0 +1,23 @@
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { publicProcedure } from '../trpc.ts';
+import { agentNameSchema, agentNodeSchema, idSchema } from './schemas.ts';
+
+export const agentsRouter = {
+  list: publicProcedure.query(({ ctx }) => ctx.services.agents.list()),
+
+  /** `id` may be a unique prefix of an agent id. */
+  get: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.services.agents.get(input.id)),
+
+  create: publicProcedure
+    .input(z.object({ name: agentNameSchema, agent: agentNodeSchema.default({}) }))
+    .mutation(({ ctx, input }) => ctx.services.agents.create(input.name, input.agent)),
+
+  update: publicProcedure
+    .input(z.object({ id: idSchema, name: agentNameSchema.optional(), agent: agentNodeSchema.optional() }))
+    .mutation(({ ctx, input }) => ctx.services.agents.update(input.id, { name: input.name, agent: input.agent })),
+
+  delete: publicProcedure
+    .input(z.object({ id: idSchema }))
+    .mutation(({ ctx, input }) => ctx.services.agents.delete(input.id)),
+} satisfies TRPCRouterRecord;

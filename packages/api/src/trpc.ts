@@ -1,0 +1,59 @@
+// The one place that sets up tRPC: transformer, error shape, base procedures. Routers import from here only.
+import { InvalidInputError } from '@restflow/core';
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+import type { ApiContext } from './context.ts';
+import { toTRPCError } from './errors.ts';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+function fieldErrorsOf(cause: unknown): FieldError[] | null {
+  if (cause instanceof ZodError) {
+    return cause.issues.map((issue) => ({
+      path: issue.path.map(String).join('.') || '(input)',
+      message: issue.message,
+    }));
+  }
+  if (cause instanceof InvalidInputError && cause.issues.length > 0) return cause.issues;
+  return null;
+}
+
+const t = initTRPC.context<ApiContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const fieldErrors = fieldErrorsOf(error.cause);
+    const message =
+      error.cause instanceof ZodError && fieldErrors
+        ? `Invalid input: ${fieldErrors.map((f) => `${f.path}: ${f.message}`).join('; ')}`
+        : shape.message;
+    // Never leak stack traces or internal causes over the wire.
+    const { stack: _stack, ...data } = shape.data;
+    return { ...shape, message, data: { ...data, fieldErrors } };
+  },
+});
+
+/** Maps domain errors thrown by services to typed tRPC errors, for every procedure. */
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof ZodError) {
+    // Same readable message for in-process callers as the error formatter gives remote clients.
+    const issues = fieldErrorsOf(result.error.cause) ?? [];
+    const message = `Invalid input: ${issues.map((f) => `${f.path}: ${f.message}`).join('; ')}`;
+    return { ...result, error: new TRPCError({ code: 'BAD_REQUEST', message, cause: result.error.cause }) };
+  }
+  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
+    const mapped = toTRPCError(result.error.cause ?? result.error);
+    if (mapped !== result.error) return { ...result, error: mapped };
+  }
+  return result;
+});
+
+export const router = t.router;
+export const middleware = t.middleware;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+export { TRPCError };

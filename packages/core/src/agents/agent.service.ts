@@ -1,0 +1,98 @@
+import { type AgentNode, agents, type Db, desc, eq } from '@restflow/db';
+import { NotFoundError } from '../errors.ts';
+import { resolveIdPrefix } from '../id-prefix.ts';
+import type { Clock, IdGenerator } from '../runtime.ts';
+import { DEFAULT_AGENT_NAME, DEFAULT_AGENT_PROMPT } from './default-agent.ts';
+
+/** Wire shape of restflow-domain §1.2. */
+export interface StoredAgent {
+  id: string;
+  name: string;
+  agent: AgentNode;
+  created_at: number;
+  updated_at: number;
+}
+
+type AgentRow = typeof agents.$inferSelect;
+
+const toWire = (row: AgentRow): StoredAgent => ({
+  id: row.id,
+  name: row.name,
+  agent: row.agent,
+  created_at: row.createdAt,
+  updated_at: row.updatedAt,
+});
+
+/** Drops undefined/null fields: AgentNode fields are omitted when unset, never sent as null. */
+function compactNode(node: AgentNode): AgentNode {
+  return Object.fromEntries(Object.entries(node).filter(([, v]) => v !== undefined && v !== null)) as AgentNode;
+}
+
+export class AgentService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  list(): StoredAgent[] {
+    return this.db.select().from(agents).orderBy(desc(agents.updatedAt)).all().map(toWire);
+  }
+
+  /** Accepts a full id or a unique prefix. */
+  resolveId(idOrPrefix: string): string {
+    const exact = this.db.select({ id: agents.id }).from(agents).where(eq(agents.id, idOrPrefix)).get();
+    if (exact) return exact.id;
+    const all = this.db.select({ id: agents.id }).from(agents).all();
+    return resolveIdPrefix(
+      'Agent',
+      idOrPrefix,
+      all.map((a) => a.id),
+    );
+  }
+
+  get(idOrPrefix: string): StoredAgent {
+    const id = this.resolveId(idOrPrefix);
+    const row = this.db.select().from(agents).where(eq(agents.id, id)).get();
+    if (!row) throw new NotFoundError('Agent', idOrPrefix);
+    return toWire(row);
+  }
+
+  find(id: string): StoredAgent | undefined {
+    const row = this.db.select().from(agents).where(eq(agents.id, id)).get();
+    return row ? toWire(row) : undefined;
+  }
+
+  create(name: string, agent: AgentNode = {}): StoredAgent {
+    const now = this.clock.now();
+    const row = { id: this.ids.uuid(), name, agent: compactNode(agent), createdAt: now, updatedAt: now };
+    this.db.insert(agents).values(row).run();
+    return toWire(row);
+  }
+
+  /** `agent`, when given, replaces the whole node (restflow-domain §1.2). */
+  update(idOrPrefix: string, patch: { name?: string; agent?: AgentNode }): StoredAgent {
+    const current = this.get(idOrPrefix);
+    const next = {
+      name: patch.name ?? current.name,
+      agent: patch.agent ? compactNode(patch.agent) : current.agent,
+      updatedAt: Math.max(this.clock.now(), current.updated_at),
+    };
+    this.db.update(agents).set(next).where(eq(agents.id, current.id)).run();
+    return { ...current, name: next.name, agent: next.agent, updated_at: next.updatedAt };
+  }
+
+  delete(idOrPrefix: string): { ok: true; id: string } {
+    const id = this.resolveId(idOrPrefix);
+    const result = this.db.delete(agents).where(eq(agents.id, id)).run();
+    if (result.changes === 0) throw new NotFoundError('Agent', idOrPrefix);
+    return { ok: true, id };
+  }
+
+  /** Startup invariant: an empty agents table gets the default assistant. */
+  seedDefault(): StoredAgent | undefined {
+    const any = this.db.select({ id: agents.id }).from(agents).limit(1).get();
+    if (any) return undefined;
+    return this.create(DEFAULT_AGENT_NAME, { prompt: DEFAULT_AGENT_PROMPT });
+  }
+}

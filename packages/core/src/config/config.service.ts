@@ -1,0 +1,87 @@
+import { type Db, eq, systemConfig } from '@restflow/db';
+import { InvalidInputError } from '../errors.ts';
+import type { Clock } from '../runtime.ts';
+
+/** restflow-domain §1.9. Consumed live by the scheduler (worker_count = concurrency). */
+export interface SystemConfig {
+  worker_count: number;
+  task_timeout_seconds: number;
+  stall_timeout_seconds: number;
+  max_retries: number;
+}
+
+export const DEFAULT_SYSTEM_CONFIG: Readonly<SystemConfig> = Object.freeze({
+  worker_count: 4,
+  task_timeout_seconds: 300,
+  stall_timeout_seconds: 300,
+  max_retries: 3,
+});
+
+export const CONFIG_KEYS = Object.keys(DEFAULT_SYSTEM_CONFIG) as (keyof SystemConfig)[];
+
+const MINIMUMS: Record<keyof SystemConfig, number> = {
+  worker_count: 1,
+  task_timeout_seconds: 10,
+  stall_timeout_seconds: 10,
+  max_retries: 1,
+};
+
+export function isConfigKey(key: string): key is keyof SystemConfig {
+  return (CONFIG_KEYS as string[]).includes(key);
+}
+
+export function validateSystemConfig(config: SystemConfig): SystemConfig {
+  for (const key of CONFIG_KEYS) {
+    const value = config[key];
+    if (!Number.isInteger(value)) throw InvalidInputError.field(key, 'must be an integer');
+    if (value < MINIMUMS[key]) throw InvalidInputError.field(key, `must be at least ${MINIMUMS[key]}`);
+  }
+  return config;
+}
+
+const SYSTEM_KEY = 'system';
+type ConfigListener = (config: SystemConfig) => void;
+
+export class ConfigService {
+  private readonly listeners = new Set<ConfigListener>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  get(): SystemConfig {
+    const row = this.db.select().from(systemConfig).where(eq(systemConfig.key, SYSTEM_KEY)).get();
+    // Unknown/missing keys in a stored row fall back to defaults, so older rows keep working.
+    return { ...DEFAULT_SYSTEM_CONFIG, ...((row?.value as Partial<SystemConfig> | undefined) ?? {}) };
+  }
+
+  set(config: SystemConfig): SystemConfig {
+    const valid = validateSystemConfig({ ...config });
+    const value = Object.fromEntries(CONFIG_KEYS.map((k) => [k, valid[k]])) as unknown as SystemConfig;
+    this.db
+      .insert(systemConfig)
+      .values({ key: SYSTEM_KEY, value, updatedAt: this.clock.now() })
+      .onConflictDoUpdate({ target: systemConfig.key, set: { value, updatedAt: this.clock.now() } })
+      .run();
+    for (const listener of this.listeners) listener(value);
+    return value;
+  }
+
+  setKey(key: string, value: number): SystemConfig {
+    if (!isConfigKey(key)) {
+      throw InvalidInputError.field('key', `unknown config key "${key}" (known: ${CONFIG_KEYS.join(', ')})`);
+    }
+    return this.set({ ...this.get(), [key]: value });
+  }
+
+  reset(): SystemConfig {
+    return this.set({ ...DEFAULT_SYSTEM_CONFIG });
+  }
+
+  /** Lets the scheduler follow config changes live. Returns an unsubscribe function. */
+  onChange(listener: ConfigListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

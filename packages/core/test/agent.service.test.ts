@@ -1,0 +1,40 @@
+import { describe, expect, it } from '@jest/globals';
+import { createTestServices } from '@restflow/testkit';
+import { DEFAULT_AGENT_NAME, InvalidInputError, NotFoundError } from '../src/index.ts';
+
+describe('AgentService', () => {
+  it('seeds the default assistant only into an empty table', () => {
+    const s = createTestServices();
+    const seeded = s.agents.seedDefault();
+    expect(seeded?.name).toBe(DEFAULT_AGENT_NAME);
+    expect(seeded?.agent.prompt).toContain('assistant');
+    expect(s.agents.seedDefault()).toBeUndefined();
+    expect(s.agents.list()).toHaveLength(1);
+  });
+
+  it('creates, updates (replacing the node), and deletes', () => {
+    const s = createTestServices();
+    const created = s.agents.create('Writer', { model: 'gpt-5', tools: ['bash'], prompt: undefined });
+    expect(created.agent).toEqual({ model: 'gpt-5', tools: ['bash'] });
+    s.clock.advance(1000);
+    const updated = s.agents.update(created.id, { agent: { model: 'claude-sonnet-4-5' } });
+    expect(updated.agent).toEqual({ model: 'claude-sonnet-4-5' });
+    expect(updated.updated_at).toBe(created.created_at + 1000);
+    expect(s.agents.update(created.id, { name: 'Renamed' }).name).toBe('Renamed');
+    expect(s.agents.delete(created.id)).toEqual({ ok: true, id: created.id });
+    expect(() => s.agents.get(created.id)).toThrow(NotFoundError);
+    expect(() => s.agents.delete(created.id)).toThrow(NotFoundError);
+  });
+
+  it('resolves unique id prefixes and rejects ambiguous ones', () => {
+    let n = 0;
+    const s = createTestServices({ ids: { uuid: () => ['abcd1111-x', 'abcd2222-y', 'ffff0000-z'][n++] as string } });
+    s.agents.create('a');
+    s.agents.create('b');
+    s.agents.create('c');
+    expect(s.agents.get('ffff').name).toBe('c');
+    expect(s.agents.get('abcd1').name).toBe('a');
+    expect(() => s.agents.get('abcd')).toThrow(InvalidInputError);
+    expect(() => s.agents.get('zzzz')).toThrow(NotFoundError);
+  });
+});

@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema/index.ts';
+
+// Re-exported so nothing above this package imports drizzle-orm directly.
+export {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  like,
+  lt,
+  lte,
+  ne,
+  not,
+  notInArray,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
+export * from './schema/index.ts';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+const defaultMigrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+
+export interface CreateDbOptions {
+  migrationsFolder?: string;
+  readonly?: boolean;
+}
+
+/**
+ * Opens (or creates) the database and brings its schema up to date. Only the daemon calls this with a file;
+ * tests use `':memory:'`.
+ */
+export function createDb(file: string, options: CreateDbOptions = {}): Db {
+  const client = new Database(file, { readonly: options.readonly ?? false });
+  if (file !== ':memory:') client.pragma('journal_mode = WAL');
+  client.pragma('busy_timeout = 5000');
+  client.pragma('synchronous = NORMAL');
+  client.pragma('foreign_keys = ON');
+  const db = drizzle({ client, schema }) as Db;
+  migrate(db, { migrationsFolder: options.migrationsFolder ?? defaultMigrationsFolder });
+  return db;
+}
+
+export function closeDb(db: Db): void {
+  if (db.$client.open) db.$client.close();
+}

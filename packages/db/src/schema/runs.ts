@@ -1,0 +1,43 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export type RunKind = 'chat' | 'task' | 'exec' | 'system';
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+
+/** A run is owned by the daemon: chat turns, task executions, one-off agent executions. */
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').$type<RunKind>().notNull(),
+    status: text('status').$type<RunStatus>().notNull().default('running'),
+    agentId: text('agent_id'),
+    sessionId: text('session_id'),
+    taskId: text('task_id'),
+    messageId: text('message_id'),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at'),
+    error: text('error'),
+  },
+  (t) => [
+    index('runs_status_idx').on(t.status),
+    index('runs_task_idx').on(t.taskId, t.startedAt),
+    index('runs_session_idx').on(t.sessionId),
+  ],
+);
+
+/**
+ * Append-only log behind every stream. `id` is a global cursor (for "all streams of a kind" subscribers),
+ * `seq` the per-stream cursor used as the tracked() event id.
+ */
+export const runEvents = sqliteTable(
+  'run_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: text('run_id').notNull(),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('run_events_run_seq_idx').on(t.runId, t.seq)],
+);

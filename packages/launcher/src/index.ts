@@ -1,0 +1,3 @@
+export * from './daemon-process.ts';
+export * from './pid-file.ts';
+export * from './process-identity.ts';

@@ -1,0 +1,57 @@
+// The one place that knows where RestFlow keeps its files. Daemon, CLI and SDK all resolve paths here so a
+// client always looks for the pipe exactly where the daemon put it.
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface RestflowPaths {
+  dataDir: string;
+  database: string;
+  /** Unix domain socket path, or a `\\.\pipe\…` name on Windows. */
+  pipe: string;
+  pidFile: string;
+  lockFile: string;
+  logsDir: string;
+  daemonLog: string;
+  masterKey: string;
+  /** Port and token of the daemon's HTTP/WebSocket listener, for clients that need them. */
+  httpInfoFile: string;
+  skillsDir: string;
+}
+
+/** libuv silently truncates socket paths past ~107 bytes (104 on macOS); stay well below. */
+const MAX_SOCKET_PATH = 100;
+
+export function resolveDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.RESTFLOW_DIR?.trim();
+  return path.resolve(fromEnv ? fromEnv : path.join(os.homedir(), '.restflow'));
+}
+
+export function pipePathFor(dataDir: string, platform: NodeJS.Platform = process.platform): string {
+  const digest = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  // Pipe names must not contain ':' (ws-style "<socket>:<path>" parsing splits on it) — a hex digest is safe.
+  if (platform === 'win32') return `\\\\.\\pipe\\restflow-${digest}`;
+  const preferred = path.join(dataDir, 'restflow.sock');
+  if (Buffer.byteLength(preferred) <= MAX_SOCKET_PATH) return preferred;
+  return path.join(os.tmpdir(), `restflow-${digest}.sock`);
+}
+
+export function resolvePaths(dataDir: string = resolveDataDir()): RestflowPaths {
+  const logsDir = path.join(dataDir, 'logs');
+  return {
+    dataDir,
+    database: path.join(dataDir, 'restflow.db'),
+    pipe: pipePathFor(dataDir),
+    pidFile: path.join(dataDir, 'daemon.pid'),
+    lockFile: path.join(dataDir, 'daemon.lock'),
+    logsDir,
+    daemonLog: path.join(logsDir, 'daemon.log'),
+    masterKey: path.join(dataDir, 'master.key'),
+    httpInfoFile: path.join(dataDir, 'daemon.http.json'),
+    skillsDir: path.join(dataDir, 'skills'),
+  };
+}
+
+/** Version of the wire contract; clients compare it with `system.status.protocolVersion`. */
+export const PROTOCOL_VERSION = 1;
+export const RESTFLOW_VERSION = '0.1.0';

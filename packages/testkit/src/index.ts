@@ -1,0 +1,47 @@
+// In-process helpers for core and api tests: a fresh in-memory database, a clock the test controls, and a
+// tRPC caller with no transport.
+import { type ApiContext, appRouter, createCallerFactory, type DaemonControl, type TransportKind } from '@restflow/api';
+import { createServices, ManualClock, type RestflowServices, type ServiceDeps } from '@restflow/core';
+import { createDb } from '@restflow/db';
+import { PROTOCOL_VERSION, RESTFLOW_VERSION } from '@restflow/paths';
+
+export * from './process.ts';
+
+export interface TestServices extends RestflowServices {
+  clock: ManualClock;
+}
+
+export function createTestServices(overrides: Partial<ServiceDeps> = {}): TestServices {
+  const clock = new ManualClock();
+  const services = createServices({ db: createDb(':memory:'), clock, env: {}, ...overrides });
+  return services as TestServices;
+}
+
+export function fakeDaemonControl(): DaemonControl & { shutdownRequests: string[] } {
+  const shutdownRequests: string[] = [];
+  return {
+    shutdownRequests,
+    status: () => ({
+      pid: process.pid,
+      version: RESTFLOW_VERSION,
+      protocolVersion: PROTOCOL_VERSION,
+      startedAt: 0,
+      uptimeMs: 0,
+      dataDir: '/tmp/restflow-test',
+      transports: [],
+    }),
+    shutdown: (reason) => {
+      shutdownRequests.push(reason);
+    },
+  };
+}
+
+/** A typed caller of the whole router over fresh in-memory services. */
+export function createTestCaller(
+  services: RestflowServices = createTestServices(),
+  transport: TransportKind = 'local',
+) {
+  const daemon = fakeDaemonControl();
+  const ctx: ApiContext = { services, daemon, transport };
+  return { caller: createCallerFactory(appRouter)(ctx), services, daemon };
+}

@@ -1,0 +1,140 @@
+// Real-process helpers for e2e tests: temp data dirs, the real `restflow` CLI and the real daemon.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pingDaemon } from '@restflow/api/client';
+import { readPidFile } from '@restflow/launcher';
+import { resolvePaths } from '@restflow/paths';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const cliBin = path.join(repoRoot, 'apps/cli/bin/restflow.js');
+export const daemonBin = path.join(repoRoot, 'apps/daemon/bin/restflow-daemon.js');
+
+/** A fresh data dir with a short path (socket paths must stay under ~100 bytes). */
+export function tempDataDir(prefix = 'rf'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+}
+
+export function removeDataDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunCliOptions {
+  dataDir: string;
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}
+
+/** Runs the real CLI (`node apps/cli/bin/restflow.js …`) against `dataDir`. */
+export function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliBin, ...args], {
+      env: { ...process.env, NODE_OPTIONS: '', ...options.env, RESTFLOW_DIR: options.dataDir },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`restflow ${args.join(' ')} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Runs the CLI with `--format json` and parses stdout; throws with stderr if it failed. */
+export async function runCliJson<T = unknown>(args: string[], options: RunCliOptions): Promise<T> {
+  const result = await runCli([...args, '--format', 'json'], options);
+  if (result.code !== 0) throw new Error(`restflow ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
+}
+
+export interface TestDaemon {
+  dataDir: string;
+  pipe: string;
+  process: ChildProcess;
+  pid: number;
+  /** Stops with SIGTERM and waits for exit. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash. */
+  kill(): Promise<void>;
+}
+
+/** Starts the real daemon as a child process on `dataDir` and waits until it answers. */
+export async function startTestDaemon(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<TestDaemon> {
+  const paths = resolvePaths(dataDir);
+  const child = spawn(process.execPath, [daemonBin], {
+    env: { ...process.env, NODE_OPTIONS: '', ...env, RESTFLOW_DIR: dataDir },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 20_000;
+  while (!(await pingDaemon(paths.pipe, 300))) {
+    if (child.exitCode !== null) throw new Error(`daemon exited with ${child.exitCode}: ${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`daemon did not become ready: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const pidState = readPidFile(paths.pidFile);
+  return {
+    dataDir,
+    pipe: paths.pipe,
+    process: child,
+    pid: pidState.kind === 'alive' ? pidState.record.pid : (child.pid as number),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Stops whatever daemon serves `dataDir` (started by the CLI in the background), best effort. */
+export async function stopDaemonFor(dataDir: string): Promise<void> {
+  const state = readPidFile(resolvePaths(dataDir).pidFile);
+  if (state.kind !== 'alive') return;
+  try {
+    process.kill(state.record.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(state.record.pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  process.kill(state.record.pid, 'SIGKILL');
+}
