@@ -1,10 +1,20 @@
 import type { Db } from '@restflow/db';
 import type { RestflowPaths } from '@restflow/paths';
 import { AgentService } from './agents/agent.service.ts';
+import { AuthProfileService } from './auth/auth-profile.service.ts';
 import { ConfigService } from './config/config.service.ts';
+import type { CoreContext } from './core-context.ts';
 import { EventBus } from './events/event-bus.ts';
 import { RunEventLog } from './events/run-event-log.ts';
+import { MemoryService } from './memory/memory.service.ts';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './runtime.ts';
+import { SecretService } from './secrets/secret.service.ts';
+import { SecurityService } from './security/security.service.ts';
+import { ChatSessionService } from './sessions/chat-session.service.ts';
+import { SharedSpaceService } from './shared/shared-space.service.ts';
+import { SkillService } from './skills/skill.service.ts';
+import { TaskService } from './tasks/task.service.ts';
+import { TerminalSessionService } from './terminals/terminal-session.service.ts';
 
 export interface ServiceDeps {
   db: Db;
@@ -16,16 +26,18 @@ export interface ServiceDeps {
 }
 
 /** The composition of every domain service; the daemon builds one, tests build their own. */
-export interface RestflowServices {
-  db: Db;
-  clock: Clock;
-  ids: IdGenerator;
-  env: NodeJS.ProcessEnv;
-  paths: RestflowPaths | undefined;
-  bus: EventBus;
-  events: RunEventLog;
+export interface RestflowServices extends CoreContext {
   agents: AgentService;
   config: ConfigService;
+  skills: SkillService;
+  tasks: TaskService;
+  sessions: ChatSessionService;
+  memory: MemoryService;
+  secrets: SecretService;
+  auth: AuthProfileService;
+  security: SecurityService;
+  shared: SharedSpaceService;
+  terminals: TerminalSessionService;
 }
 
 export function createServices(deps: ServiceDeps): RestflowServices {
@@ -33,7 +45,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const ids = deps.ids ?? randomIds;
   const bus = new EventBus();
   const { db } = deps;
-  return {
+  const core: CoreContext = {
     db,
     clock,
     ids,
@@ -41,7 +53,18 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     paths: deps.paths,
     bus,
     events: new RunEventLog(db, bus, clock),
-    agents: new AgentService(db, clock, ids),
-    config: new ConfigService(db, clock),
   };
+  // One line per service, in dependency order (a service may take earlier ones as extra arguments).
+  const agents = new AgentService(db, clock, ids);
+  const config = new ConfigService(db, clock);
+  const secrets = new SecretService(core);
+  const auth = new AuthProfileService(core);
+  const skills = new SkillService(core);
+  const sessions = new ChatSessionService(core);
+  const memory = new MemoryService(core);
+  const tasks = new TaskService(core);
+  const security = new SecurityService(core);
+  const shared = new SharedSpaceService(core);
+  const terminals = new TerminalSessionService(core);
+  return { ...core, agents, config, secrets, auth, skills, sessions, memory, tasks, security, shared, terminals };
 }

@@ -1,0 +1,16 @@
+import type { Db } from '@restflow/db';
+import type { RestflowPaths } from '@restflow/paths';
+import type { EventBus } from './events/event-bus.ts';
+import type { RunEventLog } from './events/run-event-log.ts';
+import type { Clock, IdGenerator } from './runtime.ts';
+
+/** What every service may depend on; services needing other services take them as extra constructor args. */
+export interface CoreContext {
+  db: Db;
+  clock: Clock;
+  ids: IdGenerator;
+  env: NodeJS.ProcessEnv;
+  paths: RestflowPaths | undefined;
+  bus: EventBus;
+  events: RunEventLog;
+}
