@@ -8,6 +8,7 @@ export * from './events/event-bus.ts';
 export * from './events/replay-then-tail.ts';
 export * from './events/run-event-log.ts';
 export * from './id-prefix.ts';
+export * from './llm/types.ts';
 export * from './memory/memory.service.ts';
 export * from './models/catalogue.ts';
 export * from './runtime.ts';
