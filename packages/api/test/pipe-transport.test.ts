@@ -1,0 +1,168 @@
+// The named-pipe transport on its own: a small router served by servePipe, a tRPC client over pipeLink.
+import { EventEmitter, on } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createTRPCClient, TRPCClientError } from '@trpc/client';
+import { initTRPC, TRPCError, tracked } from '@trpc/server';
+import superjson from 'superjson';
+import { z } from 'zod';
+import { PipeConnection, pipeLink } from '../src/client/pipe-link.ts';
+import type { AppRouter } from '../src/root.ts';
+import { type PipeServer, servePipe } from '../src/server/pipe-server.ts';
+
+const t = initTRPC.create({ transformer: superjson });
+const feed = new EventEmitter();
+let generatorsRunning = 0;
+const testRouter = t.router({
+  echo: t.procedure.input(z.object({ at: z.date(), n: z.number() })).query(({ input }) => input),
+  add: t.procedure.input(z.object({ a: z.number(), b: z.number() })).mutation(({ input }) => input.a + input.b),
+  fail: t.procedure.query(() => {
+    throw new TRPCError({ code: 'NOT_FOUND', message: 'Thing x not found' });
+  }),
+  slow: t.procedure.query(async () => {
+    await new Promise((r) => setTimeout(r, 400));
+    return 'late';
+  }),
+  numbers: t.procedure
+    .input(z.object({ count: z.number(), lastEventId: z.string().nullish() }))
+    .subscription(async function* ({ input, signal }) {
+      generatorsRunning += 1;
+      try {
+        const live = on(feed, 'n', { signal });
+        for (let i = Number(input.lastEventId ?? 0) + 1; i <= input.count; i++) {
+          if (i > 5) {
+            // After the first five, wait for the test to release each number (so it can cut connections).
+            await live.next();
+          }
+          yield tracked(String(i), { i });
+        }
+      } finally {
+        generatorsRunning -= 1;
+      }
+    }),
+});
+type TestRouter = typeof testRouter;
+
+const dirs: string[] = [];
+const servers: PipeServer[] = [];
+const connections: PipeConnection[] = [];
+
+function socketPath(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-pipe-'));
+  dirs.push(dir);
+  return path.join(dir, 's.sock');
+}
+
+async function serve(file: string): Promise<PipeServer> {
+  const server = await servePipe({
+    router: testRouter as unknown as AppRouter,
+    path: file,
+    createContext: () => ({}) as never,
+  });
+  servers.push(server);
+  return server;
+}
+
+function client(file: string, reconnectTimeoutMs = 5_000) {
+  const connection = new PipeConnection({ path: file, reconnectTimeoutMs, retryDelayMs: () => 20 });
+  connections.push(connection);
+  return createTRPCClient<TestRouter>({ links: [pipeLink<TestRouter>(connection)] });
+}
+
+afterEach(async () => {
+  for (const c of connections.splice(0)) c.close();
+  for (const s of servers.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('pipe transport', () => {
+  it('creates the socket with mode 0600 and serves queries and mutations with superjson', async () => {
+    const file = socketPath();
+    await serve(file);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const c = client(file);
+    const at = new Date('2026-01-02T03:04:05Z');
+    const echoed = await c.echo.query({ at, n: 7 });
+    expect(echoed.at).toBeInstanceOf(Date);
+    expect(echoed.at.getTime()).toBe(at.getTime());
+    expect(await c.add.mutate({ a: 2, b: 3 })).toBe(5);
+    const many = await Promise.all(Array.from({ length: 200 }, (_, i) => c.add.mutate({ a: i, b: 1 })));
+    expect(many[199]).toBe(200);
+  });
+
+  it('delivers typed errors and input validation errors', async () => {
+    const file = socketPath();
+    await serve(file);
+    const c = client(file);
+    const notFound = await c.fail.query().catch((e: unknown) => e);
+    expect(notFound).toBeInstanceOf(TRPCClientError);
+    expect((notFound as TRPCClientError<TestRouter>).data?.code).toBe('NOT_FOUND');
+    expect((notFound as Error).message).toBe('Thing x not found');
+    const invalid = await c.add.mutate({ a: 'x' } as never).catch((e: unknown) => e);
+    expect((invalid as TRPCClientError<TestRouter>).data?.code).toBe('BAD_REQUEST');
+  });
+
+  it('fails fast (no hang) when nothing listens, and honours abort signals', async () => {
+    const file = socketPath();
+    const c = client(file, 0);
+    const started = Date.now();
+    const error = await c.add.mutate({ a: 1, b: 1 }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/not running/);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await serve(file);
+    const aborted = await c.slow.query(undefined, { signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
+    expect((aborted as Error).message).toMatch(/aborted/);
+  });
+
+  it('streams tracked events, resumes from lastEventId and stops the server generator on unsubscribe', async () => {
+    const file = socketPath();
+    await serve(file);
+    const c = client(file);
+    const ids: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      c.numbers.subscribe(
+        { count: 5, lastEventId: '2' },
+        { onData: (e) => ids.push(e.id), onComplete: () => resolve(), onError: reject },
+      );
+    });
+    expect(ids).toEqual(['3', '4', '5']);
+
+    const seen: number[] = [];
+    const sub = c.numbers.subscribe({ count: 100 }, { onData: (e) => seen.push(e.data.i) });
+    while (seen.length < 5) await new Promise((r) => setTimeout(r, 5));
+    expect(generatorsRunning).toBe(1);
+    sub.unsubscribe();
+    const deadline = Date.now() + 2_000;
+    while (generatorsRunning > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(generatorsRunning).toBe(0);
+  });
+
+  it('re-subscribes after the server restarts and continues from the last event, without repeats', async () => {
+    const file = socketPath();
+    let server = await serve(file);
+    const c = client(file);
+    const seen: number[] = [];
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    c.numbers.subscribe({ count: 8 }, { onData: (e) => seen.push(e.data.i), onComplete: () => done() });
+    while (seen.length < 5) await new Promise((r) => setTimeout(r, 5));
+    feed.emit('n');
+    while (seen.length < 6) await new Promise((r) => setTimeout(r, 5));
+    // Crash-like restart: drop every connection, then serve again on the same path.
+    await server.close();
+    servers.splice(servers.indexOf(server), 1);
+    server = await serve(file);
+    // The resumed generator starts at 7 and waits for releases.
+    const deadline = Date.now() + 3_000;
+    while (Date.now() < deadline && server.connections() === 0) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    feed.emit('n');
+    feed.emit('n');
+    await finished;
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});
