@@ -18,5 +18,8 @@ export * from './services.ts';
 export * from './sessions/chat-session.service.ts';
 export * from './shared/shared-space.service.ts';
 export * from './skills/skill.service.ts';
+export * from './tasks/schedule.ts';
+export * from './tasks/task-events.ts';
+export * from './tasks/task-model.ts';
 export * from './tasks/task.service.ts';
 export * from './terminals/terminal-session.service.ts';

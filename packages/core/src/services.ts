@@ -62,7 +62,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const skills = new SkillService(core);
   const sessions = new ChatSessionService(core);
   const memory = new MemoryService(core);
-  const tasks = new TaskService(core);
+  const tasks = new TaskService(core, agents);
   const security = new SecurityService(core);
   const shared = new SharedSpaceService(core);
   const terminals = new TerminalSessionService(core);

@@ -1,6 +1,330 @@
+import {
+  and,
+  asc,
+  type Db,
+  desc,
+  eq,
+  gte,
+  lt,
+  lte,
+  type TaskStatus,
+  type TaskWebhook,
+  type Tx,
+  tasks,
+} from '@restflow/db';
+import type { AgentService } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
+import { resolveIdPrefix } from '../id-prefix.ts';
+import { computeNextRunAt, defaultSchedule, validateSchedule } from './schedule.ts';
+import { DEFAULT_EVENT_LIMIT, type NewTaskEvent, TaskEventLog } from './task-events.ts';
+import {
+  type AgentTask,
+  type CreateTaskInput,
+  DEFAULT_MEMORY,
+  DEFAULT_NOTIFICATION,
+  DEFAULT_WEBHOOK_RATE_LIMIT,
+  definedOnly,
+  normalizeExecutionMode,
+  type TaskEvent,
+  type TaskRow,
+  taskToWire,
+  type UpdateTaskInput,
+} from './task-model.ts';
 
-// Placeholder: filled in by the tasks work.
+/** Active tasks whose next run is due, oldest first — shaped so SQLite serves it from `tasks_due_idx`. */
+export function dueTasksQuery(db: Db, now: number, limit: number) {
+  return db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.status, 'active'), lte(tasks.nextRunAt, now)))
+    .orderBy(asc(tasks.nextRunAt))
+    .limit(limit);
+}
+
+export interface ExecutionSuccess {
+  output?: string | null;
+  durationMs: number;
+  runId?: string | null;
+}
+
+export interface ExecutionFailure {
+  error: string;
+  durationMs: number;
+  runId?: string | null;
+}
+
+const INTERRUPTED_ERROR = 'interrupted: the daemon stopped while the task was running';
+
+/**
+ * Background agents (restflow-domain §1.4): storage, schedule, lifecycle and event log. The scheduler drives
+ * the lifecycle (listDue → setRunning → completeExecution | failExecution); every transition writes its
+ * TaskEvent in the same transaction as the task change.
+ */
 export class TaskService {
-  constructor(protected readonly core: CoreContext) {}
+  readonly events: TaskEventLog;
+
+  constructor(
+    protected readonly core: CoreContext,
+    private readonly agents: AgentService,
+  ) {
+    this.events = new TaskEventLog(core.db, core.bus, core.clock, core.ids);
+  }
+
+  private get db(): Db {
+    return this.core.db;
+  }
+
+  private now(): number {
+    return this.core.clock.now();
+  }
+
+  // ── queries ────────────────────────────────────────────────────────────────────────────────────────────
+
+  list(status?: TaskStatus): AgentTask[] {
+    const query = this.db.select().from(tasks);
+    const filtered = status ? query.where(eq(tasks.status, status)) : query;
+    return filtered.orderBy(desc(tasks.createdAt), asc(tasks.id)).all().map(taskToWire);
+  }
+
+  listByStatus(status: TaskStatus): AgentTask[] {
+    return this.list(status);
+  }
+
+  /** Accepts a full id or a unique prefix (the CLI shows 8 characters). */
+  resolveId(idOrPrefix: string): string {
+    // A range over the primary key: only ids starting with the prefix are read.
+    const candidates = this.db
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(and(gte(tasks.id, idOrPrefix), lt(tasks.id, `${idOrPrefix}\uffff`)))
+      .limit(6)
+      .all()
+      .map((r) => r.id);
+    return resolveIdPrefix('Task', idOrPrefix, candidates);
+  }
+
+  get(idOrPrefix: string): AgentTask {
+    return taskToWire(this.requireRow(idOrPrefix));
+  }
+
+  find(id: string): AgentTask | undefined {
+    const row = this.db.select().from(tasks).where(eq(tasks.id, id)).get();
+    return row ? taskToWire(row) : undefined;
+  }
+
+  /** Active tasks with `next_run_at <= now`, earliest first. */
+  listDue(now: number, limit = 100): AgentTask[] {
+    return dueTasksQuery(this.db, now, limit).all().map(taskToWire);
+  }
+
+  listEvents(taskIdOrPrefix: string, limit = DEFAULT_EVENT_LIMIT): TaskEvent[] {
+    return this.events.list(this.resolveId(taskIdOrPrefix), limit);
+  }
+
+  // ── CRUD ───────────────────────────────────────────────────────────────────────────────────────────────
+
+  create(input: CreateTaskInput): AgentTask {
+    this.requireAgent(input.agent_id);
+    const schedule = input.schedule ?? defaultSchedule();
+    validateSchedule(schedule);
+    const now = this.now();
+    const row: TaskRow = {
+      id: this.core.ids.uuid(),
+      name: input.name,
+      agentId: input.agent_id,
+      description: input.description ?? null,
+      input: input.input ?? null,
+      schedule,
+      executionMode: normalizeExecutionMode(input.execution_mode),
+      notification: { ...DEFAULT_NOTIFICATION, ...definedOnly(input.notification) },
+      memory: { ...DEFAULT_MEMORY, ...definedOnly(input.memory) },
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+      lastRunAt: null,
+      nextRunAt: computeNextRunAt(schedule, now, now),
+      successCount: 0,
+      failureCount: 0,
+      lastError: null,
+      webhook: { enabled: false, token: this.core.ids.uuid(), rate_limit: DEFAULT_WEBHOOK_RATE_LIMIT },
+    };
+    const event = this.db.transaction((tx) => {
+      tx.insert(tasks).values(row).run();
+      return this.events.insert(tx, row.id, { event_type: 'created', message: 'Task created' });
+    });
+    this.events.publish(event);
+    return taskToWire(row);
+  }
+
+  /** A schedule change recomputes `next_run_at`, and re-activates a completed task so it can run again. */
+  update(idOrPrefix: string, patch: UpdateTaskInput): AgentTask {
+    const row = this.requireRow(idOrPrefix);
+    if (patch.agent_id !== undefined) this.requireAgent(patch.agent_id);
+    if (patch.schedule) validateSchedule(patch.schedule);
+    const now = this.now();
+    const next: Partial<TaskRow> = { updatedAt: Math.max(now, row.updatedAt) };
+    if (patch.name !== undefined) next.name = patch.name;
+    if (patch.agent_id !== undefined) next.agentId = patch.agent_id;
+    if (patch.description !== undefined) next.description = patch.description;
+    if (patch.input !== undefined) next.input = patch.input;
+    if (patch.execution_mode !== undefined) next.executionMode = normalizeExecutionMode(patch.execution_mode);
+    if (patch.notification !== undefined) {
+      next.notification = { ...row.notification, ...definedOnly(patch.notification) };
+    }
+    if (patch.memory !== undefined) next.memory = { ...row.memory, ...definedOnly(patch.memory) };
+    if (patch.webhook !== undefined) next.webhook = this.mergeWebhook(row.webhook, patch.webhook);
+    if (patch.schedule) {
+      next.schedule = patch.schedule;
+      next.nextRunAt = computeNextRunAt(patch.schedule, now, row.createdAt);
+      if (row.status === 'completed') next.status = 'active';
+    }
+    this.db.update(tasks).set(next).where(eq(tasks.id, row.id)).run();
+    return taskToWire({ ...row, ...next });
+  }
+
+  /** Deletes the task; its events go with it (foreign key cascade). */
+  delete(idOrPrefix: string): { ok: true; id: string } {
+    const id = this.resolveId(idOrPrefix);
+    const result = this.db.delete(tasks).where(eq(tasks.id, id)).run();
+    if (result.changes === 0) throw new NotFoundError('Task', idOrPrefix);
+    return { ok: true, id };
+  }
+
+  /** Idempotent. A running task finishes its current run and then stays paused. */
+  pause(idOrPrefix: string): AgentTask {
+    const row = this.requireRow(idOrPrefix);
+    if (row.status === 'paused') return taskToWire(row);
+    return this.transition(row, { status: 'paused' }, { event_type: 'paused', message: 'Task paused' });
+  }
+
+  /** Back to `active` with the next run recomputed from now (missed runs are not replayed). */
+  resume(idOrPrefix: string): AgentTask {
+    const row = this.requireRow(idOrPrefix);
+    if (row.status === 'running') throw new ConflictError(`Task ${row.id} is running; nothing to resume`);
+    const now = this.now();
+    return this.transition(
+      row,
+      { status: 'active', nextRunAt: computeNextRunAt(row.schedule, now, row.createdAt) },
+      { event_type: 'resumed', message: 'Task resumed' },
+    );
+  }
+
+  // ── lifecycle (driven by the scheduler) ────────────────────────────────────────────────────────────────
+
+  setRunning(idOrPrefix: string, runId: string): AgentTask {
+    const row = this.requireRow(idOrPrefix);
+    if (row.status === 'running') throw new ConflictError(`Task ${row.id} is already running`);
+    return this.transition(
+      row,
+      { status: 'running', lastRunAt: this.now() },
+      { event_type: 'started', message: 'Task started', run_id: runId },
+    );
+  }
+
+  /** success_count++; a once task is then `completed`, a recurring one `active` with its next run recomputed. */
+  completeExecution(idOrPrefix: string, result: ExecutionSuccess): AgentTask {
+    const row = this.requireRow(idOrPrefix);
+    const once = row.schedule.type === 'once';
+    const status: TaskStatus = row.status === 'paused' ? 'paused' : once ? 'completed' : 'active';
+    return this.transition(
+      row,
+      {
+        status,
+        successCount: row.successCount + 1,
+        lastError: null,
+        nextRunAt: once ? null : computeNextRunAt(row.schedule, this.now(), row.createdAt),
+      },
+      {
+        event_type: 'completed',
+        message: 'Task completed',
+        output: result.output ?? null,
+        duration_ms: result.durationMs,
+        run_id: result.runId,
+      },
+    );
+  }
+
+  /** failure_count++, status `failed` (a pause during the run wins), next run still recomputed. */
+  failExecution(idOrPrefix: string, failure: ExecutionFailure): AgentTask {
+    const row = this.requireRow(idOrPrefix);
+    return this.transition(
+      row,
+      {
+        status: row.status === 'paused' ? 'paused' : 'failed',
+        failureCount: row.failureCount + 1,
+        lastError: failure.error,
+        nextRunAt: computeNextRunAt(row.schedule, this.now(), row.createdAt),
+      },
+      { event_type: 'failed', message: failure.error, duration_ms: failure.durationMs, run_id: failure.runId },
+    );
+  }
+
+  /**
+   * At daemon start: tasks left `running` by a crash get an `interrupted` event and count a failure. A
+   * recurring task goes back to `active` with its next run computed from `now`, so the slot that was running
+   * is not run a second time; a once task has no slot left and becomes `failed`.
+   */
+  recoverInterrupted(now: number = this.now()): AgentTask[] {
+    const running = this.db.select().from(tasks).where(eq(tasks.status, 'running')).all();
+    return running.map((row) => {
+      const once = row.schedule.type === 'once';
+      return this.transition(
+        row,
+        {
+          status: once ? 'failed' : 'active',
+          failureCount: row.failureCount + 1,
+          lastError: INTERRUPTED_ERROR,
+          nextRunAt: once ? null : computeNextRunAt(row.schedule, now, row.createdAt),
+        },
+        { event_type: 'interrupted', message: INTERRUPTED_ERROR, run_id: this.events.lastStartedRunId(row.id) },
+      );
+    });
+  }
+
+  recordNotification(idOrPrefix: string, outcome: 'sent' | 'failed', message: string): TaskEvent {
+    return this.addEvent(idOrPrefix, {
+      event_type: outcome === 'sent' ? 'notification_sent' : 'notification_failed',
+      message,
+    });
+  }
+
+  addEvent(taskIdOrPrefix: string, event: NewTaskEvent): TaskEvent {
+    const id = this.resolveId(taskIdOrPrefix);
+    const stored = this.events.insert(this.db, id, event);
+    this.events.publish(stored);
+    return stored;
+  }
+
+  // ── internals ──────────────────────────────────────────────────────────────────────────────────────────
+
+  private requireRow(idOrPrefix: string): TaskRow {
+    const id = this.resolveId(idOrPrefix);
+    const row = this.db.select().from(tasks).where(eq(tasks.id, id)).get();
+    if (!row) throw new NotFoundError('Task', idOrPrefix);
+    return row;
+  }
+
+  private requireAgent(agentId: string): void {
+    if (!this.agents.find(agentId)) throw InvalidInputError.field('agent_id', `Agent ${agentId} not found`);
+  }
+
+  private mergeWebhook(
+    current: TaskWebhook | null,
+    patch: { enabled?: boolean; rate_limit?: number },
+  ): TaskWebhook {
+    const base = current ?? { enabled: false, token: this.core.ids.uuid(), rate_limit: DEFAULT_WEBHOOK_RATE_LIMIT };
+    return { ...base, ...definedOnly(patch) };
+  }
+
+  /** Applies `changes` and appends `event` atomically, then publishes the event. */
+  private transition(row: TaskRow, changes: Partial<TaskRow>, event: NewTaskEvent): AgentTask {
+    const next = { ...changes, updatedAt: Math.max(this.now(), row.updatedAt) };
+    const stored = this.db.transaction((tx: Tx) => {
+      tx.update(tasks).set(next).where(eq(tasks.id, row.id)).run();
+      return this.events.insert(tx, row.id, event);
+    });
+    this.events.publish(stored);
+    return taskToWire({ ...row, ...next });
+  }
 }
