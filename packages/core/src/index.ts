@@ -1,6 +1,7 @@
 export * from './agents/agent.service.ts';
 export * from './agents/default-agent.ts';
 export * from './auth/auth-profile.service.ts';
+export * from './auth/auth-types.ts';
 export * from './config/config.service.ts';
 export * from './core-context.ts';
 export * from './errors.ts';
@@ -12,7 +13,9 @@ export * from './llm/types.ts';
 export * from './memory/memory.service.ts';
 export * from './models/catalogue.ts';
 export * from './runtime.ts';
+export * from './secrets/master-key.ts';
 export * from './secrets/secret.service.ts';
+export * from './secrets/secret-cipher.ts';
 export * from './security/security.service.ts';
 export * from './services.ts';
 export * from './sessions/chat-session.service.ts';

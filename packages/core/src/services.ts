@@ -58,7 +58,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const agents = new AgentService(db, clock, ids);
   const config = new ConfigService(db, clock);
   const secrets = new SecretService(core);
-  const auth = new AuthProfileService(core);
+  const auth = new AuthProfileService(core, secrets);
   const skills = new SkillService(core);
   const sessions = new ChatSessionService(core);
   const memory = new MemoryService(core);
