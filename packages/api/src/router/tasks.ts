@@ -1,4 +1,117 @@
+import { MIN_INTERVAL_MS, TASK_STATUSES } from '@restflow/core';
 import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { publicProcedure } from '../trpc.ts';
+import { idSchema } from './schemas.ts';
 
-// Placeholder: procedures of the tasks domain are added here.
-export const tasksRouter = {} satisfies TRPCRouterRecord;
+// Wire schemas of restflow-domain §1.4 (AgentTask requests); the tagged unions are zod discriminated unions.
+
+const msSchema = z.number().int('must be an integer (Unix ms)').nonnegative('must be a Unix time in ms');
+
+export const taskScheduleSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('once'), run_at: msSchema }).strict(),
+  z
+    .object({
+      type: z.literal('interval'),
+      interval_ms: z.number().int().min(MIN_INTERVAL_MS, `must be at least ${MIN_INTERVAL_MS} ms`),
+      start_at: msSchema.nullable().default(null),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('cron'),
+      expression: z.string().trim().min(1, 'cron expression is required'),
+      timezone: z.string().trim().min(1).nullable().default(null),
+    })
+    .strict(),
+]);
+
+export const taskExecutionModeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('api') }).strict(),
+  z
+    .object({
+      type: z.literal('cli'),
+      binary: z.string().trim().min(1).optional(),
+      args: z.array(z.string()).optional(),
+      working_dir: z.string().min(1).nullable().optional(),
+      timeout_secs: z.number().int().positive().optional(),
+      use_pty: z.boolean().optional(),
+    })
+    .strict(),
+]);
+
+export const taskNotificationSchema = z
+  .object({
+    telegram_enabled: z.boolean(),
+    telegram_bot_token: z.string().min(1).nullable(),
+    telegram_chat_id: z.string().min(1).nullable(),
+    notify_on_failure_only: z.boolean(),
+    include_output: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export const taskMemorySchema = z
+  .object({
+    max_messages: z.number().int().positive(),
+    enable_file_memory: z.boolean(),
+    persist_on_complete: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+const taskNameSchema = z.string().trim().min(1, 'name is required').max(200);
+const taskStatusSchema = z.enum(TASK_STATUSES);
+
+const taskFields = {
+  description: z.string().nullable().optional(),
+  input: z.string().nullable().optional(),
+  schedule: taskScheduleSchema.optional(),
+  notification: taskNotificationSchema.optional(),
+  execution_mode: taskExecutionModeSchema.optional(),
+  memory: taskMemorySchema.optional(),
+};
+
+const createTaskInput = z.object({ name: taskNameSchema, agent_id: idSchema, ...taskFields }).strict();
+
+const updateTaskInput = z
+  .object({
+    id: idSchema,
+    name: taskNameSchema.optional(),
+    agent_id: idSchema.optional(),
+    ...taskFields,
+    webhook: z.object({ enabled: z.boolean(), rate_limit: z.number().int().positive() }).partial().strict().optional(),
+  })
+  .strict();
+
+const byId = z.object({ id: idSchema }).strict();
+
+export const tasksRouter = {
+  list: publicProcedure
+    .input(z.object({ status: taskStatusSchema.optional() }).strict().optional())
+    .query(({ ctx, input }) => ctx.services.tasks.list(input?.status)),
+
+  /** `id` may be a unique prefix of a task id. */
+  get: publicProcedure.input(byId).query(({ ctx, input }) => ctx.services.tasks.get(input.id)),
+
+  /** No schedule = hourly interval anchored at creation. `agent_id` must name an existing agent. */
+  create: publicProcedure.input(createTaskInput).mutation(({ ctx, input }) => ctx.services.tasks.create(input)),
+
+  /** Only the given fields change; a schedule change recomputes `next_run_at`. */
+  update: publicProcedure.input(updateTaskInput).mutation(({ ctx, input }) => {
+    const { id, ...patch } = input;
+    return ctx.services.tasks.update(id, patch);
+  }),
+
+  /** Deletes the task and its events. */
+  delete: publicProcedure.input(byId).mutation(({ ctx, input }) => ctx.services.tasks.delete(input.id)),
+
+  pause: publicProcedure.input(byId).mutation(({ ctx, input }) => ctx.services.tasks.pause(input.id)),
+
+  resume: publicProcedure.input(byId).mutation(({ ctx, input }) => ctx.services.tasks.resume(input.id)),
+
+  /** The task's events, newest first (default 100). */
+  events: publicProcedure
+    .input(z.object({ id: idSchema, limit: z.number().int().min(1).max(1000).optional() }).strict())
+    .query(({ ctx, input }) => ctx.services.tasks.listEvents(input.id, input.limit)),
+} satisfies TRPCRouterRecord;

@@ -6,7 +6,11 @@ import { InvalidInputError } from '../errors.ts';
 export const DEFAULT_INTERVAL_MS = 3_600_000;
 export const MIN_INTERVAL_MS = 1000;
 
-export const defaultSchedule = (): TaskSchedule => ({ type: 'interval', interval_ms: DEFAULT_INTERVAL_MS, start_at: null });
+export const defaultSchedule = (): TaskSchedule => ({
+  type: 'interval',
+  interval_ms: DEFAULT_INTERVAL_MS,
+  start_at: null,
+});
 
 // Seconds-first (6 fields) or with a trailing year (7 fields), like the original's `cron` crate; a 5-field
 // crontab line is refused rather than silently read with a different meaning.

@@ -11,7 +11,15 @@ import type {
   tasks,
 } from '@restflow/db';
 
-export type { TaskEventType, TaskExecutionMode, TaskMemoryConfig, TaskNotification, TaskSchedule, TaskStatus, TaskWebhook };
+export type {
+  TaskEventType,
+  TaskExecutionMode,
+  TaskMemoryConfig,
+  TaskNotification,
+  TaskSchedule,
+  TaskStatus,
+  TaskWebhook,
+};
 
 export const TASK_STATUSES = ['active', 'paused', 'running', 'completed', 'failed'] as const satisfies TaskStatus[];
 

@@ -309,10 +309,7 @@ export class TaskService {
     if (!this.agents.find(agentId)) throw InvalidInputError.field('agent_id', `Agent ${agentId} not found`);
   }
 
-  private mergeWebhook(
-    current: TaskWebhook | null,
-    patch: { enabled?: boolean; rate_limit?: number },
-  ): TaskWebhook {
+  private mergeWebhook(current: TaskWebhook | null, patch: { enabled?: boolean; rate_limit?: number }): TaskWebhook {
     const base = current ?? { enabled: false, token: this.core.ids.uuid(), rate_limit: DEFAULT_WEBHOOK_RATE_LIMIT };
     return { ...base, ...definedOnly(patch) };
   }
