@@ -1,0 +1,220 @@
+// A real HTTP server on a free loopback port that answers like OpenAI and Anthropic, from a per-test script,
+// and records every request (headers, body, whether the client went away mid-response).
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { anthropicWire } from './anthropic-wire.ts';
+import { openaiWire } from './openai-wire.ts';
+import { type FakeReply, isErrorReply, isHangReply } from './script.ts';
+import type { StreamSink, WireFormat } from './wire.ts';
+
+export type FakeApi = 'openai' | 'anthropic';
+
+export interface RecordedRequest {
+  api: FakeApi;
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** The parsed JSON body. */
+  body: Record<string, unknown>;
+  stream: boolean;
+  /** The reply this request consumed. */
+  reply: FakeReply;
+  /** The client went away before the response was complete (cancelled, timed out, …). */
+  aborted: boolean;
+  /** The script cut the connection (`dropAfterTokens`). */
+  dropped: boolean;
+  /** The response was written to the end. */
+  completed: boolean;
+  startedAt: number;
+  endedAt?: number;
+}
+
+export interface FakeProviderOptions {
+  /** Default: a free port. */
+  port?: number;
+  /** The reply used when the script is empty. Default: a 400 error saying so (never retried by clients). */
+  fallback?: FakeReply;
+}
+
+export interface FakeProvider {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  /** Base URL for the OpenAI SDK / OPENAI_BASE_URL (with `/v1`). */
+  openaiBaseUrl: string;
+  /** Base URL for the Anthropic SDK / ANTHROPIC_BASE_URL (the SDK adds `/v1/messages`). */
+  anthropicBaseUrl: string;
+  /** Env vars that point every provider at this server, for a daemon spawned by an e2e test. */
+  env(): Record<'OPENAI_BASE_URL' | 'ANTHROPIC_BASE_URL' | 'DEEPSEEK_BASE_URL' | 'OPENAI_COMPATIBLE_BASE_URL', string>;
+  requests: RecordedRequest[];
+  /** Queues replies; each request takes the next one, whichever API it calls. */
+  script(...replies: FakeReply[]): void;
+  /** Replies still queued. */
+  pending(): number;
+  /** Empties the script and the request log. */
+  reset(): void;
+  /** Resolves once `predicate` holds (polled), rejects after `timeoutMs`. */
+  waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const NO_REPLY: FakeReply = {
+  error: 400,
+  message: 'fake provider: no scripted reply left for this request (call script() with more replies)',
+};
+
+function routeOf(method: string | undefined, path: string): { api: FakeApi; wire: WireFormat } | undefined {
+  if (method !== 'POST') return undefined;
+  if (path.endsWith('/chat/completions')) return { api: 'openai', wire: openaiWire };
+  if (path === '/v1/messages') return { api: 'anthropic', wire: anthropicWire };
+  return undefined;
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+
+export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
+  const queue: FakeReply[] = [];
+  const requests: RecordedRequest[] = [];
+  let ids = 0;
+  const nextId = () => ++ids;
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const route = routeOf(req.method, path);
+    if (!route) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ error: { message: `fake provider: no route ${req.method} ${path}`, type: 'not_found' } }),
+      );
+      return;
+    }
+    const body = await readJson(req);
+    if (!body) {
+      const bad = route.wire.error(400, 'fake provider: the body is not a JSON object', req.headers);
+      res.writeHead(bad.status, { 'content-type': 'application/json', ...bad.headers });
+      res.end(JSON.stringify(bad.body));
+      return;
+    }
+    const reply = queue.shift() ?? options.fallback ?? NO_REPLY;
+    const record: RecordedRequest = {
+      api: route.api,
+      method: req.method ?? 'POST',
+      path,
+      headers: req.headers,
+      body,
+      stream: body.stream === true,
+      reply,
+      aborted: false,
+      dropped: false,
+      completed: false,
+      startedAt: Date.now(),
+    };
+    requests.push(record);
+    res.on('close', () => {
+      record.endedAt = Date.now();
+      record.completed = res.writableFinished && !record.dropped;
+      if (!res.writableFinished && !record.dropped) record.aborted = true;
+    });
+    const gone = () => res.destroyed || res.writableEnded;
+
+    if (reply.delayMs) await sleep(reply.delayMs);
+    if (gone()) return;
+    if (isErrorReply(reply)) {
+      const rendered = route.wire.error(reply.error, reply.message, req.headers);
+      const retryAfter = reply.retryAfter === undefined ? {} : { 'retry-after': String(reply.retryAfter) };
+      res.writeHead(rendered.status, { 'content-type': 'application/json', ...rendered.headers, ...retryAfter });
+      res.end(JSON.stringify(rendered.body));
+      return;
+    }
+    if (isHangReply(reply)) {
+      res.writeHead(200, record.stream ? SSE_HEADERS : { 'content-type': 'application/json' });
+      res.flushHeaders();
+      return; // nothing more until the client aborts (recorded by the close listener)
+    }
+    const ctx = { body, answer: reply, nextId };
+    if (!record.stream) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(route.wire.json(ctx)));
+      return;
+    }
+    res.writeHead(200, SSE_HEADERS);
+    res.flushHeaders();
+    let deltas = 0;
+    const sink: StreamSink = {
+      write: (frame) => {
+        if (gone()) return false;
+        res.write(frame);
+        return true;
+      },
+      pause: async () => {
+        if (reply.tokenDelayMs) await sleep(reply.tokenDelayMs);
+      },
+      shouldDrop: () => reply.dropAfterTokens !== undefined && deltas++ >= reply.dropAfterTokens,
+      drop: () => {
+        record.dropped = true;
+        res.destroy();
+      },
+    };
+    await route.wire.stream(ctx, sink);
+    if (!gone()) res.end();
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `fake provider failed: ${String(error)}`, type: 'server_error' } }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    port,
+    openaiBaseUrl: `${url}/v1`,
+    anthropicBaseUrl: url,
+    env: () => ({
+      OPENAI_BASE_URL: `${url}/v1`,
+      ANTHROPIC_BASE_URL: url,
+      DEEPSEEK_BASE_URL: `${url}/v1`,
+      OPENAI_COMPATIBLE_BASE_URL: `${url}/v1`,
+    }),
+    requests,
+    script: (...replies) => {
+      queue.push(...replies);
+    },
+    pending: () => queue.length,
+    reset: () => {
+      queue.length = 0;
+      requests.length = 0;
+    },
+    waitFor: async (predicate, timeoutMs = 2000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`fake provider: condition not met within ${timeoutMs} ms`);
+        await sleep(5);
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
