@@ -8,6 +8,7 @@ import { agentCommand } from './commands/agent.ts';
 import { configCommand } from './commands/config.ts';
 import { daemonCommand, topLevelStatusCommand } from './commands/daemon.ts';
 import { infoCommand } from './commands/info.ts';
+import { taskCommand } from './commands/task.ts';
 import { CliError } from './daemon-connection.ts';
 
 export function buildCli(argv: string[]): Argv<GlobalArgs> {
@@ -27,6 +28,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(agentCommand)
     .command(configCommand)
     .command(infoCommand)
+    .command(taskCommand)
     .command({
       command: 'completions [shell]',
       describe: 'Print a shell completion script (bash or zsh); add it to your shell profile',
