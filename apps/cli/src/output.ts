@@ -58,9 +58,9 @@ export class Output {
     this.stdout.write(`${text}\n`);
   }
 
-  /** Progress and notices: stderr, so stdout stays clean for pipes and JSON. */
+  /** Progress and notices: always stderr, so stdout stays clean for pipes and JSON. */
   notice(text: string): void {
-    if (!this.json) this.stderr.write(`${text}\n`);
+    this.stderr.write(`${text}\n`);
   }
 
   write(text: string): void {

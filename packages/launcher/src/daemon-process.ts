@@ -94,6 +94,8 @@ export async function startDaemonInBackground(paths: RestflowPaths, options: Sta
     if (await pingDaemon(paths.pipe, 500)) {
       const state = readPidFile(paths.pidFile);
       const pid = state.kind === 'alive' ? state.record.pid : await statusPid(paths.pipe);
+      // Lost a start race: wait for our own child to give up, so exactly one daemon exists when we return.
+      if (pid !== child.pid) await waitForExit(child.pid as number, 10_000);
       return { pid, started: pid === child.pid };
     }
     if (exitCode !== undefined && exitCode !== EXIT_ALREADY_RUNNING) {

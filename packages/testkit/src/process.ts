@@ -32,12 +32,14 @@ export interface RunCliOptions {
   input?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Extra node flags, e.g. `--import` of a guard module. */
+  nodeArgs?: string[];
 }
 
 /** Runs the real CLI (`node apps/cli/bin/restflow.js …`) against `dataDir`. */
 export function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliBin, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cliBin, ...args], {
       env: { ...process.env, NODE_OPTIONS: '', ...options.env, RESTFLOW_DIR: options.dataDir },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
