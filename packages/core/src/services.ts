@@ -60,7 +60,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const secrets = new SecretService(core);
   const auth = new AuthProfileService(core, secrets);
   const skills = new SkillService(core);
-  const sessions = new ChatSessionService(core);
+  const sessions = new ChatSessionService(core, agents, skills);
   const memory = new MemoryService(core);
   const tasks = new TaskService(core, agents);
   const security = new SecurityService(core);

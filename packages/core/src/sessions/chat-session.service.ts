@@ -1,6 +1,386 @@
+import { and, asc, chatMessages, chatSessions, count, desc, eq, inArray, lt, sql } from '@restflow/db';
+import type { AgentService, StoredAgent } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
+import { InvalidInputError, NotFoundError, UnavailableError } from '../errors.ts';
+import { resolveIdPrefix } from '../id-prefix.ts';
+import { findModel } from '../models/catalogue.ts';
+import type { SkillService } from '../skills/skill.service.ts';
+import {
+  type ChatMessage,
+  type ChatMessagePatch,
+  type ChatSession,
+  type ChatSessionPatch,
+  type ChatSessionSearchHit,
+  type ChatSessionSummary,
+  DEFAULT_SESSION_MODEL,
+  DEFAULT_SESSION_NAME,
+  type MessageExecution,
+  type NewChatMessage,
+  type NewChatSession,
+  type StoredChatMessage,
+} from './chat-session-model.ts';
+import { findMessageMatches } from './chat-session-search.ts';
+import { autoSessionName, messagePreview } from './chat-text.ts';
 
-// Placeholder: filled in by the sessions work.
+export * from './chat-session-model.ts';
+
+type SessionRow = typeof chatSessions.$inferSelect;
+type MessageRow = typeof chatMessages.$inferSelect;
+
+function messageToWire(row: MessageRow): ChatMessage {
+  const message: ChatMessage = { id: row.id, role: row.role, content: row.content, timestamp: row.timestamp };
+  if (row.execution) message.execution = row.execution;
+  if (row.runId) message.run_id = row.runId;
+  return message;
+}
+
+const storedMessage = (row: MessageRow): StoredChatMessage => ({
+  ...messageToWire(row),
+  session_id: row.sessionId,
+  seq: row.seq,
+});
+
+function summaryOf(row: SessionRow, lastContent: string | undefined): ChatSessionSummary {
+  const summary: ChatSessionSummary = {
+    id: row.id,
+    name: row.name,
+    agent_id: row.agentId,
+    model: row.model,
+    message_count: row.messageCount,
+    updated_at: row.updatedAt,
+  };
+  if (row.skillId) summary.skill_id = row.skillId;
+  if (lastContent !== undefined) summary.last_message_preview = messagePreview(lastContent);
+  return summary;
+}
+
+/** An assistant message stored without execution details counts as a finished, empty execution. */
+const EMPTY_EXECUTION: MessageExecution = { steps: [], duration_ms: 0, tokens_used: 0, status: 'completed' };
+
+/** "default" or a catalogue model (aliases such as `sonnet` normalised). */
+export function normalizeSessionModel(model: string): string {
+  const trimmed = model.trim();
+  if (trimmed === DEFAULT_SESSION_MODEL) return trimmed;
+  const found = findModel(trimmed);
+  if (!found) throw InvalidInputError.field('model', `unknown model "${model}" (use "default" or a model id)`);
+  return found.model;
+}
+
+function assertName(name: string): string {
+  const trimmed = name.trim();
+  if (!trimmed) throw InvalidInputError.field('name', 'must not be empty');
+  return trimmed;
+}
+
+/** Beyond this many ids, fetching every session's last message is cheaper than a huge IN list. */
+const MAX_IN_LIST = 500;
+
 export class ChatSessionService {
-  constructor(protected readonly core: CoreContext) {}
+  constructor(
+    private readonly core: CoreContext,
+    private readonly agents: AgentService,
+    private readonly skills: SkillService,
+  ) {}
+
+  // ── sessions ──────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Accepts a full id or a unique prefix. */
+  resolveId(idOrPrefix: string): string {
+    if (this.exists(idOrPrefix)) return idOrPrefix;
+    const all = this.core.db.select({ id: chatSessions.id }).from(chatSessions).all();
+    return resolveIdPrefix(
+      'Chat session',
+      idOrPrefix,
+      all.map((s) => s.id),
+    );
+  }
+
+  exists(id: string): boolean {
+    const row = this.core.db.select({ id: chatSessions.id }).from(chatSessions).where(eq(chatSessions.id, id)).get();
+    return row !== undefined;
+  }
+
+  private row(idOrPrefix: string): SessionRow {
+    const id = this.resolveId(idOrPrefix);
+    const row = this.core.db.select().from(chatSessions).where(eq(chatSessions.id, id)).get();
+    if (!row) throw new NotFoundError('Chat session', idOrPrefix);
+    return row;
+  }
+
+  /** The full session with every message, oldest first. */
+  get(idOrPrefix: string): ChatSession {
+    const row = this.row(idOrPrefix);
+    const messages = this.core.db
+      .select()
+      .from(chatMessages)
+      .where(eq(chatMessages.sessionId, row.id))
+      .orderBy(asc(chatMessages.seq))
+      .all()
+      .map(messageToWire);
+    const session: ChatSession = {
+      id: row.id,
+      name: row.name,
+      agent_id: row.agentId,
+      model: row.model,
+      messages,
+      created_at: row.createdAt,
+      updated_at: row.updatedAt,
+      metadata: { total_tokens: row.totalTokens, message_count: row.messageCount },
+    };
+    if (row.skillId) session.skill_id = row.skillId;
+    if (row.lastModel) session.metadata.last_model = row.lastModel;
+    return session;
+  }
+
+  summary(idOrPrefix: string): ChatSessionSummary {
+    return this.summaries([this.row(idOrPrefix)])[0] as ChatSessionSummary;
+  }
+
+  /** Summaries, most recently updated first. */
+  list(): ChatSessionSummary[] {
+    return this.summaries(this.rowsWhere());
+  }
+
+  /** `agentId` may be a unique prefix of an existing agent; sessions of a deleted agent match its full id. */
+  listByAgent(agentId: string): ChatSessionSummary[] {
+    return this.summaries(this.rowsWhere(eq(chatSessions.agentId, this.agentIdForFilter(agentId))));
+  }
+
+  listBySkill(skillId: string): ChatSessionSummary[] {
+    return this.summaries(this.rowsWhere(eq(chatSessions.skillId, skillId)));
+  }
+
+  count(): number {
+    return this.core.db.select({ n: count() }).from(chatSessions).get()?.n ?? 0;
+  }
+
+  create(input: NewChatSession = {}): ChatSession {
+    const agent = input.agent_id !== undefined ? this.agents.get(input.agent_id) : this.defaultAgent();
+    const model =
+      input.model !== undefined ? normalizeSessionModel(input.model) : (agent.agent.model ?? DEFAULT_SESSION_MODEL);
+    const skillId = input.skill_id !== undefined ? this.skills.get(input.skill_id).id : null;
+    const now = this.core.clock.now();
+    const id = this.core.ids.uuid();
+    this.core.db
+      .insert(chatSessions)
+      .values({
+        id,
+        name: input.name !== undefined ? assertName(input.name) : DEFAULT_SESSION_NAME,
+        agentId: agent.id,
+        model,
+        skillId,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .run();
+    return this.get(id);
+  }
+
+  update(idOrPrefix: string, patch: ChatSessionPatch): ChatSession {
+    const row = this.row(idOrPrefix);
+    const set: Partial<SessionRow> = { updatedAt: Math.max(this.core.clock.now(), row.updatedAt) };
+    if (patch.name !== undefined) set.name = assertName(patch.name);
+    if (patch.agent_id !== undefined) set.agentId = this.agents.get(patch.agent_id).id;
+    if (patch.model !== undefined) set.model = normalizeSessionModel(patch.model);
+    this.core.db.update(chatSessions).set(set).where(eq(chatSessions.id, row.id)).run();
+    return this.get(row.id);
+  }
+
+  rename(idOrPrefix: string, name: string): ChatSession {
+    return this.update(idOrPrefix, { name });
+  }
+
+  /** Deletes the session and its messages. */
+  delete(idOrPrefix: string): { deleted: true; id: string } {
+    const id = this.resolveId(idOrPrefix);
+    const result = this.core.db.delete(chatSessions).where(eq(chatSessions.id, id)).run();
+    if (result.changes === 0) throw new NotFoundError('Chat session', idOrPrefix);
+    return { deleted: true, id };
+  }
+
+  /** Deletes sessions last updated before `cutoffMs` (epoch ms); returns how many. */
+  deleteOlderThan(cutoffMs: number): number {
+    return this.core.db.delete(chatSessions).where(lt(chatSessions.updatedAt, cutoffMs)).run().changes;
+  }
+
+  /**
+   * Sessions whose name or any message contains `query` (case-insensitive), most recently updated first,
+   * each with its number of matching messages and a preview of the first match.
+   */
+  search(query: string, options: { agent_id?: string } = {}): ChatSessionSearchHit[] {
+    const needle = query.trim();
+    if (!needle) throw InvalidInputError.field('query', 'must not be empty');
+    const matches = findMessageMatches(this.core.db, needle);
+    const lowered = needle.toLowerCase();
+    const filter =
+      options.agent_id !== undefined ? eq(chatSessions.agentId, this.agentIdForFilter(options.agent_id)) : undefined;
+    const rows = this.rowsWhere(filter).filter((r) => matches.has(r.id) || r.name.toLowerCase().includes(lowered));
+    return this.summaries(rows).map((summary) => {
+      const match = matches.get(summary.id);
+      const hit: ChatSessionSearchHit = { ...summary, match_count: match?.count ?? 0 };
+      if (match) hit.match_preview = match.preview;
+      return hit;
+    });
+  }
+
+  // ── messages ──────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Appends a message and returns the updated session (the `addMessage` procedure). */
+  addMessage(sessionId: string, message: NewChatMessage): ChatSession {
+    const stored = this.appendMessage(sessionId, message);
+    return this.get(stored.session_id);
+  }
+
+  /**
+   * Appends a message: bumps message_count, total_tokens (by execution.tokens_used) and updated_at, and names
+   * a still-unnamed session after its first user message.
+   */
+  appendMessage(sessionId: string, message: NewChatMessage): StoredChatMessage {
+    return this.core.db.transaction(() => {
+      const session = this.row(sessionId);
+      const now = this.core.clock.now();
+      const last = this.core.db
+        .select({ seq: sql<number | null>`max(${chatMessages.seq})` })
+        .from(chatMessages)
+        .where(eq(chatMessages.sessionId, session.id))
+        .get();
+      const execution = message.execution ?? (message.role === 'assistant' ? EMPTY_EXECUTION : null);
+      const row: MessageRow = {
+        id: this.core.ids.uuid(),
+        sessionId: session.id,
+        seq: (last?.seq ?? 0) + 1,
+        role: message.role,
+        content: message.content,
+        timestamp: now,
+        execution,
+        runId: message.runId ?? null,
+      };
+      const namesSession =
+        message.role === 'user' && session.name === DEFAULT_SESSION_NAME && !this.hasUserMessage(session.id);
+      this.core.db.insert(chatMessages).values(row).run();
+      this.core.db
+        .update(chatSessions)
+        .set({
+          messageCount: session.messageCount + 1,
+          totalTokens: session.totalTokens + (execution?.tokens_used ?? 0),
+          updatedAt: Math.max(now, session.updatedAt),
+          lastModel: message.model ?? session.lastModel,
+          name: namesSession ? autoSessionName(message.content) || DEFAULT_SESSION_NAME : session.name,
+        })
+        .where(eq(chatSessions.id, session.id))
+        .run();
+      return storedMessage(row);
+    });
+  }
+
+  /** Finalises a message written while streaming; token totals follow the change of tokens_used. */
+  updateMessage(messageId: string, patch: ChatMessagePatch): StoredChatMessage {
+    return this.core.db.transaction(() => {
+      const current = this.messageRow(messageId);
+      const next: MessageRow = {
+        ...current,
+        content: patch.content ?? current.content,
+        execution: patch.execution ?? current.execution,
+      };
+      this.core.db
+        .update(chatMessages)
+        .set({ content: next.content, execution: next.execution })
+        .where(eq(chatMessages.id, messageId))
+        .run();
+      const tokenDelta = (next.execution?.tokens_used ?? 0) - (current.execution?.tokens_used ?? 0);
+      this.core.db
+        .update(chatSessions)
+        .set({
+          totalTokens: sql`${chatSessions.totalTokens} + ${tokenDelta}`,
+          updatedAt: sql`max(${chatSessions.updatedAt}, ${this.core.clock.now()})`,
+        })
+        .where(eq(chatSessions.id, current.sessionId))
+        .run();
+      return storedMessage(next);
+    });
+  }
+
+  getMessage(messageId: string): StoredChatMessage {
+    return storedMessage(this.messageRow(messageId));
+  }
+
+  /** The last `limit` messages (all when absent), oldest first. */
+  messages(sessionId: string, limit?: number): ChatMessage[] {
+    return this.lastMessages(this.row(sessionId).id, limit).map(messageToWire);
+  }
+
+  /** The last `n` messages, oldest first, with their ids and sequence numbers (agent-engine history). */
+  recentMessages(sessionId: string, n: number): StoredChatMessage[] {
+    return this.lastMessages(this.row(sessionId).id, n).map(storedMessage);
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────
+
+  private lastMessages(sessionId: string, limit: number | undefined): MessageRow[] {
+    const query = this.core.db
+      .select()
+      .from(chatMessages)
+      .where(eq(chatMessages.sessionId, sessionId))
+      .orderBy(desc(chatMessages.seq));
+    const rows = limit === undefined ? query.all() : query.limit(Math.max(0, limit)).all();
+    return rows.reverse();
+  }
+
+  private messageRow(messageId: string): MessageRow {
+    const row = this.core.db.select().from(chatMessages).where(eq(chatMessages.id, messageId)).get();
+    if (!row) throw new NotFoundError('Chat message', messageId);
+    return row;
+  }
+
+  private hasUserMessage(sessionId: string): boolean {
+    const row = this.core.db
+      .select({ id: chatMessages.id })
+      .from(chatMessages)
+      .where(and(eq(chatMessages.sessionId, sessionId), eq(chatMessages.role, 'user')))
+      .limit(1)
+      .get();
+    return row !== undefined;
+  }
+
+  private rowsWhere(filter?: ReturnType<typeof eq>): SessionRow[] {
+    const query = this.core.db.select().from(chatSessions);
+    return (filter ? query.where(filter) : query).orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id)).all();
+  }
+
+  private summaries(rows: SessionRow[]): ChatSessionSummary[] {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const lastMessage = sql`${chatMessages.seq} = (SELECT max(m2.seq) FROM chat_messages m2 WHERE m2.session_id = chat_messages.session_id)`;
+    const filter = ids.length <= MAX_IN_LIST ? and(lastMessage, inArray(chatMessages.sessionId, ids)) : lastMessage;
+    const lastContent = new Map(
+      this.core.db
+        .select({ sessionId: chatMessages.sessionId, content: chatMessages.content })
+        .from(chatMessages)
+        .where(filter)
+        .all()
+        .map((m) => [m.sessionId, m.content]),
+    );
+    return rows.map((row) => summaryOf(row, lastContent.get(row.id)));
+  }
+
+  /** The first agent created is the default one. */
+  private defaultAgent(): StoredAgent {
+    const first = this.agents
+      .list()
+      .reduce<StoredAgent | undefined>(
+        (oldest, agent) => (!oldest || agent.created_at < oldest.created_at ? agent : oldest),
+        undefined,
+      );
+    if (!first) throw new UnavailableError('No agent exists yet: create one first (restflow agent create)');
+    return first;
+  }
+
+  private agentIdForFilter(agentId: string): string {
+    try {
+      return this.agents.resolveId(agentId);
+    } catch (error) {
+      if (error instanceof NotFoundError) return agentId;
+      throw error;
+    }
+  }
 }
