@@ -8,6 +8,8 @@ import { processIdentity, readPidFile, removePidFile, writePidFile } from '@rest
 import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.ts';
 import type { Logger } from './logger.ts';
+import { registerHttpRoutes } from './transports/http-routes.ts';
+import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -15,6 +17,8 @@ export interface DaemonOptions {
   env?: NodeJS.ProcessEnv;
   /** Called once the daemon has fully stopped after a `system.shutdown` request. */
   onShutdownRequested?: (reason: string) => void;
+  /** HTTP listener; port 0 picks a free port. Defaults: RESTFLOW_HTTP_HOST / RESTFLOW_HTTP_PORT, else 127.0.0.1:8787. */
+  http?: { host: string; port: number } | false;
 }
 
 export interface RunningDaemon {
@@ -55,6 +59,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const services = createServices({ db, paths, env: options.env ?? process.env });
     const seeded = services.agents.seedDefault();
     if (seeded) logger.info({ agentId: seeded.id }, 'seeded the default agent');
+    services.terminals.markAllStopped();
 
     const startedAt = Date.now();
     const transports: TransportInfo[] = [];
@@ -109,6 +114,27 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       },
     });
 
+    const httpOptions = options.http ?? httpOptionsFromEnv(options.env ?? process.env);
+    if (httpOptions) {
+      const routes = new HttpRoutes().add('GET', '/health', () => ({
+        status: 200,
+        body: { status: 'ok', ...status() },
+      }));
+      registerHttpRoutes(routes, services);
+      const server = await startHttp(httpOptions, routes, logger);
+      if (server) {
+        transports.push({ kind: 'http', address: server.url });
+        writeHttpInfo(paths.httpInfoFile, { url: server.url, port: server.port, host: server.host, pid: process.pid });
+        teardown.push({
+          name: 'http',
+          run: async () => {
+            await server.close();
+            fs.rmSync(paths.httpInfoFile, { force: true });
+          },
+        });
+      }
+    }
+
     writePidFile(paths.pidFile, {
       pid: process.pid,
       identity: processIdentity(process.pid),
@@ -123,6 +149,32 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   } catch (error) {
     await runTeardown();
     throw error;
+  }
+}
+
+function httpOptionsFromEnv(env: NodeJS.ProcessEnv): { host: string; port: number } | false {
+  if (env.RESTFLOW_HTTP === 'off') return false;
+  const port = env.RESTFLOW_HTTP_PORT === undefined ? 8787 : Number(env.RESTFLOW_HTTP_PORT);
+  return { host: env.RESTFLOW_HTTP_HOST ?? '127.0.0.1', port: Number.isInteger(port) && port >= 0 ? port : 8787 };
+}
+
+/** A busy port must not take the daemon down: the pipe still serves every client; the status says so. */
+async function startHttp(
+  options: { host: string; port: number },
+  routes: HttpRoutes,
+  logger: Logger,
+): Promise<RunningHttpServer | undefined> {
+  try {
+    const server = await serveHttp({
+      ...options,
+      routes,
+      onError: (err) => logger.error({ err }, 'http handler error'),
+    });
+    logger.info({ url: server.url }, 'http listener ready');
+    return server;
+  } catch (error) {
+    logger.error({ err: error, ...options }, 'http listener could not start; continuing without it');
+    return undefined;
   }
 }
 

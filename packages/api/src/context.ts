@@ -3,7 +3,7 @@ import type { RestflowServices } from '@restflow/core';
 export type TransportKind = 'pipe' | 'ws' | 'ipc' | 'local';
 
 export interface TransportInfo {
-  kind: TransportKind;
+  kind: TransportKind | 'http';
   address: string;
 }
 

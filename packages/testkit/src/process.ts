@@ -40,7 +40,7 @@ export interface RunCliOptions {
 export function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cliBin, ...args], {
-      env: { ...process.env, NODE_OPTIONS: '', ...options.env, RESTFLOW_DIR: options.dataDir },
+      env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_HTTP_PORT: '0', ...options.env, RESTFLOW_DIR: options.dataDir },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -86,7 +86,7 @@ export interface TestDaemon {
 export async function startTestDaemon(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<TestDaemon> {
   const paths = resolvePaths(dataDir);
   const child = spawn(process.execPath, [daemonBin], {
-    env: { ...process.env, NODE_OPTIONS: '', ...env, RESTFLOW_DIR: dataDir },
+    env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_HTTP_PORT: '0', ...env, RESTFLOW_DIR: dataDir },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -1,0 +1,171 @@
+// The daemon's HTTP listener (loopback by default): health, webhook triggers, and later the web console's
+// WebSocket mount. Routes are registered by the composition root; handlers stay thin over core services.
+import fs from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface HttpRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  headers: IncomingMessage['headers'];
+  remoteAddress: string | undefined;
+  /** Parsed JSON body (undefined when empty). Invalid JSON is answered with 400 before the handler runs. */
+  body: unknown;
+}
+
+export interface HttpReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type HttpHandler = (request: HttpRequest) => Promise<HttpReply> | HttpReply;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: HttpHandler;
+}
+
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export class HttpRoutes {
+  private readonly routes: Route[] = [];
+
+  /** `path` may contain `:name` segments, e.g. `/hooks/trigger/:taskId`. */
+  add(method: string, path: string, handler: HttpHandler): this {
+    const keys: string[] = [];
+    const pattern = new RegExp(
+      `^${path.replace(/:([A-Za-z_]+)/g, (_m, key: string) => {
+        keys.push(key);
+        return '([^/]+)';
+      })}$`,
+    );
+    this.routes.push({ method: method.toUpperCase(), pattern, keys, handler });
+    return this;
+  }
+
+  match(method: string, path: string): { route: Route; params: Record<string, string> } | 'method' | undefined {
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const m = route.pattern.exec(path);
+      if (!m) continue;
+      pathMatched = true;
+      if (route.method !== method) continue;
+      const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1] ?? '')]));
+      return { route, params };
+    }
+    return pathMatched ? 'method' : undefined;
+  }
+}
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  routes: HttpRoutes;
+  onError?: (error: unknown) => void;
+}
+
+export interface RunningHttpServer {
+  server: http.Server;
+  host: string;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, reply: HttpReply): void {
+  const payload = JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...reply.headers,
+  });
+  res.end(payload);
+}
+
+/** A Host header naming this loopback listener; anything else may be a DNS-rebinding attempt. */
+function hostAllowed(hostHeader: string | undefined, host: string, port: number): boolean {
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') return true;
+  return hostHeader === `127.0.0.1:${port}` || hostHeader === `localhost:${port}` || hostHeader === `[::1]:${port}`;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function serveHttp(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const server = http.createServer(async (req, res) => {
+    try {
+      const address = server.address() as AddressInfo;
+      if (!hostAllowed(req.headers.host, options.host, address.port)) {
+        return send(res, { status: 421, body: { error: 'unexpected Host header' } });
+      }
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = (req.method ?? 'GET').toUpperCase();
+      const found = options.routes.match(method, url.pathname);
+      if (found === undefined) return send(res, { status: 404, body: { error: 'not found' } });
+      if (found === 'method') return send(res, { status: 405, body: { error: 'method not allowed' } });
+      let body: unknown;
+      try {
+        const text = await readBody(req);
+        body = text.length > 0 ? JSON.parse(text) : undefined;
+      } catch (error) {
+        const tooLarge = (error as Error).message === 'body too large';
+        return send(res, {
+          status: tooLarge ? 413 : 400,
+          body: { error: tooLarge ? 'body too large' : 'invalid JSON body' },
+        });
+      }
+      const reply = await found.route.handler({
+        method,
+        path: url.pathname,
+        params: found.params,
+        headers: req.headers,
+        remoteAddress: req.socket.remoteAddress,
+        body,
+      });
+      send(res, reply);
+    } catch (error) {
+      options.onError?.(error);
+      if (!res.headersSent) send(res, { status: 500, body: { error: 'internal error' } });
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    server,
+    host: options.host,
+    port,
+    url: `http://${hostForUrl}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Lets clients find a non-default port (the pid file names the pipe; this names the HTTP listener). */
+export function writeHttpInfo(file: string, info: { url: string; port: number; host: string; pid: number }): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, `${JSON.stringify(info)}\n`, { mode: 0o600 });
+  fs.renameSync(temp, file);
+}
