@@ -1,0 +1,37 @@
+// Round-trip latency of the named-pipe transport: a real daemon process, a typed SDK client, sequential pings.
+// Run: npm run bench:pipe
+import { createRestflowClient } from '@restflow/api/client';
+import { removeDataDir, startTestDaemon, tempDataDir } from '@restflow/testkit';
+
+const WARMUP = 500;
+const ROUNDS = 3;
+const CALLS = 5000;
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+const dataDir = tempDataDir('rf-bench');
+const daemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off' });
+const client = createRestflowClient({ dataDir });
+try {
+  for (let i = 0; i < WARMUP; i++) await client.system.ping.query();
+  for (let round = 1; round <= ROUNDS; round++) {
+    const samples: number[] = [];
+    for (let i = 0; i < CALLS; i++) {
+      const t = performance.now();
+      await client.system.ping.query();
+      samples.push(performance.now() - t);
+    }
+    samples.sort((a, b) => a - b);
+    console.log(
+      `round ${round}: ${CALLS} pings  p50 ${percentile(samples, 0.5).toFixed(3)} ms  p99 ${percentile(samples, 0.99).toFixed(3)} ms  max ${samples.at(-1)?.toFixed(2)} ms`,
+    );
+  }
+  const t = performance.now();
+  await Promise.all(Array.from({ length: 1000 }, () => client.agents.list.query()));
+  console.log(`1000 concurrent agents.list: ${(performance.now() - t).toFixed(1)} ms total`);
+} finally {
+  client.close();
+  await daemon.stop();
+  removeDataDir(dataDir);
+}
