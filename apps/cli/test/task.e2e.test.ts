@@ -38,8 +38,10 @@ function nextOneAmUtc(ms: number): number {
 describe('restflow task', () => {
   let agentId = '';
   let digest: Task;
+  let once: Task;
+  const at = new Date(Date.now() + 86_400_000).toISOString();
 
-  it('creates tasks with every schedule flag (agent by prefix), lists, shows and updates them', async () => {
+  it('creates tasks with every schedule flag, the agent given by id prefix', async () => {
     const agent = await runCliJson<{ id: string }>(['agent', 'create', '-n', 'worker'], opts);
     agentId = agent.id;
     const prefix = agentId.slice(0, 8);
@@ -73,8 +75,7 @@ describe('restflow task', () => {
     expect(every.schedule).toMatchObject({ type: 'interval', interval_ms: 30_000 });
     expect(every.next_run_at).toBe(every.created_at + 30_000);
 
-    const at = new Date(Date.now() + 86_400_000).toISOString();
-    const once = await runCliJson<Task>(
+    once = await runCliJson<Task>(
       [
         'task',
         'create',
@@ -102,7 +103,9 @@ describe('restflow task', () => {
       timeout_secs: 60,
       use_pty: false,
     });
+  });
 
+  it('lists (json and table), shows and updates tasks', async () => {
     const all = await runCliJson<Task[]>(['task', 'list'], opts);
     expect(all.map((t) => t.name).sort()).toEqual(['Digest', 'Every', 'Hourly', 'Once']);
     digest = all.find((t) => t.name === 'Digest') as Task;
@@ -129,8 +132,9 @@ describe('restflow task', () => {
     );
     expect(updated).toMatchObject({ name: 'Digest2', description: 'five-minutely', input: 'summarise' });
     expect(updated.schedule).toEqual({ type: 'interval', interval_ms: 300_000, start_at: null });
-    const tzOnly = await runCliJson<Task>(['task', 'update', once.id, '--at', at, '--input', ''], opts);
-    expect(tzOnly.input).toBeNull();
+    const cleared = await runCliJson<Task>(['task', 'update', once.id, '--at', at, '--input', ''], opts);
+    expect(cleared.input).toBeNull();
+    expect(cleared.next_run_at).toBe(Date.parse(at));
   });
 
   it('pauses, resumes, filters by status, shows history, deletes', async () => {
