@@ -9,7 +9,8 @@ import { createLogger } from './logger.ts';
 process.umask(0o077);
 const dataDir = resolveDataDir();
 const paths = resolvePaths(dataDir);
-// --log-stderr (foreground use in a terminal) writes log lines to stderr instead of logs/daemon.log.
+const foreground = process.argv.includes('--foreground');
+// --log-stderr sends log lines to stderr instead of logs/daemon.log (for service managers such as systemd).
 const logger = createLogger(process.argv.includes('--log-stderr') ? undefined : paths.daemonLog);
 
 try {
@@ -30,7 +31,12 @@ try {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   process.on('SIGHUP', onSignal);
-  process.stderr.write(`RestFlow daemon ready (pid ${process.pid}) on ${paths.pipe}\n`);
+  const addresses = daemon
+    .status()
+    .transports.map((t) => `  ${t.kind.padEnd(5)} ${t.address}`)
+    .join('\n');
+  process.stderr.write(`RestFlow daemon ready (pid ${process.pid}, data ${dataDir})\n${addresses}\n`);
+  if (foreground) process.stderr.write(`  logs  ${paths.daemonLog}\nPress Ctrl-C to stop.\n`);
 } catch (error) {
   if (error instanceof AlreadyRunningError) {
     logger.info('another daemon is already running; exiting');

@@ -8,7 +8,7 @@ import type { Output } from '../output.ts';
 
 /** Runs the daemon attached to this terminal; signals are forwarded and its exit code becomes ours. */
 function runForeground(): Promise<never> {
-  const child = spawn(process.execPath, [daemonEntry(), '--log-stderr'], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [daemonEntry(), '--foreground'], { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => child.kill(signal));
   }
