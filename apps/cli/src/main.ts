@@ -5,9 +5,12 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { GlobalArgs } from './command.ts';
 import { agentCommand } from './commands/agent.ts';
+import { authCommand } from './commands/auth.ts';
 import { configCommand } from './commands/config.ts';
 import { daemonCommand, topLevelStatusCommand } from './commands/daemon.ts';
 import { infoCommand } from './commands/info.ts';
+import { keyCommand } from './commands/key.ts';
+import { secretCommand } from './commands/secret.ts';
 import { taskCommand } from './commands/task.ts';
 import { CliError } from './daemon-connection.ts';
 
@@ -28,6 +31,9 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(agentCommand)
     .command(configCommand)
     .command(infoCommand)
+    .command(secretCommand)
+    .command(keyCommand)
+    .command(authCommand)
     .command(taskCommand)
     .command({
       command: 'completions [shell]',
