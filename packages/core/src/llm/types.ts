@@ -1,6 +1,6 @@
 // The provider-neutral LLM interface the agent engine codes against. Concrete clients (OpenAI, Anthropic,
 // DeepSeek, OpenAI-compatible) wrap the providers' official SDKs and stream real deltas.
-import type { Provider } from '../models/catalogue.ts';
+import type { LlmProvider } from '../models/catalogue.ts';
 
 export type LlmRole = 'system' | 'user' | 'assistant' | 'tool';
 
@@ -54,7 +54,7 @@ export type StreamChunk =
   | { type: 'finish'; finish_reason: FinishReason };
 
 export interface LlmClient {
-  readonly provider: Provider | 'openai_compatible';
+  readonly provider: LlmProvider;
   /** Streams one completion; aborting `signal` stops the HTTP request. Errors are LlmError. */
   stream(request: CompletionRequest, signal: AbortSignal): AsyncIterable<StreamChunk>;
 }
@@ -67,6 +67,8 @@ export class LlmError extends Error {
     message: string,
     readonly kind: LlmErrorKind,
     readonly status?: number,
+    /** The provider's `retry-after`, when it sent one. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -78,7 +80,27 @@ export class LlmError extends Error {
   }
 }
 
+export interface LlmClientOptions {
+  provider: LlmProvider;
+  apiKey: string;
+  /** Default: settings, then the provider's env var (OPENAI_BASE_URL, …), then the provider's public URL. */
+  baseUrl?: string;
+  /** Where the key came from, without the value ("secret ANTHROPIC_API_KEY"), for auth error messages. */
+  keySource?: string;
+}
+
+/** What a concrete provider client is built with (the factory fills in URL and timeouts). */
+export interface ProviderClientOptions {
+  apiKey: string;
+  baseUrl: string;
+  keySource?: string;
+  /** Until the response headers arrive. */
+  requestTimeoutMs: number;
+  /** Longest silence between two stream events once the answer has started. */
+  idleTimeoutMs: number;
+}
+
 /** Builds a client for a provider with a resolved key; injected into the engine so tests can swap it. */
 export interface LlmClientFactory {
-  create(options: { provider: Provider | 'openai_compatible'; apiKey: string; baseUrl?: string }): LlmClient;
+  create(options: LlmClientOptions): LlmClient;
 }

@@ -1,10 +1,15 @@
 // The model catalogue of restflow-domain §1.2: wire id → provider, API model string, temperature support.
+// Beyond the catalogue, any model of an OpenAI-compatible server (Ollama, LM Studio, vLLM) is written
+// `openai-compatible:<model>`.
 
 export type Provider = 'openai' | 'anthropic' | 'deepseek';
 
+/** Where a model is served: a catalogue provider, or the configured OpenAI-compatible server. */
+export type LlmProvider = Provider | 'openai_compatible';
+
 export interface ModelMetadata {
   model: string;
-  provider: Provider;
+  provider: LlmProvider;
   supports_temperature: boolean;
   name: string;
   /** The model string sent to the provider's API. */
@@ -41,7 +46,27 @@ const MODEL_ALIASES: Record<string, string> = {
   haiku: 'claude-haiku-4-5',
 };
 
+export const OPENAI_COMPATIBLE_PREFIX = 'openai-compatible:';
+
+/** `openai-compatible:<model>` → the server's model name; undefined for any other id. */
+export function openaiCompatibleModel(id: string): string | undefined {
+  if (!id.startsWith(OPENAI_COMPATIBLE_PREFIX)) return undefined;
+  const name = id.slice(OPENAI_COMPATIBLE_PREFIX.length);
+  // Server model names look like `llama3.1:8b`, `qwen2.5-coder`, `org/model-GGUF`: anything but blanks.
+  return /^\S+$/.test(name) ? name : undefined;
+}
+
 export function findModel(id: string): ModelMetadata | undefined {
+  const custom = openaiCompatibleModel(id);
+  if (custom) {
+    return {
+      model: id,
+      provider: 'openai_compatible',
+      name: `${custom} (OpenAI-compatible)`,
+      supports_temperature: true,
+      api_model: custom,
+    };
+  }
   const resolved = MODEL_ALIASES[id] ?? id;
   return MODEL_CATALOGUE.find((x) => x.model === resolved);
 }
