@@ -6,6 +6,9 @@ import { ConfigService } from './config/config.service.ts';
 import type { CoreContext } from './core-context.ts';
 import { EventBus } from './events/event-bus.ts';
 import { RunEventLog } from './events/run-event-log.ts';
+import { createLlmClientFactory } from './llm/client-factory.ts';
+import { ProviderSettingsService } from './llm/provider-settings.ts';
+import type { LlmClientFactory } from './llm/types.ts';
 import { MemoryService } from './memory/memory.service.ts';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './runtime.ts';
 import { SecretService } from './secrets/secret.service.ts';
@@ -23,6 +26,8 @@ export interface ServiceDeps {
   /** Absent in unit tests that never touch files. */
   paths?: RestflowPaths;
   env?: NodeJS.ProcessEnv;
+  /** Default: the SDK-backed factory (tests may inject their own). */
+  llm?: LlmClientFactory;
 }
 
 /** The composition of every domain service; the daemon builds one, tests build their own. */
@@ -38,6 +43,8 @@ export interface RestflowServices extends CoreContext {
   security: SecurityService;
   shared: SharedSpaceService;
   terminals: TerminalSessionService;
+  providers: ProviderSettingsService;
+  llm: LlmClientFactory;
 }
 
 export function createServices(deps: ServiceDeps): RestflowServices {
@@ -66,5 +73,22 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const security = new SecurityService(core);
   const shared = new SharedSpaceService(core);
   const terminals = new TerminalSessionService(core);
-  return { ...core, agents, config, secrets, auth, skills, sessions, memory, tasks, security, shared, terminals };
+  const providers = new ProviderSettingsService(db, clock);
+  const llm = deps.llm ?? createLlmClientFactory({ env: core.env, settings: () => providers.get() });
+  return {
+    ...core,
+    agents,
+    config,
+    secrets,
+    auth,
+    skills,
+    sessions,
+    memory,
+    tasks,
+    security,
+    shared,
+    terminals,
+    providers,
+    llm,
+  };
 }
