@@ -11,6 +11,8 @@ import { daemonCommand, topLevelStatusCommand } from './commands/daemon.ts';
 import { infoCommand } from './commands/info.ts';
 import { keyCommand } from './commands/key.ts';
 import { secretCommand } from './commands/secret.ts';
+import { sessionCommand } from './commands/session.ts';
+import { skillCommand } from './commands/skill.ts';
 import { taskCommand } from './commands/task.ts';
 import { CliError } from './daemon-connection.ts';
 
@@ -29,6 +31,8 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(daemonCommand)
     .command(topLevelStatusCommand)
     .command(agentCommand)
+    .command(skillCommand)
+    .command(sessionCommand)
     .command(configCommand)
     .command(infoCommand)
     .command(secretCommand)
