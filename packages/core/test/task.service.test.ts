@@ -61,6 +61,8 @@ describe('TaskService create/get/list', () => {
       webhook: { enabled: false, token: expect.stringMatching(/^[0-9a-f-]{36}$/), rate_limit: 60 },
     });
     expect(s.tasks.get(task.id)).toEqual(task);
+    expect(s.tasks.find(task.id)).toEqual(task);
+    expect(s.tasks.find(task.id.slice(0, 8))).toBeUndefined();
     const events = s.tasks.listEvents(task.id);
     expect(events).toEqual([
       { id: expect.any(String), task_id: task.id, event_type: 'created', timestamp: now, message: 'Task created' },

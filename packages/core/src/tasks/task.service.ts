@@ -98,7 +98,6 @@ export class TaskService {
       .select({ id: tasks.id })
       .from(tasks)
       .where(and(gte(tasks.id, idOrPrefix), lt(tasks.id, `${idOrPrefix}\uffff`)))
-      .limit(6)
       .all()
       .map((r) => r.id);
     return resolveIdPrefix('Task', idOrPrefix, candidates);
