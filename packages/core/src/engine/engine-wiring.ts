@@ -1,0 +1,122 @@
+// Adapts the neighbouring services to the engine's narrow ports and builds the engine, run manager and chat
+// service once, for createServices.
+import path from 'node:path';
+import type { AgentService } from '../agents/agent.service.ts';
+import type { AuthProfileService } from '../auth/auth-profile.service.ts';
+import type { CoreContext } from '../core-context.ts';
+import { createModelClientResolver } from '../llm/model-client.ts';
+import type { LlmClientFactory } from '../llm/types.ts';
+import type { MemoryService } from '../memory/memory.service.ts';
+import type { SecretService } from '../secrets/secret.service.ts';
+import type { SecurityService } from '../security/security.service.ts';
+import type { ChatSessionService } from '../sessions/chat-session.service.ts';
+import type { SkillService } from '../skills/skill.service.ts';
+import { AgentEngine, type LlmResolver } from './agent-engine.ts';
+import { ChatService } from './chat.service.ts';
+import type { DeltaBatcherOptions } from './delta-batcher.ts';
+import type { EngineLimits } from './limits.ts';
+import type { CommandSecurityPort, MemoryPort, SecretPort, SessionPort, SkillPort } from './ports.ts';
+import { RunManager } from './run-manager.ts';
+
+export interface AgentRuntimeDeps {
+  agents: AgentService;
+  sessions: ChatSessionService;
+  security: SecurityService;
+  skills: SkillService;
+  memory: MemoryService;
+  secrets: SecretService;
+  auth: AuthProfileService;
+  /** Builds provider clients (tests pass a fake). */
+  llm: LlmClientFactory;
+  /** Overrides the provider resolution altogether (tests). */
+  resolver?: LlmResolver;
+  limits?: Partial<EngineLimits>;
+  batching?: DeltaBatcherOptions;
+}
+
+export interface AgentRuntime {
+  engine: AgentEngine;
+  runs: RunManager;
+  chat: ChatService;
+}
+
+const pathList = (value: string | undefined): string[] => (value ? value.split(path.delimiter).filter(Boolean) : []);
+
+export function sessionPort(sessions: ChatSessionService): SessionPort {
+  return {
+    get: (id) => sessions.get(id),
+    create: (agentId, model) => sessions.create({ agent_id: agentId, ...(model ? { model } : {}) }),
+    appendMessage: (id, message) => sessions.appendMessage(id, message),
+    updateMessage: (id, patch) => {
+      sessions.updateMessage(id, patch);
+    },
+    recentMessages: (id, n) => sessions.recentMessages(id, n),
+  };
+}
+
+export function securityPort(security: SecurityService): CommandSecurityPort {
+  return {
+    evaluate: (command) => {
+      const evaluation = security.evaluate(command);
+      return evaluation.action === 'block'
+        ? { action: 'block', reason: evaluation.reason }
+        : { action: evaluation.action };
+    },
+    createApproval: (request) =>
+      security.createApproval(request.command, {
+        run_id: request.runId,
+        ...(request.agentId ? { agent_id: request.agentId } : {}),
+        ...(request.taskId ? { task_id: request.taskId } : {}),
+        ...(request.workdir ? { workdir: request.workdir } : {}),
+      }) as unknown as ReturnType<CommandSecurityPort['createApproval']>,
+    waitForDecision: async (id, signal) => ({ status: await security.waitForDecision(id, signal) }),
+  };
+}
+
+export function memoryPort(memory: MemoryService): MemoryPort {
+  return {
+    search: ({ agentId, query, limit }) =>
+      memory.searchUnified({ agent_id: agentId, query, limit }).results.map((r) => ({
+        id: r.id,
+        content: r.content,
+        score: r.score,
+        created_at: r.timestamp,
+      })),
+    store: ({ agentId, content, tags, toolName }) =>
+      memory.storeChunk({ agent_id: agentId, content, tags, source: { type: 'agent_generated', tool_name: toolName } }),
+  };
+}
+
+export const skillPort = (skills: SkillService): SkillPort => ({
+  list: () => skills.list(),
+  find: (id) => skills.find(id),
+});
+
+export const secretPort = (secrets: SecretService): SecretPort => ({ get: (key) => secrets.getValue(key) });
+
+export function createAgentRuntime(core: CoreContext, deps: AgentRuntimeDeps): AgentRuntime {
+  const secrets = secretPort(deps.secrets);
+  const resolver =
+    deps.resolver ??
+    createModelClientResolver({ llm: deps.llm, env: core.env, secrets: deps.secrets, auth: deps.auth });
+  const skills = skillPort(deps.skills);
+  const engine = new AgentEngine({
+    llm: resolver,
+    skills,
+    limits: deps.limits,
+    workspaceRoot: core.paths ? path.join(core.paths.dataDir, 'workspaces') : undefined,
+    tools: {
+      security: securityPort(deps.security),
+      skills,
+      memory: memoryPort(deps.memory),
+      secrets,
+      extraPaths: pathList(core.env.RESTFLOW_TOOL_PATHS),
+      allowPrivateNetwork: core.env.RESTFLOW_TOOL_ALLOW_PRIVATE_NETWORK === '1',
+      telegramApiBase: core.env.TELEGRAM_API_BASE_URL,
+    },
+  });
+  const sessions = sessionPort(deps.sessions);
+  const runs = new RunManager(core, engine, sessions, deps.batching);
+  const chat = new ChatService(engine, runs, deps.agents, sessions, core.ids);
+  return { engine, runs, chat };
+}

@@ -1,0 +1,77 @@
+// What the engine needs from neighbouring domains, stated narrowly so the engine can be tested with small fakes
+// and does not depend on more of a service than it uses. `engine-wiring.ts` adapts the real services.
+import type { MessageExecution } from '@restflow/db';
+import type { ApprovalInfo } from './run-events.ts';
+
+export interface ChatMessageRecord {
+  id: string;
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+  execution?: MessageExecution | null;
+}
+
+export interface SessionPort {
+  /** The session's agent; throws NotFoundError for an unknown session. */
+  get(sessionId: string): { id: string; agent_id: string };
+  create(agentId: string, model?: string): { id: string };
+  appendMessage(
+    sessionId: string,
+    message: { role: 'user' | 'assistant'; content: string; execution?: MessageExecution; runId?: string },
+  ): { id: string };
+  updateMessage(messageId: string, patch: { content?: string; execution?: MessageExecution }): void;
+  /** The last `n` messages, oldest first. */
+  recentMessages(sessionId: string, n: number): ChatMessageRecord[];
+}
+
+export type CommandDecision =
+  | { action: 'allow' }
+  | { action: 'block'; reason?: string }
+  | { action: 'require_approval' };
+
+export interface ApprovalOutcome {
+  status: 'approved' | 'rejected' | 'expired';
+  reason?: string | null;
+}
+
+export interface CommandSecurityPort {
+  evaluate(command: string, context: { agentId?: string }): CommandDecision;
+  createApproval(request: {
+    command: string;
+    workdir?: string;
+    agentId?: string;
+    runId: string;
+    taskId?: string;
+  }): ApprovalInfo;
+  waitForDecision(approvalId: string, signal: AbortSignal): Promise<ApprovalOutcome>;
+}
+
+export interface SkillRecord {
+  id: string;
+  name: string;
+  description?: string | null;
+  content: string;
+}
+
+export interface SkillPort {
+  list(): SkillRecord[];
+  /** Undefined when there is no such skill. */
+  find(id: string): SkillRecord | undefined;
+}
+
+export interface MemoryHit {
+  id: string;
+  content: string;
+  score?: number;
+  tags?: string[];
+  created_at?: number;
+}
+
+export interface MemoryPort {
+  search(query: { agentId: string; query: string; limit: number }): MemoryHit[];
+  store(chunk: { agentId: string; content: string; tags: string[]; toolName: string }): { id: string };
+}
+
+export interface SecretPort {
+  /** Undefined when the secret is not set. */
+  get(key: string): string | undefined;
+}

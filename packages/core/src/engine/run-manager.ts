@@ -1,0 +1,407 @@
+// Runs belong to the daemon, not to whoever watches them: a run keeps going when its subscriber disconnects,
+// every event is persisted before it is published, and a run left `running` by a crash is closed at start-up.
+import type { ExecutionStepInfo, MessageExecution, RunKind, RunStatus } from '@restflow/db';
+import { desc, eq, runs } from '@restflow/db';
+import type { CoreContext } from '../core-context.ts';
+import { NotFoundError } from '../errors.ts';
+import type { StoredEvent } from '../events/run-event-log.ts';
+import { resolveIdPrefix } from '../id-prefix.ts';
+import type { LlmError, LlmMessage } from '../llm/types.ts';
+import type { AgentEngine, PreparedAgent } from './agent-engine.ts';
+import type { AgentLoopResult } from './agent-loop.ts';
+import { DEFAULT_BATCHING, DeltaBatcher, type DeltaBatcherOptions } from './delta-batcher.ts';
+import type { SessionPort } from './ports.ts';
+import type { RunEventPayloads, RunEventSink, RunEventType } from './run-events.ts';
+
+export const INTERRUPTED_ERROR = 'interrupted: daemon stopped';
+/** How long `cancel` and `stopAll` wait for a run to settle before they return anyway. */
+const SETTLE_WAIT_MS = 2000;
+
+export interface RunInfo {
+  id: string;
+  kind: RunKind;
+  status: RunStatus;
+  agent_id: string | null;
+  session_id: string | null;
+  task_id: string | null;
+  message_id: string | null;
+  started_at: number;
+  finished_at: number | null;
+  error: string | null;
+  /** Seq of the last stored event (the cursor a subscriber resumes from). */
+  last_seq: number;
+}
+
+export interface RunOutcome {
+  run_id: string;
+  status: Exclude<RunStatus, 'running'>;
+  /** How the loop itself ended (distinguishes hitting the iteration limit from other failures). */
+  loop_status: AgentLoopResult['status'];
+  /** Everything streamed, exactly what subscribers saw. */
+  content: string;
+  answer: string;
+  error?: string;
+  llmError?: LlmError;
+  duration_ms: number;
+  total_tokens: number;
+  iterations: number;
+  steps: ExecutionStepInfo[];
+  transcript: LlmMessage[];
+}
+
+export interface StartRunRequest {
+  /** Chosen by the caller when it must be known before the run starts (e.g. stored on a message). */
+  runId?: string;
+  kind: RunKind;
+  prepared: PreparedAgent;
+  history: LlmMessage[];
+  input: string;
+  sessionId?: string;
+  messageId?: string;
+  taskId?: string;
+  /** Runs before the terminal event is published: a reader that sees `completed` finds the result saved. */
+  onSettled?: (outcome: RunOutcome) => void;
+}
+
+export interface RunHandle {
+  runId: string;
+  done: Promise<RunOutcome>;
+}
+
+interface ActiveRun {
+  controller: AbortController;
+  done: Promise<RunOutcome>;
+}
+
+type StopReason = 'cancel' | 'shutdown';
+
+type RunRow = typeof runs.$inferSelect;
+
+/** What a chat message records about the run that produced it. */
+export function messageExecution(outcome: RunOutcome): MessageExecution {
+  return {
+    steps: outcome.steps,
+    duration_ms: outcome.duration_ms,
+    tokens_used: outcome.total_tokens,
+    status: outcome.status === 'completed' ? 'completed' : outcome.status === 'cancelled' ? 'cancelled' : 'failed',
+  };
+}
+
+export class RunManager {
+  private readonly active = new Map<string, ActiveRun>();
+
+  constructor(
+    private readonly core: CoreContext,
+    private readonly engine: AgentEngine,
+    /** Finalizes the assistant message of runs a crash left open. */
+    private readonly messages: Pick<SessionPort, 'updateMessage'>,
+    private readonly batching: DeltaBatcherOptions = DEFAULT_BATCHING,
+  ) {}
+
+  start(request: StartRunRequest): RunHandle {
+    const { core } = this;
+    const runId = request.runId ?? core.ids.uuid();
+    const startedAt = core.clock.now();
+    const started = performance.now();
+    core.db
+      .insert(runs)
+      .values({
+        id: runId,
+        kind: request.kind,
+        status: 'running',
+        agentId: request.prepared.agent.id ?? null,
+        sessionId: request.sessionId ?? null,
+        taskId: request.taskId ?? null,
+        messageId: request.messageId ?? null,
+        startedAt,
+      })
+      .run();
+
+    let closed = false;
+    let streamed = '';
+    let deltas = 0;
+    const append = <K extends RunEventType>(type: K, payload: RunEventPayloads[K]) => {
+      if (!closed) core.events.append(runId, type, payload as unknown as Record<string, unknown>);
+    };
+    const batcher = new DeltaBatcher<'token' | 'thinking'>((kind, text, count) => {
+      if (kind === 'token') {
+        deltas += count;
+        append('token', { text, token_count: deltas });
+      } else append('thinking', { content: text });
+    }, this.batching);
+    const sink: RunEventSink = {
+      token: (text) => {
+        if (closed) return;
+        streamed += text;
+        batcher.push('token', text);
+      },
+      thinking: (content) => {
+        if (!closed) batcher.push('thinking', content);
+      },
+      emit: (type, payload) => {
+        if (closed) return;
+        batcher.flush();
+        append(type, payload);
+      },
+    };
+
+    const controller = new AbortController();
+    append('started', { model: request.prepared.model.model });
+
+    // Settles on the loop's own result, or — if a provider or tool ignores the abort — as soon as the run is
+    // stopped, with what was streamed so far. Either way the run ends within the cancel budget.
+    const stopped = new Promise<AgentLoopResult>((resolve) => {
+      controller.signal.addEventListener(
+        'abort',
+        () =>
+          setTimeout(
+            () =>
+              resolve({
+                status: 'cancelled',
+                content: streamed,
+                answer: '',
+                iterations: 0,
+                usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
+                tokenCount: deltas,
+                steps: [],
+                transcript: [],
+              }),
+            200,
+          ),
+        { once: true },
+      );
+    });
+    const loop = this.engine
+      .run(request.prepared, {
+        runId,
+        taskId: request.taskId,
+        history: request.history,
+        input: request.input,
+        signal: controller.signal,
+        sink,
+      })
+      .catch(
+        (error: unknown): AgentLoopResult => ({
+          status: 'failed',
+          content: streamed,
+          answer: '',
+          error: (error as Error).message ?? String(error),
+          iterations: 0,
+          usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
+          tokenCount: deltas,
+          steps: [],
+          transcript: [],
+        }),
+      );
+
+    const done = Promise.race([loop, stopped]).then((result) => {
+      batcher.flush();
+      const reason = controller.signal.reason as StopReason | undefined;
+      const outcome = this.outcomeOf(runId, result, reason, streamed, Math.round(performance.now() - started));
+      try {
+        request.onSettled?.(outcome);
+      } catch (error) {
+        outcome.error ??= `could not save the result: ${(error as Error).message}`;
+      }
+      core.db
+        .update(runs)
+        .set({ status: outcome.status, finishedAt: core.clock.now(), error: outcome.error ?? null })
+        .where(eq(runs.id, runId))
+        .run();
+      this.appendTerminal(runId, outcome);
+      closed = true;
+      core.events.forget(runId);
+      this.active.delete(runId);
+      return outcome;
+    });
+    this.active.set(runId, { controller, done });
+    return { runId, done };
+  }
+
+  private outcomeOf(
+    runId: string,
+    result: AgentLoopResult,
+    reason: StopReason | undefined,
+    streamed: string,
+    durationMs: number,
+  ): RunOutcome {
+    let status: RunOutcome['status'];
+    let error = result.error;
+    if (reason === 'shutdown') {
+      status = 'interrupted';
+      error = INTERRUPTED_ERROR;
+    } else if (reason === 'cancel' || result.status === 'cancelled') status = 'cancelled';
+    else if (result.status === 'completed') status = 'completed';
+    else status = 'failed';
+    return {
+      run_id: runId,
+      status,
+      loop_status: result.status,
+      content: streamed,
+      answer: result.answer,
+      ...(status === 'failed' || status === 'interrupted' ? { error: error ?? 'unknown error' } : {}),
+      ...(result.llmError ? { llmError: result.llmError } : {}),
+      duration_ms: durationMs,
+      total_tokens: result.usage.total_tokens || result.tokenCount,
+      iterations: result.iterations,
+      steps: result.steps,
+      transcript: result.transcript,
+    };
+  }
+
+  private appendTerminal(runId: string, outcome: RunOutcome): void {
+    const partial = outcome.content.length > 0 ? { partial_content: outcome.content } : {};
+    if (outcome.status === 'completed') {
+      this.core.events.append(runId, 'completed', {
+        full_content: outcome.content,
+        duration_ms: outcome.duration_ms,
+        total_tokens: outcome.total_tokens,
+      });
+    } else if (outcome.status === 'cancelled') {
+      this.core.events.append(runId, 'cancelled', partial);
+    } else {
+      this.core.events.append(runId, 'failed', { error: outcome.error ?? 'unknown error', ...partial });
+    }
+  }
+
+  /** Stops a run (provider request and tools); resolves once it has settled, with its final state. */
+  async cancel(runIdOrPrefix: string): Promise<RunInfo> {
+    const runId = this.resolveId(runIdOrPrefix);
+    const run = this.active.get(runId);
+    if (run) {
+      if (!run.controller.signal.aborted) run.controller.abort('cancel' satisfies StopReason);
+      await Promise.race([run.done, delay(SETTLE_WAIT_MS)]);
+    }
+    return this.get(runId);
+  }
+
+  /** Daemon stop: every active run ends as interrupted, with its partial answer saved. */
+  async stopAll(): Promise<void> {
+    const pending = [...this.active.values()].map((run) => {
+      if (!run.controller.signal.aborted) run.controller.abort('shutdown' satisfies StopReason);
+      return run.done;
+    });
+    await Promise.race([Promise.allSettled(pending), delay(SETTLE_WAIT_MS)]);
+  }
+
+  /** The run still producing a reply in this session, if any. */
+  activeRunOfSession(sessionId: string): string | undefined {
+    const rows = this.core.db.select({ id: runs.id }).from(runs).where(eq(runs.sessionId, sessionId)).all();
+    return rows.find((row) => this.active.has(row.id))?.id;
+  }
+
+  isActive(runId: string): boolean {
+    return this.active.has(runId);
+  }
+
+  activeCount(): number {
+    return this.active.size;
+  }
+
+  /** Resolves when the run settles (immediately for a finished run); undefined for unknown runs. */
+  wait(runId: string): Promise<RunOutcome> | undefined {
+    return this.active.get(runId)?.done;
+  }
+
+  resolveId(idOrPrefix: string): string {
+    const exact = this.core.db.select({ id: runs.id }).from(runs).where(eq(runs.id, idOrPrefix)).get();
+    if (exact) return exact.id;
+    const all = this.core.db.select({ id: runs.id }).from(runs).all();
+    return resolveIdPrefix(
+      'Run',
+      idOrPrefix,
+      all.map((r) => r.id),
+    );
+  }
+
+  get(runIdOrPrefix: string): RunInfo {
+    const runId = this.resolveId(runIdOrPrefix);
+    const row = this.core.db.select().from(runs).where(eq(runs.id, runId)).get();
+    if (!row) throw new NotFoundError('Run', runIdOrPrefix);
+    return this.toInfo(row);
+  }
+
+  list(filter: { sessionId?: string; limit?: number } = {}): RunInfo[] {
+    const query = this.core.db.select().from(runs);
+    const rows = (filter.sessionId ? query.where(eq(runs.sessionId, filter.sessionId)) : query)
+      .orderBy(desc(runs.startedAt))
+      .limit(filter.limit ?? 50)
+      .all();
+    return rows.map((row) => this.toInfo(row));
+  }
+
+  private toInfo(row: RunRow): RunInfo {
+    return {
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      agent_id: row.agentId,
+      session_id: row.sessionId,
+      task_id: row.taskId,
+      message_id: row.messageId,
+      started_at: row.startedAt,
+      finished_at: row.finishedAt,
+      error: row.error,
+      last_seq: this.core.events.last(row.id)?.seq ?? 0,
+    };
+  }
+
+  /**
+   * Daemon start: runs still marked running were cut off by a crash or kill. Each gets a `failed` event (so
+   * subscribers complete), the interrupted status, and its assistant message keeps the partial answer.
+   */
+  recoverInterrupted(): number {
+    const { core } = this;
+    const open = core.db.select().from(runs).where(eq(runs.status, 'running')).all();
+    for (const row of open) {
+      if (this.active.has(row.id)) continue;
+      const { partial, steps, tokens } = replayProgress(core.events.listAfter(row.id, 0, 1_000_000));
+      const now = core.clock.now();
+      if (row.messageId) {
+        try {
+          this.messages.updateMessage(row.messageId, {
+            content: partial,
+            execution: { steps, duration_ms: Math.max(0, now - row.startedAt), tokens_used: tokens, status: 'failed' },
+          });
+        } catch {
+          // The session may have been deleted meanwhile; the run record is still closed below.
+        }
+      }
+      core.db
+        .update(runs)
+        .set({ status: 'interrupted', finishedAt: now, error: INTERRUPTED_ERROR })
+        .where(eq(runs.id, row.id))
+        .run();
+      core.events.append(row.id, 'failed', {
+        error: INTERRUPTED_ERROR,
+        ...(partial ? { partial_content: partial } : {}),
+      });
+      core.events.forget(row.id);
+    }
+    return open.length;
+  }
+}
+
+/** What a run had produced before it was cut off, rebuilt from its stored events. */
+function replayProgress(events: StoredEvent[]): { partial: string; steps: ExecutionStepInfo[]; tokens: number } {
+  let partial = '';
+  let tokens = 0;
+  const names = new Map<string, string>();
+  const steps: ExecutionStepInfo[] = [];
+  for (const event of events) {
+    const p = event.payload;
+    if (event.type === 'token') {
+      partial += String(p.text ?? '');
+      tokens = Number(p.token_count ?? tokens);
+    } else if (event.type === 'tool_call_start') names.set(String(p.tool_id), String(p.tool_name));
+    else if (event.type === 'tool_call_end') {
+      const name = names.get(String(p.tool_id)) ?? 'tool';
+      steps.push({ step_type: 'tool_call', name, status: p.success ? 'completed' : 'failed' });
+      names.delete(String(p.tool_id));
+    }
+  }
+  for (const name of names.values()) steps.push({ step_type: 'tool_call', name, status: 'failed' });
+  return { partial, steps, tokens };
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

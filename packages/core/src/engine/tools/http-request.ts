@@ -1,0 +1,95 @@
+import http from 'node:http';
+import https from 'node:https';
+import { assertHostAllowed, guardedLookup } from './network-guard.ts';
+import { catalogueSpec } from './spec.ts';
+import { type ToolDefinition, ToolError } from './types.ts';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpToolOptions {
+  /** Lets requests reach loopback/private networks (off by default: an agent must not probe the LAN). */
+  allowPrivateNetwork: boolean;
+}
+
+export function httpRequestTool(options: HttpToolOptions): ToolDefinition {
+  return {
+    ...catalogueSpec('http_request'),
+    async execute(args, ctx) {
+      let url: URL;
+      try {
+        url = new URL(args.url as string);
+      } catch {
+        throw new ToolError(`not a valid URL: ${String(args.url)}`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new ToolError(`unsupported protocol ${url.protocol}`);
+      assertHostAllowed(url.hostname, options.allowPrivateNetwork);
+      const method = (args.method as string | undefined) ?? 'GET';
+      const body = args.body as string | undefined;
+      const response = await send(url, method, (args.headers as Record<string, string>) ?? {}, body, {
+        signal: ctx.signal,
+        allowPrivate: options.allowPrivateNetwork,
+      });
+      return { success: response.status < 400, output: response };
+    },
+  };
+}
+
+interface HttpResult {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  truncated?: boolean;
+}
+
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  options: { signal: AbortSignal; allowPrivate: boolean },
+): Promise<HttpResult> {
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = transport.request(
+      url,
+      {
+        method,
+        headers: { 'user-agent': 'restflow-agent', ...headers },
+        lookup: guardedLookup(options.allowPrivate),
+        signal: options.signal,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let truncated = false;
+        response.on('data', (chunk: Buffer) => {
+          if (size >= MAX_BODY_BYTES) {
+            truncated = true;
+            return;
+          }
+          chunks.push(chunk);
+          size += chunk.length;
+        });
+        response.on('error', reject);
+        response.on('end', () => {
+          const keep = ['content-type', 'content-length', 'location', 'retry-after', 'date'];
+          const picked: Record<string, string> = {};
+          for (const key of keep) {
+            const value = response.headers[key];
+            if (value !== undefined) picked[key] = Array.isArray(value) ? value.join(', ') : value;
+          }
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: picked,
+            body: Buffer.concat(chunks).toString('utf8'),
+            ...(truncated ? { truncated: true } : {}),
+          });
+        });
+      },
+    );
+    request.on('error', (error) => reject(error.name === 'AbortError' ? new ToolError('cancelled') : error));
+    if (body !== undefined) request.write(body);
+    request.end();
+  });
+}

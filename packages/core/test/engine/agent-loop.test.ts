@@ -1,0 +1,270 @@
+import { describe, expect, it } from '@jest/globals';
+import { LlmError, type LlmMessage, runAgentLoop, type ToolDefinition, ToolRegistry } from '../../src/index.ts';
+import { ScriptedLlm, textTurn, toolTurn } from './fake-llm.ts';
+import { engineWith, recordingSink, tempDir } from './helpers.ts';
+
+const controller = () => new AbortController();
+
+function loopInput(llm: ScriptedLlm, tools: ToolDefinition[] = [], overrides: Record<string, unknown> = {}) {
+  const sink = recordingSink();
+  const ctl = controller();
+  return {
+    sink,
+    ctl,
+    input: {
+      client: llm,
+      model: 'test-model',
+      messages: [
+        { role: 'system', content: 'sys' },
+        { role: 'user', content: 'hi' },
+      ] as LlmMessage[],
+      tools: new ToolRegistry(tools, { timeoutMs: 1000, maxResultChars: 4000 }),
+      toolContext: { runId: 'run-1', workspaceDir: tempDir() },
+      maxTokens: 4096,
+      maxIterations: 10,
+      signal: ctl.signal,
+      sink,
+      ...overrides,
+    },
+  };
+}
+
+const echoTool = (name: string, onCall?: () => Promise<void>): ToolDefinition => ({
+  name,
+  description: `${name} tool`,
+  parameters: {
+    type: 'object',
+    properties: { value: { type: 'string' } },
+    required: ['value'],
+    additionalProperties: false,
+  },
+  async execute(args) {
+    await onCall?.();
+    return { success: true, output: { echoed: args.value, by: name } };
+  },
+});
+
+describe('runAgentLoop', () => {
+  it('streams text deltas as tokens and completes with exactly the streamed content', async () => {
+    const llm = new ScriptedLlm([textTurn('Hel', 'lo', ' world')]);
+    const { input, sink } = loopInput(llm);
+    const result = await runAgentLoop(input);
+    expect(result.status).toBe('completed');
+    expect(sink.events.filter((e) => e.type === 'token').map((e) => e.payload.text)).toEqual(['Hel', 'lo', ' world']);
+    expect(result.content).toBe('Hello world');
+    expect(result.answer).toBe('Hello world');
+    expect(result.tokenCount).toBe(3);
+    expect(llm.requests[0]?.tools).toBeUndefined();
+    expect(llm.requests[0]?.max_tokens).toBe(4096);
+  });
+
+  it('reassembles streamed tool calls, runs them in parallel and feeds the results back', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const slow = async () => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 30));
+      inFlight -= 1;
+    };
+    const llm = new ScriptedLlm([
+      toolTurn(
+        [
+          { id: 'call_a', name: 'alpha', args: { value: 'one' } },
+          { id: 'call_b', name: 'beta', args: { value: 'two' } },
+        ],
+        'Let me check.',
+      ),
+      textTurn('Both ', 'done.'),
+    ]);
+    const { input, sink } = loopInput(llm, [echoTool('alpha', slow), echoTool('beta', slow)]);
+    const result = await runAgentLoop(input);
+    expect(result.status).toBe('completed');
+    expect(maxInFlight).toBe(2);
+    expect(result.iterations).toBe(2);
+    // The second turn's text is set off from the first, in the stream as well as in the saved content.
+    expect(result.content).toBe('Let me check.\n\nBoth done.');
+    expect(sink.text()).toBe(result.content);
+    expect(result.answer).toBe('Both done.');
+    const second = llm.requests[1]?.messages ?? [];
+    const assistant = second.find((m) => m.role === 'assistant');
+    expect(assistant?.tool_calls).toEqual([
+      { id: 'call_a', name: 'alpha', arguments: '{"value":"one"}' },
+      { id: 'call_b', name: 'beta', arguments: '{"value":"two"}' },
+    ]);
+    const toolMessages = second.filter((m) => m.role === 'tool');
+    expect(toolMessages.map((m) => m.tool_call_id)).toEqual(['call_a', 'call_b']);
+    expect(JSON.parse(toolMessages[0]?.content ?? '')).toEqual({ echoed: 'one', by: 'alpha' });
+    const types = sink.events.map((e) => e.type);
+    expect(types.filter((t) => t === 'tool_call_start')).toHaveLength(2);
+    expect(types.filter((t) => t === 'tool_call_end')).toHaveLength(2);
+    expect(types.indexOf('tool_call_start')).toBeLessThan(types.indexOf('tool_call_end'));
+    expect(sink.events.find((e) => e.type === 'usage')?.payload).toEqual({
+      input_tokens: 10,
+      output_tokens: 5,
+      total_tokens: 15,
+    });
+    expect(result.steps.map((s) => [s.name, s.status])).toEqual([
+      ['alpha', 'completed'],
+      ['beta', 'completed'],
+    ]);
+    expect(result.transcript.map((m) => m.role)).toEqual(['assistant', 'tool', 'tool', 'assistant']);
+  });
+
+  it('turns a bad tool call into an error result the model can react to', async () => {
+    const llm = new ScriptedLlm([
+      toolTurn([{ id: 'c1', name: 'alpha', args: { wrong: 1 } }]),
+      toolTurn([{ id: 'c2', name: 'nope', args: {} }]),
+      textTurn('ok'),
+    ]);
+    const { input, sink } = loopInput(llm, [echoTool('alpha')]);
+    const result = await runAgentLoop(input);
+    expect(result.status).toBe('completed');
+    const ends = sink.events.filter((e) => e.type === 'tool_call_end').map((e) => e.payload);
+    expect(ends[0]).toMatchObject({ tool_id: 'c1', success: false });
+    expect(String(ends[0]?.result)).toMatch(/^Error: invalid arguments for alpha: .*value/);
+    expect(String(ends[1]?.result)).toMatch(/unknown tool "nope" \(available: alpha\)/);
+    expect(result.steps.map((s) => s.status)).toEqual(['failed', 'failed']);
+  });
+
+  it('stops at the iteration limit', async () => {
+    const turns = Array.from({ length: 3 }, (_, i) => toolTurn([{ id: `c${i}`, name: 'alpha', args: { value: 'x' } }]));
+    const llm = new ScriptedLlm(turns);
+    const { input } = loopInput(llm, [echoTool('alpha')], { maxIterations: 3 });
+    const result = await runAgentLoop(input);
+    expect(result.status).toBe('max_iterations');
+    expect(result.error).toBe('reached the maximum of 3 iterations');
+    expect(result.iterations).toBe(3);
+    expect(llm.requests).toHaveLength(3);
+  });
+
+  it('fails a response cut off at max_tokens, keeping what was streamed', async () => {
+    const llm = new ScriptedLlm([
+      {
+        chunks: [
+          { type: 'text', text: 'partial' },
+          { type: 'finish', finish_reason: 'max_tokens' },
+        ],
+      },
+    ]);
+    const { input } = loopInput(llm, [], { maxTokens: 10 });
+    const result = await runAgentLoop(input);
+    expect(result).toMatchObject({
+      status: 'failed',
+      content: 'partial',
+      error: 'the response was cut off at max_tokens (10)',
+    });
+  });
+
+  it('fails with the provider error and keeps it for callers that map it', async () => {
+    const llm = new ScriptedLlm([{ error: new LlmError('anthropic rejected the key (401)', 'auth', 401) }]);
+    const { input } = loopInput(llm);
+    const result = await runAgentLoop(input);
+    expect(result.status).toBe('failed');
+    expect(result.error).toBe('anthropic rejected the key (401)');
+    expect(result.llmError?.kind).toBe('auth');
+  });
+
+  it('ends as cancelled with the partial content when aborted mid-stream', async () => {
+    const llm = new ScriptedLlm([{ hangAfter: [{ type: 'text', text: 'Once upon' }] }]);
+    const { input, ctl } = loopInput(llm);
+    const running = runAgentLoop(input);
+    await new Promise((r) => setTimeout(r, 20));
+    ctl.abort();
+    const result = await running;
+    expect(result).toMatchObject({ status: 'cancelled', content: 'Once upon' });
+  });
+
+  it('forwards thinking separately from the answer', async () => {
+    const llm = new ScriptedLlm([
+      {
+        chunks: [
+          { type: 'thinking', text: 'hmm' },
+          { type: 'text', text: 'answer' },
+          { type: 'finish', finish_reason: 'stop' },
+        ],
+      },
+    ]);
+    const { input, sink } = loopInput(llm);
+    const result = await runAgentLoop(input);
+    expect(result.content).toBe('answer');
+    expect(sink.events[0]).toEqual({ type: 'thinking', payload: { content: 'hmm' } });
+  });
+});
+
+describe('AgentEngine', () => {
+  it('sends the temperature only to models that support it (agent value, else the default)', async () => {
+    const llm = new ScriptedLlm([textTurn('a'), textTurn('b'), textTurn('c')]);
+    const engine = engineWith(llm);
+    const run = async (node: Parameters<typeof engine.prepare>[0]['node']) => {
+      const prepared = await engine.prepare({ id: 'agent-1', node });
+      await engine.run(prepared, {
+        runId: 'r',
+        history: [],
+        input: 'x',
+        signal: controller().signal,
+        sink: recordingSink(),
+      });
+    };
+    await run({ model: 'claude-sonnet-4-5', temperature: 0.2 });
+    await run({ model: 'claude-haiku-4-5' });
+    await run({ model: 'gpt-5', temperature: 0.2 });
+    expect(llm.requests.map((r) => r.temperature)).toEqual([0.2, 0.7, undefined]);
+    expect(llm.requests.map((r) => r.model)).toEqual(['claude-sonnet-4-5', 'claude-haiku-4-5', 'gpt-5']);
+  });
+
+  it('sends the system prompt, the last history-window messages and the input', async () => {
+    const llm = new ScriptedLlm([textTurn('ok')]);
+    const engine = engineWith(llm, { limits: { historyWindow: 2 } });
+    const prepared = await engine.prepare({ id: 'a', node: { model: 'sonnet', prompt: 'Be terse.' } });
+    const history: LlmMessage[] = ['m1', 'm2', 'm3'].map((content, i) => ({
+      role: i % 2 ? 'assistant' : 'user',
+      content,
+    }));
+    await engine.run(prepared, {
+      runId: 'r',
+      history,
+      input: 'now',
+      signal: controller().signal,
+      sink: recordingSink(),
+    });
+    expect(llm.requests[0]?.messages).toEqual([
+      { role: 'system', content: 'Be terse.' },
+      { role: 'assistant', content: 'm2' },
+      { role: 'user', content: 'm3' },
+      { role: 'user', content: 'now' },
+    ]);
+  });
+
+  it('refuses agents without a model or with an unknown one, before calling anything', async () => {
+    const llm = new ScriptedLlm([]);
+    const engine = engineWith(llm);
+    await expect(engine.prepare({ id: 'a1', name: 'writer', node: {} })).rejects.toThrow(
+      'Agent writer (a1) has no model; set one with: restflow agent update a1 -m <model>',
+    );
+    await expect(engine.prepare({ node: { model: 'gpt-99' } })).rejects.toThrow('unknown model "gpt-99"');
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  it('builds tools from the allow-list and warns about unknown names and missing skills', async () => {
+    const engine = engineWith(new ScriptedLlm([]), {
+      skills: {
+        list: () => [],
+        find: (id) => (id === 'tone' ? { id, name: 'Tone', content: 'Speak like {{who}}.' } : undefined),
+      },
+    });
+    const prepared = await engine.prepare({
+      id: 'a',
+      node: {
+        model: 'sonnet',
+        tools: ['python', 'read', 'teleport'],
+        skills: ['tone', 'ghost'],
+        skill_variables: { who: 'a pirate' },
+      },
+    });
+    expect(prepared.tools.names().sort()).toEqual(['file', 'run_python']);
+    expect(prepared.warnings).toEqual(['skill ghost not found', 'unknown tool teleport']);
+    expect(prepared.systemPrompt).toContain('## Skill: Tone\n\nSpeak like a pirate.');
+    expect(prepared.systemPrompt).toContain('### run_python');
+  });
+});
