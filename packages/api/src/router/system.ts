@@ -1,4 +1,4 @@
-import { MODEL_CATALOGUE } from '@restflow/core';
+import { findExecutable, MODEL_CATALOGUE, TOOL_CATALOGUE } from '@restflow/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { publicProcedure } from '../trpc.ts';
 
@@ -21,4 +21,19 @@ export const systemRouter = {
       name,
     })),
   ),
+
+  /** GetSystemInfo: `python_ready` = python3 is on the daemon's PATH (what run_python needs). */
+  info: publicProcedure.query(({ ctx }) => {
+    const status = ctx.daemon.status();
+    return {
+      pid: status.pid,
+      version: status.version,
+      node_version: process.version,
+      data_dir: status.dataDir,
+      python_ready: findExecutable('python3', ctx.services.env) !== undefined,
+    };
+  }),
+
+  /** The built-in agent tools: name, description and JSON-schema parameters. */
+  tools: publicProcedure.query(() => TOOL_CATALOGUE),
 } satisfies TRPCRouterRecord;
