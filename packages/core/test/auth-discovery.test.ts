@@ -146,6 +146,27 @@ describe('auth discovery', () => {
     expect(s.auth.list()).toHaveLength(2);
   });
 
+  it('re-reads a token file (at most once a minute) when its discovered token has expired', () => {
+    const s = createTestServices({ env: { HOME: home } });
+    const soon = s.clock.now() + 1000;
+    writeJson('.claude/.credentials.json', { claudeAiOauth: { accessToken: 'sk-ant-oat01-old', expiresAt: soon } });
+    expect(s.auth.getApiKey('anthropic')?.api_key).toBe('sk-ant-oat01-old');
+    // Claude Code refreshed its file; the stored token expires.
+    writeJson('.claude/.credentials.json', {
+      claudeAiOauth: { accessToken: 'sk-ant-oat01-new', expiresAt: soon + 30_000 },
+    });
+    s.clock.advance(1000);
+    expect(s.auth.getApiKey('anthropic')?.api_key).toBe('sk-ant-oat01-new');
+    // Expired again 30 s later, but the file was read less than a minute ago: no re-read yet.
+    writeJson('.claude/.credentials.json', { claudeAiOauth: { accessToken: 'sk-ant-oat01-newer' } });
+    s.clock.advance(30_000);
+    expect(s.auth.getApiKey('anthropic')).toBeUndefined();
+    expect(s.auth.select('claude_code')).toBeUndefined();
+    s.clock.advance(30_000);
+    expect(s.auth.select('claude_code')?.profile.credential.hint).toBe('sk-…ewer');
+    expect(s.auth.getApiKey('anthropic')?.api_key).toBe('sk-ant-oat01-newer');
+  });
+
   it('discovers automatically before the first operation', () => {
     const s = createTestServices({ env: { HOME: home, ANTHROPIC_API_KEY: 'sk-ant-api03-auto-discovered' } });
     expect(s.auth.summary()).toMatchObject({ total: 1, by_source: { environment: 1 } });

@@ -14,6 +14,7 @@ import {
   DEFAULT_AUTH_HEALTH_POLICY,
   isAvailable,
   isDisabled,
+  isExpired,
   isInCooldown,
 } from './auth-health.ts';
 import { AuthProfileStore, normalizeCredential, primaryValue } from './auth-profile.store.ts';
@@ -46,6 +47,9 @@ export interface NewAuthProfile {
   source?: AuthSource;
 }
 
+const FILE_SOURCES: readonly AuthSource[] = ['claude_code', 'codex_cli'];
+const RESCAN_INTERVAL_MS = 60_000;
+
 const countBy = <T>(items: readonly T[], key: (item: T) => string): Record<string, number> => {
   const counts: Record<string, number> = {};
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
@@ -60,6 +64,7 @@ export class AuthProfileService {
   private readonly store: AuthProfileStore;
   private readonly options: AuthProfileServiceOptions;
   private discovered = false;
+  private lastExpiryRescan = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly core: CoreContext,
@@ -183,6 +188,7 @@ export class AuthProfileService {
   /** The best available profile of one auth provider, or undefined when none is usable. */
   select(provider: AuthProvider): ProfileSelection | undefined {
     this.ensureDiscovered();
+    this.rescanIfExpired([provider]);
     const now = this.core.clock.now();
     const available = this.rowsFor(provider).filter((row) => isAvailable(row, now));
     const [best, ...rest] = available;
@@ -205,6 +211,7 @@ export class AuthProfileService {
    */
   getApiKey(provider: Provider | AuthProvider): ResolvedApiKey | undefined {
     this.ensureDiscovered();
+    this.rescanIfExpired(compatibleAuthProviders(provider));
     const now = this.core.clock.now();
     let firstError: unknown;
     for (const authProvider of compatibleAuthProviders(provider)) {
@@ -318,6 +325,29 @@ export class AuthProfileService {
     } catch {
       // Discovery is a convenience; an unreadable source must not break listing or selection.
       this.discovered = true;
+    }
+  }
+
+  /**
+   * Claude Code and Codex refresh their own token files; when a token discovered from such a file has expired,
+   * reading the file again (at most once a minute) picks up the refreshed token without an OAuth round trip.
+   */
+  private rescanIfExpired(providers: readonly AuthProvider[]): void {
+    if (!this.options.autoDiscover) return;
+    const now = this.core.clock.now();
+    if (now - this.lastExpiryRescan < RESCAN_INTERVAL_MS) return;
+    const stale = this.store
+      .all()
+      .some(
+        (row) =>
+          providers.includes(row.provider) && FILE_SOURCES.includes(row.source) && isExpired(row.credential, now),
+      );
+    if (!stale) return;
+    this.lastExpiryRescan = now;
+    try {
+      this.discover();
+    } catch {
+      // Same as the first discovery: selection goes on with what is stored.
     }
   }
 
