@@ -59,6 +59,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const services = createServices({ db, paths, env: options.env ?? process.env });
     const seeded = services.agents.seedDefault();
     if (seeded) logger.info({ agentId: seeded.id }, 'seeded the default agent');
+    const interrupted = services.runs.recoverInterrupted();
+    if (interrupted) logger.warn({ runs: interrupted }, 'marked runs cut off by the previous daemon as interrupted');
+    // Runs before the database closes (teardown runs in reverse): active runs end as interrupted, saved.
+    teardown.push({ name: 'agent runs', run: () => services.runs.stopAll() });
     services.terminals.markAllStopped();
 
     const startedAt = Date.now();

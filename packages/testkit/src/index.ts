@@ -6,6 +6,7 @@ import { createDb } from '@restflow/db';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION } from '@restflow/paths';
 
 export * from './process.ts';
+export * from './scripted-llm.ts';
 
 export interface TestServices extends RestflowServices {
   clock: ManualClock;

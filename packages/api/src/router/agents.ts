@@ -1,6 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure } from '../trpc.ts';
+import { textSchema } from './run-schemas.ts';
 import { agentNameSchema, agentNodeSchema, idSchema } from './schemas.ts';
 
 export const agentsRouter = {
@@ -20,4 +21,29 @@ export const agentsRouter = {
   delete: publicProcedure
     .input(z.object({ id: idSchema }))
     .mutation(({ ctx, input }) => ctx.services.agents.delete(input.id)),
+
+  /** Runs a stored agent to completion (restflow-domain §3 `ExecuteAgent`); mirrored into `session_id` if given. */
+  execute: publicProcedure
+    .input(
+      z
+        .object({
+          id: idSchema,
+          input: textSchema('input'),
+          session_id: idSchema.optional(),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => ctx.services.chat.execute(input.id, input.input, input.session_id)),
+
+  /** Runs an unsaved agent definition to completion. */
+  executeInline: publicProcedure
+    .input(
+      z
+        .object({
+          agent: agentNodeSchema,
+          input: textSchema('input'),
+        })
+        .strict(),
+    )
+    .mutation(({ ctx, input }) => ctx.services.chat.executeInline(input.agent, input.input)),
 } satisfies TRPCRouterRecord;

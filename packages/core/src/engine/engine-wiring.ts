@@ -69,7 +69,10 @@ export function securityPort(security: SecurityService): CommandSecurityPort {
         ...(request.taskId ? { task_id: request.taskId } : {}),
         ...(request.workdir ? { workdir: request.workdir } : {}),
       }) as unknown as ReturnType<CommandSecurityPort['createApproval']>,
-    waitForDecision: async (id, signal) => ({ status: await security.waitForDecision(id, signal) }),
+    waitForDecision: async (id, signal) => {
+      const status = await security.waitForDecision(id, signal);
+      return { status, reason: status === 'rejected' ? security.approvals.get(id).rejection_reason : undefined };
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { ScriptedLlm, textTurn, toolTurn } from '@restflow/testkit';
 import { LlmError, type LlmMessage, runAgentLoop, type ToolDefinition, ToolRegistry } from '../../src/index.ts';
-import { ScriptedLlm, textTurn, toolTurn } from './fake-llm.ts';
 import { engineWith, recordingSink, tempDir } from './helpers.ts';
 
 const controller = () => new AbortController();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ScriptedLlm } from '@restflow/testkit';
 import {
   AgentEngine,
   type AgentEngineDeps,
@@ -10,7 +11,6 @@ import {
   type RunEventSink,
   type ToolDeps,
 } from '../../src/index.ts';
-import type { ScriptedLlm } from './fake-llm.ts';
 
 export interface RecordedEvent {
   type: string;

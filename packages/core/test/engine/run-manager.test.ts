@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { runs } from '@restflow/db';
-import { createTestServices } from '@restflow/testkit';
+import { createTestServices, ScriptedLlm, textTurn, toolTurn } from '@restflow/testkit';
 import {
   DeltaBatcher,
   INTERRUPTED_ERROR,
@@ -10,7 +10,6 @@ import {
   type StoredEvent,
   ToolRegistry,
 } from '../../src/index.ts';
-import { ScriptedLlm, textTurn, toolTurn } from './fake-llm.ts';
 import { engineWith } from './helpers.ts';
 
 function messagesFake() {

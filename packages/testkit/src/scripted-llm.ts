@@ -1,11 +1,12 @@
-// An in-process LlmClient scripted per test: each stream() call plays the next turn.
+// An in-process LlmClient scripted per test (each stream() call plays the next turn), for engine unit and
+// router tests; e2e tests use the fake provider server instead.
 import {
   type CompletionRequest,
   type LlmClient,
   type LlmClientFactory,
   LlmError,
   type StreamChunk,
-} from '../../src/index.ts';
+} from '@restflow/core';
 
 export type Turn =
   | { chunks: StreamChunk[]; delayMs?: number }
