@@ -88,13 +88,19 @@ export class AnthropicClient implements LlmClient {
   constructor(private readonly options: ProviderClientOptions) {
     const oauth = isClaudeOAuthToken(options.apiKey);
     this.sdk = new Anthropic({
+      // Passing the credential keeps the SDK from reading env vars or profile files for another one.
       ...(oauth ? { authToken: options.apiKey } : { apiKey: options.apiKey }),
       baseURL: options.baseUrl,
       // retry.ts owns retries: it knows whether part of an answer already reached the caller.
       maxRetries: 0,
-      timeout: options.requestTimeoutMs,
-      // OAuth tokens are only accepted on the Messages API with this beta flag.
-      ...(oauth ? { defaultHeaders: { 'anthropic-beta': 'oauth-2025-04-20' } } : {}),
+      // guardedStream times requests out itself, the same way for both SDKs; this is only a backstop.
+      timeout: options.requestTimeoutMs + 60_000,
+      defaultHeaders: oauth
+        ? // OAuth tokens are only accepted on the Messages API with this beta flag.
+          { 'anthropic-beta': 'oauth-2025-04-20' }
+        : // This SDK sends API keys as a Bearer token; x-api-key is what the API documents and what
+          // Anthropic-compatible proxies expect.
+          { 'X-Api-Key': options.apiKey, Authorization: null },
     });
   }
 
@@ -132,6 +138,7 @@ export class AnthropicClient implements LlmClient {
     return guardedStream<RawMessageStreamEvent>({
       signal,
       label,
+      requestTimeoutMs: options.requestTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs,
       open: (sdkSignal) => this.sdk.messages.create(this.buildParams(request), { signal: sdkSignal }),
       *map(event) {

@@ -1,11 +1,14 @@
 // The life of one provider stream, shared by both clients: the caller's signal really aborts the HTTP request
-// (also when the caller stops reading early), a provider that goes silent mid-answer is cut after an idle
-// timeout, and every failure leaves as an LlmError.
+// (also when the caller stops reading early), a provider that does not answer, or goes silent mid-answer, is
+// cut after a timeout, and every failure leaves as an LlmError. The timeouts live here rather than in the SDKs
+// so that both report them the same way.
 import { cancelledError } from './provider-errors.ts';
 import { LlmError, type StreamChunk } from './types.ts';
 
 export interface GuardedStreamOptions<Event> {
   signal: AbortSignal;
+  /** Longest wait for the response headers. */
+  requestTimeoutMs: number;
   /** Longest silence between two events before the request is abandoned. */
   idleTimeoutMs: number;
   /** Who went silent, for the timeout message. */
@@ -25,37 +28,33 @@ export async function* guardedStream<Event>(options: GuardedStreamOptions<Event>
   const controller = new AbortController();
   const forwardAbort = () => controller.abort(signal.reason);
   signal.addEventListener('abort', forwardAbort, { once: true });
-  let idle = false;
+  let timedOut: string | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
+  const arm = (ms: number, what: string) => {
     timer = setTimeout(() => {
-      idle = true;
+      timedOut = `${options.label} ${what} ${ms} ms; the request was abandoned`;
       controller.abort();
-    }, options.idleTimeoutMs);
+    }, ms);
   };
   const disarm = () => clearTimeout(timer);
+  const failure = (error: unknown) =>
+    signal.aborted ? cancelledError() : timedOut ? new LlmError(timedOut, 'timeout') : options.toError(error);
   let iterator: AsyncIterator<Event> | undefined;
   let finished = false;
-  const failure = (error: unknown) =>
-    signal.aborted
-      ? cancelledError()
-      : idle
-        ? new LlmError(
-            `${options.label} sent nothing for ${options.idleTimeoutMs} ms; the request was abandoned`,
-            'timeout',
-          )
-        : options.toError(error);
   try {
     let events: AsyncIterable<Event>;
+    arm(options.requestTimeoutMs, 'did not answer within');
     try {
       events = await options.open(controller.signal);
     } catch (error) {
       throw failure(error);
+    } finally {
+      disarm();
     }
     iterator = events[Symbol.asyncIterator]();
     while (true) {
       let next: IteratorResult<Event>;
-      arm();
+      arm(options.idleTimeoutMs, 'sent nothing for');
       try {
         next = await iterator.next();
       } catch (error) {
@@ -68,7 +67,7 @@ export async function* guardedStream<Event>(options: GuardedStreamOptions<Event>
       yield* options.map(next.value);
     }
     // The SDKs end an aborted stream quietly; an abort is still a cancellation, not an answer.
-    if (signal.aborted || idle) throw failure(undefined);
+    if (signal.aborted || timedOut) throw failure(undefined);
     yield* options.end();
     finished = true;
   } finally {

@@ -73,7 +73,8 @@ export class OpenAiClient implements LlmClient {
       project: options.project ?? null,
       // retry.ts owns retries: it knows whether part of an answer already reached the caller.
       maxRetries: 0,
-      timeout: options.requestTimeoutMs,
+      // guardedStream times requests out itself, the same way for both SDKs; this is only a backstop.
+      timeout: options.requestTimeoutMs + 60_000,
     });
   }
 
@@ -108,6 +109,7 @@ export class OpenAiClient implements LlmClient {
     return guardedStream<ChatCompletionChunk>({
       signal,
       label,
+      requestTimeoutMs: options.requestTimeoutMs,
       idleTimeoutMs: options.idleTimeoutMs,
       open: (sdkSignal) => this.sdk.chat.completions.create(this.buildParams(request), { signal: sdkSignal }),
       *map(chunk) {

@@ -88,7 +88,8 @@ export function toLlmError(error: unknown, classes: SdkErrorClasses, ctx: ErrorC
     return new LlmError(`${where} did not answer in time (${ctx.baseUrl})`, 'timeout');
   }
   if (error instanceof classes.APIConnectionError) {
-    return new LlmError(`Cannot reach ${where} at ${ctx.baseUrl}: ${innermostCause(error)}`, 'connection');
+    const name = ctx.provider === 'openai_compatible' ? 'the OpenAI-compatible server' : label;
+    return new LlmError(`Cannot reach ${name} at ${ctx.baseUrl}: ${innermostCause(error)}`, 'connection');
   }
   if (!(error instanceof classes.APIError)) {
     return new LlmError(`${where} request failed: ${redact(String(error), ctx.apiKey)}`, 'connection');
