@@ -38,8 +38,8 @@ export function fakeDaemonControl(): DaemonControl & { shutdownRequests: string[
 }
 
 /** A typed caller of the whole router over fresh in-memory services. */
-export function createTestCaller(
-  services: RestflowServices = createTestServices(),
+export function createTestCaller<S extends RestflowServices = TestServices>(
+  services: S = createTestServices() as unknown as S,
   transport: TransportKind = 'local',
 ) {
   const daemon = fakeDaemonControl();
