@@ -68,7 +68,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const auth = new AuthProfileService(core, secrets);
   const skills = new SkillService(core);
   const sessions = new ChatSessionService(core, agents, skills);
-  const memory = new MemoryService(core);
+  const memory = new MemoryService(core, agents);
   const tasks = new TaskService(core, agents);
   const security = new SecurityService(core);
   const shared = new SharedSpaceService(core);

@@ -1,6 +1,368 @@
+// Long-term agent memory (restflow-domain §1.6): chunks de-duplicated by a global sha256 of their content,
+// memory sessions, stats, search (filtered / ranked / unified with chat) and markdown export.
+import { createHash } from 'node:crypto';
+import { agents, and, asc, count, desc, eq, memoryChunks, memoryChunkTags, memorySessions, sql } from '@restflow/db';
+import type { AgentService } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { type ChunkerOptions, chunkText } from './chunker.ts';
+import {
+  type ExportOptions,
+  type ExportPreset,
+  type ExportResult,
+  renderAgentExport,
+  renderSessionExport,
+  resolveExportOptions,
+} from './export.ts';
+import {
+  CHUNK_ID_PREFIX,
+  chunkToWire,
+  estimateTokens,
+  type MemoryChunk,
+  type MemorySearchQuery,
+  type MemorySearchResult,
+  type MemorySession,
+  type MemoryStats,
+  normalizeTags,
+  type StoreChunkInput,
+} from './memory-model.ts';
+import { MemorySearch } from './memory-search.ts';
+import {
+  type CreateMemorySessionInput,
+  MemorySessionStore,
+  resolvePrefixedId,
+  type UpdateMemorySessionInput,
+} from './memory-sessions.ts';
+import { type RankedSearchResult, type RankOptions, rankChunks } from './ranked.ts';
+import { UnifiedSearch, type UnifiedSearchQuery, type UnifiedSearchResults } from './unified-search.ts';
 
-// Placeholder: filled in by the memory work.
+export interface ListChunksOptions {
+  agent_id?: string;
+  tag?: string;
+  session_id?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface ImportChunkInput {
+  content: string;
+  session_id?: string | null;
+  tags?: string[];
+  source?: StoreChunkInput['source'];
+  token_count?: number | null;
+  created_at?: number;
+}
+
+export interface ExportMemoryInput {
+  agent_id?: string;
+  session_id?: string;
+  preset?: ExportPreset;
+  options?: Partial<ExportOptions>;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
 export class MemoryService {
-  constructor(protected readonly core: CoreContext) {}
+  private readonly finder: MemorySearch;
+  private readonly unified: UnifiedSearch;
+  private readonly sessionStore: MemorySessionStore;
+
+  constructor(
+    private readonly core: CoreContext,
+    private readonly agents: AgentService,
+  ) {
+    this.finder = new MemorySearch(core.db);
+    this.unified = new UnifiedSearch(core.db);
+    this.sessionStore = new MemorySessionStore(core.db, core.clock, core.ids);
+  }
+
+  /** better-sqlite3 transactions nest (savepoints), so store() is atomic alone and inside import(). */
+  private atomically<T>(fn: () => T): T {
+    return this.core.db.$client.transaction(fn)();
+  }
+
+  // ── agents and ids ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * An agent id (or unique prefix); none = the first agent created (restflow-domain §2). Memory left by a
+   * deleted agent stays reachable under its exact id.
+   */
+  resolveAgentId(ref?: string | null): string {
+    const { db } = this.core;
+    if (!ref) {
+      const first = db.select({ id: agents.id }).from(agents).orderBy(asc(agents.createdAt)).limit(1).get();
+      if (!first) throw InvalidInputError.field('agent_id', 'required: there is no agent to default to');
+      return first.id;
+    }
+    if (this.agents.find(ref)) return ref;
+    const orphaned = db
+      .select({ id: memoryChunks.id })
+      .from(memoryChunks)
+      .where(eq(memoryChunks.agentId, ref))
+      .limit(1)
+      .get();
+    if (orphaned) return ref;
+    return this.agents.resolveId(ref);
+  }
+
+  /** Accepts `chunk-…` ids, the id without its prefix, or a unique prefix of either. */
+  resolveChunkId(ref: string): string {
+    return resolvePrefixedId(this.core.db, memoryChunks, 'Memory chunk', CHUNK_ID_PREFIX, ref);
+  }
+
+  // ── chunks ────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Stores one chunk; content already stored (by any agent) returns the existing chunk instead. */
+  storeChunk(input: StoreChunkInput): MemoryChunk {
+    return this.store(input).chunk;
+  }
+
+  /** Like storeChunk, and tells whether the chunk is new. */
+  store(input: StoreChunkInput): { chunk: MemoryChunk; created: boolean } {
+    if (!input.content.trim()) throw InvalidInputError.field('content', 'must not be empty');
+    const agentId = this.resolveAgentId(input.agent_id);
+    const { db } = this.core;
+    const hash = sha256(input.content);
+    const existing = db.select().from(memoryChunks).where(eq(memoryChunks.contentHash, hash)).get();
+    if (existing) return { chunk: chunkToWire(existing), created: false };
+    const tags = normalizeTags(input.tags);
+    const source = input.source ?? { type: 'manual_note' as const };
+    const row = {
+      id: `${CHUNK_ID_PREFIX}${this.core.ids.uuid()}`,
+      agentId,
+      sessionId: input.session_id ?? null,
+      content: input.content,
+      contentHash: hash,
+      sourceType: source.type,
+      source,
+      createdAt: input.created_at ?? this.core.clock.now(),
+      tags,
+      // Stats and session totals need a figure; the ~4 chars/token estimate is what restflow's chunker uses.
+      tokenCount: input.token_count ?? estimateTokens(input.content),
+    };
+    this.atomically(() => {
+      db.insert(memoryChunks).values(row).run();
+      if (tags.length > 0) {
+        db.insert(memoryChunkTags)
+          .values(tags.map((tag) => ({ chunkId: row.id, tag: tag.toLowerCase() })))
+          .run();
+      }
+      if (row.sessionId) this.sessionStore.refreshStats(row.sessionId);
+    });
+    const chunk: MemoryChunk = {
+      id: row.id,
+      agent_id: agentId,
+      session_id: row.sessionId,
+      content: row.content,
+      content_hash: hash,
+      source,
+      created_at: row.createdAt,
+      tags,
+      token_count: row.tokenCount,
+    };
+    return { chunk, created: true };
+  }
+
+  /** Splits long text (chunker defaults: 1600 chars, 320 overlap) and stores every piece. */
+  storeText(input: StoreChunkInput, chunker?: ChunkerOptions): MemoryChunk[] {
+    const pieces = chunkText(input.content, chunker);
+    if (pieces.length === 0) throw InvalidInputError.field('content', 'must not be empty');
+    return pieces.map((content) => this.storeChunk({ ...input, content, token_count: undefined }));
+  }
+
+  find(id: string): MemoryChunk | undefined {
+    const row = this.core.db.select().from(memoryChunks).where(eq(memoryChunks.id, id)).get();
+    return row ? chunkToWire(row) : undefined;
+  }
+
+  get(ref: string): MemoryChunk {
+    const chunk = this.find(this.resolveChunkId(ref));
+    if (!chunk) throw new NotFoundError('Memory chunk', ref);
+    return chunk;
+  }
+
+  /** An agent's chunks, newest first (restflow-domain `list_chunks`). */
+  list(agentRef?: string | null, page: { limit?: number; offset?: number } = {}): MemoryChunk[] {
+    return this.listChunks({ agent_id: this.resolveAgentId(agentRef), ...page });
+  }
+
+  /** A memory session's chunks, oldest first. */
+  listForSession(sessionId: string): MemoryChunk[] {
+    return this.core.db
+      .select()
+      .from(memoryChunks)
+      .where(eq(memoryChunks.sessionId, sessionId))
+      .orderBy(asc(memoryChunks.createdAt), asc(memoryChunks.pk))
+      .all()
+      .map(chunkToWire);
+  }
+
+  /** Chunks carrying `tag` (case-insensitive), across agents unless one is given; newest first. */
+  listByTag(tag: string, options: Omit<ListChunksOptions, 'tag'> = {}): MemoryChunk[] {
+    return this.listChunks({ ...options, tag });
+  }
+
+  /** The list procedure: by agent and/or tag (at least one), optionally one session, paginated. */
+  listChunks(options: ListChunksOptions): MemoryChunk[] {
+    if (!options.agent_id && !options.tag) throw InvalidInputError.field('agent_id', 'give agent_id or tag');
+    const conditions = [];
+    if (options.agent_id) conditions.push(eq(memoryChunks.agentId, this.resolveAgentId(options.agent_id)));
+    if (options.session_id) conditions.push(eq(memoryChunks.sessionId, options.session_id));
+    const tag = options.tag?.trim().toLowerCase();
+    if (tag) {
+      conditions.push(
+        sql`EXISTS (SELECT 1 FROM memory_chunk_tags t WHERE t.chunk_id = ${memoryChunks.id} AND t.tag = ${tag})`,
+      );
+    }
+    const query = this.core.db
+      .select()
+      .from(memoryChunks)
+      .where(and(...conditions))
+      .orderBy(desc(memoryChunks.createdAt), desc(memoryChunks.pk))
+      .limit(options.limit ?? -1)
+      .offset(options.offset ?? 0);
+    return query.all().map(chunkToWire);
+  }
+
+  existsByContent(content: string): boolean {
+    const hash = sha256(content);
+    return !!this.core.db
+      .select({ id: memoryChunks.id })
+      .from(memoryChunks)
+      .where(eq(memoryChunks.contentHash, hash))
+      .get();
+  }
+
+  /** Tags go with it (cascade), the FTS index by trigger; false when there is no such chunk. */
+  delete(ref: string): boolean {
+    let id: string;
+    try {
+      id = this.resolveChunkId(ref);
+    } catch (error) {
+      if (error instanceof NotFoundError) return false;
+      throw error;
+    }
+    const row = this.core.db
+      .delete(memoryChunks)
+      .where(eq(memoryChunks.id, id))
+      .returning({ sessionId: memoryChunks.sessionId })
+      .get();
+    if (row?.sessionId) this.sessionStore.refreshStats(row.sessionId);
+    return row !== undefined;
+  }
+
+  /** Deletes every chunk of the agent (its memory sessions stay, emptied); returns how many. */
+  deleteForAgent(agentRef: string): number {
+    const agentId = this.resolveAgentId(agentRef);
+    const { db } = this.core;
+    return this.atomically(() => {
+      const n = db.delete(memoryChunks).where(eq(memoryChunks.agentId, agentId)).run().changes;
+      db.update(memorySessions).set({ chunkCount: 0, totalTokens: 0 }).where(eq(memorySessions.agentId, agentId)).run();
+      return n;
+    });
+  }
+
+  /** All-or-nothing; `imported` counts new chunks, `chunk_ids` has one id per input (existing for duplicates). */
+  import(agentRef: string | undefined, chunks: readonly ImportChunkInput[]): { imported: number; chunk_ids: string[] } {
+    const agentId = this.resolveAgentId(agentRef);
+    return this.atomically(() => {
+      let imported = 0;
+      const ids = chunks.map((chunk, i) => {
+        if (!chunk.content.trim()) throw InvalidInputError.field(`chunks.${i}.content`, 'must not be empty');
+        const stored = this.store({ ...chunk, agent_id: agentId });
+        if (stored.created) imported++;
+        return stored.chunk.id;
+      });
+      return { imported, chunk_ids: ids };
+    });
+  }
+
+  stats(agentRef?: string | null): MemoryStats {
+    const agentId = this.resolveAgentId(agentRef);
+    const totals = this.core.db
+      .select({
+        chunks: count(),
+        tokens: sql<number>`coalesce(sum(${memoryChunks.tokenCount}), 0)`,
+        oldest: sql<number | null>`min(${memoryChunks.createdAt})`,
+        newest: sql<number | null>`max(${memoryChunks.createdAt})`,
+      })
+      .from(memoryChunks)
+      .where(eq(memoryChunks.agentId, agentId))
+      .get();
+    return {
+      agent_id: agentId,
+      session_count: this.sessionStore.count(agentId),
+      chunk_count: totals?.chunks ?? 0,
+      total_tokens: totals?.tokens ?? 0,
+      oldest_memory: totals?.oldest ?? null,
+      newest_memory: totals?.newest ?? null,
+    };
+  }
+
+  // ── search ────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Filtered search, newest first (the agent engine's memory_search tool calls this). */
+  search(query: MemorySearchQuery): MemorySearchResult {
+    return this.finder.search({ ...query, agent_id: this.resolveAgentId(query.agent_id) });
+  }
+
+  /** Every match scored (frequency, recency, tags) and sorted best first. */
+  searchRanked(query: MemorySearchQuery, options: RankOptions = {}): RankedSearchResult {
+    const resolved = { ...query, agent_id: this.resolveAgentId(query.agent_id) };
+    return rankChunks(this.finder.all(resolved), resolved, options, this.core.clock.now());
+  }
+
+  /** Memory and the agent's chat messages in one ranked list. */
+  searchUnified(query: UnifiedSearchQuery): UnifiedSearchResults {
+    const resolved = { ...query, agent_id: this.resolveAgentId(query.agent_id) };
+    return this.unified.search(resolved, this.finder.all(resolved), this.core.clock.now());
+  }
+
+  // ── sessions ──────────────────────────────────────────────────────────────────────────────────────
+
+  createSession(input: CreateMemorySessionInput): MemorySession {
+    if (!input.name.trim()) throw InvalidInputError.field('name', 'must not be empty');
+    return this.sessionStore.create({ ...input, agent_id: this.resolveAgentId(input.agent_id) });
+  }
+
+  getSession(ref: string): MemorySession {
+    return this.sessionStore.get(ref);
+  }
+
+  listSessions(agentRef?: string | null): MemorySession[] {
+    return this.sessionStore.list(this.resolveAgentId(agentRef));
+  }
+
+  updateSession(ref: string, patch: UpdateMemorySessionInput): MemorySession {
+    return this.sessionStore.update(ref, patch);
+  }
+
+  refreshSessionStats(ref: string): MemorySession {
+    const id = this.sessionStore.resolveId(ref);
+    return this.sessionStore.refreshStats(id) ?? this.sessionStore.get(id);
+  }
+
+  deleteSession(ref: string, deleteChunks = false) {
+    return this.sessionStore.delete(ref, deleteChunks);
+  }
+
+  // ── export ────────────────────────────────────────────────────────────────────────────────────────
+
+  /** One session's chunks when `session_id` is given, else everything of the agent. */
+  export(input: ExportMemoryInput): ExportResult {
+    const options = resolveExportOptions(input.preset, input.options);
+    const now = this.core.clock.now();
+    if (input.session_id) {
+      const session = this.sessionStore.get(input.session_id);
+      return renderSessionExport(session, this.listForSession(session.id), options, now);
+    }
+    const agentId = this.resolveAgentId(input.agent_id);
+    return renderAgentExport(
+      agentId,
+      this.sessionStore.list(agentId),
+      this.listChunks({ agent_id: agentId }),
+      options,
+      now,
+    );
+  }
 }

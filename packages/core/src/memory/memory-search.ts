@@ -1,0 +1,138 @@
+// Filtered memory search (restflow-domain §1.6 MemorySearchQuery). Keyword and phrase queries are answered by
+// the FTS5 trigram index (`memory_chunks_fts`, packages/db/sql/memory_fts.sql), so they stay fast at 100k
+// chunks; only regex queries — which no index can answer — walk the rows left by the other filters.
+import { and, type Db, desc, eq, gte, inArray, lte, memoryChunks, type SQL, sql } from '@restflow/db';
+import {
+  chunkToWire,
+  DEFAULT_SEARCH_LIMIT,
+  type MemoryChunk,
+  type MemorySearchQuery,
+  type MemorySearchResult,
+} from './memory-model.ts';
+import { charLength, compileRegex, ftsString, keywordTokens, TRIGRAM_MIN_CHARS } from './text-match.ts';
+
+/** A query whose agent has been resolved to a real id. */
+export type ResolvedSearchQuery = MemorySearchQuery & { agent_id: string };
+
+interface SearchPlan {
+  where: SQL;
+  /** Set for regex mode: applied in JS to the rows matching `where`. */
+  regex?: RegExp;
+}
+
+const newestFirst = [desc(memoryChunks.createdAt), desc(memoryChunks.pk)];
+
+const ftsMatch = (expression: string): SQL =>
+  sql`${memoryChunks.pk} IN (SELECT rowid FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ${expression})`;
+
+/**
+ * Substrings too short for trigrams (and the all-short fallback): LIKE is case-insensitive for ASCII like
+ * lower(), but compares in place instead of copying every row's content, which makes the scan ~3× faster.
+ */
+const likeContains = (needle: string): SQL =>
+  sql`${memoryChunks.content} LIKE ${`%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} ESCAPE '\\'`;
+
+function textConditions(text: string, mode: MemorySearchQuery['search_mode']): SQL[] {
+  if (mode === 'phrase') {
+    const phrase = text.toLowerCase();
+    return [charLength(phrase) >= TRIGRAM_MIN_CHARS ? ftsMatch(ftsString(phrase)) : likeContains(phrase)];
+  }
+  const tokens = keywordTokens(text);
+  const long = tokens.filter((t) => charLength(t) >= TRIGRAM_MIN_CHARS);
+  const short = tokens.filter((t) => charLength(t) < TRIGRAM_MIN_CHARS);
+  const conditions = short.map(likeContains);
+  if (long.length > 0) conditions.unshift(ftsMatch(long.map(ftsString).join(' AND ')));
+  return conditions;
+}
+
+export function planSearch(query: ResolvedSearchQuery): SearchPlan {
+  const conditions: SQL[] = [eq(memoryChunks.agentId, query.agent_id)];
+  if (query.session_id) conditions.push(eq(memoryChunks.sessionId, query.session_id));
+  if (query.source_type) conditions.push(eq(memoryChunks.sourceType, query.source_type));
+  if (query.from_time !== undefined && query.from_time !== null)
+    conditions.push(gte(memoryChunks.createdAt, query.from_time));
+  if (query.to_time !== undefined && query.to_time !== null)
+    conditions.push(lte(memoryChunks.createdAt, query.to_time));
+  for (const tag of new Set((query.tags ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean))) {
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM memory_chunk_tags t WHERE t.chunk_id = ${memoryChunks.id} AND t.tag = ${tag})`,
+    );
+  }
+  const text = query.query?.trim();
+  let regex: RegExp | undefined;
+  if (text) {
+    if (query.search_mode === 'regex') regex = compileRegex(text);
+    else conditions.push(...textConditions(text, query.search_mode));
+  }
+  return { where: and(...conditions) as SQL, regex };
+}
+
+export class MemorySearch {
+  constructor(private readonly db: Db) {}
+
+  search(query: ResolvedSearchQuery): MemorySearchResult {
+    const limit = query.limit ?? DEFAULT_SEARCH_LIMIT;
+    const offset = query.offset ?? 0;
+    const plan = planSearch(query);
+    if (plan.regex) return this.searchRegex(plan as Required<SearchPlan>, limit, offset);
+    // One pass over the matching ids (newest first) gives both the page and the exact total, so the FTS
+    // index is evaluated once; only the rows of the page are read in full.
+    const ids = this.db
+      .select({ pk: memoryChunks.pk })
+      .from(memoryChunks)
+      .where(plan.where)
+      .orderBy(...newestFirst)
+      .toSQL();
+    const pks = this.db.$client
+      .prepare(ids.sql)
+      .pluck()
+      .all(...ids.params) as number[];
+    const chunks = this.rowsInOrder(pks.slice(offset, offset + limit));
+    return { chunks, total_count: pks.length, has_more: offset + chunks.length < pks.length };
+  }
+
+  /** Every match, newest first (ranked and unified search score them all). */
+  all(query: ResolvedSearchQuery): MemoryChunk[] {
+    const plan = planSearch(query);
+    const rows = this.db
+      .select()
+      .from(memoryChunks)
+      .where(plan.where)
+      .orderBy(...newestFirst)
+      .all();
+    const chunks = rows.map(chunkToWire);
+    return plan.regex ? chunks.filter((c) => matchesRegex(plan.regex as RegExp, c.content)) : chunks;
+  }
+
+  private searchRegex(plan: Required<SearchPlan>, limit: number, offset: number): MemorySearchResult {
+    const candidates = this.db
+      .select({ pk: memoryChunks.pk, content: memoryChunks.content })
+      .from(memoryChunks)
+      .where(plan.where)
+      .orderBy(...newestFirst)
+      .toSQL();
+    // Iterate instead of loading every candidate's content at once.
+    const statement = this.db.$client.prepare(candidates.sql).raw(true);
+    const page: number[] = [];
+    let total = 0;
+    for (const [pk, content] of statement.iterate(...candidates.params) as Iterable<[number, string]>) {
+      if (!matchesRegex(plan.regex, content)) continue;
+      if (total >= offset && page.length < limit) page.push(pk);
+      total++;
+    }
+    const chunks = this.rowsInOrder(page);
+    return { chunks, total_count: total, has_more: offset + chunks.length < total };
+  }
+
+  private rowsInOrder(pks: number[]): MemoryChunk[] {
+    if (pks.length === 0) return [];
+    const rows = this.db.select().from(memoryChunks).where(inArray(memoryChunks.pk, pks)).all();
+    const byPk = new Map(rows.map((row) => [row.pk, chunkToWire(row)] as const));
+    return pks.map((pk) => byPk.get(pk)).filter((c): c is MemoryChunk => c !== undefined);
+  }
+}
+
+function matchesRegex(regex: RegExp, content: string): boolean {
+  regex.lastIndex = 0;
+  return regex.test(content);
+}
