@@ -104,6 +104,18 @@ describe('security router: approvals', () => {
     expect(late.code).toBe('CONFLICT');
     expect(late.message).toMatch(/can no longer be rejected: it expired at/);
 
+    const requested = await caller.security.approvals.request({ command: 'make d', agent_id: 'ag2', workdir: '/w' });
+    expect(requested).toMatchObject({
+      command: 'make d',
+      agent_id: 'ag2',
+      task_id: null,
+      workdir: '/w',
+      status: 'pending',
+    });
+    const noCommand = await errorOf(caller.security.approvals.request({ command: '' }));
+    expect(noCommand.code).toBe('BAD_REQUEST');
+    expect(noCommand.message).toMatch(/command: command must not be empty/);
+
     const missing = await errorOf(caller.security.approvals.get({ id: 'zzzz' }));
     expect(missing.code).toBe('NOT_FOUND');
     expect(missing.message).toBe('Approval zzzz not found');

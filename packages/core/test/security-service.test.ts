@@ -104,6 +104,10 @@ describe('SecurityService approvals', () => {
     expect(s.security.approvals.list({ task_id: 't1' }).map((a) => a.id)).toEqual([first.id]);
     expect(s.security.approvals.list({ agent_id: 'a2', status: 'rejected' })).toEqual([]);
     expect(s.security.approvals.get(second.id.slice(0, 6)).id).toBe(second.id);
+    // Within one second (created_at is in seconds) the later one still comes first.
+    const third = s.security.approvals.create('make c');
+    const fourth = s.security.approvals.create('make d');
+    expect(s.security.approvals.list({ status: 'pending' }).map((a) => a.id)).toEqual([fourth.id, third.id, second.id]);
     expect(() => s.security.approvals.get('nope')).toThrow(NotFoundError);
     s.security.approvals.dispose();
   });

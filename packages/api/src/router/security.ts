@@ -105,6 +105,26 @@ export const securityRouter = {
           .strict(),
       )
       .mutation(({ ctx, input }) => ctx.services.security.approvals.reject(input.id, input.reason)),
+    /**
+     * Queues a command for the user's decision, as the agent engine does before running it; lets scripts gate
+     * their own commands on the same queue (watch `onApprovals` for the decision).
+     */
+    request: publicProcedure
+      .input(
+        z
+          .object({
+            command: commandSchema,
+            task_id: z.string().min(1).optional(),
+            agent_id: z.string().min(1).optional(),
+            run_id: z.string().min(1).optional(),
+            workdir: z.string().min(1).max(4096).optional(),
+          })
+          .strict(),
+      )
+      .mutation(({ ctx, input }) => {
+        const { command, ...request } = input;
+        return ctx.services.security.approvals.create(command, request);
+      }),
     /** Expires every pending approval whose time is up. */
     expire: publicProcedure.mutation(({ ctx }) => ({ expired: ctx.services.security.approvals.expireDue() })),
   },

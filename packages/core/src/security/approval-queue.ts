@@ -1,4 +1,4 @@
-import { type ApprovalStatus, and, desc, eq, lte, pendingApprovals, type SQL } from '@restflow/db';
+import { type ApprovalStatus, and, desc, eq, lte, pendingApprovals, type SQL, sql } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
 import { ConflictError, InvalidInputError } from '../errors.ts';
 import { resolveIdPrefix } from '../id-prefix.ts';
@@ -124,7 +124,7 @@ export class ApprovalQueue {
     return toWire(this.row(id));
   }
 
-  /** Newest first. */
+  /** Newest first (insertion order breaks ties: created_at is in whole seconds). */
   list(filter: ApprovalFilter = {}): PendingApproval[] {
     this.expireDue();
     const conditions: SQL[] = [];
@@ -136,7 +136,7 @@ export class ApprovalQueue {
       .select()
       .from(pendingApprovals)
       .where(and(...conditions))
-      .orderBy(desc(pendingApprovals.createdAt), desc(pendingApprovals.id))
+      .orderBy(desc(pendingApprovals.createdAt), desc(sql`rowid`))
       .all()
       .map(toWire);
   }
