@@ -11,6 +11,7 @@ import { daemonCommand, topLevelStatusCommand } from './commands/daemon.ts';
 import { infoCommand } from './commands/info.ts';
 import { keyCommand } from './commands/key.ts';
 import { secretCommand } from './commands/secret.ts';
+import { securityCommand } from './commands/security.ts';
 import { sessionCommand } from './commands/session.ts';
 import { skillCommand } from './commands/skill.ts';
 import { taskCommand } from './commands/task.ts';
@@ -36,6 +37,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(configCommand)
     .command(infoCommand)
     .command(secretCommand)
+    .command(securityCommand)
     .command(keyCommand)
     .command(authCommand)
     .command(taskCommand)
