@@ -14,6 +14,21 @@ export const systemConfigSchema = z
   })
   .strict();
 
+const endpointSchema = z.object({ base_url: z.string().max(2000).optional() }).strict();
+
+/** Per-provider endpoints (base_url wins over OPENAI_BASE_URL / ANTHROPIC_BASE_URL / DEEPSEEK_BASE_URL). */
+export const providerSettingsSchema = z
+  .object({
+    openai: endpointSchema.optional(),
+    anthropic: endpointSchema.optional(),
+    deepseek: endpointSchema.optional(),
+    openai_compatible: endpointSchema
+      .extend({ models: z.array(z.string().trim().min(1).max(200)).max(200).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 export const configRouter = {
   get: publicProcedure.query(({ ctx }) => ctx.services.config.get()),
 
@@ -30,4 +45,12 @@ export const configRouter = {
   reset: publicProcedure.mutation(({ ctx }) => ctx.services.config.reset()),
 
   keys: publicProcedure.query(() => CONFIG_KEYS),
+
+  providers: {
+    get: publicProcedure.query(({ ctx }) => ctx.services.providers.get()),
+    /** Replaces the whole provider settings; an invalid base_url is a BAD_REQUEST naming the field. */
+    set: publicProcedure
+      .input(z.object({ providers: providerSettingsSchema }).strict())
+      .mutation(({ ctx, input }) => ctx.services.providers.set(input.providers)),
+  },
 } satisfies TRPCRouterRecord;

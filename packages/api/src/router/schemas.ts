@@ -1,5 +1,5 @@
 // Shared wire schemas (restflow-domain field names). Domain-specific schemas live next to their router.
-import { MODEL_IDS, normalizeModelId } from '@restflow/core';
+import { MODEL_IDS, normalizeModelId, OPENAI_COMPATIBLE_PREFIX } from '@restflow/core';
 import { z } from 'zod';
 
 export const idSchema = z.string().trim().min(1, 'id is required').max(200);
@@ -11,7 +11,10 @@ export const modelIdSchema = z
   .transform((value, ctx) => {
     const model = normalizeModelId(value);
     if (!model) {
-      ctx.addIssue({ code: 'custom', message: `unknown model "${value}" (known: ${MODEL_IDS.join(', ')})` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown model "${value}" (known: ${MODEL_IDS.join(', ')}, or ${OPENAI_COMPATIBLE_PREFIX}<model> for an OpenAI-compatible server)`,
+      });
       return z.NEVER;
     }
     return model;
