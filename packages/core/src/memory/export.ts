@@ -137,7 +137,10 @@ class MarkdownWriter {
 
 const oldestFirst = (a: { created_at: number }, b: { created_at: number }) => a.created_at - b.created_at;
 
-/** All of an agent's memory; with session headers, grouped by session and then the unsessioned rest. */
+/**
+ * All of an agent's memory (`chunks` oldest first); with session headers, grouped by session and then the
+ * unsessioned rest.
+ */
 export function renderAgentExport(
   agentId: string,
   sessions: readonly MemorySession[],
@@ -146,7 +149,7 @@ export function renderAgentExport(
   now: number,
 ): ExportResult {
   const writer = new MarkdownWriter(options, now).header(agentId);
-  const ordered = [...chunks].sort(oldestFirst);
+  const ordered = chunks;
   if (options.include_session_headers && sessions.length > 0) {
     for (const session of [...sessions].sort(oldestFirst)) {
       const own = ordered.filter((c) => c.session_id === session.id);
@@ -167,6 +170,7 @@ export function renderAgentExport(
   };
 }
 
+/** One session (`chunks` oldest first). */
 export function renderSessionExport(
   session: MemorySession,
   chunks: readonly MemoryChunk[],
@@ -175,7 +179,7 @@ export function renderSessionExport(
 ): ExportResult {
   const markdown = new MarkdownWriter(options, now)
     .header(session.agent_id, session)
-    .chunks([...chunks].sort(oldestFirst))
+    .chunks(chunks)
     .footer(session.agent_id, chunks.length);
   // The random part of the id, not its constant `session-` prefix, tells files apart.
   const short = session.id.replace(/^session-/, '').slice(0, 8);

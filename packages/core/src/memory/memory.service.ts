@@ -360,7 +360,7 @@ export class MemoryService {
     return renderAgentExport(
       agentId,
       this.sessionStore.list(agentId),
-      this.listChunks({ agent_id: agentId }),
+      this.listChunks({ agent_id: agentId }).reverse(),
       options,
       now,
     );
