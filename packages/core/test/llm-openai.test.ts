@@ -247,6 +247,15 @@ describe('OpenAI client — errors and retries', () => {
     expect(fake.requests[1]!.startedAt - started).toBeGreaterThanOrEqual(950);
   });
 
+  it('a daemon can be tuned through env: attempts and backoff', async () => {
+    fake.script({ error: 503 }, { error: 503 }, { text: 'not reached' });
+    const env = { ...fake.env(), RESTFLOW_LLM_MAX_ATTEMPTS: '2', RESTFLOW_LLM_RETRY_BASE_MS: '1' };
+    const client = createLlmClientFactory({ env }).create({ provider: 'openai', apiKey: KEY });
+    const result = await collect(client.stream(ask, never()));
+    expect((result.error as Error).message).toMatch(/gave up after 2 attempts/);
+    expect(fake.requests).toHaveLength(2);
+  });
+
   it('gives up after the configured attempts with the last error', async () => {
     fake.script({ error: 500 }, { error: 500 }, { error: 500 });
     const result = await collect(

@@ -5,6 +5,7 @@ import {
   DEFAULT_BASE_URLS,
   findModel,
   InvalidInputError,
+  llmTuningFromEnv,
   normalizeModelId,
   openaiCompatibleModel,
   resolveBaseUrl,
@@ -59,6 +60,23 @@ describe('provider settings', () => {
       anthropic: 'ANTHROPIC_BASE_URL',
       deepseek: 'DEEPSEEK_BASE_URL',
       openai_compatible: 'OPENAI_COMPATIBLE_BASE_URL',
+    });
+  });
+});
+
+describe('LLM tuning from the environment', () => {
+  it('reads retry and timeout knobs, ignoring blanks and nonsense', () => {
+    expect(
+      llmTuningFromEnv({
+        RESTFLOW_LLM_MAX_ATTEMPTS: '2',
+        RESTFLOW_LLM_RETRY_BASE_MS: '0',
+        RESTFLOW_LLM_REQUEST_TIMEOUT_MS: '5000',
+        RESTFLOW_LLM_IDLE_TIMEOUT_MS: 'soon',
+      }),
+    ).toEqual({ policy: { maxAttempts: 2, baseDelayMs: 0 }, timeouts: { requestMs: 5000 } });
+    expect(llmTuningFromEnv({ RESTFLOW_LLM_MAX_ATTEMPTS: '0', RESTFLOW_LLM_RETRY_BASE_MS: '' })).toEqual({
+      policy: {},
+      timeouts: {},
     });
   });
 });

@@ -4,7 +4,7 @@ import type { LlmProvider } from '../models/catalogue.ts';
 import { AnthropicClient } from './anthropic-client.ts';
 import { OpenAiClient } from './openai-client.ts';
 import type { ProviderSettings } from './provider-settings.ts';
-import { type RetryOptions, withRetry } from './retry.ts';
+import { type RetryOptions, type RetryPolicy, withRetry } from './retry.ts';
 import type { LlmClient, LlmClientFactory, LlmClientOptions } from './types.ts';
 
 export const DEFAULT_BASE_URLS: Readonly<Record<LlmProvider, string>> = Object.freeze({
@@ -42,6 +42,32 @@ export function resolveBaseUrl(
   return (fromSettings || fromEnv || DEFAULT_BASE_URLS[provider]).replace(/\/+$/, '');
 }
 
+/**
+ * Tuning from the environment, for a daemon that tests (or an operator) cannot inject options into:
+ * RESTFLOW_LLM_MAX_ATTEMPTS, RESTFLOW_LLM_RETRY_BASE_MS, RESTFLOW_LLM_REQUEST_TIMEOUT_MS, RESTFLOW_LLM_IDLE_TIMEOUT_MS.
+ */
+export function llmTuningFromEnv(env: NodeJS.ProcessEnv): {
+  policy: Partial<RetryPolicy>;
+  timeouts: Partial<LlmTimeouts>;
+} {
+  const read = (name: string, min: number) => {
+    const value = Number(env[name]);
+    return env[name] !== undefined && env[name] !== '' && Number.isInteger(value) && value >= min ? value : undefined;
+  };
+  const entries = <T>(record: Record<string, number | undefined>) =>
+    Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
+  return {
+    policy: entries({
+      maxAttempts: read('RESTFLOW_LLM_MAX_ATTEMPTS', 1),
+      baseDelayMs: read('RESTFLOW_LLM_RETRY_BASE_MS', 0),
+    }),
+    timeouts: entries({
+      requestMs: read('RESTFLOW_LLM_REQUEST_TIMEOUT_MS', 1),
+      idleMs: read('RESTFLOW_LLM_IDLE_TIMEOUT_MS', 1),
+    }),
+  };
+}
+
 export interface LlmClientFactoryOptions {
   env?: NodeJS.ProcessEnv;
   /** Read on every create(), so a settings change applies to the next run. */
@@ -53,7 +79,10 @@ export interface LlmClientFactoryOptions {
 
 export function createLlmClientFactory(options: LlmClientFactoryOptions = {}): LlmClientFactory {
   const env = options.env ?? process.env;
-  const timeouts = { ...DEFAULT_LLM_TIMEOUTS, ...options.timeouts };
+  const tuning = llmTuningFromEnv(env);
+  const timeouts = { ...DEFAULT_LLM_TIMEOUTS, ...tuning.timeouts, ...options.timeouts };
+  const retry: RetryOptions | false =
+    options.retry === false ? false : { ...options.retry, policy: { ...tuning.policy, ...options.retry?.policy } };
   return {
     create(request: LlmClientOptions): LlmClient {
       const baseUrl = (request.baseUrl ?? resolveBaseUrl(request.provider, options.settings?.(), env)).replace(
@@ -78,7 +107,7 @@ export function createLlmClientFactory(options: LlmClientFactoryOptions = {}): L
                 ? { organization: env.OPENAI_ORG_ID || undefined, project: env.OPENAI_PROJECT_ID || undefined }
                 : {}),
             });
-      return options.retry === false ? client : withRetry(client, options.retry);
+      return retry === false ? client : withRetry(client, retry);
     },
   };
 }
