@@ -30,9 +30,11 @@ export const MODEL_CATALOGUE: readonly ModelMetadata[] = [
   m('claude-opus-4-1', 'anthropic', 'Claude Opus 4.1', true),
   m('claude-sonnet-4-5', 'anthropic', 'Claude Sonnet 4.5', true),
   m('claude-haiku-4-5', 'anthropic', 'Claude Haiku 4.5', true),
-  m('claude-code-opus', 'anthropic', 'Claude Code Opus', true, 'opus'),
-  m('claude-code-sonnet', 'anthropic', 'Claude Code Sonnet', true, 'sonnet'),
-  m('claude-code-haiku', 'anthropic', 'Claude Code Haiku', true, 'haiku'),
+  // The original ran these through the `claude` CLI with short names; the one engine here talks to the Messages
+  // API, which needs full model ids (a Claude Code OAuth token works there as a Bearer token).
+  m('claude-code-opus', 'anthropic', 'Claude Code Opus', true, 'claude-opus-4-1'),
+  m('claude-code-sonnet', 'anthropic', 'Claude Code Sonnet', true, 'claude-sonnet-4-5'),
+  m('claude-code-haiku', 'anthropic', 'Claude Code Haiku', true, 'claude-haiku-4-5'),
   m('deepseek-chat', 'deepseek', 'DeepSeek Chat', true),
   m('deepseek-reasoner', 'deepseek', 'DeepSeek Reasoner', false),
 ];
