@@ -84,7 +84,7 @@ describe('LLM tuning from the environment', () => {
 describe('model ids', () => {
   it('accept catalogue ids, aliases and openai-compatible:<model>', () => {
     expect(findModel('sonnet')).toMatchObject({ model: 'claude-sonnet-4-5', provider: 'anthropic' });
-    expect(findModel('claude-code-opus')).toMatchObject({ provider: 'anthropic', api_model: 'opus' });
+    expect(findModel('claude-code-opus')).toMatchObject({ provider: 'anthropic', api_model: 'claude-opus-4-1' });
     expect(findModel('deepseek-reasoner')).toMatchObject({ provider: 'deepseek', supports_temperature: false });
     expect(findModel('openai-compatible:qwen2.5-coder:7b')).toEqual({
       model: 'openai-compatible:qwen2.5-coder:7b',
