@@ -4,6 +4,9 @@ import { AgentService } from './agents/agent.service.ts';
 import { AuthProfileService } from './auth/auth-profile.service.ts';
 import { ConfigService } from './config/config.service.ts';
 import type { CoreContext } from './core-context.ts';
+import type { ChatService } from './engine/chat.service.ts';
+import { createAgentRuntime } from './engine/engine-wiring.ts';
+import type { RunManager } from './engine/run-manager.ts';
 import { EventBus } from './events/event-bus.ts';
 import { RunEventLog } from './events/run-event-log.ts';
 import { createLlmClientFactory } from './llm/client-factory.ts';
@@ -45,6 +48,8 @@ export interface RestflowServices extends CoreContext {
   terminals: TerminalSessionService;
   providers: ProviderSettingsService;
   llm: LlmClientFactory;
+  runs: RunManager;
+  chat: ChatService;
 }
 
 export function createServices(deps: ServiceDeps): RestflowServices {
@@ -75,6 +80,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const terminals = new TerminalSessionService(core);
   const providers = new ProviderSettingsService(db, clock);
   const llm = deps.llm ?? createLlmClientFactory({ env: core.env, settings: () => providers.get() });
+  const { runs, chat } = createAgentRuntime(core, { agents, sessions, security, skills, memory, secrets, auth, llm });
   return {
     ...core,
     agents,
@@ -90,5 +96,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     terminals,
     providers,
     llm,
+    runs,
+    chat,
   };
 }
