@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import type { GlobalArgs } from './command.ts';
 import { agentCommand } from './commands/agent.ts';
 import { authCommand } from './commands/auth.ts';
+import { chatCommand, runCommand, watchCommand } from './commands/chat.ts';
 import { configCommand } from './commands/config.ts';
 import { daemonCommand, topLevelStatusCommand } from './commands/daemon.ts';
 import { infoCommand } from './commands/info.ts';
@@ -32,6 +33,9 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(daemonCommand)
     .command(topLevelStatusCommand)
     .command(agentCommand)
+    .command(chatCommand)
+    .command(runCommand)
+    .command(watchCommand)
     .command(skillCommand)
     .command(sessionCommand)
     .command(configCommand)

@@ -1,6 +1,8 @@
 import type { RouterOutputs } from '@restflow/api/client';
 import { daemonLeaf, group, listOption, noArgs } from '../command.ts';
+import { CliError } from '../daemon-connection.ts';
 import { formatTime, type Output, shortId } from '../output.ts';
+import { inputOrStdin } from './run-stream.ts';
 
 type Agent = RouterOutputs['agents']['get'];
 
@@ -98,4 +100,28 @@ const remove = daemonLeaf(
   },
 );
 
-export const agentCommand = group('agent', 'Manage agents', [list, show, create, update, remove]);
+const exec = daemonLeaf(
+  'exec <id>',
+  'Run an agent on one input and print its answer (stdin when -i is omitted)',
+  (y) =>
+    y
+      .positional('id', { type: 'string', demandOption: true })
+      .option('input', { alias: 'i', type: 'string', describe: 'The input (default: stdin)' })
+      .option('session', { alias: 's', type: 'string', describe: 'Record the turn in this chat session' }),
+  async (client, args, out) => {
+    const input = await inputOrStdin(args.input);
+    if (!input) throw new CliError('no input: pass -i TEXT or pipe it on stdin', 2);
+    const started = Date.now();
+    const response = await client.agents.execute.mutate({ id: args.id, input, session_id: args.session });
+    if (out.json) {
+      out.printJson(response);
+      return;
+    }
+    out.line(response.response);
+    const details = response.execution_details;
+    if (details && details.status !== 'completed') out.notice(`Status: ${details.status}`);
+    out.notice(`Duration: ${Date.now() - started} ms`);
+  },
+);
+
+export const agentCommand = group('agent', 'Manage agents', [list, show, create, update, remove, exec]);
