@@ -41,17 +41,25 @@ describe('restflow security', () => {
     expect(empty.stdout.trim()).toBe('(none)');
 
     const sdk = createRestflowClient({ dataDir });
-    const seen: string[] = [];
-    const subscription = sdk.security.onApprovals.subscribe(undefined, {
-      onData: (a) => seen.push(`${a.command}:${a.status}`),
+    const build = await sdk.security.approvals.request.mutate({
+      command: 'make build',
+      task_id: 'task-1234567890',
+      agent_id: 'agent-abcdefgh',
     });
+    const deploy = await sdk.security.approvals.request.mutate({ command: 'make deploy' });
+    const seen: string[] = [];
+    const waitForSeen = async (n: number) => {
+      const deadline = Date.now() + 5_000;
+      while (seen.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    };
+    // Subscribed after the requests: include_pending replays them first, then live changes follow.
+    const subscription = sdk.security.onApprovals.subscribe(
+      { include_pending: true },
+      { onData: (a) => seen.push(`${a.command}:${a.status}`) },
+    );
     try {
-      const build = await sdk.security.approvals.request.mutate({
-        command: 'make build',
-        task_id: 'task-1234567890',
-        agent_id: 'agent-abcdefgh',
-      });
-      const deploy = await sdk.security.approvals.request.mutate({ command: 'make deploy' });
+      await waitForSeen(2);
+      expect(seen).toEqual(['make build:pending', 'make deploy:pending']);
 
       const table = await runCli(['security', 'approvals'], opts);
       expect(table.code).toBe(0);
@@ -85,8 +93,7 @@ describe('restflow security', () => {
       ]);
       expect((await runCli(['security', 'approvals', '--all'], opts)).stdout).toContain('Status');
 
-      const deadline = Date.now() + 5_000;
-      while (seen.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await waitForSeen(4);
       expect(seen).toEqual([
         'make build:pending',
         'make deploy:pending',
