@@ -46,7 +46,8 @@ export interface MemoryStats {
 
 /** What callers give to store one chunk; everything but the content has a default. */
 export interface StoreChunkInput {
-  agent_id: string;
+  /** An agent id or unique prefix; absent or empty = the first agent created. */
+  agent_id?: string | null;
   content: string;
   session_id?: string | null;
   tags?: string[];
@@ -57,7 +58,8 @@ export interface StoreChunkInput {
 
 /** restflow-domain §1.6 `MemorySearchQuery`; `limit` defaults to 50, `offset` to 0. */
 export interface MemorySearchQuery {
-  agent_id: string;
+  /** An agent id or unique prefix; absent = the first agent created. */
+  agent_id?: string | null;
   query?: string | null;
   search_mode?: SearchMode;
   session_id?: string | null;

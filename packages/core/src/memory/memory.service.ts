@@ -320,7 +320,7 @@ export class MemoryService {
 
   // ── sessions ──────────────────────────────────────────────────────────────────────────────────────
 
-  createSession(input: CreateMemorySessionInput): MemorySession {
+  createSession(input: Omit<CreateMemorySessionInput, 'agent_id'> & { agent_id?: string | null }): MemorySession {
     if (!input.name.trim()) throw InvalidInputError.field('name', 'must not be empty');
     return this.sessionStore.create({ ...input, agent_id: this.resolveAgentId(input.agent_id) });
   }
