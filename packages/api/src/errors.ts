@@ -1,6 +1,7 @@
 import {
   ConflictError,
   DomainError,
+  ForbiddenError,
   InvalidInputError,
   NotFoundError,
   RateLimitedError,
@@ -15,6 +16,7 @@ export function domainErrorCode(error: DomainError): TRPC_ERROR_CODE_KEY {
   if (error instanceof ConflictError) return 'CONFLICT';
   if (error instanceof InvalidInputError) return 'BAD_REQUEST';
   if (error instanceof UnauthorizedError) return 'UNAUTHORIZED';
+  if (error instanceof ForbiddenError) return 'FORBIDDEN';
   if (error instanceof RateLimitedError) return 'TOO_MANY_REQUESTS';
   if (error instanceof UnavailableError) return 'PRECONDITION_FAILED';
   return 'INTERNAL_SERVER_ERROR';

@@ -45,9 +45,9 @@ describe('shared router', () => {
     expect(hidden.message).toBe('Shared entry p:secret not found');
     expect((await caller.shared.get({ key: 'p:shared', accessor: 'intruder' })).value).toBe('2');
     const write = await errorOf(caller.shared.set({ key: 'p:shared', value: 'hacked', accessor: 'intruder' }));
-    expect(write.code).toBe('UNAUTHORIZED');
+    expect(write.code).toBe('FORBIDDEN');
     expect(write.message).toMatch(/owned by agent owner; agent intruder may not change it/);
-    expect((await errorOf(caller.shared.delete({ key: 'p:shared' }))).code).toBe('UNAUTHORIZED');
+    expect((await errorOf(caller.shared.delete({ key: 'p:shared' }))).code).toBe('FORBIDDEN');
     expect(await caller.shared.keys({ accessor: 'intruder' })).toEqual(['p:shared']);
     expect(await caller.shared.keys({ accessor: 'owner', namespace: 'p' })).toEqual(['p:secret', 'p:shared']);
   });

@@ -46,6 +46,11 @@ export class UnauthorizedError extends DomainError {
   override name = 'UnauthorizedError';
 }
 
+/** The caller is known but may not do this (e.g. another agent's private shared-space entry). */
+export class ForbiddenError extends DomainError {
+  override name = 'ForbiddenError';
+}
+
 export class RateLimitedError extends DomainError {
   override name = 'RateLimitedError';
 }

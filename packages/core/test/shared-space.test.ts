@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createTestServices } from '@restflow/testkit';
-import { InvalidInputError, MAX_SHARED_VALUE_BYTES, NotFoundError, UnauthorizedError } from '../src/index.ts';
+import { ForbiddenError, InvalidInputError, MAX_SHARED_VALUE_BYTES, NotFoundError } from '../src/index.ts';
 
 const START = Date.UTC(2026, 0, 1);
 
@@ -65,7 +65,7 @@ describe('SharedSpaceService', () => {
     expect(() => s.shared.set('w:shared', 'x', {}, 'other')).toThrow(
       'Shared entry w:shared is shared and owned by agent owner; agent other may not change it',
     );
-    expect(() => s.shared.set('w:shared', 'x')).toThrow(UnauthorizedError);
+    expect(() => s.shared.set('w:shared', 'x')).toThrow(ForbiddenError);
     expect(() => s.shared.delete('w:shared', 'other')).toThrow(/agent other may not delete it/);
     expect(() => s.shared.set('w:public', 'x', { visibility: 'private' }, 'other')).toThrow(
       'Only agent owner may change the visibility of shared entry w:public',

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt, type SharedVisibility, type SQL, sharedSpace } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
-import { InvalidInputError, NotFoundError, UnauthorizedError } from '../errors.ts';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
 
 export type { SharedVisibility } from '@restflow/db';
 export const SHARED_VISIBILITIES = ['public', 'shared', 'private'] as const satisfies readonly SharedVisibility[];
@@ -94,14 +94,12 @@ export class SharedSpaceService {
     if (existing) {
       if (!canRead(existing, accessor)) throw new NotFoundError('Shared entry', entryKey);
       if (!canWrite(existing, accessor)) {
-        throw new UnauthorizedError(
+        throw new ForbiddenError(
           `Shared entry ${entryKey} is ${existing.visibility} and owned by ${ownerName(existing)}; ${who(accessor)} may not change it`,
         );
       }
       if (options.visibility && options.visibility !== existing.visibility && !isOwner(existing, accessor)) {
-        throw new UnauthorizedError(
-          `Only ${ownerName(existing)} may change the visibility of shared entry ${entryKey}`,
-        );
+        throw new ForbiddenError(`Only ${ownerName(existing)} may change the visibility of shared entry ${entryKey}`);
       }
       const next: SharedRow = {
         ...existing,
@@ -151,7 +149,7 @@ export class SharedSpaceService {
     const row = this.row(entryKey);
     if (!row || !canRead(row, accessor)) throw new NotFoundError('Shared entry', entryKey);
     if (!canWrite(row, accessor)) {
-      throw new UnauthorizedError(
+      throw new ForbiddenError(
         `Shared entry ${entryKey} is ${row.visibility} and owned by ${ownerName(row)}; ${who(accessor)} may not delete it`,
       );
     }
