@@ -11,6 +11,7 @@ import { configCommand } from './commands/config.ts';
 import { daemonCommand, topLevelStatusCommand } from './commands/daemon.ts';
 import { infoCommand } from './commands/info.ts';
 import { keyCommand } from './commands/key.ts';
+import { memoryCommand } from './commands/memory.ts';
 import { secretCommand } from './commands/secret.ts';
 import { securityCommand } from './commands/security.ts';
 import { sessionCommand } from './commands/session.ts';
@@ -43,6 +44,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(secretCommand)
     .command(securityCommand)
     .command(keyCommand)
+    .command(memoryCommand)
     .command(authCommand)
     .command(taskCommand)
     .command({

@@ -22,7 +22,9 @@ export function compileRegex(pattern: string): RegExp {
   try {
     return new RegExp(pattern, 'g');
   } catch (error) {
-    throw InvalidInputError.field('query', `invalid regular expression: ${(error as Error).message}`);
+    // V8 repeats the pattern in its message ("Invalid regular expression: /(/g: Unterminated group").
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    throw InvalidInputError.field('query', `invalid regular expression: ${reason}`);
   }
 }
 
