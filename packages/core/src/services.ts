@@ -14,6 +14,8 @@ import { ProviderSettingsService } from './llm/provider-settings.ts';
 import type { LlmClientFactory } from './llm/types.ts';
 import { MemoryService } from './memory/memory.service.ts';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './runtime.ts';
+import { engineTaskRunner } from './scheduler/agent-runner.ts';
+import { TaskScheduler } from './scheduler/task-scheduler.ts';
 import { SecretService } from './secrets/secret.service.ts';
 import { SecurityService } from './security/security.service.ts';
 import { ChatSessionService } from './sessions/chat-session.service.ts';
@@ -50,6 +52,7 @@ export interface RestflowServices extends CoreContext {
   llm: LlmClientFactory;
   runs: RunManager;
   chat: ChatService;
+  scheduler: TaskScheduler;
 }
 
 export function createServices(deps: ServiceDeps): RestflowServices {
@@ -81,6 +84,8 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const providers = new ProviderSettingsService(db, clock);
   const llm = deps.llm ?? createLlmClientFactory({ env: core.env, settings: () => providers.get() });
   const { runs, chat } = createAgentRuntime(core, { agents, sessions, security, skills, memory, secrets, auth, llm });
+  const agentRunner = engineTaskRunner({ chat, runs, agents, events: core.events, bus });
+  const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets }, { agentRunner });
   return {
     ...core,
     agents,
@@ -98,5 +103,6 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     llm,
     runs,
     chat,
+    scheduler,
   };
 }

@@ -1,0 +1,118 @@
+// API-mode task runs go through the one agent engine. The scheduler sees it through this narrow port, so it can
+// be tested with a stub and does not depend on more of the engine than a run needs.
+import type { AgentNode } from '@restflow/db';
+import type { AgentService } from '../agents/agent.service.ts';
+import { UnavailableError } from '../errors.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { replayThenTail } from '../events/replay-then-tail.ts';
+import type { RunEventLog } from '../events/run-event-log.ts';
+import type { LlmError } from '../llm/types.ts';
+import type { TranscriptMessage } from './task-memory.ts';
+
+export interface TaskAgentRunRequest {
+  agentId: string;
+  /** Overrides the agent's model (failover); absent = the agent's own. */
+  model?: string;
+  input: string;
+  taskId: string;
+  signal: AbortSignal;
+  /** Assistant text as it streams. */
+  onText: (text: string) => void;
+}
+
+export interface TaskAgentRunResult {
+  output: string;
+  tokens: number;
+  /** The engine run that did the work (its own stream has the tool calls). */
+  runId?: string;
+  apiCalls?: number;
+  transcript: TranscriptMessage[];
+}
+
+/** Rejects with the cause of a failure (LlmError for provider errors, UnavailableError for configuration). */
+export interface TaskAgentRunner {
+  run(request: TaskAgentRunRequest): Promise<TaskAgentRunResult>;
+}
+
+/** Until the engine is wired in, API-mode runs fail with a clear message (CLI mode works regardless). */
+export const unavailableAgentRunner: TaskAgentRunner = {
+  run: async () => {
+    throw new UnavailableError('the agent engine is not available in this daemon; use a cli-mode task');
+  },
+};
+
+/** What the adapter needs of the engine: `ChatService.startAgentRun` and `RunManager.cancel`. */
+export interface EngineRunOutcome {
+  status: 'completed' | 'failed' | 'cancelled' | 'interrupted';
+  content: string;
+  answer: string;
+  error?: string;
+  llmError?: LlmError;
+  total_tokens: number;
+  iterations: number;
+  transcript: { role: string; content: string }[];
+}
+
+export interface AgentEnginePort {
+  chat: {
+    startAgentRun(request: {
+      agent: { id: string; name: string; node: AgentNode };
+      input: string;
+      kind: 'task';
+      taskId: string;
+    }): Promise<{ runId: string; done: Promise<EngineRunOutcome> }>;
+  };
+  runs: { cancel(runId: string): Promise<unknown> };
+  agents: Pick<AgentService, 'get'>;
+  events: RunEventLog;
+  bus: EventBus;
+}
+
+export class RunCancelledError extends Error {
+  override name = 'RunCancelledError';
+}
+
+/** A TaskAgentRunner over the engine: one engine run per attempt, its token events relayed as task output. */
+export function engineTaskRunner(engine: AgentEnginePort): TaskAgentRunner {
+  return {
+    async run(request) {
+      const stored = engine.agents.get(request.agentId);
+      const node = request.model ? { ...stored.agent, model: request.model } : stored.agent;
+      const handle = await engine.chat.startAgentRun({
+        agent: { id: stored.id, name: stored.name, node },
+        input: request.input,
+        kind: 'task',
+        taskId: request.taskId,
+      });
+      const cancel = () => void engine.runs.cancel(handle.runId);
+      request.signal.addEventListener('abort', cancel, { once: true });
+      if (request.signal.aborted) cancel();
+      const relay = (async () => {
+        const stream = replayThenTail(engine.events, engine.bus, {
+          runId: handle.runId,
+          isTerminal: (e) => e.type === 'completed' || e.type === 'failed' || e.type === 'cancelled',
+        });
+        for await (const event of stream) {
+          if (event.type === 'token') request.onText(String(event.payload.text ?? ''));
+        }
+      })();
+      try {
+        const outcome = await handle.done;
+        await relay;
+        if (outcome.status === 'completed') {
+          return {
+            output: outcome.answer || outcome.content,
+            tokens: outcome.total_tokens,
+            runId: handle.runId,
+            apiCalls: outcome.iterations,
+            transcript: [{ role: 'user', content: request.input }, ...outcome.transcript],
+          };
+        }
+        if (outcome.status === 'cancelled') throw new RunCancelledError(`engine run ${handle.runId} was cancelled`);
+        throw outcome.llmError ?? new Error(outcome.error ?? `engine run ${handle.runId} ${outcome.status}`);
+      } finally {
+        request.signal.removeEventListener('abort', cancel);
+      }
+    },
+  };
+}

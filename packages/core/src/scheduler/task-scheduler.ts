@@ -1,0 +1,530 @@
+// The background task runner (restflow-domain §8 "Background scheduling"), owned by the daemon. It sleeps until
+// the earliest `next_run_at` (bounded), asks the `tasks_due_idx` index which tasks are due, and runs at most
+// `worker_count` at once. Manual and webhook runs go first. A restart closes the runs a crash left open without
+// running their slot again.
+import { and, asc, count, eq, isNotNull, lte, tasks as tasksTable } from '@restflow/db';
+import type { AgentService } from '../agents/agent.service.ts';
+import type { ConfigService } from '../config/config.service.ts';
+import type { CoreContext } from '../core-context.ts';
+import { ConflictError, NotFoundError, UnavailableError } from '../errors.ts';
+import { normalizeModelId } from '../models/catalogue.ts';
+import type { TaskService } from '../tasks/task.service.ts';
+import { ALL_TASKS_CHANNEL } from '../tasks/task-events.ts';
+import type { AgentTask, TaskEvent, TaskStatus } from '../tasks/task-model.ts';
+import { type TaskAgentRunner, unavailableAgentRunner } from './agent-runner.ts';
+import { reapOrphanedRun } from './cli-runner.ts';
+import { DEFAULT_FAILOVER_POLICY, DEFAULT_FALLBACK_MODELS, type FailoverPolicy, ModelFailover } from './failover.ts';
+import { Heartbeat, type HeartbeatOptions } from './heartbeat.ts';
+import { DEFAULT_TELEGRAM_API_BASE, TelegramNotifier } from './notifier.ts';
+import { abortableSleep, DEFAULT_TASK_RETRY_POLICY, type TaskRetryPolicy } from './retry.ts';
+import type { TaskMemoryPort } from './task-memory.ts';
+import { executeTaskRun } from './task-run.ts';
+import { CANCELLED_BY_USER, INTERRUPTED_BY_STOP, settleRun } from './task-settle.ts';
+import {
+  type TaskStreamKind,
+  TaskStreamLog,
+  type TaskStreamType,
+  type TaskTrigger,
+  TERMINAL_TASK_EVENTS,
+  taskStreamId,
+} from './task-stream.ts';
+import { WebhookTrigger } from './webhook.ts';
+
+export const DEFAULT_MAX_SLEEP_MS = 1000;
+const CANCEL_WAIT_MS = 5000;
+const BUSY_WARNING_EVERY_MS = 60_000;
+
+export interface SchedulerDeps {
+  tasks: TaskService;
+  config: ConfigService;
+  agents: Pick<AgentService, 'find'>;
+  memory: TaskMemoryPort;
+  secrets: { getValue(key: string): string | undefined };
+}
+
+export interface SchedulerOptions {
+  agentRunner?: TaskAgentRunner;
+  /** Longest sleep between two looks at the due index. */
+  maxSleepMs?: number;
+  heartbeat?: HeartbeatOptions;
+  retryPolicy?: Partial<TaskRetryPolicy>;
+  failover?: Partial<FailoverPolicy>;
+  fallbackModels?: readonly string[];
+  /** Waits between retries (tests pass one that returns at once). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
+  killGraceMs?: number;
+  telegramApiBase?: string;
+  fetch?: typeof fetch;
+  /** How long `stop` waits for runs to end before closing them as interrupted anyway. */
+  stopTimeoutMs?: number;
+}
+
+export interface RunAccepted {
+  accepted: true;
+  task_id: string;
+  run_id: string;
+  /** True when every worker is busy: the run starts when one frees up (before any scheduled run). */
+  queued: boolean;
+  /** The task stream's seq before this run: watch from here to see the whole run. */
+  after_seq: number;
+}
+
+export interface ActiveTaskRun {
+  task_id: string;
+  task_name: string;
+  agent_id: string;
+  run_id: string;
+  state: 'running' | 'queued';
+  trigger: TaskTrigger;
+  /** Running: when it started; queued: when it was queued. */
+  since: number;
+}
+
+export interface CancelResult {
+  task_id: string;
+  run_id: string | null;
+  /** True when a run (running or queued) was stopped; otherwise the task was only paused. */
+  cancelled: boolean;
+  status: TaskStatus;
+}
+
+export interface RunNowOptions {
+  trigger?: Exclude<TaskTrigger, 'schedule'>;
+  /** Replaces the task's input for this run only. */
+  input?: string;
+  source?: string;
+}
+
+interface ActiveRun {
+  task: AgentTask;
+  runId: string;
+  trigger: TaskTrigger;
+  startedAt: number;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+interface QueuedRun extends Required<Pick<RunNowOptions, 'trigger'>>, Omit<RunNowOptions, 'trigger'> {
+  task: AgentTask;
+  runId: string;
+  queuedAt: number;
+}
+
+const describeMode = (task: AgentTask) =>
+  task.execution_mode.type === 'cli' ? `cli:${task.execution_mode.binary}` : 'api';
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+export class TaskScheduler {
+  readonly stream: TaskStreamLog;
+  readonly heartbeat: Heartbeat;
+  readonly webhooks: WebhookTrigger;
+  readonly failover: ModelFailover;
+  private agentRunner: TaskAgentRunner;
+  private readonly notifier: TelegramNotifier;
+  private readonly running = new Map<string, ActiveRun>();
+  /** Insertion order is the order runs were asked for. */
+  private readonly queue = new Map<string, QueuedRun>();
+  private workerCount: number;
+  private readonly maxSleepMs: number;
+  private state: 'idle' | 'started' | 'stopping' | 'stopped' = 'idle';
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private lastBusyWarning = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly core: CoreContext,
+    private readonly deps: SchedulerDeps,
+    private readonly options: SchedulerOptions = {},
+  ) {
+    const { env } = core;
+    this.stream = new TaskStreamLog(core.db, core.events, core.bus);
+    const intervalMs = Number(env.RESTFLOW_HEARTBEAT_INTERVAL_MS) || undefined;
+    this.heartbeat = new Heartbeat(core.db, core.events, core.bus, core.clock, () => this.load(), {
+      intervalMs,
+      ...options.heartbeat,
+    });
+    this.failover = new ModelFailover(core.clock, { ...DEFAULT_FAILOVER_POLICY, ...options.failover });
+    this.agentRunner = options.agentRunner ?? unavailableAgentRunner;
+    this.notifier = new TelegramNotifier(
+      options.telegramApiBase ?? env.TELEGRAM_API_BASE ?? env.TELEGRAM_API_BASE_URL ?? DEFAULT_TELEGRAM_API_BASE,
+      options.fetch,
+    );
+    this.webhooks = new WebhookTrigger({
+      findTask: (id) => deps.tasks.find(id),
+      startRun: (taskId, body) => this.runNow(taskId, { trigger: 'webhook', input: body.input, source: body.source }),
+      clock: core.clock,
+    });
+    this.maxSleepMs = options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS;
+    this.workerCount = deps.config.get().worker_count;
+    deps.config.onChange((config) => {
+      this.workerCount = config.worker_count;
+      this.wake();
+    });
+  }
+
+  /** Plugs in the agent engine for API-mode runs. */
+  useAgentRunner(runner: TaskAgentRunner): void {
+    this.agentRunner = runner;
+  }
+
+  get fallbackModels(): readonly string[] {
+    const fromEnv = this.core.env.RESTFLOW_TASK_FALLBACK_MODELS;
+    if (this.options.fallbackModels) return this.options.fallbackModels;
+    if (fromEnv !== undefined)
+      return fromEnv
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean);
+    return DEFAULT_FALLBACK_MODELS;
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Closes what a crash left running, then starts the loop and the heartbeat. */
+  start(): void {
+    if (this.state !== 'idle') return;
+    this.state = 'started';
+    this.heartbeat.statusChange('starting');
+    this.recover();
+    this.unsubscribe = this.core.bus.subscribe(ALL_TASKS_CHANNEL, (event) => {
+      const type = (event as TaskEvent).event_type;
+      if (type === 'created' || type === 'resumed') this.wake();
+    });
+    this.heartbeat.start();
+    this.heartbeat.statusChange('running', `${this.workerCount} workers`);
+    this.heartbeat.pulse();
+    this.loop();
+  }
+
+  /** Stops the loop, interrupts every run (killing CLI process trees) and closes their tasks as interrupted. */
+  async stop(): Promise<void> {
+    if (this.state !== 'started') return;
+    this.state = 'stopping';
+    clearTimeout(this.timer);
+    this.unsubscribe?.();
+    this.heartbeat.statusChange('stopping');
+    for (const queued of this.queue.values()) {
+      this.emit(queued.task.id, queued.runId, { type: 'cancelled', reason: 'the daemon is stopping', duration_ms: 0 });
+    }
+    this.queue.clear();
+    const runs = [...this.running.values()];
+    for (const run of runs) run.controller.abort('shutdown');
+    await Promise.race([Promise.allSettled(runs.map((r) => r.done)), delay(this.options.stopTimeoutMs ?? 5000)]);
+    this.deps.tasks.recoverInterrupted(this.core.clock.now());
+    this.heartbeat.stop();
+    this.heartbeat.statusChange('stopped');
+    this.state = 'stopped';
+  }
+
+  /** Looks at the due index now instead of at the next planned time. */
+  wake(): void {
+    if (this.state !== 'started') return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.loop(), 0);
+  }
+
+  private loop(): void {
+    if (this.state !== 'started') return;
+    let sleepMs: number;
+    try {
+      this.tick();
+      sleepMs = this.plannedSleepMs();
+    } catch (error) {
+      this.heartbeat.warning('tick_failed', (error as Error).message);
+      sleepMs = this.maxSleepMs;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.loop(), sleepMs);
+  }
+
+  /** Until the earliest next run, bounded; with every worker busy, until a run ends (or the bound). */
+  plannedSleepMs(): number {
+    if (this.freeSlots() <= 0) return this.maxSleepMs;
+    const next = this.nextDueAt();
+    if (next === null) return this.maxSleepMs;
+    return Math.min(this.maxSleepMs, Math.max(0, next - this.core.clock.now()));
+  }
+
+  // ── dispatch ───────────────────────────────────────────────────────────────────────────────────────────
+
+  /** One scheduling decision: queued runs first, then due tasks, while workers are free. Returns what started. */
+  tick(): ActiveRun[] {
+    if (this.state === 'stopping' || this.state === 'stopped') return [];
+    const started: ActiveRun[] = [];
+    for (const queued of [...this.queue.values()]) {
+      if (this.freeSlots() <= 0) break;
+      this.queue.delete(queued.task.id);
+      const task = this.deps.tasks.find(queued.task.id);
+      if (!task) continue;
+      if (task.status === 'paused' || task.status === 'running') {
+        this.emit(task.id, queued.runId, { type: 'cancelled', reason: `the task is ${task.status}`, duration_ms: 0 });
+        continue;
+      }
+      const run = this.dispatch(task, queued.trigger, { ...queued, scheduledAt: null });
+      if (run) started.push(run);
+    }
+    let free = this.freeSlots();
+    const now = this.core.clock.now();
+    if (free > 0) {
+      for (const task of this.deps.tasks.listDue(now, free + this.queue.size)) {
+        if (free <= 0) break;
+        if (this.queue.has(task.id) || this.running.has(task.id)) continue;
+        const run = this.dispatch(task, 'schedule', { scheduledAt: task.next_run_at });
+        if (run) {
+          started.push(run);
+          free -= 1;
+        }
+      }
+    } else if (now - this.lastBusyWarning >= BUSY_WARNING_EVERY_MS && this.pendingCount(now) > 0) {
+      this.lastBusyWarning = now;
+      this.heartbeat.warning('workers_busy', `all ${this.workerCount} workers are busy; due tasks are waiting`);
+    }
+    return started;
+  }
+
+  private dispatch(
+    task: AgentTask,
+    trigger: TaskTrigger,
+    options: { runId?: string; input?: string; source?: string; scheduledAt: number | null },
+  ): ActiveRun | undefined {
+    const runId = options.runId ?? this.core.ids.uuid();
+    let current: AgentTask;
+    try {
+      current = this.deps.tasks.setRunning(task.id, runId);
+    } catch (error) {
+      if (error instanceof ConflictError || error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+    const input = options.input !== undefined ? options.input : current.input;
+    this.emit(current.id, runId, {
+      type: 'started',
+      task_name: current.name,
+      agent_id: current.agent_id,
+      execution_mode: describeMode(current),
+      trigger,
+      scheduled_at: options.scheduledAt,
+      ...(options.source ? { source: options.source } : {}),
+    });
+    const controller = new AbortController();
+    const run: ActiveRun = {
+      task: current,
+      runId,
+      trigger,
+      startedAt: this.core.clock.now(),
+      controller,
+      done: Promise.resolve(),
+    };
+    this.running.set(current.id, run);
+    run.done = this.execute(run, input)
+      .catch((error: unknown) => {
+        try {
+          this.heartbeat.warning('run_error', `task ${current.id} run ${runId}: ${(error as Error).message}`);
+        } catch {
+          // The database is already closed (a run that outlived the stop timeout): nothing left to record.
+        }
+      })
+      .finally(() => {
+        this.running.delete(current.id);
+        this.wake();
+      });
+    return run;
+  }
+
+  private async execute(run: ActiveRun, input: string | null): Promise<void> {
+    const config = this.deps.config.get();
+    const emit = (kind: TaskStreamKind) => this.emit(run.task.id, run.runId, kind);
+    const outcome = await executeTaskRun(
+      { task: run.task, runId: run.runId, input, signal: run.controller.signal, emit },
+      {
+        agentRunner: this.agentRunner,
+        failover: this.failover,
+        agentModel: (id) => {
+          const model = this.deps.agents.find(id)?.agent.model;
+          // Aliases ("sonnet") name the same model as their catalogue id; failover tracks health per id.
+          return model ? (normalizeModelId(model) ?? model) : undefined;
+        },
+        fallbackModels: this.fallbackModels,
+        retryPolicy: { ...DEFAULT_TASK_RETRY_POLICY, ...this.options.retryPolicy },
+        maxRetries: config.max_retries,
+        apiTimeoutMs: config.task_timeout_seconds * 1000,
+        sleep: this.options.sleep ?? abortableSleep,
+        random: this.options.random,
+        killGraceMs: this.options.killGraceMs,
+      },
+    );
+    await settleRun(
+      {
+        tasks: this.deps.tasks,
+        memory: this.deps.memory,
+        notifier: this.notifier,
+        secret: (key) => this.deps.secrets.getValue(key),
+        emit,
+      },
+      { task: run.task, runId: run.runId, input, outcome },
+    );
+  }
+
+  private emit(taskId: string, runId: string, kind: TaskStreamKind): void {
+    this.stream.append(taskId, runId, kind);
+  }
+
+  // ── commands ───────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Starts a run now, or queues it when every worker is busy. CONFLICT when it is running, queued or paused. */
+  runNow(idOrPrefix: string, options: RunNowOptions = {}): RunAccepted {
+    const task = this.deps.tasks.get(idOrPrefix);
+    if (this.state === 'stopping' || this.state === 'stopped') throw new UnavailableError('the scheduler is stopping');
+    const active = this.running.get(task.id);
+    if (active || task.status === 'running') {
+      throw new ConflictError(`Task ${task.id} is already running${active ? ` (run ${active.runId})` : ''}`);
+    }
+    if (task.status === 'paused') throw new ConflictError(`Task ${task.id} is paused; resume it first`);
+    const waiting = this.queue.get(task.id);
+    if (waiting)
+      throw new ConflictError(`Task ${task.id} already has a run waiting for a worker (run ${waiting.runId})`);
+    const trigger = options.trigger ?? 'manual';
+    const afterSeq = this.stream.lastSeq(task.id);
+    const runId = this.core.ids.uuid();
+    const accepted = { accepted: true as const, task_id: task.id, run_id: runId, after_seq: afterSeq };
+    if (this.freeSlots() > 0 && this.dispatch(task, trigger, { ...options, runId, scheduledAt: null })) {
+      return { ...accepted, queued: false };
+    }
+    this.queue.set(task.id, { ...options, trigger, task, runId, queuedAt: this.core.clock.now() });
+    this.emit(task.id, runId, { type: 'progress', phase: 'queued', details: { position: this.queue.size } });
+    return { ...accepted, queued: true };
+  }
+
+  /** A running (or queued) run is stopped for real and the task paused; an idle task is only paused. */
+  async cancel(idOrPrefix: string): Promise<CancelResult> {
+    const task = this.deps.tasks.get(idOrPrefix);
+    const run = this.running.get(task.id);
+    if (run) {
+      run.controller.abort('cancel');
+      await Promise.race([run.done, delay(CANCEL_WAIT_MS)]);
+      return { task_id: task.id, run_id: run.runId, cancelled: true, status: this.deps.tasks.get(task.id).status };
+    }
+    const queued = this.dropQueued(task.id, CANCELLED_BY_USER);
+    const paused = this.deps.tasks.pause(task.id);
+    return { task_id: task.id, run_id: queued?.runId ?? null, cancelled: queued !== undefined, status: paused.status };
+  }
+
+  /** Pauses the task (a run in progress finishes first) and drops a queued run. */
+  pause(idOrPrefix: string): AgentTask {
+    const task = this.deps.tasks.pause(idOrPrefix);
+    this.dropQueued(task.id, 'the task was paused');
+    return task;
+  }
+
+  resume(idOrPrefix: string): AgentTask {
+    const task = this.deps.tasks.resume(idOrPrefix);
+    this.wake();
+    return task;
+  }
+
+  private dropQueued(taskId: string, reason: string): QueuedRun | undefined {
+    const queued = this.queue.get(taskId);
+    if (!queued) return undefined;
+    this.queue.delete(taskId);
+    this.emit(taskId, queued.runId, { type: 'cancelled', reason, duration_ms: 0 });
+    return queued;
+  }
+
+  // ── queries ────────────────────────────────────────────────────────────────────────────────────────────
+
+  active(): ActiveTaskRun[] {
+    const running = [...this.running.values()].map(
+      (run): ActiveTaskRun => ({
+        task_id: run.task.id,
+        task_name: run.task.name,
+        agent_id: run.task.agent_id,
+        run_id: run.runId,
+        state: 'running',
+        trigger: run.trigger,
+        since: run.startedAt,
+      }),
+    );
+    const queued = [...this.queue.values()].map(
+      (q): ActiveTaskRun => ({
+        task_id: q.task.id,
+        task_name: q.task.name,
+        agent_id: q.task.agent_id,
+        run_id: q.runId,
+        state: 'queued',
+        trigger: q.trigger,
+        since: q.queuedAt,
+      }),
+    );
+    return [...running, ...queued];
+  }
+
+  freeSlots(): number {
+    return this.workerCount - this.running.size;
+  }
+
+  /** The earliest next run of an active task (served by `tasks_due_idx`), or null. */
+  nextDueAt(): number | null {
+    const row = this.core.db
+      .select({ next: tasksTable.nextRunAt })
+      .from(tasksTable)
+      .where(and(eq(tasksTable.status, 'active'), isNotNull(tasksTable.nextRunAt)))
+      .orderBy(asc(tasksTable.nextRunAt))
+      .limit(1)
+      .get();
+    return row?.next ?? null;
+  }
+
+  /** Due tasks not yet started, plus queued runs. */
+  pendingCount(now = this.core.clock.now()): number {
+    const row = this.core.db
+      .select({ n: count() })
+      .from(tasksTable)
+      .where(and(eq(tasksTable.status, 'active'), lte(tasksTable.nextRunAt, now)))
+      .get();
+    return (row?.n ?? 0) + this.queue.size;
+  }
+
+  /** Resolves once no run is in flight (tests, benchmarks). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()].map((r) => r.done));
+  }
+
+  private load() {
+    return { active: this.running.size, pending: this.pendingCount() };
+  }
+
+  // ── crash recovery ─────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Tasks a crash left `running` go back to `active` with their next run computed from now (so the slot that
+   * was running is not run again); their stream gets the missing ending and an orphaned CLI process is killed.
+   */
+  private recover(): void {
+    const now = this.core.clock.now();
+    const recovered = this.deps.tasks.recoverInterrupted(now);
+    for (const task of recovered) {
+      const runId = this.deps.tasks.events.lastStartedRunId(task.id);
+      if (!runId) continue;
+      const pid = this.stream.spawnedPid(task.id, runId);
+      if (pid !== undefined) reapOrphanedRun(pid, runId);
+      const last = this.core.events.last(taskStreamId(task.id));
+      const ended = last?.payload.run_id === runId && TERMINAL_TASK_EVENTS.has(last.type as TaskStreamType);
+      if (!ended) {
+        this.emit(task.id, runId, {
+          type: 'failed',
+          error: INTERRUPTED_BY_STOP,
+          error_code: 'interrupted',
+          duration_ms: Math.max(0, now - (task.last_run_at ?? now)),
+          recoverable: true,
+        });
+      }
+    }
+    if (recovered.length > 0) {
+      this.heartbeat.warning(
+        'recovered_interrupted',
+        `${recovered.length} task run(s) cut off by a previous daemon were closed as interrupted`,
+      );
+    }
+  }
+}
