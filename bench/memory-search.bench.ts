@@ -1,0 +1,84 @@
+// Keyword memory search at scale: 100k generated chunks in a file database (5 agents), then 200 keyword
+// queries through MemoryService.search. Run: `npm run bench:memory` (options: --chunks N, --queries N, --keep to
+// leave the database behind, --db FILE to query a kept database again without regenerating it).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { createServices, type ImportChunkInput } from '@restflow/core';
+import { closeDb, createDb } from '@restflow/db';
+import { chunkContent, keywordQueries, rand, tagPool } from './memory-corpus.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    chunks: { type: 'string', default: '100000' },
+    queries: { type: 'string', default: '200' },
+    keep: { type: 'boolean', default: false },
+    db: { type: 'string' },
+  },
+});
+const CHUNKS = Number(args.chunks);
+const QUERIES = Number(args.queries);
+const BATCH = 1000;
+
+const reuse = args.db !== undefined;
+const dir = reuse ? path.dirname(args.db as string) : fs.mkdtempSync(path.join(os.tmpdir(), 'rf-bench-'));
+const file = reuse ? (args.db as string) : path.join(dir, 'bench.db');
+const db = createDb(file);
+const services = createServices({ db, env: {} });
+const agentIds = reuse
+  ? services.agents.list().map((a) => a.id)
+  : ['Researcher', 'Ops', 'Support', 'Writer', 'Planner'].map((n) => services.agents.create(n).id);
+
+// Insert through the service (dedup check, tag rows, FTS triggers), one transaction per import batch.
+const start = Date.UTC(2025, 0, 1);
+const span = 400 * 24 * 3_600_000;
+const insertStarted = performance.now();
+for (let done = 0; !reuse && done < CHUNKS; done += BATCH) {
+  const chunks: ImportChunkInput[] = [];
+  for (let i = 0; i < Math.min(BATCH, CHUNKS - done); i++) {
+    chunks.push({
+      content: chunkContent(),
+      tags: tagPool.filter(() => rand() < 0.12),
+      created_at: start + Math.floor(rand() * span),
+    });
+  }
+  services.memory.import(agentIds[(done / BATCH) % agentIds.length], chunks);
+}
+const insertMs = performance.now() - insertStarted;
+const stored = agentIds.reduce((n, id) => n + services.memory.stats(id).chunk_count, 0);
+const fileMiB = (fs.statSync(file).size + (fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0)) / 2 ** 20;
+
+// Warm the page cache once, as a long-running daemon's would be.
+for (const query of keywordQueries) services.memory.search({ agent_id: agentIds[0], query });
+
+const samples: { query: string; ms: number; total: number }[] = [];
+for (let i = 0; i < QUERIES; i++) {
+  const query = keywordQueries[i % keywordQueries.length] as string;
+  const agent = agentIds[i % agentIds.length] as string;
+  const t0 = performance.now();
+  const result = services.memory.search({ agent_id: agent, query, search_mode: 'keyword' });
+  samples.push({ query, ms: performance.now() - t0, total: result.total_count });
+}
+const times = samples.map((s) => s.ms).sort((a, b) => a - b);
+const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] as number;
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+const avgMatches = samples.reduce((n, s) => n + s.total, 0) / samples.length;
+
+console.log(`chunks stored     ${stored} in ${agentIds.length} agents (${fileMiB.toFixed(0)} MiB incl. FTS index)`);
+if (!reuse) {
+  console.log(
+    `insert            ${(insertMs / 1000).toFixed(1)} s = ${((insertMs * 1000) / stored).toFixed(0)} µs/chunk`,
+  );
+}
+console.log(`keyword queries   ${QUERIES} (${keywordQueries.length} distinct, avg ${avgMatches.toFixed(0)} matches)`);
+console.log(`latency           p50 ${ms(pct(50))}  p95 ${ms(pct(95))}  max ${ms(times.at(-1) as number)}`);
+console.log('slowest           ');
+for (const s of [...samples].sort((a, b) => b.ms - a.ms).slice(0, 5)) {
+  console.log(`  ${ms(s.ms).padStart(10)}  "${s.query}" (${s.total} matches)`);
+}
+
+closeDb(db);
+if (args.keep || reuse) console.log(`database kept at ${file}`);
+else fs.rmSync(dir, { recursive: true, force: true });
