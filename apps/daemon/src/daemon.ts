@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { appRouter, createContextFactory, type DaemonStatus, type TransportInfo } from '@restflow/api';
 import { type PipeServer, servePipe } from '@restflow/api/server';
-import { createServices, type RestflowServices } from '@restflow/core';
+import { createServices, HEARTBEAT_STREAM, type RestflowServices, runChannel, type StoredEvent } from '@restflow/core';
 import { closeDb, createDb } from '@restflow/db';
 import { processIdentity, readPidFile, removePidFile, writePidFile } from '@restflow/launcher';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
@@ -64,6 +64,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     // Runs before the database closes (teardown runs in reverse): active runs end as interrupted, saved.
     teardown.push({ name: 'agent runs', run: () => services.runs.stopAll() });
     services.terminals.markAllStopped();
+    // Scheduler warnings (tick failures, busy workers, recovered runs) also go to the daemon log.
+    services.bus.subscribe(runChannel(HEARTBEAT_STREAM), (event) => {
+      const { type, payload } = event as StoredEvent;
+      if (type === 'warning') logger.warn({ code: payload.code }, String(payload.message));
+    });
+    // After the recoveries above, so it never sees their runs; stopped before anything else on the way down.
+    services.scheduler.start();
+    teardown.push({ name: 'scheduler', run: () => services.scheduler.stop() });
 
     const startedAt = Date.now();
     const transports: TransportInfo[] = [];
@@ -86,6 +94,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const stop = (reason: string): Promise<void> => {
       stopping ??= (async () => {
         logger.info({ reason }, 'daemon stopping');
+        // First: no task may start, and running ones (CLI process trees included) end, while transports close.
+        await services.scheduler.stop();
         await runTeardown();
         logger.info('daemon stopped');
         markStopped();

@@ -1,6 +1,8 @@
 import { findExecutable, MODEL_CATALOGUE, TOOL_CATALOGUE } from '@restflow/core';
-import type { TRPCRouterRecord } from '@trpc/server';
+import { type TRPCRouterRecord, tracked } from '@trpc/server';
+import { z } from 'zod';
 import { publicProcedure } from '../trpc.ts';
+import { eventCursorSchema } from './tasks.ts';
 
 export const systemRouter = {
   ping: publicProcedure.query(() => 'pong' as const),
@@ -36,4 +38,16 @@ export const systemRouter = {
 
   /** The built-in agent tools: name, description and JSON-schema parameters. */
   tools: publicProcedure.query(() => TOOL_CATALOGUE),
+
+  /**
+   * Scheduler heartbeats: `pulse` {sequence, active_tasks, pending_tasks, uptime_ms} every few seconds,
+   * `status_change`, `warning`. Resumes after `lastEventId`; without one, starts with the latest event.
+   */
+  onHeartbeat: publicProcedure
+    .input(z.object({ lastEventId: eventCursorSchema }).strict().optional())
+    .subscription(async function* ({ ctx, input, signal }) {
+      for await (const [seq, event] of ctx.services.scheduler.heartbeat.subscribe(input?.lastEventId, signal)) {
+        yield tracked(String(seq), event);
+      }
+    }),
 } satisfies TRPCRouterRecord;

@@ -1,6 +1,7 @@
 import { MIN_INTERVAL_MS, TASK_STATUSES } from '@restflow/core';
-import type { TRPCRouterRecord } from '@trpc/server';
+import { type TRPCRouterRecord, tracked } from '@trpc/server';
 import { z } from 'zod';
+import { toTRPCError } from '../errors.ts';
 import { publicProcedure } from '../trpc.ts';
 import { idSchema } from './schemas.ts';
 
@@ -86,6 +87,13 @@ const updateTaskInput = z
 
 const byId = z.object({ id: idSchema }).strict();
 
+/** A resumable stream's cursor as tRPC hands it back on reconnect (`tracked()` ids are strings). */
+export const eventCursorSchema = z
+  .string()
+  .regex(/^\d+$/, 'lastEventId must be an event id (a non-negative integer)')
+  .nullish()
+  .transform((value) => (value === null || value === undefined ? undefined : Number(value)));
+
 export const tasksRouter = {
   list: publicProcedure
     .input(z.object({ status: taskStatusSchema.optional() }).strict().optional())
@@ -100,18 +108,52 @@ export const tasksRouter = {
   /** Only the given fields change; a schedule change recomputes `next_run_at`. */
   update: publicProcedure.input(updateTaskInput).mutation(({ ctx, input }) => {
     const { id, ...patch } = input;
-    return ctx.services.tasks.update(id, patch);
+    const task = ctx.services.tasks.update(id, patch);
+    // A new schedule may be due sooner than the scheduler's planned wake-up.
+    ctx.services.scheduler.wake();
+    return task;
   }),
 
   /** Deletes the task and its events. */
   delete: publicProcedure.input(byId).mutation(({ ctx, input }) => ctx.services.tasks.delete(input.id)),
 
-  pause: publicProcedure.input(byId).mutation(({ ctx, input }) => ctx.services.tasks.pause(input.id)),
+  /** A run in progress finishes first; a run waiting for a worker is dropped. */
+  pause: publicProcedure.input(byId).mutation(({ ctx, input }) => ctx.services.scheduler.pause(input.id)),
 
-  resume: publicProcedure.input(byId).mutation(({ ctx, input }) => ctx.services.tasks.resume(input.id)),
+  resume: publicProcedure.input(byId).mutation(({ ctx, input }) => ctx.services.scheduler.resume(input.id)),
 
   /** The task's events, newest first (default 100). */
   events: publicProcedure
     .input(z.object({ id: idSchema, limit: z.number().int().min(1).max(1000).optional() }).strict())
     .query(({ ctx, input }) => ctx.services.tasks.listEvents(input.id, input.limit)),
+
+  /**
+   * Runs the task now (queued before scheduled runs when every worker is busy). CONFLICT when it is already
+   * running or queued, or paused. Watch the run with `onEvents({ taskId, lastEventId: String(after_seq) })`.
+   */
+  run: publicProcedure.input(byId).mutation(({ ctx, input }) => ctx.services.scheduler.runNow(input.id)),
+
+  /** Stops a running (or queued) run — a CLI run's whole process tree — and pauses the task. */
+  cancel: publicProcedure.input(byId).mutation(({ ctx, input }) => ctx.services.scheduler.cancel(input.id)),
+
+  /** Runs in progress and runs waiting for a worker. */
+  active: publicProcedure.query(({ ctx }) => ctx.services.scheduler.active()),
+
+  /**
+   * Live task stream events (started, output, progress, completed, failed, cancelled, notification_*).
+   * With `taskId`: that task's events, tracked by its per-task seq; without: every task's, tracked by the global
+   * event id. Resumes after `lastEventId`; without one, only new events are sent.
+   */
+  onEvents: publicProcedure
+    .input(z.object({ taskId: idSchema.optional(), lastEventId: eventCursorSchema }).strict().optional())
+    .subscription(async function* ({ ctx, input, signal }) {
+      try {
+        const taskId = input?.taskId === undefined ? undefined : ctx.services.tasks.resolveId(input.taskId);
+        const stream = ctx.services.scheduler.stream.subscribe({ taskId, after: input?.lastEventId, signal });
+        for await (const [cursor, event] of stream) yield tracked(String(cursor), event);
+      } catch (error) {
+        // Errors inside a generator bypass the procedure middleware: map them here.
+        throw toTRPCError(error);
+      }
+    }),
 } satisfies TRPCRouterRecord;
