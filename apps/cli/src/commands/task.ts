@@ -12,6 +12,7 @@ import {
   type ScheduleFlags,
   scheduleFromFlags,
 } from './task-options.ts';
+import { taskRunCommands } from './task-run.ts';
 
 type Task = RouterOutputs['tasks']['get'];
 
@@ -206,4 +207,5 @@ export const taskCommand = group(['task', 'tasks'], 'Manage background tasks (sc
   pause,
   resume,
   history,
+  ...taskRunCommands,
 ]);
