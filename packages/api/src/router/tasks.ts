@@ -114,8 +114,8 @@ export const tasksRouter = {
     return task;
   }),
 
-  /** Deletes the task and its events. */
-  delete: publicProcedure.input(byId).mutation(({ ctx, input }) => ctx.services.tasks.delete(input.id)),
+  /** Deletes the task and its events; a run in progress is stopped first. */
+  delete: publicProcedure.input(byId).mutation(({ ctx, input }) => ctx.services.scheduler.delete(input.id)),
 
   /** A run in progress finishes first; a run waiting for a worker is dropped. */
   pause: publicProcedure.input(byId).mutation(({ ctx, input }) => ctx.services.scheduler.pause(input.id)),

@@ -423,6 +423,18 @@ export class TaskScheduler {
     return task;
   }
 
+  /** Deletes the task; a run in progress is stopped first (its process tree too), a queued one dropped. */
+  async delete(idOrPrefix: string): Promise<{ ok: true; id: string }> {
+    const id = this.deps.tasks.resolveId(idOrPrefix);
+    this.dropQueued(id, 'the task was deleted');
+    const run = this.running.get(id);
+    if (run) {
+      run.controller.abort('cancel');
+      await Promise.race([run.done, delay(CANCEL_WAIT_MS)]);
+    }
+    return this.deps.tasks.delete(id);
+  }
+
   private dropQueued(taskId: string, reason: string): QueuedRun | undefined {
     const queued = this.queue.get(taskId);
     if (!queued) return undefined;

@@ -116,6 +116,24 @@ describe('TaskScheduler commands', () => {
     await scheduler.cancel(busy.id);
   });
 
+  it('delete stops a running run first and drops a queued one', async () => {
+    const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rf-del-')), 'pids.json');
+    const { services, scheduler, createTask } = setupScheduler({ agentRunner: untilAborted() });
+    services.config.setKey('worker_count', 1);
+    const running = createTask({ execution_mode: nodeScript('tree', pidFile) });
+    const queued = createTask({ name: 'queued' });
+    scheduler.runNow(running.id);
+    scheduler.runNow(queued.id);
+    await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').length > 0);
+    const pids = JSON.parse(fs.readFileSync(pidFile, 'utf8')) as { parent: number; child: number };
+    expect(await scheduler.delete(queued.id)).toEqual({ ok: true, id: queued.id });
+    expect(scheduler.active().map((r) => r.task_id)).toEqual([running.id]);
+    expect(await scheduler.delete(running.id.slice(0, 8))).toEqual({ ok: true, id: running.id });
+    await waitFor(() => !alive(pids.parent) && !alive(pids.child));
+    expect(scheduler.active()).toEqual([]);
+    expect(services.tasks.find(running.id)).toBeUndefined();
+  });
+
   it('stop interrupts running runs, closes their tasks as interrupted and refuses new runs', async () => {
     const runner = untilAborted();
     const { services, scheduler, createTask, streamOf } = setupScheduler({ agentRunner: runner, maxSleepMs: 60_000 });
