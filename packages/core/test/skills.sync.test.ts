@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { resolvePaths } from '@restflow/paths';
 import { createTestServices } from '@restflow/testkit';
 import { InvalidInputError } from '../src/index.ts';
 import { scriptLang } from '../src/skills/skill-folder-sync.ts';
@@ -71,7 +72,7 @@ describe('skill folder sync', () => {
   });
 
   it('uses the data dir skills folder by default and rejects a missing dir naming `dir`', async () => {
-    const paths = { skillsDir: dir } as never;
+    const paths = { ...resolvePaths(path.dirname(dir)), skillsDir: dir };
     const s = createTestServices({ paths });
     write('one/SKILL.md', '---\nname: One\n---\n');
     expect(await s.skills.syncFolder()).toMatchObject({ scanned: 1, created: 1 });
