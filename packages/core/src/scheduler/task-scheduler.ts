@@ -2,99 +2,34 @@
 // the earliest `next_run_at` (bounded), asks the `tasks_due_idx` index which tasks are due, and runs at most
 // `worker_count` at once. Manual and webhook runs go first. A restart closes the runs a crash left open without
 // running their slot again.
-import { and, asc, count, eq, isNotNull, lte, tasks as tasksTable } from '@restflow/db';
-import type { AgentService } from '../agents/agent.service.ts';
-import type { ConfigService } from '../config/config.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import { ConflictError, NotFoundError, UnavailableError } from '../errors.ts';
 import { normalizeModelId } from '../models/catalogue.ts';
-import type { TaskService } from '../tasks/task.service.ts';
 import { ALL_TASKS_CHANNEL } from '../tasks/task-events.ts';
-import type { AgentTask, TaskEvent, TaskStatus } from '../tasks/task-model.ts';
+import type { AgentTask, TaskEvent } from '../tasks/task-model.ts';
 import { type TaskAgentRunner, unavailableAgentRunner } from './agent-runner.ts';
-import { reapOrphanedRun } from './cli-runner.ts';
-import { DEFAULT_FAILOVER_POLICY, DEFAULT_FALLBACK_MODELS, type FailoverPolicy, ModelFailover } from './failover.ts';
-import { Heartbeat, type HeartbeatOptions } from './heartbeat.ts';
+import { countDue, earliestNextRun } from './due-index.ts';
+import { DEFAULT_FAILOVER_POLICY, DEFAULT_FALLBACK_MODELS, ModelFailover } from './failover.ts';
+import { Heartbeat } from './heartbeat.ts';
 import { DEFAULT_TELEGRAM_API_BASE, TelegramNotifier } from './notifier.ts';
-import { abortableSleep, DEFAULT_TASK_RETRY_POLICY, type TaskRetryPolicy } from './retry.ts';
-import type { TaskMemoryPort } from './task-memory.ts';
+import { recoverInterruptedRuns } from './recovery.ts';
+import { abortableSleep, DEFAULT_TASK_RETRY_POLICY } from './retry.ts';
+import type {
+  ActiveTaskRun,
+  CancelResult,
+  RunAccepted,
+  RunNowOptions,
+  SchedulerDeps,
+  SchedulerOptions,
+} from './scheduler-model.ts';
 import { executeTaskRun } from './task-run.ts';
-import { CANCELLED_BY_USER, INTERRUPTED_BY_STOP, settleRun } from './task-settle.ts';
-import {
-  type TaskStreamKind,
-  TaskStreamLog,
-  type TaskStreamType,
-  type TaskTrigger,
-  TERMINAL_TASK_EVENTS,
-  taskStreamId,
-} from './task-stream.ts';
+import { CANCELLED_BY_USER, settleRun } from './task-settle.ts';
+import { type TaskStreamKind, TaskStreamLog, type TaskTrigger } from './task-stream.ts';
 import { WebhookTrigger } from './webhook.ts';
 
 export const DEFAULT_MAX_SLEEP_MS = 1000;
 const CANCEL_WAIT_MS = 5000;
 const BUSY_WARNING_EVERY_MS = 60_000;
-
-export interface SchedulerDeps {
-  tasks: TaskService;
-  config: ConfigService;
-  agents: Pick<AgentService, 'find'>;
-  memory: TaskMemoryPort;
-  secrets: { getValue(key: string): string | undefined };
-}
-
-export interface SchedulerOptions {
-  agentRunner?: TaskAgentRunner;
-  /** Longest sleep between two looks at the due index. */
-  maxSleepMs?: number;
-  heartbeat?: HeartbeatOptions;
-  retryPolicy?: Partial<TaskRetryPolicy>;
-  failover?: Partial<FailoverPolicy>;
-  fallbackModels?: readonly string[];
-  /** Waits between retries (tests pass one that returns at once). */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  random?: () => number;
-  killGraceMs?: number;
-  telegramApiBase?: string;
-  fetch?: typeof fetch;
-  /** How long `stop` waits for runs to end before closing them as interrupted anyway. */
-  stopTimeoutMs?: number;
-}
-
-export interface RunAccepted {
-  accepted: true;
-  task_id: string;
-  run_id: string;
-  /** True when every worker is busy: the run starts when one frees up (before any scheduled run). */
-  queued: boolean;
-  /** The task stream's seq before this run: watch from here to see the whole run. */
-  after_seq: number;
-}
-
-export interface ActiveTaskRun {
-  task_id: string;
-  task_name: string;
-  agent_id: string;
-  run_id: string;
-  state: 'running' | 'queued';
-  trigger: TaskTrigger;
-  /** Running: when it started; queued: when it was queued. */
-  since: number;
-}
-
-export interface CancelResult {
-  task_id: string;
-  run_id: string | null;
-  /** True when a run (running or queued) was stopped; otherwise the task was only paused. */
-  cancelled: boolean;
-  status: TaskStatus;
-}
-
-export interface RunNowOptions {
-  trigger?: Exclude<TaskTrigger, 'schedule'>;
-  /** Replaces the task's input for this run only. */
-  input?: string;
-  source?: string;
-}
 
 interface ActiveRun {
   task: AgentTask;
@@ -187,7 +122,10 @@ export class TaskScheduler {
     if (this.state !== 'idle') return;
     this.state = 'started';
     this.heartbeat.statusChange('starting');
-    this.recover();
+    recoverInterruptedRuns(
+      { tasks: this.deps.tasks, stream: this.stream, events: this.core.events, heartbeat: this.heartbeat },
+      this.core.clock.now(),
+    );
     this.unsubscribe = this.core.bus.subscribe(ALL_TASKS_CHANNEL, (event) => {
       const type = (event as TaskEvent).event_type;
       if (type === 'created' || type === 'resumed') this.wake();
@@ -477,24 +415,12 @@ export class TaskScheduler {
 
   /** The earliest next run of an active task (served by `tasks_due_idx`), or null. */
   nextDueAt(): number | null {
-    const row = this.core.db
-      .select({ next: tasksTable.nextRunAt })
-      .from(tasksTable)
-      .where(and(eq(tasksTable.status, 'active'), isNotNull(tasksTable.nextRunAt)))
-      .orderBy(asc(tasksTable.nextRunAt))
-      .limit(1)
-      .get();
-    return row?.next ?? null;
+    return earliestNextRun(this.core.db);
   }
 
   /** Due tasks not yet started, plus queued runs. */
   pendingCount(now = this.core.clock.now()): number {
-    const row = this.core.db
-      .select({ n: count() })
-      .from(tasksTable)
-      .where(and(eq(tasksTable.status, 'active'), lte(tasksTable.nextRunAt, now)))
-      .get();
-    return (row?.n ?? 0) + this.queue.size;
+    return countDue(this.core.db, now) + this.queue.size;
   }
 
   /** Resolves once no run is in flight (tests, benchmarks). */
@@ -504,39 +430,5 @@ export class TaskScheduler {
 
   private load() {
     return { active: this.running.size, pending: this.pendingCount() };
-  }
-
-  // ── crash recovery ─────────────────────────────────────────────────────────────────────────────────────
-
-  /**
-   * Tasks a crash left `running` go back to `active` with their next run computed from now (so the slot that
-   * was running is not run again); their stream gets the missing ending and an orphaned CLI process is killed.
-   */
-  private recover(): void {
-    const now = this.core.clock.now();
-    const recovered = this.deps.tasks.recoverInterrupted(now);
-    for (const task of recovered) {
-      const runId = this.deps.tasks.events.lastStartedRunId(task.id);
-      if (!runId) continue;
-      const pid = this.stream.spawnedPid(task.id, runId);
-      if (pid !== undefined) reapOrphanedRun(pid, runId);
-      const last = this.core.events.last(taskStreamId(task.id));
-      const ended = last?.payload.run_id === runId && TERMINAL_TASK_EVENTS.has(last.type as TaskStreamType);
-      if (!ended) {
-        this.emit(task.id, runId, {
-          type: 'failed',
-          error: INTERRUPTED_BY_STOP,
-          error_code: 'interrupted',
-          duration_ms: Math.max(0, now - (task.last_run_at ?? now)),
-          recoverable: true,
-        });
-      }
-    }
-    if (recovered.length > 0) {
-      this.heartbeat.warning(
-        'recovered_interrupted',
-        `${recovered.length} task run(s) cut off by a previous daemon were closed as interrupted`,
-      );
-    }
   }
 }
