@@ -1,10 +1,10 @@
 // The one place that sets up tRPC: transformer, error shape, base procedures. Routers import from here only.
 import { InvalidInputError } from '@restflow/core';
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { ApiContext } from './context.ts';
 import { toTRPCError } from './errors.ts';
+import { wireTransformer } from './transformer.ts';
 
 export interface FieldError {
   path: string;
@@ -23,7 +23,7 @@ function fieldErrorsOf(cause: unknown): FieldError[] | null {
 }
 
 const t = initTRPC.context<ApiContext>().create({
-  transformer: superjson,
+  transformer: wireTransformer,
   errorFormatter({ shape, error }) {
     const fieldErrors = fieldErrorsOf(error.cause);
     const message =

@@ -1,4 +1,4 @@
-import { and, asc, type Db, eq, gt, runEvents, sql } from '@restflow/db';
+import type { Db } from '@restflow/db';
 import type { Clock } from '../runtime.ts';
 import type { EventBus } from './event-bus.ts';
 
@@ -20,70 +20,91 @@ export const ALL_RUNS_CHANNEL = 'run:*';
  * The append-only log behind every stream: write first, then publish. Sequence numbers are assigned here,
  * per stream, in the single daemon process (the only writer), so they are gap-free and monotonic.
  */
+interface EventRow {
+  id: number;
+  run_id: string;
+  seq: number;
+  type: string;
+  payload: string;
+  created_at: number;
+}
+
+const toEvent = (row: EventRow): StoredEvent => ({
+  id: row.id,
+  runId: row.run_id,
+  seq: row.seq,
+  type: row.type,
+  payload: JSON.parse(row.payload) as Record<string, unknown>,
+  createdAt: row.created_at,
+});
+
+/**
+ * The append-only log behind every stream: write first, then publish. Sequence numbers are assigned here,
+ * per stream, in the single daemon process (the only writer), so they are gap-free and monotonic.
+ *
+ * This is the hottest path of the daemon (every token batch of every run, every replay of every subscriber),
+ * so it uses prepared statements on the driver instead of building each query through the ORM.
+ */
 export class RunEventLog {
   private readonly lastSeq = new Map<string, number>();
+  private readonly statements;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly bus: EventBus,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    const client = db.$client;
+    const columns = 'id, run_id, seq, type, payload, created_at';
+    this.statements = {
+      insert: client.prepare<[string, number, string, string, number]>(
+        'INSERT INTO run_events (run_id, seq, type, payload, created_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      after: client.prepare<[string, number, number], EventRow>(
+        `SELECT ${columns} FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ),
+      afterId: client.prepare<[number, string, number], EventRow>(
+        `SELECT ${columns} FROM run_events WHERE id > ? AND run_id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?`,
+      ),
+      last: client.prepare<[string], EventRow>(
+        `SELECT ${columns} FROM run_events WHERE run_id = ? ORDER BY seq DESC LIMIT 1`,
+      ),
+      maxSeq: client.prepare<[string], { max: number | null }>(
+        'SELECT max(seq) AS max FROM run_events WHERE run_id = ?',
+      ),
+    };
+  }
 
   append<P extends Record<string, unknown>>(runId: string, type: string, payload: P): StoredEvent<P> {
     const seq = this.nextSeq(runId);
     const createdAt = this.clock.now();
-    const row = this.db
-      .insert(runEvents)
-      .values({ runId, seq, type, payload, createdAt })
-      .returning({ id: runEvents.id })
-      .get();
+    const { lastInsertRowid } = this.statements.insert.run(runId, seq, type, JSON.stringify(payload), createdAt);
     this.lastSeq.set(runId, seq);
-    const event: StoredEvent<P> = { id: row.id, runId, seq, type, payload, createdAt };
+    const event: StoredEvent<P> = { id: Number(lastInsertRowid), runId, seq, type, payload, createdAt };
     this.bus.publish(runChannel(runId), event);
     this.bus.publish(ALL_RUNS_CHANNEL, event);
     return event;
   }
 
   listAfter(runId: string, afterSeq = 0, limit = 10_000): StoredEvent[] {
-    return this.db
-      .select()
-      .from(runEvents)
-      .where(and(eq(runEvents.runId, runId), gt(runEvents.seq, afterSeq)))
-      .orderBy(asc(runEvents.seq))
-      .limit(limit)
-      .all() as StoredEvent[];
+    return this.statements.after.all(runId, afterSeq, limit).map(toEvent);
   }
 
   /** Events of every stream whose id starts with `runIdPrefix`, after a global cursor. */
   listAfterId(runIdPrefix: string, afterId = 0, limit = 10_000): StoredEvent[] {
-    return this.db
-      .select()
-      .from(runEvents)
-      .where(and(gt(runEvents.id, afterId), sql`${runEvents.runId} LIKE ${`${runIdPrefix}%`}`))
-      .orderBy(asc(runEvents.id))
-      .limit(limit)
-      .all() as StoredEvent[];
+    const pattern = `${runIdPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return this.statements.afterId.all(afterId, pattern, limit).map(toEvent);
   }
 
   last(runId: string): StoredEvent | undefined {
-    return this.db
-      .select()
-      .from(runEvents)
-      .where(eq(runEvents.runId, runId))
-      .orderBy(sql`${runEvents.seq} DESC`)
-      .limit(1)
-      .get() as StoredEvent | undefined;
+    const row = this.statements.last.get(runId);
+    return row ? toEvent(row) : undefined;
   }
 
   private nextSeq(runId: string): number {
     const cached = this.lastSeq.get(runId);
     if (cached !== undefined) return cached + 1;
-    const row = this.db
-      .select({ max: sql<number | null>`max(${runEvents.seq})` })
-      .from(runEvents)
-      .where(eq(runEvents.runId, runId))
-      .get();
-    return (row?.max ?? 0) + 1;
+    return (this.statements.maxSeq.get(runId)?.max ?? 0) + 1;
   }
 
   /** Stops caching the cursor of a finished stream. */
