@@ -37,4 +37,14 @@ describe('AgentService', () => {
     expect(() => s.agents.get('abcd')).toThrow(InvalidInputError);
     expect(() => s.agents.get('zzzz')).toThrow(NotFoundError);
   });
+
+  it('resolves agents by name, case-insensitively, and refuses an ambiguous name', () => {
+    const s = createTestServices();
+    const writer = s.agents.create('Writer');
+    expect(s.agents.get('writer').id).toBe(writer.id);
+    expect(s.agents.resolveId(' WRITER ')).toBe(writer.id);
+    s.agents.create('writer');
+    expect(() => s.agents.get('writer')).toThrow(/2 agents are named "writer"/);
+    expect(s.agents.get(writer.id).name).toBe('Writer');
+  });
 });

@@ -1,5 +1,5 @@
 import { type AgentNode, agents, type Db, desc, eq } from '@restflow/db';
-import { NotFoundError } from '../errors.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { resolveIdPrefix } from '../id-prefix.ts';
 import type { Clock, IdGenerator } from '../runtime.ts';
 import { DEFAULT_AGENT_NAME, DEFAULT_AGENT_PROMPT } from './default-agent.ts';
@@ -39,14 +39,26 @@ export class AgentService {
     return this.db.select().from(agents).orderBy(desc(agents.updatedAt)).all().map(toWire);
   }
 
-  /** Accepts a full id or a unique prefix. */
-  resolveId(idOrPrefix: string): string {
-    const exact = this.db.select({ id: agents.id }).from(agents).where(eq(agents.id, idOrPrefix)).get();
+  /**
+   * Accepts a full id, an agent name (case-insensitive; people say `restflow chat writer`) or a unique id
+   * prefix — in that order. A name shared by several agents is ambiguous and must be disambiguated by id.
+   */
+  resolveId(ref: string): string {
+    const exact = this.db.select({ id: agents.id }).from(agents).where(eq(agents.id, ref)).get();
     if (exact) return exact.id;
-    const all = this.db.select({ id: agents.id }).from(agents).all();
+    const all = this.db.select({ id: agents.id, name: agents.name }).from(agents).all();
+    const wanted = ref.trim().toLowerCase();
+    const named = all.filter((a) => a.name.toLowerCase() === wanted);
+    if (named.length === 1) return (named[0] as { id: string }).id;
+    if (named.length > 1) {
+      throw InvalidInputError.field(
+        'id',
+        `${named.length} agents are named "${ref.trim()}" (${named.map((a) => a.id.slice(0, 8)).join(', ')}); use an id`,
+      );
+    }
     return resolveIdPrefix(
       'Agent',
-      idOrPrefix,
+      ref,
       all.map((a) => a.id),
     );
   }
