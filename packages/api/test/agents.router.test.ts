@@ -1,15 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createTestCaller } from '@restflow/testkit';
-import type { TRPCError } from '@trpc/server';
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TRPCError;
-  }
-  throw new Error('expected an error');
-}
+import { createTestCaller, errorOf } from '@restflow/testkit';
 
 describe('agents router', () => {
   it('creates, lists, gets, updates and deletes with the wire shape of StoredAgent', async () => {

@@ -3,21 +3,12 @@ import type { RunStreamEvent } from '@restflow/core';
 import {
   createTestCaller,
   createTestServices,
+  errorOf,
   ScriptedLlm,
   scriptedFactory,
   textTurn,
   toolTurn,
 } from '@restflow/testkit';
-import type { TRPCError } from '@trpc/server';
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TRPCError;
-  }
-  throw new Error('expected an error');
-}
 
 function setup(llm: ScriptedLlm, env: NodeJS.ProcessEnv = { ANTHROPIC_API_KEY: 'sk-test' }) {
   return createTestCaller(createTestServices({ env, llm: scriptedFactory(llm) }));

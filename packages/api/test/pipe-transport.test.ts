@@ -92,6 +92,20 @@ describe('pipe transport', () => {
     expect(many[199]).toBe(200);
   });
 
+  it('closes a connection that sends an oversized frame instead of buffering without bound', async () => {
+    const file = socketPath();
+    await serve(file);
+    const { connect } = await import('node:net');
+    const socket = connect(file);
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.on('error', () => {});
+    const chunk = 'a'.repeat(1024 * 1024);
+    for (let i = 0; i < 17 && !socket.destroyed; i++) socket.write(chunk);
+    await closed;
+    // The server is still healthy for everyone else.
+    expect(await client(file).add.mutate({ a: 1, b: 2 })).toBe(3);
+  });
+
   it('delivers typed errors and input validation errors', async () => {
     const file = socketPath();
     await serve(file);

@@ -1,17 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { appRouter, createCallerFactory } from '@restflow/api';
 import { APPROVALS_CHANNEL, defaultSecurityPolicy, type PendingApproval } from '@restflow/core';
-import { createTestCaller, createTestServices, fakeDaemonControl } from '@restflow/testkit';
-import type { TRPCError } from '@trpc/server';
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TRPCError;
-  }
-  throw new Error('expected an error');
-}
+import { createTestCaller, createTestServices, errorOf, fakeDaemonControl } from '@restflow/testkit';
 
 describe('security router: policy and pattern lists', () => {
   it('gets, patches and resets the policy', async () => {

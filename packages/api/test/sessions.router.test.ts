@@ -1,15 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createTestCaller, createTestServices } from '@restflow/testkit';
-import type { TRPCError } from '@trpc/server';
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TRPCError;
-  }
-  throw new Error('expected an error');
-}
+import { createTestCaller, createTestServices, errorOf } from '@restflow/testkit';
 
 function setup() {
   const services = createTestServices();

@@ -3,17 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { TOOL_NAMES } from '@restflow/core';
-import { createTestCaller, createTestServices } from '@restflow/testkit';
-import type { TRPCError } from '@trpc/server';
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TRPCError;
-  }
-  throw new Error('expected an error');
-}
+import { createTestCaller, createTestServices, errorOf } from '@restflow/testkit';
 
 describe('shared router', () => {
   it('sets, gets, lists and deletes entries with the SharedEntry wire shape', async () => {

@@ -2,17 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { createTestCaller, createTestServices } from '@restflow/testkit';
-import type { TRPCError } from '@trpc/server';
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TRPCError;
-  }
-  throw new Error('expected an error');
-}
+import { createTestCaller, createTestServices, errorOf } from '@restflow/testkit';
 
 describe('skills router', () => {
   it('creates, lists, gets by prefix, updates, exports, imports and deletes', async () => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { HeartbeatEvent, TaskStreamEvent } from '@restflow/core';
-import { createTestCaller, createTestServices } from '@restflow/testkit';
-import type { TRPCError } from '@trpc/server';
-
-async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TRPCError;
-  }
-  throw new Error('expected an error');
-}
+import { createTestCaller, createTestServices, errorOf } from '@restflow/testkit';
 
 /** Reads `count` tracked tuples [id, event] from a subscription, then stops it. */
 async function take<T>(iterable: AsyncIterable<unknown>, count: number): Promise<{ id: string; event: T }[]> {

@@ -4,6 +4,7 @@ import { type ApiContext, appRouter, createCallerFactory, type DaemonControl, ty
 import { createServices, ManualClock, type RestflowServices, type ServiceDeps } from '@restflow/core';
 import { createDb } from '@restflow/db';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION } from '@restflow/paths';
+import type { TRPCError } from '@trpc/server';
 
 export * from './process.ts';
 export * from './scripted-llm.ts';
@@ -45,4 +46,14 @@ export function createTestCaller<S extends RestflowServices = TestServices>(
   const daemon = fakeDaemonControl();
   const ctx: ApiContext = { services, daemon, transport };
   return { caller: createCallerFactory(appRouter)(ctx), services, daemon };
+}
+
+/** The error a call rejected with (fails the test if it resolved). */
+export async function errorOf(promise: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as TRPCError;
+  }
+  throw new Error('expected the call to fail');
 }

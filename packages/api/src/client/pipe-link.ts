@@ -6,6 +6,7 @@ import { type Operation, TRPCClientError, type TRPCLink } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { type Observer, observable } from '@trpc/server/observable';
 import superjson from 'superjson';
+import { NdjsonSplitter } from '../ndjson.ts';
 
 type ResultMessage = { type: 'started' } | { type: 'stopped' } | { type: 'data'; id?: string; data: unknown };
 
@@ -41,7 +42,7 @@ export class DaemonUnavailableError extends Error {
 export class PipeConnection {
   private socket: net.Socket | undefined;
   private connected = false;
-  private buffered = '';
+  private readonly frames = new NdjsonSplitter();
   private readonly pending = new Map<number, PendingOperation>();
   private nextId = 1;
   private attempt = 0;
@@ -115,7 +116,7 @@ export class PipeConnection {
     const wasConnected = this.connected;
     this.socket = undefined;
     this.connected = false;
-    this.buffered = '';
+    this.frames.reset();
     this.disconnectedSince ??= Date.now();
     const reason = wasConnected
       ? 'connection to the RestFlow daemon was lost'
@@ -144,13 +145,16 @@ export class PipeConnection {
   }
 
   private onData(chunk: string): void {
-    this.buffered += chunk;
-    let newline = this.buffered.indexOf('\n');
-    while (newline !== -1) {
-      const line = this.buffered.slice(0, newline);
-      this.buffered = this.buffered.slice(newline + 1);
-      if (line.length > 0) this.onMessage(JSON.parse(line) as ServerMessage);
-      newline = this.buffered.indexOf('\n');
+    for (const line of this.frames.push(chunk)) {
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(line) as ServerMessage;
+      } catch {
+        // Not our protocol (or a corrupted stream): drop the connection rather than guess.
+        this.socket?.destroy();
+        return;
+      }
+      this.onMessage(message);
     }
   }
 

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
 import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
 import type { ApiContext } from '../context.ts';
+import { NdjsonSplitter } from '../ndjson.ts';
 import type { AppRouter } from '../root.ts';
 
 const OPEN = 1;
@@ -17,7 +18,7 @@ export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 /** The subset of a `ws` WebSocket that tRPC's connection handler uses. */
 class NdjsonConnection extends EventEmitter {
   readyState = OPEN;
-  private buffered = '';
+  private readonly frames = new NdjsonSplitter();
 
   constructor(private readonly socket: net.Socket) {
     super();
@@ -32,16 +33,9 @@ class NdjsonConnection extends EventEmitter {
   }
 
   private onData(chunk: string): void {
-    this.buffered += chunk;
-    let newline = this.buffered.indexOf('\n');
-    while (newline !== -1) {
-      const line = this.buffered.slice(0, newline);
-      this.buffered = this.buffered.slice(newline + 1);
-      // tRPC's handler accepts only Buffers (a string is rejected as UNPROCESSABLE_CONTENT).
-      if (line.length > 0) this.emit('message', Buffer.from(line, 'utf8'), false);
-      newline = this.buffered.indexOf('\n');
-    }
-    if (this.buffered.length > MAX_FRAME_BYTES) this.terminate();
+    // tRPC's handler accepts only Buffers (a string is rejected as UNPROCESSABLE_CONTENT).
+    for (const line of this.frames.push(chunk)) this.emit('message', Buffer.from(line, 'utf8'), false);
+    if (this.frames.pending > MAX_FRAME_BYTES) this.terminate();
   }
 
   send(data: string | Uint8Array): void {
