@@ -110,20 +110,10 @@ export class AuthProfileService {
     }
     const now = this.core.clock.now();
     const row = this.store.insert(
-      {
-        id: this.core.ids.uuid(),
-        name,
-        source: profile.source ?? 'manual',
-        provider: profile.provider,
-        health: 'unknown',
-        enabled: true,
-        priority: 0,
-        createdAt: new Date(now).toISOString(),
-        lastUsedAt: null,
-        lastFailedAt: null,
-        failureCount: 0,
-        cooldownUntil: null,
-      },
+      freshProfileRow(
+        { id: this.core.ids.uuid(), name, source: profile.source ?? 'manual', provider: profile.provider },
+        now,
+      ),
       credential,
     );
     return this.store.toWire(row, now);
@@ -278,25 +268,7 @@ export class AuthProfileService {
         continue;
       }
       added++;
-      rows.push(
-        this.store.insert(
-          {
-            id: found.id,
-            name: found.name,
-            source: found.source,
-            provider: found.provider,
-            health: 'unknown',
-            enabled: true,
-            priority: 0,
-            createdAt: new Date(now).toISOString(),
-            lastUsedAt: null,
-            lastFailedAt: null,
-            failureCount: 0,
-            cooldownUntil: null,
-          },
-          credential,
-        ),
-      );
+      rows.push(this.store.insert(freshProfileRow(found, now), credential));
     }
     for (const row of this.store.all()) {
       if (row.source !== 'manual' && scan.scanned.includes(row.source) && !foundIds.has(row.id)) {
@@ -371,4 +343,25 @@ export class AuthProfileService {
     const email = row.credential.email;
     return row.id === stableProfileId(row.source, row.provider, email);
   }
+}
+
+/** A new profile row: enabled, default priority, no history yet. */
+function freshProfileRow(
+  identity: { id: string; name: string; source: AuthSource; provider: AuthProvider },
+  now: number,
+) {
+  return {
+    id: identity.id,
+    name: identity.name,
+    source: identity.source,
+    provider: identity.provider,
+    health: 'unknown' as const,
+    enabled: true,
+    priority: 0,
+    createdAt: new Date(now).toISOString(),
+    lastUsedAt: null,
+    lastFailedAt: null,
+    failureCount: 0,
+    cooldownUntil: null,
+  };
 }
