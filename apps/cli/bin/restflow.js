@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's loader, so the workspace needs no build step to be usable.
-import { register } from 'tsx/esm/api';
+import { runEntry } from '../../../scripts/pick-entry.mjs';
 
-register();
-await import('../src/main.ts');
+await runEntry('apps/cli/dist/restflow.mjs', 'apps/cli/src/main.ts', [
+  'apps/cli/src',
+  'packages/api/src',
+  'packages/paths/src',
+  'packages/launcher/src',
+]);

@@ -1,5 +1,11 @@
 #!/usr/bin/env node
-import { register } from 'tsx/esm/api';
+import { runEntry } from '../../../scripts/pick-entry.mjs';
 
-register();
-await import('../src/main.ts');
+await runEntry('apps/daemon/dist/restflow-daemon.mjs', 'apps/daemon/src/main.ts', [
+  'apps/daemon/src',
+  'packages/api/src',
+  'packages/core/src',
+  'packages/db/src',
+  'packages/paths/src',
+  'packages/launcher/src',
+]);

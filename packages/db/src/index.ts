@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
@@ -31,7 +33,17 @@ export * from './schema/index.ts';
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-const defaultMigrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+/**
+ * The committed migrations ship with this package. Resolved through the package name rather than this
+ * module's URL so it also holds when the daemon runs from a bundle.
+ */
+function defaultMigrationsFolder(): string {
+  try {
+    return path.join(path.dirname(createRequire(import.meta.url).resolve('@restflow/db/package.json')), 'drizzle');
+  } catch {
+    return fileURLToPath(new URL('../drizzle', import.meta.url));
+  }
+}
 
 export interface CreateDbOptions {
   migrationsFolder?: string;
@@ -49,7 +61,7 @@ export function createDb(file: string, options: CreateDbOptions = {}): Db {
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
   const db = drizzle({ client, schema }) as Db;
-  migrate(db, { migrationsFolder: options.migrationsFolder ?? defaultMigrationsFolder });
+  migrate(db, { migrationsFolder: options.migrationsFolder ?? defaultMigrationsFolder() });
   return db;
 }
 
