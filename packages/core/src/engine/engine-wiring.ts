@@ -115,7 +115,7 @@ export function createAgentRuntime(core: CoreContext, deps: AgentRuntimeDeps): A
       secrets,
       extraPaths: pathList(core.env.RESTFLOW_TOOL_PATHS),
       allowPrivateNetwork: core.env.RESTFLOW_TOOL_ALLOW_PRIVATE_NETWORK === '1',
-      telegramApiBase: core.env.TELEGRAM_API_BASE_URL,
+      telegramApiBase: core.env.TELEGRAM_API_BASE ?? core.env.TELEGRAM_API_BASE_URL,
     },
   });
   const sessions = sessionPort(deps.sessions);
