@@ -184,6 +184,9 @@ describe('daemon lifecycle', () => {
     await new Promise<void>((resolve) => second.process.once('exit', () => resolve()));
     expect(second.process.exitCode).toBe(0);
     expect(fs.existsSync(paths.pipe)).toBe(false);
+    const shown = await runCli(['daemon', 'logs', '-n', '3'], { dataDir });
+    expect(shown.stdout.trim().split('\n')).toHaveLength(3);
+    expect(shown.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d INFO {2}daemon stopped/m);
     const log = fs.readFileSync(path.join(paths.logsDir, 'daemon.log'), 'utf8');
     expect(log.match(/"msg":"daemon ready"/g)).toHaveLength(2);
     expect(log).toContain('"reason":"requested over pipe"');

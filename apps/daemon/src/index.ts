@@ -1,3 +1,3 @@
 export { type DaemonOptions, type RunningDaemon, startDaemon } from './daemon.ts';
 export { AlreadyRunningError, acquireInstanceLock } from './lifecycle/instance-lock.ts';
-export { createLogger } from './logger.ts';
+export { createLogger, rotateIfLarge } from './logger.ts';

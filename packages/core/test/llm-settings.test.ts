@@ -85,6 +85,19 @@ describe('model ids', () => {
   it('accept catalogue ids, aliases and openai-compatible:<model>', () => {
     expect(findModel('sonnet')).toMatchObject({ model: 'claude-sonnet-4-5', provider: 'anthropic' });
     expect(findModel('claude-code-opus')).toMatchObject({ provider: 'anthropic', api_model: 'claude-opus-4-1' });
+    expect(findModel('anthropic:claude-sonnet-4-6')).toMatchObject({
+      provider: 'anthropic',
+      api_model: 'claude-sonnet-4-6',
+      supports_temperature: true,
+    });
+    expect(findModel('openai:gpt-5.1')).toMatchObject({
+      provider: 'openai',
+      api_model: 'gpt-5.1',
+      supports_temperature: false,
+    });
+    expect(findModel('deepseek:deepseek-v4')?.provider).toBe('deepseek');
+    expect(findModel('anthropic:')).toBeUndefined();
+    expect(findModel('mistral:large')).toBeUndefined();
     expect(findModel('deepseek-reasoner')).toMatchObject({ provider: 'deepseek', supports_temperature: false });
     expect(findModel('openai-compatible:qwen2.5-coder:7b')).toEqual({
       model: 'openai-compatible:qwen2.5-coder:7b',

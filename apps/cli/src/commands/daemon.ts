@@ -5,6 +5,7 @@ import type { Argv } from 'yargs';
 import { type GlobalArgs, group, leaf, noArgs } from '../command.ts';
 import { CliError, cliPaths } from '../daemon-connection.ts';
 import type { Output } from '../output.ts';
+import { daemonLogsCommand } from './daemon-logs.ts';
 
 /** Runs the daemon attached to this terminal; signals are forwarded and its exit code becomes ours. */
 function runForeground(): Promise<never> {
@@ -124,6 +125,7 @@ export const daemonCommand = group('daemon', 'Start, stop and inspect the daemon
   stopCmd,
   restartCmd,
   statusCmd,
+  daemonLogsCommand,
 ]);
 export const topLevelStatusCommand = leaf('status', 'Show daemon status (never starts it)', noArgs, (_args, out) =>
   printStatus(out),

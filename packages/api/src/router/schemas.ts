@@ -13,7 +13,7 @@ export const modelIdSchema = z
     if (!model) {
       ctx.addIssue({
         code: 'custom',
-        message: `unknown model "${value}" (known: ${MODEL_IDS.join(', ')}, or ${OPENAI_COMPATIBLE_PREFIX}<model> for an OpenAI-compatible server)`,
+        message: `unknown model "${value}" (known: ${MODEL_IDS.join(', ')}, or anthropic:<model> / openai:<model> / deepseek:<model> for newer models, or ${OPENAI_COMPATIBLE_PREFIX}<model> for an OpenAI-compatible server)`,
       });
       return z.NEVER;
     }

@@ -1,6 +1,7 @@
 // The model catalogue of restflow-domain §1.2: wire id → provider, API model string, temperature support.
 // Beyond the catalogue, any model of an OpenAI-compatible server (Ollama, LM Studio, vLLM) is written
-// `openai-compatible:<model>`.
+// `openai-compatible:<model>`, and a provider's models newer than this catalogue `anthropic:<model>`,
+// `openai:<model>` or `deepseek:<model>` (catalogue models retire — e.g. claude-sonnet-4-5 on 2026-11-30).
 
 export type Provider = 'openai' | 'anthropic' | 'deepseek';
 
@@ -58,7 +59,27 @@ export function openaiCompatibleModel(id: string): string | undefined {
   return /^\S+$/.test(name) ? name : undefined;
 }
 
+/** Whether a provider's API takes `temperature` for models we know nothing about. */
+const QUALIFIED_TEMPERATURE: Record<Provider, boolean> = { anthropic: true, openai: false, deepseek: true };
+
+/** `anthropic:<model>` / `openai:<model>` / `deepseek:<model>` → that provider's API model name. */
+function qualifiedModel(id: string): ModelMetadata | undefined {
+  const match = /^(anthropic|openai|deepseek):(\S+)$/.exec(id);
+  if (!match) return undefined;
+  const provider = match[1] as Provider;
+  const apiModel = match[2] as string;
+  return {
+    model: id,
+    provider,
+    name: `${apiModel} (${provider})`,
+    supports_temperature: QUALIFIED_TEMPERATURE[provider],
+    api_model: apiModel,
+  };
+}
+
 export function findModel(id: string): ModelMetadata | undefined {
+  const qualified = qualifiedModel(id);
+  if (qualified) return qualified;
   const custom = openaiCompatibleModel(id);
   if (custom) {
     return {
