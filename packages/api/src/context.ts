@@ -23,6 +23,8 @@ export interface DaemonControl {
   status(): DaemonStatus;
   /** Begins a graceful stop after the current response has been sent. */
   shutdown(reason: string): void;
+  /** The web console's sign-in URL (it carries the console token); undefined without an HTTP listener. */
+  consoleUrl?(): string | undefined;
 }
 
 export interface ApiContext {

@@ -17,6 +17,8 @@ export interface RestflowPaths {
   /** Port and token of the daemon's HTTP/WebSocket listener, for clients that need them. */
   httpInfoFile: string;
   skillsDir: string;
+  /** The web console's token (0600); kept across restarts so open consoles stay signed in. */
+  consoleToken: string;
 }
 
 /** libuv silently truncates socket paths past ~107 bytes (104 on macOS); stay well below. */
@@ -49,6 +51,7 @@ export function resolvePaths(dataDir: string = resolveDataDir()): RestflowPaths 
     masterKey: path.join(dataDir, 'master.key'),
     httpInfoFile: path.join(dataDir, 'daemon.http.json'),
     skillsDir: path.join(dataDir, 'skills'),
+    consoleToken: path.join(dataDir, 'console.token'),
   };
 }
 

@@ -1,7 +1,7 @@
 import { findExecutable, MODEL_CATALOGUE, TOOL_CATALOGUE } from '@restflow/core';
 import { type TRPCRouterRecord, tracked } from '@trpc/server';
 import { z } from 'zod';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, TRPCError } from '../trpc.ts';
 import { eventCursorSchema } from './tasks.ts';
 
 export const systemRouter = {
@@ -13,6 +13,27 @@ export const systemRouter = {
   shutdown: publicProcedure.mutation(({ ctx }) => {
     ctx.daemon.shutdown(`requested over ${ctx.transport}`);
     return { shutting_down: true as const };
+  }),
+
+  /**
+   * The web console's sign-in URL, `http://127.0.0.1:<port>/auth?token=…`. Only over the pipe (a 0600 socket):
+   * the token must never reach a web page, so the WebSocket and IPC mounts are refused.
+   */
+  consoleUrl: publicProcedure.query(({ ctx }) => {
+    if (ctx.transport !== 'pipe') {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `the console URL is only given over the pipe, not ${ctx.transport}`,
+      });
+    }
+    const url = ctx.daemon.consoleUrl?.();
+    if (!url) {
+      throw new TRPCError({
+        code: 'PRECONDITION_FAILED',
+        message: 'the daemon has no HTTP listener (RESTFLOW_HTTP=off, or its port was busy at start-up)',
+      });
+    }
+    return { url };
   }),
 
   models: publicProcedure.query(() =>
