@@ -1,0 +1,85 @@
+// Small building blocks the pages share.
+import type { ReactNode } from 'react';
+import { errorMessage } from '../lib/format';
+
+/** A failed call's message, shown where it happened. */
+export function ErrorNote({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <div className="error" role="alert">
+      {errorMessage(error)}
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <div className="empty">{children}</div>;
+}
+
+export type Tone = 'ok' | 'warn' | 'bad' | 'accent' | 'plain';
+
+export function Badge({ tone = 'plain', children }: { tone?: Tone; children: ReactNode }) {
+  return <span className={`badge ${tone === 'plain' ? '' : tone}`}>{children}</span>;
+}
+
+export function Field({
+  label,
+  hint,
+  wide,
+  children,
+}: {
+  label: string;
+  hint?: ReactNode;
+  wide?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control is the child
+    <label className={`field${wide ? ' wide' : ''}`}>
+      <span>{label}</span>
+      {children}
+      {hint ? <small className="hint">{hint}</small> : null}
+    </label>
+  );
+}
+
+export function Card({ title, actions, children }: { title?: ReactNode; actions?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="card">
+      {title || actions ? (
+        <div className="card-header">
+          {title ? <h2>{title}</h2> : <span />}
+          {actions ? <div className="actions">{actions}</div> : null}
+        </div>
+      ) : null}
+      {children}
+    </section>
+  );
+}
+
+export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="page-header">
+      <h1>{title}</h1>
+      {children ? <div className="actions">{children}</div> : null}
+    </div>
+  );
+}
+
+const STATUS_TONES: Record<string, Tone> = {
+  active: 'accent',
+  running: 'warn',
+  pending: 'warn',
+  paused: 'plain',
+  completed: 'ok',
+  approved: 'ok',
+  failed: 'bad',
+  rejected: 'bad',
+  cancelled: 'plain',
+  interrupted: 'bad',
+  expired: 'plain',
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  return <Badge tone={STATUS_TONES[status] ?? 'plain'}>{status}</Badge>;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from '@jest/globals';
+import { type ConnectionStatus, ConnectionTracker, probeSignIn, type SignInProbe } from '../src/lib/connection.ts';
+
+function tracker(probe: () => Promise<SignInProbe>) {
+  const seen: ConnectionStatus[] = [];
+  let reconnected = 0;
+  const t = new ConnectionTracker({ probe, onReconnected: () => reconnected++ });
+  t.subscribe((status) => seen.push(status));
+  return { t, seen, reconnects: () => reconnected };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('connection tracker', () => {
+  it('is connected on open and reports a lost connection as reconnecting, refreshing data when back', async () => {
+    const { t, seen, reconnects } = tracker(async () => 'signed-in');
+    expect(t.current).toBe('connecting');
+    t.handleOpen();
+    expect(reconnects()).toBe(0);
+    t.handleClose();
+    t.handleOpen();
+    expect(seen).toEqual(['connected', 'reconnecting', 'connected']);
+    expect(reconnects()).toBe(1);
+  });
+
+  it('says not authorised when the upgrade fails and the daemon reports no valid cookie', async () => {
+    const { t } = tracker(async () => 'signed-out');
+    t.handleClose();
+    await settle();
+    expect(t.current).toBe('unauthorised');
+  });
+
+  it('says offline when the daemon does not answer at all', async () => {
+    const { t } = tracker(async () => 'unreachable');
+    t.handleClose();
+    await settle();
+    expect(t.current).toBe('offline');
+  });
+
+  it('drops a probe answer that arrives after the socket opened', async () => {
+    let answer: (value: SignInProbe) => void = () => {};
+    const { t } = tracker(() => new Promise((resolve) => (answer = resolve)));
+    t.handleClose();
+    t.handleOpen();
+    answer('signed-out');
+    await settle();
+    expect(t.current).toBe('connected');
+  });
+
+  it('probes /auth/status: 401 = signed out, other answers = signed in, network errors = unreachable', async () => {
+    const reply = (status: number) => (async () => new Response(null, { status })) as unknown as typeof fetch;
+    expect(await probeSignIn(reply(401))).toBe('signed-out');
+    expect(await probeSignIn(reply(200))).toBe('signed-in');
+    const failing = (async () => {
+      throw new TypeError('fetch failed');
+    }) as unknown as typeof fetch;
+    expect(await probeSignIn(failing)).toBe('unreachable');
+  });
+});

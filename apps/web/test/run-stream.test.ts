@@ -1,0 +1,102 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  applyRunEvent,
+  emptyRunView,
+  isRunFinished,
+  markApproval,
+  type RunEventKind,
+  type RunStreamEvent,
+  type RunView,
+} from '../src/lib/run-stream.ts';
+
+let seq = 0;
+const event = (kind: RunEventKind, at = ++seq): RunStreamEvent => ({
+  run_id: 'run-1',
+  seq: at,
+  session_id: 's-1',
+  message_id: 'm-1',
+  timestamp: 1_700_000_000_000 + at,
+  kind,
+});
+
+const fold = (events: RunStreamEvent[], start: RunView = emptyRunView()) => events.reduce(applyRunEvent, start);
+
+describe('run stream view', () => {
+  it('appends tokens in order and takes the final text from completed', () => {
+    seq = 0;
+    const running = fold([
+      event({ type: 'started', model: 'claude-sonnet-4-5' }),
+      event({ type: 'token', text: 'Hello', token_count: 1 }),
+      event({ type: 'token', text: ' world', token_count: 2 }),
+    ]);
+    expect(running).toMatchObject({ status: 'running', model: 'claude-sonnet-4-5', content: 'Hello world' });
+    expect(isRunFinished(running)).toBe(false);
+
+    const done = fold(
+      [event({ type: 'completed', full_content: 'Hello world!', duration_ms: 1500, total_tokens: 12 })],
+      running,
+    );
+    expect(done).toMatchObject({ status: 'completed', content: 'Hello world!', durationMs: 1500, totalTokens: 12 });
+    expect(isRunFinished(done)).toBe(true);
+  });
+
+  it('ignores events it has already applied (replay after a reconnect)', () => {
+    seq = 0;
+    const first = event({ type: 'token', text: 'a', token_count: 1 });
+    const second = event({ type: 'token', text: 'b', token_count: 2 });
+    expect(fold([first, second, first, second]).content).toBe('ab');
+  });
+
+  it('pairs tool call ends with their starts and keeps arguments and results', () => {
+    seq = 0;
+    const view = fold([
+      event({ type: 'tool_call_start', tool_id: 't1', tool_name: 'file', arguments: '{"path":"a.txt"}' }),
+      event({ type: 'tool_call_start', tool_id: 't2', tool_name: 'bash', arguments: '{"command":"ls"}' }),
+      event({ type: 'tool_call_end', tool_id: 't2', result: 'a.txt', success: true }),
+    ]);
+    expect(view.tools).toEqual([
+      { id: 't1', name: 'file', arguments: '{"path":"a.txt"}' },
+      { id: 't2', name: 'bash', arguments: '{"command":"ls"}', result: 'a.txt', success: true },
+    ]);
+  });
+
+  it('tracks approvals from the request to the decision step, and local decisions', () => {
+    seq = 0;
+    const asked = fold([
+      event({ type: 'approval_required', approval: { id: 'ap-1', command: 'rm -rf build' } }),
+      event({ type: 'approval_required', approval: { id: 'ap-2', command: 'make install' } }),
+      event({ type: 'step', step_type: 'approval', name: 'rm -rf build', status: 'pending' }),
+    ]);
+    expect(asked.approvals.map((a) => a.state)).toEqual(['pending', 'pending']);
+    const decided = fold(
+      [event({ type: 'step', step_type: 'approval', name: 'rm -rf build', status: 'failed' })],
+      asked,
+    );
+    expect(decided.approvals[0]).toEqual({ id: 'ap-1', command: 'rm -rf build', state: 'rejected' });
+    expect(markApproval(decided, 'ap-2', 'approved').approvals[1]?.state).toBe('approved');
+  });
+
+  it('keeps the partial answer of failed and cancelled runs', () => {
+    seq = 0;
+    const partial = fold([event({ type: 'token', text: 'Half an ans', token_count: 1 })]);
+    expect(fold([event({ type: 'cancelled', partial_content: 'Half an ans' })], partial)).toMatchObject({
+      status: 'cancelled',
+      content: 'Half an ans',
+    });
+    expect(fold([event({ type: 'failed', error: 'provider said 529' })], partial)).toMatchObject({
+      status: 'failed',
+      error: 'provider said 529',
+      content: 'Half an ans',
+    });
+  });
+
+  it('collects thinking and usage', () => {
+    seq = 0;
+    const view = fold([
+      event({ type: 'thinking', content: 'Let me ' }),
+      event({ type: 'thinking', content: 'think.' }),
+      event({ type: 'usage', input_tokens: 10, output_tokens: 5, total_tokens: 15 }),
+    ]);
+    expect(view).toMatchObject({ thinking: 'Let me think.', totalTokens: 15, lastSeq: 3 });
+  });
+});
