@@ -8,6 +8,7 @@ import { agentCommand } from './commands/agent.ts';
 import { authCommand } from './commands/auth.ts';
 import { chatCommand, runCommand, watchCommand } from './commands/chat.ts';
 import { configCommand } from './commands/config.ts';
+import { consoleCommand } from './commands/console.ts';
 import { daemonCommand, topLevelStatusCommand } from './commands/daemon.ts';
 import { infoCommand } from './commands/info.ts';
 import { keyCommand } from './commands/key.ts';
@@ -47,6 +48,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(memoryCommand)
     .command(authCommand)
     .command(taskCommand)
+    .command(consoleCommand)
     .command({
       command: 'completions [shell]',
       describe: 'Print a shell completion script (bash or zsh); add it to your shell profile',

@@ -1,13 +1,16 @@
 // Composition root: the only place that opens the database and wires services to transports.
 import fs from 'node:fs';
 import { appRouter, createContextFactory, type DaemonStatus, type TransportInfo } from '@restflow/api';
-import { type PipeServer, servePipe } from '@restflow/api/server';
+import { mountWebSocket, type PipeServer, servePipe } from '@restflow/api/server';
 import { createServices, HEARTBEAT_STREAM, type RestflowServices, runChannel, type StoredEvent } from '@restflow/core';
 import { closeDb, createDb } from '@restflow/db';
 import { processIdentity, readPidFile, removePidFile, writePidFile } from '@restflow/launcher';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.ts';
 import type { Logger } from './logger.ts';
+import { registerConsoleRoutes } from './transports/console-routes.ts';
+import { resolveWebDir } from './transports/console-static.ts';
+import { loadOrCreateConsoleToken } from './transports/console-token.ts';
 import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
 
@@ -25,6 +28,8 @@ export interface RunningDaemon {
   paths: RestflowPaths;
   services: RestflowServices;
   status(): DaemonStatus;
+  /** The web console's sign-in URL (carries the console token); undefined without an HTTP listener. */
+  consoleUrl(): string | undefined;
   stop(reason: string): Promise<void>;
   /** Resolves when the daemon has stopped, whoever stopped it. */
   stopped: Promise<void>;
@@ -75,6 +80,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
     const startedAt = Date.now();
     const transports: TransportInfo[] = [];
+    let consoleUrl: string | undefined;
     let stopping: Promise<void> | undefined;
     let markStopped: () => void = () => {};
     const stopped = new Promise<void>((resolve) => {
@@ -105,6 +111,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
     const createContext = createContextFactory(services, {
       status,
+      consoleUrl: () => consoleUrl,
       shutdown: (reason) => {
         // Let the reply leave before the pipe closes.
         setTimeout(() => {
@@ -130,11 +137,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
     const httpOptions = options.http ?? httpOptionsFromEnv(options.env ?? process.env);
     if (httpOptions) {
+      const consoleToken = loadOrCreateConsoleToken(paths.consoleToken);
+      if (consoleToken.created) logger.info({ file: paths.consoleToken }, 'created the web console token');
+      const webDir = resolveWebDir(options.env ?? process.env);
       const routes = new HttpRoutes().add('GET', '/health', () => ({
         status: 200,
         body: { status: 'ok', ...status() },
       }));
       registerHttpRoutes(routes, services);
+      registerConsoleRoutes(routes, { token: consoleToken.token, webDir });
       const server = await startHttp(httpOptions, routes, logger);
       if (server) {
         transports.push({ kind: 'http', address: server.url });
@@ -146,6 +157,22 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
             fs.rmSync(paths.httpInfoFile, { force: true });
           },
         });
+        // Closed before the listener (teardown runs in reverse): clients are told to reconnect, then dropped.
+        const ws = mountWebSocket({
+          server: server.server,
+          router: appRouter,
+          token: consoleToken.token,
+          createContext: () => createContext('ws'),
+          onError: (error, path) => logTrpcError(logger, error, path),
+          // A foreign origin is an attack signal; a console without a valid cookie just retries now and then.
+          onRefused: (refusal) =>
+            logger[refusal.status === 403 ? 'warn' : 'debug'](refusal, 'refused a WebSocket upgrade'),
+        });
+        teardown.push({ name: 'websocket', run: () => ws.close() });
+        const origin = `${loopbackName(server.host)}:${server.port}`;
+        transports.push({ kind: 'ws', address: `ws://${origin}${ws.path}` });
+        consoleUrl = `http://${origin}/auth?token=${consoleToken.token}`;
+        logger.info({ webDir: webDir ?? null, ws: `ws://${origin}${ws.path}` }, 'web console mounted');
       }
     }
 
@@ -159,7 +186,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     teardown.push({ name: 'pid file', run: () => removePidFile(paths.pidFile, process.pid) });
 
     logger.info({ pipe: paths.pipe, dataDir: paths.dataDir, version: RESTFLOW_VERSION }, 'daemon ready');
-    return { paths, services, status, stop, stopped };
+    return { paths, services, status, consoleUrl: () => consoleUrl, stop, stopped };
   } catch (error) {
     await runTeardown();
     throw error;
@@ -170,6 +197,11 @@ function httpOptionsFromEnv(env: NodeJS.ProcessEnv): { host: string; port: numbe
   if (env.RESTFLOW_HTTP === 'off') return false;
   const port = env.RESTFLOW_HTTP_PORT === undefined ? 8787 : Number(env.RESTFLOW_HTTP_PORT);
   return { host: env.RESTFLOW_HTTP_HOST ?? '127.0.0.1', port: Number.isInteger(port) && port >= 0 ? port : 8787 };
+}
+
+/** The console only accepts loopback Host names (console-auth.ts), so its URLs use one even for a wildcard bind. */
+function loopbackName(host: string): string {
+  return host === 'localhost' || host === '::1' ? 'localhost' : '127.0.0.1';
 }
 
 /** A busy port must not take the daemon down: the pipe still serves every client; the status says so. */

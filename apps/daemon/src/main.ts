@@ -33,10 +33,15 @@ try {
   process.on('SIGHUP', onSignal);
   const addresses = daemon
     .status()
-    .transports.map((t) => `  ${t.kind.padEnd(5)} ${t.address}`)
+    .transports.map((t) => `  ${t.kind.padEnd(7)} ${t.address}`)
     .join('\n');
   process.stderr.write(`RestFlow daemon ready (pid ${process.pid}, data ${dataDir})\n${addresses}\n`);
-  if (foreground) process.stderr.write(`  logs  ${paths.daemonLog}\nPress Ctrl-C to stop.\n`);
+  if (foreground) {
+    // Only on a terminal: the URL carries the console token, and a background daemon's stderr is its log file.
+    const consoleUrl = daemon.consoleUrl();
+    if (consoleUrl) process.stderr.write(`  console ${consoleUrl}\n`);
+    process.stderr.write(`  logs    ${paths.daemonLog}\nPress Ctrl-C to stop.\n`);
+  }
 } catch (error) {
   if (error instanceof AlreadyRunningError) {
     logger.info('another daemon is already running; exiting');

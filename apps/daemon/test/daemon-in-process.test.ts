@@ -52,7 +52,7 @@ describe('daemon (in process)', () => {
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', pid: process.pid });
     expect((await get(`${url}/health`, { host: 'evil.example:80' })).status).toBe(421);
-    expect((await get(`${url}/nope`)).status).toBe(404);
+    expect((await get(`${url}/nope.json`)).status).toBe(404);
     expect((await get(`${url}/health`, {}, 'POST', '{}')).status).toBe(405);
 
     const client = createRestflowClient({ pipePath: daemon.paths.pipe });

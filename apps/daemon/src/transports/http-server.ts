@@ -1,5 +1,6 @@
-// The daemon's HTTP listener (loopback by default): health, webhook triggers, and later the web console's
-// WebSocket mount. Routes are registered by the composition root; handlers stay thin over core services.
+// The daemon's HTTP listener (loopback by default): health, webhook triggers, the web console's static files and
+// sign-in (console-routes.ts); the console's WebSocket mount (@restflow/api/server) takes its `upgrade` requests.
+// Routes are registered by the composition root; handlers stay thin over core services.
 import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,9 @@ export interface HttpRequest {
   method: string;
   path: string;
   params: Record<string, string>;
+  query: URLSearchParams;
+  /** The port this listener is bound to (known only once it listens, e.g. with port 0). */
+  port: number;
   headers: IncomingMessage['headers'];
   remoteAddress: string | undefined;
   /** Parsed JSON body (undefined when empty). Invalid JSON is answered with 400 before the handler runs. */
@@ -16,6 +20,7 @@ export interface HttpRequest {
 
 export interface HttpReply {
   status: number;
+  /** Sent as JSON, except a Buffer: sent as-is (give its content-type in `headers`). */
   body: unknown;
   headers?: Record<string, string>;
 }
@@ -33,6 +38,7 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export class HttpRoutes {
   private readonly routes: Route[] = [];
+  private fallbackHandler: HttpHandler | undefined;
 
   /** `path` may contain `:name` segments, e.g. `/hooks/trigger/:taskId`. */
   add(method: string, path: string, handler: HttpHandler): this {
@@ -47,7 +53,13 @@ export class HttpRoutes {
     return this;
   }
 
-  match(method: string, path: string): { route: Route; params: Record<string, string> } | 'method' | undefined {
+  /** Answers GET and HEAD requests no route matches (the web console's static files). */
+  fallback(handler: HttpHandler): this {
+    this.fallbackHandler = handler;
+    return this;
+  }
+
+  match(method: string, path: string): { handler: HttpHandler; params: Record<string, string> } | 'method' | undefined {
     let pathMatched = false;
     for (const route of this.routes) {
       const m = route.pattern.exec(path);
@@ -55,9 +67,12 @@ export class HttpRoutes {
       pathMatched = true;
       if (route.method !== method) continue;
       const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1] ?? '')]));
-      return { route, params };
+      return { handler: route.handler, params };
     }
-    return pathMatched ? 'method' : undefined;
+    if (pathMatched) return 'method';
+    if (this.fallbackHandler && (method === 'GET' || method === 'HEAD'))
+      return { handler: this.fallbackHandler, params: {} };
+    return undefined;
   }
 }
 
@@ -76,15 +91,15 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, reply: HttpReply): void {
-  const payload = JSON.stringify(reply.body);
+function send(res: ServerResponse, reply: HttpReply, head = false): void {
+  const payload = Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body);
   res.writeHead(reply.status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     ...reply.headers,
   });
-  res.end(payload);
+  res.end(head ? undefined : payload);
 }
 
 /** A Host header naming this loopback listener; anything else may be a DNS-rebinding attempt. */
@@ -127,15 +142,17 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
           body: { error: tooLarge ? 'body too large' : 'invalid JSON body' },
         });
       }
-      const reply = await found.route.handler({
+      const reply = await found.handler({
         method,
         path: url.pathname,
         params: found.params,
+        query: url.searchParams,
+        port: address.port,
         headers: req.headers,
         remoteAddress: req.socket.remoteAddress,
         body,
       });
-      send(res, reply);
+      send(res, reply, method === 'HEAD');
     } catch (error) {
       options.onError?.(error);
       if (!res.headersSent) send(res, { status: 500, body: { error: 'internal error' } });
