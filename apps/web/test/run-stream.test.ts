@@ -50,10 +50,21 @@ describe('run stream view', () => {
   it('pairs tool call ends with their starts and keeps arguments and results', () => {
     seq = 0;
     const view = fold([
+      event({ type: 'token', text: 'Looking', token_count: 1 }),
+      event({ type: 'token', text: '.', token_count: 2 }),
       event({ type: 'tool_call_start', tool_id: 't1', tool_name: 'file', arguments: '{"path":"a.txt"}' }),
       event({ type: 'tool_call_start', tool_id: 't2', tool_name: 'bash', arguments: '{"command":"ls"}' }),
       event({ type: 'tool_call_end', tool_id: 't2', result: 'a.txt', success: true }),
+      event({ type: 'token', text: 'Found it.', token_count: 3 }),
     ]);
+    // Text and tool calls in the order they happened.
+    expect(view.parts).toEqual([
+      { kind: 'text', text: 'Looking.' },
+      { kind: 'tool', toolId: 't1' },
+      { kind: 'tool', toolId: 't2' },
+      { kind: 'text', text: 'Found it.' },
+    ]);
+    expect(view.content).toBe('Looking.Found it.');
     expect(view.tools).toEqual([
       { id: 't1', name: 'file', arguments: '{"path":"a.txt"}' },
       { id: 't2', name: 'bash', arguments: '{"command":"ls"}', result: 'a.txt', success: true },
@@ -74,6 +85,12 @@ describe('run stream view', () => {
     );
     expect(decided.approvals[0]).toEqual({ id: 'ap-1', command: 'rm -rf build', state: 'rejected' });
     expect(markApproval(decided, 'ap-2', 'approved').approvals[1]?.state).toBe('approved');
+  });
+
+  it('shows the final text of a run whose tokens it never saw', () => {
+    seq = 0;
+    const view = fold([event({ type: 'completed', full_content: 'All done.', duration_ms: 5, total_tokens: 0 })]);
+    expect(view).toMatchObject({ content: 'All done.', parts: [{ kind: 'text', text: 'All done.' }] });
   });
 
   it('keeps the partial answer of failed and cancelled runs', () => {

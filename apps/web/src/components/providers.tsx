@@ -20,7 +20,8 @@ function retryable(failureCount: number, error: unknown): boolean {
 function createConsoleState(): ConsoleState {
   const queryClient = new QueryClient({
     defaultOptions: {
-      queries: { staleTime: 2_000, retry: retryable },
+      // Fresh on every mount: a page shows what changed elsewhere (CLI, scripts) when it is opened.
+      queries: { staleTime: 0, retry: retryable },
       mutations: { retry: false },
     },
   });

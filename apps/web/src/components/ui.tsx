@@ -1,5 +1,5 @@
 // Small building blocks the pages share.
-import type { ReactNode } from 'react';
+import { cloneElement, type ReactElement, type ReactNode, useId } from 'react';
 import { errorMessage } from '../lib/format';
 
 /** A failed call's message, shown where it happened. */
@@ -22,6 +22,7 @@ export function Badge({ tone = 'plain', children }: { tone?: Tone; children: Rea
   return <span className={`badge ${tone === 'plain' ? '' : tone}`}>{children}</span>;
 }
 
+/** A labelled control; the label points at the child by id, and the hint stays out of its accessible name. */
 export function Field({
   label,
   hint,
@@ -31,15 +32,16 @@ export function Field({
   label: string;
   hint?: ReactNode;
   wide?: boolean;
-  children: ReactNode;
+  children: ReactElement<{ id?: string }>;
 }) {
+  const generated = useId();
+  const id = children.props.id ?? generated;
   return (
-    // biome-ignore lint/a11y/noLabelWithoutControl: the control is the child
-    <label className={`field${wide ? ' wide' : ''}`}>
-      <span>{label}</span>
-      {children}
+    <div className={`field${wide ? ' wide' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {cloneElement(children, { id })}
       {hint ? <small className="hint">{hint}</small> : null}
-    </label>
+    </div>
   );
 }
 

@@ -23,12 +23,17 @@ export interface ApprovalView {
   state: ApprovalState;
 }
 
+/** The answer in streaming order: text, then a tool call, then more text, … */
+export type RunPart = { kind: 'text'; text: string } | { kind: 'tool'; toolId: string };
+
 export type RunViewStatus = 'waiting' | 'running' | 'completed' | 'failed' | 'cancelled';
 
 export interface RunView {
   status: RunViewStatus;
   model?: string;
+  /** All text of the answer. */
   content: string;
+  parts: RunPart[];
   thinking: string;
   tools: ToolCallView[];
   approvals: ApprovalView[];
@@ -42,6 +47,7 @@ export interface RunView {
 export const emptyRunView = (): RunView => ({
   status: 'waiting',
   content: '',
+  parts: [],
   thinking: '',
   tools: [],
   approvals: [],
@@ -51,18 +57,37 @@ export const emptyRunView = (): RunView => ({
 export const isRunFinished = (view: RunView): boolean =>
   view.status === 'completed' || view.status === 'failed' || view.status === 'cancelled';
 
+function appendText(parts: RunPart[], text: string): RunPart[] {
+  const last = parts[parts.length - 1];
+  if (last?.kind === 'text') return [...parts.slice(0, -1), { kind: 'text', text: last.text + text }];
+  return [...parts, { kind: 'text', text }];
+}
+
+/** The final text, when the stream never showed it (a run that ended before any token was seen here). */
+function settleText(view: RunView, content: string | undefined): Pick<RunView, 'content' | 'parts'> {
+  if (!content || view.parts.some((part) => part.kind === 'text'))
+    return { content: content || view.content, parts: view.parts };
+  return { content, parts: appendText(view.parts, content) };
+}
+
 function applyKind(view: RunView, kind: RunEventKind): RunView {
   switch (kind.type) {
     case 'started':
       return { ...view, status: 'running', model: kind.model };
     case 'token':
-      return { ...view, status: 'running', content: view.content + kind.text };
+      return {
+        ...view,
+        status: 'running',
+        content: view.content + kind.text,
+        parts: appendText(view.parts, kind.text),
+      };
     case 'thinking':
       return { ...view, thinking: view.thinking + kind.content };
     case 'tool_call_start':
       return {
         ...view,
         tools: [...view.tools, { id: kind.tool_id, name: kind.tool_name, arguments: kind.arguments }],
+        parts: [...view.parts, { kind: 'tool', toolId: kind.tool_id }],
       };
     case 'tool_call_end':
       return {
@@ -92,14 +117,14 @@ function applyKind(view: RunView, kind: RunEventKind): RunView {
       return {
         ...view,
         status: 'completed',
-        content: kind.full_content || view.content,
+        ...settleText(view, kind.full_content),
         durationMs: kind.duration_ms,
         totalTokens: kind.total_tokens || view.totalTokens,
       };
     case 'failed':
-      return { ...view, status: 'failed', error: kind.error, content: kind.partial_content ?? view.content };
+      return { ...view, status: 'failed', error: kind.error, ...settleText(view, kind.partial_content) };
     case 'cancelled':
-      return { ...view, status: 'cancelled', content: kind.partial_content ?? view.content };
+      return { ...view, status: 'cancelled', ...settleText(view, kind.partial_content) };
     default:
       return view;
   }

@@ -118,7 +118,6 @@ interface Props {
 export function RunMessage({ runId, storedContent, onFinished }: Props) {
   const { view, setView, error } = useRunStream(runId, onFinished);
   const streaming = !isRunFinished(view);
-  const content = view.lastSeq === 0 ? storedContent : view.content;
   return (
     <div className="message assistant" data-testid="assistant-message" data-run-status={view.status}>
       <div className="role">
@@ -136,9 +135,27 @@ export function RunMessage({ runId, storedContent, onFinished }: Props) {
           </div>
         </details>
       ) : null}
-      {view.tools.map((tool) => (
-        <ToolCall key={tool.id} tool={tool} />
-      ))}
+      {view.parts.map((part, index) => {
+        if (part.kind === 'tool') {
+          const tool = view.tools.find((t) => t.id === part.toolId);
+          return tool ? <ToolCall key={part.toolId} tool={tool} /> : null;
+        }
+        const last = index === view.parts.length - 1;
+        // The engine separates the steps' texts with blank lines; after a tool call the box separates them.
+        const text = index > 0 ? part.text.trimStart() : part.text;
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: parts only ever grow at the end
+          <div key={index} className={`content${streaming && last ? ' cursor' : ''}`} data-testid="run-content">
+            {text}
+          </div>
+        );
+      })}
+      {view.parts.length === 0 ? (
+        <div className={`content${streaming ? ' cursor' : ''}`} data-testid="run-content">
+          {storedContent}
+        </div>
+      ) : null}
+      {streaming && view.parts[view.parts.length - 1]?.kind === 'tool' ? <div className="content cursor" /> : null}
       {view.approvals.map((approval) => (
         <Approval
           key={approval.id}
@@ -146,9 +163,6 @@ export function RunMessage({ runId, storedContent, onFinished }: Props) {
           onDecided={(state) => setView((current) => markApproval(current, approval.id, state))}
         />
       ))}
-      <div className={`content${streaming ? ' cursor' : ''}`} data-testid="run-content">
-        {content}
-      </div>
       {view.error ? <div className="error">{view.error}</div> : null}
       <ErrorNote error={error} />
     </div>

@@ -80,17 +80,19 @@ export function TaskForm({ onDone }: { onDone(): void }) {
         </select>
       </Field>
       {kind === 'interval' ? (
-        <Field label="Interval">
-          <div style={{ display: 'flex', gap: 6 }}>
-            <input value={every} onChange={(e) => setEvery(e.target.value)} inputMode="decimal" aria-label="Every" />
-            <select value={unit} onChange={(e) => setUnit(e.target.value as Unit)} aria-label="Unit">
+        <>
+          <Field label="Every">
+            <input value={every} onChange={(e) => setEvery(e.target.value)} inputMode="decimal" required />
+          </Field>
+          <Field label="Unit">
+            <select value={unit} onChange={(e) => setUnit(e.target.value as Unit)}>
               <option value="s">seconds</option>
               <option value="min">minutes</option>
               <option value="h">hours</option>
               <option value="d">days</option>
             </select>
-          </div>
-        </Field>
+          </Field>
+        </>
       ) : null}
       {kind === 'cron' ? (
         <>

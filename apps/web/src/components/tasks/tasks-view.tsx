@@ -83,6 +83,7 @@ export function TasksView() {
 
       <Card>
         <ErrorNote error={tasks.error ?? actionError} />
+        {tasks.isPending ? <Empty>Loading…</Empty> : null}
         {tasks.data?.length === 0 ? <Empty>No tasks. A task runs an agent on a schedule.</Empty> : null}
         {tasks.data && tasks.data.length > 0 ? (
           <table data-testid="task-list">

@@ -1,0 +1,82 @@
+// Helpers for the console's browser e2e test: an up-to-date static export, a free port, headless Chromium.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium } from 'playwright-core';
+
+export const webDir = fileURLToPath(new URL('..', import.meta.url));
+export const outDir = path.join(webDir, 'out');
+
+function newestMtime(entry: string): number {
+  const stat = fs.statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const name of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, name)));
+  return newest;
+}
+
+/** Builds `out/` when it is missing or older than the console's sources (the install builds it normally). */
+export function ensureConsoleBuilt(): void {
+  const index = path.join(outDir, 'index.html');
+  const sources = Math.max(
+    newestMtime(path.join(webDir, 'src')),
+    newestMtime(path.join(webDir, 'next.config.mjs')),
+    newestMtime(path.join(webDir, 'package.json')),
+  );
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;
+  execFileSync('npm', ['run', 'build'], { cwd: webDir, stdio: ['ignore', 'ignore', 'inherit'], timeout: 180_000 });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const CHROMIUM = process.env.RESTFLOW_CHROMIUM ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Browser {
+  context: BrowserContext;
+  userDataDir: string;
+  close(): Promise<void>;
+}
+
+/** Headless Chromium with a fresh profile (playwright takes --user-data-dir through a persistent context). */
+export async function launchBrowser(): Promise<Browser> {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
+  });
+  // A console that needs longer than this to show something is broken (and jest's timeout is 60 s).
+  context.setDefaultTimeout(10_000);
+  return {
+    context,
+    userDataDir,
+    close: async () => {
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
