@@ -23,6 +23,16 @@ describe('connection tracker', () => {
     expect(reconnects()).toBe(1);
   });
 
+  it('refreshes data when the first connection succeeds only after failed attempts', async () => {
+    const { t, reconnects } = tracker(async () => 'unreachable');
+    t.handleClose();
+    await settle();
+    expect(t.current).toBe('offline');
+    t.handleOpen();
+    expect(t.current).toBe('connected');
+    expect(reconnects()).toBe(1);
+  });
+
   it('says not authorised when the upgrade fails and the daemon reports no valid cookie', async () => {
     const { t } = tracker(async () => 'signed-out');
     t.handleClose();

@@ -246,6 +246,31 @@ describe('web console in a browser', () => {
     await shot('tasks');
   });
 
+  it('adds a note to memory and finds it by keywords and by regex', async () => {
+    await nav('Memory');
+    const note = page.getByRole('form', { name: 'Add a note' });
+    await note.getByLabel('Note', { exact: true }).fill('The release train leaves on Thursdays at 10:00.');
+    await note.getByLabel('Tags', { exact: true }).fill('release, schedule');
+    await note.getByRole('button', { name: 'Add to memory' }).click();
+    await note.getByText('Stored.').waitFor();
+
+    const search = page.getByRole('form', { name: 'Search memory' });
+    await search.getByLabel('Search', { exact: true }).fill('release train');
+    await search.getByRole('button', { name: 'Search' }).click();
+    const results = page.getByTestId('memory-results');
+    await results.getByText('The release train leaves on Thursdays at 10:00.').waitFor();
+    expect(await results.textContent()).toContain('schedule');
+
+    await search.getByLabel('Mode', { exact: true }).selectOption('regex');
+    await search.getByLabel('Search', { exact: true }).fill('Thurs(day|days) at \\d+:00');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('heading', { name: '1 result' }).waitFor();
+    await search.getByLabel('Search', { exact: true }).fill('(unclosed');
+    await search.getByRole('button', { name: 'Search' }).click();
+    expect(await page.getByRole('main').getByRole('alert').textContent()).toMatch(/regex|regular expression/i);
+    await shot('memory');
+  });
+
   it('stores a secret without ever showing its value', async () => {
     await nav('Settings');
     const form = page.getByRole('form', { name: 'Set a secret' });
@@ -298,7 +323,7 @@ describe('web console in a browser', () => {
     const fresh = await browser.context.newPage();
     await fresh.goto(`${origin}/tasks`);
     await connection('unauthorised', fresh);
-    expect(await fresh.getByRole('alert').first().textContent()).toContain('restflow console');
+    expect(await fresh.getByRole('main').getByRole('alert').textContent()).toContain('restflow console');
     await fresh.emulateMedia({ colorScheme: 'dark' });
     await fresh.screenshot({ path: path.join(shotsDir, 'unauthorised-dark.png') });
     const { url } = await sdk.system.consoleUrl.query();

@@ -4,6 +4,7 @@ import {
   errorMessage,
   formatDuration,
   formatRelative,
+  plural,
   prettyJson,
   shortId,
 } from '../src/lib/format.ts';
@@ -40,6 +41,7 @@ describe('format helpers', () => {
 
   it('shortens ids and reads error messages', () => {
     expect(shortId('0123456789abcdef')).toBe('01234567');
+    expect([plural(1, 'chunk'), plural(0, 'chunk'), plural(2, 'result')]).toEqual(['1 chunk', '0 chunks', '2 results']);
     expect(errorMessage(new Error('Agent x not found'))).toBe('Agent x not found');
     expect(errorMessage('plain')).toBe('plain');
   });

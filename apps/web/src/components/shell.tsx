@@ -69,10 +69,10 @@ export function Shell({ children }: { children: ReactNode }) {
           </div>
         </div>
       </nav>
-      <div className="main">
+      <main className="main">
         <ConnectionBanner status={status} />
         {children}
-      </div>
+      </main>
     </div>
   );
 }

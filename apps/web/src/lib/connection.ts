@@ -17,7 +17,7 @@ const PROBE_STATUS: Record<SignInProbe, ConnectionStatus> = {
 
 export interface ConnectionTrackerOptions {
   probe(): Promise<SignInProbe>;
-  /** Called when a connection opens after an earlier one was lost: data may be stale. */
+  /** Called when a connection opens after a lost or failed one: data may be stale, calls may have failed. */
   onReconnected(): void;
 }
 
@@ -25,7 +25,7 @@ export class ConnectionTracker {
   private status: ConnectionStatus = 'connecting';
   private readonly listeners = new Set<Listener>();
   private open = false;
-  private everOpened = false;
+  private hadTrouble = false;
   private attempt = 0;
 
   constructor(private readonly options: ConnectionTrackerOptions) {}
@@ -41,15 +41,16 @@ export class ConnectionTracker {
 
   handleOpen = (): void => {
     this.attempt++;
-    const wasLost = this.everOpened;
+    const stale = this.hadTrouble;
     this.open = true;
-    this.everOpened = true;
+    this.hadTrouble = false;
     this.set('connected');
-    if (wasLost) this.options.onReconnected();
+    if (stale) this.options.onReconnected();
   };
 
   handleClose = (): void => {
     const attempt = ++this.attempt;
+    this.hadTrouble = true;
     if (this.open) {
       // It worked a moment ago: most likely a daemon restart. Say so until the next attempt tells more.
       this.open = false;

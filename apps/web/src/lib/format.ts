@@ -5,6 +5,9 @@ export type TaskSchedule = RouterOutputs['tasks']['list'][number]['schedule'];
 
 export const shortId = (id: string): string => id.slice(0, 8);
 
+/** plural(1, 'chunk') → "1 chunk", plural(3, 'chunk') → "3 chunks". */
+export const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 const UNITS: [number, string][] = [
   [86_400_000, 'd'],
   [3_600_000, 'h'],

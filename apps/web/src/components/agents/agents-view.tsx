@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { formatRelative } from '../../lib/format';
+import { formatRelative, shortId } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { Badge, Card, Empty, ErrorNote, PageHeader } from '../ui';
 import { type Agent, AgentForm } from './agent-form';
@@ -84,7 +84,7 @@ export function AgentsView() {
                     <button type="button" className="link-button" onClick={() => open(`?id=${agent.id}`)}>
                       {agent.name}
                     </button>
-                    <div className="muted mono">{agent.id.slice(0, 8)}</div>
+                    <div className="muted mono">{shortId(agent.id)}</div>
                   </td>
                   <td>{agent.agent.model ?? <span className="muted">none</span>}</td>
                   <td>

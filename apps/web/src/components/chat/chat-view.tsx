@@ -67,6 +67,8 @@ export function ChatView() {
   const send = useMutation(
     trpc.chat.send.mutationOptions({
       onSuccess: async (result) => {
+        // Shown live from its first event, even if it ends before the session is read again.
+        setExpandedRuns((current) => new Set(current).add(result.runId));
         if (result.sessionId !== sessionId) router.replace(`/?session=${result.sessionId}`);
         await refresh();
       },

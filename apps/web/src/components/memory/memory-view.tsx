@@ -1,7 +1,7 @@
 'use client';
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, plural, shortId } from '../../lib/format';
 import { type RouterInputs, type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../ui';
 
@@ -17,9 +17,9 @@ const MODES: { value: SearchMode; label: string }[] = [
 function describeSource(source: MemorySource): string {
   switch (source.type) {
     case 'task_execution':
-      return `task ${source.task_id.slice(0, 8)}`;
+      return `task ${shortId(source.task_id)}`;
     case 'conversation':
-      return `conversation ${source.session_id.slice(0, 8)}`;
+      return `conversation ${shortId(source.session_id)}`;
     case 'agent_generated':
       return `agent (${source.tool_name})`;
     default:
@@ -116,16 +116,18 @@ export function MemoryView() {
               ))}
             </select>
           </Field>
-          <div className="field" style={{ justifyContent: 'flex-end' }}>
-            <button type="submit" className="primary" disabled={!agents.data?.length}>
-              Search
-            </button>
+          <div className="field wide">
+            <div className="form-actions">
+              <button type="submit" className="primary" disabled={!agents.data?.length}>
+                Search
+              </button>
+            </div>
           </div>
         </form>
         {stats.data ? (
           <div className="meta">
-            <span>{stats.data.chunk_count} chunks</span>
-            <span>{stats.data.session_count} memory sessions</span>
+            <span>{plural(stats.data.chunk_count, 'chunk')}</span>
+            <span>{plural(stats.data.session_count, 'memory session')}</span>
             <span>{stats.data.total_tokens} tokens</span>
           </div>
         ) : null}
@@ -149,7 +151,7 @@ export function MemoryView() {
                 </div>
                 <div className="meta">
                   <span>{formatDateTime(chunk.created_at)}</span>
-                  <span>{agentNames.get(chunk.agent_id) ?? chunk.agent_id.slice(0, 8)}</span>
+                  <span>{agentNames.get(chunk.agent_id) ?? shortId(chunk.agent_id)}</span>
                   <span>{describeSource(chunk.source)}</span>
                   {chunk.tags.map((tag) => (
                     <Badge key={tag}>{tag}</Badge>

@@ -1,7 +1,7 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { formatRelative } from '../../lib/format';
+import { formatRelative, shortId } from '../../lib/format';
 import { type RouterOutputs, useTRPC, useTRPCClient } from '../../lib/trpc';
 import { Card, Empty, ErrorNote } from '../ui';
 
@@ -44,7 +44,7 @@ export function ApprovalsCard() {
         <div className="approval" key={approval.id}>
           <code>{approval.command}</code>
           <span className="hint">
-            {approval.task_id ? `task ${approval.task_id.slice(0, 8)}` : 'chat'} · expires{' '}
+            {approval.task_id ? `task ${shortId(approval.task_id)}` : 'chat'} · expires{' '}
             {formatRelative(secondsToMs(approval.expires_at))}
           </span>
           <span className="actions">

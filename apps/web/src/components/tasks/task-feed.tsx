@@ -1,6 +1,7 @@
 'use client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { shortId } from '../../lib/format';
 import { type RouterOutputs, useTRPC, useTRPCClient } from '../../lib/trpc';
 import { Badge, Empty, type Tone } from '../ui';
 
@@ -66,7 +67,7 @@ export function TaskFeed({ taskNames }: { taskNames: Map<string, string> }) {
       {events.map((event) => (
         <div className="feed-item" key={event.id}>
           <span className="muted">{new Date(event.timestamp).toLocaleTimeString()}</span>
-          <span>{taskNames.get(event.task_id) ?? event.task_id.slice(0, 8)}</span>
+          <span>{taskNames.get(event.task_id) ?? shortId(event.task_id)}</span>
           <span>
             <Badge tone={KIND_TONES[event.kind.type] ?? 'plain'}>{event.kind.type}</Badge>
           </span>

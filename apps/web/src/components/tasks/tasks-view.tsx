@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useMemo } from 'react';
-import { describeSchedule, formatDateTime, formatRelative } from '../../lib/format';
+import { describeSchedule, formatDateTime, formatRelative, shortId } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { Card, Empty, ErrorNote, PageHeader, StatusBadge } from '../ui';
 import { TaskFeed } from './task-feed';
@@ -109,7 +109,7 @@ export function TasksView() {
                     >
                       {task.name}
                     </button>
-                    <div className="muted">{agentNames.get(task.agent_id) ?? task.agent_id.slice(0, 8)}</div>
+                    <div className="muted">{agentNames.get(task.agent_id) ?? shortId(task.agent_id)}</div>
                   </td>
                   <td>{describeSchedule(task.schedule)}</td>
                   <td>
