@@ -1,10 +1,25 @@
-import { AUTH_PROVIDERS, AUTH_SOURCES } from '@restflow/core';
+import {
+  AUTH_PROVIDERS,
+  AUTH_SOURCES,
+  type AuthProvider,
+  MODEL_PROVIDER_AUTH,
+  type Provider,
+  UnavailableError,
+} from '@restflow/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { publicProcedure } from '../trpc.ts';
 import { idSchema } from './schemas.ts';
 
 const providerSchema = z.enum(AUTH_PROVIDERS, { error: `provider must be one of ${AUTH_PROVIDERS.join(', ')}` });
+// Model providers (walk their compatible auth providers) and auth providers, as getApiKey accepts them.
+const API_KEY_PROVIDERS = [...new Set([...(Object.keys(MODEL_PROVIDER_AUTH) as Provider[]), ...AUTH_PROVIDERS])] as [
+  Provider | AuthProvider,
+  ...(Provider | AuthProvider)[],
+];
+const apiKeyProviderSchema = z.enum(API_KEY_PROVIDERS, {
+  error: `provider must be one of ${API_KEY_PROVIDERS.join(', ')}`,
+});
 const sourceSchema = z.enum(AUTH_SOURCES, { error: `source must be one of ${AUTH_SOURCES.join(', ')}` });
 const emailSchema = z.string().trim().min(1).max(320).optional();
 const expiresAtSchema = z.iso.datetime({ offset: true, error: 'expires_at must be an RFC 3339 timestamp' }).optional();
@@ -104,4 +119,22 @@ export const authRouter = {
   forProvider: publicProcedure
     .input(z.object({ provider: providerSchema }).strict())
     .query(({ ctx, input }) => ctx.services.auth.forProvider(input.provider)),
+
+  /** `select_profile`: the profile that would be used now, why, and the alternatives in order. */
+  select: publicProcedure.input(z.object({ provider: providerSchema }).strict()).query(({ ctx, input }) => {
+    const selection = ctx.services.auth.select(input.provider);
+    if (!selection) throw new UnavailableError(`no available ${input.provider} auth profile`);
+    return selection;
+  }),
+
+  /**
+   * `GetApiKey` (restflow-domain §2): `{profile_id, api_key}` of the best available profile. A model provider
+   * (anthropic, openai, deepseek) walks its compatible auth providers. The one procedure besides `secrets.get`
+   * that returns a credential value, on explicit request only.
+   */
+  getApiKey: publicProcedure.input(z.object({ provider: apiKeyProviderSchema }).strict()).query(({ ctx, input }) => {
+    const resolved = ctx.services.auth.getApiKey(input.provider);
+    if (!resolved) throw new UnavailableError(`no available auth profile holds a key for ${input.provider}`);
+    return resolved;
+  }),
 } satisfies TRPCRouterRecord;
