@@ -34,12 +34,12 @@ export const configRouter = {
 
   /** Replaces the whole config (SetConfig of restflow-domain §2). */
   set: publicProcedure
-    .input(z.object({ config: systemConfigSchema }))
+    .input(z.object({ config: systemConfigSchema }).strict())
     .mutation(({ ctx, input }) => ctx.services.config.set(input.config)),
 
   /** Sets one key; an unknown key is a BAD_REQUEST naming it. */
   setKey: publicProcedure
-    .input(z.object({ key: z.string().min(1), value: z.number().int() }))
+    .input(z.object({ key: z.string().min(1), value: z.number().int() }).strict())
     .mutation(({ ctx, input }) => ctx.services.config.setKey(input.key, input.value)),
 
   reset: publicProcedure.mutation(({ ctx }) => ctx.services.config.reset()),

@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals';
+import { createTestCaller, errorOf } from '@restflow/testkit';
+
+describe('config router: keys and strict inputs', () => {
+  it('lists the §1.9 keys and refuses unknown top-level fields naming them', async () => {
+    const { caller } = createTestCaller();
+    expect(await caller.config.keys()).toEqual([
+      'worker_count',
+      'task_timeout_seconds',
+      'stall_timeout_seconds',
+      'max_retries',
+    ]);
+    const config = { worker_count: 2, task_timeout_seconds: 60, stall_timeout_seconds: 60, max_retries: 2 };
+    const extraSet = await errorOf(caller.config.set({ config, colour: 'red' } as never));
+    expect(extraSet.code).toBe('BAD_REQUEST');
+    expect(extraSet.message).toMatch(/colour/);
+    const extraKey = await errorOf(caller.config.setKey({ key: 'max_retries', value: 2, force: true } as never));
+    expect(extraKey.code).toBe('BAD_REQUEST');
+    expect(extraKey.message).toMatch(/force/);
+    const wrongType = await errorOf(caller.config.setKey({ key: 'max_retries', value: 'two' } as never));
+    expect(wrongType.code).toBe('BAD_REQUEST');
+    expect(wrongType.message).toMatch(/value/);
+    expect(await caller.config.get()).toEqual({
+      worker_count: 4,
+      task_timeout_seconds: 300,
+      stall_timeout_seconds: 300,
+      max_retries: 3,
+    });
+  });
+});
+
+describe('security router: every pattern list has get and set', () => {
+  it('replaces the blocklist and reads the approval_required list', async () => {
+    const { caller } = createTestCaller();
+    expect(await caller.security.blocklist.set({ blocklist: [{ pattern: 'rm -rf *', description: 'wipe' }] })).toEqual([
+      { pattern: 'rm -rf *', description: 'wipe' },
+    ]);
+    expect(await caller.security.blocklist.get()).toEqual([{ pattern: 'rm -rf *', description: 'wipe' }]);
+    expect((await caller.security.policy.get()).blocklist).toEqual([{ pattern: 'rm -rf *', description: 'wipe' }]);
+    await caller.security.approvalRequired.set({ approval_required: [{ pattern: 'git push *' }] });
+    expect(await caller.security.approvalRequired.get()).toEqual([{ pattern: 'git push *' }]);
+    const wrongList = await errorOf(caller.security.blocklist.set({ allowlist: [] } as never));
+    expect(wrongList.code).toBe('BAD_REQUEST');
+    const emptyPattern = await errorOf(caller.security.blocklist.set({ blocklist: [{ pattern: ' ' }] }));
+    expect(emptyPattern.code).toBe('BAD_REQUEST');
+    expect(emptyPattern.message).toMatch(/blocklist\.0\.pattern: pattern must not be empty/);
+  });
+});
