@@ -154,10 +154,15 @@ describe('agent runs through the CLI', () => {
   });
 
   it('agent exec prints the answer; a 401 is an immediate clear error; 429 and 5xx are retried; a missing key is named', async () => {
-    const agentId = await createAgent('plain');
-    fake.script({ text: 'Forty-two.' });
+    const agentId = await createAgent('plain', ['--tools', 'file']);
+    fake.script(
+      { toolCalls: [{ name: 'file', arguments: { action: 'exists', path: 'x.txt' } }] },
+      { text: 'Forty-two.' },
+    );
     const exec = await runCli(['agent', 'exec', agentId, '-i', 'answer?'], opts);
     expect(exec).toMatchObject({ code: 0, stdout: 'Forty-two.\n' });
+    // The run streamed: the tool call was shown as it happened.
+    expect(exec.stderr).toMatch(/⚙ file \{"action":"exists","path":"x.txt"\}\n✓ file: /);
     expect(exec.stderr).toMatch(/Duration: \d+ ms/);
 
     fake.script({ text: 'From stdin.' });
@@ -187,46 +192,52 @@ describe('agent runs through the CLI', () => {
     expect(noKey.stderr).toMatch(/Error: No API key for openai: set secret OPENAI_API_KEY/);
   });
 
-  it('Ctrl-C cancels the run (not the daemon) within 500 ms and records cancelled with the partial answer', async () => {
-    const agentId = await createAgent('storyteller');
-    fake.reset();
-    fake.script({ text: 'Once upon a time there was a very long story that never ends', tokenDelayMs: 150 });
-    const child = spawn(process.execPath, [cliBin, 'run', agentId, '-i', 'tell me a story'], {
-      env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const firstToken = new Promise<void>((resolve) => {
-      child.stdout.on('data', (d) => {
-        stdout += d;
-        if (stdout.length > 0) resolve();
+  it.each([
+    ['run', (agentId: string) => ['run', agentId, '-i', 'tell me a story']],
+    ['agent exec', (agentId: string) => ['agent', 'exec', agentId, '-i', 'tell me a story']],
+  ])(
+    '%s: Ctrl-C cancels the run (not the daemon) within 500 ms and records cancelled with the partial answer',
+    async (command, argv) => {
+      const agentId = await createAgent(`storyteller-${command.replace(' ', '-')}`);
+      fake.reset();
+      fake.script({ text: 'Once upon a time there was a very long story that never ends', tokenDelayMs: 150 });
+      const child = spawn(process.execPath, [cliBin, ...argv(agentId)], {
+        env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_DIR: dataDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-    });
-    await firstToken;
-    const interruptedAt = performance.now();
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    expect(performance.now() - interruptedAt).toBeLessThan(1500);
-    expect(code).toBe(130);
-    expect(stderr).toMatch(/Cancelling…/);
-    expect(stderr).toMatch(/\(cancelled\)/);
-    const runs = await sdk.chat.runs.query({ limit: 1 });
-    const run = runs[0]!;
-    expect(run.status).toBe('cancelled');
-    expect(run.finished_at! - run.started_at).toBeGreaterThan(0);
-    const events = await follow(run.id);
-    const last = events.at(-1)!.data.kind;
-    expect(last.type).toBe('cancelled');
-    expect(String(last.partial_content)).toMatch(/^Once/);
-    expect(stdout.trim()).toBe(String(last.partial_content).trim());
-    await fake.waitFor(() => fake.requests.at(-1)?.aborted === true);
-    // The daemon is still there.
-    expect(await sdk.system.ping.query()).toBe('pong');
-  });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      const firstToken = new Promise<void>((resolve) => {
+        child.stdout.on('data', (d) => {
+          stdout += d;
+          if (stdout.length > 0) resolve();
+        });
+      });
+      await firstToken;
+      const interruptedAt = performance.now();
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(performance.now() - interruptedAt).toBeLessThan(1500);
+      expect(code).toBe(130);
+      expect(stderr).toMatch(/Cancelling…/);
+      expect(stderr).toMatch(/\(cancelled\)/);
+      const runs = await sdk.chat.runs.query({ limit: 1 });
+      const run = runs[0]!;
+      expect(run.status).toBe('cancelled');
+      expect(run.finished_at! - run.started_at).toBeGreaterThan(0);
+      const events = await follow(run.id);
+      const last = events.at(-1)!.data.kind;
+      expect(last.type).toBe('cancelled');
+      expect(String(last.partial_content)).toMatch(/^Once/);
+      expect(stdout.trim()).toBe(String(last.partial_content).trim());
+      await fake.waitFor(() => fake.requests.at(-1)?.aborted === true);
+      // The daemon is still there.
+      expect(await sdk.system.ping.query()).toBe('pong');
+    },
+  );
 });
 
 describe('agent runs through a typed SDK script', () => {

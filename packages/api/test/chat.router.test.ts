@@ -146,4 +146,30 @@ describe('agents.execute / executeInline', () => {
       'BAD_REQUEST',
     );
   });
+
+  it('start returns the run at once; chat.onRun streams it; a session is used only when given', async () => {
+    const llm = new ScriptedLlm([textTurn('One ', 'shot'), textTurn('In ', 'session')]);
+    const { caller, services } = setup(llm);
+    const agent = await caller.agents.create({ name: 'a', agent: { model: 'sonnet' } });
+    const started = await caller.agents.start({ id: agent.id, input: 'go' });
+    expect(started).toEqual({ runId: expect.any(String), sessionId: null, messageId: null });
+    const events = await collect(await caller.chat.onRun({ runId: started.runId }));
+    expect(events.map((e) => e.event.kind.type)).toEqual(expect.arrayContaining(['started', 'token', 'completed']));
+    expect(events.at(-1)?.event.kind).toMatchObject({ type: 'completed', full_content: 'One shot' });
+    expect((await caller.chat.run({ runId: started.runId })).kind).toBe('exec');
+    expect(await caller.sessions.list()).toEqual([]);
+
+    const session = await caller.sessions.create({ agent_id: agent.id });
+    const inSession = await caller.agents.start({ id: agent.id, input: 'again', session_id: session.id });
+    expect(inSession).toMatchObject({ sessionId: session.id, messageId: expect.any(String) });
+    await services.runs.wait(inSession.runId);
+    expect((await caller.sessions.get({ id: session.id })).messages.map((m) => m.content)).toEqual([
+      'again',
+      'In session',
+    ]);
+    expect((await errorOf(caller.agents.start({ id: 'nope', input: 'x' }))).code).toBe('NOT_FOUND');
+    const bad = await errorOf(caller.agents.start({ id: agent.id, input: '' }));
+    expect(bad.code).toBe('BAD_REQUEST');
+    expect(bad.message).toMatch(/input/);
+  });
 });

@@ -2,7 +2,7 @@ import type { RouterOutputs } from '@restflow/api/client';
 import { daemonLeaf, group, listOption, noArgs } from '../command.ts';
 import { CliError } from '../daemon-connection.ts';
 import { formatTime, type Output, shortId } from '../output.ts';
-import { inputOrStdin } from './run-stream.ts';
+import { exitCodeOf, inputOrStdin, watchRun } from './run-stream.ts';
 
 type Agent = RouterOutputs['agents']['get'];
 
@@ -100,9 +100,11 @@ const remove = daemonLeaf(
   },
 );
 
+// Text mode streams the run (tokens as they arrive, tool calls, Ctrl-C cancels the run, not the daemon); JSON mode
+// prints the AgentExecuteResponse of the awaited run, a stable wire shape.
 const exec = daemonLeaf(
   'exec <id>',
-  'Run an agent on one input and print its answer (stdin when -i is omitted)',
+  'Run an agent on one input and stream its answer (stdin when -i is omitted); Ctrl-C cancels the run',
   (y) =>
     y
       .positional('id', { type: 'string', demandOption: true })
@@ -111,16 +113,16 @@ const exec = daemonLeaf(
   async (client, args, out) => {
     const input = await inputOrStdin(args.input);
     if (!input) throw new CliError('no input: pass -i TEXT or pipe it on stdin', 2);
-    const started = Date.now();
-    const response = await client.agents.execute.mutate({ id: args.id, input, session_id: args.session });
+    const request = { id: args.id, input, session_id: args.session };
     if (out.json) {
-      out.printJson(response);
+      out.printJson(await client.agents.execute.mutate(request));
       return;
     }
-    out.line(response.response);
-    const details = response.execution_details;
-    if (details && details.status !== 'completed') out.notice(`Status: ${details.status}`);
-    out.notice(`Duration: ${Date.now() - started} ms`);
+    const started = Date.now();
+    const { runId } = await client.agents.start.mutate(request);
+    const result = await watchRun(client, runId, out);
+    out.notice(`Duration: ${result.duration_ms ?? Date.now() - started} ms`);
+    process.exitCode = exitCodeOf(result);
   },
 );
 

@@ -4,6 +4,14 @@ import { publicProcedure } from '../trpc.ts';
 import { textSchema } from './run-schemas.ts';
 import { agentNameSchema, agentNodeSchema, idSchema } from './schemas.ts';
 
+const executeInput = z
+  .object({
+    id: idSchema,
+    input: textSchema('input'),
+    session_id: idSchema.optional(),
+  })
+  .strict();
+
 export const agentsRouter = {
   list: publicProcedure.query(({ ctx }) => ctx.services.agents.list()),
 
@@ -24,16 +32,16 @@ export const agentsRouter = {
 
   /** Runs a stored agent to completion (restflow-domain §3 `ExecuteAgent`); mirrored into `session_id` if given. */
   execute: publicProcedure
-    .input(
-      z
-        .object({
-          id: idSchema,
-          input: textSchema('input'),
-          session_id: idSchema.optional(),
-        })
-        .strict(),
-    )
+    .input(executeInput)
     .mutation(({ ctx, input }) => ctx.services.chat.execute(input.id, input.input, input.session_id)),
+
+  /**
+   * The same run as `execute`, returned at once as `{runId, sessionId, messageId}`: stream it with `chat.onRun`,
+   * stop it with `chat.cancel` (what `restflow agent exec` does).
+   */
+  start: publicProcedure
+    .input(executeInput)
+    .mutation(({ ctx, input }) => ctx.services.chat.startExecution(input.id, input.input, input.session_id)),
 
   /** Runs an unsaved agent definition to completion. */
   executeInline: publicProcedure

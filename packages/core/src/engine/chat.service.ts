@@ -126,6 +126,22 @@ export class ChatService {
     return { ...handle, sessionId, messageId: assistant.id, userMessageId: user.id };
   }
 
+  /**
+   * Starts a one-off run of a stored agent and returns at once (recorded in `sessionId` when given, else in no
+   * session); callers stream it with chat.onRun and can cancel it. `execute` is the same run, awaited.
+   */
+  async startExecution(
+    agentId: string,
+    input: string,
+    sessionId?: string,
+  ): Promise<{ runId: string; sessionId: string | null; messageId: string | null }> {
+    const stored = this.agents.get(agentId);
+    if (sessionId) this.sessions.get(sessionId);
+    const agent = { id: stored.id, name: stored.name, node: stored.agent };
+    const handle = await this.startAgentRun({ agent, input, kind: 'exec', sessionId });
+    return { runId: handle.runId, sessionId: handle.sessionId ?? null, messageId: handle.messageId ?? null };
+  }
+
   /** Runs a stored agent to completion (mirrored into `sessionId` when given). */
   async execute(agentId: string, input: string, sessionId?: string): Promise<AgentExecuteResponse> {
     const stored = this.agents.get(agentId);
