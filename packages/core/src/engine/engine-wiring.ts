@@ -14,7 +14,7 @@ import type { SkillService } from '../skills/skill.service.ts';
 import { AgentEngine, type LlmResolver } from './agent-engine.ts';
 import { ChatService } from './chat.service.ts';
 import type { DeltaBatcherOptions } from './delta-batcher.ts';
-import type { EngineLimits } from './limits.ts';
+import { type EngineLimits, limitsFromEnv } from './limits.ts';
 import type { CommandSecurityPort, MemoryPort, SecretPort, SessionPort, SkillPort } from './ports.ts';
 import { RunManager } from './run-manager.ts';
 
@@ -106,7 +106,7 @@ export function createAgentRuntime(core: CoreContext, deps: AgentRuntimeDeps): A
   const engine = new AgentEngine({
     llm: resolver,
     skills,
-    limits: deps.limits,
+    limits: { ...limitsFromEnv(core.env), ...deps.limits },
     workspaceRoot: core.paths ? path.join(core.paths.dataDir, 'workspaces') : undefined,
     tools: {
       security: securityPort(deps.security),

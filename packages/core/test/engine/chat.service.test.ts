@@ -147,4 +147,33 @@ describe('ChatService', () => {
     const response = await limited.chat.executeInline({ model: 'sonnet', tools: ['skill'] }, 'loop');
     expect(response.execution_details?.status).toBe('max_iterations');
   });
+
+  it('takes its limits from the daemon env (RESTFLOW_MAX_ITERATIONS …); explicit limits win, nonsense is ignored', async () => {
+    const env = {
+      ANTHROPIC_API_KEY: 'k',
+      RESTFLOW_MAX_ITERATIONS: '1',
+      RESTFLOW_TOOL_TIMEOUT_MS: '5000',
+      RESTFLOW_TOOL_RESULT_MAX_CHARS: '100',
+      RESTFLOW_HISTORY_WINDOW: 'lots',
+      RESTFLOW_MAX_TOKENS: '-5',
+    };
+    const services = createTestServices({ env });
+    const looping = new ScriptedLlm([toolTurn([{ id: 'c', name: 'skill', args: { action: 'list' } }])]);
+    const runtime = createAgentRuntime(services, { ...services, llm: scriptedFactory(looping) });
+    expect(runtime.engine.limits).toMatchObject({
+      maxIterations: 1,
+      toolTimeoutMs: 5000,
+      maxToolResultChars: 100,
+      historyWindow: 20,
+      maxTokens: 4096,
+    });
+    const response = await runtime.chat.executeInline({ model: 'sonnet', tools: ['skill'] }, 'loop');
+    expect(response.execution_details?.status).toBe('max_iterations');
+    const explicit = createAgentRuntime(services, {
+      ...services,
+      llm: scriptedFactory(looping),
+      limits: { maxIterations: 7 },
+    });
+    expect(explicit.engine.limits.maxIterations).toBe(7);
+  });
 });
