@@ -141,7 +141,9 @@ describe('web console over the daemon HTTP listener', () => {
     ]);
     pipe.close();
 
-    const bad = await request(`${first.base}/auth?token=${token.slice(0, -1)}A`);
+    // Change the last character (to something it is not) so the token is wrong but well-formed.
+    const wrong = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    const bad = await request(`${first.base}/auth?token=${wrong}`);
     expect(bad.status).toBe(401);
     expect(bad.headers['set-cookie']).toBeUndefined();
     expect(bad.headers).toMatchObject({ ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
