@@ -59,17 +59,27 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     })
     .completion('__complete', false)
     .demandCommand(1, 'choose a command (see --help)')
+    .check(rejectNonNumbers, true)
     .strict()
     .recommendCommands()
     .help()
     .alias('help', 'h')
     .wrap(Math.min(120, process.stdout.columns ?? 100))
     .fail((message, error, y) => {
-      if (error) throw error;
+      // A failed .check() hands its message over as a string: a usage error, not a command failure.
+      if (error instanceof Error) throw error;
       process.stderr.write(`${y.help() ? '' : ''}Error: ${message}\nRun 'restflow --help' for usage.\n`);
       process.exit(2);
     });
   return cli as unknown as Argv<GlobalArgs>;
+}
+
+/** yargs turns `--limit abc` into NaN; say which option wants a number instead of letting NaN reach the daemon. */
+function rejectNonNumbers(argv: Record<string, unknown>): true | string {
+  const bad = Object.keys(argv).filter(
+    (key) => key.length > 1 && !/[A-Z]/.test(key) && typeof argv[key] === 'number' && Number.isNaN(argv[key]),
+  );
+  return bad.length === 0 || bad.map((key) => `${key}: must be a number`).join('; ');
 }
 
 export function describeError(error: unknown, verbose: boolean): { message: string; exitCode: number } {
