@@ -8,8 +8,11 @@ import type { Output } from '../output.ts';
 import { daemonLogsCommand } from './daemon-logs.ts';
 
 /** Runs the daemon attached to this terminal; signals are forwarded and its exit code becomes ours. */
-function runForeground(): Promise<never> {
-  const child = spawn(process.execPath, [daemonEntry(), '--foreground'], { stdio: 'inherit' });
+function runForeground(env: NodeJS.ProcessEnv): Promise<never> {
+  const child = spawn(process.execPath, [daemonEntry(), '--foreground'], {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => child.kill(signal));
   }
@@ -73,10 +76,30 @@ async function stop(timeoutSeconds: number): Promise<Outcome> {
   };
 }
 
-async function start(): Promise<Outcome> {
+const httpOptions = <T extends GlobalArgs>(y: Argv<T>) =>
+  y
+    .option('http', {
+      type: 'boolean',
+      describe:
+        'Serve the HTTP listener (health, webhooks, web console); --no-http: the pipe only (default: on unless RESTFLOW_HTTP=off)',
+    })
+    .option('port', { alias: 'p', type: 'number', describe: 'HTTP port (default: RESTFLOW_HTTP_PORT, else 8787)' });
+
+/** The daemon reads its HTTP settings from the environment; flags given here override the inherited values. */
+function httpEnv(args: { http: boolean | undefined; port: number | undefined }): NodeJS.ProcessEnv {
+  if (args.port !== undefined && !(Number.isInteger(args.port) && args.port >= 0 && args.port <= 65_535)) {
+    throw new CliError(`port: must be an integer from 0 to 65535, got ${args.port}`, 2);
+  }
+  const env: NodeJS.ProcessEnv = {};
+  if (args.http !== undefined) env.RESTFLOW_HTTP = args.http ? 'on' : 'off';
+  if (args.port !== undefined) env.RESTFLOW_HTTP_PORT = String(args.port);
+  return env;
+}
+
+async function start(env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
   const paths = cliPaths();
   try {
-    const result = await startDaemonInBackground(paths);
+    const result = await startDaemonInBackground(paths, { env: { ...process.env, ...env } });
     return {
       message: result.started
         ? `Daemon started (PID: ${result.pid})`
@@ -92,10 +115,16 @@ const startCmd = leaf(
   'start',
   'Start the daemon (in the background unless --foreground)',
   (y) =>
-    y.option('foreground', { alias: 'f', type: 'boolean', default: false, describe: 'Run attached to this terminal' }),
+    httpOptions(y).option('foreground', {
+      alias: 'f',
+      type: 'boolean',
+      default: false,
+      describe: 'Run attached to this terminal',
+    }),
   async (args, out) => {
-    if (args.foreground) return void (await runForeground());
-    const outcome = await start();
+    const env = httpEnv(args);
+    if (args.foreground) return void (await runForeground(env));
+    const outcome = await start(env);
     out.result(outcome.message, outcome.data);
   },
 );
@@ -110,11 +139,17 @@ const stopCmd = leaf(
   },
 );
 
-const restartCmd = leaf('restart', 'Stop then start the daemon', stopOptions, async (args, out) => {
-  const stopped = await stop(args.timeout);
-  const started = await start();
-  out.result(`${stopped.message}\n${started.message}`, { stop: stopped.data, start: started.data });
-});
+const restartCmd = leaf(
+  'restart',
+  'Stop then start the daemon',
+  (y) => httpOptions(stopOptions(y)),
+  async (args, out) => {
+    const env = httpEnv(args);
+    const stopped = await stop(args.timeout);
+    const started = await start(env);
+    out.result(`${stopped.message}\n${started.message}`, { stop: stopped.data, start: started.data });
+  },
+);
 
 const statusCmd = leaf('status', 'Show whether the daemon runs, and its details', noArgs, (_args, out) =>
   printStatus(out),
