@@ -16,18 +16,20 @@ export const agentsRouter = {
   list: publicProcedure.query(({ ctx }) => ctx.services.agents.list()),
 
   /** `id` may be a unique prefix of an agent id. */
-  get: publicProcedure.input(z.object({ id: idSchema })).query(({ ctx, input }) => ctx.services.agents.get(input.id)),
+  get: publicProcedure
+    .input(z.object({ id: idSchema }).strict())
+    .query(({ ctx, input }) => ctx.services.agents.get(input.id)),
 
   create: publicProcedure
-    .input(z.object({ name: agentNameSchema, agent: agentNodeSchema.default({}) }))
+    .input(z.object({ name: agentNameSchema, agent: agentNodeSchema.default({}) }).strict())
     .mutation(({ ctx, input }) => ctx.services.agents.create(input.name, input.agent)),
 
   update: publicProcedure
-    .input(z.object({ id: idSchema, name: agentNameSchema.optional(), agent: agentNodeSchema.optional() }))
+    .input(z.object({ id: idSchema, name: agentNameSchema.optional(), agent: agentNodeSchema.optional() }).strict())
     .mutation(({ ctx, input }) => ctx.services.agents.update(input.id, { name: input.name, agent: input.agent })),
 
   delete: publicProcedure
-    .input(z.object({ id: idSchema }))
+    .input(z.object({ id: idSchema }).strict())
     .mutation(({ ctx, input }) => ctx.services.agents.delete(input.id)),
 
   /** Runs a stored agent to completion (restflow-domain §3 `ExecuteAgent`); mirrored into `session_id` if given. */
