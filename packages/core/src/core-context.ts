@@ -1,5 +1,6 @@
 import type { Db } from '@restflow/db';
 import type { RestflowPaths } from '@restflow/paths';
+import type { ChangeFeed } from './events/change-feed.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { RunEventLog } from './events/run-event-log.ts';
 import type { Clock, IdGenerator } from './runtime.ts';
@@ -13,4 +14,6 @@ export interface CoreContext {
   paths: RestflowPaths | undefined;
   bus: EventBus;
   events: RunEventLog;
+  /** Invalidation hints for clients: services publish here after a successful write. */
+  changes: ChangeFeed;
 }

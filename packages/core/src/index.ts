@@ -16,6 +16,7 @@ export * from './engine/run-manager.ts';
 export * from './engine/system-prompt.ts';
 export * from './engine/tools/index.ts';
 export * from './errors.ts';
+export * from './events/change-feed.ts';
 export * from './events/event-bus.ts';
 export * from './events/replay-then-tail.ts';
 export * from './events/run-event-log.ts';

@@ -7,6 +7,7 @@ import type { CoreContext } from './core-context.ts';
 import type { ChatService } from './engine/chat.service.ts';
 import { createAgentRuntime } from './engine/engine-wiring.ts';
 import type { RunManager } from './engine/run-manager.ts';
+import { ChangeFeed } from './events/change-feed.ts';
 import { EventBus } from './events/event-bus.ts';
 import { RunEventLog } from './events/run-event-log.ts';
 import { createLlmClientFactory } from './llm/client-factory.ts';
@@ -68,10 +69,11 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     paths: deps.paths,
     bus,
     events: new RunEventLog(db, bus, clock),
+    changes: new ChangeFeed(bus),
   };
   // One line per service, in dependency order (a service may take earlier ones as extra arguments).
-  const agents = new AgentService(db, clock, ids);
-  const config = new ConfigService(db, clock);
+  const agents = new AgentService(db, clock, ids, core.changes);
+  const config = new ConfigService(db, clock, core.changes);
   const secrets = new SecretService(core);
   const auth = new AuthProfileService(core, secrets);
   const skills = new SkillService(core);

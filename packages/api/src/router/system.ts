@@ -61,6 +61,24 @@ export const systemRouter = {
   tools: publicProcedure.query(() => TOOL_CATALOGUE),
 
   /**
+   * Live change notifications `{entity, id, action}` from every writer (CLI, scripts, console tabs, the
+   * scheduler): an invalidation hint, so clients refetch what they show. Not persisted and not resumable on
+   * purpose — a client that reconnects refetches everything anyway, so there is nothing to replay.
+   */
+  onChanges: publicProcedure.subscription(async function* ({ ctx, signal }) {
+    // Our own controller too: the stream may also end by the consumer's return(), with `signal` still live.
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      yield* ctx.services.changes.listen(stop.signal);
+    } finally {
+      signal?.removeEventListener('abort', abort);
+      stop.abort();
+    }
+  }),
+
+  /**
    * Scheduler heartbeats: `pulse` {sequence, active_tasks, pending_tasks, uptime_ms} every few seconds,
    * `status_change`, `warning`. Resumes after `lastEventId`; without one, starts with the latest event.
    */

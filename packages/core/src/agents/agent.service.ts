@@ -1,5 +1,6 @@
 import { type AgentNode, agents, type Db, desc, eq } from '@restflow/db';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
+import type { ChangeFeed } from '../events/change-feed.ts';
 import { resolveIdPrefix } from '../id-prefix.ts';
 import type { Clock, IdGenerator } from '../runtime.ts';
 import { DEFAULT_AGENT_NAME, DEFAULT_AGENT_PROMPT } from './default-agent.ts';
@@ -33,6 +34,7 @@ export class AgentService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly changes?: ChangeFeed,
   ) {}
 
   list(): StoredAgent[] {
@@ -79,6 +81,7 @@ export class AgentService {
     const now = this.clock.now();
     const row = { id: this.ids.uuid(), name, agent: compactNode(agent), createdAt: now, updatedAt: now };
     this.db.insert(agents).values(row).run();
+    this.changes?.publish({ entity: 'agents', id: row.id, action: 'created' });
     return toWire(row);
   }
 
@@ -91,6 +94,7 @@ export class AgentService {
       updatedAt: Math.max(this.clock.now(), current.updated_at),
     };
     this.db.update(agents).set(next).where(eq(agents.id, current.id)).run();
+    this.changes?.publish({ entity: 'agents', id: current.id, action: 'updated' });
     return { ...current, name: next.name, agent: next.agent, updated_at: next.updatedAt };
   }
 
@@ -98,6 +102,7 @@ export class AgentService {
     const id = this.resolveId(idOrPrefix);
     const result = this.db.delete(agents).where(eq(agents.id, id)).run();
     if (result.changes === 0) throw new NotFoundError('Agent', idOrPrefix);
+    this.changes?.publish({ entity: 'agents', id, action: 'deleted' });
     return { ok: true, id };
   }
 

@@ -1,5 +1,6 @@
 import { type Db, eq, systemConfig } from '@restflow/db';
 import { InvalidInputError } from '../errors.ts';
+import type { ChangeFeed } from '../events/change-feed.ts';
 import type { Clock } from '../runtime.ts';
 
 /** restflow-domain §1.9. Consumed live by the scheduler (worker_count = concurrency). */
@@ -48,6 +49,7 @@ export class ConfigService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly changes?: ChangeFeed,
   ) {}
 
   get(): SystemConfig {
@@ -64,6 +66,7 @@ export class ConfigService {
       .values({ key: SYSTEM_KEY, value, updatedAt: this.clock.now() })
       .onConflictDoUpdate({ target: systemConfig.key, set: { value, updatedAt: this.clock.now() } })
       .run();
+    this.changes?.publish({ entity: 'config', id: SYSTEM_KEY, action: 'updated' });
     for (const listener of this.listeners) listener(value);
     return value;
   }

@@ -149,6 +149,7 @@ export class MemoryService {
       }
       if (row.sessionId) this.sessionStore.refreshStats(row.sessionId);
     });
+    this.core.changes.publish({ entity: 'memory', id: row.id, action: 'created' });
     const chunk: MemoryChunk = {
       id: row.id,
       agent_id: agentId,
@@ -248,6 +249,7 @@ export class MemoryService {
       .returning({ sessionId: memoryChunks.sessionId })
       .get();
     if (row?.sessionId) this.sessionStore.refreshStats(row.sessionId);
+    if (row) this.core.changes.publish({ entity: 'memory', id, action: 'deleted' });
     return row !== undefined;
   }
 
@@ -258,6 +260,7 @@ export class MemoryService {
     return this.atomically(() => {
       const n = db.delete(memoryChunks).where(eq(memoryChunks.agentId, agentId)).run().changes;
       db.update(memorySessions).set({ chunkCount: 0, totalTokens: 0 }).where(eq(memorySessions.agentId, agentId)).run();
+      this.core.changes.publish({ entity: 'memory', id: agentId, action: 'deleted' });
       return n;
     });
   }

@@ -155,6 +155,7 @@ export class SecretService {
     assertUserKey(key);
     const result = this.core.db.delete(secrets).where(eq(secrets.key, key)).run();
     if (result.changes === 0) throw new NotFoundError('Secret', key);
+    this.core.changes.publish({ entity: 'secrets', id: key, action: 'deleted' });
     return { ok: true, key };
   }
 
@@ -199,6 +200,7 @@ export class SecretService {
       if (!existing) {
         const row = { key, ciphertext, description: description ?? null, createdAt: now, updatedAt: now };
         this.core.db.insert(secrets).values(row).run();
+        this.core.changes.publish({ entity: 'secrets', id: key, action: 'created' });
         return toInfo(row);
       }
       const next = {
@@ -207,6 +209,7 @@ export class SecretService {
         updatedAt: Math.max(now, existing.updatedAt),
       };
       this.core.db.update(secrets).set(next).where(eq(secrets.key, key)).run();
+      this.core.changes.publish({ entity: 'secrets', id: key, action: 'updated' });
       return toInfo({ ...existing, ...next });
     });
   }

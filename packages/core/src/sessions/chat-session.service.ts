@@ -173,6 +173,7 @@ export class ChatSessionService {
         updatedAt: now,
       })
       .run();
+    this.core.changes.publish({ entity: 'sessions', id, action: 'created' });
     return this.get(id);
   }
 
@@ -183,6 +184,7 @@ export class ChatSessionService {
     if (patch.agent_id !== undefined) set.agentId = this.agents.get(patch.agent_id).id;
     if (patch.model !== undefined) set.model = normalizeSessionModel(patch.model);
     this.core.db.update(chatSessions).set(set).where(eq(chatSessions.id, row.id)).run();
+    this.core.changes.publish({ entity: 'sessions', id: row.id, action: 'updated' });
     return this.get(row.id);
   }
 
@@ -195,6 +197,7 @@ export class ChatSessionService {
     const id = this.resolveId(idOrPrefix);
     const result = this.core.db.delete(chatSessions).where(eq(chatSessions.id, id)).run();
     if (result.changes === 0) throw new NotFoundError('Chat session', idOrPrefix);
+    this.core.changes.publish({ entity: 'sessions', id, action: 'deleted' });
     return { deleted: true, id };
   }
 
@@ -269,6 +272,7 @@ export class ChatSessionService {
         })
         .where(eq(chatSessions.id, session.id))
         .run();
+      this.core.changes.publish({ entity: 'sessions', id: session.id, action: 'updated' });
       return storedMessage(row);
     });
   }
@@ -296,6 +300,7 @@ export class ChatSessionService {
         })
         .where(eq(chatSessions.id, current.sessionId))
         .run();
+      this.core.changes.publish({ entity: 'sessions', id: current.sessionId, action: 'updated' });
       return storedMessage(next);
     });
   }

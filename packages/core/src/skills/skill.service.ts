@@ -135,6 +135,7 @@ export class SkillService {
         updatedAt: now,
       })
       .run();
+    this.core.changes.publish({ entity: 'skills', id, action: 'created' });
     return this.get(id);
   }
 
@@ -147,6 +148,7 @@ export class SkillService {
       .set({ ...columnsOf(patch, origin), updatedAt })
       .where(eq(skills.id, current.id))
       .run();
+    this.core.changes.publish({ entity: 'skills', id: current.id, action: 'updated' });
     return this.get(current.id);
   }
 
@@ -160,6 +162,7 @@ export class SkillService {
     const id = this.resolveId(idOrPrefix);
     const result = this.core.db.delete(skills).where(eq(skills.id, id)).run();
     if (result.changes === 0) throw new NotFoundError('Skill', idOrPrefix);
+    this.core.changes.publish({ entity: 'skills', id, action: 'deleted' });
     return { ok: true, id };
   }
 

@@ -153,6 +153,7 @@ export class TaskService {
       return this.events.insert(tx, row.id, { event_type: 'created', message: 'Task created' });
     });
     this.events.publish(event);
+    this.core.changes.publish({ entity: 'tasks', id: row.id, action: 'created' });
     return taskToWire(row);
   }
 
@@ -179,6 +180,7 @@ export class TaskService {
       if (row.status === 'completed') next.status = 'active';
     }
     this.db.update(tasks).set(next).where(eq(tasks.id, row.id)).run();
+    this.core.changes.publish({ entity: 'tasks', id: row.id, action: 'updated' });
     return taskToWire({ ...row, ...next });
   }
 
@@ -187,6 +189,7 @@ export class TaskService {
     const id = this.resolveId(idOrPrefix);
     const result = this.db.delete(tasks).where(eq(tasks.id, id)).run();
     if (result.changes === 0) throw new NotFoundError('Task', idOrPrefix);
+    this.core.changes.publish({ entity: 'tasks', id, action: 'deleted' });
     return { ok: true, id };
   }
 
@@ -292,6 +295,7 @@ export class TaskService {
     const id = this.resolveId(taskIdOrPrefix);
     const stored = this.events.insert(this.db, id, event);
     this.events.publish(stored);
+    this.core.changes.publish({ entity: 'tasks', id, action: 'updated' });
     return stored;
   }
 
@@ -321,6 +325,7 @@ export class TaskService {
       return this.events.insert(tx, row.id, event);
     });
     this.events.publish(stored);
+    this.core.changes.publish({ entity: 'tasks', id: row.id, action: 'updated' });
     return taskToWire({ ...row, ...next });
   }
 }
