@@ -208,15 +208,18 @@ describe('web console in a browser', () => {
     expect(run?.status).toBe('cancelled');
   });
 
-  it('shows an agent created by a separate SDK client when the page is opened again', async () => {
+  it('shows an agent created, then renamed, by a separate SDK client live, without navigation', async () => {
     await nav('Agents');
     await page.getByTestId('agent-list').getByRole('button', { name: 'writer' }).waitFor();
-    await sdk.agents.create.mutate({ name: 'from-sdk', agent: { model: 'gpt-5' } });
+    const url = page.url();
+    const list = page.getByTestId('agent-list');
+    const created = await sdk.agents.create.mutate({ name: 'from-sdk', agent: { model: 'gpt-5' } });
     const started = Date.now();
-    await nav('Tasks');
-    await nav('Agents');
-    await page.getByTestId('agent-list').getByRole('button', { name: 'from-sdk' }).waitFor();
+    await list.getByRole('button', { name: 'from-sdk' }).waitFor({ timeout: 5_000 });
     timings.sdkAgentVisibleMs = Date.now() - started;
+    await sdk.agents.update.mutate({ id: created.id, name: 'from-sdk-renamed' });
+    await list.getByRole('button', { name: 'from-sdk-renamed' }).waitFor({ timeout: 5_000 });
+    expect(page.url()).toBe(url);
     await shot('agents');
   });
 

@@ -4,6 +4,7 @@ import { TRPCClientError } from '@trpc/client';
 import { createContext, type ReactNode, useContext, useState, useSyncExternalStore } from 'react';
 import { type ConnectionStatus, ConnectionTracker, probeSignIn } from '../lib/connection';
 import { type ConsoleClient, createConsoleClient, TRPCProvider } from '../lib/trpc';
+import { LiveChanges } from './live-changes';
 
 interface ConsoleState {
   queryClient: QueryClient;
@@ -49,6 +50,7 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={state.queryClient}>
       <TRPCProvider trpcClient={state.client} queryClient={state.queryClient}>
+        <LiveChanges />
         <TrackerContext.Provider value={state.tracker}>{children}</TrackerContext.Provider>
       </TRPCProvider>
     </QueryClientProvider>
