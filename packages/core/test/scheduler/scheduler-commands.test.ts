@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { isProcessAlive, waitUntil } from '@restflow/testkit';
 import { ConflictError, HEARTBEAT_STREAM, TaskScheduler, UnavailableError } from '../../src/index.ts';
 import { nodeScript, setupScheduler, stubRunner } from './helpers.ts';
 
@@ -18,22 +19,8 @@ const untilAborted = () =>
     ),
   );
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const alive = isProcessAlive;
+const waitFor = waitUntil;
 
 describe('TaskScheduler commands', () => {
   it('runNow starts at once, refuses a second run, queues when workers are busy, and serves the queue first', async () => {

@@ -4,25 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { isProcessAlive, waitUntil } from '@restflow/testkit';
 import { LlmError, UnavailableError } from '../../src/index.ts';
 import { nodeScript, setupScheduler, stubRunner } from './helpers.ts';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const alive = isProcessAlive;
+const waitFor = waitUntil;
 
 describe('CLI-mode runs', () => {
   it('streams every stdout and stderr line, passes the input last, and completes with the output', async () => {
