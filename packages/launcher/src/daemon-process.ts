@@ -18,13 +18,29 @@ export type DaemonState =
   | { state: 'unresponsive'; pid: number; pipe: string }
   | { state: 'stopped'; stale: string[] };
 
-export async function getDaemonState(paths: RestflowPaths, pingTimeoutMs = 1000): Promise<DaemonState> {
+/** How long a live daemon may take to answer before it counts as wedged (a busy machine can stall a second). */
+export const UNRESPONSIVE_AFTER_MS = 5000;
+
+export async function getDaemonState(
+  paths: RestflowPaths,
+  pingTimeoutMs = 1000,
+  graceMs = UNRESPONSIVE_AFTER_MS,
+): Promise<DaemonState> {
   const pidState = readPidFile(paths.pidFile);
   if (await pingDaemon(paths.pipe, pingTimeoutMs)) {
     const pid = pidState.kind === 'alive' ? pidState.record.pid : await statusPid(paths.pipe);
     return { state: 'running', pid, pipe: paths.pipe };
   }
-  if (pidState.kind === 'alive') return { state: 'unresponsive', pid: pidState.record.pid, pipe: paths.pipe };
+  if (pidState.kind === 'alive') {
+    // Alive but silent: give it a grace period before calling it wedged (it may be starting or busy).
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline) {
+      if (await pingDaemon(paths.pipe, 500)) return { state: 'running', pid: pidState.record.pid, pipe: paths.pipe };
+      if (!isProcessAlive(pidState.record.pid)) return getDaemonState(paths, pingTimeoutMs, 0);
+      await sleep(100);
+    }
+    return { state: 'unresponsive', pid: pidState.record.pid, pipe: paths.pipe };
+  }
   const stale: string[] = [];
   if (pidState.kind === 'dead' || pidState.kind === 'reused') stale.push(`pid file (pid ${pidState.record.pid})`);
   if (pidState.kind === 'garbage') stale.push('unreadable pid file');
@@ -127,7 +143,8 @@ export interface StopResult {
 
 /** TERM, bounded wait, KILL, bounded wait; then removes whatever a killed daemon left behind. */
 export async function stopDaemon(paths: RestflowPaths, options: StopOptions = {}): Promise<StopResult> {
-  const state = await getDaemonState(paths);
+  // No grace period: a silent daemon is exactly what stop must deal with, within its own bounded time.
+  const state = await getDaemonState(paths, 1000, 0);
   if (state.state === 'stopped') {
     return { pid: undefined, wasRunning: false, killed: false, cleaned: cleanStale(paths) };
   }

@@ -23,7 +23,7 @@ function runForeground(env: NodeJS.ProcessEnv): Promise<never> {
 
 export async function printStatus(out: Output): Promise<void> {
   const paths = cliPaths();
-  const state = await getDaemonState(paths);
+  const state = await getDaemonState(paths, 1000, 1000);
   if (state.state !== 'running') {
     const data =
       state.state === 'unresponsive'
