@@ -1,3 +1,4 @@
+import type { Db } from '@restflow/db';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
 /**
@@ -16,5 +17,31 @@ export function resolveIdPrefix(entity: string, idOrPrefix: string, candidates: 
   throw InvalidInputError.field(
     'id',
     `prefix "${idOrPrefix}" is ambiguous: matches ${matches.length} ${entity.toLowerCase()}s (${shown}${matches.length > 5 ? ', …' : ''})`,
+  );
+}
+
+/** Tables whose primary key is a text `id` that users may abbreviate. */
+export type PrefixTable =
+  | 'agents'
+  | 'skills'
+  | 'tasks'
+  | 'chat_sessions'
+  | 'runs'
+  | 'terminal_sessions'
+  | 'pending_approvals'
+  | 'auth_profiles';
+
+/**
+ * `resolveIdPrefix` against a table: a range over the primary-key index reads only the ids that start with the
+ * prefix (LIKE would be case-insensitive and unindexed), so resolving stays cheap however many rows there are.
+ */
+export function resolveIdIn(db: Db, table: PrefixTable, entity: string, idOrPrefix: string): string {
+  const rows = db.$client
+    .prepare<[string, string], { id: string }>(`SELECT id FROM ${table} WHERE id >= ? AND id < ? ORDER BY id`)
+    .all(idOrPrefix, `${idOrPrefix}\u{10FFFF}`);
+  return resolveIdPrefix(
+    entity,
+    idOrPrefix,
+    rows.map((r) => r.id),
   );
 }

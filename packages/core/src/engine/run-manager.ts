@@ -5,7 +5,7 @@ import { desc, eq, runs } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
 import { NotFoundError } from '../errors.ts';
 import type { StoredEvent } from '../events/run-event-log.ts';
-import { resolveIdPrefix } from '../id-prefix.ts';
+import { resolveIdIn } from '../id-prefix.ts';
 import type { LlmError, LlmMessage } from '../llm/types.ts';
 import type { AgentEngine, PreparedAgent } from './agent-engine.ts';
 import type { AgentLoopResult } from './agent-loop.ts';
@@ -304,14 +304,7 @@ export class RunManager {
   }
 
   resolveId(idOrPrefix: string): string {
-    const exact = this.core.db.select({ id: runs.id }).from(runs).where(eq(runs.id, idOrPrefix)).get();
-    if (exact) return exact.id;
-    const all = this.core.db.select({ id: runs.id }).from(runs).all();
-    return resolveIdPrefix(
-      'Run',
-      idOrPrefix,
-      all.map((r) => r.id),
-    );
+    return resolveIdIn(this.core.db, 'runs', 'Run', idOrPrefix);
   }
 
   get(runIdOrPrefix: string): RunInfo {

@@ -1,7 +1,7 @@
 import { type ApprovalStatus, and, desc, eq, lte, pendingApprovals, type SQL, sql } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
 import { ConflictError, InvalidInputError } from '../errors.ts';
-import { resolveIdPrefix } from '../id-prefix.ts';
+import { resolveIdIn } from '../id-prefix.ts';
 
 export type { ApprovalStatus } from '@restflow/db';
 export const APPROVAL_STATUSES = [
@@ -109,12 +109,7 @@ export class ApprovalQueue {
   }
 
   resolveId(idOrPrefix: string): string {
-    const ids = this.core.db.select({ id: pendingApprovals.id }).from(pendingApprovals).all();
-    return resolveIdPrefix(
-      'Approval',
-      idOrPrefix,
-      ids.map((r) => r.id),
-    );
+    return resolveIdIn(this.core.db, 'pending_approvals', 'Approval', idOrPrefix);
   }
 
   /** Accepts a full id or a unique prefix. */

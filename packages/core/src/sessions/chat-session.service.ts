@@ -2,7 +2,7 @@ import { and, asc, chatMessages, chatSessions, count, desc, eq, inArray, lt, sql
 import type { AgentService, StoredAgent } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import { InvalidInputError, NotFoundError, UnavailableError } from '../errors.ts';
-import { resolveIdPrefix } from '../id-prefix.ts';
+import { resolveIdIn } from '../id-prefix.ts';
 import { findModel } from '../models/catalogue.ts';
 import type { SkillService } from '../skills/skill.service.ts';
 import {
@@ -86,13 +86,7 @@ export class ChatSessionService {
 
   /** Accepts a full id or a unique prefix. */
   resolveId(idOrPrefix: string): string {
-    if (this.exists(idOrPrefix)) return idOrPrefix;
-    const all = this.core.db.select({ id: chatSessions.id }).from(chatSessions).all();
-    return resolveIdPrefix(
-      'Chat session',
-      idOrPrefix,
-      all.map((s) => s.id),
-    );
+    return resolveIdIn(this.core.db, 'chat_sessions', 'Chat session', idOrPrefix);
   }
 
   exists(id: string): boolean {

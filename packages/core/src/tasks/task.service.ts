@@ -15,7 +15,7 @@ import {
 import type { AgentService } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
-import { resolveIdPrefix } from '../id-prefix.ts';
+import { resolveIdIn } from '../id-prefix.ts';
 import { computeNextRunAt, defaultSchedule, validateSchedule } from './schedule.ts';
 import { DEFAULT_EVENT_LIMIT, type NewTaskEvent, TaskEventLog } from './task-events.ts';
 import {
@@ -93,14 +93,7 @@ export class TaskService {
 
   /** Accepts a full id or a unique prefix (the CLI shows 8 characters). */
   resolveId(idOrPrefix: string): string {
-    // A range over the primary key: only ids starting with the prefix are read.
-    const candidates = this.db
-      .select({ id: tasks.id })
-      .from(tasks)
-      .where(and(gte(tasks.id, idOrPrefix), lt(tasks.id, `${idOrPrefix}\uffff`)))
-      .all()
-      .map((r) => r.id);
-    return resolveIdPrefix('Task', idOrPrefix, candidates);
+    return resolveIdIn(this.db, 'tasks', 'Task', idOrPrefix);
   }
 
   get(idOrPrefix: string): AgentTask {

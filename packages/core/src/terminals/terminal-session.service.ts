@@ -1,7 +1,7 @@
 import { asc, eq, ne, sql, terminalSessions } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
-import { resolveIdPrefix } from '../id-prefix.ts';
+import { resolveIdIn } from '../id-prefix.ts';
 
 export type TerminalStatus = 'running' | 'stopped';
 
@@ -69,12 +69,7 @@ export class TerminalSessionService {
 
   /** Accepts a full id (`terminal-…`) or a unique prefix. */
   resolveId(idOrPrefix: string): string {
-    const ids = this.core.db.select({ id: terminalSessions.id }).from(terminalSessions).all();
-    return resolveIdPrefix(
-      'Terminal session',
-      idOrPrefix,
-      ids.map((r) => r.id),
-    );
+    return resolveIdIn(this.core.db, 'terminal_sessions', 'Terminal session', idOrPrefix);
   }
 
   get(idOrPrefix: string): TerminalSession {
