@@ -1,4 +1,4 @@
-// `daemon start|restart [--http|--no-http] [-p PORT]` (restflow-domain §4) set the daemon's HTTP listener.
+// `daemon start|restart [--http|--no-http] [-p PORT]` set the daemon's HTTP listener.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { removeDataDir, runCli, runCliJson, stopDaemonFor, tempDataDir } from '@restflow/testkit';
 

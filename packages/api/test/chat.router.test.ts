@@ -25,7 +25,7 @@ async function collect(iterable: AsyncIterable<unknown>): Promise<{ id: string; 
 }
 
 describe('chat router', () => {
-  it('send → onRun streams §5 events as tracked(seq) and completes after the terminal event', async () => {
+  it('send → onRun streams run events as tracked(seq) and completes after the terminal event', async () => {
     const llm = new ScriptedLlm([
       toolTurn([{ id: 'c1', name: 'skill', args: { action: 'list' } }]),
       textTurn('All ', 'good.'),

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createTestCaller, errorOf } from '@restflow/testkit';
 
 describe('config router: keys and strict inputs', () => {
-  it('lists the §1.9 keys and refuses unknown top-level fields naming them', async () => {
+  it('lists the system config keys and refuses unknown top-level fields naming them', async () => {
     const { caller } = createTestCaller();
     expect(await caller.config.keys()).toEqual([
       'worker_count',

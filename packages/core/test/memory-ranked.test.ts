@@ -6,7 +6,7 @@ import { frequencyScore, recencyScore, SCORING_PRESETS, tagScore, textMatcher } 
 const HOUR = 3_600_000;
 
 describe('ranked search scoring', () => {
-  it('has the four presets of restflow-domain §1.6', () => {
+  it('has the four scoring presets', () => {
     expect(SCORING_PRESETS).toEqual({
       default: { frequency_weight: 0.6, recency_weight: 0.3, tag_weight: 0.1, recency_decay: 0.01 },
       frequency_focused: { frequency_weight: 0.8, recency_weight: 0.1, tag_weight: 0.1, recency_decay: 0.01 },

@@ -30,7 +30,7 @@ function issuePath(fn: () => unknown): string | undefined {
 }
 
 describe('TaskService create/get/list', () => {
-  it('fills every §1.4 default and logs a `created` event', () => {
+  it('fills every task default and logs a `created` event', () => {
     const s = setup();
     const now = s.clock.now();
     const task = s.tasks.create({ name: 'Digest', agent_id: s.agentId });

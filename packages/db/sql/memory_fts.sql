@@ -1,5 +1,5 @@
 -- Keyword search over memory is served by this FTS5 index, never by a table scan. The trigram tokenizer
--- gives case-insensitive substring matching ("every token contained"), the semantics of restflow-domain §1.6.
+-- gives case-insensitive substring matching ("every token contained"), the semantics of docs/entities.md#search.
 CREATE VIRTUAL TABLE `memory_chunks_fts` USING fts5(content, content='memory_chunks', content_rowid='pk', tokenize='trigram');
 --> statement-breakpoint
 CREATE TRIGGER `memory_chunks_fts_ai` AFTER INSERT ON `memory_chunks` BEGIN

@@ -1,4 +1,4 @@
-// Folds the events of one run (chat.onRun, restflow-domain §5 names) into what the chat view shows. Pure, so the
+// Folds the events of one run (docs/streams.md#run-streams) into what the chat view shows. Pure, so the
 // replay of a finished run and a live stream give the same picture.
 import type { RouterOutputs } from '@restflow/api';
 

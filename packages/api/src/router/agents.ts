@@ -32,7 +32,7 @@ export const agentsRouter = {
     .input(z.object({ id: idSchema }).strict())
     .mutation(({ ctx, input }) => ctx.services.agents.delete(input.id)),
 
-  /** Runs a stored agent to completion (restflow-domain §3 `ExecuteAgent`); mirrored into `session_id` if given. */
+  /** Runs a stored agent to completion; mirrored into `session_id` if given. */
   execute: publicProcedure
     .input(executeInput)
     .mutation(({ ctx, input }) => ctx.services.chat.execute(input.id, input.input, input.session_id)),

@@ -30,7 +30,7 @@ const credentialValue = (field: string) =>
     .min(1, `${field} must not be empty`)
     .max(16 * 1024, `${field} is too long`);
 
-/** `Credential` of restflow-domain §1.8: the raw value, stored by the service as encrypted secrets. */
+/** A raw credential (docs/entities.md#auth-profiles), stored by the service as encrypted secrets. */
 const credentialSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('api_key'), key: credentialValue('key'), email: emailSchema }).strict(),
   z
@@ -128,7 +128,7 @@ export const authRouter = {
   }),
 
   /**
-   * `GetApiKey` (restflow-domain §2): `{profile_id, api_key}` of the best available profile. A model provider
+   * `{profile_id, api_key}` of the best available profile. A model provider
    * (anthropic, openai, deepseek) walks its compatible auth providers. The one procedure besides `secrets.get`
    * that returns a credential value, on explicit request only.
    */

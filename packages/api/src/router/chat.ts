@@ -53,7 +53,7 @@ export const chatRouter = {
   send: publicProcedure.input(sendSchema).mutation(({ ctx, input }) => ctx.services.chat.send(input)),
 
   /**
-   * The events of one run (restflow-domain §5 names), replayed from the store after `lastEventId`, then live;
+   * The events of one run (docs/streams.md#run-streams), replayed from the store after `lastEventId`, then live;
    * completes after the terminal event (completed / failed / cancelled). Reconnects resume without gaps or
    * repeats.
    */

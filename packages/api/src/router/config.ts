@@ -32,7 +32,7 @@ export const providerSettingsSchema = z
 export const configRouter = {
   get: publicProcedure.query(({ ctx }) => ctx.services.config.get()),
 
-  /** Replaces the whole config (SetConfig of restflow-domain §2). */
+  /** Replaces the whole config. */
   set: publicProcedure
     .input(z.object({ config: systemConfigSchema }).strict())
     .mutation(({ ctx, input }) => ctx.services.config.set(input.config)),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { publicProcedure } from '../trpc.ts';
 import { idSchema } from './schemas.ts';
 
-// Wire shapes of restflow-domain §1.6 / §3 (memory routes). Agent ids accept a unique prefix; where the agent is
+// Wire shapes of the memory routes (docs/entities.md#memory). Agent ids accept a unique prefix; where the agent is
 // optional it defaults to the first agent created.
 
 const agentIdSchema = z.string().trim().min(1, 'agent_id must not be empty').max(200);

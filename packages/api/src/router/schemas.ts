@@ -1,4 +1,5 @@
-// Shared wire schemas (restflow-domain field names). Domain-specific schemas live next to their router.
+// Shared wire schemas (snake_case field names, docs/entities.md#conventions). Domain-specific schemas live next to
+// their router.
 import { MODEL_IDS, normalizeModelId, OPENAI_COMPATIBLE_PREFIX } from '@restflow/core';
 import { z } from 'zod';
 

@@ -5,7 +5,7 @@ import { toTRPCError } from '../errors.ts';
 import { publicProcedure } from '../trpc.ts';
 import { idSchema } from './schemas.ts';
 
-// Wire schemas of restflow-domain §1.4 (AgentTask requests); the tagged unions are zod discriminated unions.
+// Wire schemas of task requests (docs/entities.md#tasks); the tagged unions are zod discriminated unions.
 
 const msSchema = z.number().int('must be an integer (Unix ms)').nonnegative('must be a Unix time in ms');
 

@@ -5,7 +5,7 @@ import { resolveIdPrefix } from '../id-prefix.ts';
 import type { Clock, IdGenerator } from '../runtime.ts';
 import { DEFAULT_AGENT_NAME, DEFAULT_AGENT_PROMPT } from './default-agent.ts';
 
-/** Wire shape of restflow-domain §1.2. */
+/** Wire shape of an agent (docs/entities.md#agents). */
 export interface StoredAgent {
   id: string;
   name: string;
@@ -85,7 +85,7 @@ export class AgentService {
     return toWire(row);
   }
 
-  /** `agent`, when given, replaces the whole node (restflow-domain §1.2). */
+  /** `agent`, when given, replaces the whole node: fields are never merged. */
   update(idOrPrefix: string, patch: { name?: string; agent?: AgentNode }): StoredAgent {
     const current = this.get(idOrPrefix);
     const next = {

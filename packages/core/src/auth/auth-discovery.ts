@@ -54,7 +54,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): DiscoveredCredential[] {
     const value = env[name]?.trim();
     if (!value) continue;
     const entry = discovered('environment', provider, `${name} (environment)`, { type: 'api_key', key: value });
-    // Dedup key is (source, provider, email): GOOGLE_API_KEY wins over GEMINI_API_KEY, as in the reference.
+    // Dedup key is (source, provider, email): GOOGLE_API_KEY wins over GEMINI_API_KEY.
     if (!found.has(entry.id)) found.set(entry.id, entry);
   }
   return [...found.values()];

@@ -34,7 +34,7 @@ import {
 } from './auth-types.ts';
 
 export interface AuthProfileServiceOptions extends AuthHealthPolicy {
-  /** Discover credentials once, before the first operation (restflow-domain §1.8 `auto_discover`). */
+  /** Discover credentials once, before the first operation. */
   autoDiscover: boolean;
 }
 
@@ -156,7 +156,7 @@ export class AuthProfileService {
     return this.store.toWire(this.store.patch(row, afterEnable()), this.core.clock.now());
   }
 
-  /** `reason` is reported back, not stored: the reference only logs it. */
+  /** `reason` is reported back, not stored. */
   disable(idOrPrefix: string, reason?: string): AuthProfile & { reason: string | null } {
     const row = this.store.require(idOrPrefix);
     const profile = this.store.toWire(this.store.patch(row, afterDisable()), this.core.clock.now());

@@ -1,5 +1,5 @@
-// Wire shapes of auth profiles (restflow-domain §1.8). Stored rows hold only secret refs; the wire adds a masked
-// hint and the computed availability, never a credential value.
+// Wire shapes of auth profiles (docs/entities.md#auth-profiles). Stored rows hold only secret refs; the wire adds a
+// masked hint and the computed availability, never a credential value.
 import type { AuthHealth, AuthProvider, AuthSource, SecureCredential } from '@restflow/db';
 import type { Provider } from '../models/catalogue.ts';
 
@@ -25,7 +25,7 @@ export interface AuthProfile {
   health: AuthHealth;
   enabled: boolean;
   priority: number;
-  /** RFC3339, as in the reference. */
+  /** RFC 3339 (auth profile times are strings, unlike the ms elsewhere). */
   created_at: string;
   last_used_at: string | null;
   last_failed_at: string | null;
@@ -81,7 +81,7 @@ export interface ProfileTestResult {
   message: string;
 }
 
-/** Auth providers that can serve a model provider, in preference order (restflow-domain §1.8). */
+/** Auth providers that can serve a model provider, in preference order. */
 export const MODEL_PROVIDER_AUTH: Record<Provider, readonly AuthProvider[]> = {
   anthropic: ['claude_code', 'anthropic'],
   openai: ['openai_codex', 'openai'],

@@ -3,7 +3,7 @@ import { InvalidInputError } from '../errors.ts';
 import type { ChangeFeed } from '../events/change-feed.ts';
 import type { Clock } from '../runtime.ts';
 
-/** restflow-domain §1.9. Consumed live by the scheduler (worker_count = concurrency). */
+/** docs/entities.md#system-config. Consumed live by the scheduler (worker_count = concurrency). */
 export interface SystemConfig {
   worker_count: number;
   task_timeout_seconds: number;

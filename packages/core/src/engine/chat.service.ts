@@ -23,7 +23,7 @@ export interface ExecutionStepDetail {
   tool_calls?: { id: string; name: string; arguments: string }[];
 }
 
-/** restflow-domain §3 `AgentExecuteResponse`, plus the id of the run that produced it. */
+/** The answer of an awaited execution (docs/entities.md#runs), with the id of the run that produced it. */
 export interface AgentExecuteResponse {
   response: string;
   run_id: string;

@@ -1,4 +1,4 @@
-// Engine limits (restflow-domain §8, loops A/B); every one can be overridden per engine, and by the daemon's env.
+// Engine limits (docs/engine.md#limits); every one can be overridden per engine, and by the daemon's env.
 
 export interface EngineLimits {
   maxIterations: number;

@@ -1,9 +1,9 @@
-// The run stream vocabulary of restflow-domain §5 (`ChatStreamEvent.kind`): one set of names and payloads for
+// The run stream vocabulary (docs/streams.md#event-kinds): one set of names and payloads for
 // chat turns, task runs and one-off executions.
 
 export type StepStatus = 'pending' | 'running' | 'completed' | 'failed';
 
-/** A pending command approval as the security domain publishes it (seconds timestamps, §1.9). */
+/** A pending command approval as the security domain publishes it (seconds timestamps). */
 export interface ApprovalInfo {
   id: string;
   command: string;

@@ -18,7 +18,7 @@ export interface SystemPromptParts {
   tools: LlmToolSpec[];
 }
 
-/** Agent prompt, then injected skills, then the tool list (restflow-domain §8, loop B). */
+/** Agent prompt, then injected skills, then the tool list (docs/engine.md#system-prompt). */
 export function buildSystemPrompt({ agent, skills, tools }: SystemPromptParts): string {
   const base = agent.prompt?.trim() || (tools.length > 0 ? DEFAULT_TOOL_SYSTEM_PROMPT : DEFAULT_SYSTEM_PROMPT);
   const sections = [base];

@@ -1,6 +1,5 @@
 // The one API-key chain every path uses (chat, tasks, channels, CLI exec): the agent's own api_key_config,
-// then the best auth profile, then the well-known secret, then the environment. restflow-domain §8 lists three
-// diverging variants at the reference; this is their union, in one order.
+// then the best auth profile, then the well-known secret, then the environment (docs/engine.md#key-resolution).
 import type { AgentNode } from '@restflow/db';
 import { UnavailableError } from '../errors.ts';
 import type { LlmProvider, Provider } from '../models/catalogue.ts';

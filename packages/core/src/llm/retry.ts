@@ -16,7 +16,7 @@ export interface RetryPolicy {
   jitter: number;
 }
 
-/** restflow-domain §8: up to 3 retries of transient errors. */
+/** Up to 3 retries of transient errors. */
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   maxAttempts: 4,
   baseDelayMs: 1000,

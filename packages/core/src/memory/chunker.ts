@@ -1,4 +1,4 @@
-// Splits long text into overlapping chunks for memory (restflow-domain §1.6, `memory/chunker.rs`):
+// Splits long text into overlapping chunks for memory (docs/entities.md#chunks):
 // ~1600 characters (~400 tokens) per chunk, 320 characters shared with the next, cuts moved to word boundaries.
 // Lengths count Unicode code points, so a cut never splits a surrogate pair.
 

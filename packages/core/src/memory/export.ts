@@ -1,4 +1,4 @@
-// Markdown export of memory (restflow-domain §1.6, `memory/export.rs`): a document per agent (grouped by
+// Markdown export of memory (docs/entities.md#export): a document per agent (grouped by
 // memory session) or per session, with optional timestamps, tags, sources and HTML-comment metadata.
 import strftime from 'strftime';
 import type { MemoryChunk, MemorySession, MemorySource } from './memory-model.ts';

@@ -1,4 +1,4 @@
-// Wire shapes of restflow-domain §1.6 (snake_case, ms timestamps) and the row → wire mappers.
+// Wire shapes of memory (docs/entities.md#memory; snake_case, ms timestamps) and the row → wire mappers.
 import type { MemorySource, memoryChunks, memorySessions } from '@restflow/db';
 
 export type { MemorySource };
@@ -56,7 +56,7 @@ export interface StoreChunkInput {
   created_at?: number;
 }
 
-/** restflow-domain §1.6 `MemorySearchQuery`; `limit` defaults to 50, `offset` to 0. */
+/** A filtered memory search; `limit` defaults to 50, `offset` to 0. */
 export interface MemorySearchQuery {
   /** An agent id or unique prefix; absent = the first agent created. */
   agent_id?: string | null;

@@ -1,4 +1,4 @@
-// Memory sessions (restflow-domain §1.6 MemorySession): named groups of an agent's chunks whose
+// Memory sessions (docs/entities.md#memory-sessions): named groups of an agent's chunks whose
 // chunk_count / total_tokens are kept in step with the chunks that point at them.
 import { and, asc, count, type Db, desc, eq, gte, lt, memoryChunks, memorySessions, sql } from '@restflow/db';
 import { NotFoundError } from '../errors.ts';

@@ -1,4 +1,4 @@
-// Long-term agent memory (restflow-domain §1.6): chunks de-duplicated by a global sha256 of their content,
+// Long-term agent memory (docs/entities.md#memory): chunks de-duplicated by a global sha256 of their content,
 // memory sessions, stats, search (filtered / ranked / unified with chat) and markdown export.
 import { createHash } from 'node:crypto';
 import { agents, and, asc, count, desc, eq, memoryChunks, memoryChunkTags, memorySessions, sql } from '@restflow/db';
@@ -84,7 +84,7 @@ export class MemoryService {
   // ── agents and ids ────────────────────────────────────────────────────────────────────────────────
 
   /**
-   * An agent id (or unique prefix); none = the first agent created (restflow-domain §2). Memory left by a
+   * An agent id (or unique prefix); none = the first agent created. Memory left by a
    * deleted agent stays reachable under its exact id.
    */
   resolveAgentId(ref?: string | null): string {
@@ -182,7 +182,7 @@ export class MemoryService {
     return chunk;
   }
 
-  /** An agent's chunks, newest first (restflow-domain `list_chunks`). */
+  /** An agent's chunks, newest first. */
   list(agentRef?: string | null, page: { limit?: number; offset?: number } = {}): MemoryChunk[] {
     return this.listChunks({ agent_id: this.resolveAgentId(agentRef), ...page });
   }

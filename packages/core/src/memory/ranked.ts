@@ -1,4 +1,4 @@
-// Ranked memory search (restflow-domain §1.6, `SearchEngine.search_ranked`):
+// Ranked memory search (docs/entities.md#search):
 // score = frequency·w_f + recency·w_r + tag·w_t, each component on a 0–100 scale.
 import type { MemoryChunk, MemorySearchQuery } from './memory-model.ts';
 import { type TextMatcher, textMatcher, wordCount } from './text-match.ts';

@@ -1,4 +1,4 @@
-// The text semantics of memory search (restflow-domain §1.6), shared by the SQL search, ranking and the
+// The text semantics of memory search (docs/entities.md#search), shared by the SQL search, ranking and the
 // chat-message side of unified search: keyword = every whitespace token contained (case-insensitive),
 // phrase = substring (case-insensitive), regex = a JS RegExp over the raw content.
 import { InvalidInputError } from '../errors.ts';

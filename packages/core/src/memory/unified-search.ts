@@ -1,5 +1,5 @@
-// Unified search over long-term memory and the agent's chat messages (restflow-domain §1.6,
-// `memory/unified_search.rs`). Chat tables are read directly: this module must not depend on the chat service.
+// Unified search over long-term memory and the agent's chat messages (docs/entities.md#search). Chat tables are
+// read directly: this module must not depend on the chat service.
 import {
   and,
   asc,

@@ -1,4 +1,4 @@
-// The model catalogue of restflow-domain §1.2: wire id → provider, API model string, temperature support.
+// The model catalogue (docs/entities.md#models): wire id → provider, API model string, temperature support.
 // Beyond the catalogue, any model of an OpenAI-compatible server (Ollama, LM Studio, vLLM) is written
 // `openai-compatible:<model>`, and a provider's models newer than this catalogue `anthropic:<model>`,
 // `openai:<model>` or `deepseek:<model>` (catalogue models retire — e.g. claude-sonnet-4-5 on 2026-11-30).
@@ -31,8 +31,8 @@ export const MODEL_CATALOGUE: readonly ModelMetadata[] = [
   m('claude-opus-4-1', 'anthropic', 'Claude Opus 4.1', true),
   m('claude-sonnet-4-5', 'anthropic', 'Claude Sonnet 4.5', true),
   m('claude-haiku-4-5', 'anthropic', 'Claude Haiku 4.5', true),
-  // The original ran these through the `claude` CLI with short names; the one engine here talks to the Messages
-  // API, which needs full model ids (a Claude Code OAuth token works there as a Bearer token).
+  // Claude Code's short names; the one engine here talks to the Messages API, which needs full model ids (a
+  // Claude Code OAuth token works there as a Bearer token).
   m('claude-code-opus', 'anthropic', 'Claude Code Opus', true, 'claude-opus-4-1'),
   m('claude-code-sonnet', 'anthropic', 'Claude Code Sonnet', true, 'claude-sonnet-4-5'),
   m('claude-code-haiku', 'anthropic', 'Claude Code Haiku', true, 'claude-haiku-4-5'),

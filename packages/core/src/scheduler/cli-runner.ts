@@ -1,4 +1,4 @@
-// CLI-mode task runs (restflow-domain §8): `binary args… <input>` in the task's working dir, each stdout/stderr
+// CLI-mode task runs: `binary args… <input>` in the task's working dir, each stdout/stderr
 // line streamed as it arrives. The process gets its own process group so cancel and timeout can stop the whole
 // tree (SIGTERM the group, then SIGKILL), not just the direct child.
 import { spawn } from 'node:child_process';

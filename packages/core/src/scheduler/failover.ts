@@ -1,4 +1,4 @@
-// Model failover (restflow-domain §8 `agent_task/failover.rs`): a run tries the agent's own model first, then the
+// Model failover (docs/lifecycle.md#failover): a run tries the agent's own model first, then the
 // fallbacks. A model that failed 3 times in a row cools down for 5 minutes, so runs stop paying for a provider
 // that is down; a success resets its count.
 import { UnavailableError } from '../errors.ts';

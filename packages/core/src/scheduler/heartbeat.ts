@@ -1,4 +1,4 @@
-// Scheduler heartbeats (restflow-domain §8 `HeartbeatEvent`): a pulse every few seconds plus status changes and
+// Scheduler heartbeats (docs/streams.md#heartbeats): a pulse every few seconds plus status changes and
 // warnings, persisted under the stream `heartbeat` so a console can resume it; old rows are pruned.
 import { and, type Db, eq, lte, runEvents } from '@restflow/db';
 import type { EventBus } from '../events/event-bus.ts';

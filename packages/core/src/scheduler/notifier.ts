@@ -1,4 +1,4 @@
-// Telegram notifications of finished task runs (restflow-domain §7 `agent_task/notifier.rs`): Bot API
+// Telegram notifications of finished task runs (docs/lifecycle.md#notifications): Bot API
 // sendMessage with a Markdown message. The bot token is never logged nor put into an error message.
 import type { AgentTask } from '../tasks/task-model.ts';
 

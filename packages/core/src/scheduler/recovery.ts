@@ -1,5 +1,5 @@
-// What a starting scheduler does about runs a crash cut off (restflow-evolution §6–§7: no run stuck in `running`,
-// no slot run twice, no orphaned process running next to the next run).
+// What a starting scheduler does about runs a crash cut off (docs/lifecycle.md#interrupted-task-runs): no run
+// stuck in `running`, no slot run twice, no orphaned process running next to the next run.
 import type { RunEventLog } from '../events/run-event-log.ts';
 import type { TaskService } from '../tasks/task.service.ts';
 import { reapOrphanedRun } from './cli-runner.ts';

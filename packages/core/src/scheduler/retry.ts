@@ -1,4 +1,4 @@
-// Task-level retries (restflow-domain §8 `agent_task/retry.rs`): only transient failures — provider rate limits,
+// Task-level retries (docs/lifecycle.md#retries): only transient failures — provider rate limits,
 // 5xx, timeouts, dropped connections — are retried, with exponential backoff and jitter; auth errors and bad
 // requests never are, since another try cannot fix them.
 import { UnavailableError } from '../errors.ts';
@@ -12,7 +12,7 @@ export interface TaskRetryPolicy {
   jitter: number;
 }
 
-/** §8 `RetryConfig` (initial 60 s, max 1 h, ×2, ±25 %); the number of retries comes from SystemConfig. */
+/** Initial 60 s, max 1 h, ×2, ±25 %; the number of retries comes from SystemConfig. */
 export const DEFAULT_TASK_RETRY_POLICY: Readonly<TaskRetryPolicy> = Object.freeze({
   initialDelayMs: 60_000,
   maxDelayMs: 3_600_000,

@@ -1,4 +1,4 @@
-// Memory persistence of a completed run (restflow-domain §8 `agent_task/persist.rs`): the transcript as
+// Memory persistence of a completed run (docs/lifecycle.md#outcomes): the transcript as
 // `[role]: content` lines, chunked, stored in the memory session "Task: {name}" with source task_execution.
 import { chunkMessages } from '../memory/chunker.ts';
 import type { MemoryService } from '../memory/memory.service.ts';

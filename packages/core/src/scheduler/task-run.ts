@@ -8,7 +8,7 @@ import { isTransientError, retryBackoffMs, type TaskRetryPolicy } from './retry.
 import type { TranscriptMessage } from './task-memory.ts';
 import type { TaskRunStats, TaskStreamKind } from './task-stream.ts';
 
-/** §8: the prompt of an API-mode task without input. */
+/** The prompt of an API-mode task without input. */
 export const DEFAULT_TASK_INPUT = 'Execute the agent task';
 /** Output events per run; past this the run keeps going but only the result keeps the text. */
 export const MAX_OUTPUT_EVENTS = 10_000;

@@ -1,4 +1,4 @@
-// The background task runner (restflow-domain §8 "Background scheduling"), owned by the daemon. It sleeps until
+// The background task runner (docs/lifecycle.md#task-scheduling), owned by the daemon. It sleeps until
 // the earliest `next_run_at` (bounded), asks the `tasks_due_idx` index which tasks are due, and runs at most
 // `worker_count` at once. Manual and webhook runs go first. A restart closes the runs a crash left open without
 // running their slot again.

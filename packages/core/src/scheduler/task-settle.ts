@@ -1,4 +1,4 @@
-// What happens once a run has ended (restflow-domain §8 "Outcomes"): the task's lifecycle and history, memory,
+// What happens once a run has ended (docs/lifecycle.md#outcomes): the task's lifecycle and history, memory,
 // the terminal stream event, then the notification. Order matters: a watcher that sees `completed` finds the
 // history and memory already written.
 import { NotFoundError } from '../errors.ts';
@@ -71,7 +71,7 @@ export async function settleRun(deps: SettleDeps, request: SettleRequest): Promi
           ? `Task timed out after ${Math.round(outcome.timeoutMs / 1000)} seconds`
           : outcome.error;
       const updated = unlessDeleted(() => tasks.failExecution(task.id, { error, durationMs: duration_ms, runId }));
-      // §8: a timeout ends the stream as `cancelled` (the runner stopped it) and the task as failed.
+      // A timeout ends the stream as `cancelled` (the runner stopped it) and the task as failed.
       if (outcome.status === 'timeout') emit({ type: 'cancelled', reason: error, duration_ms });
       else {
         emit({
@@ -87,7 +87,7 @@ export async function settleRun(deps: SettleDeps, request: SettleRequest): Promi
       return;
     }
     case 'cancelled': {
-      // §8: a user cancel pauses the task, so the next slot does not start it right away again.
+      // A user cancel pauses the task, so the next slot does not start it right away again.
       unlessDeleted(() => {
         tasks.addEvent(task.id, { event_type: 'cancelled', message: CANCELLED_BY_USER, duration_ms, run_id: runId });
         return tasks.pause(task.id);

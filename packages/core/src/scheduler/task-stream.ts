@@ -1,4 +1,4 @@
-// Task streams (restflow-domain §8 `TaskStreamEvent`): every event of a task's runs is appended to run_events
+// Task streams (docs/streams.md#task-streams): every event of a task's runs is appended to run_events
 // under the stream `task:{taskId}` (persist, then publish) so watchers can resume after a reconnect or a daemon
 // restart without losing or repeating anything.
 import { and, type Db, desc, eq, runEvents, sql } from '@restflow/db';

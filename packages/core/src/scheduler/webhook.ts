@@ -1,4 +1,4 @@
-// Webhook triggers (restflow-domain §1.4 `webhook`, §8 "Webhook trigger server"): `POST /hooks/trigger/{taskId}`
+// Webhook triggers (docs/entities.md#webhooks): `POST /hooks/trigger/{taskId}`
 // with `Authorization: Bearer <task.webhook.token>` starts a run. Transport-free: the daemon's HTTP listener
 // hands over the path id, the header and the parsed body, and sends back the reply.
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -18,7 +18,7 @@ export const webhookBodySchema = z
 
 export type WebhookBody = z.infer<typeof webhookBodySchema>;
 
-/** §8 `WebhookResponse`. */
+/** The reply body of a webhook trigger. */
 export interface WebhookResponse {
   accepted: boolean;
   run_id?: string;

@@ -4,7 +4,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { MasterKey } from './master-key.ts';
 import { decryptSecret, encryptSecret } from './secret-cipher.ts';
 
-/** What listing shows: never the value (restflow-domain §1.7). */
+/** What listing shows: never the value. */
 export interface SecretInfo {
   key: string;
   description: string | null;

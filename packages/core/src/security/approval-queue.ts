@@ -14,7 +14,7 @@ export const APPROVAL_STATUSES = [
 /** Every change of an approval (created, approved, rejected, expired) is published here as the whole object. */
 export const APPROVALS_CHANNEL = 'approvals';
 
-/** restflow-domain §1.9; times in seconds. `run_id` is ours: the agent run that asked. */
+/** docs/entities.md#security-policy-and-approvals; times in seconds. `run_id`: the agent run that asked. */
 export interface PendingApproval {
   id: string;
   command: string;

@@ -6,7 +6,7 @@ export type { CommandPattern, SecurityAction } from '@restflow/db';
 
 export const SECURITY_ACTIONS = ['allow', 'block', 'require_approval'] as const satisfies readonly SecurityAction[];
 
-/** restflow-domain §1.9. */
+/** The daemon-wide command policy (docs/entities.md#security-policy-and-approvals). */
 export interface SecurityPolicy {
   default_action: SecurityAction;
   allowlist: CommandPattern[];

@@ -6,7 +6,7 @@ export const DEFAULT_SESSION_NAME = 'New Chat';
 /** The session model that means "whatever the agent uses". */
 export const DEFAULT_SESSION_MODEL = 'default';
 
-/** Wire shape of restflow-domain §1.5 plus the message id. */
+/** Wire shape of a chat message (docs/entities.md#chat-sessions-and-messages). */
 export interface ChatMessage {
   id: string;
   role: ChatRole;

@@ -1,4 +1,4 @@
-// Text shortening rules of restflow-domain §1.5, counted in characters (code points), not UTF-16 units.
+// Text shortening rules of chat sessions, counted in characters (code points), not UTF-16 units.
 
 /** The first `max` characters plus "..." when longer; the text itself otherwise. */
 export function truncateWithEllipsis(text: string, max: number): string {

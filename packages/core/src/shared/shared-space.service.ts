@@ -5,7 +5,7 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
 export type { SharedVisibility } from '@restflow/db';
 export const SHARED_VISIBILITIES = ['public', 'shared', 'private'] as const satisfies readonly SharedVisibility[];
 
-/** restflow-domain §1.9; times in ms. */
+/** docs/entities.md#shared-space-and-terminal-sessions; times in ms. */
 export interface SharedEntry {
   key: string;
   value: string;
@@ -79,7 +79,7 @@ function validateNamespace(namespace: string): string {
   return trimmed;
 }
 
-/** A key/value space agents and the user share, with per-entry visibility (restflow-domain §1.9). */
+/** A key/value space agents and the user share, with per-entry visibility. */
 export class SharedSpaceService {
   constructor(private readonly core: CoreContext) {}
 

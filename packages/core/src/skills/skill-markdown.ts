@@ -1,4 +1,4 @@
-// The markdown form of a skill (restflow-domain §1.3): a YAML frontmatter block, one blank line, the body.
+// The markdown form of a skill (docs/entities.md#skills): a YAML frontmatter block, one blank line, the body.
 import YAML, { isScalar } from 'yaml';
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';

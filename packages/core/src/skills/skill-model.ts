@@ -2,7 +2,7 @@ import type { SkillGating, SkillReference, SkillScript, SkillStorageMode } from 
 
 export type { SkillGating, SkillReference, SkillScript, SkillStorageMode };
 
-/** Wire shape of restflow-domain §1.3; optional fields are omitted when unset. */
+/** Wire shape of a skill (docs/entities.md#skills); optional fields are omitted when unset. */
 export interface Skill {
   id: string;
   name: string;

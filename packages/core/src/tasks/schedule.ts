@@ -1,4 +1,4 @@
-// Schedule math of restflow-domain §1.4: when a task should next run, given its schedule and "now".
+// Schedule math (docs/entities.md#schedules): when a task should next run, given its schedule and "now".
 import type { TaskSchedule } from '@restflow/db';
 import { Cron } from 'croner';
 import { InvalidInputError } from '../errors.ts';
@@ -12,8 +12,8 @@ export const defaultSchedule = (): TaskSchedule => ({
   start_at: null,
 });
 
-// Seconds-first (6 fields) or with a trailing year (7 fields), like the original's `cron` crate; a 5-field
-// crontab line is refused rather than silently read with a different meaning.
+// Seconds-first (6 fields) or with a trailing year (7 fields); a 5-field crontab line is refused rather than
+// silently read with a different meaning.
 const CRON_MODE = '6-or-7-parts' as const;
 
 function cronOf(expression: string, timezone: string | null): Cron {

@@ -1,4 +1,4 @@
-// The per-task event log (restflow-domain §1.4 TaskEvent): persisted with the task change it describes, then
+// The per-task event log (docs/entities.md#task-events): persisted with the task change it describes, then
 // published on the bus so watchers (CLI `task watch`, console) can tail it.
 import { and, type Db, desc, eq, sql, type TaskEventType, type Tx, taskEvents } from '@restflow/db';
 import type { EventBus } from '../events/event-bus.ts';

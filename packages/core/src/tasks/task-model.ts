@@ -1,4 +1,4 @@
-// Wire shapes and defaults of restflow-domain §1.4 (AgentTask, TaskEvent), and the row ↔ wire mapping.
+// Wire shapes and defaults of tasks and task events (docs/entities.md#tasks), and the row ↔ wire mapping.
 import type {
   TaskEventType,
   TaskExecutionMode,
@@ -44,7 +44,7 @@ export interface AgentTask {
   webhook: TaskWebhook | null;
 }
 
-/** Optional fields are omitted when unset, as in the original's serde form; `run_id` links the run's stream. */
+/** Optional fields are omitted when unset; `run_id` links the run's stream. */
 export interface TaskEvent {
   id: string;
   task_id: string;
@@ -56,7 +56,7 @@ export interface TaskEvent {
   run_id?: string;
 }
 
-/** The CLI mode accepts a partial object; missing fields take the §1.4 defaults. */
+/** The CLI mode accepts a partial object; missing fields take the DEFAULT_CLI_MODE values. */
 export type TaskExecutionModeInput =
   | { type: 'api' }
   | {

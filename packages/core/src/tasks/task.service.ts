@@ -57,7 +57,7 @@ export interface ExecutionFailure {
 const INTERRUPTED_ERROR = 'interrupted: the daemon stopped while the task was running';
 
 /**
- * Background agents (restflow-domain §1.4): storage, schedule, lifecycle and event log. The scheduler drives
+ * Background agents (docs/entities.md#tasks): storage, schedule, lifecycle and event log. The scheduler drives
  * the lifecycle (listDue → setRunning → completeExecution | failExecution); every transition writes its
  * TaskEvent in the same transaction as the task change.
  */

@@ -5,7 +5,7 @@ import { resolveIdIn } from '../id-prefix.ts';
 
 export type TerminalStatus = 'running' | 'stopped';
 
-/** restflow-domain §1.9; times in ms. */
+/** docs/entities.md#shared-space-and-terminal-sessions; times in ms. */
 export interface TerminalSession {
   id: string;
   name: string;

@@ -1,4 +1,4 @@
-// The built-in agent tools (restflow-domain §8, registry A): what the model is told about each tool. The agent
+// The built-in agent tools (docs/engine.md#tools): what the model is told about each tool. The agent
 // engine implements one executor per entry; an agent's `tools` allow-list picks from these names.
 
 /** The subset of JSON Schema the tool parameters use (what LLM providers accept as function parameters). */
@@ -153,7 +153,7 @@ export const TOOL_CATALOGUE: readonly BuiltinToolDefinition[] = Object.freeze([
 
 export const TOOL_NAMES: readonly string[] = TOOL_CATALOGUE.map((t) => t.name);
 
-/** Short names agents' allow-lists may use (restflow-domain §8, registry B). */
+/** Short names agents' allow-lists may use (docs/engine.md#allow-list). */
 export const TOOL_ALIASES: Readonly<Record<string, string>> = Object.freeze({
   http: 'http_request',
   python: 'run_python',

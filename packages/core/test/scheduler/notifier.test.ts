@@ -1,4 +1,4 @@
-// Telegram notifications: the §7 message format, the Bot API call against a local fake server, and when a
+// Telegram notifications: the message format, the Bot API call against a local fake server, and when a
 // finished run notifies (and how that is recorded).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

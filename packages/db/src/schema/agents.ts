@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-/** Wire shape of `StoredAgent.agent` (restflow-domain §1.2); every field optional and omitted when unset. */
+/** Wire shape of `StoredAgent.agent` (docs/entities.md#agents); every field optional and omitted when unset. */
 export interface AgentNode {
   model?: string;
   prompt?: string;

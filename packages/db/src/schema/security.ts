@@ -28,7 +28,7 @@ export const pendingApprovals = sqliteTable(
     taskId: text('task_id'),
     agentId: text('agent_id'),
     runId: text('run_id'),
-    /** seconds, as on the wire (restflow-domain §1.9) */
+    /** seconds, as on the wire (docs/entities.md#security-policy-and-approvals) */
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
     status: text('status').$type<ApprovalStatus>().notNull().default('pending'),

@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-/** Key/value settings; the `system` key holds `SystemConfig` (restflow-domain §1.9). */
+/** Key/value settings; the `system` key holds `SystemConfig` (docs/entities.md#system-config). */
 export const systemConfig = sqliteTable('system_config', {
   key: text('key').primaryKey(),
   value: text('value', { mode: 'json' }).notNull(),

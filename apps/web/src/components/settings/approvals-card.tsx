@@ -8,7 +8,7 @@ import { Card, Empty, ErrorNote } from '../ui';
 type StreamItem<T> = T extends AsyncIterable<infer Item> ? Item : never;
 type Approval = StreamItem<RouterOutputs['security']['onApprovals']>;
 
-/** Approval timestamps are Unix seconds (restflow-domain §1.9). */
+/** Approval timestamps are Unix seconds (docs/entities.md#security-policy-and-approvals). */
 const secondsToMs = (value: number) => (value < 1e12 ? value * 1000 : value);
 
 /** Commands waiting for the user, from any chat or task run; kept current by security.onApprovals. */

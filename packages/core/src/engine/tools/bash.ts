@@ -5,7 +5,7 @@ import { catalogueSpec } from './spec.ts';
 import { runProcess } from './subprocess.ts';
 import { fail, ok, type ToolDefinition } from './types.ts';
 
-/** Never run, whatever the policy says (restflow-domain §8 registry B); the policy adds the user's rules. */
+/** Never run, whatever the policy says; the policy adds the user's rules. */
 const ALWAYS_BLOCKED: { pattern: RegExp; reason: string }[] = [
   { pattern: /\brm\s+-[a-z]*r[a-z]*f?[a-z]*\s+\/(\s|$|\*)/i, reason: 'deletes the root filesystem' },
   { pattern: /\bmkfs(\.\w+)?\b/, reason: 'formats a filesystem' },

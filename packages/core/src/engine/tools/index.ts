@@ -1,5 +1,5 @@
-// The one tool registry of the engine, filtered by an agent's allow-list (restflow-domain §8, registry B
-// aliases). An absent or empty allow-list means no tools.
+// The one tool registry of the engine, filtered by an agent's allow-list (docs/engine.md#allow-list,
+// aliases included). An absent or empty allow-list means no tools.
 import type { CommandSecurityPort, MemoryPort, SecretPort, SkillPort } from '../ports.ts';
 import { bashTool } from './bash.ts';
 import { fileTool } from './file.ts';
