@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { waitUntil } from '@restflow/testkit';
 import { createTRPCClient, TRPCClientError } from '@trpc/client';
 import { initTRPC, TRPCError, tracked } from '@trpc/server';
 import superjson from 'superjson';
@@ -22,6 +23,7 @@ const testRouter = t.router({
     throw new TRPCError({ code: 'NOT_FOUND', message: 'Thing x not found' });
   }),
   slow: t.procedure.query(async () => {
+    // The subject: a query that outlasts the client's abort signal.
     await new Promise((r) => setTimeout(r, 400));
     return 'late';
   }),
@@ -29,8 +31,8 @@ const testRouter = t.router({
     .input(z.object({ count: z.number(), lastEventId: z.string().nullish() }))
     .subscription(async function* ({ input, signal }) {
       generatorsRunning += 1;
+      const live = on(feed, 'n', { signal });
       try {
-        const live = on(feed, 'n', { signal });
         for (let i = Number(input.lastEventId ?? 0) + 1; i <= input.count; i++) {
           if (i > 5) {
             // After the first five, wait for the test to release each number (so it can cut connections).
@@ -39,6 +41,8 @@ const testRouter = t.router({
           yield tracked(String(i), { i });
         }
       } finally {
+        // Ended by unsubscribe (return()) rather than abort, `on()` would keep its listener.
+        await live.return?.();
         generatorsRunning -= 1;
       }
     }),
@@ -145,12 +149,10 @@ describe('pipe transport', () => {
 
     const seen: number[] = [];
     const sub = c.numbers.subscribe({ count: 100 }, { onData: (e) => seen.push(e.data.i) });
-    while (seen.length < 5) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => seen.length >= 5, 5000, 'the first five numbers');
     expect(generatorsRunning).toBe(1);
     sub.unsubscribe();
-    const deadline = Date.now() + 2_000;
-    while (generatorsRunning > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    expect(generatorsRunning).toBe(0);
+    await waitUntil(() => generatorsRunning === 0, 2000, 'the server generator to stop');
   });
 
   it('re-subscribes after the server restarts and continues from the last event, without repeats', async () => {
@@ -163,17 +165,16 @@ describe('pipe transport', () => {
       done = resolve;
     });
     c.numbers.subscribe({ count: 8 }, { onData: (e) => seen.push(e.data.i), onComplete: () => done() });
-    while (seen.length < 5) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => seen.length >= 5, 5000, 'the first five numbers');
     feed.emit('n');
-    while (seen.length < 6) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => seen.length >= 6, 5000, 'the sixth number');
     // Crash-like restart: drop every connection, then serve again on the same path.
     await server.close();
     servers.splice(servers.indexOf(server), 1);
     server = await serve(file);
-    // The resumed generator starts at 7 and waits for releases.
-    const deadline = Date.now() + 3_000;
-    while (Date.now() < deadline && server.connections() === 0) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 50));
+    // The resumed generator starts at 7 and waits for releases: wait until it listens (and the old one is gone).
+    const resumed = () => server.connections() > 0 && generatorsRunning === 1 && feed.listenerCount('n') === 1;
+    await waitUntil(resumed, 3000, 'the re-subscribed generator');
     feed.emit('n');
     feed.emit('n');
     await finished;

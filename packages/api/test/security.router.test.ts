@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { appRouter, createCallerFactory } from '@restflow/api';
 import { APPROVALS_CHANNEL, defaultSecurityPolicy, type PendingApproval } from '@restflow/core';
-import { createTestCaller, createTestServices, errorOf, fakeDaemonControl } from '@restflow/testkit';
+import {
+  createTestCaller,
+  createTestServices,
+  errorOf,
+  fakeDaemonControl,
+  waitForListener,
+  waitUntil,
+} from '@restflow/testkit';
 
 describe('security router: policy and pattern lists', () => {
   it('gets, patches and resets the policy', async () => {
@@ -130,7 +137,7 @@ describe('security router: approvals', () => {
         if (seen.length === 4) controller.abort();
       }
     })();
-    await new Promise((r) => setTimeout(r, 10));
+    await waitForListener(services.bus, APPROVALS_CHANNEL);
     const fresh = services.security.approvals.create('make fresh');
     services.security.approvals.approve(fresh.id);
     services.security.approvals.reject(waiting.id);
@@ -151,11 +158,10 @@ describe('security router: approvals', () => {
       for await (const approval of stream) return approval;
       return undefined;
     })();
-    await new Promise((r) => setTimeout(r, 10));
+    await waitForListener(services.bus, APPROVALS_CHANNEL);
     services.security.approvals.create('make once');
     expect((await consumer)?.command).toBe('make once');
-    await new Promise((r) => setTimeout(r, 10));
-    expect(services.bus.listenerCount(APPROVALS_CHANNEL)).toBe(0);
+    await waitUntil(() => services.bus.listenerCount(APPROVALS_CHANNEL) === 0, 2000, 'the bus listener released');
     services.security.approvals.dispose();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { HeartbeatEvent, TaskStreamEvent } from '@restflow/core';
-import { createTestCaller, createTestServices, errorOf } from '@restflow/testkit';
+import { ALL_RUNS_CHANNEL, type HeartbeatEvent, type TaskStreamEvent } from '@restflow/core';
+import { createTestCaller, createTestServices, errorOf, waitForListener } from '@restflow/testkit';
 
 /** Reads `count` tracked tuples [id, event] from a subscription, then stops it. */
 async function take<T>(iterable: AsyncIterable<unknown>, count: number): Promise<{ id: string; event: T }[]> {
@@ -64,7 +64,7 @@ describe('tasks router: runs', () => {
     const a = await caller.tasks.create({ name: 'A', agent_id: agentId, execution_mode: script('') });
     const b = await caller.tasks.create({ name: 'B', agent_id: agentId, execution_mode: script('') });
     const watching = take<TaskStreamEvent>(await caller.tasks.onEvents(), 6);
-    await new Promise((r) => setTimeout(r, 10));
+    await waitForListener(services.bus, ALL_RUNS_CHANNEL);
     await caller.tasks.run({ id: a.id });
     await caller.tasks.run({ id: b.id });
     const events = await watching;

@@ -8,6 +8,7 @@ import type { TRPCError } from '@trpc/server';
 
 export * from './process.ts';
 export * from './scripted-llm.ts';
+export * from './wait.ts';
 
 export interface TestServices extends RestflowServices {
   clock: ManualClock;

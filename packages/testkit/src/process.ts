@@ -142,12 +142,3 @@ export async function stopDaemonFor(dataDir: string): Promise<void> {
 }
 
 export { isProcessAlive } from '@restflow/launcher';
-
-/** Polls `check` every 20 ms until it holds; fails with `what` after `timeoutMs`. */
-export async function waitUntil(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
