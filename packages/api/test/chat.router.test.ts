@@ -8,6 +8,7 @@ import {
   scriptedFactory,
   textTurn,
   toolTurn,
+  waitUntil,
 } from '@restflow/testkit';
 
 function setup(llm: ScriptedLlm, env: NodeJS.ProcessEnv = { ANTHROPIC_API_KEY: 'sk-test' }) {
@@ -63,12 +64,13 @@ describe('chat router', () => {
 
   it('cancel stops a running reply and records cancelled with the partial content', async () => {
     const llm = new ScriptedLlm([{ hangAfter: [{ type: 'text', text: 'Partial' }] }]);
-    const { caller } = setup(llm);
+    const { caller, services } = setup(llm);
     const agent = await caller.agents.create({ name: 'a', agent: { model: 'sonnet' } });
     const session = await caller.sessions.create({ agent_id: agent.id });
     const sent = await caller.chat.send({ sessionId: session.id, content: 'tell me' });
     const watching = collect(await caller.chat.onRun({ runId: sent.runId }));
-    await new Promise((r) => setTimeout(r, 60));
+    // `started`, then the token batch of "Partial": the reply is under way.
+    await waitUntil(() => services.runs.get(sent.runId).last_seq >= 2, 5000, 'the first token event');
     const cancelled = await caller.chat.cancel({ runId: sent.runId });
     expect(cancelled.status).toBe('cancelled');
     const events = await watching;

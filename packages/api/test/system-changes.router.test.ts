@@ -1,9 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { appRouter, createCallerFactory } from '@restflow/api';
 import { CHANGES_CHANNEL, type Change } from '@restflow/core';
-import { createTestServices, fakeDaemonControl } from '@restflow/testkit';
-
-const tick = () => new Promise((r) => setTimeout(r, 10));
+import { createTestServices, fakeDaemonControl, waitForListener, waitUntil } from '@restflow/testkit';
 
 describe('system.onChanges', () => {
   it('streams changes made through other procedures, and stops on abort', async () => {
@@ -22,7 +20,7 @@ describe('system.onChanges', () => {
         if (seen.length === 3) controller.abort();
       }
     })();
-    await tick();
+    await waitForListener(services.bus, CHANGES_CHANNEL);
     const agent = await caller.agents.create({ name: 'writer', agent: {} });
     await caller.secrets.set({ key: 'API_TOKEN', value: 'hunter2-value' });
     await caller.agents.delete({ id: agent.id });
@@ -44,10 +42,9 @@ describe('system.onChanges', () => {
       for await (const change of stream) return change;
       return undefined;
     })();
-    await tick();
+    await waitForListener(services.bus, CHANGES_CHANNEL);
     await caller.config.setKey({ key: 'worker_count', value: 2 });
     expect(await consumer).toEqual({ entity: 'config', id: 'system', action: 'updated' });
-    await tick();
-    expect(services.bus.listenerCount(CHANGES_CHANNEL)).toBe(0);
+    await waitUntil(() => services.bus.listenerCount(CHANGES_CHANNEL) === 0, 2000, 'the bus listener released');
   });
 });

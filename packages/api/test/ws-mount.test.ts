@@ -3,8 +3,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { PendingApproval } from '@restflow/core';
-import { createTestServices, errorOf, fakeDaemonControl, type TestServices } from '@restflow/testkit';
+import { APPROVALS_CHANNEL, type PendingApproval } from '@restflow/core';
+import {
+  createTestServices,
+  errorOf,
+  fakeDaemonControl,
+  type TestServices,
+  waitForListener,
+  waitUntil,
+} from '@restflow/testkit';
 import { createTRPCClient, createWSClient, TRPCClientError, wsLink } from '@trpc/client';
 import superjson from 'superjson';
 import { WebSocket } from 'ws';
@@ -190,7 +197,7 @@ describe('WebSocket mount', () => {
       );
     });
     await ready;
-    await new Promise((r) => setTimeout(r, 20));
+    await waitForListener(services.bus, APPROVALS_CHANNEL);
     services.security.approvals.approve(waiting.id);
     await done;
     expect(seen.map((a) => [a.command, a.status])).toEqual([
@@ -272,14 +279,17 @@ describe('WebSocket mount', () => {
 
     const live = new WebSocket(`ws://127.0.0.1:${port}/trpc`, { headers });
     const received: string[] = [];
+    let answered = 0;
     live.on('message', (data) => {
       const text = String(data);
-      if (text === 'PING') live.send('PONG');
-      else received.push(text);
+      if (text === 'PING') {
+        live.send('PONG');
+        answered += 1;
+      } else received.push(text);
     });
     await new Promise((resolve) => live.once('open', resolve));
     // Answering pings keeps it connected past several ping periods.
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntil(() => answered >= 4 || live.readyState !== WebSocket.OPEN, 5000, 'four answered pings');
     expect(live.readyState).toBe(WebSocket.OPEN);
     const closed = new Promise((resolve) => live.once('close', resolve));
     await mount.close();
