@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ScriptedLlm, textTurn, toolTurn } from '@restflow/testkit';
+import { ScriptedLlm, textTurn, toolTurn, waitUntil } from '@restflow/testkit';
 import { LlmError, type LlmMessage, runAgentLoop, type ToolDefinition, ToolRegistry } from '../../src/index.ts';
 import { engineWith, recordingSink, tempDir } from './helpers.ts';
 
@@ -64,7 +64,8 @@ describe('runAgentLoop', () => {
     const slow = async () => {
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
-      await new Promise((r) => setTimeout(r, 30));
+      // Sequential calls would never see each other: the wait fails instead of passing by luck.
+      await waitUntil(() => maxInFlight === 2, 2000, 'both tool calls in flight at once');
       inFlight -= 1;
     };
     const llm = new ScriptedLlm([
@@ -167,9 +168,9 @@ describe('runAgentLoop', () => {
 
   it('ends as cancelled with the partial content when aborted mid-stream', async () => {
     const llm = new ScriptedLlm([{ hangAfter: [{ type: 'text', text: 'Once upon' }] }]);
-    const { input, ctl } = loopInput(llm);
+    const { input, ctl, sink } = loopInput(llm);
     const running = runAgentLoop(input);
-    await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => sink.text() === 'Once upon', 2000, 'the partial text streamed');
     ctl.abort();
     const result = await running;
     expect(result).toMatchObject({ status: 'cancelled', content: 'Once upon' });

@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { runs } from '@restflow/db';
-import { createTestServices, ScriptedLlm, textTurn, toolTurn } from '@restflow/testkit';
+import { createTestServices, ScriptedLlm, textTurn, toolTurn, waitUntil } from '@restflow/testkit';
 import {
   DeltaBatcher,
   INTERRUPTED_ERROR,
@@ -68,7 +68,8 @@ describe('DeltaBatcher', () => {
     batcher.push('token', 'g');
     batcher.push('thinking', 'hm');
     expect(writes.at(-1)).toEqual(['token', 'g', 1]);
-    await new Promise((r) => setTimeout(r, 40));
+    // Nothing else flushes: the pending batch is written by the interval timer.
+    await waitUntil(() => writes.length === 3, 2000, 'the timed flush');
     expect(writes.at(-1)).toEqual(['thinking', 'hm', 1]);
     batcher.flush();
     expect(writes).toHaveLength(3);
@@ -142,7 +143,7 @@ describe('RunManager', () => {
       const prepared = await engine.prepare({ node: { model: 'sonnet' } });
       const handle = manager.start({ kind: 'chat', prepared, history: [], input: 'story' });
       const watcher = collect(services, handle.runId);
-      await new Promise((r) => setTimeout(r, 50));
+      await waitUntil(() => services.events.last(handle.runId)?.type === 'token', 2000, 'the partial answer stored');
       const started = performance.now();
       const info = await manager.cancel(handle.runId.slice(0, 8));
       expect(performance.now() - started).toBeLessThan(500);
@@ -181,7 +182,7 @@ describe('RunManager', () => {
     const { services, engine, manager } = setup(llm, { intervalMs: 5, maxChars: 1000 });
     const prepared = await engine.prepare({ node: { model: 'sonnet' } });
     const handle = manager.start({ kind: 'chat', prepared, history: [], input: 'x' });
-    await new Promise((r) => setTimeout(r, 30));
+    await waitUntil(() => services.events.last(handle.runId)?.type === 'token', 2000, 'the partial answer stored');
     await manager.stopAll();
     expect(manager.get(handle.runId)).toMatchObject({ status: 'interrupted', error: INTERRUPTED_ERROR });
     expect(services.events.last(handle.runId)).toMatchObject({

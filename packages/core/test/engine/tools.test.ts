@@ -86,9 +86,16 @@ describe('ToolRegistry.execute', () => {
     expect(timedOut).toMatchObject({ success: false, result: 'Error: slow timed out after 50 ms' });
     expect(Date.now() - started).toBeLessThan(1000);
 
-    const patient = new ToolRegistry([slowTool], { timeoutMs: 60_000, maxResultChars: 4000 });
     const ctl = new AbortController();
-    setTimeout(() => ctl.abort(), 20);
+    // Cancelled while it runs: the tool itself triggers the cancel once it has started.
+    const cancelledWhileRunning: ToolDefinition = {
+      ...slowTool,
+      execute: () => {
+        ctl.abort();
+        return new Promise(() => {});
+      },
+    };
+    const patient = new ToolRegistry([cancelledWhileRunning], { timeoutMs: 60_000, maxResultChars: 4000 });
     const cancelled = await patient.execute(call('slow', {}), context(undefined, ctl.signal));
     expect(cancelled).toMatchObject({ success: false, result: 'Error: cancelled' });
   });
@@ -257,10 +264,7 @@ describe('bash tool', () => {
         created.push(request);
         return { id: 'approval-1', command: request.command, status: 'pending' };
       },
-      waitForDecision: async () => {
-        await new Promise((r) => setTimeout(r, 10));
-        return { status: decision };
-      },
+      waitForDecision: async () => ({ status: decision }),
     };
     return { port, created };
   }
