@@ -19,6 +19,7 @@ export interface SchedulerDeps {
 }
 
 export interface SchedulerOptions {
+  /** Runs API-mode tasks (the agent engine); without one they fail with a clear message. */
   agentRunner?: TaskAgentRunner;
   /** Longest sleep between two looks at the due index. */
   maxSleepMs?: number;

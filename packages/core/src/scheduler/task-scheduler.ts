@@ -56,7 +56,7 @@ export class TaskScheduler {
   readonly heartbeat: Heartbeat;
   readonly webhooks: WebhookTrigger;
   readonly failover: ModelFailover;
-  private agentRunner: TaskAgentRunner;
+  private readonly agentRunner: TaskAgentRunner;
   private readonly notifier: TelegramNotifier;
   private readonly running = new Map<string, ActiveRun>();
   /** Insertion order is the order runs were asked for. */
@@ -97,11 +97,6 @@ export class TaskScheduler {
       this.workerCount = config.worker_count;
       this.wake();
     });
-  }
-
-  /** Plugs in the agent engine for API-mode runs. */
-  useAgentRunner(runner: TaskAgentRunner): void {
-    this.agentRunner = runner;
   }
 
   get fallbackModels(): readonly string[] {

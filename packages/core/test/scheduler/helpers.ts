@@ -50,6 +50,17 @@ export function stubRunner(
   };
 }
 
+/** A runner the test can swap between runs: the scheduler takes its runner once, at construction. */
+export function swappableRunner(initial: TaskAgentRunner): TaskAgentRunner & { use(next: TaskAgentRunner): void } {
+  let current = initial;
+  return {
+    run: (request) => current.run(request),
+    use: (next) => {
+      current = next;
+    },
+  };
+}
+
 export interface SchedulerSetup {
   services: TestServices;
   scheduler: TaskScheduler;

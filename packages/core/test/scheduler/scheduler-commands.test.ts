@@ -19,9 +19,6 @@ const untilAborted = () =>
     ),
   );
 
-const alive = isProcessAlive;
-const waitFor = waitUntil;
-
 describe('TaskScheduler commands', () => {
   it('runNow starts at once, refuses a second run, queues when workers are busy, and serves the queue first', async () => {
     const runner = untilAborted();
@@ -111,12 +108,12 @@ describe('TaskScheduler commands', () => {
     const queued = createTask({ name: 'queued' });
     scheduler.runNow(running.id);
     scheduler.runNow(queued.id);
-    await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').length > 0);
+    await waitUntil(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').length > 0);
     const pids = JSON.parse(fs.readFileSync(pidFile, 'utf8')) as { parent: number; child: number };
     expect(await scheduler.delete(queued.id)).toEqual({ ok: true, id: queued.id });
     expect(scheduler.active().map((r) => r.task_id)).toEqual([running.id]);
     expect(await scheduler.delete(running.id.slice(0, 8))).toEqual({ ok: true, id: running.id });
-    await waitFor(() => !alive(pids.parent) && !alive(pids.child));
+    await waitUntil(() => !isProcessAlive(pids.parent) && !isProcessAlive(pids.child));
     expect(scheduler.active()).toEqual([]);
     expect(services.tasks.find(running.id)).toBeUndefined();
   });
@@ -205,9 +202,9 @@ describe('TaskScheduler crash recovery', () => {
     const { services, scheduler: crashed, createTask, kinds } = setupScheduler();
     const task = createTask({ execution_mode: nodeScript('tree', pidFile) });
     crashed.runNow(task.id);
-    await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').length > 0);
+    await waitUntil(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').length > 0);
     const pids = JSON.parse(fs.readFileSync(pidFile, 'utf8')) as { parent: number; child: number };
-    expect(alive(pids.parent) && alive(pids.child)).toBe(true);
+    expect(isProcessAlive(pids.parent) && isProcessAlive(pids.child)).toBe(true);
     expect(kinds(task.id)).toContain('progress');
 
     const restarted = new TaskScheduler(
@@ -224,7 +221,7 @@ describe('TaskScheduler crash recovery', () => {
     restarted.start();
     try {
       expect(services.tasks.get(task.id).status).toBe('active');
-      await waitFor(() => !alive(pids.parent) && !alive(pids.child));
+      await waitUntil(() => !isProcessAlive(pids.parent) && !isProcessAlive(pids.child));
     } finally {
       await restarted.stop();
     }

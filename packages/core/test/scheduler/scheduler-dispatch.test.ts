@@ -1,5 +1,6 @@
 // Scheduling decisions on a ManualClock: what is due, how many run at once, in which order, and when.
 import { describe, expect, it } from '@jest/globals';
+import { waitUntil } from '@restflow/testkit';
 import type { TaskAgentRunRequest } from '../../src/index.ts';
 import { setupScheduler, stubRunner } from './helpers.ts';
 
@@ -24,8 +25,6 @@ function gatedRunner() {
   );
   return { runner, gates };
 }
-
-const flush = () => new Promise((r) => setTimeout(r, 20));
 
 describe('TaskScheduler dispatch', () => {
   it('starts due tasks from the index, never more than worker_count at once, earliest first', async () => {
@@ -55,17 +54,16 @@ describe('TaskScheduler dispatch', () => {
       scheduled_at: created[0]?.next_run_at,
     });
 
-    await flush();
+    await waitUntil(() => gates.length === 2, 2000, 'T1 and T2 in the agent runner');
     gates[0]?.open();
     await first[0]?.done;
     const next = scheduler.tick();
     expect(next.map((r) => r.task.name)).toEqual(['T3']);
-    for (const g of gates) g.open();
-    await flush();
+    await waitUntil(() => gates.length === 3, 2000, 'T3 in the agent runner');
     for (const g of gates) g.open();
     await scheduler.idle();
     expect(scheduler.tick().map((r) => r.task.name)).toEqual(['T4', 'T5']);
-    await flush();
+    await waitUntil(() => gates.length === 5, 2000, 'T4 and T5 in the agent runner');
     for (const g of gates) g.open();
     await scheduler.idle();
     expect(services.tasks.list().every((t) => t.success_count === 1 && t.status === 'active')).toBe(true);
@@ -159,10 +157,11 @@ describe('TaskScheduler dispatch', () => {
     scheduler.start();
     try {
       services.clock.advance(60_000);
-      await flush();
+      // The subject is a window in which nothing may start: the scheduler sleeps out its plan unless woken.
+      await new Promise((r) => setTimeout(r, 20));
       expect(kinds(early.id)).toEqual([]);
       createTask({ name: 'late' });
-      await flush();
+      await waitUntil(() => kinds(early.id).length > 0, 2000, 'the woken scheduler to start the due task');
       await scheduler.idle();
       expect(kinds(early.id)).toEqual(['started', 'output', 'progress', 'completed']);
     } finally {

@@ -5,11 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { isProcessAlive, waitUntil } from '@restflow/testkit';
-import { LlmError, UnavailableError } from '../../src/index.ts';
-import { nodeScript, setupScheduler, stubRunner } from './helpers.ts';
-
-const alive = isProcessAlive;
-const waitFor = waitUntil;
+import { LlmError, UnavailableError, unavailableAgentRunner } from '../../src/index.ts';
+import { nodeScript, setupScheduler, stubRunner, swappableRunner } from './helpers.ts';
 
 describe('CLI-mode runs', () => {
   it('streams every stdout and stderr line, passes the input last, and completes with the output', async () => {
@@ -80,13 +77,13 @@ describe('CLI-mode runs', () => {
     const { services, scheduler, createTask, streamOf } = setupScheduler();
     const task = createTask({ execution_mode: nodeScript('tree', pidFile) });
     scheduler.runNow(task.id);
-    await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').length > 0);
+    await waitUntil(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').length > 0);
     const pids = JSON.parse(fs.readFileSync(pidFile, 'utf8')) as { parent: number; child: number };
-    expect(alive(pids.child)).toBe(true);
+    expect(isProcessAlive(pids.child)).toBe(true);
     const started = Date.now();
     expect((await scheduler.cancel(task.id)).cancelled).toBe(true);
     expect(Date.now() - started).toBeLessThan(3000);
-    await waitFor(() => !alive(pids.parent) && !alive(pids.child));
+    await waitUntil(() => !isProcessAlive(pids.parent) && !isProcessAlive(pids.child));
     expect(streamOf(task.id).at(-1)?.kind).toMatchObject({ type: 'cancelled', reason: 'Cancelled by user' });
     expect(services.tasks.get(task.id).status).toBe('paused');
   });
@@ -133,7 +130,7 @@ describe('API-mode runs', () => {
     const transient = () => {
       throw new LlmError('overloaded', 'server', 529);
     };
-    const runner = stubRunner([transient, transient, () => 'finally']);
+    const runner = swappableRunner(stubRunner([transient, transient, () => 'finally']));
     const { services, scheduler, createTask, streamOf, sleeps } = setupScheduler({
       agentRunner: runner,
       retryPolicy: { initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2, jitter: 0.25 },
@@ -162,7 +159,7 @@ describe('API-mode runs', () => {
 
     services.config.setKey('max_retries', 1);
     const gaveUp = stubRunner([transient, transient]);
-    scheduler.useAgentRunner(gaveUp);
+    runner.use(gaveUp);
     const other = createTask({ name: 'other' });
     scheduler.runNow(other.id);
     await scheduler.idle();
@@ -197,7 +194,8 @@ describe('API-mode runs', () => {
     const down = () => {
       throw new LlmError('503 service unavailable', 'server', 503);
     };
-    const runner = stubRunner([down, () => 'from the fallback']);
+    const first = stubRunner([down, () => 'from the fallback']);
+    const runner = swappableRunner(first);
     const { scheduler, createTask, streamOf } = setupScheduler({
       agentRunner: runner,
       fallbackModels: ['gpt-5', 'deepseek-chat'],
@@ -205,7 +203,7 @@ describe('API-mode runs', () => {
     const task = createTask({ memory: { persist_on_complete: false } });
     scheduler.runNow(task.id);
     await scheduler.idle();
-    expect(runner.calls.map((c) => c.model)).toEqual(['claude-sonnet-4-5', 'gpt-5']);
+    expect(first.calls.map((c) => c.model)).toEqual(['claude-sonnet-4-5', 'gpt-5']);
     expect(streamOf(task.id).find((e) => e.kind.type === 'progress')?.kind).toEqual({
       type: 'progress',
       phase: 'failover',
@@ -218,14 +216,15 @@ describe('API-mode runs', () => {
     scheduler.failover.recordFailure('claude-sonnet-4-5');
     scheduler.failover.recordFailure('claude-sonnet-4-5');
     const later = stubRunner([() => 'ok']);
-    scheduler.useAgentRunner(later);
+    runner.use(later);
     scheduler.runNow(task.id);
     await scheduler.idle();
     expect(later.calls.map((c) => c.model)).toEqual(['gpt-5']);
   });
 
   it('times out under task_timeout_seconds and fails cleanly when the engine is not available', async () => {
-    const { scheduler, createTask, streamOf, services } = setupScheduler();
+    const runner = swappableRunner(unavailableAgentRunner);
+    const { scheduler, createTask, streamOf, services } = setupScheduler({ agentRunner: runner });
     const task = createTask();
     scheduler.runNow(task.id);
     await scheduler.idle();
@@ -242,7 +241,7 @@ describe('API-mode runs', () => {
           request.signal.addEventListener('abort', () => reject(new UnavailableError('stopped'))),
         ),
     ]);
-    scheduler.useAgentRunner(hang);
+    runner.use(hang);
     services.config.setKey('task_timeout_seconds', 10);
     const slow = createTask({ name: 'slow' });
     const realSetTimeout = globalThis.setTimeout;
