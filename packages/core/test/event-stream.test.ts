@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createTestServices } from '@restflow/testkit';
+import { createTestServices, waitForListener, waitUntil } from '@restflow/testkit';
 import { replayThenTail, type StoredEvent } from '../src/index.ts';
 
 describe('RunEventLog + replayThenTail', () => {
@@ -15,7 +15,7 @@ describe('RunEventLog + replayThenTail', () => {
     const consumer = (async () => {
       for await (const event of stream) seen.push(event);
     })();
-    await new Promise((r) => setTimeout(r, 10));
+    await waitForListener(s.bus, 'run:run-1');
     for (let i = 6; i <= 8; i++) s.events.append('run-1', 'token', { i });
     s.events.append('run-1', 'completed', {});
     s.events.append('run-1', 'token', { late: true });
@@ -34,7 +34,7 @@ describe('RunEventLog + replayThenTail', () => {
       }
     })();
     s.events.append('r', 'a', {});
-    await new Promise((r) => setTimeout(r, 10));
+    await waitUntil(() => seen.length === 1, 2000, 'the first event');
     controller.abort();
     await consumer;
     expect(seen).toEqual([1]);

@@ -1,16 +1,24 @@
 // Task streams and heartbeats are resumable: replay after a cursor, then tail, without gaps or repeats.
 import { describe, expect, it } from '@jest/globals';
-import { createTestServices, ScriptedLlm, scriptedFactory, textTurn } from '@restflow/testkit';
-import { HEARTBEAT_STREAM } from '../../src/index.ts';
+import {
+  createTestServices,
+  ScriptedLlm,
+  scriptedFactory,
+  textTurn,
+  waitForListener,
+  waitUntil,
+} from '@restflow/testkit';
+import { ALL_RUNS_CHANNEL, type EventBus, HEARTBEAT_STREAM, runChannel, taskStreamId } from '../../src/index.ts';
 import { setupScheduler, stubRunner } from './helpers.ts';
 
-const tick = () => new Promise((r) => setTimeout(r, 10));
+interface Act {
+  /** Where the stream listens: `run` starts once it does, so nothing it causes can be missed. */
+  bus: EventBus;
+  channel: string;
+  run: () => void | Promise<void>;
+}
 
-async function collect<T>(
-  stream: AsyncGenerator<[number, T]>,
-  count: number,
-  act?: () => void | Promise<void>,
-): Promise<[number, T][]> {
+async function collect<T>(stream: AsyncGenerator<[number, T]>, count: number, act?: Act): Promise<[number, T][]> {
   const seen: [number, T][] = [];
   const reading = (async () => {
     for await (const item of stream) {
@@ -18,15 +26,19 @@ async function collect<T>(
       if (seen.length >= count) break;
     }
   })();
-  await tick();
-  await act?.();
+  if (act) {
+    await waitForListener(act.bus, act.channel);
+    await act.run();
+  }
   await reading;
   return seen;
 }
 
 describe('task streams', () => {
   it('one task: replays after a seq, then tails; without a cursor only new events', async () => {
-    const { scheduler, createTask } = setupScheduler({ agentRunner: stubRunner([() => 'one', () => 'two']) });
+    const { services, scheduler, createTask } = setupScheduler({
+      agentRunner: stubRunner([() => 'one', () => 'two']),
+    });
     const task = createTask({ memory: { persist_on_complete: false } });
     scheduler.runNow(task.id);
     await scheduler.idle();
@@ -38,9 +50,13 @@ describe('task streams', () => {
       [3, 'completed'],
     ]);
 
-    const live = await collect(scheduler.stream.subscribe({ taskId: task.id }), 3, async () => {
-      scheduler.runNow(task.id);
-      await scheduler.idle();
+    const live = await collect(scheduler.stream.subscribe({ taskId: task.id }), 3, {
+      bus: services.bus,
+      channel: runChannel(taskStreamId(task.id)),
+      run: async () => {
+        scheduler.runNow(task.id);
+        await scheduler.idle();
+      },
     });
     expect(live.map(([seq, e]) => [seq, e.kind.type])).toEqual([
       [4, 'started'],
@@ -64,10 +80,14 @@ describe('task streams', () => {
     services.events.append('chat-run', 'token', { text: 'not a task' });
     const firstIds = scheduler.stream.list(a.id).map((e) => e.id);
 
-    const all = await collect(scheduler.stream.subscribe({ after: firstIds[0] }), 5, async () => {
-      services.events.append('chat-run', 'token', { text: 'still not a task' });
-      scheduler.runNow(b.id);
-      await scheduler.idle();
+    const all = await collect(scheduler.stream.subscribe({ after: firstIds[0] }), 5, {
+      bus: services.bus,
+      channel: ALL_RUNS_CHANNEL,
+      run: async () => {
+        services.events.append('chat-run', 'token', { text: 'still not a task' });
+        scheduler.runNow(b.id);
+        await scheduler.idle();
+      },
     });
     expect(all.map(([, e]) => [e.task_id, e.kind.type])).toEqual([
       [a.id, 'output'],
@@ -80,8 +100,12 @@ describe('task streams', () => {
     expect([...ids].sort((x, y) => x - y)).toEqual(ids);
     expect(all.every(([id, e]) => id === e.id)).toBe(true);
 
-    const fresh = await collect(scheduler.stream.subscribe({}), 1, () => {
-      scheduler.stream.append(a.id, 'manual', { type: 'progress', phase: 'note' });
+    const fresh = await collect(scheduler.stream.subscribe({}), 1, {
+      bus: services.bus,
+      channel: ALL_RUNS_CHANNEL,
+      run: () => {
+        scheduler.stream.append(a.id, 'manual', { type: 'progress', phase: 'note' });
+      },
     });
     expect(fresh[0]?.[1].kind).toEqual({ type: 'progress', phase: 'note' });
   });
@@ -99,8 +123,12 @@ describe('heartbeat', () => {
     const rows = services.events.listAfter(HEARTBEAT_STREAM);
     expect(rows.map((r) => r.seq)).toEqual([4, 5, 6]);
 
-    const resumed = await collect(scheduler.heartbeat.subscribe(4), 3, () => {
-      scheduler.heartbeat.statusChange('paused', 'testing');
+    const resumed = await collect(scheduler.heartbeat.subscribe(4), 3, {
+      bus: services.bus,
+      channel: runChannel(HEARTBEAT_STREAM),
+      run: () => {
+        scheduler.heartbeat.statusChange('paused', 'testing');
+      },
     });
     expect(resumed.map(([seq, e]) => [seq, e.kind])).toEqual([
       [5, 'pulse'],
@@ -117,12 +145,12 @@ describe('heartbeat', () => {
 
   it('pulses on its own timer once started', async () => {
     const { services, scheduler } = setupScheduler({ heartbeat: { intervalMs: 20 }, maxSleepMs: 60_000 });
+    const pulses = () => services.events.listAfter(HEARTBEAT_STREAM).filter((e) => e.type === 'pulse');
     scheduler.start();
-    await new Promise((r) => setTimeout(r, 110));
+    // One pulse at start, then only the timer adds more.
+    await waitUntil(() => pulses().length >= 3, 2000, 'three pulses');
     await scheduler.stop();
-    const pulses = services.events.listAfter(HEARTBEAT_STREAM).filter((e) => e.type === 'pulse');
-    expect(pulses.length).toBeGreaterThanOrEqual(3);
-    expect(pulses.map((p) => p.payload.sequence)).toEqual(pulses.map((_, i) => i + 1));
+    expect(pulses().map((p) => p.payload.sequence)).toEqual(pulses().map((_, i) => i + 1));
   });
 });
 
@@ -153,7 +181,7 @@ describe('the engine behind API-mode runs', () => {
     const agent = services.agents.create('Worker', { model: 'sonnet' });
     const task = services.tasks.create({ name: 'Long job', agent_id: agent.id });
     services.scheduler.runNow(task.id);
-    for (let i = 0; i < 50 && services.runs.activeCount() === 0; i++) await tick();
+    await waitUntil(() => services.runs.activeCount() > 0, 2000, 'the engine run to start');
     const result = await services.scheduler.cancel(task.id);
     expect(result).toMatchObject({ cancelled: true, status: 'paused' });
     expect(services.runs.list().find((r) => r.task_id === task.id)?.status).toBe('cancelled');
