@@ -12,6 +12,7 @@ import {
   startTestDaemon,
   type TestDaemon,
   tempDataDir,
+  waitUntil,
 } from '@restflow/testkit';
 
 let fake: FakeProvider;
@@ -290,7 +291,8 @@ describe('agent runs through a typed SDK script', () => {
     const before = await follow(sent.runId, undefined, 4);
     const lastId = before.at(-1)!.id;
     // Away for a while: events keep being produced and stored meanwhile.
-    await new Promise((r) => setTimeout(r, 250));
+    const storedSince = async () => (await sdk.chat.run.query({ runId: sent.runId })).last_seq - Number(lastId);
+    await waitUntil(async () => (await storedSince()) >= 3, 10_000, 'three events stored while disconnected');
     const after = await follow(sent.runId, lastId);
     const all = [...before, ...after].map((e) => e.data.seq);
     const full = (await follow(sent.runId)).map((e) => e.data.seq);
@@ -307,7 +309,9 @@ describe('agent runs through a typed SDK script', () => {
     const sent = await sdk.chat.send.mutate({ agentId, content: 'go' });
     const watching = follow(sent.runId);
     await fake.waitFor(() => fake.requests.length === 1, 5000);
-    await new Promise((r) => setTimeout(r, 250));
+    // `started`, then "a " and "b " (one token event each at this pace): a partial answer exists.
+    const streamed = async () => (await sdk.chat.run.query({ runId: sent.runId })).last_seq >= 3;
+    await waitUntil(streamed, 10_000, 'two streamed tokens');
     const started = performance.now();
     const info = await sdk.chat.cancel.mutate({ runId: sent.runId });
     expect(performance.now() - started).toBeLessThan(500);

@@ -253,6 +253,7 @@ describe('failures and timing', () => {
     const res = await post('/v1/messages', { stream: true, messages: [] }, {}, controller.signal);
     expect(res.status).toBe(200);
     const reading = res.text();
+    // The subject is a window in which nothing arrives and the request stays open.
     await new Promise((r) => setTimeout(r, 50));
     expect(fake.requests[0]).toMatchObject({ aborted: false, completed: false });
     controller.abort();
