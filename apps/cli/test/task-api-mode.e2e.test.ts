@@ -12,6 +12,7 @@ import {
   startTestDaemon,
   type TestDaemon,
   tempDataDir,
+  waitUntil,
 } from '@restflow/testkit';
 
 let fake: FakeProvider;
@@ -30,14 +31,6 @@ afterAll(async () => {
   removeDataDir(dataDir);
 });
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('API-mode tasks against the fake provider', () => {
   it('an interval task of 2 s runs at least twice, each answer streamed live into task watch', async () => {
     fake.script({ text: 'First report is ready' }, { text: 'Second report is ready' }, { text: 'Third report' });
@@ -54,13 +47,13 @@ describe('API-mode tasks against the fake provider', () => {
       watched += d;
     });
     const exited = new Promise<number | null>((resolve) => watch.once('exit', resolve));
-    await waitFor(() => watched.includes('Watching all tasks'), 'task watch to start');
+    await waitUntil(() => watched.includes('Watching all tasks'), 20_000, 'task watch to start');
 
     const task = await runCliJson<{ id: string }>(
       ['task', 'create', '-a', agent.id, '-n', 'Reporter', '--every', '2s', '-i', 'write the report'],
       opts,
     );
-    await waitFor(() => (watched.match(/Reporter ✓ completed/g) ?? []).length >= 2, 'two runs', 30_000);
+    await waitUntil(() => (watched.match(/Reporter ✓ completed/g) ?? []).length >= 2, 30_000, 'two runs');
     await runCli(['task', 'pause', task.id], opts);
     watch.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -6,13 +6,16 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createRestflowClient } from '@restflow/api/client';
 import {
+  CLI_POLL_MS,
   cliBin,
+  isProcessAlive,
   removeDataDir,
   runCli,
   runCliJson,
   startTestDaemon,
   stopDaemonFor,
   tempDataDir,
+  waitUntil,
 } from '@restflow/testkit';
 
 interface Task {
@@ -65,23 +68,6 @@ function spawnCli(args: string[], dir = dataDir) {
   return { child, exited, stdout: () => stdout, stderr: () => stderr };
 }
 
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 const history = (id: string, dir = dataDir) =>
   runCliJson<TaskEvent[]>(['task', 'history', id, '--limit', '200'], { dataDir: dir });
 const count = (events: TaskEvent[], type: string) => events.filter((e) => e.event_type === type).length;
@@ -92,7 +78,7 @@ describe('restflow task: the background runner', () => {
   it('an interval task of 2 s runs again and again, each run live in `task watch` and in `task history`', async () => {
     agentId = (await runCliJson<{ id: string }>(['agent', 'create', '-n', 'runner'], opts)).id;
     const watch = spawnCli(['task', 'watch']);
-    await waitFor(() => watch.stderr().includes('Watching all tasks'), 'task watch to start');
+    await waitUntil(() => watch.stderr().includes('Watching all tasks'), 20_000, 'task watch to start');
     const ticker = await runCliJson<Task>(
       [
         'task',
@@ -111,10 +97,10 @@ describe('restflow task: the background runner', () => {
       ],
       opts,
     );
-    await waitFor(
+    await waitUntil(
       () => (watch.stdout().match(/Ticker ✓ completed/g) ?? []).length >= 2,
-      'two runs in task watch',
       30_000,
+      'two runs in task watch',
     );
     const lines = watch.stdout();
     expect(lines).toMatch(/\d\d:\d\d:\d\d Ticker ▶ started \(cli:.*, schedule\)/);
@@ -205,12 +191,13 @@ describe('restflow task: the background runner', () => {
       );
       ids.push(task.id);
     }
-    await waitFor(
+    await waitUntil(
       async () =>
         (await runCliJson<Task[]>(['task', 'list', '--status', 'completed'], opts)).filter((t) => ids.includes(t.id))
           .length === 5,
-      'the five tasks to complete',
       40_000,
+      'the five tasks to complete',
+      CLI_POLL_MS,
     );
     const boundaries: [number, number][] = [];
     for (const id of ids) {
@@ -263,14 +250,19 @@ describe('restflow task: the background runner', () => {
 
     const denied = await post('not-the-token');
     expect(denied.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 300));
+    // The trigger answers only after it started (or queued) the run: a refusal can be checked at once.
     expect(count(await history(task.id), 'started')).toBe(0);
 
     const accepted = await post(hook.token, { input: 'via webhook', source: 'e2e' });
     expect(accepted.status).toBe(202);
     const body = (await accepted.json()) as { accepted: boolean; run_id: string };
     expect(body.accepted).toBe(true);
-    await waitFor(async () => count(await history(task.id), 'completed') === 1, 'the webhook run');
+    await waitUntil(
+      async () => count(await history(task.id), 'completed') === 1,
+      20_000,
+      'the webhook run',
+      CLI_POLL_MS,
+    );
     const completed = (await history(task.id)).find((e) => e.event_type === 'completed');
     expect(completed).toMatchObject({ run_id: body.run_id, output: 'via webhook' });
 
@@ -297,15 +289,19 @@ setInterval(() => {}, 1000);
       opts,
     );
     const running = spawnCli(['task', 'run', task.id]);
-    await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').length > 0, 'the process tree');
+    await waitUntil(
+      () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').length > 0,
+      20_000,
+      'the process tree',
+    );
     const pids = JSON.parse(fs.readFileSync(pidFile, 'utf8')) as { parent: number; child: number };
-    expect(alive(pids.parent) && alive(pids.child)).toBe(true);
-    await waitFor(() => running.stdout().includes('tree up'), 'task run to stream the output');
+    expect(isProcessAlive(pids.parent) && isProcessAlive(pids.child)).toBe(true);
+    await waitUntil(() => running.stdout().includes('tree up'), 20_000, 'task run to stream the output');
 
     const cancel = await runCli(['task', 'cancel', task.id], opts);
     expect(cancel.code).toBe(0);
     expect(cancel.stdout).toMatch(/^Run [0-9a-f]{8} of task .* cancelled; the task is paused/);
-    await waitFor(() => !alive(pids.parent) && !alive(pids.child), 'the tree to die', 5000);
+    await waitUntil(() => !isProcessAlive(pids.parent) && !isProcessAlive(pids.child), 5000, 'the tree to die');
     expect(await running.exited).toBe(1);
     expect(running.stderr()).toContain('■ cancelled: Cancelled by user');
     expect((await runCliJson<Task>(['task', 'show', task.id], opts)).status).toBe('paused');
@@ -348,7 +344,7 @@ describe('restflow task: crash recovery', () => {
       ],
       o,
     );
-    await waitFor(() => fs.existsSync(pidFile), 'the first run to start', 15_000);
+    await waitUntil(() => fs.existsSync(pidFile), 15_000, 'the first run to start');
     const runPid = Number(fs.readFileSync(pidFile, 'utf8'));
     expect((await runCliJson<Task>(['task', 'show', task.id], o)).status).toBe('running');
 
@@ -369,9 +365,9 @@ describe('restflow task: crash recovery', () => {
         expect(latestStart.run_id).not.toBe(interrupted.run_id);
       }
       // The orphaned script of the killed daemon was reaped, not left running next to the next run.
-      await waitFor(() => !alive(runPid), 'the orphaned run to be killed', 5000);
+      await waitUntil(() => !isProcessAlive(runPid), 5000, 'the orphaned run to be killed');
 
-      await waitFor(() => fs.existsSync(pidFile), 'the next slot to run', 15_000);
+      await waitUntil(() => fs.existsSync(pidFile), 15_000, 'the next slot to run');
       const client = createRestflowClient({ dataDir: crashDir });
       const started: number[] = [];
       let terminals = 0;
