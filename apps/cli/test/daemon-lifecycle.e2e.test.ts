@@ -1,12 +1,21 @@
 // Daemon lifecycle with real processes: start races, stale-file recovery, graceful and forced stops.
 import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createRestflowClient } from '@restflow/api/client';
 import { readPidFile } from '@restflow/launcher';
 import { resolvePaths } from '@restflow/paths';
-import { removeDataDir, runCli, runCliJson, startTestDaemon, stopDaemonFor, tempDataDir } from '@restflow/testkit';
+import {
+  isProcessAlive,
+  removeDataDir,
+  runCli,
+  runCliJson,
+  startTestDaemon,
+  stopDaemonFor,
+  tempDataDir,
+} from '@restflow/testkit';
 
 const dirs: string[] = [];
 function freshDir(): string {
@@ -21,15 +30,6 @@ afterAll(async () => {
   }
 });
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** Leaves a socket file with no listener behind, as a SIGKILLed daemon does. */
 function leaveStaleSocket(file: string): void {
   try {
@@ -43,11 +43,11 @@ function leaveStaleSocket(file: string): void {
   expect(fs.existsSync(file)).toBe(true);
 }
 
-function deadPid(): number {
+/** The pid of a process that has exited and been reaped. */
+async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '0']);
-  const pid = child.pid as number;
-  execFileSync(process.execPath, ['-e', 'setTimeout(() => {}, 200)']);
-  return pid;
+  await once(child, 'exit');
+  return child.pid as number;
 }
 
 interface StartJson {
@@ -94,7 +94,10 @@ describe('daemon lifecycle', () => {
     const dataDir = freshDir();
     const paths = resolvePaths(dataDir);
     if (leftovers.pid) {
-      fs.writeFileSync(paths.pidFile, JSON.stringify({ pid: deadPid(), startedAt: 1, version: '0', pipe: paths.pipe }));
+      fs.writeFileSync(
+        paths.pidFile,
+        JSON.stringify({ pid: await deadPid(), startedAt: 1, version: '0', pipe: paths.pipe }),
+      );
     }
     if (leftovers.garbage) fs.writeFileSync(paths.pidFile, 'not a pid\n');
     if (leftovers.socket) leaveStaleSocket(paths.pipe);
@@ -124,7 +127,7 @@ describe('daemon lifecycle', () => {
       expect(readPidFile(paths.pidFile).kind).toBe('reused');
       const stop = await runCliJson<{ stopped: boolean; cleaned: string[] }>(['daemon', 'stop'], { dataDir });
       expect(stop).toMatchObject({ stopped: false, cleaned: ['pid file'] });
-      expect(alive(bystander.pid as number)).toBe(true);
+      expect(isProcessAlive(bystander.pid as number)).toBe(true);
       const started = await runCliJson<StartJson>(['daemon', 'start'], { dataDir });
       expect(started.pid).not.toBe(bystander.pid);
     } finally {
@@ -146,11 +149,11 @@ describe('daemon lifecycle', () => {
       const elapsed = Date.now() - began;
       expect(result).toMatchObject({ stopped: true, killed: true, pid });
       expect(elapsed).toBeLessThan(8_000);
-      expect(alive(pid)).toBe(false);
+      expect(isProcessAlive(pid)).toBe(false);
       expect(fs.existsSync(paths.pidFile)).toBe(false);
       expect(fs.existsSync(paths.pipe)).toBe(false);
     } finally {
-      if (alive(pid)) process.kill(pid, 'SIGKILL');
+      if (isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
     }
     // The kernel released the instance lock with the process: a new daemon starts at once.
     expect((await runCliJson<StartJson>(['daemon', 'start'], { dataDir })).started).toBe(true);
