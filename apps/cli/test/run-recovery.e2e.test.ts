@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createRestflowClient } from '@restflow/api/client';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
-import { removeDataDir, runCliJson, startTestDaemon, type TestDaemon, tempDataDir } from '@restflow/testkit';
+import { removeDataDir, runCliJson, startTestDaemon, type TestDaemon, tempDataDir, waitUntil } from '@restflow/testkit';
 
 const dataDir = tempDataDir();
 let fake: FakeProvider | undefined;
@@ -25,11 +25,8 @@ describe('daemon killed mid-run', () => {
     let sdk = createRestflowClient({ dataDir, reconnectTimeoutMs: 0 });
     const sent = await sdk.chat.send.mutate({ agentId: agent.id, content: 'count slowly' });
     // Wait until part of the answer is stored.
-    const deadline = Date.now() + 10_000;
-    while ((await sdk.chat.run.query({ runId: sent.runId })).last_seq < 3) {
-      if (Date.now() > deadline) throw new Error('no tokens were stored');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const stored = async () => (await sdk.chat.run.query({ runId: sent.runId })).last_seq >= 3;
+    await waitUntil(stored, 10_000, 'part of the answer stored', 50);
     sdk.close();
     await daemon.kill();
 

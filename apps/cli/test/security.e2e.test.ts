@@ -2,7 +2,7 @@
 // engine queues them) are listed, approved and rejected from the CLI; pattern lists and the policy persist.
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { createRestflowClient } from '@restflow/api/client';
-import { removeDataDir, runCli, runCliJson, stopDaemonFor, tempDataDir } from '@restflow/testkit';
+import { removeDataDir, runCli, runCliJson, stopDaemonFor, tempDataDir, waitUntil } from '@restflow/testkit';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -48,10 +48,7 @@ describe('restflow security', () => {
     });
     const deploy = await sdk.security.approvals.request.mutate({ command: 'make deploy' });
     const seen: string[] = [];
-    const waitForSeen = async (n: number) => {
-      const deadline = Date.now() + 5_000;
-      while (seen.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    };
+    const waitForSeen = (n: number) => waitUntil(() => seen.length >= n, 5_000, `${n} approval changes`);
     // Subscribed after the requests: include_pending replays them first, then live changes follow.
     const subscription = sdk.security.onApprovals.subscribe(
       { include_pending: true },
