@@ -9,7 +9,14 @@ function tracker(probe: () => Promise<SignInProbe>) {
   return { t, seen, reconnects: () => reconnected };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * A probe that answers `value`. Awaiting `answered` after the tracker asked resumes only once the tracker's own
+ * handler (attached first) has run, so no timer is needed to let the answer land.
+ */
+function answering(value: SignInProbe) {
+  const answered = Promise.resolve(value);
+  return { probe: () => answered, answered };
+}
 
 describe('connection tracker', () => {
   it('is connected on open and reports a lost connection as reconnecting, refreshing data when back', async () => {
@@ -24,9 +31,10 @@ describe('connection tracker', () => {
   });
 
   it('refreshes data when the first connection succeeds only after failed attempts', async () => {
-    const { t, reconnects } = tracker(async () => 'unreachable');
+    const { probe, answered } = answering('unreachable');
+    const { t, reconnects } = tracker(probe);
     t.handleClose();
-    await settle();
+    await answered;
     expect(t.current).toBe('offline');
     t.handleOpen();
     expect(t.current).toBe('connected');
@@ -34,26 +42,31 @@ describe('connection tracker', () => {
   });
 
   it('says not authorised when the upgrade fails and the daemon reports no valid cookie', async () => {
-    const { t } = tracker(async () => 'signed-out');
+    const { probe, answered } = answering('signed-out');
+    const { t } = tracker(probe);
     t.handleClose();
-    await settle();
+    await answered;
     expect(t.current).toBe('unauthorised');
   });
 
   it('says offline when the daemon does not answer at all', async () => {
-    const { t } = tracker(async () => 'unreachable');
+    const { probe, answered } = answering('unreachable');
+    const { t } = tracker(probe);
     t.handleClose();
-    await settle();
+    await answered;
     expect(t.current).toBe('offline');
   });
 
   it('drops a probe answer that arrives after the socket opened', async () => {
     let answer: (value: SignInProbe) => void = () => {};
-    const { t } = tracker(() => new Promise((resolve) => (answer = resolve)));
+    const late = new Promise<SignInProbe>((resolve) => {
+      answer = resolve;
+    });
+    const { t } = tracker(() => late);
     t.handleClose();
     t.handleOpen();
     answer('signed-out');
-    await settle();
+    await late;
     expect(t.current).toBe('connected');
   });
 
