@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createTestServices } from '@restflow/testkit';
 import {
-  BASE_URL_ENV,
   DEFAULT_BASE_URLS,
   findModel,
   InvalidInputError,
@@ -55,12 +54,16 @@ describe('provider settings', () => {
     expect(resolveBaseUrl('anthropic', undefined, env)).toBe('https://api.anthropic.com');
     expect(resolveBaseUrl('deepseek', undefined, {})).toBe('https://api.deepseek.com/v1');
     expect(resolveBaseUrl('openai_compatible', undefined, {})).toBe(DEFAULT_BASE_URLS.openai_compatible);
-    expect(BASE_URL_ENV).toEqual({
-      openai: 'OPENAI_BASE_URL',
-      anthropic: 'ANTHROPIC_BASE_URL',
-      deepseek: 'DEEPSEEK_BASE_URL',
-      openai_compatible: 'OPENAI_COMPATIBLE_BASE_URL',
-    });
+    // Each provider follows its own SDK-style variable.
+    const ownEnv = {
+      DEEPSEEK_BASE_URL: 'http://deepseek.local/v1',
+      OPENAI_COMPATIBLE_BASE_URL: 'http://ollama.local/v1',
+    };
+    expect(resolveBaseUrl('deepseek', undefined, ownEnv)).toBe('http://deepseek.local/v1');
+    expect(resolveBaseUrl('openai_compatible', undefined, ownEnv)).toBe('http://ollama.local/v1');
+    expect(resolveBaseUrl('anthropic', undefined, { ANTHROPIC_BASE_URL: 'http://claude.local' })).toBe(
+      'http://claude.local',
+    );
   });
 });
 

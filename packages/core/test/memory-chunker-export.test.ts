@@ -1,19 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { createTestServices } from '@restflow/testkit';
-import {
-  chunkMessages,
-  chunkText,
-  DEFAULT_CHUNKER_OPTIONS,
-  EXPORT_PRESETS,
-  NotFoundError,
-  resolveExportOptions,
-} from '../src/index.ts';
+import { chunkMessages, chunkText, EXPORT_PRESETS, NotFoundError, resolveExportOptions } from '../src/index.ts';
 
 const words = (n: number, prefix = 'w') => Array.from({ length: n }, (_, i) => `${prefix}${i}`).join(' ');
 
 describe('chunkText', () => {
   it('returns nothing for blank text and one trimmed chunk for short text', () => {
-    expect(DEFAULT_CHUNKER_OPTIONS).toEqual({ chunk_size: 1600, overlap: 320, min_chunk_size: 200 });
     expect(chunkText('')).toEqual([]);
     expect(chunkText('  \n\t ')).toEqual([]);
     expect(chunkText('  short text  ')).toEqual(['short text']);

@@ -1,20 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { chatMessages, chatSessions } from '@restflow/db';
 import { createTestServices, type TestServices } from '@restflow/testkit';
-import { frequencyScore, recencyScore, SCORING_PRESETS, tagScore, textMatcher } from '../src/index.ts';
+import { frequencyScore, recencyScore, tagScore, textMatcher } from '../src/index.ts';
 
 const HOUR = 3_600_000;
 
 describe('ranked search scoring', () => {
-  it('has the four scoring presets', () => {
-    expect(SCORING_PRESETS).toEqual({
-      default: { frequency_weight: 0.6, recency_weight: 0.3, tag_weight: 0.1, recency_decay: 0.01 },
-      frequency_focused: { frequency_weight: 0.8, recency_weight: 0.1, tag_weight: 0.1, recency_decay: 0.01 },
-      recency_focused: { frequency_weight: 0.3, recency_weight: 0.6, tag_weight: 0.1, recency_decay: 0.05 },
-      balanced: { frequency_weight: 0.4, recency_weight: 0.4, tag_weight: 0.2, recency_decay: 0.01 },
-    });
-  });
-
   it('scores frequency as matches per word (capped at 100), 50 without a query', () => {
     expect(frequencyScore('rust rust rust programming language rust', textMatcher('rust', 'keyword'))).toEqual({
       score: (4 / 6) * 100,

@@ -5,14 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { secrets as secretsTable } from '@restflow/db';
 import { resolvePaths } from '@restflow/paths';
 import { createTestServices } from '@restflow/testkit';
-import {
-  ConflictError,
-  InvalidInputError,
-  NotFoundError,
-  SecretDecryptError,
-  SecretService,
-  WELL_KNOWN_SECRET_KEYS,
-} from '../src/index.ts';
+import { ConflictError, InvalidInputError, NotFoundError, SecretDecryptError, SecretService } from '../src/index.ts';
 
 function errorOf(fn: () => unknown): Error {
   try {
@@ -45,7 +38,6 @@ describe('SecretService', () => {
     expect(JSON.stringify(listed)).not.toContain('sk-plain');
     const rows = s.db.select().from(secretsTable).all();
     expect(JSON.stringify(rows)).not.toContain('sk-plain');
-    expect(WELL_KNOWN_SECRET_KEYS).toContain('TELEGRAM_BOT_TOKEN');
   });
 
   it('create conflicts on an existing key, update needs one and keeps the description unless given', () => {
