@@ -22,7 +22,7 @@ describe('auth router: selection and GetApiKey', () => {
     expect(JSON.stringify(selection)).not.toContain('sk-select-');
   });
 
-  it('getApiKey returns {profile_id, api_key}, walking the auth providers compatible with a model provider', async () => {
+  it('apiKey returns {profile_id, api_key}, walking the auth providers compatible with a model provider', async () => {
     const { caller } = createTestCaller();
     const p = await caller.auth.create({
       name: 'deepseek',

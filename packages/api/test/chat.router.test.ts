@@ -147,7 +147,7 @@ describe('agents.execute / executeInline', () => {
     );
   });
 
-  it('start returns the run at once; chat.onRun streams it; a session is used only when given', async () => {
+  it('agents.run returns the run at once; runs.onEvents streams it; a session is used only when given', async () => {
     const llm = new ScriptedLlm([textTurn('One ', 'shot'), textTurn('In ', 'session')]);
     const { caller, services } = setup(llm);
     const agent = await caller.agents.create({ name: 'a', agent: { model: 'sonnet' } });

@@ -143,7 +143,7 @@ export class ChatService {
 
   /**
    * Starts a one-off run of a stored agent and returns at once (recorded in `sessionId` when given, else in no
-   * session); callers stream it with chat.onRun and can cancel it. `execute` is the same run, awaited.
+   * session); callers stream it with runs.onEvents and can cancel it. `execute` is the same run, awaited.
    */
   async startExecution(agentId: string, input: string, sessionId?: string): Promise<StartedRun> {
     const stored = this.agents.get(agentId);
