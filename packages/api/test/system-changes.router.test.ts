@@ -43,7 +43,7 @@ describe('system.onChanges', () => {
       return undefined;
     })();
     await waitForListener(services.bus, CHANGES_CHANNEL);
-    await caller.config.setKey({ key: 'worker_count', value: 2 });
+    await caller.config.update({ key: 'worker_count', value: 2 });
     expect(await consumer).toEqual({ entity: 'config', id: 'system', action: 'updated' });
     await waitUntil(() => services.bus.listenerCount(CHANGES_CHANNEL) === 0, 2000, 'the bus listener released');
   });

@@ -4,7 +4,7 @@ import type { RouterOutputs } from '@restflow/api';
 
 type StreamItem<T> = T extends AsyncIterable<infer Item> ? Item : never;
 
-export type RunStreamEvent = StreamItem<RouterOutputs['chat']['onRun']>['data'];
+export type RunStreamEvent = StreamItem<RouterOutputs['runs']['onEvents']>['data'];
 export type RunEventKind = RunStreamEvent['kind'];
 
 export interface ToolCallView {
