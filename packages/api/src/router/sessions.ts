@@ -19,6 +19,8 @@ const executionSchema = z.strictObject({
   duration_ms: z.number().int().nonnegative(),
   tokens_used: z.number().int().nonnegative(),
   status: z.enum(['running', 'completed', 'failed', 'cancelled']),
+  model: z.string().min(1).optional(),
+  error: z.string().optional(),
 });
 
 export const sessionsRouter = {

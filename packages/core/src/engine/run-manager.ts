@@ -78,12 +78,15 @@ type StopReason = 'cancel' | 'shutdown';
 type RunRow = typeof runs.$inferSelect;
 
 /** What a chat message records about the run that produced it. */
-export function messageExecution(outcome: RunOutcome): MessageExecution {
+export function messageExecution(outcome: RunOutcome, model?: string): MessageExecution {
+  const status = outcome.status === 'completed' ? 'completed' : outcome.status === 'cancelled' ? 'cancelled' : 'failed';
   return {
     steps: outcome.steps,
     duration_ms: outcome.duration_ms,
     tokens_used: outcome.total_tokens,
-    status: outcome.status === 'completed' ? 'completed' : outcome.status === 'cancelled' ? 'cancelled' : 'failed',
+    status,
+    ...(model ? { model } : {}),
+    ...(status === 'failed' && outcome.error ? { error: outcome.error } : {}),
   };
 }
 
@@ -354,7 +357,13 @@ export class RunManager {
         try {
           this.messages.updateMessage(row.messageId, {
             content: partial,
-            execution: { steps, duration_ms: Math.max(0, now - row.startedAt), tokens_used: tokens, status: 'failed' },
+            execution: {
+              steps,
+              duration_ms: Math.max(0, now - row.startedAt),
+              tokens_used: tokens,
+              status: 'failed',
+              error: INTERRUPTED_ERROR,
+            },
           });
         } catch {
           // The session may have been deleted meanwhile; the run record is still closed below.

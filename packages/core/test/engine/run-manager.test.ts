@@ -227,6 +227,7 @@ describe('RunManager', () => {
             duration_ms: 5000,
             tokens_used: 3,
             status: 'failed',
+            error: INTERRUPTED_ERROR,
           },
         },
       },
