@@ -53,6 +53,7 @@ describe('chat router', () => {
       kind: 'chat',
     });
     expect((await caller.chat.runs({ sessionId: sent.sessionId })).map((r) => r.id)).toEqual([sent.runId]);
+    expect(await caller.chat.runs({ task_id: 'no-such-task' })).toEqual([]);
 
     // Resuming after an event id yields exactly the rest; resuming after the end completes at once.
     const resumed = await collect(await caller.chat.onRun({ runId: sent.runId, lastEventId: '3' }));

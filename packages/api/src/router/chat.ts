@@ -83,13 +83,19 @@ export const chatRouter = {
   /** One run's state; `runId` may be a unique prefix. */
   run: publicProcedure.input(runIdSchema).query(({ ctx, input }) => ctx.services.runs.get(input.runId)),
 
-  /** Recent runs, newest first (optionally of one session). */
+  /** Recent runs, newest first (optionally of one session, or of one task by its full id: `task_id`). */
   runs: publicProcedure
     .input(
       z
-        .object({ sessionId: idSchema.optional(), limit: z.number().int().min(1).max(500).optional() })
+        .object({
+          sessionId: idSchema.optional(),
+          task_id: z.string().trim().min(1).optional(),
+          limit: z.number().int().min(1).max(500).optional(),
+        })
         .strict()
         .optional(),
     )
-    .query(({ ctx, input }) => ctx.services.runs.list({ sessionId: input?.sessionId, limit: input?.limit })),
+    .query(({ ctx, input }) =>
+      ctx.services.runs.list({ sessionId: input?.sessionId, taskId: input?.task_id, limit: input?.limit }),
+    ),
 } satisfies TRPCRouterRecord;

@@ -1,7 +1,7 @@
 // Runs belong to the daemon, not to whoever watches them: a run keeps going when its subscriber disconnects,
 // every event is persisted before it is published, and a run left `running` by a crash is closed at start-up.
 import type { ExecutionStepInfo, MessageExecution, RunKind, RunStatus } from '@restflow/db';
-import { desc, eq, runs } from '@restflow/db';
+import { and, desc, eq, runs } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
 import { NotFoundError } from '../errors.ts';
 import type { StoredEvent } from '../events/run-event-log.ts';
@@ -317,9 +317,15 @@ export class RunManager {
     return this.toInfo(row);
   }
 
-  list(filter: { sessionId?: string; limit?: number } = {}): RunInfo[] {
-    const query = this.core.db.select().from(runs);
-    const rows = (filter.sessionId ? query.where(eq(runs.sessionId, filter.sessionId)) : query)
+  list(filter: { sessionId?: string; taskId?: string; limit?: number } = {}): RunInfo[] {
+    const conditions = [
+      ...(filter.sessionId ? [eq(runs.sessionId, filter.sessionId)] : []),
+      ...(filter.taskId ? [eq(runs.taskId, filter.taskId)] : []),
+    ];
+    const rows = this.core.db
+      .select()
+      .from(runs)
+      .where(and(...conditions))
       .orderBy(desc(runs.startedAt))
       .limit(filter.limit ?? 50)
       .all();
