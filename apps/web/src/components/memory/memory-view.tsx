@@ -168,7 +168,7 @@ export function MemoryView() {
   return (
     <div className="page">
       <PageHeader title="Memory">
-        <label className="conn">
+        <label className="conn" htmlFor="memory-agent">
           <span className="muted">Agent</span>
           <span style={{ minWidth: 160 }}>
             <AgentSelect agents={agents.data} value={agentId} onChange={pickAgent} id="memory-agent" />

@@ -116,7 +116,8 @@ function PatternList({ list, policy }: { list: (typeof LISTS)[number]; policy: P
       <div className="pattern-list" data-testid={`patterns-${list.field}`}>
         {patterns.length === 0 ? <Empty>No patterns.</Empty> : null}
         {patterns.map((p, index) => (
-          <div className="pattern" key={`${p.pattern}-${index}`}>
+          // Patterns are unique within a list (adding one twice is refused).
+          <div className="pattern" key={p.pattern}>
             <code>{p.pattern}</code>
             <span className="muted grow">{p.description}</span>
             <button
