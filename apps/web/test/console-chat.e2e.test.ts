@@ -44,15 +44,23 @@ const HOSTILE_ANSWER = [
   '![pixel](javascript:alert(2))',
 ].join('\n');
 
-const lastAnswer = () => page.locator('[data-testid="assistant-message"]').last();
+const answers = () => page.locator('[data-testid="assistant-message"]');
+const lastAnswer = () => answers().last();
+/** How many answers the conversation had before the last send: the next answer's index. */
+let nextAnswer = 0;
 
 async function send(text: string) {
+  nextAnswer = await answers().count();
   await page.getByLabel('Message').fill(text);
   await page.getByLabel('Message').press('Enter');
 }
 
+/** The answer to the last send reached `status`. */
 async function waitForStatus(status: string) {
-  await page.locator(`[data-testid="assistant-message"][data-run-status="${status}"]`).last().waitFor();
+  await answers()
+    .nth(nextAnswer)
+    .and(page.locator(`[data-run-status="${status}"]`))
+    .waitFor();
 }
 
 /** Nothing the model wrote ran: no global set, no dialog, no script/iframe/img element in the conversation. */
@@ -113,6 +121,7 @@ describe('chat in the console', () => {
     // After a reload the stored message renders the same way.
     await page.reload();
     await h.connection('connected');
+    await lastAnswer().locator('table tbody tr').nth(1).waitFor();
     expect(await lastAnswer().locator('table tbody tr').count()).toBe(2);
     expect(await lastAnswer().locator('pre code .hljs-keyword').first().textContent()).toBe('const');
     await h.shot('chat-markdown');
@@ -121,18 +130,20 @@ describe('chat in the console', () => {
   it('streams Markdown block by block: finished blocks are not re-rendered while the answer grows', async () => {
     await page.goto(sessionUrl);
     await h.connection('connected');
+    await answers().first().waitFor();
     h.fake.script({
       text: 'First paragraph stays.\n\n```js\nlet x = 1;\n```\n\nThe last paragraph grows word by word until it ends.',
       tokenDelayMs: 40,
     });
     await send('stream it');
-    const answer = lastAnswer();
-    const first = answer.locator('[data-testid="run-content"] p').first();
-    await first.filter({ hasText: 'First paragraph stays.' }).waitFor();
-    await answer.locator('pre code').waitFor();
+    const answer = answers().nth(nextAnswer);
+    // Once the last paragraph has begun, the paragraph and the code block before it are complete.
+    await answer.locator('p').filter({ hasText: 'The last' }).waitFor();
     // Mark the finished nodes; if a later token re-rendered them, React would replace or rewrite them.
     await answer.evaluate((node) => {
-      const marked = Array.from(node.querySelectorAll('[data-testid="run-content"] p, pre'));
+      const marked = Array.from(node.querySelectorAll('[data-testid="run-content"] p, pre')).filter(
+        (el) => !el.textContent?.startsWith('The last'),
+      );
       const record = { marked, mutated: 0 };
       Object.assign(window, { streamCheck: record });
       const observer = new MutationObserver((mutations) => {
@@ -147,7 +158,7 @@ describe('chat in the console', () => {
       const record = (window as unknown as { streamCheck: { marked: Element[]; mutated: number } }).streamCheck;
       return { connected: record.marked.map((el) => el.isConnected), mutated: record.mutated };
     });
-    expect(check.connected.every(Boolean)).toBe(true);
+    expect(check.connected).toEqual([true, true]);
     expect(check.mutated).toBe(0);
     expect(await answer.locator('p').last().textContent()).toBe('The last paragraph grows word by word until it ends.');
   });
@@ -231,7 +242,7 @@ describe('chat in the console', () => {
     h.fake.script({ text: 'Now I can answer.' });
     const models = await h.sdk.system.models.query();
     const anthropic = models.find((m) => m.provider === 'anthropic');
-    await fix.getByLabel('Model').selectOption(anthropic?.model as string);
+    await fix.getByLabel('Model', { exact: true }).selectOption(anthropic?.model as string);
     await fix.getByRole('button', { name: 'Save and send again' }).click();
     await waitForStatus('completed');
     expect(await lastAnswer().textContent()).toContain('Now I can answer.');
@@ -256,7 +267,8 @@ describe('chat in the console', () => {
     await page.getByRole('button', { name: 'Chats' }).click();
     await page.getByRole('complementary', { name: 'Chat sessions' }).waitFor();
     await h.shot('chat-420-sessions');
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('complementary', { name: 'Chat sessions' }).getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('complementary', { name: 'Chat sessions' }).waitFor({ state: 'hidden' });
 
     await page.setViewportSize({ width: 760, height: 820 });
     expect(await messages.isVisible()).toBe(true);

@@ -123,6 +123,7 @@ export function ChatView() {
           setSessionsOpen(false);
           router.replace('/');
         }}
+        onClose={() => setSessionsOpen(false)}
       />
       <section className="conversation">
         <header className="conversation-head">
@@ -132,7 +133,7 @@ export function ChatView() {
             aria-expanded={sessionsOpen}
             onClick={() => setSessionsOpen((open) => !open)}
           >
-            {sessionsOpen ? 'Close' : 'Chats'}
+            Chats
           </button>
           {session.data ? (
             <div className="grow" style={{ minWidth: 0 }}>

@@ -11,6 +11,8 @@ interface Props {
   agentNames: Map<string, string>;
   onSelect(sessionId: string): void;
   onNew(): void;
+  /** Narrow screens: hides the list again. */
+  onClose(): void;
 }
 
 type SessionState = 'answering' | 'failed' | 'cancelled';
@@ -33,15 +35,18 @@ function useSessionStates(): Map<string, SessionState> {
   }, [runs.data]);
 }
 
-export function SessionSidebar({ activeId, agentNames, onSelect, onNew }: Props) {
+export function SessionSidebar({ activeId, agentNames, onSelect, onNew, onClose }: Props) {
   const trpc = useTRPC();
   const sessions = useQuery(trpc.sessions.list.queryOptions());
   const states = useSessionStates();
   return (
     <aside className="sessions" aria-label="Chat sessions">
       <div className="sessions-head">
-        <button type="button" className="primary" onClick={onNew}>
+        <button type="button" className="primary grow" onClick={onNew}>
           New chat
+        </button>
+        <button type="button" className="narrow-only" onClick={onClose}>
+          Close
         </button>
       </div>
       <div className="session-list" data-testid="session-list">

@@ -8,8 +8,6 @@ import { Markdown } from '../markdown';
 import { Badge, Card, Empty, ErrorNote } from '../ui';
 import { TaskRunItem } from './task-feed';
 
-/** Slack around a task run's start and end when matching the agent runs it made (clocks are the same daemon's). */
-const MATCH_SLACK_MS = 2000;
 
 /** Every stored event of one task run, replayed from the start of the task's stream and then followed live. */
 function useTaskRunEvents(taskId: string, runId: string) {
@@ -54,9 +52,9 @@ export function TaskTranscript({ taskId, taskInput, runId, onClose }: Props) {
   );
   const start = row?.started_at ?? 0;
   const end = finished ? (row?.updated_at ?? 0) : Number.POSITIVE_INFINITY;
-  const agentRuns = (engineRuns.data ?? [])
-    .filter((run) => run.started_at >= start - MATCH_SLACK_MS && run.started_at <= end + MATCH_SLACK_MS)
-    .reverse();
+  // The agent runs this task run made (one, or more after retries and failover): a task runs once at a time,
+  // and its engine runs start after its `started` event and before its end, on the same daemon clock.
+  const agentRuns = (engineRuns.data ?? []).filter((run) => run.started_at >= start && run.started_at <= end).reverse();
   const steps = events.filter((e) => e.kind.type !== 'output');
 
   return (
