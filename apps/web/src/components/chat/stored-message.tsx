@@ -46,7 +46,7 @@ export function StoredMessage({ message, onShowDetails }: Props) {
       </div>
       {message.content ? (
         <Markdown className="content" text={message.content} data-testid="message-content" />
-      ) : (
+      ) : execution?.error ? null : (
         <div className="content muted">(no text)</div>
       )}
       {execution?.error ? (

@@ -8,7 +8,6 @@ import { Markdown } from '../markdown';
 import { Badge, Card, Empty, ErrorNote } from '../ui';
 import { TaskRunItem } from './task-feed';
 
-
 /** Every stored event of one task run, replayed from the start of the task's stream and then followed live. */
 function useTaskRunEvents(taskId: string, runId: string) {
   const client = useTRPCClient();
