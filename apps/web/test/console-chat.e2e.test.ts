@@ -251,6 +251,27 @@ describe('chat in the console', () => {
     expect((await h.sdk.agents.get.query({ id: bare.id })).agent.model).toBe(anthropic?.model);
   });
 
+  it('offers to store the missing API key in place, then answers with it', async () => {
+    const models = await h.sdk.system.models.query();
+    const openai = models.find((m) => m.provider === 'openai');
+    const keyless = await h.sdk.agents.create.mutate({ name: 'keyless', agent: { model: openai?.model } });
+    await page.goto(`${h.origin}/?agent=${keyless.id}`);
+    await h.connection('connected');
+    await send('are you there?');
+    const fix = page.getByTestId('fix-agent');
+    await fix.waitFor();
+    expect(await fix.textContent()).toContain('No API key');
+    expect(await fix.getByLabel('Secret name', { exact: true }).inputValue()).toBe('OPENAI_API_KEY');
+    h.fake.script({ text: 'Yes, with the new key.' });
+    await fix.getByLabel('API key', { exact: true }).fill('sk-typed-in-the-chat');
+    await fix.getByRole('button', { name: 'Save and send again' }).click();
+    await waitForStatus('completed');
+    expect(await lastAnswer().textContent()).toContain('Yes, with the new key.');
+    expect(h.fake.requests.at(-1)?.headers.authorization).toBe('Bearer sk-typed-in-the-chat');
+    expect(await page.content()).not.toContain('sk-typed-in-the-chat');
+    expect((await h.sdk.secrets.list.query()).map((s) => s.key)).toContain('OPENAI_API_KEY');
+  });
+
   it('shows the conversation at 420 px (sessions behind a toggle) and at 760 px', async () => {
     await page.goto(sessionUrl);
     await page.setViewportSize({ width: 420, height: 820 });
