@@ -85,6 +85,10 @@ export function ChatView() {
     }),
   );
   const cancel = useMutation(trpc.chat.cancel.mutationOptions({ onSuccess: refresh }));
+  // A failed send belongs to the conversation (or agent) it was made in.
+  const resetSend = send.reset;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the conversation or agent changes
+  useEffect(() => resetSend(), [sessionId, pickedAgent, resetSend]);
   const remove = useMutation(
     trpc.sessions.delete.mutationOptions({
       onSuccess: async () => {
