@@ -85,16 +85,17 @@ export function Markdown({ text, className, 'data-testid': testId }: Props) {
   );
 }
 
-/** One line of inline Markdown (session titles, previews): no blocks, no links to follow. */
+/** One line of inline Markdown (session titles, previews): emphasis and code only; links show their text. */
 export function InlineMarkdown({ text }: { text: string }) {
   return (
     <ReactMarkdown
       remarkPlugins={remarkPlugins}
       rehypePlugins={[rehypeSanitize]}
-      allowedElements={['p', 'strong', 'em', 'code', 'del']}
+      allowedElements={['p', 'strong', 'em', 'code', 'del', 'a']}
       unwrapDisallowed
       urlTransform={defaultUrlTransform}
-      components={{ p: ({ children }) => <>{children}</> }}
+      // Links and paragraphs keep only their text: a title or preview is one line, and a click selects the item.
+      components={{ p: ({ children }) => <>{children}</>, a: ({ children }) => <>{children}</> }}
     >
       {text}
     </ReactMarkdown>

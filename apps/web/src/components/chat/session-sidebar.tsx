@@ -65,7 +65,9 @@ export function SessionSidebar({ activeId, agentNames, onSelect, onNew, onClose 
               <div className="name">
                 <InlineMarkdown text={session.name} />
               </div>
-              <div className="preview">{session.last_message_preview || 'No messages'}</div>
+              <div className="preview">
+                {session.last_message_preview ? <InlineMarkdown text={session.last_message_preview} /> : 'No messages'}
+              </div>
               <div className="meta">
                 {state === 'answering' ? <Badge tone="warn">answering…</Badge> : null}
                 {state === 'failed' ? <Badge tone="bad">failed</Badge> : null}
