@@ -15,8 +15,8 @@ beforeAll(async () => {
   // A fresh data dir already has the Default Assistant; these two come after it.
   alpha = await h.sdk.agents.create.mutate({ name: 'alpha', agent: { model: 'sonnet' } });
   beta = await h.sdk.agents.create.mutate({ name: 'beta', agent: { model: 'sonnet' } });
-  await h.sdk.memory.add.mutate({ agent_id: alpha.id, content: 'Alpha knows the deploy key rotates monthly.' });
-  await h.sdk.memory.add.mutate({ agent_id: beta.id, content: 'Beta prefers short answers.', tags: ['style'] });
+  await h.sdk.memory.create.mutate({ agent_id: alpha.id, content: 'Alpha knows the deploy key rotates monthly.' });
+  await h.sdk.memory.create.mutate({ agent_id: beta.id, content: 'Beta prefers short answers.', tags: ['style'] });
 }, 240_000);
 
 afterAll(async () => {

@@ -185,7 +185,7 @@ describe('Security page', () => {
   });
 
   it('shows a pending approval live and records the decision', async () => {
-    await h.sdk.security.approvals.request.mutate({ command: 'make deploy' });
+    await h.sdk.security.approvals.create.mutate({ command: 'make deploy' });
     const pending = page.locator('.approval').filter({ hasText: 'make deploy' });
     await pending.waitFor();
     await pending.getByRole('button', { name: 'Approve' }).click();

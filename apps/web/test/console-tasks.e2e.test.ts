@@ -99,7 +99,7 @@ describe('tasks in the console', () => {
     expect(page.url()).toContain(`run=`);
     await h.shot('tasks-transcript');
 
-    const events = await h.sdk.tasks.events.query({ id: taskId });
+    const events = await h.sdk.tasks.events.list.query({ task_id: taskId });
     const completed = events.find((e) => e.event_type === 'completed');
     expect(page.url()).toContain(`run=${completed?.run_id}`);
   });

@@ -40,7 +40,7 @@ export function LiveChanges() {
         for (const entity of entities) {
           void queryClient.invalidateQueries({ queryKey: routerKey(trpc, entity) });
           // A session changes when one of its runs starts or ends: the runs list (sidebar states) follows.
-          if (entity === 'sessions') void queryClient.invalidateQueries({ queryKey: trpc.chat.runs.queryKey() });
+          if (entity === 'sessions') void queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey() });
         }
       }),
   );

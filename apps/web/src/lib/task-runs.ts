@@ -4,7 +4,7 @@ import type { RouterOutputs } from '@restflow/api';
 
 type StreamItem<T> = T extends AsyncIterable<infer Item> ? Item : never;
 export type TaskStreamEvent = StreamItem<RouterOutputs['tasks']['onEvents']>['data'];
-export type TaskHistoryEvent = RouterOutputs['tasks']['events'][number];
+export type TaskHistoryEvent = RouterOutputs['tasks']['events']['list'][number];
 
 export type TaskRunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 

@@ -6,7 +6,7 @@ import { type RouterInputs, type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../ui';
 
 type Profile = RouterOutputs['auth']['list'][number];
-type AuthProvider = RouterInputs['auth']['add']['provider'];
+type AuthProvider = RouterInputs['auth']['create']['provider'];
 type TestResult = RouterOutputs['auth']['test'];
 
 const PROVIDERS: { value: AuthProvider; label: string }[] = [
@@ -29,7 +29,7 @@ function AddProfile() {
   const [key, setKey] = useState('');
   const [email, setEmail] = useState('');
   const add = useMutation(
-    trpc.auth.add.mutationOptions({
+    trpc.auth.create.mutationOptions({
       onSuccess: async () => {
         setName('');
         setKey('');
@@ -95,7 +95,7 @@ function ProfileRow({ profile, onTested }: { profile: Profile; onTested(result: 
   const enable = useMutation(trpc.auth.enable.mutationOptions({ onSuccess: refresh }));
   const disable = useMutation(trpc.auth.disable.mutationOptions({ onSuccess: refresh }));
   const use = useMutation(trpc.auth.use.mutationOptions({ onSuccess: refresh }));
-  const remove = useMutation(trpc.auth.remove.mutationOptions({ onSuccess: refresh }));
+  const remove = useMutation(trpc.auth.delete.mutationOptions({ onSuccess: refresh }));
   const error = test.error ?? enable.error ?? disable.error ?? use.error ?? remove.error;
   return (
     <tr data-testid="auth-profile" data-profile-id={profile.id}>

@@ -69,7 +69,7 @@ export function ChatView() {
     await Promise.all([
       queryClient.invalidateQueries({ queryKey: trpc.sessions.get.queryKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.sessions.list.queryKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.chat.runs.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey() }),
     ]);
   };
 
@@ -78,13 +78,13 @@ export function ChatView() {
       onSuccess: async (result) => {
         setSentCount((count) => count + 1);
         // Shown live from its first event, even if it ends before the session is read again.
-        setExpandedRuns((current) => new Set(current).add(result.runId));
-        if (result.sessionId !== sessionId) router.replace(`/?session=${result.sessionId}`);
+        setExpandedRuns((current) => new Set(current).add(result.run_id));
+        if (result.session_id !== sessionId) router.replace(`/?session=${result.session_id}`);
         await refresh();
       },
     }),
   );
-  const cancel = useMutation(trpc.chat.cancel.mutationOptions({ onSuccess: refresh }));
+  const cancel = useMutation(trpc.runs.cancel.mutationOptions({ onSuccess: refresh }));
   // A failed send belongs to the conversation (or agent) it was made in.
   const resetSend = send.reset;
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the conversation or agent changes
@@ -100,7 +100,9 @@ export function ChatView() {
 
   const onSend = (content: string) => {
     setLastSent(content);
-    return send.mutateAsync(sessionId ? { sessionId, content } : { agentId: agentId ?? undefined, content });
+    return send.mutateAsync(
+      sessionId ? { session_id: sessionId, content } : { agent_id: agentId ?? undefined, content },
+    );
   };
   const fixable = fixableChatError(send.error);
   const retry = () => {
@@ -219,7 +221,7 @@ export function ChatView() {
           running={Boolean(running)}
           onSend={onSend}
           sentCount={sentCount}
-          onCancel={() => running?.run_id && cancel.mutate({ runId: running.run_id })}
+          onCancel={() => running?.run_id && cancel.mutate({ id: running.run_id })}
         />
       </section>
     </div>

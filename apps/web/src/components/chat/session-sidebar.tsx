@@ -20,7 +20,7 @@ type SessionState = 'answering' | 'failed' | 'cancelled';
 /** Each session's latest run decides its badge: answering while it runs, failed when it failed. */
 function useSessionStates(): Map<string, SessionState> {
   const trpc = useTRPC();
-  const runs = useQuery(trpc.chat.runs.queryOptions({ limit: 200 }));
+  const runs = useQuery(trpc.runs.list.queryOptions({ limit: 200 }));
   return useMemo(() => {
     const states = new Map<string, SessionState>();
     const seen = new Set<string>();

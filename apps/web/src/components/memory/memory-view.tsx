@@ -97,7 +97,7 @@ function AddNote({ agents, defaultAgentId }: { agents: Agent[] | undefined; defa
   // Follows the page's agent until the user picks another one here.
   useEffect(() => setAgentId(defaultAgentId), [defaultAgentId]);
   const add = useMutation(
-    trpc.memory.add.mutationOptions({
+    trpc.memory.create.mutationOptions({
       onSuccess: async (_chunk, input) => {
         setContent('');
         setTags('');

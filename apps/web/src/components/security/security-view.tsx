@@ -44,7 +44,7 @@ function PolicyCard({ policy }: { policy: Policy }) {
     setTimeoutSecs(String(policy.approval_timeout_secs));
   }, [policy.default_action, policy.approval_timeout_secs]);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.security.pathKey() });
-  const set = useMutation(trpc.security.policy.set.mutationOptions({ onSuccess: refresh }));
+  const set = useMutation(trpc.security.policy.update.mutationOptions({ onSuccess: refresh }));
   const reset = useMutation(trpc.security.policy.reset.mutationOptions({ onSuccess: refresh }));
   const submit = (event: FormEvent) => {
     event.preventDefault();

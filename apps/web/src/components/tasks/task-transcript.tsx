@@ -17,7 +17,7 @@ function useTaskRunEvents(taskId: string, runId: string) {
     setEvents([]);
     setError(null);
     const subscription = client.tasks.onEvents.subscribe(
-      { taskId, lastEventId: '0' },
+      { task_id: taskId, lastEventId: '0' },
       {
         onData: ({ data }) => {
           if (data.run_id === runId) setEvents((current) => [...current, data]);
@@ -47,7 +47,7 @@ export function TaskTranscript({ taskId, taskInput, runId, onClose }: Props) {
   const row: TaskRunRow | undefined = events.reduce<TaskRunRow[]>((rows, e) => foldTaskEvent(rows, e), [])[0];
   const finished = row && row.status !== 'running' && row.status !== 'queued';
   const engineRuns = useQuery(
-    trpc.chat.runs.queryOptions({ task_id: taskId, limit: 100 }, { refetchInterval: finished ? false : 2000 }),
+    trpc.runs.list.queryOptions({ task_id: taskId, limit: 100 }, { refetchInterval: finished ? false : 2000 }),
   );
   const start = row?.started_at ?? 0;
   const end = finished ? (row?.updated_at ?? 0) : Number.POSITIVE_INFINITY;

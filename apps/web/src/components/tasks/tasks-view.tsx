@@ -14,7 +14,7 @@ type Task = RouterOutputs['tasks']['list'][number];
 
 function TaskHistory({ task, onTranscript }: { task: Task; onTranscript(run: TaskRunRow): void }) {
   const trpc = useTRPC();
-  const events = useQuery(trpc.tasks.events.queryOptions({ id: task.id, limit: 500 }));
+  const events = useQuery(trpc.tasks.events.list.queryOptions({ task_id: task.id, limit: 500 }));
   const runs = useMemo(() => runsFromHistory(events.data ?? []), [events.data]);
   return (
     <Card title={`History of ${task.name}`}>
