@@ -18,16 +18,51 @@ function newestMtime(entry: string): number {
   return newest;
 }
 
-/** Builds `out/` when it is missing or older than the console's sources (the install builds it normally). */
-export function ensureConsoleBuilt(): void {
+function consoleIsFresh(): boolean {
   const index = path.join(outDir, 'index.html');
   const sources = Math.max(
     newestMtime(path.join(webDir, 'src')),
     newestMtime(path.join(webDir, 'next.config.mjs')),
     newestMtime(path.join(webDir, 'package.json')),
   );
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;
-  execFileSync('npm', ['run', 'build'], { cwd: webDir, stdio: ['ignore', 'ignore', 'inherit'], timeout: 180_000 });
+  return fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources;
+}
+
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Builds `out/` when it is missing or older than the console's sources (the install builds it normally). The
+ * browser e2e files run in parallel jest workers: one builds under a lock file, the others wait for it.
+ */
+export function ensureConsoleBuilt(): void {
+  const lock = path.join(webDir, '.e2e-build.lock');
+  const deadline = Date.now() + 240_000;
+  while (!consoleIsFresh()) {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(lock, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock older than any build is left over from a killed run.
+      if (Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 200_000)
+        fs.rmSync(lock, { force: true });
+      if (Date.now() > deadline) throw new Error(`another test has been building the console for too long (${lock})`);
+      sleepSync(250);
+      continue;
+    }
+    try {
+      if (!consoleIsFresh()) {
+        execFileSync('npm', ['run', 'build'], {
+          cwd: webDir,
+          stdio: ['ignore', 'ignore', 'inherit'],
+          timeout: 180_000,
+        });
+      }
+    } finally {
+      fs.closeSync(fd);
+      fs.rmSync(lock, { force: true });
+    }
+  }
 }
 
 export function freePort(): Promise<number> {

@@ -54,6 +54,7 @@ describe('chat router', () => {
       kind: 'chat',
     });
     expect((await caller.runs.list({ session_id: sent.session_id })).map((r) => r.id)).toEqual([sent.run_id]);
+    expect(await caller.runs.list({ task_id: 'no-such-task' })).toEqual([]);
 
     // Resuming after an event id yields exactly the rest; resuming after the end completes at once.
     const resumed = await collect(await caller.runs.onEvents({ run_id: sent.run_id, lastEventId: '3' }));

@@ -37,7 +37,11 @@ export function LiveChanges() {
   const [batcher] = useState(
     () =>
       new ChangeBatcher<ChangeEntity>((entities) => {
-        for (const entity of entities) void queryClient.invalidateQueries({ queryKey: routerKey(trpc, entity) });
+        for (const entity of entities) {
+          void queryClient.invalidateQueries({ queryKey: routerKey(trpc, entity) });
+          // A session changes when one of its runs starts or ends: the runs list (sidebar states) follows.
+          if (entity === 'sessions') void queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey() });
+        }
       }),
   );
   useEffect(() => () => batcher.dispose(), [batcher]);

@@ -10,6 +10,9 @@ const NAV = [
   { href: '/agents', label: 'Agents' },
   { href: '/tasks', label: 'Tasks' },
   { href: '/memory', label: 'Memory' },
+  { href: '/skills', label: 'Skills' },
+  { href: '/auth-profiles', label: 'Auth profiles' },
+  { href: '/security', label: 'Security' },
   { href: '/settings', label: 'Settings' },
 ];
 
@@ -64,8 +67,8 @@ export function Shell({ children }: { children: ReactNode }) {
         ))}
         <div className="nav-footer">
           <div className="conn" data-testid="connection" data-status={status}>
-            <span className={`dot ${dot}`} />
-            {label}
+            <span className={`dot ${dot}`} title={label} />
+            <span className="conn-label">{label}</span>
           </div>
         </div>
       </nav>

@@ -32,10 +32,12 @@ const toStreamEvent = (run: RunInfo, event: StoredEvent): RunStreamEvent => ({
 
 /** Agent runs — chat turns, `agents.run`, task runs — whoever started them. */
 export const runsRouter = {
-  /** Recent runs, newest first (optionally of one session). */
+  /** Recent runs, newest first (optionally of one session, or of one task). */
   list: publicProcedure
     .input(listRunsInput)
-    .query(({ ctx, input }) => ctx.services.runs.list({ sessionId: input?.session_id, limit: input?.limit })),
+    .query(({ ctx, input }) =>
+      ctx.services.runs.list({ sessionId: input?.session_id, taskId: input?.task_id, limit: input?.limit }),
+    ),
 
   /** One run's state; `id` may be a unique prefix. */
   get: publicProcedure.input(idInput).query(({ ctx, input }) => ctx.services.runs.get(input.id)),

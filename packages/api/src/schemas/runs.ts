@@ -24,7 +24,12 @@ export const sendResultSchema = z.strictObject({
 });
 
 export const listRunsInput = z
-  .object({ session_id: idSchema.optional(), limit: z.number().int().min(1).max(500).optional() })
+  .object({
+    session_id: idSchema.optional(),
+    /** A task's runs, by its full id. */
+    task_id: z.string().trim().min(1).optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+  })
   .strict()
   .optional();
 

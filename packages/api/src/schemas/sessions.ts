@@ -17,6 +17,10 @@ export const executionSchema = z.strictObject({
   duration_ms: z.number().int().nonnegative(),
   tokens_used: z.number().int().nonnegative(),
   status: z.enum(['running', 'completed', 'failed', 'cancelled']),
+  /** The model that answered. */
+  model: z.string().min(1).optional(),
+  /** Why the run failed. */
+  error: z.string().optional(),
 });
 
 export const listSessionsInput = z

@@ -136,7 +136,10 @@ export class ChatService {
       messageId: assistant.id,
       taskId: request.taskId,
       onSettled: (outcome) =>
-        this.sessions.updateMessage(assistant.id, { content: outcome.content, execution: messageExecution(outcome) }),
+        this.sessions.updateMessage(assistant.id, {
+          content: outcome.content,
+          execution: messageExecution(outcome, prepared.model.model),
+        }),
     });
     return { ...handle, sessionId, messageId: assistant.id, userMessageId: user.id };
   }

@@ -1,7 +1,7 @@
 // Runs belong to the daemon, not to whoever watches them: a run keeps going when its subscriber disconnects,
 // every event is persisted before it is published, and a run left `running` by a crash is closed at start-up.
 import type { ExecutionStepInfo, MessageExecution, RunKind, RunStatus } from '@restflow/db';
-import { desc, eq, runs } from '@restflow/db';
+import { and, desc, eq, runs } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
 import { NotFoundError } from '../errors.ts';
 import type { StoredEvent } from '../events/run-event-log.ts';
@@ -78,12 +78,15 @@ type StopReason = 'cancel' | 'shutdown';
 type RunRow = typeof runs.$inferSelect;
 
 /** What a chat message records about the run that produced it. */
-export function messageExecution(outcome: RunOutcome): MessageExecution {
+export function messageExecution(outcome: RunOutcome, model?: string): MessageExecution {
+  const status = outcome.status === 'completed' ? 'completed' : outcome.status === 'cancelled' ? 'cancelled' : 'failed';
   return {
     steps: outcome.steps,
     duration_ms: outcome.duration_ms,
     tokens_used: outcome.total_tokens,
-    status: outcome.status === 'completed' ? 'completed' : outcome.status === 'cancelled' ? 'cancelled' : 'failed',
+    status,
+    ...(model ? { model } : {}),
+    ...(status === 'failed' && outcome.error ? { error: outcome.error } : {}),
   };
 }
 
@@ -314,9 +317,15 @@ export class RunManager {
     return this.toInfo(row);
   }
 
-  list(filter: { sessionId?: string; limit?: number } = {}): RunInfo[] {
-    const query = this.core.db.select().from(runs);
-    const rows = (filter.sessionId ? query.where(eq(runs.sessionId, filter.sessionId)) : query)
+  list(filter: { sessionId?: string; taskId?: string; limit?: number } = {}): RunInfo[] {
+    const conditions = [
+      ...(filter.sessionId ? [eq(runs.sessionId, filter.sessionId)] : []),
+      ...(filter.taskId ? [eq(runs.taskId, filter.taskId)] : []),
+    ];
+    const rows = this.core.db
+      .select()
+      .from(runs)
+      .where(and(...conditions))
       .orderBy(desc(runs.startedAt))
       .limit(filter.limit ?? 50)
       .all();
@@ -354,7 +363,13 @@ export class RunManager {
         try {
           this.messages.updateMessage(row.messageId, {
             content: partial,
-            execution: { steps, duration_ms: Math.max(0, now - row.startedAt), tokens_used: tokens, status: 'failed' },
+            execution: {
+              steps,
+              duration_ms: Math.max(0, now - row.startedAt),
+              tokens_used: tokens,
+              status: 'failed',
+              error: INTERRUPTED_ERROR,
+            },
           });
         } catch {
           // The session may have been deleted meanwhile; the run record is still closed below.

@@ -51,6 +51,11 @@ describe('ChatService', () => {
       tokens_used: 15,
       steps: [{ step_type: 'tool_call', name: 'file', status: 'completed' }],
     });
+    // The model that answered stays with the message (the run's started event names it).
+    const started = services.events.listAfter(sent.run_id).find((e) => e.type === 'started');
+    expect(message.execution?.model).toBe(started?.payload.model);
+    expect(message.execution?.model).toEqual(expect.any(String));
+    expect(message.execution?.error).toBeUndefined();
     const history = services.sessions.recentMessages(session.id, 10);
     expect(history.map((m) => [m.role, m.content])).toEqual([
       ['user', 'save a file'],
@@ -83,6 +88,17 @@ describe('ChatService', () => {
       execution: { status: 'cancelled' },
     });
     await expect(runtime.chat.send({ content: 'x' })).rejects.toThrow('chat.send needs a session or an agent');
+  });
+
+  it('send: a provider error fails the turn and the message keeps the reason', async () => {
+    const llm = new ScriptedLlm([{ error: new LlmError('upstream 503', 'server', 503) }]);
+    const { services, runtime } = setup(llm);
+    const agent = services.agents.create('a', { model: 'sonnet' });
+    const sent = await runtime.chat.send({ agent_id: agent.id, content: 'hi' });
+    expect((await runtime.runs.wait(sent.run_id))?.status).toBe('failed');
+    const execution = services.sessions.getMessage(sent.message_id).execution;
+    expect(execution?.status).toBe('failed');
+    expect(execution?.error).toMatch(/upstream 503/);
   });
 
   it('fails fast with a clear error when no API key is configured, writing nothing', async () => {

@@ -228,6 +228,7 @@ describe('RunManager', () => {
             duration_ms: 5000,
             tokens_used: 3,
             status: 'failed',
+            error: INTERRUPTED_ERROR,
           },
         },
       },
@@ -248,6 +249,11 @@ describe('RunManager', () => {
     expect(manager.list().map((r) => r.id)).toEqual([second.runId, first.runId]);
     expect(manager.list({ sessionId: 's1' }).map((r) => r.id)).toEqual([first.runId]);
     expect(manager.wait(second.runId)).toBeUndefined();
+    services.clock.advance(10);
+    const task = manager.start({ kind: 'task', prepared, history: [], input: 'z', taskId: 't1' });
+    await task.done;
+    expect(manager.list({ taskId: 't1' }).map((r) => r.id)).toEqual([task.runId]);
+    expect(manager.list({ taskId: 't1', sessionId: 's1' })).toEqual([]);
   });
 });
 

@@ -13,6 +13,10 @@ export interface MessageExecution {
   duration_ms: number;
   tokens_used: number;
   status: 'running' | 'completed' | 'failed' | 'cancelled';
+  /** The model that answered (kept so a reloaded conversation still names it). */
+  model?: string;
+  /** Why the run failed, shown with the message. */
+  error?: string;
 }
 
 export const chatSessions = sqliteTable(

@@ -3,9 +3,12 @@ import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/reac
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { fixableChatError } from '../../lib/chat-errors';
 import { useTRPC } from '../../lib/trpc';
+import { InlineMarkdown } from '../markdown';
 import { Empty, ErrorNote, StatusBadge } from '../ui';
 import { Composer } from './composer';
+import { FixAgent } from './fix-agent';
 import { RunMessage } from './run-message';
 import { SessionSidebar } from './session-sidebar';
 import { StoredMessage } from './stored-message';
@@ -44,6 +47,11 @@ export function ChatView() {
   /** Runs shown with their live view (tool calls, approvals): the ones seen running here, or opened. */
   const [expandedRuns, setExpandedRuns] = useState<Set<string>>(() => new Set());
   const messagesRef = useStickToBottom();
+  /** Narrow screens show the session list on demand, over the conversation. */
+  const [sessionsOpen, setSessionsOpen] = useState(false);
+  /** The text of the last send, kept for "send again" after fixing the agent. */
+  const [lastSent, setLastSent] = useState<string | null>(null);
+  const [sentCount, setSentCount] = useState(0);
 
   const agents = useQuery(trpc.agents.list.queryOptions());
   const session = useQuery(trpc.sessions.get.queryOptions(sessionId ? { id: sessionId } : skipToken));
@@ -61,12 +69,14 @@ export function ChatView() {
     await Promise.all([
       queryClient.invalidateQueries({ queryKey: trpc.sessions.get.queryKey() }),
       queryClient.invalidateQueries({ queryKey: trpc.sessions.list.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey() }),
     ]);
   };
 
   const send = useMutation(
     trpc.chat.send.mutationOptions({
       onSuccess: async (result) => {
+        setSentCount((count) => count + 1);
         // Shown live from its first event, even if it ends before the session is read again.
         setExpandedRuns((current) => new Set(current).add(result.run_id));
         if (result.session_id !== sessionId) router.replace(`/?session=${result.session_id}`);
@@ -75,6 +85,10 @@ export function ChatView() {
     }),
   );
   const cancel = useMutation(trpc.runs.cancel.mutationOptions({ onSuccess: refresh }));
+  // A failed send belongs to the conversation (or agent) it was made in.
+  const resetSend = send.reset;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the conversation or agent changes
+  useEffect(() => resetSend(), [sessionId, pickedAgent, resetSend]);
   const remove = useMutation(
     trpc.sessions.delete.mutationOptions({
       onSuccess: async () => {
@@ -84,8 +98,16 @@ export function ChatView() {
     }),
   );
 
-  const onSend = (content: string) =>
-    send.mutateAsync(sessionId ? { session_id: sessionId, content } : { agent_id: agentId ?? undefined, content });
+  const onSend = (content: string) => {
+    setLastSent(content);
+    return send.mutateAsync(
+      sessionId ? { session_id: sessionId, content } : { agent_id: agentId ?? undefined, content },
+    );
+  };
+  const fixable = fixableChatError(send.error);
+  const retry = () => {
+    if (lastSent !== null) void onSend(lastSent).catch(() => undefined);
+  };
 
   const deleteSession = () => {
     if (sessionId && window.confirm(`Delete the conversation "${session.data?.name}"?`))
@@ -95,18 +117,35 @@ export function ChatView() {
   const noAgents = agents.data?.length === 0;
 
   return (
-    <div className="chat">
+    <div className={`chat${sessionsOpen ? ' sessions-open' : ''}`}>
       <SessionSidebar
         activeId={sessionId}
         agentNames={agentNames}
-        onSelect={(id) => router.replace(`/?session=${id}`)}
-        onNew={() => router.replace('/')}
+        onSelect={(id) => {
+          setSessionsOpen(false);
+          router.replace(`/?session=${id}`);
+        }}
+        onNew={() => {
+          setSessionsOpen(false);
+          router.replace('/');
+        }}
+        onClose={() => setSessionsOpen(false)}
       />
       <section className="conversation">
         <header className="conversation-head">
+          <button
+            type="button"
+            className="small narrow-only"
+            aria-expanded={sessionsOpen}
+            onClick={() => setSessionsOpen((open) => !open)}
+          >
+            Chats
+          </button>
           {session.data ? (
-            <div>
-              <h1 style={{ fontSize: 16 }}>{session.data.name}</h1>
+            <div className="grow" style={{ minWidth: 0 }}>
+              <h1 className="session-title" data-testid="session-title">
+                <InlineMarkdown text={session.data.name} />
+              </h1>
               <div className="meta">
                 <span>{agentNames.get(session.data.agent_id) ?? 'deleted agent'}</span>
                 <span className="mono">{session.data.model}</span>
@@ -170,13 +209,18 @@ export function ChatView() {
           )}
         </div>
 
-        <div style={{ padding: '0 20px' }}>
-          <ErrorNote error={send.error ?? cancel.error} />
+        <div className="chat-errors">
+          {fixable && agentId ? (
+            <FixAgent kind={fixable} error={send.error} agentId={agentId} onRetry={retry} />
+          ) : (
+            <ErrorNote error={send.error ?? cancel.error} />
+          )}
         </div>
         <Composer
           disabled={!agentId || send.isPending}
           running={Boolean(running)}
           onSend={onSend}
+          sentCount={sentCount}
           onCancel={() => running?.run_id && cancel.mutate({ id: running.run_id })}
         />
       </section>

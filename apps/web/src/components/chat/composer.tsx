@@ -1,16 +1,21 @@
 'use client';
-import { type FormEvent, type KeyboardEvent, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useState } from 'react';
 
 interface Props {
   disabled: boolean;
   running: boolean;
   onSend(content: string): Promise<unknown>;
   onCancel(): void;
+  /** Changes when a message was sent from elsewhere (a "send again"): the draft is then cleared. */
+  sentCount?: number;
 }
 
 /** Enter sends, Shift+Enter adds a line. The text stays if sending fails. */
-export function Composer({ disabled, running, onSend, onCancel }: Props) {
+export function Composer({ disabled, running, onSend, onCancel, sentCount }: Props) {
   const [text, setText] = useState('');
+  useEffect(() => {
+    if (sentCount) setText('');
+  }, [sentCount]);
   const canSend = !disabled && !running && text.trim().length > 0;
 
   const send = async () => {

@@ -12,7 +12,9 @@ import {
   type ToolCallView,
 } from '../../lib/run-stream';
 import { useTRPC, useTRPCClient } from '../../lib/trpc';
+import { Markdown } from '../markdown';
 import { ErrorNote, StatusBadge } from '../ui';
+import { toolCallCount } from './stored-message';
 
 /** Follows one run from its first event (a finished run is replayed from the store, then the stream ends). */
 function useRunStream(runId: string, onFinished?: () => void) {
@@ -126,6 +128,7 @@ export function RunMessage({ runId, storedContent, onFinished }: Props) {
         {view.status === 'waiting' ? null : <StatusBadge status={view.status} />}
         {view.durationMs !== undefined ? <span>{formatDuration(view.durationMs)}</span> : null}
         {view.totalTokens ? <span>{view.totalTokens} tokens</span> : null}
+        {view.tools.length > 0 ? <span data-testid="tool-count">{toolCallCount(view.tools.length)}</span> : null}
       </div>
       {view.thinking ? (
         <details className="tool">
@@ -144,16 +147,17 @@ export function RunMessage({ runId, storedContent, onFinished }: Props) {
         // The engine separates the steps' texts with blank lines; after a tool call the box separates them.
         const text = index > 0 ? part.text.trimStart() : part.text;
         return (
-          // biome-ignore lint/suspicious/noArrayIndexKey: parts only ever grow at the end
-          <div key={index} className={`content${streaming && last ? ' cursor' : ''}`} data-testid="run-content">
-            {text}
-          </div>
+          <Markdown
+            // biome-ignore lint/suspicious/noArrayIndexKey: parts only ever grow at the end
+            key={index}
+            className={`content${streaming && last ? ' cursor' : ''}`}
+            data-testid="run-content"
+            text={text}
+          />
         );
       })}
       {view.parts.length === 0 ? (
-        <div className={`content${streaming ? ' cursor' : ''}`} data-testid="run-content">
-          {storedContent}
-        </div>
+        <Markdown className={`content${streaming ? ' cursor' : ''}`} data-testid="run-content" text={storedContent} />
       ) : null}
       {streaming && view.parts[view.parts.length - 1]?.kind === 'tool' ? <div className="content cursor" /> : null}
       {view.approvals.map((approval) => (
@@ -163,7 +167,11 @@ export function RunMessage({ runId, storedContent, onFinished }: Props) {
           onDecided={(state) => setView((current) => markApproval(current, approval.id, state))}
         />
       ))}
-      {view.error ? <div className="error">{view.error}</div> : null}
+      {view.error ? (
+        <div className="error" data-testid="message-error">
+          {view.error}
+        </div>
+      ) : null}
       <ErrorNote error={error} />
     </div>
   );

@@ -1,6 +1,7 @@
 'use client';
-import { formatDuration } from '../../lib/format';
+import { formatDuration, plural } from '../../lib/format';
 import type { RouterOutputs } from '../../lib/trpc';
+import { Markdown } from '../markdown';
 import { StatusBadge } from '../ui';
 
 export type ChatMessage = RouterOutputs['sessions']['get']['messages'][number];
@@ -11,31 +12,48 @@ interface Props {
   onShowDetails?(): void;
 }
 
+/** "1 tool call", "3 tool calls": the same wording live and after a reload. */
+export const toolCallCount = (count: number): string => plural(count, 'tool call');
+
 export function StoredMessage({ message, onShowDetails }: Props) {
   if (message.role === 'user') {
     return (
       <div className="message user" data-testid="user-message">
-        <div className="content">{message.content}</div>
+        <Markdown className="content" text={message.content} />
       </div>
     );
   }
   const execution = message.execution;
   const toolSteps = execution?.steps.filter((step) => step.step_type === 'tool_call') ?? [];
   return (
-    <div className={`message ${message.role === 'system' ? 'system' : 'assistant'}`} data-testid="assistant-message">
+    <div
+      className={`message ${message.role === 'system' ? 'system' : 'assistant'}`}
+      data-testid="assistant-message"
+      data-run-status={execution?.status}
+    >
       <div className="role">
         {message.role}
-        {execution && execution.status !== 'completed' ? <StatusBadge status={execution.status} /> : null}
+        {execution?.model ? <span className="mono">{execution.model}</span> : null}
+        {execution ? <StatusBadge status={execution.status} /> : null}
         {execution?.duration_ms ? <span>{formatDuration(execution.duration_ms)}</span> : null}
         {execution?.tokens_used ? <span>{execution.tokens_used} tokens</span> : null}
-        {toolSteps.length > 0 ? <span>{toolSteps.length} tool calls</span> : null}
+        {toolSteps.length > 0 ? <span data-testid="tool-count">{toolCallCount(toolSteps.length)}</span> : null}
         {onShowDetails ? (
           <button type="button" className="small" onClick={onShowDetails}>
             Details
           </button>
         ) : null}
       </div>
-      <div className="content">{message.content || <span className="muted">(no text)</span>}</div>
+      {message.content ? (
+        <Markdown className="content" text={message.content} data-testid="message-content" />
+      ) : execution?.error ? null : (
+        <div className="content muted">(no text)</div>
+      )}
+      {execution?.error ? (
+        <div className="error" data-testid="message-error">
+          {execution.error}
+        </div>
+      ) : null}
     </div>
   );
 }

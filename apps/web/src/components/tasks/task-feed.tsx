@@ -1,58 +1,71 @@
 'use client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { shortId } from '../../lib/format';
-import { type RouterOutputs, useTRPC, useTRPCClient } from '../../lib/trpc';
-import { Badge, Empty, type Tone } from '../ui';
+import { formatDuration, shortId } from '../../lib/format';
+import { foldTaskEvent, type TaskRunRow } from '../../lib/task-runs';
+import { useTRPC, useTRPCClient } from '../../lib/trpc';
+import { Badge, Empty, StatusBadge } from '../ui';
 
-type StreamItem<T> = T extends AsyncIterable<infer Item> ? Item : never;
-export type TaskStreamEvent = StreamItem<RouterOutputs['tasks']['onEvents']>['data'];
-
-const MAX_EVENTS = 200;
-
-const KIND_TONES: Partial<Record<TaskStreamEvent['kind']['type'], Tone>> = {
-  started: 'accent',
-  completed: 'ok',
-  failed: 'bad',
-  cancelled: 'warn',
-  notification_failed: 'bad',
-};
-
-function describe(kind: TaskStreamEvent['kind']): string {
-  switch (kind.type) {
-    case 'started':
-      return `${kind.trigger} run (${kind.execution_mode})`;
-    case 'output':
-      return kind.text;
-    case 'progress':
-      return `${kind.phase}${kind.percent !== undefined ? ` ${kind.percent}%` : ''}`;
-    case 'completed':
-      return kind.result;
-    case 'failed':
-      return kind.error;
-    case 'cancelled':
-      return kind.reason;
-    case 'notification_sent':
-      return `${kind.channel}: ${kind.message}`;
-    case 'notification_failed':
-      return `${kind.channel}: ${kind.error}`;
-  }
+/** One run: when, which task, how it stands, and its text so far (output, then the result or the error). */
+export function TaskRunItem({
+  run,
+  taskName,
+  onTranscript,
+}: {
+  run: TaskRunRow;
+  taskName?: string;
+  onTranscript?(run: TaskRunRow): void;
+}) {
+  return (
+    <div className="run-row" data-testid="task-run" data-run-id={run.run_id} data-status={run.status}>
+      <div className="head">
+        <span className="muted">{new Date(run.started_at).toLocaleString()}</span>
+        {taskName !== undefined ? <strong>{taskName}</strong> : null}
+        <StatusBadge status={run.status} />
+        {run.trigger ? <Badge>{run.trigger}</Badge> : null}
+        {run.phase && run.status === 'running' ? <span className="muted">{run.phase}</span> : null}
+        {run.duration_ms !== undefined ? <span className="muted">{formatDuration(run.duration_ms)}</span> : null}
+        {run.notifications.map((note) => (
+          <Badge key={note}>{note}</Badge>
+        ))}
+        {onTranscript ? (
+          <button type="button" className="small" onClick={() => onTranscript(run)}>
+            Transcript
+          </button>
+        ) : null}
+      </div>
+      {run.output ? (
+        <div className="output" data-testid="task-run-output">
+          {run.output}
+        </div>
+      ) : null}
+      {run.error ? (
+        <div className="error" data-testid="task-run-error">
+          {run.error}
+        </div>
+      ) : null}
+    </div>
+  );
 }
 
-/** Every task's events from now on (tasks.onEvents, resumed after reconnects), newest first. */
-export function TaskFeed({ taskNames }: { taskNames: Map<string, string> }) {
+/** Every task's runs from now on (tasks.onEvents, resumed after reconnects), one growing row per run. */
+export function TaskFeed({
+  taskNames,
+  onTranscript,
+}: {
+  taskNames: Map<string, string>;
+  onTranscript(run: TaskRunRow): void;
+}) {
   const client = useTRPCClient();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [events, setEvents] = useState<TaskStreamEvent[]>([]);
+  const [runs, setRuns] = useState<TaskRunRow[]>([]);
 
   useEffect(() => {
     const subscription = client.tasks.onEvents.subscribe(undefined, {
       onData: ({ data }) => {
-        setEvents((current) =>
-          current.some((e) => e.id === data.id) ? current : [data, ...current].slice(0, MAX_EVENTS),
-        );
-        // Status, counts and next run change when a run starts or ends.
+        setRuns((current) => foldTaskEvent(current, data));
+        // Status, counts, next run and history change when a run starts or ends.
         if (data.kind.type !== 'output' && data.kind.type !== 'progress') {
           void queryClient.invalidateQueries({ queryKey: trpc.tasks.pathKey() });
         }
@@ -61,20 +74,16 @@ export function TaskFeed({ taskNames }: { taskNames: Map<string, string> }) {
     return () => subscription.unsubscribe();
   }, [client, queryClient, trpc]);
 
-  if (events.length === 0) return <Empty>Waiting for task runs… (events appear here as they happen)</Empty>;
+  if (runs.length === 0) return <Empty>Waiting for task runs… (each run appears here as it happens)</Empty>;
   return (
     <div className="feed" data-testid="task-feed">
-      {events.map((event) => (
-        <div className="feed-item" key={event.id}>
-          <span className="muted">{new Date(event.timestamp).toLocaleTimeString()}</span>
-          <span>{taskNames.get(event.task_id) ?? shortId(event.task_id)}</span>
-          <span>
-            <Badge tone={KIND_TONES[event.kind.type] ?? 'plain'}>{event.kind.type}</Badge>
-          </span>
-          <span className="mono" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
-            {describe(event.kind)}
-          </span>
-        </div>
+      {runs.map((run) => (
+        <TaskRunItem
+          key={run.run_id}
+          run={run}
+          taskName={taskNames.get(run.task_id) ?? shortId(run.task_id)}
+          onTranscript={onTranscript}
+        />
       ))}
     </div>
   );

@@ -3,16 +3,19 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useMemo } from 'react';
 import { describeSchedule, formatDateTime, formatRelative, shortId } from '../../lib/format';
+import { runsFromHistory, type TaskRunRow } from '../../lib/task-runs';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { Card, Empty, ErrorNote, PageHeader, StatusBadge } from '../ui';
-import { TaskFeed } from './task-feed';
+import { TaskFeed, TaskRunItem } from './task-feed';
 import { TaskForm } from './task-form';
+import { TaskTranscript } from './task-transcript';
 
 type Task = RouterOutputs['tasks']['list'][number];
 
-function TaskHistory({ task }: { task: Task }) {
+function TaskHistory({ task, onTranscript }: { task: Task; onTranscript(run: TaskRunRow): void }) {
   const trpc = useTRPC();
-  const events = useQuery(trpc.tasks.events.list.queryOptions({ task_id: task.id, limit: 50 }));
+  const events = useQuery(trpc.tasks.events.list.queryOptions({ task_id: task.id, limit: 500 }));
+  const runs = useMemo(() => runsFromHistory(events.data ?? []), [events.data]);
   return (
     <Card title={`History of ${task.name}`}>
       <div className="meta">
@@ -22,19 +25,10 @@ function TaskHistory({ task }: { task: Task }) {
       </div>
       {task.input ? <pre className="muted">{task.input}</pre> : null}
       <ErrorNote error={events.error} />
-      {events.data?.length === 0 ? <Empty>No events yet.</Empty> : null}
-      <div className="feed">
-        {events.data?.map((event) => (
-          <div className="feed-item" key={event.id}>
-            <span className="muted">{new Date(event.timestamp).toLocaleTimeString()}</span>
-            <span className="muted">{new Date(event.timestamp).toLocaleDateString()}</span>
-            <span>
-              <StatusBadge status={event.event_type} />
-            </span>
-            <span className="mono" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
-              {event.message ?? event.output ?? ''}
-            </span>
-          </div>
+      {events.data && runs.length === 0 ? <Empty>No runs yet.</Empty> : null}
+      <div data-testid="task-history">
+        {runs.map((run) => (
+          <TaskRunItem key={run.run_id} run={run} onTranscript={onTranscript} />
         ))}
       </div>
     </Card>
@@ -47,6 +41,7 @@ export function TasksView() {
   const router = useRouter();
   const params = useSearchParams();
   const selectedId = params.get('id');
+  const transcriptRun = params.get('run');
   const creating = params.get('new') === '1';
   const tasks = useQuery(trpc.tasks.list.queryOptions(undefined, { refetchInterval: 15_000 }));
   const agents = useQuery(trpc.agents.list.queryOptions());
@@ -63,6 +58,8 @@ export function TasksView() {
   const actionError = run.error ?? pause.error ?? resume.error ?? cancel.error ?? remove.error;
 
   const open = (query: string) => router.replace(`/tasks${query}`, { scroll: false });
+  const showTranscript = (run: TaskRunRow) => open(`?id=${run.task_id}&run=${run.run_id}`);
+  const transcriptTask = transcriptRun ? tasks.data?.find((t) => t.id === selectedId) : undefined;
   const confirmDelete = (task: Task) => {
     if (window.confirm(`Delete task "${task.name}" and its history?`)) remove.mutate({ id: task.id });
   };
@@ -115,7 +112,9 @@ export function TasksView() {
                   <td>
                     <StatusBadge status={task.status} />
                   </td>
-                  <td title={formatDateTime(task.next_run_at)}>{formatRelative(task.next_run_at)}</td>
+                  <td title={task.status === 'paused' ? 'paused: no run is planned' : formatDateTime(task.next_run_at)}>
+                    {task.status === 'paused' ? <span className="muted">—</span> : formatRelative(task.next_run_at)}
+                  </td>
                   <td>
                     <span className="success">✓ {task.success_count}</span>{' '}
                     <span className={task.failure_count ? 'error' : 'muted'} style={{ padding: 0, background: 'none' }}>
@@ -124,7 +123,19 @@ export function TasksView() {
                   </td>
                   <td>
                     <div className="actions">
-                      <button type="button" className="small" onClick={() => run.mutate({ id: task.id })}>
+                      <button
+                        type="button"
+                        className="small"
+                        onClick={() => run.mutate({ id: task.id })}
+                        disabled={task.status === 'running' || task.status === 'paused'}
+                        title={
+                          task.status === 'paused'
+                            ? 'Paused: resume the task to run it'
+                            : task.status === 'running'
+                              ? 'Already running'
+                              : 'Run once now'
+                        }
+                      >
                         Run now
                       </button>
                       {task.status === 'paused' ? (
@@ -153,10 +164,20 @@ export function TasksView() {
         ) : null}
       </Card>
 
-      {selected ? <TaskHistory task={selected} /> : null}
+      {transcriptTask && transcriptRun ? (
+        <TaskTranscript
+          key={transcriptRun}
+          taskId={transcriptTask.id}
+          taskInput={transcriptTask.input}
+          runId={transcriptRun}
+          onClose={() => open(`?id=${transcriptTask.id}`)}
+        />
+      ) : null}
 
-      <Card title="Live events">
-        <TaskFeed taskNames={taskNames} />
+      {selected ? <TaskHistory task={selected} onTranscript={showTranscript} /> : null}
+
+      <Card title="Live runs">
+        <TaskFeed taskNames={taskNames} onTranscript={showTranscript} />
       </Card>
     </div>
   );
