@@ -54,22 +54,34 @@ export function protectedPaths(options: ProtectedPathOptions): string[] {
   return [...new Set(list.map((entry) => path.resolve(expandHome(entry, home))))];
 }
 
-/** The real path of `target`, resolving symlinks in the longest part that exists (the rest may be created). */
+/**
+ * Where `target` really leads: every symlink on the way is followed, a dangling one too (a write through it would
+ * create its target), and the part that does not exist yet is kept as written.
+ */
 export function realPathOf(target: string): string {
-  let existing = target;
-  const rest: string[] = [];
-  for (;;) {
+  let resolved = path.parse(path.resolve(target)).root;
+  const pending = path.resolve(target).split(path.sep).filter(Boolean);
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.shift() as string;
+    const next = path.join(resolved, part);
+    let link: string | undefined;
     try {
-      return path.join(fs.realpathSync(existing), ...rest.reverse());
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'ELOOP') throw error;
-      const parent = path.dirname(existing);
-      if (parent === existing) return target;
-      rest.push(path.basename(existing));
-      existing = parent;
+      if (fs.lstatSync(next).isSymbolicLink()) link = fs.readlinkSync(next);
+    } catch {
+      // Missing (or unreadable): nothing to follow from here on.
+      return path.join(next, ...pending);
     }
+    if (link === undefined) {
+      resolved = next;
+      continue;
+    }
+    if (++hops > 40) throw Object.assign(new Error(`too many symlinks in ${target}`), { code: 'ELOOP' });
+    const linked = path.resolve(resolved, link);
+    pending.unshift(...linked.split(path.sep).filter(Boolean));
+    resolved = path.parse(linked).root;
   }
+  return resolved;
 }
 
 export const isInside = (root: string, candidate: string): boolean => {
