@@ -16,6 +16,10 @@ export interface DaemonStatus {
   uptimeMs: number;
   dataDir: string;
   transports: TransportInfo[];
+  /** How agent tools are confined (docs/security.md). */
+  tools_sandbox: 'bubblewrap' | 'seatbelt' | 'none';
+  /** Plain words when tools run unsandboxed; null otherwise. */
+  tools_sandbox_warning: string | null;
 }
 
 /** The few things procedures may ask of the hosting process; services never see transports. */

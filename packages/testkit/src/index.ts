@@ -31,6 +31,8 @@ export function fakeDaemonControl(): DaemonControl & { shutdownRequests: string[
       uptimeMs: 0,
       dataDir: '/tmp/restflow-test',
       transports: [],
+      tools_sandbox: 'none',
+      tools_sandbox_warning: 'tests run tools unsandboxed',
     }),
     shutdown: (reason) => {
       shutdownRequests.push(reason);

@@ -54,6 +54,8 @@ export const systemRouter = {
       node_version: process.version,
       data_dir: status.dataDir,
       python_ready: findExecutable('python3', ctx.services.env) !== undefined,
+      tools_sandbox: ctx.services.sandbox.kind,
+      tools_sandbox_warning: ctx.services.sandbox.warning,
     };
   }),
 

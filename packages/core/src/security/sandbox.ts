@@ -143,7 +143,11 @@ export function detectSandbox(env: NodeJS.ProcessEnv, platform: NodeJS.Platform 
     const probe = spawnSync(
       bwrap,
       [...bubblewrapArgs({ writable: [], masked: [], network: false, workdir: '/' }), '--', 'true'],
-      { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000, env: { PATH: env.PATH ?? '/usr/bin:/bin' } },
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: 10_000,
+        env,
+      },
     );
     if (probe.status !== 0) {
       const why = probe.stderr?.toString().trim() || probe.error?.message || `exit ${probe.status}`;

@@ -43,7 +43,7 @@ export interface ToolEnvOptions {
 }
 
 export function toolEnv(options: ToolEnvOptions): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+  const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.base)) {
     if (value === undefined) continue;
     if (TOOL_ENV_ALLOWLIST.includes(name) || ALLOWED_PREFIXES.some((p) => name.startsWith(p))) env[name] = value;
@@ -54,5 +54,6 @@ export function toolEnv(options: ToolEnvOptions): NodeJS.ProcessEnv {
     if (value !== undefined) env[name] = value;
   }
   Object.assign(env, options.extra ?? {});
-  return env;
+  // Only what was copied above: the NODE_ENV some type augmentations require is not invented here.
+  return env as unknown as NodeJS.ProcessEnv;
 }
