@@ -264,3 +264,87 @@ describe('redactor', () => {
     expect(result.result).toBe('x [redacted] y');
   });
 });
+
+describe('http_request egress', () => {
+  const ctx = () => ({
+    runId: 'r',
+    workspaceDir: tempDir(),
+    signal: new AbortController().signal,
+    events: recordingSink(),
+  });
+
+  it('keeps to the agent’s allowed_hosts and refuses a request carrying a secret', async () => {
+    const redactor = new Redactor();
+    redactor.set('secrets', ['ghp-stored-secret-0003']);
+    const received: string[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push(body);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const tools = (allowed_hosts?: string[]) =>
+        buildToolRegistry(
+          ['http'],
+          toolDeps({ allowPrivateNetwork: true, containsSecret: (text) => redactor.contains(text) }),
+          { timeoutMs: 5000, maxResultChars: 4000 },
+          allowed_hosts ? { allowed_hosts } : {},
+        );
+      const stolen = await tools().execute(
+        call('http_request', { url, method: 'POST', body: 'k=ghp-stored-secret-0003' }),
+        ctx(),
+      );
+      expect(stolen.result).toBe('Error: refused: the request carries the value of a stored secret or key');
+      const inUrl = await tools().execute(call('http_request', { url: `${url}?k=ghp-stored-secret-0003`, method: 'GET' }), ctx());
+      expect(inUrl.success).toBe(false);
+      const elsewhere = await tools(['api.example.com', '*.example.org']).execute(call('http_request', { url, method: 'GET' }), ctx());
+      expect(elsewhere.result).toBe(
+        "Error: host 127.0.0.1 is not in this agent's allowed_hosts (api.example.com, *.example.org)",
+      );
+      const allowed = await tools(['127.0.0.1']).execute(
+        call('http_request', { url, method: 'POST', body: 'fine' }),
+        ctx(),
+      );
+      expect(allowed.success).toBe(true);
+      expect(received).toEqual(['fine']);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('file tool confinement', () => {
+  it('checks a write through a dangling symlink on its target, and refuses protected paths and .git internals', async () => {
+    const root = tempDir('rf-ft');
+    const workspace = path.join(root, 'data', 'workspaces', 'a1');
+    fs.mkdirSync(workspace, { recursive: true });
+    fs.mkdirSync(path.join(workspace, 'repo', '.git'), { recursive: true });
+    const outsideTarget = path.join(root, 'planted.txt');
+    fs.symlinkSync(outsideTarget, path.join(workspace, 'dangling'));
+    const tools = buildToolRegistry(
+      ['file'],
+      toolDeps({ extraPaths: [path.join(root, 'data')], protectedPaths: [path.join(root, 'data')] }),
+      { timeoutMs: 5000, maxResultChars: 4000 },
+    );
+    const ctx = { runId: 'r', workspaceDir: workspace, signal: new AbortController().signal, events: recordingSink() };
+    const viaLink = await tools.execute(call('file', { action: 'write', path: 'dangling', content: 'x' }), ctx);
+    expect(viaLink.result).toMatch(/^Error: path dangling is outside the allowed directories/);
+    expect(fs.existsSync(outsideTarget)).toBe(false);
+    const protectedRead = await tools.execute(call('file', { action: 'read', path: '../../master.key' }), ctx);
+    expect(protectedRead.result).toBe('Error: path ../../master.key is protected: tools may not use it');
+    const gitConfig = await tools.execute(
+      call('file', { action: 'write', path: 'repo/.git/config', content: '[core]\n\tfsmonitor = touch x\n' }),
+      ctx,
+    );
+    expect(gitConfig.result).toMatch(/inside a \.git directory/);
+    const fine = await tools.execute(call('file', { action: 'write', path: 'repo/README.md', content: 'hi' }), ctx);
+    expect(fine.success).toBe(true);
+  });
+});
