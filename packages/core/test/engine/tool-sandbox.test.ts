@@ -302,9 +302,15 @@ describe('http_request egress', () => {
         ctx(),
       );
       expect(stolen.result).toBe('Error: refused: the request carries the value of a stored secret or key');
-      const inUrl = await tools().execute(call('http_request', { url: `${url}?k=ghp-stored-secret-0003`, method: 'GET' }), ctx());
+      const inUrl = await tools().execute(
+        call('http_request', { url: `${url}?k=ghp-stored-secret-0003`, method: 'GET' }),
+        ctx(),
+      );
       expect(inUrl.success).toBe(false);
-      const elsewhere = await tools(['api.example.com', '*.example.org']).execute(call('http_request', { url, method: 'GET' }), ctx());
+      const elsewhere = await tools(['api.example.com', '*.example.org']).execute(
+        call('http_request', { url, method: 'GET' }),
+        ctx(),
+      );
       expect(elsewhere.result).toBe(
         "Error: host 127.0.0.1 is not in this agent's allowed_hosts (api.example.com, *.example.org)",
       );
