@@ -124,8 +124,8 @@ async function tearDown(setup: Setup | undefined): Promise<void> {
 function runEvents(sdk: RestflowClient, runId: string): Promise<RunEvent[]> {
   return new Promise((resolve, reject) => {
     const seen: RunEvent[] = [];
-    sdk.chat.onRun.subscribe(
-      { runId },
+    sdk.runs.onEvents.subscribe(
+      { run_id: runId },
       {
         onData: (e) => seen.push((e as { data: RunEvent }).data),
         onError: reject,

@@ -3,6 +3,7 @@ import { authRouter } from './router/auth.ts';
 import { chatRouter } from './router/chat.ts';
 import { configRouter } from './router/config.ts';
 import { memoryRouter } from './router/memory.ts';
+import { runsRouter } from './router/runs.ts';
 import { secretsRouter } from './router/secrets.ts';
 import { securityRouter } from './router/security.ts';
 import { sessionsRouter } from './router/sessions.ts';
@@ -22,6 +23,7 @@ export const appRouter = router({
   tasks: tasksRouter,
   sessions: sessionsRouter,
   chat: chatRouter,
+  runs: runsRouter,
   memory: memoryRouter,
   secrets: secretsRouter,
   auth: authRouter,

@@ -34,11 +34,11 @@ async function chatLoop(
     }
     if (content === '/exit' || content === '/quit') break;
     const sent = await client.chat.send.mutate(
-      session ? { sessionId: session, content } : { agentId: agentId as string, content },
+      session ? { session_id: session, content } : { agent_id: agentId as string, content },
     );
-    session = sent.sessionId;
+    session = sent.session_id;
     rl.off('SIGINT', leave);
-    const result = await watchRun(client, sent.runId, out, { interrupts: interactive ? rl : process });
+    const result = await watchRun(client, sent.run_id, out, { interrupts: interactive ? rl : process });
     rl.on('SIGINT', leave);
     results.push(result);
     ask();
@@ -79,20 +79,20 @@ export const runCommand = daemonLeaf<{ agent: string; input?: string; background
     const content = await inputOrStdin(args.input);
     if (!content) throw new CliError('no input: pass -i TEXT or pipe it on stdin', 2);
     const sent = await client.chat.send.mutate(
-      args.session ? { sessionId: args.session, content } : { agentId: args.agent, content },
+      args.session ? { session_id: args.session, content } : { agent_id: args.agent, content },
     );
     if (args.background) {
       out.result(
-        `Run ${sent.runId} started (session ${sent.sessionId}); follow it with: restflow watch ${sent.runId}`,
+        `Run ${sent.run_id} started (session ${sent.session_id}); follow it with: restflow watch ${sent.run_id}`,
         {
-          run_id: sent.runId,
-          session_id: sent.sessionId,
-          message_id: sent.messageId,
+          run_id: sent.run_id,
+          session_id: sent.session_id,
+          message_id: sent.message_id,
         },
       );
       return;
     }
-    const result = await watchRun(client, sent.runId, out);
+    const result = await watchRun(client, sent.run_id, out);
     if (out.json) out.printJson(result);
     process.exitCode = exitCodeOf(result);
   },
@@ -103,7 +103,7 @@ export const watchCommand = daemonLeaf<{ run: string }>(
   'Follow a run (from its start, then live) until it ends; Ctrl-C cancels it',
   (y) => y.positional('run', { type: 'string', demandOption: true, describe: 'Run id or unique prefix' }),
   async (client, args, out) => {
-    const run = await client.chat.run.query({ runId: args.run });
+    const run = await client.runs.get.query({ id: args.run });
     const result = await watchRun(client, run.id, out);
     if (out.json) out.printJson(result);
     process.exitCode = exitCodeOf(result);

@@ -42,9 +42,9 @@ export async function printStatus(out: Output): Promise<void> {
       [
         ['Daemon', `running (PID: ${status.pid})`],
         ['Version', status.version],
-        ['Protocol', status.protocolVersion],
-        ['Uptime', `${Math.round(status.uptimeMs / 1000)} s`],
-        ['Data dir', status.dataDir],
+        ['Protocol', status.protocol_version],
+        ['Uptime', `${Math.round(status.uptime_ms / 1000)} s`],
+        ['Data dir', status.data_dir],
         ['Transports', status.transports.map((t) => `${t.kind} ${t.address}`)],
         [
           'Tool sandbox',
