@@ -3,10 +3,22 @@
 // (`-e'x'ec`, `--o\utput=`) cannot hide an option or a redirection from the policy. Nothing is expanded or run:
 // parts whose value is only known at run time (parameters, substitutions, brace expansion, ANSI-C quotes) are
 // flagged so the policy can refuse to vouch for them. A line the parser rejects is reported, never guessed at.
-import sh from 'mvdan-sh';
+import { createRequire } from 'node:module';
+import type sh from 'mvdan-sh';
 
-const { syntax } = sh;
 type Node = sh.Node;
+type Syntax = typeof sh.syntax;
+
+// Loaded on the first scan, not at import: the GopherJS build takes ~0.2–0.8 s to load, which every daemon start
+// and every process importing core would otherwise pay.
+let loaded: { syntax: Syntax; parser: sh.Parser } | undefined;
+function shellSyntax(): { syntax: Syntax; parser: sh.Parser } {
+  if (!loaded) {
+    const { syntax } = createRequire(import.meta.url)('mvdan-sh') as typeof sh;
+    loaded = { syntax, parser: syntax.NewParser() };
+  }
+  return loaded;
+}
 
 export interface ScannedWord {
   /** The word as bash passes it to the program, when it is static; otherwise the source text of the dynamic part. */
@@ -68,8 +80,6 @@ const RDR = {
 const WRITING = new Set<number>([RDR.out, RDR.append, RDR.inOut, RDR.clobber, RDR.all, RDR.appendAll]);
 const READING = new Set<number>([RDR.in, RDR.inOut]);
 
-const parser = syntax.NewParser();
-
 /** `\x` → `x` and `\<newline>` → nothing, outside quotes. */
 const unescapeBare = (raw: string) => raw.replace(/\\(\n|.)/gs, (_, c: string) => (c === '\n' ? '' : c));
 /** Inside double quotes only `\$ \` \" \\` and `\<newline>` are escapes. */
@@ -105,6 +115,7 @@ const PLAIN_PARAM = (node: sh.ParamExp) =>
   !node.Exp && !node.Index && !node.Slice && !node.Repl && !node.Length && !node.Excl && !node.Width && !node.Names;
 
 function scanWord(line: string, word: sh.Word, options: ScanOptions): WordScan {
+  const { syntax } = shellSyntax();
   const source = (n: Node) => line.slice(n.Pos().Offset(), n.End().Offset());
   let text = '';
   let dynamic: string | undefined;
@@ -194,6 +205,7 @@ const parseErrorText = (error: unknown): string => {
 };
 
 export function scanCommand(line: string, options: ScanOptions = {}): ScannedCommand {
+  const { syntax, parser } = shellSyntax();
   let file: sh.File;
   try {
     file = parser.Parse(line, 'x');
