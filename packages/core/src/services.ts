@@ -7,7 +7,7 @@ import type { CoreContext } from './core-context.ts';
 import type { ChatService } from './engine/chat.service.ts';
 import { createAgentRuntime } from './engine/engine-wiring.ts';
 import type { RunManager } from './engine/run-manager.ts';
-import { CHANGES_CHANNEL, type Change, ChangeFeed } from './events/change-feed.ts';
+import { ChangeFeed } from './events/change-feed.ts';
 import { EventBus } from './events/event-bus.ts';
 import { RunEventLog } from './events/run-event-log.ts';
 import { createLlmClientFactory } from './llm/client-factory.ts';

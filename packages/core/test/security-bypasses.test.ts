@@ -107,6 +107,7 @@ describe('unsandboxed: protected paths', () => {
   it.each([
     'cat ~/.ssh/id_ed25519',
     'cat $HOME/.ssh/id_ed25519',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
     'cat "${HOME}/.ssh/id_ed25519"',
     'cat link/master.key',
     'cat ../../master.key',
