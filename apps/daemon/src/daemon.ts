@@ -2,7 +2,14 @@
 import fs from 'node:fs';
 import { appRouter, createContextFactory, type DaemonStatus, type TransportInfo } from '@restflow/api';
 import { mountWebSocket, type PipeServer, servePipe } from '@restflow/api/server';
-import { createServices, HEARTBEAT_STREAM, type RestflowServices, runChannel, type StoredEvent } from '@restflow/core';
+import {
+  createServices,
+  HEARTBEAT_STREAM,
+  type Redactor,
+  type RestflowServices,
+  runChannel,
+  type StoredEvent,
+} from '@restflow/core';
 import { closeDb, createDb } from '@restflow/db';
 import { processIdentity, readPidFile, removePidFile, writePidFile } from '@restflow/launcher';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
@@ -22,6 +29,8 @@ export interface DaemonOptions {
   onShutdownRequested?: (reason: string) => void;
   /** HTTP listener; port 0 picks a free port. Defaults: RESTFLOW_HTTP_HOST / RESTFLOW_HTTP_PORT, else 127.0.0.1:8787. */
   http?: { host: string; port: number } | false;
+  /** Shared with the logger, so log lines lose the same secret values as tool output. */
+  redactor?: Redactor;
 }
 
 export interface RunningDaemon {
@@ -61,7 +70,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
     const db = createDb(paths.database);
     teardown.push({ name: 'database', run: () => closeDb(db) });
-    const services = createServices({ db, paths, env: options.env ?? process.env });
+    const services = createServices({
+      db,
+      paths,
+      env: options.env ?? process.env,
+      ...(options.redactor ? { redactor: options.redactor } : {}),
+    });
+    if (services.sandbox.warning) logger.warn({ tools_sandbox: services.sandbox.kind }, services.sandbox.warning);
+    else logger.info({ tools_sandbox: services.sandbox.kind }, 'agent tools run sandboxed');
     const seeded = services.agents.seedDefault();
     if (seeded) logger.info({ agentId: seeded.id }, 'seeded the default agent');
     const interrupted = services.runs.recoverInterrupted();
@@ -95,6 +111,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       uptime_ms: Date.now() - startedAt,
       data_dir: paths.dataDir,
       transports: [...transports],
+      tools_sandbox: services.sandbox.kind,
+      tools_sandbox_warning: services.sandbox.warning,
     });
 
     const stop = (reason: string): Promise<void> => {
@@ -138,6 +156,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const httpOptions = options.http ?? httpOptionsFromEnv(options.env ?? process.env);
     if (httpOptions) {
       const consoleToken = loadOrCreateConsoleToken(paths.consoleToken);
+      services.redactor.set('console_token', [consoleToken.token]);
       if (consoleToken.created) logger.info({ file: paths.consoleToken }, 'created the web console token');
       const webDir = resolveWebDir(options.env ?? process.env);
       const routes = new HttpRoutes().add('GET', '/health', () => ({

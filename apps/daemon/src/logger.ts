@@ -29,11 +29,32 @@ export function rotateIfLarge(file: string, maxBytes = LOG_ROTATE_BYTES, keep = 
   return true;
 }
 
-/** Structured JSON lines appended (never truncated) to logs/daemon.log; secret-bearing fields are redacted. */
-export function createLogger(file: string | undefined, level = process.env.RESTFLOW_LOG_LEVEL ?? 'info'): Logger {
-  if (!file) return pino({ level, redact }, pino.destination(2));
+/** Anything that replaces secret values in a finished log line (the daemon's Redactor). */
+export interface LineRedactor {
+  redact(text: string): string;
+}
+
+/** Every line passes the redactor before it is written: known secret values never reach the log file. */
+function redacting(destination: pino.DestinationStream, redactor: LineRedactor | undefined): pino.DestinationStream {
+  if (!redactor) return destination;
+  return { write: (line: string) => destination.write(redactor.redact(line)) };
+}
+
+/**
+ * Structured JSON lines appended (never truncated) to logs/daemon.log; secret-bearing fields are redacted by
+ * name, and with a `redactor` every known secret value wherever it appears.
+ */
+export function createLogger(
+  file: string | undefined,
+  level = process.env.RESTFLOW_LOG_LEVEL ?? 'info',
+  redactor?: LineRedactor,
+): Logger {
+  if (!file) return pino({ level, redact }, redacting(pino.destination(2), redactor));
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   rotateIfLarge(file);
   // Synchronous writes: a daemon logs little, and nothing is lost when it is killed right after a line.
-  return pino({ level, redact }, pino.destination({ dest: file, append: true, sync: true, mode: 0o600 }));
+  return pino(
+    { level, redact },
+    redacting(pino.destination({ dest: file, append: true, sync: true, mode: 0o600 }), redactor),
+  );
 }

@@ -1,4 +1,5 @@
 // `restflow-daemon`: runs the daemon in the foreground until SIGTERM/SIGINT or `system.shutdown`.
+import { Redactor } from '@restflow/core';
 import { EXIT_ALREADY_RUNNING } from '@restflow/launcher';
 import { resolveDataDir, resolvePaths } from '@restflow/paths';
 import { startDaemon } from './daemon.ts';
@@ -11,12 +12,15 @@ const dataDir = resolveDataDir();
 const paths = resolvePaths(dataDir);
 const foreground = process.argv.includes('--foreground');
 // --log-stderr sends log lines to stderr instead of logs/daemon.log (for service managers such as systemd).
-const logger = createLogger(process.argv.includes('--log-stderr') ? undefined : paths.daemonLog);
+// One redactor for log lines, tool output and run events; the daemon feeds it the secret values it knows.
+const redactor = new Redactor();
+const logger = createLogger(process.argv.includes('--log-stderr') ? undefined : paths.daemonLog, undefined, redactor);
 
 try {
   const daemon = await startDaemon({
     dataDir,
     logger,
+    redactor,
     onShutdownRequested: () => process.exit(0),
   });
   let signals = 0;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { Redactor } from '@restflow/core';
 import { removeDataDir, tempDataDir } from '@restflow/testkit';
 import { createLogger, rotateIfLarge } from '../src/index.ts';
 
@@ -25,6 +26,22 @@ describe('daemon log', () => {
     expect(fs.existsSync(`${file}.4`)).toBe(false);
     fs.writeFileSync(file, 'small\n');
     expect(rotateIfLarge(file, 10)).toBe(false);
+  });
+
+  it('passes every line through the redactor: a known secret value is gone wherever it appears', () => {
+    const dir = tempDataDir();
+    dirs.push(dir);
+    const file = path.join(dir, 'daemon.log');
+    const redactor = new Redactor();
+    const logger = createLogger(file, 'info', redactor);
+    redactor.set('secrets', ['sk-later-added-0001']);
+    logger.info(
+      { detail: 'got sk-later-added-0001 back', err: new Error('bad key sk-later-added-0001') },
+      'x sk-later-added-0001',
+    );
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).not.toContain('sk-later-added-0001');
+    expect(text.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(3);
   });
 
   it('appends JSON lines and redacts secret-bearing fields', () => {

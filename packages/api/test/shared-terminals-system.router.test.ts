@@ -96,8 +96,10 @@ describe('system info and tools', () => {
       version: expect.any(String),
       node_version: process.version,
       data_dir: '/tmp/restflow-test',
-      // The test services have an empty environment, so no PATH.
+      // The test services have an empty environment, so no PATH: no python3, no bubblewrap.
       python_ready: false,
+      tools_sandbox: 'none',
+      tools_sandbox_warning: expect.stringMatching(/run unsandboxed.*bubblewrap is not installed/),
     });
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-py-'));
     try {

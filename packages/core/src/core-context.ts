@@ -4,6 +4,8 @@ import type { ChangeFeed } from './events/change-feed.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { RunEventLog } from './events/run-event-log.ts';
 import type { Clock, IdGenerator } from './runtime.ts';
+import type { Redactor } from './security/redactor.ts';
+import type { ToolSandbox } from './security/sandbox.ts';
 
 /** What every service may depend on; services needing other services take them as extra constructor args. */
 export interface CoreContext {
@@ -16,4 +18,8 @@ export interface CoreContext {
   events: RunEventLog;
   /** Invalidation hints for clients: services publish here after a successful write. */
   changes: ChangeFeed;
+  /** Replaces known secret values in whatever is persisted, streamed or sent to a provider. */
+  redactor: Redactor;
+  /** How agent tools are confined (docs/security.md). */
+  sandbox: ToolSandbox;
 }

@@ -18,6 +18,8 @@ import { type Clock, type IdGenerator, randomIds, systemClock } from './runtime.
 import { engineTaskRunner } from './scheduler/agent-runner.ts';
 import { TaskScheduler } from './scheduler/task-scheduler.ts';
 import { SecretService } from './secrets/secret.service.ts';
+import { Redactor } from './security/redactor.ts';
+import { detectSandbox, type ToolSandbox } from './security/sandbox.ts';
 import { SecurityService } from './security/security.service.ts';
 import { ChatSessionService } from './sessions/chat-session.service.ts';
 import { SharedSpaceService } from './shared/shared-space.service.ts';
@@ -34,6 +36,10 @@ export interface ServiceDeps {
   env?: NodeJS.ProcessEnv;
   /** Default: the SDK-backed factory (tests may inject their own). */
   llm?: LlmClientFactory;
+  /** Shared with the daemon's logger; default: a new one. */
+  redactor?: Redactor;
+  /** Default: what the platform offers (`detectSandbox`, honouring RESTFLOW_TOOL_SANDBOX). */
+  sandbox?: ToolSandbox;
 }
 
 /** The composition of every domain service; the daemon builds one, tests build their own. */
@@ -61,20 +67,26 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const ids = deps.ids ?? randomIds;
   const bus = new EventBus();
   const { db } = deps;
+  const env = deps.env ?? process.env;
+  const redactor = deps.redactor ?? new Redactor();
   const core: CoreContext = {
     db,
     clock,
     ids,
-    env: deps.env ?? process.env,
+    env,
     paths: deps.paths,
     bus,
-    events: new RunEventLog(db, bus, clock),
+    events: new RunEventLog(db, bus, clock, redactor),
     changes: new ChangeFeed(bus),
+    redactor,
+    sandbox: deps.sandbox ?? detectSandbox(env),
   };
   // One line per service, in dependency order (a service may take earlier ones as extra arguments).
   const agents = new AgentService(db, clock, ids, core.changes);
   const config = new ConfigService(db, clock, core.changes);
   const secrets = new SecretService(core);
+  core.redactor.setFromEnv('env', core.env);
+  secrets.syncRedactor();
   const auth = new AuthProfileService(core, secrets);
   const skills = new SkillService(core);
   const sessions = new ChatSessionService(core, agents, skills);

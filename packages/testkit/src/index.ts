@@ -32,6 +32,8 @@ export function fakeDaemonControl(): DaemonControl & { shutdownRequests: string[
       uptime_ms: 0,
       data_dir: '/tmp/restflow-test',
       transports: [],
+      tools_sandbox: 'none',
+      tools_sandbox_warning: 'tests run tools unsandboxed',
     }),
     shutdown: (reason) => {
       shutdownRequests.push(reason);

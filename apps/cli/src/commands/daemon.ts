@@ -46,6 +46,12 @@ export async function printStatus(out: Output): Promise<void> {
         ['Uptime', `${Math.round(status.uptime_ms / 1000)} s`],
         ['Data dir', status.data_dir],
         ['Transports', status.transports.map((t) => `${t.kind} ${t.address}`)],
+        [
+          'Tool sandbox',
+          status.tools_sandbox_warning
+            ? `${status.tools_sandbox} — WARNING: ${status.tools_sandbox_warning}`
+            : status.tools_sandbox,
+        ],
       ],
       { running: true, state: 'running', ...status },
     );

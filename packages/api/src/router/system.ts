@@ -53,6 +53,8 @@ export const systemRouter = {
       node_version: process.version,
       data_dir: status.data_dir,
       python_ready: findExecutable('python3', ctx.services.env) !== undefined,
+      tools_sandbox: ctx.services.sandbox.kind,
+      tools_sandbox_warning: ctx.services.sandbox.warning,
     };
   }),
 

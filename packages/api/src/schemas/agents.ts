@@ -21,6 +21,23 @@ export const agentNodeSchema = z
     tools: z.array(z.string().min(1)).optional(),
     skills: z.array(z.string().min(1)).optional(),
     skill_variables: z.record(z.string(), z.string()).optional(),
+    // Tool settings (docs/security.md): granted environment, sandbox network, http_request hosts.
+    env: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a shell variable name'),
+        z.union([z.string(), z.object({ secret: z.string().min(1) }).strict()]),
+      )
+      .optional(),
+    sandbox: z.object({ network: z.boolean().optional() }).strict().optional(),
+    allowed_hosts: z
+      .array(
+        z
+          .string()
+          .trim()
+          .toLowerCase()
+          .regex(/^(\*\.)?[a-z0-9.-]+$/, 'must be a host name such as example.com or *.example.com'),
+      )
+      .optional(),
   })
   .strict();
 

@@ -18,5 +18,9 @@ export const daemonStatusSchema = z.strictObject({
   uptime_ms: z.number(),
   data_dir: z.string(),
   transports: z.array(transportSchema),
+  /** How agent tools are confined (docs/security.md). */
+  tools_sandbox: z.enum(['bubblewrap', 'seatbelt', 'none']),
+  /** Plain words when tools run unsandboxed; null otherwise. */
+  tools_sandbox_warning: z.string().nullable(),
 });
 export type DaemonStatus = z.infer<typeof daemonStatusSchema>;

@@ -76,10 +76,16 @@ export class AgentEngine {
     const model = findModel(agent.node.model);
     if (!model) throw new UnavailableError(`${label} uses the unknown model "${agent.node.model}"`);
     const client = await this.deps.llm.resolve({ id: agent.id, node: agent.node, model });
-    const tools = buildToolRegistry(agent.node.tools, this.deps.tools, {
-      timeoutMs: this.limits.toolTimeoutMs,
-      maxResultChars: this.limits.maxToolResultChars,
-    });
+    const tools = buildToolRegistry(
+      agent.node.tools,
+      this.deps.tools,
+      { timeoutMs: this.limits.toolTimeoutMs, maxResultChars: this.limits.maxToolResultChars },
+      {
+        ...(agent.node.env ? { env: agent.node.env } : {}),
+        ...(agent.node.sandbox ? { sandbox: agent.node.sandbox } : {}),
+        ...(agent.node.allowed_hosts ? { allowed_hosts: agent.node.allowed_hosts } : {}),
+      },
+    );
     const warnings: string[] = [];
     const skills: SkillRecord[] = [];
     for (const id of agent.node.skills ?? []) {

@@ -8,6 +8,7 @@ import { createModelClientResolver } from '../llm/model-client.ts';
 import type { LlmClientFactory } from '../llm/types.ts';
 import type { MemoryService } from '../memory/memory.service.ts';
 import type { SecretService } from '../secrets/secret.service.ts';
+import { protectedPaths } from '../security/protected-paths.ts';
 import type { SecurityService } from '../security/security.service.ts';
 import type { ChatSessionService } from '../sessions/chat-session.service.ts';
 import type { SkillService } from '../skills/skill.service.ts';
@@ -56,8 +57,9 @@ export function sessionPort(sessions: ChatSessionService): SessionPort {
 
 export function securityPort(security: SecurityService): CommandSecurityPort {
   return {
-    evaluate: (command) => {
-      const evaluation = security.evaluate(command);
+    evaluate: (command, context) => {
+      const { agentId: _agent, ...where } = context;
+      const evaluation = security.evaluate(command, where);
       return evaluation.action === 'block'
         ? { action: 'block', reason: evaluation.reason }
         : { action: evaluation.action };
@@ -116,6 +118,11 @@ export function createAgentRuntime(core: CoreContext, deps: AgentRuntimeDeps): A
       extraPaths: pathList(core.env.RESTFLOW_TOOL_PATHS),
       allowPrivateNetwork: core.env.RESTFLOW_TOOL_ALLOW_PRIVATE_NETWORK === '1',
       telegramApiBase: core.env.TELEGRAM_API_BASE ?? core.env.TELEGRAM_API_BASE_URL,
+      sandbox: core.sandbox,
+      protectedPaths: protectedPaths({ dataDir: core.paths?.dataDir, env: core.env }),
+      baseEnv: core.env,
+      redact: (text) => core.redactor.redact(text),
+      containsSecret: (text) => core.redactor.contains(text),
     },
   });
   const sessions = sessionPort(deps.sessions);

@@ -34,7 +34,16 @@ export interface ApprovalOutcome {
 }
 
 export interface CommandSecurityPort {
-  evaluate(command: string, context: { agentId?: string }): CommandDecision;
+  evaluate(
+    command: string,
+    context: {
+      agentId?: string;
+      workdir?: string;
+      /** Given when tools run unsandboxed: commands naming these are refused (command-policy.ts). */
+      protectedPaths?: readonly string[];
+      allowedPaths?: readonly string[];
+    },
+  ): CommandDecision;
   createApproval(request: {
     command: string;
     workdir?: string;

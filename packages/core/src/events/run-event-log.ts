@@ -1,5 +1,6 @@
 import type { Db } from '@restflow/db';
 import type { Clock } from '../runtime.ts';
+import type { Redactor } from '../security/redactor.ts';
 import type { EventBus } from './event-bus.ts';
 
 export interface StoredEvent<P = Record<string, unknown>> {
@@ -53,6 +54,7 @@ export class RunEventLog {
     db: Db,
     private readonly bus: EventBus,
     private readonly clock: Clock,
+    private readonly redactor?: Redactor,
   ) {
     const client = db.$client;
     const columns = 'id, run_id, seq, type, payload, created_at';
@@ -75,7 +77,9 @@ export class RunEventLog {
     };
   }
 
-  append<P extends Record<string, unknown>>(runId: string, type: string, payload: P): StoredEvent<P> {
+  append<P extends Record<string, unknown>>(runId: string, type: string, original: P): StoredEvent<P> {
+    // Redacted before it is written or published: no subscriber, replay or database file sees a known secret.
+    const payload = this.redactor ? this.redactor.redactDeep(original) : original;
     const seq = this.nextSeq(runId);
     const createdAt = this.clock.now();
     const { lastInsertRowid } = this.statements.insert.run(runId, seq, type, JSON.stringify(payload), createdAt);

@@ -46,6 +46,8 @@ export interface TaskRunDeps {
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: () => number;
   killGraceMs?: number;
+  /** The scrubbed environment of a CLI-mode run (tool-env.ts): allow-listed variables plus the agent's grants. */
+  cliEnv?: (agentId: string) => NodeJS.ProcessEnv;
 }
 
 class OutputCollector {
@@ -108,6 +110,7 @@ export async function executeTaskRun(request: TaskRunRequest, deps: TaskRunDeps)
           input: request.input,
           cwd: mode.working_dir,
           runId: request.runId,
+          ...(deps.cliEnv ? { env: deps.cliEnv(task.agent_id) } : {}),
           signal: inner.signal,
           killGraceMs: deps.killGraceMs,
           onSpawn: (pid) => request.emit({ type: 'progress', phase: 'process_started', details: { pid } }),

@@ -7,6 +7,7 @@ import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { ConflictError, NotFoundError, UnavailableError } from '../errors.ts';
 import { normalizeModelId } from '../models/catalogue.ts';
+import { toolEnv } from '../security/tool-env.ts';
 import { ALL_TASKS_CHANNEL } from '../tasks/task-events.ts';
 import type { AgentTask, TaskEvent } from '../tasks/task-model.ts';
 import { type TaskAgentRunner, unavailableAgentRunner } from './agent-runner.ts';
@@ -287,6 +288,12 @@ export class TaskScheduler {
         sleep: this.options.sleep ?? abortableSleep,
         random: this.options.random,
         killGraceMs: this.options.killGraceMs,
+        cliEnv: (agentId) =>
+          toolEnv({
+            base: this.core.env,
+            grants: this.deps.agents.find(agentId)?.agent.env ?? {},
+            secret: (key) => this.deps.secrets.getValue(key),
+          }),
       },
     );
     await settleRun(

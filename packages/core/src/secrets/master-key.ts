@@ -109,6 +109,14 @@ export class MasterKey {
     return this.loaded.key;
   }
 
+  /** True when the key is loaded or can be loaded without creating one. */
+  loadedOrOnDisk(): boolean {
+    if (this.loaded) return true;
+    const fromEnv = this.options.env[MASTER_KEY_ENV];
+    if (fromEnv !== undefined && fromEnv.trim() !== '') return true;
+    return this.options.keyFile !== undefined && fs.existsSync(this.options.keyFile);
+  }
+
   /** Where the key came from; loads it if needed. */
   source(): MasterKeySource {
     this.get();

@@ -156,6 +156,7 @@ export class SecretService {
     assertUserKey(key);
     const result = this.core.db.delete(secrets).where(eq(secrets.key, key)).run();
     if (result.changes === 0) throw new NotFoundError('Secret', key);
+    this.syncRedactor();
     this.core.changes.publish({ entity: 'secrets', id: key, action: 'deleted' });
     return { deleted: true, id: key };
   }
@@ -173,6 +174,42 @@ export class SecretService {
       deleted += this.core.db.delete(secrets).where(eq(secrets.key, key)).run().changes;
     }
     return deleted;
+  }
+
+  /**
+   * Every stored value (auth-profile credentials included), for the redactor. Touches the master key only when
+   * there is something to decrypt; a row that no longer decrypts is skipped (it cannot leak what nobody can read).
+   */
+  allValues(): string[] {
+    const rows = this.core.db.select().from(secrets).all();
+    if (rows.length === 0) return [];
+    const key = this.masterKey.get();
+    const values: string[] = [];
+    for (const row of rows) {
+      try {
+        values.push(decryptSecret(key, row.key, row.ciphertext));
+      } catch {
+        // unreadable row: nothing to redact
+      }
+    }
+    return values;
+  }
+
+  /** The master key in the forms it is written (hex in master.key, base64 in RESTFLOW_MASTER_KEY), once loaded. */
+  masterKeyForms(): string[] {
+    if (!this.masterKey.loadedOrOnDisk()) return [];
+    const key = this.masterKey.get();
+    return [key.toString('hex'), key.toString('base64'), key.toString('base64url')];
+  }
+
+  /** Gives the redactor the current stored values and the master key; called at start-up and after each write. */
+  syncRedactor(): void {
+    try {
+      this.core.redactor.set('secrets', this.allValues());
+      this.core.redactor.set('master_key', this.masterKeyForms());
+    } catch {
+      // The master key cannot be loaded (its error surfaces on the first secret access): nothing is decryptable.
+    }
   }
 
   /** Fails with a clear error when the master key cannot be loaded (bad env value, unsafe file mode). */
@@ -201,6 +238,7 @@ export class SecretService {
       if (!existing) {
         const row = { key, ciphertext, description: description ?? null, createdAt: now, updatedAt: now };
         this.core.db.insert(secrets).values(row).run();
+        this.syncRedactor();
         this.core.changes.publish({ entity: 'secrets', id: key, action: 'created' });
         return toInfo(row);
       }
@@ -210,6 +248,7 @@ export class SecretService {
         updatedAt: Math.max(now, existing.updatedAt),
       };
       this.core.db.update(secrets).set(next).where(eq(secrets.key, key)).run();
+      this.syncRedactor();
       this.core.changes.publish({ entity: 'secrets', id: key, action: 'updated' });
       return toInfo({ ...existing, ...next });
     });

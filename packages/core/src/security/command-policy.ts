@@ -1,6 +1,8 @@
+import os from 'node:os';
 import type { CommandPattern, SecurityAction } from '@restflow/db';
 import { InvalidInputError } from '../errors.ts';
-import { effectiveCommand, scanCommand } from './command-scanner.ts';
+import { effectiveCommand, type ScannedSegment, scanCommand } from './command-scanner.ts';
+import { checkProtectedPaths, globMayYieldOption } from './protected-paths.ts';
 
 export type { CommandPattern, SecurityAction } from '@restflow/db';
 
@@ -150,6 +152,9 @@ export function matchesPattern(pattern: string, command: string): boolean {
 
 export type SegmentRule =
   | 'blocklist'
+  | 'protected_path'
+  | 'dynamic'
+  | 'glob'
   | 'approval_required'
   | 'substitution'
   | 'redirect'
@@ -177,11 +182,24 @@ export interface CommandEvaluation {
 const find = (list: readonly CommandPattern[], command: string) => list.find((c) => matchesPattern(c.pattern, command));
 const describe = (c: CommandPattern) => `"${c.pattern}"${c.description ? ` (${c.description})` : ''}`;
 
-function evaluateSegment(
-  policy: SecurityPolicy,
-  text: string,
-  flags: { writes: string[]; substitutes: boolean },
-): SegmentEvaluation {
+/** Where a command will run, for the checks that depend on it (all optional: without it they are skipped). */
+export interface CommandContext {
+  /** The directory the command starts in. */
+  workdir?: string;
+  /** Value of `~` and `$HOME`. */
+  home?: string;
+  /**
+   * Set when tools run unsandboxed: a command naming one of these paths (after expanding `~`, `$HOME`, `..`,
+   * symlinks and globs) is blocked, and one naming an ancestor of them, or a path only known at run time, needs
+   * approval.
+   */
+  protectedPaths?: readonly string[];
+  /** Paths inside protected ones that stay usable (the agent's own workspace under the data dir). */
+  allowedPaths?: readonly string[];
+}
+
+function evaluateSegment(policy: SecurityPolicy, segment: ScannedSegment, context: CommandContext): SegmentEvaluation {
+  const text = segment.text;
   const effective = effectiveCommand(text);
   const blocked = find(policy.blocklist, text) ?? find(policy.blocklist, effective);
   if (blocked) {
@@ -193,6 +211,14 @@ function evaluateSegment(
       reason: `blocked by ${describe(blocked)}`,
     };
   }
+  if (context.protectedPaths) {
+    const hit = checkProtectedPaths(segment, {
+      protectedPaths: context.protectedPaths,
+      allowedPaths: context.allowedPaths ?? [],
+      ...(context.workdir ? { workdir: context.workdir } : {}),
+    });
+    if (hit) return { command: text, action: hit.action, rule: 'protected_path', reason: hit.reason };
+  }
   const asked = find(policy.approval_required, text) ?? find(policy.approval_required, effective);
   if (asked) {
     return {
@@ -203,7 +229,7 @@ function evaluateSegment(
       reason: `needs approval: matches ${describe(asked)}`,
     };
   }
-  if (flags.substitutes) {
+  if (segment.substitutes) {
     return {
       command: text,
       action: 'require_approval',
@@ -211,7 +237,25 @@ function evaluateSegment(
       reason: 'needs approval: runs a command substitution ($(…), backticks or <(…))',
     };
   }
-  const allowed = flags.writes.length === 0 ? find(policy.allowlist, text) : undefined;
+  if (segment.dynamic) {
+    // Its words are only known when bash runs it, so no list can vouch for it.
+    return {
+      command: text,
+      action: policy.default_action === 'block' ? 'block' : 'require_approval',
+      rule: 'dynamic',
+      reason: `needs approval: ${segment.dynamic} is only known at run time`,
+    };
+  }
+  const optionGlob = context.workdir ? segment.words.find((w) => globMayYieldOption(w, context.workdir!)) : undefined;
+  if (optionGlob) {
+    return {
+      command: text,
+      action: 'require_approval',
+      rule: 'glob',
+      reason: `needs approval: ${optionGlob.text} matches a file name that starts with "-" (it would be read as an option)`,
+    };
+  }
+  const allowed = segment.writes.length === 0 ? find(policy.allowlist, text) : undefined;
   if (allowed) {
     return {
       command: text,
@@ -223,12 +267,12 @@ function evaluateSegment(
   }
   const fallback = policy.default_action;
   const verdict = fallback === 'allow' ? 'allowed' : fallback === 'block' ? 'blocked' : 'needs approval';
-  if (flags.writes.length > 0) {
+  if (segment.writes.length > 0) {
     return {
       command: text,
       action: fallback,
       rule: 'redirect',
-      reason: `${verdict}: writes to ${flags.writes.join(', ')} by redirection, so the allowlist does not apply (default action is ${fallback})`,
+      reason: `${verdict}: writes to ${segment.writes.join(', ')} by redirection, so the allowlist does not apply (default action is ${fallback})`,
     };
   }
   return {
@@ -240,33 +284,30 @@ function evaluateSegment(
 }
 
 const SEVERITY: Record<SecurityAction, number> = { allow: 0, require_approval: 1, block: 2 };
-const MAX_SUBSTITUTION_DEPTH = 8;
 
 /**
- * Decides what to do with a shell command line. Compound lines (`|`, `&&`, `||`, `;`, `&`, newlines, subshells)
- * are split and every simple command is judged, including those inside `$(…)`/backticks: any block → block;
- * any approval rule, substitution or default → require_approval; only an all-allowlisted line is allowed.
+ * Decides what to do with a shell command line. The line is parsed as bash (command-scanner.ts) and every simple
+ * command is judged, those inside `$(…)`/backticks/`<(…)` included: any block → block; any approval rule,
+ * substitution, run-time expansion or default → require_approval; only an all-allowlisted line is allowed. A line
+ * that does not parse needs approval.
  */
-export function evaluateCommand(policy: SecurityPolicy, command: string): CommandEvaluation {
+export function evaluateCommand(
+  policy: SecurityPolicy,
+  command: string,
+  context: CommandContext = {},
+): CommandEvaluation {
   if (command.trim() === '') throw InvalidInputError.field('command', 'must not be empty');
-  const segments: SegmentEvaluation[] = [];
-  const parseErrors: string[] = [];
-  const visit = (line: string, depth: number) => {
-    const scanned = scanCommand(line);
-    if (scanned.parseError) parseErrors.push(scanned.parseError);
-    for (const segment of scanned.segments) segments.push(evaluateSegment(policy, segment.text, segment));
-    for (const inner of scanned.substitutions) {
-      if (depth >= MAX_SUBSTITUTION_DEPTH) parseErrors.push('substitutions nested too deeply');
-      else visit(inner, depth + 1);
-    }
-  };
-  visit(command, 0);
-  if (parseErrors.length > 0) {
+  const scanned = scanCommand(command, {
+    home: context.home ?? os.homedir(),
+    ...(context.workdir ? { workdir: context.workdir } : {}),
+  });
+  const segments = scanned.segments.map((segment) => evaluateSegment(policy, segment, context));
+  if (scanned.parseError) {
     segments.push({
       command: command.trim(),
       action: 'require_approval',
       rule: 'parse_error',
-      reason: `needs approval: could not be parsed safely (${parseErrors[0]})`,
+      reason: `needs approval: could not be parsed as bash (${scanned.parseError})`,
     });
   }
   if (segments.length === 0) {

@@ -1,201 +1,315 @@
-// A small, deliberately conservative scanner of POSIX shell command lines: it finds the simple commands a line
-// would run, the command substitutions hidden in it and the redirections that write files. It does not expand or
-// execute anything. Hand-written rather than `shell-quote`: that library expands `$VAR` to '' by default, ignores
-// backticks and loses the original text, all of which a security check needs to see exactly.
+// Reads a command line the way bash will: the line is parsed by mvdan/sh's bash parser (the `mvdan-sh` build, the
+// parser behind shfmt), then every simple command is listed with its words unquoted and unescaped, so quoting
+// (`-e'x'ec`, `--o\utput=`) cannot hide an option or a redirection from the policy. Nothing is expanded or run:
+// parts whose value is only known at run time (parameters, substitutions, brace expansion, ANSI-C quotes) are
+// flagged so the policy can refuse to vouch for them. A line the parser rejects is reported, never guessed at.
+import { createRequire } from 'node:module';
+import type sh from 'mvdan-sh';
+
+type Node = sh.Node;
+type Syntax = typeof sh.syntax;
+
+// Loaded on the first scan, not at import: the GopherJS build takes ~0.2–0.8 s to load, which every daemon start
+// and every process importing core would otherwise pay.
+let loaded: { syntax: Syntax; parser: sh.Parser } | undefined;
+function shellSyntax(): { syntax: Syntax; parser: sh.Parser } {
+  if (!loaded) {
+    const { syntax } = createRequire(import.meta.url)('mvdan-sh') as typeof sh;
+    loaded = { syntax, parser: syntax.NewParser() };
+  }
+  return loaded;
+}
+
+export interface ScannedWord {
+  /** The word as bash passes it to the program, when it is static; otherwise the source text of the dynamic part. */
+  text: string;
+  /** Contains `$VAR`/`${…}` (other than $HOME/$PWD), `$((…))`, `$'…'` escapes or brace expansion. */
+  dynamic: boolean;
+  /** Contains an unquoted `*`, `?`, `[` or extended glob: bash may replace it with file names. */
+  glob: boolean;
+  /** Contains `$(…)`, backticks or `<(…)`/`>(…)`. */
+  substitutes: boolean;
+  /** Starts with a `~`/`$HOME`/`$PWD` that was expanded (text holds the result). */
+  expanded?: boolean;
+}
 
 export interface ScannedSegment {
-  /** The simple command as written (whitespace-normalised), without control operators. */
+  /** The simple command with unquoted words, single-spaced (assignments first), without redirections. */
   text: string;
+  /** Assignment prefixes and arguments (program first); empty for a bare assignment. */
+  words: ScannedWord[];
   /** Output redirection targets that are real files (`> out.txt`, `>> log`, `&> f`); `/dev/null` etc. excluded. */
   writes: string[];
-  /** The segment contains `$(…)`, backticks or `<(…)`/`>(…)`: its arguments come from running other commands. */
+  /** Input redirection sources (`< file`, `<> file`). */
+  reads: string[];
+  /** Any word or redirection target of the segment runs a substitution. */
   substitutes: boolean;
+  /** Why some word's value is only known at run time, if so. */
+  dynamic?: string;
 }
 
 export interface ScannedCommand {
   segments: ScannedSegment[];
-  /** The inner command lines of every substitution, scanned recursively by the caller. */
+  /** The inner text of every `$(…)`, backtick and `<(…)`/`>(…)` (their commands are segments too). */
   substitutions: string[];
-  /** Set when the line is not well-formed (unterminated quote or substitution); the caller must not allow it. */
+  /** Set when the line is not valid bash; the caller must not allow it. */
   parseError?: string;
+}
+
+export interface ScanOptions {
+  /** Value of `~` and `$HOME` in words; without it they stay dynamic. */
+  home?: string;
+  /** Value of `$PWD`. */
+  workdir?: string;
 }
 
 const HARMLESS_TARGETS = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty']);
 
-// Words that only introduce or close a control structure; the command after them is what runs.
-const LEADING_KEYWORDS = new Set(['{', '}', '!', 'if', 'then', 'else', 'elif', 'do', 'while', 'until']);
-const CLOSING_WORDS = new Set(['}', 'fi', 'done', 'esac', '']);
+// mvdan/sh's redirection operators (token values of the JS build; pinned by the scanner tests).
+const RDR = {
+  out: 54,
+  append: 55,
+  in: 56,
+  inOut: 57,
+  dupIn: 58,
+  dupOut: 59,
+  clobber: 60,
+  all: 64,
+  appendAll: 65,
+} as const;
+const WRITING = new Set<number>([RDR.out, RDR.append, RDR.inOut, RDR.clobber, RDR.all, RDR.appendAll]);
+const READING = new Set<number>([RDR.in, RDR.inOut]);
 
-/** Index just past the `)` that closes a `(` opened before `start`, honouring quotes; -1 if unterminated. */
-function findClosingParen(line: string, start: number): number {
-  let depth = 1;
-  let quote: '"' | "'" | null = null;
-  for (let i = start; i < line.length; i++) {
-    const ch = line[i];
-    if (quote === "'") {
-      if (ch === "'") quote = null;
-      continue;
-    }
+/** `\x` → `x` and `\<newline>` → nothing, outside quotes. */
+const unescapeBare = (raw: string) => raw.replace(/\\(\n|.)/gs, (_, c: string) => (c === '\n' ? '' : c));
+/** Inside double quotes only `\$ \` \" \\` and `\<newline>` are escapes. */
+const unescapeDouble = (raw: string) => raw.replace(/\\([$`"\\\n])/g, (_, c: string) => (c === '\n' ? '' : c));
+
+/** Unquoted glob characters or a brace expansion (`{a,b}`, `{1..3}`) not escaped by a backslash. */
+function bareSpecials(raw: string): { glob: boolean; brace: boolean } {
+  let glob = false;
+  let braceOpen = -1;
+  let brace = false;
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i];
     if (ch === '\\') {
       i++;
       continue;
     }
-    if (quote === '"') {
-      if (ch === '"') quote = null;
-      continue;
+    if (ch === '*' || ch === '?' || ch === '[') glob = true;
+    else if (ch === '{') braceOpen = i;
+    else if (ch === '}' && braceOpen >= 0) {
+      const inner = raw.slice(braceOpen + 1, i);
+      if (inner.includes(',') || inner.includes('..')) brace = true;
     }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) return i + 1;
   }
-  return -1;
+  return { glob, brace };
 }
 
-function findClosingBacktick(line: string, start: number): number {
-  for (let i = start; i < line.length; i++) {
-    if (line[i] === '\\') i++;
-    else if (line[i] === '`') return i + 1;
-  }
-  return -1;
+interface WordScan {
+  word: ScannedWord;
+  dynamicReason?: string;
 }
 
-/** Reads the redirection target word starting at `start` (after optional blanks); returns [word, end]. */
-function readWord(line: string, start: number): [string, number] {
-  let i = start;
-  while (line[i] === ' ' || line[i] === '\t') i++;
-  let word = '';
-  let quote: '"' | "'" | null = null;
-  for (; i < line.length; i++) {
-    const ch = line[i] as string;
-    if (quote) {
-      if (ch === quote) quote = null;
-      else word += ch;
-      continue;
+const PLAIN_PARAM = (node: sh.ParamExp) =>
+  !node.Exp && !node.Index && !node.Slice && !node.Repl && !node.Length && !node.Excl && !node.Width && !node.Names;
+
+function scanWord(line: string, word: sh.Word, options: ScanOptions): WordScan {
+  const { syntax } = shellSyntax();
+  const source = (n: Node) => line.slice(n.Pos().Offset(), n.End().Offset());
+  let text = '';
+  let dynamic: string | undefined;
+  let glob = false;
+  let substitutes = false;
+  let expanded = false;
+  const param = (node: sh.ParamExp, first: boolean) => {
+    const name = node.Param?.Value;
+    const known = name === 'HOME' ? options.home : name === 'PWD' ? options.workdir : undefined;
+    if (PLAIN_PARAM(node) && known !== undefined) {
+      text += known;
+      if (first) expanded = true;
+    } else {
+      text += source(node);
+      dynamic ??= `parameter expansion ${source(node)}`;
     }
-    if (ch === '"' || ch === "'") {
-      quote = ch;
-      continue;
+  };
+  const parts = word.Parts as Node[];
+  parts.forEach((part, index) => {
+    const kind = syntax.NodeType(part);
+    switch (kind) {
+      case 'Lit': {
+        const raw = (part as sh.Lit).Value;
+        const specials = bareSpecials(raw);
+        if (specials.glob) glob = true;
+        if (specials.brace) dynamic ??= `brace expansion in ${raw}`;
+        let value = unescapeBare(raw);
+        if (index === 0 && raw.startsWith('~')) {
+          const slash = value.indexOf('/');
+          const user = slash === -1 ? value.slice(1) : value.slice(1, slash);
+          if (user === '' && options.home !== undefined) {
+            value = options.home + (slash === -1 ? '' : value.slice(slash));
+            expanded = true;
+          } else dynamic ??= `tilde expansion ${raw}`;
+        }
+        text += value;
+        break;
+      }
+      case 'SglQuoted': {
+        const node = part as sh.SglQuoted;
+        // `$'…'` decodes escapes (`$'\x2d'` is `-`); rather than decode every form, do not vouch for it.
+        if (node.Dollar && node.Value.includes('\\')) dynamic ??= `ANSI-C quoting ${source(part)}`;
+        text += node.Value;
+        break;
+      }
+      case 'DblQuoted':
+        for (const inner of (part as sh.DblQuoted).Parts as Node[]) {
+          const innerKind = syntax.NodeType(inner);
+          if (innerKind === 'Lit') text += unescapeDouble((inner as sh.Lit).Value);
+          else if (innerKind === 'ParamExp') param(inner as sh.ParamExp, index === 0 && text === '');
+          else if (innerKind === 'CmdSubst') {
+            substitutes = true;
+            text += source(inner);
+          } else {
+            text += source(inner);
+            dynamic ??= `expansion ${source(inner)}`;
+          }
+        }
+        break;
+      case 'ParamExp':
+        param(part as sh.ParamExp, index === 0);
+        break;
+      case 'CmdSubst':
+      case 'ProcSubst':
+        substitutes = true;
+        text += source(part);
+        break;
+      case 'ExtGlob':
+        glob = true;
+        text += source(part);
+        break;
+      default:
+        text += source(part);
+        dynamic ??= `expansion ${source(part)}`;
     }
-    if (/[\s;&|()<>]/.test(ch)) break;
-    word += ch;
+  });
+  const result: ScannedWord = { text, dynamic: dynamic !== undefined, glob, substitutes };
+  if (expanded) result.expanded = true;
+  return dynamic ? { word: result, dynamicReason: dynamic } : { word: result };
+}
+
+const parseErrorText = (error: unknown): string => {
+  const e = error as { Error?: () => string; message?: string };
+  const text = typeof e?.Error === 'function' ? e.Error() : (e?.message ?? String(error));
+  // "x:1:6: reached EOF…" → "1:6: reached EOF…"
+  return text.replace(/^x:/, '');
+};
+
+export function scanCommand(line: string, options: ScanOptions = {}): ScannedCommand {
+  const { syntax, parser } = shellSyntax();
+  let file: sh.File;
+  try {
+    file = parser.Parse(line, 'x');
+  } catch (error) {
+    return { segments: [], substitutions: [], parseError: parseErrorText(error) };
   }
-  return [word, i];
-}
-
-function normalise(text: string): string {
-  let words = text.trim().split(/\s+/);
-  while (words.length > 0 && LEADING_KEYWORDS.has(words[0] as string)) words = words.slice(1);
-  const joined = words.join(' ');
-  return CLOSING_WORDS.has(joined) ? '' : joined;
-}
-
-export function scanCommand(line: string): ScannedCommand {
   const segments: ScannedSegment[] = [];
   const substitutions: string[] = [];
-  let parseError: string | undefined;
-  let buffer = '';
-  let writes: string[] = [];
-  let substitutes = false;
-  let quote: '"' | "'" | null = null;
-
-  const endSegment = () => {
-    const text = normalise(buffer);
-    if (text) segments.push({ text, writes, substitutes });
-    else if (writes.length > 0 || substitutes) segments.push({ text: buffer.trim(), writes, substitutes });
-    buffer = '';
-    writes = [];
-    substitutes = false;
-  };
-  const substitution = (openEnd: number, kind: 'paren' | 'backtick'): number => {
-    const end = kind === 'paren' ? findClosingParen(line, openEnd) : findClosingBacktick(line, openEnd);
-    if (end === -1) {
-      parseError ??= kind === 'paren' ? 'unterminated $( or <( substitution' : 'unterminated backtick substitution';
-      substitutes = true;
-      buffer += line.slice(openEnd - (kind === 'paren' ? 2 : 1));
-      return line.length;
+  syntax.Walk(file, (node) => {
+    if (!node) return true;
+    const kind = syntax.NodeType(node);
+    if (kind === 'CmdSubst' || kind === 'ProcSubst') {
+      const stmts = (node as sh.CmdSubst).Stmts.filter(Boolean) as sh.Stmt[];
+      const first = stmts[0];
+      const last = stmts[stmts.length - 1];
+      substitutions.push(first && last ? line.slice(first.Pos().Offset(), last.End().Offset()) : '');
+      return true;
     }
-    substitutions.push(line.slice(openEnd, end - 1));
-    substitutes = true;
-    buffer += line.slice(openEnd - (kind === 'paren' ? 2 : 1), end);
-    return end;
-  };
-
-  let i = 0;
-  while (i < line.length) {
-    const ch = line[i] as string;
-    const next = line[i + 1];
-    if (quote === "'") {
-      buffer += ch;
-      if (ch === "'") quote = null;
-      i++;
-      continue;
+    if (kind !== 'Stmt') return true;
+    const stmt = node as sh.Stmt;
+    const cmd = stmt.Cmd as Node | null;
+    const cmdKind = cmd ? syntax.NodeType(cmd) : 'none';
+    const words: ScannedWord[] = [];
+    let dynamic: string | undefined;
+    let substitutes = false;
+    const add = (scan: WordScan) => {
+      words.push(scan.word);
+      if (scan.word.substitutes) substitutes = true;
+      dynamic ??= scan.dynamicReason;
+    };
+    if (cmdKind === 'CallExpr') {
+      const call = cmd as sh.CallExpr;
+      for (const assign of call.Assigns) {
+        if (!assign) continue;
+        const value = assign.Value ? scanWord(line, assign.Value, options) : undefined;
+        const name = assign.Name?.Value ?? '';
+        const text = `${name}${assign.Append ? '+=' : '='}${value?.word.text ?? ''}`;
+        add({
+          word: { ...(value?.word ?? { dynamic: false, glob: false, substitutes: false }), text },
+          ...(value?.dynamicReason ? { dynamicReason: value.dynamicReason } : {}),
+        });
+        if (assign.Array || assign.Index) dynamic ??= `array assignment to ${name}`;
+      }
+      for (const arg of call.Args) if (arg) add(scanWord(line, arg, options));
+    } else if (cmdKind === 'DeclClause') {
+      // `export X=…`, `declare -x …`: judged as text by the lists (never allow-listed by default).
+      const decl = cmd as sh.DeclClause;
+      add({ word: { text: decl.Variant?.Value ?? 'declare', dynamic: false, glob: false, substitutes: false } });
+      for (const assign of decl.Args) {
+        if (!assign) continue;
+        const value = assign.Value ? scanWord(line, assign.Value, options) : undefined;
+        const name = assign.Name?.Value;
+        const text = name ? `${name}=${value?.word.text ?? ''}` : (value?.word.text ?? '');
+        add({
+          word: { ...(value?.word ?? { dynamic: false, glob: false, substitutes: false }), text },
+          ...(value?.dynamicReason ? { dynamicReason: value.dynamicReason } : {}),
+        });
+      }
+    } else if (cmdKind !== 'none' && stmt.Redirs.length === 0) {
+      // Compound commands (`if`, loops, blocks, subshells, functions, `[[ ]]`, `(( ))`, `let`, `time`): their
+      // inner statements are segments of their own; tests and arithmetic are judged as written.
+      if (cmdKind === 'TestClause' || cmdKind === 'ArithmCmd' || cmdKind === 'LetClause') {
+        add({
+          word: {
+            text: line.slice(cmd!.Pos().Offset(), cmd!.End().Offset()),
+            dynamic: false,
+            glob: false,
+            substitutes: false,
+          },
+        });
+      } else return true;
     }
-    if (ch === '\\') {
-      buffer += line.slice(i, i + 2);
-      i += 2;
-      continue;
-    }
-    if (ch === '`') {
-      i = substitution(i + 1, 'backtick');
-      continue;
-    }
-    if (ch === '$' && next === '(') {
-      i = substitution(i + 2, 'paren');
-      continue;
-    }
-    if (quote === '"') {
-      buffer += ch;
-      if (ch === '"') quote = null;
-      i++;
-      continue;
-    }
-    if (ch === '"' || ch === "'") {
-      quote = ch;
-      buffer += ch;
-      i++;
-      continue;
-    }
-    if ((ch === '<' || ch === '>') && next === '(') {
-      i = substitution(i + 2, 'paren');
-      continue;
-    }
-    if (ch === '>' || (ch === '&' && next === '>')) {
-      // `>f`, `>>f`, `>|f`, `&>f`, `&>>f`; `>&2` / `2>&1` only duplicate a descriptor.
-      let j = ch === '&' ? i + 2 : i + 1;
-      if (line[j] === '>' || line[j] === '|') j++;
-      if (line[j] === '&') {
-        const [fd, end] = readWord(line, j + 1);
-        if (!/^\d+$|^-$/.test(fd)) writes.push(fd);
-        buffer += line.slice(i, end);
-        i = end;
+    const writes: string[] = [];
+    const reads: string[] = [];
+    for (const redirect of stmt.Redirs) {
+      if (!redirect?.Word) continue;
+      const target = scanWord(line, redirect.Word, options);
+      if (target.word.substitutes) substitutes = true;
+      dynamic ??= target.dynamicReason;
+      const op = redirect.Op as number;
+      if (op === RDR.dupOut || op === RDR.dupIn) {
+        // `>&2`, `2>&1`, `<&3` duplicate a descriptor; `>&file` writes a file.
+        if (!/^\d+-?$|^-$/.test(target.word.text)) (op === RDR.dupOut ? writes : reads).push(target.word.text);
         continue;
       }
-      const [target, end] = readWord(line, j);
-      if (!HARMLESS_TARGETS.has(target)) writes.push(target || '(missing target)');
-      buffer += line.slice(i, end);
-      i = end;
-      continue;
+      if (WRITING.has(op) && !HARMLESS_TARGETS.has(target.word.text)) writes.push(target.word.text || '(empty)');
+      if (READING.has(op)) reads.push(target.word.text);
     }
-    if (ch === '<') {
-      // Input redirection and here-docs only read; keep them as written.
-      buffer += ch;
-      i++;
-      continue;
+    if (words.length === 0 && writes.length === 0 && reads.length === 0 && !substitutes) {
+      return true;
     }
-    if (ch === ';' || ch === '|' || ch === '&' || ch === '\n' || ch === '(' || ch === ')') {
-      endSegment();
-      i +=
-        (ch === '|' && (next === '|' || next === '&')) || (ch === '&' && next === '&') || (ch === ';' && next === ';')
-          ? 2
-          : 1;
-      continue;
-    }
-    buffer += ch;
-    i++;
-  }
-  if (quote) parseError ??= `unterminated ${quote === '"' ? 'double' : 'single'} quote`;
-  endSegment();
-  return parseError ? { segments, substitutions, parseError } : { segments, substitutions };
+    const text =
+      words.length > 0 ? words.map((w) => w.text).join(' ') : line.slice(stmt.Pos().Offset(), stmt.End().Offset());
+    segments.push({
+      text: text.trim().replace(/\s+/g, ' '),
+      words,
+      writes,
+      reads,
+      substitutes,
+      ...(dynamic ? { dynamic } : {}),
+    });
+    return true;
+  });
+  return { segments, substitutions };
 }
 
 /**

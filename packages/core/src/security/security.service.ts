@@ -3,6 +3,7 @@ import type { CoreContext } from '../core-context.ts';
 import { ConflictError, InvalidInputError } from '../errors.ts';
 import { ApprovalQueue, type ApprovalRequest, type PendingApproval } from './approval-queue.ts';
 import {
+  type CommandContext,
   type CommandEvaluation,
   defaultSecurityPolicy,
   evaluateCommand,
@@ -137,8 +138,8 @@ export class SecurityService {
   }
 
   /** The decision the policy takes for a command line right now; pure, nothing is recorded. */
-  evaluate(command: string): CommandEvaluation {
-    return evaluateCommand(this.getPolicy(), command);
+  evaluate(command: string, context: CommandContext = {}): CommandEvaluation {
+    return evaluateCommand(this.getPolicy(), command, context);
   }
 
   createApproval(command: string, request: ApprovalRequest = {}): PendingApproval {

@@ -7,6 +7,7 @@ import { isPublicAddress } from '../../src/engine/tools/network-guard.ts';
 import {
   buildToolRegistry,
   type CommandSecurityPort,
+  detectSandbox,
   findExecutable,
   type LlmToolCall,
   resolveAllowList,
@@ -327,9 +328,12 @@ describe('bash tool', () => {
 describe('other tools', () => {
   it('run_python runs a script and reports its output', async () => {
     if (!findExecutable('python3')) throw new Error('python3 is required on the PATH for this test');
-    const tools = buildToolRegistry(['python'], toolDeps(), { timeoutMs: 10_000, maxResultChars: 4000 });
+    const tools = buildToolRegistry(['python'], toolDeps({ sandbox: detectSandbox(process.env) }), {
+      timeoutMs: 10_000,
+      maxResultChars: 4000,
+    });
     const result = await tools.execute(call('run_python', { code: 'print(6 * 7)' }), context());
-    expect(JSON.parse(result.result)).toMatchObject({ exit_code: 0, stdout: '42\n' });
+    expect(JSON.parse(result.result)).toMatchObject({ exit_code: 0, stdout: '42\n', sandbox: 'bubblewrap' });
   });
 
   it('skill lists and reads skills', async () => {

@@ -9,6 +9,12 @@ export interface AgentNode {
   tools?: string[];
   skills?: string[];
   skill_variables?: Record<string, string>;
+  /** Variables the agent's tool processes get besides the harmless defaults: a literal, or a stored secret. */
+  env?: Record<string, string | { secret: string }>;
+  /** Tool sandbox settings; `network` (default false) lets sandboxed commands use the network. */
+  sandbox?: { network?: boolean };
+  /** Hosts `http_request` may reach (`example.com` or `*.example.com`); absent: any public host. */
+  allowed_hosts?: string[];
 }
 
 export const agents = sqliteTable(

@@ -1,8 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { CommandSecurityPort } from '../ports.ts';
+import {
+  type AgentProcessConfig,
+  awaitApproval,
+  confinedWorkdir,
+  gitSafeEnv,
+  type ProcessToolDeps,
+  runConfined,
+} from './process-sandbox.ts';
 import { catalogueSpec } from './spec.ts';
-import { runProcess } from './subprocess.ts';
 import { fail, ok, type ToolDefinition } from './types.ts';
 
 /** Never run, whatever the policy says; the policy adds the user's rules. */
@@ -13,7 +17,7 @@ const ALWAYS_BLOCKED: { pattern: RegExp; reason: string }[] = [
   { pattern: /(^|[\s;&|(])sudo\b/, reason: 'privilege escalation (sudo)' },
 ];
 
-export function bashTool(security: CommandSecurityPort): ToolDefinition {
+export function bashTool(deps: ProcessToolDeps, agent: AgentProcessConfig = {}): ToolDefinition {
   return {
     ...catalogueSpec('bash'),
     // The approval wait must not eat the command's time budget.
@@ -22,33 +26,37 @@ export function bashTool(security: CommandSecurityPort): ToolDefinition {
       const command = args.command as string;
       const hard = ALWAYS_BLOCKED.find((rule) => rule.pattern.test(command));
       if (hard) return fail(`command blocked: ${hard.reason}`);
-      const workdir = path.resolve(ctx.workspaceDir, (args.workdir as string | undefined) ?? '.');
-      const decision = security.evaluate(command, { agentId: ctx.agentId });
+      const workdir = confinedWorkdir(ctx.workspaceDir, args.workdir as string | undefined);
+      // Without a sandbox the policy is the boundary, so it also refuses the protected paths.
+      const unsandboxed = deps.sandbox.kind === 'none';
+      const decision = deps.security.evaluate(command, {
+        agentId: ctx.agentId,
+        workdir,
+        ...(unsandboxed
+          ? {
+              // Also /proc: the daemon's /proc/<pid>/environ holds every key it was started with.
+              protectedPaths: [...deps.protectedPaths, '/proc'],
+              allowedPaths: [ctx.workspaceDir, ...deps.extraPaths],
+            }
+          : {}),
+      });
       if (decision.action === 'block') {
         return fail(`command blocked by the security policy${decision.reason ? `: ${decision.reason}` : ''}`);
       }
       if (decision.action === 'require_approval') {
-        const approval = security.createApproval({
-          command,
-          workdir,
-          agentId: ctx.agentId,
-          runId: ctx.runId,
-          taskId: ctx.taskId,
-        });
-        ctx.events.emit('approval_required', { approval });
-        ctx.events.emit('step', { step_type: 'approval', name: command, status: 'pending' });
-        const outcome = await security.waitForDecision(approval.id, ctx.signal);
-        if (outcome.status !== 'approved') {
-          ctx.events.emit('step', { step_type: 'approval', name: command, status: 'failed' });
-          const why = outcome.status === 'expired' ? 'the approval expired' : 'the command was rejected';
-          return fail(`${why}${outcome.reason ? `: ${outcome.reason}` : ''} (approval ${approval.id})`);
-        }
-        ctx.events.emit('step', { step_type: 'approval', name: command, status: 'completed' });
+        const refused = await awaitApproval(deps.security, { command, workdir }, ctx);
+        if (refused) return fail(refused);
       }
-      fs.mkdirSync(workdir, { recursive: true });
       // An explicit `timeout` from the model wins (long builds); otherwise the engine's tool timeout applies.
       const timeoutMs = typeof args.timeout === 'number' ? args.timeout * 1000 : ctx.timeoutMs;
-      const result = await runProcess('bash', ['-c', command], { cwd: workdir, signal: ctx.signal, timeoutMs });
+      const result = await runConfined(deps, agent, 'bash', ['-c', command], {
+        workspace: ctx.workspaceDir,
+        workdir,
+        signal: ctx.signal,
+        timeoutMs,
+        // What ran without a human's approval gets git without hooks, fsmonitor or pager programs.
+        ...(decision.action === 'allow' ? { extraEnv: gitSafeEnv() } : {}),
+      });
       return result.exit_code === 0 && !result.timed_out ? ok(result) : fail(result);
     },
   };

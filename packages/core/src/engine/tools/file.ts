@@ -14,7 +14,21 @@ const MAX_LIST_ENTRIES = 1000;
  * `access` "read" (allow-list `read`) offers read/list/exists; "write" (`file`, `write`) adds write and delete.
  * Paths are confined to the agent workspace plus `extraRoots`.
  */
-export function fileTool(access: FileAccess, extraRoots: string[] = []): ToolDefinition {
+/**
+ * A repository's .git directory holds config and hooks that git turns into commands (`core.fsmonitor`, hooks,
+ * filters): an agent changes a repository through git, never by editing these files.
+ */
+function assertNotGitInternals(target: string, requested: string): void {
+  if (target.split(path.sep).includes('.git')) {
+    throw new ToolError(`path ${requested} is inside a .git directory; the file tool does not write there (use git)`);
+  }
+}
+
+export function fileTool(
+  access: FileAccess,
+  extraRoots: string[] = [],
+  protectedPaths: readonly string[] = [],
+): ToolDefinition {
   const spec = catalogueSpec('file');
   const properties = spec.parameters.properties as Record<string, { enum?: string[] }>;
   if (access === 'read') {
@@ -28,7 +42,8 @@ export function fileTool(access: FileAccess, extraRoots: string[] = []): ToolDef
     description: `${spec.description} Relative paths start in the agent workspace.${where}`,
     async execute(args, ctx) {
       await fs.mkdir(ctx.workspaceDir, { recursive: true });
-      const target = new PathGuard([ctx.workspaceDir, ...extraRoots]).resolve(args.path as string);
+      const target = new PathGuard([ctx.workspaceDir, ...extraRoots], protectedPaths).resolve(args.path as string);
+      if (args.action === 'write' || args.action === 'delete') assertNotGitInternals(target, args.path as string);
       switch (args.action) {
         case 'read': {
           const text = await fs.readFile(target, 'utf8');

@@ -9,6 +9,22 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export interface HttpToolOptions {
   /** Lets requests reach loopback/private networks (off by default: an agent must not probe the LAN). */
   allowPrivateNetwork: boolean;
+  /** The agent's `allowed_hosts` (`example.com`, `*.example.com`); absent: any public host. */
+  allowedHosts?: readonly string[];
+  /** True when the text holds a known secret value (redactor.ts): such a request is refused. */
+  containsSecret?: (text: string) => boolean;
+}
+
+/** `*.example.com` matches sub-domains only; `example.com` that host only. */
+export function hostAllowed(hostname: string, allowed: readonly string[]): boolean {
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
+  return allowed.some((entry) => {
+    const rule = entry.toLowerCase();
+    return rule.startsWith('*.') ? host.endsWith(rule.slice(1)) && host.length > rule.length - 1 : host === rule;
+  });
 }
 
 export function httpRequestTool(options: HttpToolOptions): ToolDefinition {
@@ -24,8 +40,17 @@ export function httpRequestTool(options: HttpToolOptions): ToolDefinition {
       if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new ToolError(`unsupported protocol ${url.protocol}`);
       assertHostAllowed(url.hostname, options.allowPrivateNetwork);
+      if (options.allowedHosts && !hostAllowed(url.hostname, options.allowedHosts)) {
+        throw new ToolError(
+          `host ${url.hostname} is not in this agent's allowed_hosts (${options.allowedHosts.join(', ') || 'none'})`,
+        );
+      }
       const method = (args.method as string | undefined) ?? 'GET';
       const body = args.body as string | undefined;
+      const outgoing = [url.href, body ?? '', ...Object.entries((args.headers as Record<string, string>) ?? {}).flat()];
+      if (options.containsSecret && outgoing.some((text) => options.containsSecret?.(text))) {
+        throw new ToolError('refused: the request carries the value of a stored secret or key');
+      }
       const response = await send(url, method, (args.headers as Record<string, string>) ?? {}, body, {
         signal: ctx.signal,
         allowPrivate: options.allowPrivateNetwork,

@@ -1,10 +1,14 @@
 // The one tool registry of the engine, filtered by an agent's allow-list (docs/engine.md#allow-list,
 // aliases included). An absent or empty allow-list means no tools.
+import type { ToolSandbox } from '../../security/sandbox.ts';
+import { noSandbox } from '../../security/sandbox.ts';
+import type { EnvGrant } from '../../security/tool-env.ts';
 import type { CommandSecurityPort, MemoryPort, SecretPort, SkillPort } from '../ports.ts';
 import { bashTool } from './bash.ts';
 import { fileTool } from './file.ts';
 import { httpRequestTool } from './http-request.ts';
 import { memorySearchTool, memoryStoreTool } from './memory.ts';
+import type { ProcessToolDeps } from './process-sandbox.ts';
 import { ToolRegistry } from './registry.ts';
 import { runPythonTool } from './run-python.ts';
 import { skillTool } from './skill.ts';
@@ -21,6 +25,23 @@ export interface ToolDeps {
   allowPrivateNetwork: boolean;
   telegramApiBase?: string;
   pythonBin?: string;
+  /** How bash and run_python are confined; absent: unsandboxed (unit tests). */
+  sandbox?: ToolSandbox;
+  /** Never usable by tools (protected-paths.ts). */
+  protectedPaths?: readonly string[];
+  /** The daemon's environment; tools get only its allow-listed part plus the agent's grants. */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** Redacts known secret values from results before the model, the stream or the database sees them. */
+  redact?: (text: string) => string;
+  /** True when a text holds a known secret value (outgoing http_request). */
+  containsSecret?: (text: string) => boolean;
+}
+
+/** The tool settings of one agent (agent node `env`, `sandbox`, `allowed_hosts`). */
+export interface AgentToolConfig {
+  env?: Record<string, EnvGrant>;
+  sandbox?: { network?: boolean };
+  allowed_hosts?: string[];
 }
 
 type ToolKey =
@@ -74,18 +95,34 @@ export function resolveAllowList(allowList: readonly string[] | undefined): Reso
   return { keys, unknown };
 }
 
-function build(key: ToolKey, deps: ToolDeps): ToolDefinition {
+function processDeps(deps: ToolDeps): ProcessToolDeps {
+  return {
+    security: deps.security,
+    sandbox: deps.sandbox ?? noSandbox('no sandbox configured'),
+    protectedPaths: deps.protectedPaths ?? [],
+    extraPaths: deps.extraPaths,
+    baseEnv: deps.baseEnv ?? process.env,
+    secret: (key) => deps.secrets.get(key),
+  };
+}
+
+function build(key: ToolKey, deps: ToolDeps, agent: AgentToolConfig): ToolDefinition {
+  const processAgent = { ...(agent.env ? { env: agent.env } : {}), network: agent.sandbox?.network ?? false };
   switch (key) {
     case 'bash':
-      return bashTool(deps.security);
+      return bashTool(processDeps(deps), processAgent);
     case 'file_read':
-      return fileTool('read', deps.extraPaths);
+      return fileTool('read', deps.extraPaths, deps.protectedPaths);
     case 'file_write':
-      return fileTool('write', deps.extraPaths);
+      return fileTool('write', deps.extraPaths, deps.protectedPaths);
     case 'http_request':
-      return httpRequestTool({ allowPrivateNetwork: deps.allowPrivateNetwork });
+      return httpRequestTool({
+        allowPrivateNetwork: deps.allowPrivateNetwork,
+        ...(agent.allowed_hosts ? { allowedHosts: agent.allowed_hosts } : {}),
+        ...(deps.containsSecret ? { containsSecret: deps.containsSecret } : {}),
+      });
     case 'run_python':
-      return runPythonTool(deps.pythonBin);
+      return runPythonTool(processDeps(deps), processAgent, deps.pythonBin);
     case 'skill':
       return skillTool(deps.skills);
     case 'memory_search':
@@ -101,11 +138,12 @@ export function buildToolRegistry(
   allowList: readonly string[] | undefined,
   deps: ToolDeps,
   limits: { timeoutMs: number; maxResultChars: number },
+  agent: AgentToolConfig = {},
 ): ToolRegistry {
   const { keys } = resolveAllowList(allowList);
   return new ToolRegistry(
-    [...keys].map((key) => build(key, deps)),
-    limits,
+    [...keys].map((key) => build(key, deps, agent)),
+    deps.redact ? { ...limits, redact: deps.redact } : limits,
   );
 }
 

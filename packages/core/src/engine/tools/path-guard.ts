@@ -1,37 +1,19 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { isInside, judgePath, realPathOf } from '../../security/protected-paths.ts';
 import { ToolError } from './types.ts';
 
-/** The real path of `target`, resolving symlinks in the longest part that exists (the rest may be created). */
-function realPathOf(target: string): string {
-  let existing = target;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return path.join(fs.realpathSync(existing), ...rest.reverse());
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      const parent = path.dirname(existing);
-      if (parent === existing) return target;
-      rest.push(path.basename(existing));
-      existing = parent;
-    }
-  }
-}
-
-const isInside = (root: string, candidate: string) => {
-  const relative = path.relative(root, candidate);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-};
-
 /**
- * Confines file tools to a set of directories: relative paths start at the first root, `..` and symlinks are
- * resolved before the check, so neither can lead outside.
+ * Confines file tools to a set of directories: relative paths start at the first root; `..` and symlinks (dangling
+ * ones too: a write would create their target) are resolved before the check, so neither can lead outside. The
+ * protected paths (data dir, credential stores) are refused even inside a root, the workspace itself excepted.
  */
 export class PathGuard {
   private readonly roots: string[];
 
-  constructor(roots: string[]) {
+  constructor(
+    roots: string[],
+    private readonly protectedPaths: readonly string[] = [],
+  ) {
     this.roots = roots.map((root) => path.resolve(root));
   }
 
@@ -43,9 +25,12 @@ export class PathGuard {
     if (requested.includes('\0')) throw new ToolError('path contains a NUL byte');
     const absolute = path.resolve(this.workspace, requested);
     const real = realPathOf(absolute);
-    for (const root of this.roots) {
-      if (isInside(realPathOf(root), real)) return real;
+    const root = this.roots.find((r) => isInside(realPathOf(r), real));
+    if (!root) {
+      throw new ToolError(`path ${requested} is outside the allowed directories (${this.roots.join(', ')})`);
     }
-    throw new ToolError(`path ${requested} is outside the allowed directories (${this.roots.join(', ')})`);
+    const verdict = judgePath(real, this.protectedPaths, [this.workspace]);
+    if (verdict?.action === 'block') throw new ToolError(`path ${requested} is protected: tools may not use it`);
+    return real;
   }
 }

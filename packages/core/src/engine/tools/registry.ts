@@ -34,7 +34,7 @@ export class ToolRegistry {
 
   constructor(
     tools: ToolDefinition[],
-    private readonly options: { timeoutMs: number; maxResultChars: number },
+    private readonly options: { timeoutMs: number; maxResultChars: number; redact?: (text: string) => string },
   ) {
     for (const tool of tools) this.tools.set(tool.name, { tool, validate: ajv.compile(tool.parameters) });
   }
@@ -58,12 +58,14 @@ export class ToolRegistry {
   /** Never throws: unknown tools, bad arguments, failures and timeouts all become error results. */
   async execute(call: LlmToolCall, ctx: Omit<ToolContext, 'timeoutMs'>): Promise<ToolCallResult> {
     const started = performance.now();
+    const redact = this.options.redact ?? ((text: string) => text);
     const done = (success: boolean, output: unknown): ToolCallResult => ({
       tool_id: call.id,
       tool_name: call.name,
       success,
+      // Redacted before truncation, so a cut cannot leave half a secret that no longer matches.
       result: truncateToolResult(
-        success ? stringify(output) : `Error: ${stringify(output)}`,
+        redact(success ? stringify(output) : `Error: ${stringify(output)}`),
         this.options.maxResultChars,
       ),
       duration_ms: Math.round(performance.now() - started),

@@ -1,0 +1,180 @@
+// The OS sandbox around tool subprocesses (bash, run_python): the agent workspace read-write, the system
+// read-only, the protected paths (data dir, credential stores) masked, a private /tmp and process table, and the
+// network shared or cut per agent. Linux: bubblewrap; macOS: sandbox-exec (Seatbelt) with a profile generated
+// from the same rules. docs/security.md describes what each platform enforces.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { findExecutable } from '../tools/find-executable.ts';
+import { isInside, realPathOf } from './protected-paths.ts';
+
+export type SandboxKind = 'bubblewrap' | 'seatbelt' | 'none';
+
+/** `RESTFLOW_TOOL_SANDBOX`: `auto` (default) uses what the platform has; `off` turns the sandbox off. */
+export const SANDBOX_MODE_ENV = 'RESTFLOW_TOOL_SANDBOX';
+
+export interface SandboxRules {
+  /** Read-write: the agent workspace (first) and any extra granted directories. */
+  writable: string[];
+  /** Masked: unreadable and unwritable (a mask on a writable parent wins for everything but `writable`). */
+  masked: string[];
+  /** False cuts every network access, loopback included. */
+  network: boolean;
+  /** Where the command starts (inside the workspace). */
+  workdir: string;
+}
+
+export interface SandboxStatus {
+  kind: SandboxKind;
+  /** Plain words for status screens when tools run unsandboxed (or why the sandbox could not start). */
+  warning: string | null;
+}
+
+export interface WrappedCommand {
+  command: string;
+  args: string[];
+}
+
+/** The sandbox every tool process goes through: `wrap` turns `command args` into the sandboxed invocation. */
+export interface ToolSandbox extends SandboxStatus {
+  wrap(command: string, args: string[], rules: SandboxRules): WrappedCommand;
+}
+
+// Flags every sandboxed command gets: own PID namespace (no other process, the daemon included, is visible),
+// no controlling terminal to inject keystrokes into, killed with its parent.
+const BWRAP_BASE = ['--die-with-parent', '--new-session', '--unshare-pid', '--unshare-ipc', '--unshare-uts'];
+
+const existing = (paths: string[]) =>
+  paths.filter((p) => {
+    try {
+      fs.lstatSync(p);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+/**
+ * bubblewrap arguments, in mount order: the whole system read-only, fresh /dev, /proc and /tmp, then the masks
+ * (an empty tmpfs over a directory, /dev/null over a file), then the writable directories bound back on top.
+ */
+export function bubblewrapArgs(rules: SandboxRules): string[] {
+  const args = [...BWRAP_BASE];
+  if (!rules.network) args.push('--unshare-net');
+  args.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/var/tmp');
+  const masked = existing(rules.masked).map((p) => realPathOf(p));
+  const writable = rules.writable.map((p) => realPathOf(p));
+  // A writable dir inside a mask (the workspace under the data dir) is bound after the masks; any other one
+  // before them, so a mask inside it (a granted home directory's ~/.ssh) still applies.
+  const underMask = (dir: string) => masked.some((m) => isInside(m, dir));
+  for (const dir of writable.filter((d) => !underMask(d))) args.push('--bind', dir, dir);
+  for (const real of masked) {
+    const isDir = fs.statSync(real, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    if (isDir) args.push('--tmpfs', real);
+    else args.push('--ro-bind', '/dev/null', real);
+  }
+  for (const dir of writable.filter(underMask)) args.push('--bind', dir, dir);
+  args.push('--chdir', realPathOf(rules.workdir));
+  return args;
+}
+
+const sbString = (p: string) => `"${p.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/**
+ * A Seatbelt (SBPL) profile with the same rules; the last matching rule wins, so the order is: allow, no writes,
+ * writes in the workspace and temp dirs, no access to masked paths, the workspace again (it may lie under the
+ * data dir), then the network.
+ */
+export function seatbeltProfile(rules: SandboxRules): string {
+  const subpaths = (list: string[]) => list.map((p) => `(subpath ${sbString(p)})`).join(' ');
+  const writable = rules.writable.flatMap((p) => [...new Set([p, realPathOf(p)])]);
+  const masked = rules.masked.flatMap((p) => [...new Set([p, realPathOf(p)])]);
+  const lines = [
+    '(version 1)',
+    '(allow default)',
+    '(deny file-write*)',
+    `(allow file-write* ${subpaths(writable)} (subpath "/private/tmp") (subpath "/private/var/folders") (literal "/dev/null") (literal "/dev/tty") (regex #"^/dev/fd/"))`,
+    `(deny file-read* file-write* ${subpaths(masked)})`,
+    `(allow file-read* file-write* ${subpaths(writable)})`,
+    // Other processes' arguments and environment (the daemon's keys) stay hidden.
+    '(deny process-info* (target others))',
+  ];
+  if (!rules.network)
+    lines.push(
+      '(deny network*)',
+      '(allow network* (remote unix-socket (path-literal "/private/var/run/mDNSResponder")))',
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+export function bubblewrapSandbox(bwrap: string): ToolSandbox {
+  return {
+    kind: 'bubblewrap',
+    warning: null,
+    wrap: (command, args, rules) => ({ command: bwrap, args: [...bubblewrapArgs(rules), '--', command, ...args] }),
+  };
+}
+
+export function seatbeltSandbox(sandboxExec = '/usr/bin/sandbox-exec'): ToolSandbox {
+  return {
+    kind: 'seatbelt',
+    warning: null,
+    wrap: (command, args, rules) => ({ command: sandboxExec, args: ['-p', seatbeltProfile(rules), command, ...args] }),
+  };
+}
+
+export function noSandbox(warning: string): ToolSandbox {
+  return { kind: 'none', warning, wrap: (command, args) => ({ command, args }) };
+}
+
+const UNSANDBOXED =
+  'agent tools (bash, run_python) run unsandboxed: they can read every file this user can; only the command policy stands between an agent and your keys';
+
+/**
+ * Picks the platform's sandbox and proves it starts (a bubblewrap that user namespaces refuse fails here, once,
+ * not in every tool call).
+ */
+export function detectSandbox(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): ToolSandbox {
+  const mode = (env[SANDBOX_MODE_ENV] ?? 'auto').trim().toLowerCase();
+  if (mode === 'off' || mode === 'none') return noSandbox(`${UNSANDBOXED} (${SANDBOX_MODE_ENV}=${mode})`);
+  if (platform === 'linux') {
+    const bwrap = findExecutable('bwrap', env);
+    if (!bwrap) return noSandbox(`${UNSANDBOXED} (bubblewrap is not installed: apt-get install bubblewrap)`);
+    const probe = spawnSync(
+      bwrap,
+      [...bubblewrapArgs({ writable: [], masked: [], network: false, workdir: '/' }), '--', 'true'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        timeout: 10_000,
+        env,
+      },
+    );
+    if (probe.status !== 0) {
+      const why = probe.stderr?.toString().trim() || probe.error?.message || `exit ${probe.status}`;
+      return noSandbox(`${UNSANDBOXED} (bubblewrap cannot start here: ${why})`);
+    }
+    return bubblewrapSandbox(bwrap);
+  }
+  if (platform === 'darwin') {
+    const sandboxExec = '/usr/bin/sandbox-exec';
+    if (fs.existsSync(sandboxExec)) return seatbeltSandbox(sandboxExec);
+    return noSandbox(`${UNSANDBOXED} (sandbox-exec is missing)`);
+  }
+  return noSandbox(`${UNSANDBOXED} (no sandbox on ${platform})`);
+}
+
+/** The rules for one tool call: the workspace and extra roots writable, the protected paths masked. */
+export function sandboxRules(options: {
+  workspace: string;
+  extraWritable?: string[];
+  protectedPaths: readonly string[];
+  network: boolean;
+  workdir?: string;
+}): SandboxRules {
+  return {
+    writable: [options.workspace, ...(options.extraWritable ?? []).map((p) => path.resolve(p))],
+    masked: [...options.protectedPaths],
+    network: options.network,
+    workdir: options.workdir ?? options.workspace,
+  };
+}
