@@ -19,6 +19,7 @@ export * from './engine/tools/index.ts';
 export * from './errors.ts';
 export * from './events/change-feed.ts';
 export * from './events/event-bus.ts';
+export * from './events/event-stream.ts';
 export * from './events/replay-then-tail.ts';
 export * from './events/run-event-log.ts';
 export * from './id-prefix.ts';

@@ -86,7 +86,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const providers = new ProviderSettingsService(db, clock);
   const llm = deps.llm ?? createLlmClientFactory({ env: core.env, settings: () => providers.get() });
   const { runs, chat } = createAgentRuntime(core, { agents, sessions, security, skills, memory, secrets, auth, llm });
-  const agentRunner = engineTaskRunner({ chat, runs, agents, events: core.events, bus });
+  const agentRunner = engineTaskRunner({ chat, runs, agents });
   const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets }, { agentRunner });
   return {
     ...core,
