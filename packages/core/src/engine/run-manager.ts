@@ -2,6 +2,7 @@
 // every event is persisted before it is published, and a run left `running` by a crash is closed at start-up.
 import type { ExecutionStepInfo, MessageExecution, RunKind, RunStatus } from '@restflow/db';
 import { desc, eq, runs } from '@restflow/db';
+import { reduceRunEvents } from '@restflow/run-model';
 import type { CoreContext } from '../core-context.ts';
 import { NotFoundError } from '../errors.ts';
 import { EventStream, kindOf, type TypedEvent } from '../events/event-stream.ts';
@@ -419,25 +420,18 @@ export class RunManager {
   }
 }
 
-/** What a run had produced before it was cut off, rebuilt from its stored events. */
+/** What a run had produced before it was cut off, rebuilt from its stored events by the clients' own fold. */
 function replayProgress(events: StoredRunEvent[]): { partial: string; steps: ExecutionStepInfo[]; tokens: number } {
-  let partial = '';
-  let tokens = 0;
-  const names = new Map<string, string>();
-  const steps: ExecutionStepInfo[] = [];
-  for (const event of events) {
-    if (event.type === 'token') {
-      partial += event.payload.text;
-      tokens = event.payload.token_count;
-    } else if (event.type === 'tool_call_start') names.set(event.payload.tool_id, event.payload.tool_name);
-    else if (event.type === 'tool_call_end') {
-      const name = names.get(event.payload.tool_id) ?? 'tool';
-      steps.push({ step_type: 'tool_call', name, status: event.payload.success ? 'completed' : 'failed' });
-      names.delete(event.payload.tool_id);
-    }
-  }
-  for (const name of names.values()) steps.push({ step_type: 'tool_call', name, status: 'failed' });
-  return { partial, steps, tokens };
+  const view = reduceRunEvents(events.map((event) => ({ seq: event.seq, kind: kindOf(event) })));
+  // A tool still running when the daemon stopped never finished: it counts as failed.
+  const steps = view.tools.map(
+    (tool): ExecutionStepInfo => ({
+      step_type: 'tool_call',
+      name: tool.name,
+      status: tool.success ? 'completed' : 'failed',
+    }),
+  );
+  return { partial: view.content, steps, tokens: view.tokenCount };
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
