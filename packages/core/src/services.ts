@@ -24,6 +24,7 @@ import { SharedSpaceService } from './shared/shared-space.service.ts';
 import { SkillService } from './skills/skill.service.ts';
 import { TaskService } from './tasks/task.service.ts';
 import { TerminalSessionService } from './terminals/terminal-session.service.ts';
+import { HostToolsService } from './tools/host-tools.service.ts';
 
 export interface ServiceDeps {
   db: Db;
@@ -54,7 +55,17 @@ export interface RestflowServices extends CoreContext {
   runs: RunManager;
   chat: ChatService;
   scheduler: TaskScheduler;
+  host: HostToolsService;
 }
+
+/**
+ * What the public API's procedures see: the domain services, not the plumbing they are built on (database, event
+ * bus, run event log, environment, clock, ids, paths, provider clients).
+ */
+export type DomainServices = Omit<
+  RestflowServices,
+  'db' | 'bus' | 'events' | 'env' | 'clock' | 'ids' | 'paths' | 'llm'
+>;
 
 export function createServices(deps: ServiceDeps): RestflowServices {
   const clock = deps.clock ?? systemClock;
@@ -71,9 +82,9 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     events: new RunEventLog(db, bus, clock),
     changes: new ChangeFeed(bus),
   };
-  // One line per service, in dependency order (a service may take earlier ones as extra arguments).
-  const agents = new AgentService(db, clock, ids, core.changes);
-  const config = new ConfigService(db, clock, core.changes);
+  // One line per service, in dependency order; each takes the core context, then the services it needs.
+  const agents = new AgentService(core);
+  const config = new ConfigService(core);
   const secrets = new SecretService(core);
   const auth = new AuthProfileService(core, secrets);
   const skills = new SkillService(core);
@@ -83,7 +94,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const security = new SecurityService(core);
   const shared = new SharedSpaceService(core);
   const terminals = new TerminalSessionService(core);
-  const providers = new ProviderSettingsService(db, clock);
+  const providers = new ProviderSettingsService(core);
   const llm = deps.llm ?? createLlmClientFactory({ env: core.env, settings: () => providers.get() });
   const { runs, chat } = createAgentRuntime(core, { agents, sessions, security, skills, memory, secrets, auth, llm });
   const agentRunner = engineTaskRunner({ chat, runs, agents });
@@ -106,5 +117,6 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     runs,
     chat,
     scheduler,
+    host: new HostToolsService(core),
   };
 }
