@@ -5,5 +5,6 @@ await runEntry('apps/cli/dist/restflow.mjs', 'apps/cli/src/main.ts', [
   'apps/cli/src',
   'packages/api/src',
   'packages/paths/src',
+  'packages/run-model/src',
   'packages/launcher/src',
 ]);

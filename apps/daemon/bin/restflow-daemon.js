@@ -7,5 +7,6 @@ await runEntry('apps/daemon/dist/restflow-daemon.mjs', 'apps/daemon/src/main.ts'
   'packages/core/src',
   'packages/db/src',
   'packages/paths/src',
+  'packages/run-model/src',
   'packages/launcher/src',
 ]);

@@ -1,4 +1,4 @@
-import type { RestflowServices } from '@restflow/core';
+import type { DomainServices, RestflowServices } from '@restflow/core';
 import type { DaemonStatus } from './schemas/system.ts';
 
 export type TransportKind = 'pipe' | 'ws' | 'ipc' | 'local';
@@ -21,7 +21,8 @@ export interface DaemonControl {
 }
 
 export interface ApiContext {
-  services: RestflowServices;
+  /** Domain services only: procedures never reach the database, the bus, the event log or the environment. */
+  services: DomainServices;
   daemon: DaemonControl;
   transport: TransportKind;
 }

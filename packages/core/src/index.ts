@@ -1,82 +1,128 @@
-export * from './agents/agent.service.ts';
-export * from './agents/default-agent.ts';
-export * from './auth/auth-profile.service.ts';
-export * from './auth/auth-types.ts';
-export * from './config/config.service.ts';
-export * from './core-context.ts';
-export * from './deleted.ts';
-export * from './engine/agent-engine.ts';
-export * from './engine/agent-loop.ts';
-export * from './engine/chat.service.ts';
-export * from './engine/delta-batcher.ts';
-export * from './engine/engine-wiring.ts';
-export * from './engine/limits.ts';
-export * from './engine/ports.ts';
-export * from './engine/run-events.ts';
-export * from './engine/run-manager.ts';
-export * from './engine/system-prompt.ts';
-export * from './engine/tools/index.ts';
-export * from './errors.ts';
-export * from './events/change-feed.ts';
-export * from './events/event-bus.ts';
-export * from './events/replay-then-tail.ts';
-export * from './events/run-event-log.ts';
-export * from './id-prefix.ts';
-export * from './llm/anthropic-client.ts';
-export * from './llm/client-factory.ts';
-export * from './llm/guarded-stream.ts';
-export * from './llm/model-client.ts';
-export * from './llm/openai-client.ts';
-export * from './llm/provider-errors.ts';
-export * from './llm/provider-settings.ts';
-export * from './llm/resolve-api-key.ts';
-export * from './llm/retry.ts';
-export * from './llm/types.ts';
-export * from './memory/chunker.ts';
-export * from './memory/export.ts';
-export * from './memory/memory.service.ts';
-export * from './memory/memory-model.ts';
-export * from './memory/memory-search.ts';
-export * from './memory/memory-sessions.ts';
-export * from './memory/ranked.ts';
-export * from './memory/text-match.ts';
-export * from './memory/unified-search.ts';
-export * from './models/catalogue.ts';
-export * from './runtime.ts';
-export * from './scheduler/agent-runner.ts';
-export * from './scheduler/cli-runner.ts';
-export * from './scheduler/due-index.ts';
-export * from './scheduler/failover.ts';
-export * from './scheduler/heartbeat.ts';
-export * from './scheduler/notifier.ts';
-export * from './scheduler/rate-limiter.ts';
-export * from './scheduler/recovery.ts';
-export * from './scheduler/retry.ts';
-export * from './scheduler/scheduler-model.ts';
-export * from './scheduler/task-memory.ts';
-export * from './scheduler/task-run.ts';
-export * from './scheduler/task-scheduler.ts';
-export * from './scheduler/task-settle.ts';
-export * from './scheduler/task-stream.ts';
-export * from './scheduler/webhook.ts';
-export * from './secrets/master-key.ts';
-export * from './secrets/secret.service.ts';
-export * from './secrets/secret-cipher.ts';
-export * from './security/approval-queue.ts';
-export * from './security/command-policy.ts';
-export * from './security/protected-paths.ts';
-export * from './security/redactor.ts';
-export * from './security/sandbox.ts';
-export * from './security/security.service.ts';
-export * from './security/tool-env.ts';
-export * from './services.ts';
-export * from './sessions/chat-session.service.ts';
-export * from './shared/shared-space.service.ts';
-export * from './skills/skill.service.ts';
-export * from './tasks/schedule.ts';
-export * from './tasks/task.service.ts';
-export * from './tasks/task-events.ts';
-export * from './tasks/task-model.ts';
-export * from './terminals/terminal-session.service.ts';
-export * from './tools/catalogue.ts';
-export * from './tools/find-executable.ts';
+// What the daemon, the API, the testkit and the tests use of core, by name: everything else is internal.
+export { DEFAULT_AGENT_NAME } from './agents/default-agent.ts';
+export { AUTH_PROVIDERS, AUTH_SOURCES, MODEL_PROVIDER_AUTH } from './auth/auth-types.ts';
+export { CONFIG_KEYS, DEFAULT_SYSTEM_CONFIG } from './config/config.service.ts';
+export { AgentEngine, type AgentEngineDeps } from './engine/agent-engine.ts';
+export { runAgentLoop } from './engine/agent-loop.ts';
+export { DeltaBatcher } from './engine/delta-batcher.ts';
+export { createAgentRuntime, memoryPort, secretPort, securityPort } from './engine/engine-wiring.ts';
+export type { EngineLimits } from './engine/limits.ts';
+export type { CommandSecurityPort, SessionPort } from './engine/ports.ts';
+export type { RunEventPayloads, RunEventSink, RunStreamEvent } from './engine/run-events.ts';
+export { INTERRUPTED_ERROR, RunManager } from './engine/run-manager.ts';
+export {
+  buildSystemPrompt,
+  DEFAULT_SYSTEM_PROMPT,
+  DEFAULT_TOOL_SYSTEM_PROMPT,
+  substituteVariables,
+} from './engine/system-prompt.ts';
+export {
+  buildToolRegistry,
+  resolveAllowList,
+  type ToolDefinition,
+  type ToolDeps,
+  ToolRegistry,
+} from './engine/tools/index.ts';
+export {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthorizedError,
+  UnavailableError,
+} from './errors.ts';
+export { CHANGES_CHANNEL, type Change } from './events/change-feed.ts';
+export { replayThenTail } from './events/replay-then-tail.ts';
+export { ALL_RUNS_CHANNEL, runChannel, type StoredEvent } from './events/run-event-log.ts';
+export { ANTHROPIC_DEFAULT_MAX_TOKENS, toAnthropicMessages } from './llm/anthropic-client.ts';
+export {
+  BASE_URL_ENV,
+  createLlmClientFactory,
+  DEFAULT_BASE_URLS,
+  type LlmClientFactoryOptions,
+  llmTuningFromEnv,
+  resolveBaseUrl,
+} from './llm/client-factory.ts';
+export { createModelClientResolver, ModelClientResolver } from './llm/model-client.ts';
+export { OpenAiClient, toOpenAiMessages } from './llm/openai-client.ts';
+export { retryAfterMs, toLlmError } from './llm/provider-errors.ts';
+export { validateProviderSettings } from './llm/provider-settings.ts';
+export { NO_KEY_NEEDED, resolveApiKey } from './llm/resolve-api-key.ts';
+export { DEFAULT_RETRY_POLICY, RetryingLlmClient, type RetryNotice, retryDelayMs, withRetry } from './llm/retry.ts';
+export {
+  type CompletionRequest,
+  type LlmClient,
+  type LlmClientFactory,
+  type LlmClientOptions,
+  LlmError,
+  type LlmMessage,
+  type LlmToolCall,
+  type LlmToolSpec,
+  type StreamChunk,
+} from './llm/types.ts';
+export { chunkMessages, chunkText, DEFAULT_CHUNKER_OPTIONS } from './memory/chunker.ts';
+export { EXPORT_PRESET_NAMES, EXPORT_PRESETS, resolveExportOptions } from './memory/export.ts';
+export type { ImportChunkInput } from './memory/memory.service.ts';
+export { MEMORY_SOURCE_TYPES, type MemorySearchQuery, SEARCH_MODES } from './memory/memory-model.ts';
+export { frequencyScore, recencyScore, SCORING_PRESET_NAMES, SCORING_PRESETS, tagScore } from './memory/ranked.ts';
+export { textMatcher } from './memory/text-match.ts';
+export {
+  findModel,
+  MODEL_CATALOGUE,
+  MODEL_IDS,
+  normalizeModelId,
+  OPENAI_COMPATIBLE_PREFIX,
+  openaiCompatibleModel,
+} from './models/catalogue.ts';
+export { ManualClock } from './runtime.ts';
+export type { TaskAgentRunner, TaskAgentRunRequest } from './scheduler/agent-runner.ts';
+export { ModelChainError, ModelFailover } from './scheduler/failover.ts';
+export { HEARTBEAT_STREAM, type HeartbeatEvent } from './scheduler/heartbeat.ts';
+export { formatTaskNotification, TelegramNotifier } from './scheduler/notifier.ts';
+export { SlidingWindowRateLimiter } from './scheduler/rate-limiter.ts';
+export { abortableSleep, DEFAULT_TASK_RETRY_POLICY, isTransientError, retryBackoffMs } from './scheduler/retry.ts';
+export type { SchedulerOptions } from './scheduler/scheduler-model.ts';
+export { TaskScheduler } from './scheduler/task-scheduler.ts';
+export { type TaskStreamEvent, taskStreamId } from './scheduler/task-stream.ts';
+export { tokenMatches } from './scheduler/webhook.ts';
+export { loadMasterKey, MasterKey, MasterKeyError, parseMasterKeyText } from './secrets/master-key.ts';
+export {
+  MAX_SECRET_DESCRIPTION_LENGTH,
+  MAX_SECRET_KEY_LENGTH,
+  SecretService,
+  USER_SECRET_KEY_PATTERN,
+  WELL_KNOWN_SECRET_KEYS,
+} from './secrets/secret.service.ts';
+export { decryptSecret, encryptSecret, SecretDecryptError } from './secrets/secret-cipher.ts';
+export { APPROVAL_STATUSES, APPROVALS_CHANNEL, type PendingApproval } from './security/approval-queue.ts';
+export {
+  type CommandEvaluation,
+  DEFAULT_ALLOWLIST,
+  defaultSecurityPolicy,
+  evaluateCommand,
+  matchesPattern,
+  SECURITY_ACTIONS,
+  type SecurityPolicy,
+} from './security/command-policy.ts';
+export { protectedPaths } from './security/protected-paths.ts';
+export { Redactor } from './security/redactor.ts';
+export { detectSandbox, noSandbox, sandboxRules, seatbeltProfile, type ToolSandbox } from './security/sandbox.ts';
+export { MAX_APPROVAL_TIMEOUT_SECS, type PatternListName } from './security/security.service.ts';
+export { createServices, type DomainServices, type RestflowServices, type ServiceDeps } from './services.ts';
+export { MAX_SHARED_VALUE_BYTES, SHARED_VISIBILITIES } from './shared/shared-space.service.ts';
+export { parseSkillMarkdown, skillToMarkdown } from './skills/skill.service.ts';
+export { computeNextRunAt, MIN_INTERVAL_MS, validateSchedule } from './tasks/schedule.ts';
+export { dueTasksQuery } from './tasks/task.service.ts';
+export { ALL_TASKS_CHANNEL, taskChannel } from './tasks/task-events.ts';
+export {
+  type CreateTaskInput,
+  DEFAULT_NOTIFICATION,
+  TASK_STATUSES,
+  type TaskEvent,
+  type TaskExecutionModeInput,
+} from './tasks/task-model.ts';
+export { MAX_TERMINAL_HISTORY_CHARS } from './terminals/terminal-session.service.ts';
+export { findTool, resolveToolName, TOOL_CATALOGUE, TOOL_NAMES } from './tools/catalogue.ts';
+export { findExecutable } from './tools/find-executable.ts';

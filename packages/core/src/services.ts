@@ -26,6 +26,7 @@ import { SharedSpaceService } from './shared/shared-space.service.ts';
 import { SkillService } from './skills/skill.service.ts';
 import { TaskService } from './tasks/task.service.ts';
 import { TerminalSessionService } from './terminals/terminal-session.service.ts';
+import { HostToolsService } from './tools/host-tools.service.ts';
 
 export interface ServiceDeps {
   db: Db;
@@ -60,7 +61,17 @@ export interface RestflowServices extends CoreContext {
   runs: RunManager;
   chat: ChatService;
   scheduler: TaskScheduler;
+  host: HostToolsService;
 }
+
+/**
+ * What the public API's procedures see: the domain services, not the plumbing they are built on (database, event
+ * bus, run event log, environment, clock, ids, paths, provider clients).
+ */
+export type DomainServices = Omit<
+  RestflowServices,
+  'db' | 'bus' | 'events' | 'env' | 'clock' | 'ids' | 'paths' | 'llm'
+>;
 
 export function createServices(deps: ServiceDeps): RestflowServices {
   const clock = deps.clock ?? systemClock;
@@ -81,9 +92,9 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     redactor,
     sandbox: deps.sandbox ?? detectSandbox(env),
   };
-  // One line per service, in dependency order (a service may take earlier ones as extra arguments).
-  const agents = new AgentService(db, clock, ids, core.changes);
-  const config = new ConfigService(db, clock, core.changes);
+  // One line per service, in dependency order; each takes the core context, then the services it needs.
+  const agents = new AgentService(core);
+  const config = new ConfigService(core);
   const secrets = new SecretService(core);
   core.redactor.setFromEnv('env', core.env);
   secrets.syncRedactor();
@@ -95,10 +106,10 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const security = new SecurityService(core);
   const shared = new SharedSpaceService(core);
   const terminals = new TerminalSessionService(core);
-  const providers = new ProviderSettingsService(db, clock);
+  const providers = new ProviderSettingsService(core);
   const llm = deps.llm ?? createLlmClientFactory({ env: core.env, settings: () => providers.get() });
   const { runs, chat } = createAgentRuntime(core, { agents, sessions, security, skills, memory, secrets, auth, llm });
-  const agentRunner = engineTaskRunner({ chat, runs, agents, events: core.events, bus });
+  const agentRunner = engineTaskRunner({ chat, runs, agents });
   const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets }, { agentRunner });
   return {
     ...core,
@@ -118,5 +129,6 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     runs,
     chat,
     scheduler,
+    host: new HostToolsService(core),
   };
 }

@@ -93,6 +93,33 @@ describe('SecurityService approvals', () => {
     expect(() => s.security.approvals.create('  ')).toThrow(/command: must not be empty/);
   });
 
+  it('subscribe: the pending approvals oldest first, then every change live, until aborted', async () => {
+    const s = createTestServices();
+    const first = s.security.approvals.create('make a');
+    const second = s.security.approvals.create('make b');
+    const controller = new AbortController();
+    const seen: Pick<PendingApproval, 'id' | 'status'>[] = [];
+    const stream = s.security.approvals.subscribe({ includePending: true, signal: controller.signal });
+    for await (const approval of stream) {
+      seen.push({ id: approval.id, status: approval.status });
+      // Decided after the pending ones were read: the change arrives live.
+      if (seen.length === 2) s.security.approvals.approve(first.id);
+      if (seen.length === 3) controller.abort();
+    }
+    expect(seen).toEqual([
+      { id: first.id, status: 'pending' },
+      { id: second.id, status: 'pending' },
+      { id: first.id, status: 'approved' },
+    ]);
+    // Without include_pending only changes arrive; returning ends the stream too.
+    const changes = s.security.approvals.subscribe();
+    const next = changes.next();
+    s.security.approvals.reject(second.id);
+    expect((await next).value).toMatchObject({ id: second.id, status: 'rejected' });
+    await changes.return(undefined);
+    s.security.approvals.dispose();
+  });
+
   it('lists newest first with filters and resolves id prefixes', () => {
     const s = createTestServices();
     const first = s.security.approvals.create('make a', { task_id: 't1' });

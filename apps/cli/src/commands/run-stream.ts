@@ -1,11 +1,13 @@
 // Watching one agent run from the CLI: tokens as they arrive, tool calls and approvals on stderr, Ctrl-C
 // cancels the run (a second Ctrl-C leaves at once), and a final result object for `--format json`.
-import type { RestflowClient } from '@restflow/api/client';
+import {
+  applyRunEvent,
+  emptyRunView,
+  type RestflowClient,
+  type RunEventKind,
+  type RunView,
+} from '@restflow/api/client';
 import type { Output } from '../output.ts';
-
-type RunHandlers = NonNullable<Parameters<RestflowClient['runs']['onEvents']['subscribe']>[1]>;
-type StreamEvent = Parameters<NonNullable<RunHandlers['onData']>>[0]['data'];
-type Kind = StreamEvent['kind'];
 
 export interface RunResult {
   run_id: string;
@@ -31,6 +33,25 @@ export interface WatchOptions {
   interrupts?: NodeJS.EventEmitter;
 }
 
+/** The result object of a run, from the run's state as the shared fold of its events has it. */
+function resultOf(runId: string, ids: Pick<RunResult, 'session_id' | 'message_id'>, view: RunView): RunResult {
+  const status = view.status === 'completed' || view.status === 'cancelled' ? view.status : 'failed';
+  return {
+    run_id: runId,
+    ...ids,
+    status,
+    content: view.content,
+    ...(view.error !== undefined ? { error: view.error } : {}),
+    ...(view.status === 'completed' ? { duration_ms: view.durationMs, total_tokens: view.totalTokens } : {}),
+    tool_calls: view.tools.map((tool) => ({
+      tool_id: tool.id,
+      tool_name: tool.name,
+      arguments: tool.arguments,
+      ...(tool.success !== undefined ? { success: tool.success, result: tool.result } : {}),
+    })),
+  };
+}
+
 /** Streams a run to the terminal until its terminal event; resolves with the result (never rejects on failure). */
 export function watchRun(
   client: RestflowClient,
@@ -39,14 +60,8 @@ export function watchRun(
   options: WatchOptions = {},
 ): Promise<RunResult> {
   const interrupts = options.interrupts ?? process;
-  const result: RunResult = {
-    run_id: runId,
-    session_id: null,
-    message_id: null,
-    status: 'failed',
-    content: '',
-    tool_calls: [],
-  };
+  const ids: Pick<RunResult, 'session_id' | 'message_id'> = { session_id: null, message_id: null };
+  let view = emptyRunView();
   let atLineStart = true;
   // A notice in the middle of a line ends that line on stdout; the answer's own next line break is then
   // dropped, so stdout still carries the answer exactly.
@@ -82,23 +97,21 @@ export function watchRun(
       if (error) reject(error);
       else {
         if (!atLineStart) write('\n');
-        resolve(result);
+        resolve(resultOf(runId, ids, view));
       }
     };
-    const onKind = (kind: Kind) => {
+    // What is printed as each event arrives; the state itself is the fold's (`view`).
+    const render = (kind: RunEventKind) => {
       switch (kind.type) {
         case 'token':
-          result.content += kind.text;
           write(kind.text);
           break;
         case 'tool_call_start':
-          result.tool_calls.push({ tool_id: kind.tool_id, tool_name: kind.tool_name, arguments: kind.arguments });
           notice(`⚙ ${kind.tool_name} ${preview(kind.arguments)}`);
           break;
         case 'tool_call_end': {
-          const call = result.tool_calls.find((c) => c.tool_id === kind.tool_id);
-          if (call) Object.assign(call, { success: kind.success, result: kind.result });
-          notice(`${kind.success ? '✓' : '✗'} ${call?.tool_name ?? kind.tool_id}: ${preview(kind.result, 80)}`);
+          const name = view.tools.find((tool) => tool.id === kind.tool_id)?.name ?? kind.tool_id;
+          notice(`${kind.success ? '✓' : '✗'} ${name}: ${preview(kind.result, 80)}`);
           break;
         }
         case 'approval_required':
@@ -107,24 +120,10 @@ export function watchRun(
               `   reject: restflow security reject ${kind.approval.id}`,
           );
           break;
-        case 'completed':
-          Object.assign(result, {
-            status: 'completed',
-            content: kind.full_content,
-            duration_ms: kind.duration_ms,
-            total_tokens: kind.total_tokens,
-          });
-          break;
         case 'failed':
-          Object.assign(result, {
-            status: 'failed',
-            error: kind.error,
-            content: kind.partial_content ?? result.content,
-          });
           notice(`Error: ${kind.error}`);
           break;
         case 'cancelled':
-          Object.assign(result, { status: 'cancelled', content: kind.partial_content ?? result.content });
           notice('(cancelled)');
           break;
         default:
@@ -135,9 +134,12 @@ export function watchRun(
       { run_id: runId },
       {
         onData: ({ data }) => {
-          result.session_id = data.session_id;
-          result.message_id = data.message_id;
-          onKind(data.kind);
+          ids.session_id = data.session_id;
+          ids.message_id = data.message_id;
+          // A repeated event (reconnect overlap) is neither applied nor printed again.
+          const fresh = data.seq > view.lastSeq;
+          view = applyRunEvent(view, data);
+          if (fresh) render(data.kind);
         },
         onError: (error) => finish(error),
         onComplete: () => finish(),

@@ -5,6 +5,8 @@ import { createTRPCClient, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '../root.ts';
 import { DaemonUnavailableError, PipeConnection, pipeLink } from './pipe-link.ts';
 
+/** The run event vocabulary and the one fold of it (what a run shows), for renderers of `runs.onEvents`. */
+export * from '@restflow/run-model';
 export type { AppRouter, RouterInputs, RouterOutputs } from '../index.ts';
 export { DaemonUnavailableError, TRPCClientError };
 

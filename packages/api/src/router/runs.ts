@@ -1,11 +1,3 @@
-import {
-  isTerminalRunEvent,
-  type RunEventKind,
-  type RunInfo,
-  type RunStreamEvent,
-  replayThenTail,
-  type StoredEvent,
-} from '@restflow/core';
 import { TRPCError, type TRPCRouterRecord, tracked } from '@trpc/server';
 import { toTRPCError } from '../errors.ts';
 import { idInput, listRunsInput, runEventsInput } from '../schemas/index.ts';
@@ -20,15 +12,6 @@ function cursorOf(lastEventId: string | null | undefined): number {
   }
   return seq;
 }
-
-const toStreamEvent = (run: RunInfo, event: StoredEvent): RunStreamEvent => ({
-  run_id: run.id,
-  seq: event.seq,
-  session_id: run.session_id,
-  message_id: run.message_id,
-  timestamp: event.createdAt,
-  kind: { type: event.type, ...event.payload } as RunEventKind,
-});
 
 /** Agent runs — chat turns, `agents.run`, task runs — whoever started them. */
 export const runsRouter = {
@@ -51,18 +34,11 @@ export const runsRouter = {
    */
   onEvents: publicProcedure.input(runEventsInput).subscription(async function* ({ ctx, input, signal }) {
     try {
-      const run = ctx.services.runs.get(input.run_id);
-      const afterSeq = cursorOf(input.lastEventId);
-      // A finished run the subscriber has fully seen: nothing will ever follow.
-      if (run.status !== 'running' && afterSeq >= run.last_seq) return;
-      const events = replayThenTail(ctx.services.events, ctx.services.bus, {
-        runId: run.id,
-        afterSeq,
-        signal,
-        isTerminal: (event) => isTerminalRunEvent(event.type),
-      });
-      for await (const event of events) yield tracked(String(event.seq), toStreamEvent(run, event));
+      const runId = ctx.services.runs.resolveId(input.run_id);
+      const events = ctx.services.runs.subscribe(runId, { afterSeq: cursorOf(input.lastEventId), signal });
+      for await (const event of events) yield tracked(String(event.seq), event);
     } catch (error) {
+      // Errors inside a generator bypass the procedure middleware: map them here.
       throw toTRPCError(error);
     }
   }),

@@ -1,4 +1,4 @@
-import { APPROVALS_CHANNEL, type PatternListName, type PendingApproval } from '@restflow/core';
+import type { PatternListName } from '@restflow/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import type { z } from 'zod';
 import {
@@ -88,27 +88,9 @@ export const securityRouter = {
    * Live approval changes (created, approved, rejected, expired) as whole approval objects. With
    * `include_pending`, the currently pending approvals are sent first, so a console can start from them.
    */
-  onApprovals: publicProcedure.input(approvalsStreamInput).subscription(async function* ({ ctx, input, signal }) {
-    // Our own controller too: the stream may also end by the consumer's return(), with `signal` still live.
-    const stop = new AbortController();
-    const abort = () => stop.abort();
-    signal?.addEventListener('abort', abort, { once: true });
-    const live = ctx.services.bus.listen<PendingApproval>(APPROVALS_CHANNEL, stop.signal);
-    // Start listening before reading the store: `on()` only buffers once iteration has begun.
-    const first = live.next();
-    try {
-      if (input?.include_pending) {
-        for (const approval of ctx.services.security.approvals.list({ status: 'pending' }).reverse()) yield approval;
-      }
-      let next = await first;
-      while (!next.done) {
-        yield next.value;
-        next = await live.next();
-      }
-    } finally {
-      signal?.removeEventListener('abort', abort);
-      stop.abort();
-      await live.return(undefined);
-    }
-  }),
+  onApprovals: publicProcedure
+    .input(approvalsStreamInput)
+    .subscription(({ ctx, input, signal }) =>
+      ctx.services.security.approvals.subscribe({ includePending: input?.include_pending, signal }),
+    ),
 } satisfies TRPCRouterRecord;

@@ -1,4 +1,4 @@
-import { findExecutable, MODEL_CATALOGUE, TOOL_CATALOGUE } from '@restflow/core';
+import { MODEL_CATALOGUE, TOOL_CATALOGUE } from '@restflow/core';
 import { type TRPCRouterRecord, tracked } from '@trpc/server';
 import { daemonStatusSchema, heartbeatStreamInput } from '../schemas/index.ts';
 import { publicProcedure, TRPCError } from '../trpc.ts';
@@ -52,7 +52,7 @@ export const systemRouter = {
       version: status.version,
       node_version: process.version,
       data_dir: status.data_dir,
-      python_ready: findExecutable('python3', ctx.services.env) !== undefined,
+      python_ready: ctx.services.host.pythonReady(),
       tools_sandbox: ctx.services.sandbox.kind,
       tools_sandbox_warning: ctx.services.sandbox.warning,
     };

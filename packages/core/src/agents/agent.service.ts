@@ -1,4 +1,5 @@
 import { type AgentNode, agents, type Db, desc, eq } from '@restflow/db';
+import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { ChangeFeed } from '../events/change-feed.ts';
@@ -31,12 +32,17 @@ function compactNode(node: AgentNode): AgentNode {
 }
 
 export class AgentService {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-    private readonly changes?: ChangeFeed,
-  ) {}
+  private readonly db: Db;
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private readonly changes: ChangeFeed;
+
+  constructor(core: Pick<CoreContext, 'db' | 'clock' | 'ids' | 'changes'>) {
+    this.db = core.db;
+    this.clock = core.clock;
+    this.ids = core.ids;
+    this.changes = core.changes;
+  }
 
   list(): StoredAgent[] {
     return this.db.select().from(agents).orderBy(desc(agents.updatedAt)).all().map(toWire);

@@ -1,4 +1,5 @@
 import { type Db, eq, systemConfig } from '@restflow/db';
+import type { CoreContext } from '../core-context.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { ChangeFeed } from '../events/change-feed.ts';
 import type { Clock } from '../runtime.ts';
@@ -46,11 +47,15 @@ type ConfigListener = (config: SystemConfig) => void;
 export class ConfigService {
   private readonly listeners = new Set<ConfigListener>();
 
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-    private readonly changes?: ChangeFeed,
-  ) {}
+  private readonly db: Db;
+  private readonly clock: Clock;
+  private readonly changes: ChangeFeed;
+
+  constructor(core: Pick<CoreContext, 'db' | 'clock' | 'changes'>) {
+    this.db = core.db;
+    this.clock = core.clock;
+    this.changes = core.changes;
+  }
 
   get(): SystemConfig {
     const row = this.db.select().from(systemConfig).where(eq(systemConfig.key, SYSTEM_KEY)).get();

@@ -1,48 +1,16 @@
-// The run stream vocabulary (docs/streams.md#event-kinds): one set of names and payloads for
-// chat turns, task runs and one-off executions.
+// The run stream vocabulary lives in @restflow/run-model, shared with the clients; the engine adds its sink.
+import type { RunEventPayloads, RunEventType } from '@restflow/run-model';
 
-export type StepStatus = 'pending' | 'running' | 'completed' | 'failed';
-
-/** A pending command approval as the security domain publishes it (seconds timestamps). */
-export interface ApprovalInfo {
-  id: string;
-  command: string;
-  [field: string]: unknown;
-}
-
-export interface RunEventPayloads {
-  started: { model: string };
-  /** `token_count`: deltas streamed so far in this run, this batch included. */
-  token: { text: string; token_count: number };
-  thinking: { content: string };
-  tool_call_start: { tool_id: string; tool_name: string; arguments: string };
-  tool_call_end: { tool_id: string; result: string; success: boolean };
-  step: { step_type: string; name: string; status: StepStatus };
-  usage: { input_tokens: number; output_tokens: number; total_tokens: number };
-  approval_required: { approval: ApprovalInfo };
-  completed: { full_content: string; duration_ms: number; total_tokens: number };
-  failed: { error: string; partial_content?: string };
-  cancelled: { partial_content?: string };
-}
-
-export type RunEventType = keyof RunEventPayloads;
-
-export type RunEventKind = { [K in RunEventType]: { type: K } & RunEventPayloads[K] }[RunEventType];
-
-export const TERMINAL_RUN_EVENTS: ReadonlySet<string> = new Set<RunEventType>(['completed', 'failed', 'cancelled']);
-
-export const isTerminalRunEvent = (type: string): boolean => TERMINAL_RUN_EVENTS.has(type);
-
-/** What a run stream subscriber receives (the ChatStreamEvent envelope, keyed by run). */
-export interface RunStreamEvent {
-  run_id: string;
-  /** Per-run cursor; also the tracked() id, so a reconnect resumes after it. */
-  seq: number;
-  session_id: string | null;
-  message_id: string | null;
-  timestamp: number;
-  kind: RunEventKind;
-}
+export {
+  type ApprovalInfo,
+  isTerminalRunEvent,
+  type RunEventKind,
+  type RunEventPayloads,
+  type RunEventType,
+  type RunStreamEvent,
+  type StepStatus,
+  TERMINAL_RUN_EVENTS,
+} from '@restflow/run-model';
 
 /** The non-terminal events the engine loop emits while it works. */
 export interface RunEventSink {

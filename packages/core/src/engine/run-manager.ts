@@ -2,16 +2,23 @@
 // every event is persisted before it is published, and a run left `running` by a crash is closed at start-up.
 import type { ExecutionStepInfo, MessageExecution, RunKind, RunStatus } from '@restflow/db';
 import { and, desc, eq, runs } from '@restflow/db';
+import { reduceRunEvents } from '@restflow/run-model';
 import type { CoreContext } from '../core-context.ts';
 import { NotFoundError } from '../errors.ts';
-import type { StoredEvent } from '../events/run-event-log.ts';
+import { EventStream, kindOf, type TypedEvent } from '../events/event-stream.ts';
 import { resolveIdIn } from '../id-prefix.ts';
 import type { LlmError, LlmMessage } from '../llm/types.ts';
 import type { AgentEngine, PreparedAgent } from './agent-engine.ts';
 import type { AgentLoopResult } from './agent-loop.ts';
 import { DEFAULT_BATCHING, DeltaBatcher, type DeltaBatcherOptions } from './delta-batcher.ts';
 import type { SessionPort } from './ports.ts';
-import type { RunEventPayloads, RunEventSink, RunEventType } from './run-events.ts';
+import {
+  isTerminalRunEvent,
+  type RunEventPayloads,
+  type RunEventSink,
+  type RunEventType,
+  type RunStreamEvent,
+} from './run-events.ts';
 
 export const INTERRUPTED_ERROR = 'interrupted: daemon stopped';
 /** How long `cancel` and `stopAll` wait for a run to settle before they return anyway. */
@@ -75,6 +82,14 @@ interface ActiveRun {
 
 type StopReason = 'cancel' | 'shutdown';
 
+export type StoredRunEvent = TypedEvent<RunEventPayloads>;
+
+export interface RunSubscribeOptions {
+  /** Last seq the subscriber has seen (0 or undefined = from the first event). */
+  afterSeq?: number;
+  signal?: AbortSignal;
+}
+
 type RunRow = typeof runs.$inferSelect;
 
 /** What a chat message records about the run that produced it. */
@@ -92,6 +107,7 @@ export function messageExecution(outcome: RunOutcome, model?: string): MessageEx
 
 export class RunManager {
   private readonly active = new Map<string, ActiveRun>();
+  private readonly events: EventStream<RunEventPayloads>;
 
   constructor(
     private readonly core: CoreContext,
@@ -99,7 +115,9 @@ export class RunManager {
     /** Finalizes the assistant message of runs a crash left open. */
     private readonly messages: Pick<SessionPort, 'updateMessage'>,
     private readonly batching: DeltaBatcherOptions = DEFAULT_BATCHING,
-  ) {}
+  ) {
+    this.events = new EventStream(core.events, core.bus);
+  }
 
   start(request: StartRunRequest): RunHandle {
     const { core } = this;
@@ -124,7 +142,7 @@ export class RunManager {
     let streamed = '';
     let deltas = 0;
     const append = <K extends RunEventType>(type: K, payload: RunEventPayloads[K]) => {
-      if (!closed) core.events.append(runId, type, payload as unknown as Record<string, unknown>);
+      if (!closed) this.events.append(runId, type, payload);
     };
     const batcher = new DeltaBatcher<'token' | 'thinking'>((kind, text, count) => {
       if (kind === 'token') {
@@ -255,15 +273,15 @@ export class RunManager {
   private appendTerminal(runId: string, outcome: RunOutcome): void {
     const partial = outcome.content.length > 0 ? { partial_content: outcome.content } : {};
     if (outcome.status === 'completed') {
-      this.core.events.append(runId, 'completed', {
+      this.events.append(runId, 'completed', {
         full_content: outcome.content,
         duration_ms: outcome.duration_ms,
         total_tokens: outcome.total_tokens,
       });
     } else if (outcome.status === 'cancelled') {
-      this.core.events.append(runId, 'cancelled', partial);
+      this.events.append(runId, 'cancelled', partial);
     } else {
-      this.core.events.append(runId, 'failed', { error: outcome.error ?? 'unknown error', ...partial });
+      this.events.append(runId, 'failed', { error: outcome.error ?? 'unknown error', ...partial });
     }
   }
 
@@ -304,6 +322,33 @@ export class RunManager {
   /** Resolves when the run settles (immediately for a finished run); undefined for unknown runs. */
   wait(runId: string): Promise<RunOutcome> | undefined {
     return this.active.get(runId)?.done;
+  }
+
+  /**
+   * The events of one run as subscribers receive them: replayed from the store after `afterSeq`, then live,
+   * ending after the terminal event (completed / failed / cancelled) or when `signal` aborts. Nothing is lost
+   * between replay and tail and nothing repeats, so a reconnect resumes exactly. NotFoundError for unknown runs.
+   */
+  async *subscribe(runIdOrPrefix: string, options: RunSubscribeOptions = {}): AsyncGenerator<RunStreamEvent> {
+    const run = this.get(runIdOrPrefix);
+    const afterSeq = options.afterSeq ?? 0;
+    // A finished run the subscriber has fully seen: nothing will ever follow.
+    if (run.status !== 'running' && afterSeq >= run.last_seq) return;
+    const events = this.events.subscribe(run.id, {
+      afterSeq,
+      signal: options.signal,
+      isTerminal: (event) => isTerminalRunEvent(event.type),
+    });
+    for await (const event of events) {
+      yield {
+        run_id: run.id,
+        seq: event.seq,
+        session_id: run.session_id,
+        message_id: run.message_id,
+        timestamp: event.createdAt,
+        kind: kindOf(event),
+      };
+    }
   }
 
   resolveId(idOrPrefix: string): string {
@@ -357,7 +402,7 @@ export class RunManager {
     const open = core.db.select().from(runs).where(eq(runs.status, 'running')).all();
     for (const row of open) {
       if (this.active.has(row.id)) continue;
-      const { partial, steps, tokens } = replayProgress(core.events.listAfter(row.id, 0, 1_000_000));
+      const { partial, steps, tokens } = replayProgress(this.events.listAfter(row.id, 0, 1_000_000));
       const now = core.clock.now();
       if (row.messageId) {
         try {
@@ -380,7 +425,7 @@ export class RunManager {
         .set({ status: 'interrupted', finishedAt: now, error: INTERRUPTED_ERROR })
         .where(eq(runs.id, row.id))
         .run();
-      core.events.append(row.id, 'failed', {
+      this.events.append(row.id, 'failed', {
         error: INTERRUPTED_ERROR,
         ...(partial ? { partial_content: partial } : {}),
       });
@@ -390,26 +435,18 @@ export class RunManager {
   }
 }
 
-/** What a run had produced before it was cut off, rebuilt from its stored events. */
-function replayProgress(events: StoredEvent[]): { partial: string; steps: ExecutionStepInfo[]; tokens: number } {
-  let partial = '';
-  let tokens = 0;
-  const names = new Map<string, string>();
-  const steps: ExecutionStepInfo[] = [];
-  for (const event of events) {
-    const p = event.payload;
-    if (event.type === 'token') {
-      partial += String(p.text ?? '');
-      tokens = Number(p.token_count ?? tokens);
-    } else if (event.type === 'tool_call_start') names.set(String(p.tool_id), String(p.tool_name));
-    else if (event.type === 'tool_call_end') {
-      const name = names.get(String(p.tool_id)) ?? 'tool';
-      steps.push({ step_type: 'tool_call', name, status: p.success ? 'completed' : 'failed' });
-      names.delete(String(p.tool_id));
-    }
-  }
-  for (const name of names.values()) steps.push({ step_type: 'tool_call', name, status: 'failed' });
-  return { partial, steps, tokens };
+/** What a run had produced before it was cut off, rebuilt from its stored events by the clients' own fold. */
+function replayProgress(events: StoredRunEvent[]): { partial: string; steps: ExecutionStepInfo[]; tokens: number } {
+  const view = reduceRunEvents(events.map((event) => ({ seq: event.seq, kind: kindOf(event) })));
+  // A tool still running when the daemon stopped never finished: it counts as failed.
+  const steps = view.tools.map(
+    (tool): ExecutionStepInfo => ({
+      step_type: 'tool_call',
+      name: tool.name,
+      status: tool.success ? 'completed' : 'failed',
+    }),
+  );
+  return { partial: view.content, steps, tokens: view.tokenCount };
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

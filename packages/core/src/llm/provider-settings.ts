@@ -1,6 +1,7 @@
 // Per-provider endpoint settings, stored in system_config under `providers`. A base URL set here wins over
 // the provider's env var (OPENAI_BASE_URL, …), which wins over the public endpoint.
 import { type Db, eq, systemConfig } from '@restflow/db';
+import type { CoreContext } from '../core-context.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { LlmProvider } from '../models/catalogue.ts';
 import type { Clock } from '../runtime.ts';
@@ -60,10 +61,13 @@ export function validateProviderSettings(settings: ProviderSettings): ProviderSe
 }
 
 export class ProviderSettingsService {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-  ) {}
+  private readonly db: Db;
+  private readonly clock: Clock;
+
+  constructor(core: Pick<CoreContext, 'db' | 'clock'>) {
+    this.db = core.db;
+    this.clock = core.clock;
+  }
 
   get(): ProviderSettings {
     const row = this.db.select().from(systemConfig).where(eq(systemConfig.key, PROVIDER_SETTINGS_KEY)).get();

@@ -2,10 +2,8 @@
 // be tested with a stub and does not depend on more of the engine than a run needs.
 import type { AgentNode } from '@restflow/db';
 import type { AgentService } from '../agents/agent.service.ts';
+import type { RunManager } from '../engine/run-manager.ts';
 import { UnavailableError } from '../errors.ts';
-import type { EventBus } from '../events/event-bus.ts';
-import { replayThenTail } from '../events/replay-then-tail.ts';
-import type { RunEventLog } from '../events/run-event-log.ts';
 import type { LlmError } from '../llm/types.ts';
 import type { TranscriptMessage } from './task-memory.ts';
 
@@ -41,7 +39,7 @@ export const unavailableAgentRunner: TaskAgentRunner = {
   },
 };
 
-/** What the adapter needs of the engine: `ChatService.startAgentRun` and `RunManager.cancel`. */
+/** What the adapter needs of the engine: `ChatService.startAgentRun` and `RunManager.cancel/subscribe`. */
 export interface EngineRunOutcome {
   status: 'completed' | 'failed' | 'cancelled' | 'interrupted';
   content: string;
@@ -62,10 +60,8 @@ export interface AgentEnginePort {
       taskId: string;
     }): Promise<{ runId: string; done: Promise<EngineRunOutcome> }>;
   };
-  runs: { cancel(runId: string): Promise<unknown> };
+  runs: Pick<RunManager, 'cancel' | 'subscribe'>;
   agents: Pick<AgentService, 'get'>;
-  events: RunEventLog;
-  bus: EventBus;
 }
 
 export class RunCancelledError extends Error {
@@ -88,12 +84,8 @@ export function engineTaskRunner(engine: AgentEnginePort): TaskAgentRunner {
       request.signal.addEventListener('abort', cancel, { once: true });
       if (request.signal.aborted) cancel();
       const relay = (async () => {
-        const stream = replayThenTail(engine.events, engine.bus, {
-          runId: handle.runId,
-          isTerminal: (e) => e.type === 'completed' || e.type === 'failed' || e.type === 'cancelled',
-        });
-        for await (const event of stream) {
-          if (event.type === 'token') request.onText(String(event.payload.text ?? ''));
+        for await (const { kind } of engine.runs.subscribe(handle.runId)) {
+          if (kind.type === 'token') request.onText(kind.text);
         }
       })();
       try {

@@ -37,6 +37,12 @@ export interface ApprovalRequest {
   workdir?: string;
 }
 
+export interface ApprovalSubscribeOptions {
+  /** Start with the approvals pending now (oldest first), so a watcher needs no separate list call. */
+  includePending?: boolean;
+  signal?: AbortSignal;
+}
+
 export interface ApprovalFilter {
   status?: ApprovalStatus;
   task_id?: string;
@@ -187,6 +193,28 @@ export class ApprovalQueue {
       if (current.status !== 'pending') finish(() => resolve(current.status as ApprovalDecision));
       else this.scheduleExpiry(current);
     });
+  }
+
+  /**
+   * Every change of an approval (created, approved, rejected, expired) as the whole approval, live, until
+   * `signal` aborts or the consumer returns. Listens before reading the pending ones, so none falls in between.
+   */
+  async *subscribe(options: ApprovalSubscribeOptions = {}): AsyncGenerator<PendingApproval> {
+    // Our own controller too: the stream may also end by the consumer's return(), with `signal` still live.
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    const live = this.core.bus.listen<PendingApproval>(APPROVALS_CHANNEL, stop.signal);
+    // `on()` only buffers once iteration has begun: start it before reading the store.
+    const first = live.next();
+    try {
+      if (options.includePending) yield* this.list({ status: 'pending' }).reverse();
+      for (let next = await first; !next.done; next = await live.next()) yield next.value;
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      stop.abort();
+      await live.return(undefined);
+    }
   }
 
   /** Number of armed expiry timers (tests check they are released). */

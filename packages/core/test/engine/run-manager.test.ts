@@ -5,6 +5,7 @@ import {
   DeltaBatcher,
   INTERRUPTED_ERROR,
   RunManager,
+  type RunStreamEvent,
   replayThenTail,
   type SessionPort,
   type StoredEvent,
@@ -154,6 +155,55 @@ describe('RunManager', () => {
       // Settled runs ignore further cancels.
       expect((await manager.cancel(handle.runId)).status).toBe('cancelled');
     }
+  });
+
+  it('subscribe: typed events replayed after the cursor, then live, ending after the terminal event', async () => {
+    const llm = new ScriptedLlm([{ hangAfter: [{ type: 'text', text: 'Once' }] }]);
+    const { services, engine, manager } = setup(llm, { intervalMs: 5, maxChars: 1000 });
+    const prepared = await engine.prepare({ node: { model: 'sonnet' } });
+    const handle = manager.start({ kind: 'chat', prepared, history: [], input: 'story' });
+    const early: RunStreamEvent[] = [];
+    const live = (async () => {
+      for await (const event of manager.subscribe(handle.runId.slice(0, 8))) early.push(event);
+    })();
+    // The token is stored: a second subscriber starting after it sees only what follows.
+    await waitUntil(() => services.events.last(handle.runId)?.type === 'token');
+    const late: RunStreamEvent[] = [];
+    const resumed = (async () => {
+      for await (const event of manager.subscribe(handle.runId, { afterSeq: 2 })) late.push(event);
+    })();
+    await manager.cancel(handle.runId);
+    await Promise.all([live, resumed]);
+    expect(early.map((e) => e.kind.type)).toEqual(['started', 'token', 'cancelled']);
+    expect(early.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(early[0]).toMatchObject({ run_id: handle.runId, session_id: null, kind: { model: 'claude-sonnet-4-5' } });
+    expect(early[1]?.kind).toEqual({ type: 'token', text: 'Once', token_count: 1 });
+    expect(late.map((e) => e.seq)).toEqual([3]);
+
+    // A finished run replays to its end; once fully seen there is nothing more.
+    const replay: number[] = [];
+    for await (const event of manager.subscribe(handle.runId, { afterSeq: 1 })) replay.push(event.seq);
+    expect(replay).toEqual([2, 3]);
+    const after: unknown[] = [];
+    for await (const event of manager.subscribe(handle.runId, { afterSeq: 3 })) after.push(event);
+    expect(after).toEqual([]);
+    await expect(manager.subscribe('nope').next()).rejects.toThrow('Run nope not found');
+  });
+
+  it('subscribe ends when the signal aborts, with the run still going', async () => {
+    const llm = new ScriptedLlm([{ hangAfter: [{ type: 'text', text: 'x' }] }]);
+    const { engine, manager } = setup(llm, { intervalMs: 5, maxChars: 1000 });
+    const prepared = await engine.prepare({ node: { model: 'sonnet' } });
+    const handle = manager.start({ kind: 'chat', prepared, history: [], input: 'x' });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    for await (const event of manager.subscribe(handle.runId, { signal: controller.signal })) {
+      seen.push(event.kind.type);
+      if (event.kind.type === 'token') controller.abort();
+    }
+    expect(seen).toEqual(['started', 'token']);
+    expect(manager.isActive(handle.runId)).toBe(true);
+    await manager.cancel(handle.runId);
   });
 
   it('records a failed run with the error and reports it through onSettled before the terminal event', async () => {

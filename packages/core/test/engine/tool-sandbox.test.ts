@@ -12,8 +12,8 @@ import {
   noSandbox,
   Redactor,
   seatbeltProfile,
-  toolEnv,
 } from '../../src/index.ts';
+import { toolEnv } from '../../src/security/tool-env.ts';
 import { recordingSink, tempDir, toolDeps } from './helpers.ts';
 
 const call = (name: string, args: unknown): LlmToolCall => ({ id: 'c1', name, arguments: JSON.stringify(args) });

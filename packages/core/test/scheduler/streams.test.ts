@@ -8,7 +8,8 @@ import {
   waitForListener,
   waitUntil,
 } from '@restflow/testkit';
-import { ALL_RUNS_CHANNEL, type EventBus, HEARTBEAT_STREAM, runChannel, taskStreamId } from '../../src/index.ts';
+import type { EventBus } from '../../src/events/event-bus.ts';
+import { ALL_RUNS_CHANNEL, HEARTBEAT_STREAM, runChannel, taskStreamId } from '../../src/index.ts';
 import { setupScheduler, stubRunner } from './helpers.ts';
 
 interface Act {

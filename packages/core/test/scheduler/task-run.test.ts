@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { isProcessAlive, waitUntil } from '@restflow/testkit';
-import { LlmError, UnavailableError, unavailableAgentRunner } from '../../src/index.ts';
+import { LlmError, UnavailableError } from '../../src/index.ts';
+import { unavailableAgentRunner } from '../../src/scheduler/agent-runner.ts';
 import { nodeScript, setupScheduler, stubRunner, swappableRunner } from './helpers.ts';
 
 describe('CLI-mode runs', () => {

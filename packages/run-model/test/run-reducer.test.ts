@@ -3,11 +3,13 @@ import {
   applyRunEvent,
   emptyRunView,
   isRunFinished,
+  isTerminalRunEvent,
   markApproval,
   type RunEventKind,
   type RunStreamEvent,
   type RunView,
-} from '../src/lib/run-stream.ts';
+  reduceRunEvents,
+} from '../src/index.ts';
 
 let seq = 0;
 const event = (kind: RunEventKind, at = ++seq): RunStreamEvent => ({
@@ -21,7 +23,7 @@ const event = (kind: RunEventKind, at = ++seq): RunStreamEvent => ({
 
 const fold = (events: RunStreamEvent[], start: RunView = emptyRunView()) => events.reduce(applyRunEvent, start);
 
-describe('run stream view', () => {
+describe('run reducer', () => {
   it('appends tokens in order and takes the final text from completed', () => {
     seq = 0;
     const running = fold([
@@ -29,7 +31,13 @@ describe('run stream view', () => {
       event({ type: 'token', text: 'Hello', token_count: 1 }),
       event({ type: 'token', text: ' world', token_count: 2 }),
     ]);
-    expect(running).toMatchObject({ status: 'running', model: 'claude-sonnet-4-5', content: 'Hello world' });
+    expect(running).toMatchObject({
+      status: 'running',
+      model: 'claude-sonnet-4-5',
+      content: 'Hello world',
+      tokenCount: 2,
+      lastSeq: 3,
+    });
     expect(isRunFinished(running)).toBe(false);
 
     const done = fold(
@@ -115,5 +123,58 @@ describe('run stream view', () => {
       event({ type: 'usage', input_tokens: 10, output_tokens: 5, total_tokens: 15 }),
     ]);
     expect(view).toMatchObject({ thinking: 'Let me think.', totalTokens: 15, lastSeq: 3 });
+  });
+
+  it('drops events that arrive late or twice, and applies the ones after them', () => {
+    const view = reduceRunEvents([
+      event({ type: 'started', model: 'gpt-5.4' }, 1),
+      event({ type: 'token', text: 'a', token_count: 1 }, 2),
+      event({ type: 'token', text: 'c', token_count: 3 }, 4),
+      // seq 3 after seq 4: out of order, never applied (the stream is gap-free, so this is a stale copy).
+      event({ type: 'token', text: 'b', token_count: 2 }, 3),
+      event({ type: 'token', text: 'c', token_count: 3 }, 4),
+      event({ type: 'token', text: 'd', token_count: 4 }, 5),
+    ]);
+    expect(view).toMatchObject({ content: 'acd', tokenCount: 4, lastSeq: 5 });
+  });
+
+  it('a terminal state is final: later events only move the cursor', () => {
+    const failed = reduceRunEvents([
+      event({ type: 'token', text: 'partial', token_count: 1 }, 1),
+      event({ type: 'failed', error: 'interrupted: daemon stopped', partial_content: 'partial' }, 2),
+    ]);
+    const after = reduceRunEvents(
+      [event({ type: 'token', text: ' more', token_count: 2 }, 3), event({ type: 'cancelled' }, 4)],
+      failed,
+    );
+    expect(after).toMatchObject({ status: 'failed', error: 'interrupted: daemon stopped', content: 'partial' });
+    expect(after.lastSeq).toBe(4);
+    expect(['completed', 'failed', 'cancelled', 'token'].map(isTerminalRunEvent)).toEqual([true, true, true, false]);
+  });
+
+  it('a failed tool call keeps its result and success = false; a tool without an end is still running', () => {
+    const view = reduceRunEvents([
+      event({ type: 'tool_call_start', tool_id: 't1', tool_name: 'bash', arguments: '{}' }, 1),
+      event({ type: 'tool_call_end', tool_id: 't1', result: 'exit 2', success: false }, 2),
+      event({ type: 'tool_call_start', tool_id: 't2', tool_name: 'file', arguments: '{}' }, 3),
+      // An end for a call never started (its start was before the cursor) changes nothing.
+      event({ type: 'tool_call_end', tool_id: 't0', result: 'ok', success: true }, 4),
+    ]);
+    expect(view.tools).toEqual([
+      { id: 't1', name: 'bash', arguments: '{}', result: 'exit 2', success: false },
+      { id: 't2', name: 'file', arguments: '{}' },
+    ]);
+    expect(view.status).toBe('waiting');
+  });
+
+  it('an approval asked twice (replay overlap) is listed once; a cancelled run with no text stays empty', () => {
+    const view = reduceRunEvents([
+      event({ type: 'approval_required', approval: { id: 'ap-1', command: 'make' } }, 1),
+      event({ type: 'approval_required', approval: { id: 'ap-1', command: 'make' } }, 2),
+      event({ type: 'step', step_type: 'approval', name: 'make', status: 'completed' }, 3),
+      event({ type: 'cancelled' }, 4),
+    ]);
+    expect(view.approvals).toEqual([{ id: 'ap-1', command: 'make', state: 'approved' }]);
+    expect(view).toMatchObject({ status: 'cancelled', content: '', parts: [] });
   });
 });
