@@ -96,7 +96,7 @@ describe('web console in a browser', () => {
     await page.getByTestId('agent-list').getByRole('button', { name: 'writer' }).waitFor();
     const agents = await sdk.agents.list.query();
     expect(agents.find((a) => a.name === 'writer')?.agent).toEqual({
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-5-5',
       prompt: 'You write tersely.',
       tools: ['file'],
     });
@@ -175,7 +175,7 @@ describe('web console in a browser', () => {
     await form.getByRole('button', { name: 'Save' }).click();
     await form.waitFor({ state: 'detached' });
     const writer = (await sdk.agents.list.query()).find((a) => a.name === 'writer');
-    expect(writer?.agent).toMatchObject({ model: 'claude-sonnet-4-5', tools: ['file', 'bash'] });
+    expect(writer?.agent).toMatchObject({ model: 'claude-sonnet-5-5', tools: ['file', 'bash'] });
 
     await page.goto(chatUrl);
     fake.script(

@@ -25,11 +25,11 @@ describe('run stream view', () => {
   it('appends tokens in order and takes the final text from completed', () => {
     seq = 0;
     const running = fold([
-      event({ type: 'started', model: 'claude-sonnet-4-5' }),
+      event({ type: 'started', model: 'claude-sonnet-5-5' }),
       event({ type: 'token', text: 'Hello', token_count: 1 }),
       event({ type: 'token', text: ' world', token_count: 2 }),
     ]);
-    expect(running).toMatchObject({ status: 'running', model: 'claude-sonnet-4-5', content: 'Hello world' });
+    expect(running).toMatchObject({ status: 'running', model: 'claude-sonnet-5-5', content: 'Hello world' });
     expect(isRunFinished(running)).toBe(false);
 
     const done = fold(

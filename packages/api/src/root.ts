@@ -3,6 +3,7 @@ import { authRouter } from './router/auth.ts';
 import { chatRouter } from './router/chat.ts';
 import { configRouter } from './router/config.ts';
 import { memoryRouter } from './router/memory.ts';
+import { modelsRouter } from './router/models.ts';
 import { secretsRouter } from './router/secrets.ts';
 import { securityRouter } from './router/security.ts';
 import { sessionsRouter } from './router/sessions.ts';
@@ -23,6 +24,7 @@ export const appRouter = router({
   sessions: sessionsRouter,
   chat: chatRouter,
   memory: memoryRouter,
+  models: modelsRouter,
   secrets: secretsRouter,
   auth: authRouter,
   security: securityRouter,

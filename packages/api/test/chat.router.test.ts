@@ -43,7 +43,7 @@ describe('chat router', () => {
       run_id: sent.runId,
       session_id: sent.sessionId,
       message_id: sent.messageId,
-      kind: { type: 'started', model: 'claude-sonnet-4-5' },
+      kind: { type: 'started', model: 'claude-sonnet-5-5' },
     });
     const last = events.at(-1)?.event.kind;
     expect(last).toMatchObject({ type: 'completed', full_content: 'All good.' });

@@ -17,8 +17,8 @@ describe('AgentService', () => {
     const created = s.agents.create('Writer', { model: 'gpt-5', tools: ['bash'], prompt: undefined });
     expect(created.agent).toEqual({ model: 'gpt-5', tools: ['bash'] });
     s.clock.advance(1000);
-    const updated = s.agents.update(created.id, { agent: { model: 'claude-sonnet-4-5' } });
-    expect(updated.agent).toEqual({ model: 'claude-sonnet-4-5' });
+    const updated = s.agents.update(created.id, { agent: { model: 'claude-sonnet-5-5' } });
+    expect(updated.agent).toEqual({ model: 'claude-sonnet-5-5' });
     expect(updated.updated_at).toBe(created.created_at + 1000);
     expect(s.agents.update(created.id, { name: 'Renamed' }).name).toBe('Renamed');
     expect(s.agents.delete(created.id)).toEqual({ ok: true, id: created.id });

@@ -42,7 +42,11 @@ const show = daemonLeaf(
 );
 
 const nodeOptions = {
-  model: { alias: 'm', type: 'string', describe: 'Model id (e.g. claude-sonnet-4-5, gpt-5, opus, sonnet)' },
+  model: {
+    alias: 'm',
+    type: 'string',
+    describe: 'Model id or alias (e.g. sonnet, opus, haiku, gpt, gpt-5.4; see restflow models)',
+  },
   prompt: { alias: 'p', type: 'string', describe: 'System prompt' },
   temperature: { type: 'number', describe: 'Sampling temperature (models that support it)' },
   tools: { type: 'string', describe: 'Comma-separated tool allow-list ("" = no tools)' },

@@ -1,5 +1,5 @@
 // Shared wire schemas (restflow-domain field names). Domain-specific schemas live next to their router.
-import { MODEL_IDS, normalizeModelId, OPENAI_COMPATIBLE_PREFIX } from '@restflow/core';
+import { MODEL_IDS, modelLifecycle, normalizeModelId, OPENAI_COMPATIBLE_PREFIX } from '@restflow/core';
 import { z } from 'zod';
 
 export const idSchema = z.string().trim().min(1, 'id is required').max(200);
@@ -14,6 +14,14 @@ export const modelIdSchema = z
       ctx.addIssue({
         code: 'custom',
         message: `unknown model "${value}" (known: ${MODEL_IDS.join(', ')}, or anthropic:<model> / openai:<model> / deepseek:<model> for newer models, or ${OPENAI_COMPATIBLE_PREFIX}<model> for an OpenAI-compatible server)`,
+      });
+      return z.NEVER;
+    }
+    const lifecycle = modelLifecycle(model);
+    if (lifecycle?.status === 'retired') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${lifecycle.model} was retired by its provider on ${lifecycle.retired_on}; use ${lifecycle.replacement}`,
       });
       return z.NEVER;
     }

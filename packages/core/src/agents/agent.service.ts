@@ -1,4 +1,4 @@
-import { type AgentNode, agents, type Db, desc, eq } from '@restflow/db';
+import { type AgentNode, agents, type Db, desc, eq, systemConfig } from '@restflow/db';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { ChangeFeed } from '../events/change-feed.ts';
 import { resolveIdPrefix } from '../id-prefix.ts';
@@ -15,6 +15,8 @@ export interface StoredAgent {
 }
 
 type AgentRow = typeof agents.$inferSelect;
+
+const DEFAULT_AGENT_KEY = 'default_agent';
 
 const toWire = (row: AgentRow): StoredAgent => ({
   id: row.id,
@@ -106,10 +108,30 @@ export class AgentService {
     return { ok: true, id };
   }
 
-  /** Startup invariant: an empty agents table gets the default assistant. */
-  seedDefault(): StoredAgent | undefined {
+  /**
+   * Startup invariant: an empty agents table gets the default assistant, on `model` when one is available (else
+   * it waits for one: see default-agent-model.ts). Its id is remembered, so it is found again after a rename.
+   */
+  seedDefault(model?: string): StoredAgent | undefined {
     const any = this.db.select({ id: agents.id }).from(agents).limit(1).get();
     if (any) return undefined;
-    return this.create(DEFAULT_AGENT_NAME, { prompt: DEFAULT_AGENT_PROMPT });
+    const created = this.create(DEFAULT_AGENT_NAME, { prompt: DEFAULT_AGENT_PROMPT, ...(model ? { model } : {}) });
+    const value = { id: created.id };
+    const now = this.clock.now();
+    this.db
+      .insert(systemConfig)
+      .values({ key: DEFAULT_AGENT_KEY, value, updatedAt: now })
+      .onConflictDoUpdate({ target: systemConfig.key, set: { value, updatedAt: now } })
+      .run();
+    return created;
+  }
+
+  /** The seeded default assistant (by its remembered id; data dirs seeded earlier: by its name), if it exists. */
+  findDefault(): StoredAgent | undefined {
+    const row = this.db.select().from(systemConfig).where(eq(systemConfig.key, DEFAULT_AGENT_KEY)).get();
+    const id = (row?.value as { id?: string } | undefined)?.id;
+    if (row) return id ? this.find(id) : undefined;
+    const named = this.db.select().from(agents).where(eq(agents.name, DEFAULT_AGENT_NAME)).all();
+    return named.length === 1 ? toWire(named[0] as AgentRow) : undefined;
   }
 }

@@ -2,6 +2,7 @@
 // the provider's env var (OPENAI_BASE_URL, …), which wins over the public endpoint.
 import { type Db, eq, systemConfig } from '@restflow/db';
 import { InvalidInputError } from '../errors.ts';
+import type { ChangeFeed } from '../events/change-feed.ts';
 import type { LlmProvider } from '../models/catalogue.ts';
 import type { Clock } from '../runtime.ts';
 
@@ -63,6 +64,7 @@ export class ProviderSettingsService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly changes?: ChangeFeed,
   ) {}
 
   get(): ProviderSettings {
@@ -79,6 +81,7 @@ export class ProviderSettingsService {
       .values({ key: PROVIDER_SETTINGS_KEY, value, updatedAt: now })
       .onConflictDoUpdate({ target: systemConfig.key, set: { value, updatedAt: now } })
       .run();
+    this.changes?.publish({ entity: 'config', id: PROVIDER_SETTINGS_KEY, action: 'updated' });
     return value;
   }
 }

@@ -370,7 +370,7 @@ export class ChatSessionService {
         (oldest, agent) => (!oldest || agent.created_at < oldest.created_at ? agent : oldest),
         undefined,
       );
-    if (!first) throw new UnavailableError('No agent exists yet: create one first (restflow agent create)');
+    if (!first) throw new UnavailableError('No agent exists yet: create one first', { reason: 'NO_AGENT' });
     return first;
   }
 

@@ -114,7 +114,7 @@ describe('API-mode runs', () => {
     scheduler.runNow(task.id);
     await scheduler.idle();
     expect(runner.calls).toEqual([
-      { agentId: task.agent_id, model: 'claude-sonnet-4-5', input: 'question', taskId: task.id },
+      { agentId: task.agent_id, model: 'claude-sonnet-5-5', input: 'question', taskId: task.id },
     ]);
     expect(streamOf(task.id).map((e) => e.kind)).toEqual([
       expect.objectContaining({ type: 'started', execution_mode: 'api' }),
@@ -205,18 +205,18 @@ describe('API-mode runs', () => {
     const task = createTask({ memory: { persist_on_complete: false } });
     scheduler.runNow(task.id);
     await scheduler.idle();
-    expect(runner.calls.map((c) => c.model)).toEqual(['claude-sonnet-4-5', 'gpt-5']);
+    expect(runner.calls.map((c) => c.model)).toEqual(['claude-sonnet-5-5', 'gpt-5']);
     expect(streamOf(task.id).find((e) => e.kind.type === 'progress')?.kind).toEqual({
       type: 'progress',
       phase: 'failover',
-      details: { from: 'claude-sonnet-4-5', to: 'gpt-5', error: '503 service unavailable' },
+      details: { from: 'claude-sonnet-5-5', to: 'gpt-5', error: '503 service unavailable' },
     });
     expect(streamOf(task.id).at(-1)?.kind).toMatchObject({ type: 'completed', result: 'from the fallback' });
 
     // Three failures in a row put the primary in cooldown: later runs start with the fallback.
-    scheduler.failover.recordFailure('claude-sonnet-4-5');
-    scheduler.failover.recordFailure('claude-sonnet-4-5');
-    scheduler.failover.recordFailure('claude-sonnet-4-5');
+    scheduler.failover.recordFailure('claude-sonnet-5-5');
+    scheduler.failover.recordFailure('claude-sonnet-5-5');
+    scheduler.failover.recordFailure('claude-sonnet-5-5');
     const later = stubRunner([() => 'ok']);
     scheduler.useAgentRunner(later);
     scheduler.runNow(task.id);
