@@ -189,7 +189,8 @@ describe('agent runs through the CLI', () => {
     const gpt = await runCliJson<{ id: string }>(['agent', 'create', '-n', 'gpt', '-m', 'gpt-5'], opts);
     const noKey = await runCli(['run', gpt.id, '-i', 'x'], opts);
     expect(noKey.code).toBe(1);
-    expect(noKey.stderr).toMatch(/Error: No API key for openai: set secret OPENAI_API_KEY/);
+    expect(noKey.stderr).toMatch(/Error: No API key for openai: set the secret OPENAI_API_KEY/);
+    expect(noKey.stderr).toContain('restflow secret set OPENAI_API_KEY');
   });
 
   it.each([
