@@ -1,7 +1,7 @@
 import { type AgentNode, agents, type Db, desc, eq, systemConfig } from '@restflow/db';
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import type { ChangeFeed } from '../events/change-feed.ts';
-import { resolveIdPrefix } from '../id-prefix.ts';
+import { nameTakenIn, resolveRefIn } from '../id-prefix.ts';
 import type { Clock, IdGenerator } from '../runtime.ts';
 import { DEFAULT_AGENT_NAME, DEFAULT_AGENT_PROMPT } from './default-agent.ts';
 
@@ -43,28 +43,23 @@ export class AgentService {
     return this.db.select().from(agents).orderBy(desc(agents.updatedAt)).all().map(toWire);
   }
 
-  /**
-   * Accepts a full id, an agent name (case-insensitive; people say `restflow chat writer`) or a unique id
-   * prefix — in that order. A name shared by several agents is ambiguous and must be disambiguated by id.
-   */
+  /** Accepts a full id, an agent name (case-insensitive; `restflow chat writer`) or a unique id prefix. */
   resolveId(ref: string): string {
-    const exact = this.db.select({ id: agents.id }).from(agents).where(eq(agents.id, ref)).get();
-    if (exact) return exact.id;
-    const all = this.db.select({ id: agents.id, name: agents.name }).from(agents).all();
-    const wanted = ref.trim().toLowerCase();
-    const named = all.filter((a) => a.name.toLowerCase() === wanted);
-    if (named.length === 1) return (named[0] as { id: string }).id;
-    if (named.length > 1) {
-      throw InvalidInputError.field(
-        'id',
-        `${named.length} agents are named "${ref.trim()}" (${named.map((a) => a.id.slice(0, 8)).join(', ')}); use an id`,
+    return resolveRefIn(this.db, 'agents', 'Agent', ref);
+  }
+
+  /** Agent names are unique (people refer to agents by name): a second one is a conflict. */
+  private requireFreeName(name: string, exceptId?: string): void {
+    const taken = nameTakenIn(this.db, 'agents', name, exceptId);
+    if (taken) {
+      throw new ConflictError(
+        `an agent named "${name.trim()}" already exists (${taken.slice(0, 8)}); choose another name`,
+        {
+          reason: 'DUPLICATE_NAME',
+          details: { entity: 'agent', name: name.trim(), id: taken },
+        },
       );
     }
-    return resolveIdPrefix(
-      'Agent',
-      ref,
-      all.map((a) => a.id),
-    );
   }
 
   get(idOrPrefix: string): StoredAgent {
@@ -80,6 +75,7 @@ export class AgentService {
   }
 
   create(name: string, agent: AgentNode = {}): StoredAgent {
+    this.requireFreeName(name);
     const now = this.clock.now();
     const row = { id: this.ids.uuid(), name, agent: compactNode(agent), createdAt: now, updatedAt: now };
     this.db.insert(agents).values(row).run();
@@ -90,6 +86,7 @@ export class AgentService {
   /** `agent`, when given, replaces the whole node (restflow-domain §1.2). */
   update(idOrPrefix: string, patch: { name?: string; agent?: AgentNode }): StoredAgent {
     const current = this.get(idOrPrefix);
+    if (patch.name !== undefined) this.requireFreeName(patch.name, current.id);
     const next = {
       name: patch.name ?? current.name,
       agent: patch.agent ? compactNode(patch.agent) : current.agent,

@@ -2,7 +2,7 @@ import { and, asc, chatMessages, chatSessions, count, desc, eq, inArray, lt, sql
 import type { AgentService, StoredAgent } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import { InvalidInputError, NotFoundError, UnavailableError } from '../errors.ts';
-import { resolveIdIn } from '../id-prefix.ts';
+import { resolveRefIn } from '../id-prefix.ts';
 import { findModel } from '../models/catalogue.ts';
 import type { SkillService } from '../skills/skill.service.ts';
 import {
@@ -86,7 +86,7 @@ export class ChatSessionService {
 
   /** Accepts a full id or a unique prefix. */
   resolveId(idOrPrefix: string): string {
-    return resolveIdIn(this.core.db, 'chat_sessions', 'Chat session', idOrPrefix);
+    return resolveRefIn(this.core.db, 'chat_sessions', 'Chat session', idOrPrefix);
   }
 
   exists(id: string): boolean {

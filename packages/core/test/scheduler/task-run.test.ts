@@ -49,7 +49,7 @@ describe('CLI-mode runs', () => {
       tags: expect.arrayContaining([`task:${task.id}`, `agent:${task.agent_id}`]),
     });
     expect(chunks[0]?.content).toContain('[user]: hello there');
-    expect(services.memory.listSessions(task.agent_id).map((s) => s.name)).toEqual(['Task: Job']);
+    expect(services.memory.listSessions(task.agent_id).map((s) => s.name)).toEqual(['Task: Job 1']);
   });
 
   it('fails with the exit code and the last stderr line; a missing binary fails cleanly', async () => {
