@@ -75,7 +75,19 @@ export function usageContext(argv: readonly string[]): { unknown?: string; help:
   return { help: `restflow ${first} ${second} --help` };
 }
 
+/** The shell `restflow completions [shell]` is for: the one named, else the user's $SHELL. */
+function completionShell(argv: readonly string[]): 'bash' | 'zsh' {
+  const named = argv[argv.indexOf('completions') + 1];
+  if (named === 'bash' || named === 'zsh') return named;
+  return process.env.SHELL?.includes('zsh') ? 'zsh' : 'bash';
+}
+
 export function buildCli(argv: string[]): Argv<GlobalArgs> {
+  // yargs picks its completion template from $SHELL when it is built: make it the shell asked for.
+  if (argv[0] === 'completions') {
+    process.env.SHELL = `/bin/${completionShell(argv)}`;
+    delete process.env.ZSH_NAME;
+  }
   const cli = yargs(argv)
     .scriptName('restflow')
     .usage('RestFlow — local-first AI agents\n\nUsage: $0 <command> [options]')
@@ -107,10 +119,17 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(modelsCommand)
     .command({
       command: 'completions [shell]',
-      describe: 'Print a shell completion script (bash or zsh); add it to your shell profile',
-      builder: (y) => y.positional('shell', { choices: ['bash', 'zsh'], default: 'bash' }),
+      describe: 'Print a shell completion script (bash or zsh; default: your $SHELL) and how to install it',
+      builder: (y) => y.positional('shell', { choices: ['bash', 'zsh'] }),
       handler: () => {
-        cli.showCompletionScript();
+        const shell = completionShell(argv);
+        // Typed without arguments, but yargs takes ($0, command): the install line then names our command.
+        (cli.showCompletionScript as (app: string, command: string) => unknown)('restflow', `completions ${shell}`);
+        const profile = shell === 'zsh' ? '~/.zshrc' : '~/.bashrc';
+        process.stderr.write(
+          `# Install: restflow completions ${shell} >> ${profile} && source ${profile}\n` +
+            '# (the script calls `restflow`: put it on your PATH first, e.g. npm link -w @restflow/cli)\n',
+        );
       },
     })
     .completion('__complete', false)

@@ -108,7 +108,8 @@ const remove = daemonLeaf(
 // prints the AgentExecuteResponse of the awaited run, a stable wire shape.
 const exec = daemonLeaf(
   'exec <id>',
-  'Run an agent on one input and stream its answer (stdin when -i is omitted); Ctrl-C cancels the run',
+  'Run an agent on one input for scripts: streams like `restflow run`; with --format json it waits and prints ' +
+    'the whole execution (response, steps, tokens). Kept in no chat session unless --session',
   (y) =>
     y
       .positional('id', { type: 'string', demandOption: true })

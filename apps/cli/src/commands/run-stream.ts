@@ -67,10 +67,13 @@ export function watchRun(
     out.notice(text);
   };
 
+  let cancelling = false;
   return new Promise<RunResult>((resolve, reject) => {
     let interrupted = 0;
     const onInterrupt = () => {
       interrupted += 1;
+      // Tokens already in flight still arrive: none may print below "Cancelling…" (the record keeps them).
+      cancelling = true;
       if (interrupted > 1) process.exit(130);
       notice('Cancelling… (Ctrl-C again to quit)');
       client.chat.cancel.mutate({ runId }).catch((error: Error) => notice(`could not cancel: ${error.message}`));
@@ -89,7 +92,7 @@ export function watchRun(
       switch (kind.type) {
         case 'token':
           result.content += kind.text;
-          write(kind.text);
+          if (!cancelling) write(kind.text);
           break;
         case 'tool_call_start':
           result.tool_calls.push({ tool_id: kind.tool_id, tool_name: kind.tool_name, arguments: kind.arguments });
