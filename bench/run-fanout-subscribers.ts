@@ -13,8 +13,8 @@ const results = await Promise.all(
         const seen = new Set<number>();
         let received = 0;
         let lastSeq = 0;
-        client.chat.onRun.subscribe(
-          { runId },
+        client.runs.onEvents.subscribe(
+          { run_id: runId },
           {
             onData: (e) => {
               received += 1;

@@ -43,13 +43,15 @@ export async function ensureDaemon(paths: RestflowPaths, out: Output): Promise<D
  * failing later on a shape mismatch; restarting is the user's call, since it interrupts running tasks.
  */
 export function protocolMismatch(status: {
-  protocolVersion: number;
+  /** Absent from daemons of protocol 1, which named it `protocolVersion`. */
+  protocol_version?: number;
   version: string;
   pid: number;
 }): string | undefined {
-  if (status.protocolVersion === PROTOCOL_VERSION) return undefined;
+  if (status.protocol_version === PROTOCOL_VERSION) return undefined;
+  const theirs = status.protocol_version === undefined ? 'an older protocol' : `protocol ${status.protocol_version}`;
   return (
-    `the running daemon (pid ${status.pid}, version ${status.version}) speaks protocol ${status.protocolVersion}, ` +
+    `the running daemon (pid ${status.pid}, version ${status.version}) speaks ${theirs}, ` +
     `this CLI speaks ${PROTOCOL_VERSION}; restart it with 'restflow daemon restart'`
   );
 }

@@ -51,8 +51,8 @@ afterAll(async () => {
 function follow(runId: string, lastEventId?: string, stopAfter?: number): Promise<{ id: string; data: StreamEvent }[]> {
   return new Promise((resolve, reject) => {
     const seen: { id: string; data: StreamEvent }[] = [];
-    const sub = sdk.chat.onRun.subscribe(
-      { runId, ...(lastEventId ? { lastEventId } : {}) },
+    const sub = sdk.runs.onEvents.subscribe(
+      { run_id: runId, ...(lastEventId ? { lastEventId } : {}) },
       {
         onData: (e) => {
           seen.push(e as { id: string; data: StreamEvent });
@@ -225,7 +225,7 @@ describe('agent runs through the CLI', () => {
       expect(code).toBe(130);
       expect(stderr).toMatch(/Cancelling…/);
       expect(stderr).toMatch(/\(cancelled\)/);
-      const runs = await sdk.chat.runs.query({ limit: 1 });
+      const runs = await sdk.runs.list.query({ limit: 1 });
       const run = runs[0]!;
       expect(run.status).toBe('cancelled');
       expect(run.finished_at! - run.started_at).toBeGreaterThan(0);
@@ -253,8 +253,8 @@ describe('agent runs through a typed SDK script', () => {
       { toolCalls: [{ name: 'http_request', arguments: { method: 'GET', url: echo } }] },
       { text: 'The server said no route.', tokens: ['The', ' server', ' said', ' no', ' route.'], tokenDelayMs: 60 },
     );
-    const sent = await sdk.chat.send.mutate({ agentId, content: 'probe the server' });
-    const events = await follow(sent.runId);
+    const sent = await sdk.chat.send.mutate({ agent_id: agentId, content: 'probe the server' });
+    const events = await follow(sent.run_id);
     const types = events.map((e) => e.data.kind.type);
     expect(types[0]).toBe('started');
     expect(types.at(-1)).toBe('completed');
@@ -271,7 +271,7 @@ describe('agent runs through a typed SDK script', () => {
     expect(tokens.join('')).toBe('The server said no route.');
     expect(events.at(-1)!.data.kind).toMatchObject({ type: 'completed', full_content: 'The server said no route.' });
 
-    const session = await sdk.sessions.get.query({ id: sent.sessionId });
+    const session = await sdk.sessions.get.query({ id: sent.session_id });
     expect(session.messages.map((m) => [m.role, m.content])).toEqual([
       ['user', 'probe the server'],
       ['assistant', 'The server said no route.'],
@@ -287,14 +287,14 @@ describe('agent runs through a typed SDK script', () => {
     fake.reset();
     const words = Array.from({ length: 12 }, (_, i) => `w${i} `);
     fake.script({ text: words.join(''), tokens: words, tokenDelayMs: 60 });
-    const sent = await sdk.chat.send.mutate({ agentId, content: 'count' });
-    const before = await follow(sent.runId, undefined, 4);
+    const sent = await sdk.chat.send.mutate({ agent_id: agentId, content: 'count' });
+    const before = await follow(sent.run_id, undefined, 4);
     const lastId = before.at(-1)!.id;
     // Away for a while: events keep being produced and stored meanwhile.
     await new Promise((r) => setTimeout(r, 250));
-    const after = await follow(sent.runId, lastId);
+    const after = await follow(sent.run_id, lastId);
     const all = [...before, ...after].map((e) => e.data.seq);
-    const full = (await follow(sent.runId)).map((e) => e.data.seq);
+    const full = (await follow(sent.run_id)).map((e) => e.data.seq);
     expect(all).toEqual(full);
     expect(new Set(all).size).toBe(all.length);
     expect(after[0]!.data.seq).toBe(Number(lastId) + 1);
@@ -305,19 +305,19 @@ describe('agent runs through a typed SDK script', () => {
     const { id: agentId } = await sdk.agents.create.mutate({ name: 'cancel-me', agent: { model: 'sonnet' } });
     fake.reset();
     fake.script({ text: 'a b c d e f g h i j k l m n o p', tokenDelayMs: 100 });
-    const sent = await sdk.chat.send.mutate({ agentId, content: 'go' });
-    const watching = follow(sent.runId);
+    const sent = await sdk.chat.send.mutate({ agent_id: agentId, content: 'go' });
+    const watching = follow(sent.run_id);
     await fake.waitFor(() => fake.requests.length === 1, 5000);
     await new Promise((r) => setTimeout(r, 250));
     const started = performance.now();
-    const info = await sdk.chat.cancel.mutate({ runId: sent.runId });
+    const info = await sdk.runs.cancel.mutate({ id: sent.run_id });
     expect(performance.now() - started).toBeLessThan(500);
     expect(info.status).toBe('cancelled');
     const events = await watching;
     const last = events.at(-1)!.data.kind;
     expect(last.type).toBe('cancelled');
     expect(String(last.partial_content)).toMatch(/^a b/);
-    const message = (await sdk.sessions.get.query({ id: sent.sessionId })).messages[1];
+    const message = (await sdk.sessions.get.query({ id: sent.session_id })).messages[1];
     expect(message).toMatchObject({ content: last.partial_content, execution: { status: 'cancelled' } });
   });
 });

@@ -73,7 +73,7 @@ describe('restflow memory', () => {
     expect(badRegex.stderr).toBe('Error: query: invalid regular expression: Unterminated group\n');
 
     expect((await runCli(['memory', 'delete', redis.id.slice(0, 14)], opts)).stdout).toBe(
-      `Memory chunk deleted: ${redis.id.slice(0, 14)}\n`,
+      `Memory chunk deleted: ${redis.id}\n`,
     );
     const missing = await runCli(['memory', 'delete', redis.id], opts);
     expect(missing.code).toBe(1);

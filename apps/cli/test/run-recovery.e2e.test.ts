@@ -23,10 +23,10 @@ describe('daemon killed mid-run', () => {
     const agent = await runCliJson<{ id: string }>(['agent', 'create', '-n', 'slow', '-m', 'sonnet'], { dataDir });
     fake.script({ text: 'one two three four five six seven eight nine ten', tokenDelayMs: 200 });
     let sdk = createRestflowClient({ dataDir, reconnectTimeoutMs: 0 });
-    const sent = await sdk.chat.send.mutate({ agentId: agent.id, content: 'count slowly' });
+    const sent = await sdk.chat.send.mutate({ agent_id: agent.id, content: 'count slowly' });
     // Wait until part of the answer is stored.
     const deadline = Date.now() + 10_000;
-    while ((await sdk.chat.run.query({ runId: sent.runId })).last_seq < 3) {
+    while ((await sdk.runs.get.query({ id: sent.run_id })).last_seq < 3) {
       if (Date.now() > deadline) throw new Error('no tokens were stored');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -36,12 +36,12 @@ describe('daemon killed mid-run', () => {
     daemon = await startTestDaemon(dataDir, env);
     sdk = createRestflowClient({ dataDir });
     try {
-      const run = await sdk.chat.run.query({ runId: sent.runId });
+      const run = await sdk.runs.get.query({ id: sent.run_id });
       expect(run).toMatchObject({ status: 'interrupted', error: 'interrupted: daemon stopped' });
       const events: { type: string; [k: string]: unknown }[] = [];
       await new Promise<void>((resolve, reject) => {
-        sdk.chat.onRun.subscribe(
-          { runId: sent.runId },
+        sdk.runs.onEvents.subscribe(
+          { run_id: sent.run_id },
           { onData: (e) => events.push(e.data.kind), onError: reject, onComplete: resolve },
         );
       });
@@ -49,7 +49,7 @@ describe('daemon killed mid-run', () => {
       expect(last).toMatchObject({ type: 'failed', error: 'interrupted: daemon stopped' });
       const partial = String(last.partial_content);
       expect(partial).toMatch(/^one /);
-      const session = await sdk.sessions.get.query({ id: sent.sessionId });
+      const session = await sdk.sessions.get.query({ id: sent.session_id });
       expect(session.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
       expect(session.messages[1]).toMatchObject({ content: partial, execution: { status: 'failed' } });
     } finally {

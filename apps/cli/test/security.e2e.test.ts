@@ -41,12 +41,12 @@ describe('restflow security', () => {
     expect(empty.stdout.trim()).toBe('(none)');
 
     const sdk = createRestflowClient({ dataDir });
-    const build = await sdk.security.approvals.request.mutate({
+    const build = await sdk.security.approvals.create.mutate({
       command: 'make build',
       task_id: 'task-1234567890',
       agent_id: 'agent-abcdefgh',
     });
-    const deploy = await sdk.security.approvals.request.mutate({ command: 'make deploy' });
+    const deploy = await sdk.security.approvals.create.mutate({ command: 'make deploy' });
     const seen: string[] = [];
     const waitForSeen = async (n: number) => {
       const deadline = Date.now() + 5_000;

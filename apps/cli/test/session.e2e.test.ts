@@ -34,8 +34,12 @@ describe('restflow session', () => {
 
     const sdk = createRestflowClient({ dataDir });
     try {
-      await sdk.sessions.addMessage.mutate({ session_id: planned.id, role: 'user', content: 'Book a train to Porto' });
-      await sdk.sessions.addMessage.mutate({
+      await sdk.sessions.messages.create.mutate({
+        session_id: planned.id,
+        role: 'user',
+        content: 'Book a train to Porto',
+      });
+      await sdk.sessions.messages.create.mutate({
         session_id: planned.id,
         role: 'assistant',
         content: 'The train to Porto leaves at 9.',

@@ -377,7 +377,7 @@ describe('restflow task: crash recovery', () => {
       let terminals = 0;
       await new Promise<void>((resolve, reject) => {
         const sub = client.tasks.onEvents.subscribe(
-          { taskId: task.id, lastEventId: '0' },
+          { task_id: task.id, lastEventId: '0' },
           {
             onData: ({ data }) => {
               if (data.kind.type === 'started') started.push(data.kind.scheduled_at as number);

@@ -107,10 +107,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const status = (): DaemonStatus => ({
       pid: process.pid,
       version: RESTFLOW_VERSION,
-      protocolVersion: PROTOCOL_VERSION,
-      startedAt,
-      uptimeMs: Date.now() - startedAt,
-      dataDir: paths.dataDir,
+      protocol_version: PROTOCOL_VERSION,
+      started_at: startedAt,
+      uptime_ms: Date.now() - startedAt,
+      data_dir: paths.dataDir,
       transports: [...transports],
     });
 

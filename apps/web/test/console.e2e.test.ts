@@ -204,7 +204,7 @@ describe('web console in a browser', () => {
     await cancel.click();
     await page.locator('[data-testid="assistant-message"][data-run-status="cancelled"]').waitFor();
     await page.getByRole('button', { name: 'Send' }).waitFor();
-    const [run] = await sdk.chat.runs.query({ limit: 1 });
+    const [run] = await sdk.runs.list.query({ limit: 1 });
     expect(run?.status).toBe('cancelled');
   });
 

@@ -1,4 +1,5 @@
 import type { RestflowServices } from '@restflow/core';
+import type { DaemonStatus } from './schemas/system.ts';
 
 export type TransportKind = 'pipe' | 'ws' | 'ipc' | 'local';
 
@@ -8,15 +9,7 @@ export interface TransportInfo {
 }
 
 /** What `system.status` reports (the daemon fills it in). */
-export interface DaemonStatus {
-  pid: number;
-  version: string;
-  protocolVersion: number;
-  startedAt: number;
-  uptimeMs: number;
-  dataDir: string;
-  transports: TransportInfo[];
-}
+export type { DaemonStatus } from './schemas/system.ts';
 
 /** The few things procedures may ask of the hosting process; services never see transports. */
 export interface DaemonControl {

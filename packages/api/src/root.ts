@@ -4,6 +4,7 @@ import { chatRouter } from './router/chat.ts';
 import { configRouter } from './router/config.ts';
 import { memoryRouter } from './router/memory.ts';
 import { modelsRouter } from './router/models.ts';
+import { runsRouter } from './router/runs.ts';
 import { secretsRouter } from './router/secrets.ts';
 import { securityRouter } from './router/security.ts';
 import { sessionsRouter } from './router/sessions.ts';
@@ -23,6 +24,7 @@ export const appRouter = router({
   tasks: tasksRouter,
   sessions: sessionsRouter,
   chat: chatRouter,
+  runs: runsRouter,
   memory: memoryRouter,
   models: modelsRouter,
   secrets: secretsRouter,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { PROTOCOL_VERSION } from '@restflow/paths';
 import { createTestCaller, errorOf } from '@restflow/testkit';
 
 describe('agents router', () => {
@@ -36,8 +37,8 @@ describe('config and system routers', () => {
   it('gets, sets, validates and resets the system config', async () => {
     const { caller } = createTestCaller();
     expect((await caller.config.get()).worker_count).toBe(4);
-    expect((await caller.config.setKey({ key: 'max_retries', value: 5 })).max_retries).toBe(5);
-    const unknown = await errorOf(caller.config.setKey({ key: 'colour', value: 1 }));
+    expect((await caller.config.update({ key: 'max_retries', value: 5 })).max_retries).toBe(5);
+    const unknown = await errorOf(caller.config.update({ key: 'colour', value: 1 }));
     expect(unknown.code).toBe('BAD_REQUEST');
     expect(unknown.message).toMatch(/unknown config key "colour"/);
     const tooLow = await errorOf(
@@ -53,7 +54,7 @@ describe('config and system routers', () => {
   it('reports status, answers ping, lists models and really requests shutdown', async () => {
     const { caller, daemon } = createTestCaller();
     expect(await caller.system.ping()).toBe('pong');
-    expect((await caller.system.status()).protocolVersion).toBe(1);
+    expect((await caller.system.status()).protocol_version).toBe(PROTOCOL_VERSION);
     expect((await caller.system.models()).some((m) => m.model === 'gpt-5')).toBe(true);
     expect(await caller.system.shutdown()).toEqual({ shutting_down: true });
     expect(daemon.shutdownRequests).toHaveLength(1);

@@ -4,12 +4,12 @@ import { createTestCaller, errorOf } from '@restflow/testkit';
 describe('auth router: selection and GetApiKey', () => {
   it('selects the lowest-priority available profile with a reason and the alternatives in order', async () => {
     const { caller } = createTestCaller();
-    const first = await caller.auth.add({
+    const first = await caller.auth.create({
       name: 'first',
       provider: 'openai',
       credential: { type: 'api_key', key: 'sk-select-first-000000001' },
     });
-    const second = await caller.auth.add({
+    const second = await caller.auth.create({
       name: 'second',
       provider: 'openai',
       credential: { type: 'api_key', key: 'sk-select-second-00000002' },
@@ -22,18 +22,18 @@ describe('auth router: selection and GetApiKey', () => {
     expect(JSON.stringify(selection)).not.toContain('sk-select-');
   });
 
-  it('getApiKey returns {profile_id, api_key}, walking the auth providers compatible with a model provider', async () => {
+  it('apiKey returns {profile_id, api_key}, walking the auth providers compatible with a model provider', async () => {
     const { caller } = createTestCaller();
-    const p = await caller.auth.add({
+    const p = await caller.auth.create({
       name: 'deepseek',
       provider: 'other',
       credential: { type: 'api_key', key: 'sk-deepseek-key-000000042' },
     });
-    expect(await caller.auth.getApiKey({ provider: 'deepseek' })).toEqual({
+    expect(await caller.auth.apiKey({ provider: 'deepseek' })).toEqual({
       profile_id: p.id,
       api_key: 'sk-deepseek-key-000000042',
     });
-    expect(await caller.auth.getApiKey({ provider: 'other' })).toEqual({
+    expect(await caller.auth.apiKey({ provider: 'other' })).toEqual({
       profile_id: p.id,
       api_key: 'sk-deepseek-key-000000042',
     });
@@ -41,13 +41,13 @@ describe('auth router: selection and GetApiKey', () => {
 
   it('no usable profile → PRECONDITION_FAILED naming the provider; an unknown provider → BAD_REQUEST', async () => {
     const { caller } = createTestCaller();
-    const none = await errorOf(caller.auth.getApiKey({ provider: 'anthropic' }));
+    const none = await errorOf(caller.auth.apiKey({ provider: 'anthropic' }));
     expect(none.code).toBe('PRECONDITION_FAILED');
     expect(none.message).toBe('no available auth profile holds a key for anthropic');
     const noneSelected = await errorOf(caller.auth.select({ provider: 'google' }));
     expect(noneSelected.code).toBe('PRECONDITION_FAILED');
     expect(noneSelected.message).toBe('no available google auth profile');
-    const p = await caller.auth.add({
+    const p = await caller.auth.create({
       name: 'off',
       provider: 'google',
       credential: { type: 'api_key', key: 'g-key-disabled-0000000001' },
@@ -55,7 +55,7 @@ describe('auth router: selection and GetApiKey', () => {
     await caller.auth.disable({ id: p.id });
     expect((await errorOf(caller.auth.select({ provider: 'google' }))).code).toBe('PRECONDITION_FAILED');
 
-    const bad = await errorOf(caller.auth.getApiKey({ provider: 'acme' as never }));
+    const bad = await errorOf(caller.auth.apiKey({ provider: 'acme' as never }));
     expect(bad.code).toBe('BAD_REQUEST');
     expect(bad.message).toMatch(/provider: provider must be one of anthropic, openai, deepseek/);
     expect((await errorOf(caller.auth.select({ provider: 'deepseek' as never }))).code).toBe('BAD_REQUEST');

@@ -32,32 +32,32 @@ describe('chat router', () => {
     ]);
     const { caller, services } = setup(llm);
     const agent = await caller.agents.create({ name: 'helper', agent: { model: 'sonnet', tools: ['skill'] } });
-    const sent = await caller.chat.send({ agentId: agent.id, content: 'hello' });
-    const events = await collect(await caller.chat.onRun({ runId: sent.runId }));
+    const sent = await caller.chat.send({ agent_id: agent.id, content: 'hello' });
+    const events = await collect(await caller.runs.onEvents({ run_id: sent.run_id }));
     expect(events.map((e) => e.id)).toEqual(events.map((e) => String(e.event.seq)));
     const kinds = events.map((e) => e.event.kind.type);
     expect(kinds[0]).toBe('started');
     expect(kinds.at(-1)).toBe('completed');
     expect(kinds).toEqual(expect.arrayContaining(['tool_call_start', 'tool_call_end', 'step', 'usage', 'token']));
     expect(events[0]?.event).toMatchObject({
-      run_id: sent.runId,
-      session_id: sent.sessionId,
-      message_id: sent.messageId,
+      run_id: sent.run_id,
+      session_id: sent.session_id,
+      message_id: sent.message_id,
       kind: { type: 'started', model: 'claude-sonnet-5-5' },
     });
     const last = events.at(-1)?.event.kind;
     expect(last).toMatchObject({ type: 'completed', full_content: 'All good.' });
-    expect(services.sessions.getMessage(sent.messageId).content).toBe('All good.');
-    expect(await caller.chat.run({ runId: sent.runId.slice(0, 8) })).toMatchObject({
+    expect(services.sessions.getMessage(sent.message_id).content).toBe('All good.');
+    expect(await caller.runs.get({ id: sent.run_id.slice(0, 8) })).toMatchObject({
       status: 'completed',
       kind: 'chat',
     });
-    expect((await caller.chat.runs({ sessionId: sent.sessionId })).map((r) => r.id)).toEqual([sent.runId]);
+    expect((await caller.runs.list({ session_id: sent.session_id })).map((r) => r.id)).toEqual([sent.run_id]);
 
     // Resuming after an event id yields exactly the rest; resuming after the end completes at once.
-    const resumed = await collect(await caller.chat.onRun({ runId: sent.runId, lastEventId: '3' }));
+    const resumed = await collect(await caller.runs.onEvents({ run_id: sent.run_id, lastEventId: '3' }));
     expect(resumed.map((e) => e.event.seq)).toEqual(events.slice(3).map((e) => e.event.seq));
-    const done = await collect(await caller.chat.onRun({ runId: sent.runId, lastEventId: events.at(-1)?.id }));
+    const done = await collect(await caller.runs.onEvents({ run_id: sent.run_id, lastEventId: events.at(-1)?.id }));
     expect(done).toEqual([]);
   });
 
@@ -66,10 +66,10 @@ describe('chat router', () => {
     const { caller } = setup(llm);
     const agent = await caller.agents.create({ name: 'a', agent: { model: 'sonnet' } });
     const session = await caller.sessions.create({ agent_id: agent.id });
-    const sent = await caller.chat.send({ sessionId: session.id, content: 'tell me' });
-    const watching = collect(await caller.chat.onRun({ runId: sent.runId }));
+    const sent = await caller.chat.send({ session_id: session.id, content: 'tell me' });
+    const watching = collect(await caller.runs.onEvents({ run_id: sent.run_id }));
     await new Promise((r) => setTimeout(r, 60));
-    const cancelled = await caller.chat.cancel({ runId: sent.runId });
+    const cancelled = await caller.runs.cancel({ id: sent.run_id });
     expect(cancelled.status).toBe('cancelled');
     const events = await watching;
     expect(events.at(-1)?.event.kind).toEqual({ type: 'cancelled', partial_content: 'Partial' });
@@ -77,20 +77,20 @@ describe('chat router', () => {
 
   it('maps errors: unknown run/session → NOT_FOUND, bad input → BAD_REQUEST, no key → PRECONDITION_FAILED', async () => {
     const { caller } = setup(new ScriptedLlm([]), {});
-    const missingRun = await errorOf(collect(await caller.chat.onRun({ runId: 'nope' })));
+    const missingRun = await errorOf(collect(await caller.runs.onEvents({ run_id: 'nope' })));
     expect(missingRun.code).toBe('NOT_FOUND');
     expect(missingRun.message).toBe('Run nope not found');
-    const badCursor = await errorOf(collect(await caller.chat.onRun({ runId: 'nope', lastEventId: 'x' })));
+    const badCursor = await errorOf(collect(await caller.runs.onEvents({ run_id: 'nope', lastEventId: 'x' })));
     expect(badCursor.code).toBe('NOT_FOUND');
-    expect((await errorOf(caller.chat.cancel({ runId: 'nope' }))).code).toBe('NOT_FOUND');
-    expect((await errorOf(caller.chat.send({ sessionId: 'nope', content: 'x' }))).code).toBe('NOT_FOUND');
+    expect((await errorOf(caller.runs.cancel({ id: 'nope' }))).code).toBe('NOT_FOUND');
+    expect((await errorOf(caller.chat.send({ session_id: 'nope', content: 'x' }))).code).toBe('NOT_FOUND');
     const neither = await errorOf(caller.chat.send({ content: 'x' }));
     expect(neither.code).toBe('BAD_REQUEST');
-    expect(neither.message).toMatch(/sessionId: sessionId or agentId is required/);
-    const blank = await errorOf(caller.chat.send({ agentId: 'a', content: '   ' }));
+    expect(neither.message).toMatch(/session_id: session_id or agent_id is required/);
+    const blank = await errorOf(caller.chat.send({ agent_id: 'a', content: '   ' }));
     expect(blank.message).toMatch(/content: content is required/);
     const agent = await caller.agents.create({ name: 'a', agent: { model: 'sonnet' } });
-    const noKey = await errorOf(caller.chat.send({ agentId: agent.id, content: 'hi' }));
+    const noKey = await errorOf(caller.chat.send({ agent_id: agent.id, content: 'hi' }));
     expect(noKey.code).toBe('PRECONDITION_FAILED');
     expect(noKey.message).toMatch(/No API key for anthropic/);
     const noModel = await caller.agents.create({ name: 'b' });
@@ -101,9 +101,9 @@ describe('chat router', () => {
     const llm = new ScriptedLlm([textTurn('x')]);
     const { caller, services } = setup(llm);
     const agent = await caller.agents.create({ name: 'a', agent: { model: 'sonnet' } });
-    const sent = await caller.chat.send({ agentId: agent.id, content: 'hi' });
-    await services.runs.wait(sent.runId);
-    const bad = await errorOf(collect(await caller.chat.onRun({ runId: sent.runId, lastEventId: '-1' })));
+    const sent = await caller.chat.send({ agent_id: agent.id, content: 'hi' });
+    await services.runs.wait(sent.run_id);
+    const bad = await errorOf(collect(await caller.runs.onEvents({ run_id: sent.run_id, lastEventId: '-1' })));
     expect(bad.code).toBe('BAD_REQUEST');
     expect(bad.message).toMatch(/lastEventId/);
   });
@@ -147,28 +147,28 @@ describe('agents.execute / executeInline', () => {
     );
   });
 
-  it('start returns the run at once; chat.onRun streams it; a session is used only when given', async () => {
+  it('agents.run returns the run at once; runs.onEvents streams it; a session is used only when given', async () => {
     const llm = new ScriptedLlm([textTurn('One ', 'shot'), textTurn('In ', 'session')]);
     const { caller, services } = setup(llm);
     const agent = await caller.agents.create({ name: 'a', agent: { model: 'sonnet' } });
-    const started = await caller.agents.start({ id: agent.id, input: 'go' });
-    expect(started).toEqual({ runId: expect.any(String), sessionId: null, messageId: null });
-    const events = await collect(await caller.chat.onRun({ runId: started.runId }));
+    const started = await caller.agents.run({ id: agent.id, input: 'go' });
+    expect(started).toEqual({ run_id: expect.any(String), session_id: null, message_id: null });
+    const events = await collect(await caller.runs.onEvents({ run_id: started.run_id }));
     expect(events.map((e) => e.event.kind.type)).toEqual(expect.arrayContaining(['started', 'token', 'completed']));
     expect(events.at(-1)?.event.kind).toMatchObject({ type: 'completed', full_content: 'One shot' });
-    expect((await caller.chat.run({ runId: started.runId })).kind).toBe('exec');
+    expect((await caller.runs.get({ id: started.run_id })).kind).toBe('exec');
     expect(await caller.sessions.list()).toEqual([]);
 
     const session = await caller.sessions.create({ agent_id: agent.id });
-    const inSession = await caller.agents.start({ id: agent.id, input: 'again', session_id: session.id });
-    expect(inSession).toMatchObject({ sessionId: session.id, messageId: expect.any(String) });
-    await services.runs.wait(inSession.runId);
+    const inSession = await caller.agents.run({ id: agent.id, input: 'again', session_id: session.id });
+    expect(inSession).toMatchObject({ session_id: session.id, message_id: expect.any(String) });
+    await services.runs.wait(inSession.run_id);
     expect((await caller.sessions.get({ id: session.id })).messages.map((m) => m.content)).toEqual([
       'again',
       'In session',
     ]);
-    expect((await errorOf(caller.agents.start({ id: 'nope', input: 'x' }))).code).toBe('NOT_FOUND');
-    const bad = await errorOf(caller.agents.start({ id: agent.id, input: '' }));
+    expect((await errorOf(caller.agents.run({ id: 'nope', input: 'x' }))).code).toBe('NOT_FOUND');
+    const bad = await errorOf(caller.agents.run({ id: agent.id, input: '' }));
     expect(bad.code).toBe('BAD_REQUEST');
     expect(bad.message).toMatch(/input/);
   });

@@ -14,10 +14,10 @@ describe('config router: keys and strict inputs', () => {
     const extraSet = await errorOf(caller.config.set({ config, colour: 'red' } as never));
     expect(extraSet.code).toBe('BAD_REQUEST');
     expect(extraSet.message).toMatch(/colour/);
-    const extraKey = await errorOf(caller.config.setKey({ key: 'max_retries', value: 2, force: true } as never));
+    const extraKey = await errorOf(caller.config.update({ key: 'max_retries', value: 2, force: true } as never));
     expect(extraKey.code).toBe('BAD_REQUEST');
     expect(extraKey.message).toMatch(/force/);
-    const wrongType = await errorOf(caller.config.setKey({ key: 'max_retries', value: 'two' } as never));
+    const wrongType = await errorOf(caller.config.update({ key: 'max_retries', value: 'two' } as never));
     expect(wrongType.code).toBe('BAD_REQUEST');
     expect(wrongType.message).toMatch(/value/);
     expect(await caller.config.get()).toEqual({

@@ -65,7 +65,7 @@ describe('the router over the pipe: typed errors reach remote clients', () => {
     expect(await wireError(client.agents.get.query({ id: 'missing' }))).toMatchObject({ code: 'NOT_FOUND' });
     const bad = await wireError(client.agents.create.mutate({ name: 'x', agent: { temperature: 9 } }));
     expect(bad).toMatchObject({ code: 'BAD_REQUEST', fields: ['agent.temperature'] });
-    expect(await wireError(client.config.setKey.mutate({ key: 'nope', value: 1 }))).toMatchObject({
+    expect(await wireError(client.config.update.mutate({ key: 'nope', value: 1 }))).toMatchObject({
       code: 'BAD_REQUEST',
       fields: ['key'],
     });
@@ -107,7 +107,7 @@ describe('the router over the pipe: typed errors reach remote clients', () => {
 
   it('chat sessions and memory', async () => {
     const session = await client.sessions.create.mutate({});
-    const updated = await client.sessions.addMessage.mutate({
+    const updated = await client.sessions.messages.create.mutate({
       session_id: session.id,
       role: 'user',
       content: 'Hello there',
@@ -115,7 +115,7 @@ describe('the router over the pipe: typed errors reach remote clients', () => {
     expect(updated.name).toBe('Hello there');
     expect(await wireError(client.sessions.get.query({ id: 'nope' }))).toMatchObject({ code: 'NOT_FOUND' });
 
-    const chunk = await client.memory.add.mutate({ content: 'The contract test remembers pipes.', tags: ['t'] });
+    const chunk = await client.memory.create.mutate({ content: 'The contract test remembers pipes.', tags: ['t'] });
     const found = await client.memory.search.query({ agent_id: chunk.agent_id, query: 'remembers pipes' });
     expect(found.chunks.map((c) => c.id)).toEqual([chunk.id]);
     const badRegex = await wireError(
@@ -129,9 +129,11 @@ describe('the router over the pipe: typed errors reach remote clients', () => {
     const listed = JSON.stringify(await client.secrets.list.query());
     expect(listed).toContain('CONTRACT_TOKEN');
     expect(listed).not.toContain('pipe-secret-value-123');
-    const dup = await wireError(client.secrets.create.mutate({ key: 'CONTRACT_TOKEN', value: 'other-value-456' }));
-    expect(dup.code).toBe('CONFLICT');
-    expect(dup.message).not.toContain('other-value-456');
+    const tooBig = await wireError(
+      client.secrets.set.mutate({ key: 'CONTRACT_TOKEN', value: 'other-value-456'.repeat(5000) }),
+    );
+    expect(tooBig.code).toBe('BAD_REQUEST');
+    expect(tooBig.message).not.toContain('other-value-456');
     expect(await wireError(client.secrets.set.mutate({ key: 'lower-case', value: 'v' }))).toMatchObject({
       code: 'BAD_REQUEST',
       fields: ['key'],
@@ -149,8 +151,8 @@ describe('the router over the pipe: typed errors reach remote clients', () => {
     const terminal = await client.terminals.create.mutate({});
     expect(terminal.name).toMatch(/^Terminal \d+$/);
     const streamError = await new Promise<WireError>((resolve) => {
-      client.chat.onRun.subscribe(
-        { runId: 'no-such-run' },
+      client.runs.onEvents.subscribe(
+        { run_id: 'no-such-run' },
         {
           onError: (error) =>
             resolve({

@@ -12,11 +12,11 @@ function setup() {
 describe('memory router — chunks', () => {
   it('adds (defaulting to the first agent), dedups, gets by prefix, lists, deletes and clears', async () => {
     const { caller, first, second } = setup();
-    const added = await caller.memory.add({ content: 'User likes short answers', tags: ['pref'] });
+    const added = await caller.memory.create({ content: 'User likes short answers', tags: ['pref'] });
     expect(added).toMatchObject({ agent_id: first, tags: ['pref'], source: { type: 'manual_note' }, session_id: null });
-    const again = await caller.memory.add({ agent_id: second, content: 'User likes short answers' });
+    const again = await caller.memory.create({ agent_id: second, content: 'User likes short answers' });
     expect(again).toEqual(added);
-    const note = await caller.memory.add({
+    const note = await caller.memory.create({
       agent_id: second.slice(0, 8),
       content: 'Deploys happen on Tuesdays',
       source: { type: 'agent_generated', tool_name: 'memory_store' },
@@ -27,9 +27,9 @@ describe('memory router — chunks', () => {
     expect((await caller.memory.list({ agent_id: first })).map((c) => c.id)).toEqual([added.id]);
     expect((await caller.memory.list({ tag: 'PREF' })).map((c) => c.id)).toEqual([added.id]);
     expect(await caller.memory.list({ agent_id: second, limit: 1, offset: 1 })).toEqual([]);
-    expect(await caller.memory.delete({ id: added.id })).toEqual({ deleted: true });
-    expect(await caller.memory.delete({ id: added.id })).toEqual({ deleted: false });
-    expect(await caller.memory.clear({ agent_id: second })).toEqual({ deleted: 1 });
+    expect(await caller.memory.delete({ id: added.id })).toEqual({ deleted: true, id: added.id });
+    expect((await errorOf(caller.memory.delete({ id: added.id }))).code).toBe('NOT_FOUND');
+    expect(await caller.memory.clear({ agent_id: second })).toEqual({ deleted_count: 1 });
     expect(await caller.memory.stats({ agent_id: second })).toMatchObject({ agent_id: second, chunk_count: 0 });
   });
 
@@ -52,8 +52,8 @@ describe('memory router — chunks', () => {
   it('maps missing things to NOT_FOUND', async () => {
     const { caller } = setup();
     expect((await errorOf(caller.memory.get({ id: 'chunk-missing' }))).code).toBe('NOT_FOUND');
-    expect((await errorOf(caller.memory.getSession({ id: 'session-missing' }))).code).toBe('NOT_FOUND');
-    expect((await errorOf(caller.memory.deleteSession({ id: 'session-missing' }))).code).toBe('NOT_FOUND');
+    expect((await errorOf(caller.memory.sessions.get({ id: 'session-missing' }))).code).toBe('NOT_FOUND');
+    expect((await errorOf(caller.memory.sessions.delete({ id: 'session-missing' }))).code).toBe('NOT_FOUND');
     expect((await errorOf(caller.memory.stats({ agent_id: 'no-such-agent' }))).code).toBe('NOT_FOUND');
     expect((await errorOf(caller.memory.search({ agent_id: 'no-such-agent', query: 'x' }))).code).toBe('NOT_FOUND');
     expect((await errorOf(caller.memory.export({ session_id: 'session-missing' }))).code).toBe('NOT_FOUND');
@@ -63,10 +63,10 @@ describe('memory router — chunks', () => {
     const { caller } = setup();
     const cases: [Promise<unknown>, RegExp][] = [
       [caller.memory.list({}), /agent_id/],
-      [caller.memory.add({ content: '   ' }), /content/],
-      [caller.memory.add({ content: 'x', tags: [''] } as never), /tags/],
-      [caller.memory.add({ content: 'x', source: { type: 'task_execution' } } as never), /source/],
-      [caller.memory.add({ content: 'x', colour: 'red' } as never), /colour|unrecognized/i],
+      [caller.memory.create({ content: '   ' }), /content/],
+      [caller.memory.create({ content: 'x', tags: [''] } as never), /tags/],
+      [caller.memory.create({ content: 'x', source: { type: 'task_execution' } } as never), /source/],
+      [caller.memory.create({ content: 'x', colour: 'red' } as never), /colour|unrecognized/i],
       [caller.memory.search({ query: '(', search_mode: 'regex' }), /query: invalid regular expression/],
       [caller.memory.search({ search_mode: 'fuzzy' } as never), /search_mode/],
       [caller.memory.search({ limit: 0 }), /limit/],
@@ -76,7 +76,7 @@ describe('memory router — chunks', () => {
       [caller.memory.import({ chunks: [{ content: '' }] }), /chunks\.0\.content/],
       [caller.memory.clear({} as never), /agent_id/],
       [caller.memory.export({ preset: 'huge' } as never), /preset/],
-      [caller.memory.createSession({ name: ' ' }), /name/],
+      [caller.memory.sessions.create({ name: ' ' }), /name/],
     ];
     for (const [promise, message] of cases) {
       const error = await errorOf(promise);
@@ -87,7 +87,7 @@ describe('memory router — chunks', () => {
 
   it('reports BAD_REQUEST when there is no agent to default to', async () => {
     const { caller } = createTestCaller();
-    const error = await errorOf(caller.memory.add({ content: 'orphan' }));
+    const error = await errorOf(caller.memory.create({ content: 'orphan' }));
     expect(error.code).toBe('BAD_REQUEST');
     expect(error.message).toMatch(/agent_id/);
   });
@@ -97,7 +97,7 @@ describe('memory router — search, sessions, export', () => {
   it('searches by keyword, phrase and regex with pagination', async () => {
     const { caller, first, services } = setup();
     for (const content of ['redis timeout in prod', 'redis upgrade done', 'postgres timeout seen']) {
-      await caller.memory.add({ agent_id: first, content, tags: content.startsWith('redis') ? ['redis'] : [] });
+      await caller.memory.create({ agent_id: first, content, tags: content.startsWith('redis') ? ['redis'] : [] });
       services.clock.advance(10);
     }
     const keyword = await caller.memory.search({ agent_id: first, query: 'timeout', limit: 1 });
@@ -118,12 +118,12 @@ describe('memory router — search, sessions, export', () => {
 
   it('creates, lists, updates, exports and deletes memory sessions', async () => {
     const { caller, first } = setup();
-    const session = await caller.memory.createSession({ name: 'Trip planning', tags: ['travel'] });
+    const session = await caller.memory.sessions.create({ name: 'Trip planning', tags: ['travel'] });
     expect(session).toMatchObject({ agent_id: first, name: 'Trip planning', chunk_count: 0 });
-    await caller.memory.add({ content: 'Book the hotel', session_id: session.id });
-    expect(await caller.memory.getSession({ id: session.id })).toMatchObject({ chunk_count: 1 });
-    expect((await caller.memory.listSessions()).map((s) => s.id)).toEqual([session.id]);
-    expect(await caller.memory.updateSession({ id: session.id, description: 'Lisbon' })).toMatchObject({
+    await caller.memory.create({ content: 'Book the hotel', session_id: session.id });
+    expect(await caller.memory.sessions.get({ id: session.id })).toMatchObject({ chunk_count: 1 });
+    expect((await caller.memory.sessions.list()).map((s) => s.id)).toEqual([session.id]);
+    expect(await caller.memory.sessions.update({ id: session.id, description: 'Lisbon' })).toMatchObject({
       description: 'Lisbon',
     });
     const whole = await caller.memory.export({ agent_id: first, preset: 'compact', include_tags: true });
@@ -132,9 +132,9 @@ describe('memory router — search, sessions, export', () => {
     const one = await caller.memory.export({ session_id: session.id, include_metadata: false });
     expect(one).toMatchObject({ chunk_count: 1, session_count: 1 });
     expect(one.markdown).not.toContain('<!--');
-    expect(await caller.memory.deleteSession({ id: session.id, delete_chunks: true })).toMatchObject({
+    expect(await caller.memory.sessions.delete({ id: session.id, delete_chunks: true })).toEqual({
       deleted: true,
-      chunks_deleted: 1,
+      id: session.id,
     });
     expect((await caller.memory.stats()).chunk_count).toBe(0);
   });

@@ -89,13 +89,13 @@ describe('models.list', () => {
 describe('error reasons on the wire', () => {
   it('NO_MODEL and NO_API_KEY carry their facts; other errors carry null', async () => {
     const bare = await client.agents.create.mutate({ name: 'bare', agent: {} });
-    expect(await wireError(client.chat.send.mutate({ agentId: bare.id, content: 'hi' }))).toMatchObject({
+    expect(await wireError(client.chat.send.mutate({ agent_id: bare.id, content: 'hi' }))).toMatchObject({
       code: 'PRECONDITION_FAILED',
       reason: 'NO_MODEL',
       details: { agent_id: bare.id, agent_name: 'bare' },
     });
     const claude = await client.agents.create.mutate({ name: 'claude', agent: { model: 'haiku' } });
-    const noKey = await wireError(client.chat.send.mutate({ agentId: claude.id, content: 'hi' }));
+    const noKey = await wireError(client.chat.send.mutate({ agent_id: claude.id, content: 'hi' }));
     expect(noKey).toMatchObject({
       reason: 'NO_API_KEY',
       details: { provider: 'anthropic', key_name: 'ANTHROPIC_API_KEY' },
@@ -112,7 +112,7 @@ describe('error reasons on the wire', () => {
     expect(refused.message).toMatch(/claude-opus-4-1 was retired by its provider on 2026-08-07; use claude-opus-5-5/);
     // Stored before it retired (written by an older version): the run names the replacement.
     const stored = services.agents.create('legacy', { model: 'claude-opus-4-1' });
-    expect(await wireError(client.chat.send.mutate({ agentId: stored.id, content: 'hi' }))).toMatchObject({
+    expect(await wireError(client.chat.send.mutate({ agent_id: stored.id, content: 'hi' }))).toMatchObject({
       code: 'PRECONDITION_FAILED',
       reason: 'MODEL_RETIRED',
       details: { model: 'claude-opus-4-1', retired_on: '2026-08-07', replacement: 'claude-opus-5-5' },

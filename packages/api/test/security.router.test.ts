@@ -7,7 +7,7 @@ describe('security router: policy and pattern lists', () => {
   it('gets, patches and resets the policy', async () => {
     const { caller } = createTestCaller();
     expect(await caller.security.policy.get()).toEqual(defaultSecurityPolicy());
-    const patched = await caller.security.policy.set({ default_action: 'block', approval_timeout_secs: 30 });
+    const patched = await caller.security.policy.update({ default_action: 'block', approval_timeout_secs: 30 });
     expect(patched).toMatchObject({ default_action: 'block', approval_timeout_secs: 30 });
     expect(patched.allowlist).toEqual(defaultSecurityPolicy().allowlist);
     expect(await caller.security.policy.reset()).toEqual(defaultSecurityPolicy());
@@ -15,14 +15,14 @@ describe('security router: policy and pattern lists', () => {
 
   it('rejects bad policy input with BAD_REQUEST naming the field', async () => {
     const { caller } = createTestCaller();
-    const action = await errorOf(caller.security.policy.set({ default_action: 'maybe' as never }));
+    const action = await errorOf(caller.security.policy.update({ default_action: 'maybe' as never }));
     expect(action.code).toBe('BAD_REQUEST');
     expect(action.message).toMatch(/default_action: must be one of allow, block, require_approval/);
-    const timeout = await errorOf(caller.security.policy.set({ approval_timeout_secs: 0 }));
+    const timeout = await errorOf(caller.security.policy.update({ approval_timeout_secs: 0 }));
     expect(timeout.message).toMatch(/approval_timeout_secs: approval_timeout_secs must be at least 1/);
-    const pattern = await errorOf(caller.security.policy.set({ allowlist: [{ pattern: ' ' }] }));
+    const pattern = await errorOf(caller.security.policy.update({ allowlist: [{ pattern: ' ' }] }));
     expect(pattern.message).toMatch(/allowlist\.0\.pattern: pattern must not be empty/);
-    const unknown = await errorOf(caller.security.policy.set({ colour: 'red' } as never));
+    const unknown = await errorOf(caller.security.policy.update({ colour: 'red' } as never));
     expect(unknown.code).toBe('BAD_REQUEST');
   });
 
@@ -94,7 +94,7 @@ describe('security router: approvals', () => {
     expect(late.code).toBe('CONFLICT');
     expect(late.message).toMatch(/can no longer be rejected: it expired at/);
 
-    const requested = await caller.security.approvals.request({ command: 'make d', agent_id: 'ag2', workdir: '/w' });
+    const requested = await caller.security.approvals.create({ command: 'make d', agent_id: 'ag2', workdir: '/w' });
     expect(requested).toMatchObject({
       command: 'make d',
       agent_id: 'ag2',
@@ -102,7 +102,7 @@ describe('security router: approvals', () => {
       workdir: '/w',
       status: 'pending',
     });
-    const noCommand = await errorOf(caller.security.approvals.request({ command: '' }));
+    const noCommand = await errorOf(caller.security.approvals.create({ command: '' }));
     expect(noCommand.code).toBe('BAD_REQUEST');
     expect(noCommand.message).toMatch(/command: command must not be empty/);
 

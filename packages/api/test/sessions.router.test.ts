@@ -14,14 +14,14 @@ describe('sessions router', () => {
     const created = await caller.sessions.create();
     expect(created).toMatchObject({ name: 'New Chat', agent_id: agent.id, model: 'gpt-5', messages: [] });
 
-    const afterUser = await caller.sessions.addMessage({
+    const afterUser = await caller.sessions.messages.create({
       session_id: created.id.slice(0, 8),
       role: 'user',
       content: 'Plan a trip to Lisbon in May',
     });
     expect(afterUser.name).toBe('Plan a trip to Lisbon in May');
     services.clock.advance(100);
-    const afterAssistant = await caller.sessions.addMessage({
+    const afterAssistant = await caller.sessions.messages.create({
       session_id: created.id,
       role: 'assistant',
       content: 'Here is a plan.',
@@ -42,7 +42,9 @@ describe('sessions router', () => {
 
     const fetched = await caller.sessions.get({ id: created.id });
     expect(fetched).toEqual(afterAssistant);
-    expect(await caller.sessions.messages({ session_id: created.id, limit: 1 })).toEqual([afterAssistant.messages[1]]);
+    expect(await caller.sessions.messages.list({ session_id: created.id, limit: 1 })).toEqual([
+      afterAssistant.messages[1],
+    ]);
 
     const [summary] = await caller.sessions.list();
     expect(summary).toEqual({
@@ -55,11 +57,11 @@ describe('sessions router', () => {
       last_message_preview: 'Here is a plan.',
     });
     expect(await caller.sessions.summary({ id: created.id })).toEqual(summary);
-    expect(await caller.sessions.listByAgent({ agent_id: agent.id })).toEqual([summary]);
-    expect(await caller.sessions.listBySkill({ skill_id: 'none' })).toEqual([]);
+    expect(await caller.sessions.list({ agent_id: agent.id })).toEqual([summary]);
+    expect(await caller.sessions.list({ skill_id: 'none' })).toEqual([]);
     expect(await caller.sessions.count()).toBe(1);
 
-    expect((await caller.sessions.rename({ id: created.id, name: 'Lisbon' })).name).toBe('Lisbon');
+    expect((await caller.sessions.update({ id: created.id, name: 'Lisbon' })).name).toBe('Lisbon');
     const updated = await caller.sessions.update({ id: created.id, model: 'sonnet' });
     expect(updated.model).toBe('claude-sonnet-5-5');
 
@@ -78,14 +80,14 @@ describe('sessions router', () => {
       skill_id: 'travel',
     });
     expect(session).toMatchObject({ agent_id: other.id, model: 'default', name: 'Trip', skill_id: 'travel' });
-    expect((await caller.sessions.listBySkill({ skill_id: 'travel' })).map((s) => s.id)).toEqual([session.id]);
+    expect((await caller.sessions.list({ skill_id: 'travel' })).map((s) => s.id)).toEqual([session.id]);
   });
 
   it('searches names and messages with match counts and previews', async () => {
     const { caller, agent } = setup();
     const a = await caller.sessions.create({ name: 'Budget' });
-    await caller.sessions.addMessage({ session_id: a.id, role: 'user', content: 'What is the travel budget?' });
-    await caller.sessions.addMessage({ session_id: a.id, role: 'assistant', content: 'The Budget is 2000 EUR.' });
+    await caller.sessions.messages.create({ session_id: a.id, role: 'user', content: 'What is the travel budget?' });
+    await caller.sessions.messages.create({ session_id: a.id, role: 'assistant', content: 'The Budget is 2000 EUR.' });
     await caller.sessions.create({ name: 'Other topic' });
     const hits = await caller.sessions.search({ query: 'budget', agent_id: agent.id });
     expect(hits).toHaveLength(1);
@@ -97,7 +99,7 @@ describe('sessions router', () => {
     await caller.sessions.create();
     services.clock.advance(1000);
     const kept = await caller.sessions.create();
-    expect(await caller.sessions.deleteOlderThan({ older_than_ms: kept.created_at })).toEqual({ deleted: 1 });
+    expect(await caller.sessions.clear({ older_than_ms: kept.created_at })).toEqual({ deleted_count: 1 });
     expect((await caller.sessions.list()).map((s) => s.id)).toEqual([kept.id]);
   });
 
@@ -109,9 +111,9 @@ describe('sessions router', () => {
     for (const call of [
       caller.sessions.get({ id: 'nope' }),
       caller.sessions.delete({ id: 'nope' }),
-      caller.sessions.rename({ id: 'nope', name: 'x' }),
-      caller.sessions.addMessage({ session_id: 'nope', role: 'user', content: 'x' }),
-      caller.sessions.messages({ session_id: 'nope' }),
+      caller.sessions.update({ id: 'nope', name: 'x' }),
+      caller.sessions.messages.create({ session_id: 'nope', role: 'user', content: 'x' }),
+      caller.sessions.messages.list({ session_id: 'nope' }),
     ]) {
       const error = await errorOf(call);
       expect(error.code).toBe('NOT_FOUND');
@@ -124,10 +126,10 @@ describe('sessions router', () => {
     const session = await caller.sessions.create();
     const cases: [Promise<unknown>, RegExp][] = [
       [caller.sessions.create({ model: 'gpt-0' }), /model: unknown model "gpt-0"/],
-      [caller.sessions.rename({ id: session.id, name: '  ' }), /name/],
-      [caller.sessions.addMessage({ session_id: session.id, role: 'tool' as never, content: 'x' }), /role/],
+      [caller.sessions.update({ id: session.id, name: '  ' }), /name/],
+      [caller.sessions.messages.create({ session_id: session.id, role: 'tool' as never, content: 'x' }), /role/],
       [
-        caller.sessions.addMessage({
+        caller.sessions.messages.create({
           session_id: session.id,
           role: 'assistant',
           content: 'x',
@@ -135,9 +137,9 @@ describe('sessions router', () => {
         }),
         /execution\.tokens_used/,
       ],
-      [caller.sessions.messages({ session_id: session.id, limit: 0 }), /limit/],
+      [caller.sessions.messages.list({ session_id: session.id, limit: 0 }), /limit/],
       [caller.sessions.search({ query: ' ' }), /query/],
-      [caller.sessions.deleteOlderThan({ older_than_ms: -5 }), /older_than_ms/],
+      [caller.sessions.clear({ older_than_ms: -5 }), /older_than_ms/],
       [caller.sessions.update({ id: session.id, colour: 'red' } as never), /colour|Unrecognized/i],
     ];
     for (const [call, message] of cases) {

@@ -22,7 +22,7 @@ describe('shared router', () => {
     expect((await caller.shared.list({ namespace: 'notes' })).map((e) => e.key)).toEqual(['notes:a', 'notes:b']);
     expect(await caller.shared.keys()).toEqual(['notes:a', 'notes:b', 'other:c']);
     expect((await caller.shared.get({ key: 'notes:b' })).owner).toBe('agent-1');
-    expect(await caller.shared.delete({ key: 'notes:a' })).toEqual({ deleted: true, key: 'notes:a' });
+    expect(await caller.shared.delete({ key: 'notes:a' })).toEqual({ deleted: true, id: 'notes:a' });
     expect((await errorOf(caller.shared.get({ key: 'notes:a' }))).code).toBe('NOT_FOUND');
   });
 
@@ -65,7 +65,7 @@ describe('terminals router', () => {
     const second = await caller.terminals.create({ name: 'Build', working_directory: '/src' });
     expect((await caller.terminals.list()).map((t) => t.name)).toEqual(['Terminal 1', 'Build']);
     expect((await caller.terminals.get({ id: second.id })).working_directory).toBe('/src');
-    expect((await caller.terminals.rename({ id: first.id, name: 'Logs' })).name).toBe('Logs');
+    expect((await caller.terminals.update({ id: first.id, name: 'Logs' })).name).toBe('Logs');
     const stopped = await caller.terminals.update({ id: second.id, status: 'stopped', history: 'out' });
     expect(stopped).toMatchObject({ status: 'stopped', history: 'out' });
     expect(typeof stopped.stopped_at).toBe('number');
@@ -78,7 +78,7 @@ describe('terminals router', () => {
   it('rejects bad input with BAD_REQUEST naming the field', async () => {
     const { caller } = createTestCaller();
     const t = await caller.terminals.create();
-    const name = await errorOf(caller.terminals.rename({ id: t.id, name: '  ' }));
+    const name = await errorOf(caller.terminals.update({ id: t.id, name: '  ' }));
     expect(name.code).toBe('BAD_REQUEST');
     expect(name.message).toMatch(/name: name must not be empty/);
     expect((await errorOf(caller.terminals.update({ id: t.id, status: 'paused' as never }))).message).toMatch(/status/);

@@ -40,7 +40,7 @@ describe('skills router', () => {
     });
     const renamedImport = await caller.skills.import({ id: 'copy', markdown: exported.markdown });
     expect(renamedImport.id).toBe('copy');
-    expect(await caller.skills.delete({ id: 'copy' })).toEqual({ ok: true, id: 'copy' });
+    expect(await caller.skills.delete({ id: 'copy' })).toEqual({ deleted: true, id: 'copy' });
   });
 
   it('maps NOT_FOUND, CONFLICT and BAD_REQUEST with the field named', async () => {

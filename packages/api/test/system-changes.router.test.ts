@@ -45,7 +45,7 @@ describe('system.onChanges', () => {
       return undefined;
     })();
     await tick();
-    await caller.config.setKey({ key: 'worker_count', value: 2 });
+    await caller.config.update({ key: 'worker_count', value: 2 });
     expect(await consumer).toEqual({ entity: 'config', id: 'system', action: 'updated' });
     await tick();
     expect(services.bus.listenerCount(CHANGES_CHANNEL)).toBe(0);

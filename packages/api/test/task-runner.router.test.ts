@@ -37,7 +37,7 @@ describe('tasks router: runs', () => {
       { task_id: task.id, run_id: accepted.run_id, state: 'running' },
     ]);
     const events = await take<TaskStreamEvent>(
-      await caller.tasks.onEvents({ taskId: task.id, lastEventId: String(accepted.after_seq) }),
+      await caller.tasks.onEvents({ task_id: task.id, lastEventId: String(accepted.after_seq) }),
       5,
     );
     expect(events.map((e) => [e.id, e.event.kind.type])).toEqual([
@@ -50,12 +50,12 @@ describe('tasks router: runs', () => {
     expect(events.every((e) => e.event.run_id === accepted.run_id)).toBe(true);
     await services.scheduler.idle();
     expect(await caller.tasks.active()).toEqual([]);
-    expect((await caller.tasks.events({ id: task.id })).map((e) => e.event_type).slice(0, 2)).toEqual([
+    expect((await caller.tasks.events.list({ task_id: task.id })).map((e) => e.event_type).slice(0, 2)).toEqual([
       'completed',
       'started',
     ]);
 
-    const resumed = await take<TaskStreamEvent>(await caller.tasks.onEvents({ taskId: task.id, lastEventId: '3' }), 2);
+    const resumed = await take<TaskStreamEvent>(await caller.tasks.onEvents({ task_id: task.id, lastEventId: '3' }), 2);
     expect(resumed.map((e) => e.id)).toEqual(['4', '5']);
   });
 
@@ -92,11 +92,11 @@ describe('tasks router: runs', () => {
     expect((await errorOf(caller.tasks.run({ id: 'nope' }))).code).toBe('NOT_FOUND');
     expect((await errorOf(caller.tasks.cancel({ id: '' }))).code).toBe('BAD_REQUEST');
     const badCursor = await errorOf(
-      caller.tasks.onEvents({ taskId: task.id, lastEventId: 'x' }).then((it) => take(it, 1)),
+      caller.tasks.onEvents({ task_id: task.id, lastEventId: 'x' }).then((it) => take(it, 1)),
     );
     expect(badCursor.code).toBe('BAD_REQUEST');
     expect(badCursor.message).toContain('lastEventId');
-    const unknown = await errorOf(caller.tasks.onEvents({ taskId: 'nope' }).then((it) => take(it, 1)));
+    const unknown = await errorOf(caller.tasks.onEvents({ task_id: 'nope' }).then((it) => take(it, 1)));
     expect(unknown.code).toBe('NOT_FOUND');
   });
 

@@ -54,7 +54,7 @@ describe('tasks router', () => {
       memory: { max_messages: 10, enable_file_memory: true },
       webhook: { enabled: true, rate_limit: 5 },
     });
-    expect(await caller.tasks.delete({ id: task.id })).toEqual({ ok: true, id: task.id });
+    expect(await caller.tasks.delete({ id: task.id })).toEqual({ deleted: true, id: task.id });
     expect(await caller.tasks.list()).toEqual([]);
   });
 
@@ -88,10 +88,10 @@ describe('tasks router', () => {
     expect((await caller.tasks.pause({ id: task.id })).status).toBe('paused');
     expect((await caller.tasks.list({ status: 'paused' })).map((t) => t.id)).toEqual([task.id]);
     expect((await caller.tasks.resume({ id: task.id })).status).toBe('active');
-    const events = await caller.tasks.events({ id: task.id });
+    const events = await caller.tasks.events.list({ task_id: task.id });
     expect(events.map((e) => e.event_type)).toEqual(['resumed', 'paused', 'created']);
     expect(events[2]).toMatchObject({ task_id: task.id, message: 'Task created' });
-    expect(await caller.tasks.events({ id: task.id, limit: 1 })).toHaveLength(1);
+    expect(await caller.tasks.events.list({ task_id: task.id, limit: 1 })).toHaveLength(1);
   });
 
   it('maps errors: NOT_FOUND for unknown ids, BAD_REQUEST naming the field, CONFLICT on resume while running', async () => {
@@ -102,7 +102,7 @@ describe('tasks router', () => {
       caller.tasks.delete({ id: 'nope' }),
       caller.tasks.pause({ id: 'nope' }),
       caller.tasks.resume({ id: 'nope' }),
-      caller.tasks.events({ id: 'nope' }),
+      caller.tasks.events.list({ task_id: 'nope' }),
     ]) {
       const error = await errorOf(call);
       expect(error.code).toBe('NOT_FOUND');
@@ -154,7 +154,7 @@ describe('tasks router', () => {
     expect(noName.message).toMatch(/name/);
     const badStatus = await errorOf(caller.tasks.list({ status: 'sleeping' } as never));
     expect(badStatus.message).toMatch(/status/);
-    const badLimit = await errorOf(caller.tasks.events({ id: 'x', limit: 0 }));
+    const badLimit = await errorOf(caller.tasks.events.list({ task_id: 'x', limit: 0 }));
     expect(badLimit.message).toMatch(/limit/);
 
     const task = await caller.tasks.create({ name: 'run', agent_id: agentId });

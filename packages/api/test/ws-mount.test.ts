@@ -200,7 +200,7 @@ describe('WebSocket mount', () => {
 
     // A subscription that fails ends with the router's error code.
     const missing = await new Promise<TRPCClientError<typeof appRouter>>((resolve) => {
-      client.chat.onRun.subscribe({ runId: 'no-such-run' }, { onError: (error) => resolve(error) });
+      client.runs.onEvents.subscribe({ run_id: 'no-such-run' }, { onError: (error) => resolve(error) });
     });
     expect(missing.data?.code).toBe('NOT_FOUND');
     expect(missing.message).toMatch(/no-such-run/);

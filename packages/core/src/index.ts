@@ -5,6 +5,7 @@ export * from './auth/auth-profile.service.ts';
 export * from './auth/auth-types.ts';
 export * from './config/config.service.ts';
 export * from './core-context.ts';
+export * from './deleted.ts';
 export * from './engine/agent-engine.ts';
 export * from './engine/agent-loop.ts';
 export * from './engine/chat.service.ts';

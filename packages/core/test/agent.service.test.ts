@@ -21,7 +21,7 @@ describe('AgentService', () => {
     expect(updated.agent).toEqual({ model: 'claude-sonnet-5-5' });
     expect(updated.updated_at).toBe(created.created_at + 1000);
     expect(s.agents.update(created.id, { name: 'Renamed' }).name).toBe('Renamed');
-    expect(s.agents.delete(created.id)).toEqual({ ok: true, id: created.id });
+    expect(s.agents.delete(created.id)).toEqual({ deleted: true, id: created.id });
     expect(() => s.agents.get(created.id)).toThrow(NotFoundError);
     expect(() => s.agents.delete(created.id)).toThrow(NotFoundError);
   });

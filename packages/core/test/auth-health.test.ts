@@ -163,7 +163,7 @@ describe('auth profile selection', () => {
       refresh_token_ref: `auth:${oauth.id}:refresh_token`,
     });
     expect(s.secrets.list({ includeInternal: true })).toHaveLength(3);
-    expect(s.auth.remove(oauth.id)).toEqual({ ok: true, id: oauth.id });
+    expect(s.auth.delete(oauth.id)).toEqual({ deleted: true, id: oauth.id });
     expect(s.secrets.list({ includeInternal: true }).map((x) => x.key)).toEqual([`auth:${p.id}:api_key`]);
     expect(errorOf(() => s.auth.get(oauth.id))).toBeInstanceOf(NotFoundError);
 
@@ -194,7 +194,7 @@ describe('auth profile selection', () => {
     );
     expect(errorOf(() => s.auth.update(p.id, { name: '' })).message).toBe('name: must not be empty');
     expect(s.auth.update(p.id, { name: 'renamed', priority: 3 })).toMatchObject({ name: 'renamed', priority: 3 });
-    expect(errorOf(() => s.auth.remove('zzzz'))).toBeInstanceOf(NotFoundError);
+    expect(errorOf(() => s.auth.delete('zzzz'))).toBeInstanceOf(NotFoundError);
   });
 
   it('summarises profiles by provider and source', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createTestServices } from '@restflow/testkit';
-import { CHANGES_CHANNEL, type Change } from '../src/index.ts';
+import { CHANGES_CHANNEL, type Change, NotFoundError } from '../src/index.ts';
 
 function recording() {
   const s = createTestServices();
@@ -86,8 +86,8 @@ describe('ChangeFeed: services publish what they changed', () => {
     take();
     const chunk = s.memory.storeChunk({ agent_id: agent.id, content: 'The train leaves at ten.' });
     s.memory.storeChunk({ agent_id: agent.id, content: 'The train leaves at ten.' });
-    expect(s.memory.delete(chunk.id)).toBe(true);
-    expect(s.memory.delete(chunk.id)).toBe(false);
+    expect(s.memory.delete(chunk.id)).toEqual({ deleted: true, id: chunk.id });
+    expect(() => s.memory.delete(chunk.id)).toThrow(NotFoundError);
     s.memory.storeChunk({ agent_id: agent.id, content: 'Another note.' });
     take();
     s.memory.deleteForAgent(agent.id);

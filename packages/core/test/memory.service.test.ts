@@ -104,8 +104,8 @@ describe('MemoryService chunks', () => {
     const { s, agent } = setup();
     const chunk = s.memory.storeChunk({ agent_id: agent, content: 'searchable words here', tags: ['t'] });
     expect(s.memory.search({ agent_id: agent, query: 'searchable' }).total_count).toBe(1);
-    expect(s.memory.delete(chunk.id.slice(0, 12))).toBe(true);
-    expect(s.memory.delete(chunk.id)).toBe(false);
+    expect(s.memory.delete(chunk.id.slice(0, 12))).toEqual({ deleted: true, id: chunk.id });
+    expect(() => s.memory.delete(chunk.id)).toThrow(NotFoundError);
     expect(s.memory.search({ agent_id: agent, query: 'searchable' }).total_count).toBe(0);
     expect(s.memory.listByTag('t')).toEqual([]);
     const tagRows = s.db.$client.prepare('select count(*) from memory_chunk_tags').pluck().get();
@@ -202,9 +202,9 @@ describe('MemoryService sessions', () => {
     const drop = s.memory.createSession({ agent_id: agent, name: 'drop chunks' });
     const kept = s.memory.storeChunk({ agent_id: agent, content: 'kept', session_id: keep.id });
     s.memory.storeChunk({ agent_id: agent, content: 'dropped', session_id: drop.id });
-    expect(s.memory.deleteSession(keep.id)).toEqual({ deleted: true, id: keep.id, chunks_deleted: 0 });
+    expect(s.memory.deleteSession(keep.id)).toEqual({ deleted: true, id: keep.id });
     expect(s.memory.get(kept.id).session_id).toBeNull();
-    expect(s.memory.deleteSession(drop.id, true)).toMatchObject({ chunks_deleted: 1 });
+    expect(s.memory.deleteSession(drop.id, true)).toEqual({ deleted: true, id: drop.id });
     expect(s.memory.existsByContent('dropped')).toBe(false);
     expect(s.memory.listSessions(agent)).toEqual([]);
     expect(() => s.memory.deleteSession(drop.id)).toThrow(NotFoundError);

@@ -68,7 +68,7 @@ describe('SecretService', () => {
     s.secrets.set('DEEPSEEK_API_KEY', 'stored');
     expect(s.secrets.get('DEEPSEEK_API_KEY').value).toBe('stored');
     expect(s.secrets.has('DEEPSEEK_API_KEY').source).toBe('stored');
-    expect(s.secrets.delete('DEEPSEEK_API_KEY')).toEqual({ ok: true, key: 'DEEPSEEK_API_KEY' });
+    expect(s.secrets.delete('DEEPSEEK_API_KEY')).toEqual({ deleted: true, id: 'DEEPSEEK_API_KEY' });
     expect(s.secrets.getValue('DEEPSEEK_API_KEY')).toBe('from-env');
     expect(errorOf(() => s.secrets.delete('DEEPSEEK_API_KEY'))).toBeInstanceOf(NotFoundError);
     expect(s.secrets.has('EMPTY_ONE')).toEqual({ key: 'EMPTY_ONE', exists: false, source: null });

@@ -55,10 +55,10 @@ describe('ChatSessionService: sessions', () => {
     const b = s.sessions.create({ agent_id: other.id });
     expect(s.sessions.list().map((x) => x.id)).toEqual([b.id, a.id]);
     expect(s.sessions.count()).toBe(2);
-    expect(s.sessions.listByAgent(agentId).map((x) => x.id)).toEqual([a.id]);
-    expect(s.sessions.listByAgent(other.id.slice(0, 6)).map((x) => x.id)).toEqual([b.id]);
-    expect(s.sessions.listByAgent('deleted-agent-id')).toEqual([]);
-    expect(s.sessions.listBySkill('sk')).toEqual([
+    expect(s.sessions.list({ agent_id: agentId }).map((x) => x.id)).toEqual([a.id]);
+    expect(s.sessions.list({ agent_id: other.id.slice(0, 6) }).map((x) => x.id)).toEqual([b.id]);
+    expect(s.sessions.list({ agent_id: 'deleted-agent-id' })).toEqual([]);
+    expect(s.sessions.list({ skill_id: 'sk' })).toEqual([
       {
         id: a.id,
         name: 'New Chat',

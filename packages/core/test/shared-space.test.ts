@@ -32,7 +32,7 @@ describe('SharedSpaceService', () => {
     // The user (no accessor) changed it last.
     expect(updated).not.toHaveProperty('last_modified_by');
     expect(s.shared.get('notes:todo')).toEqual(updated);
-    expect(s.shared.delete('notes:todo')).toEqual({ deleted: true, key: 'notes:todo' });
+    expect(s.shared.delete('notes:todo')).toEqual({ deleted: true, id: 'notes:todo' });
     expect(() => s.shared.get('notes:todo')).toThrow(NotFoundError);
     expect(() => s.shared.delete('notes:todo')).toThrow('Shared entry notes:todo not found');
   });

@@ -27,7 +27,7 @@ describe('SkillService', () => {
     expect(updated.created_at).toBe(first.created_at);
     expect(s.skills.list()[0]?.id).toBe('code-review');
     expect(s.skills.exists('writer')).toBe(true);
-    expect(s.skills.delete('writer')).toEqual({ ok: true, id: 'writer' });
+    expect(s.skills.delete('writer')).toEqual({ deleted: true, id: 'writer' });
     expect(s.skills.exists('writer')).toBe(false);
     expect(s.skills.find('writer')).toBeUndefined();
     expect(() => s.skills.get('writer')).toThrow(NotFoundError);

@@ -190,7 +190,7 @@ describe('TaskService update/delete', () => {
     const s = setup();
     const task = s.tasks.create({ name: 't', agent_id: s.agentId });
     s.tasks.pause(task.id);
-    expect(s.tasks.delete(task.id.slice(0, 6))).toEqual({ ok: true, id: task.id });
+    expect(s.tasks.delete(task.id.slice(0, 6))).toEqual({ deleted: true, id: task.id });
     const left = s.db.$client.prepare('SELECT count(*) AS n FROM task_events WHERE task_id = ?').get(task.id) as {
       n: number;
     };

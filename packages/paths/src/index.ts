@@ -58,6 +58,6 @@ export function resolvePaths(dataDir: string = resolveDataDir()): RestflowPaths 
   };
 }
 
-/** Version of the wire contract; clients compare it with `system.status.protocolVersion`. */
-export const PROTOCOL_VERSION = 1;
+/** Version of the wire contract; clients compare it with `system.status.protocol_version`. */
+export const PROTOCOL_VERSION = 2;
 export const RESTFLOW_VERSION = '0.1.0';

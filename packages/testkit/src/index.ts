@@ -26,10 +26,10 @@ export function fakeDaemonControl(): DaemonControl & { shutdownRequests: string[
     status: () => ({
       pid: process.pid,
       version: RESTFLOW_VERSION,
-      protocolVersion: PROTOCOL_VERSION,
-      startedAt: 0,
-      uptimeMs: 0,
-      dataDir: '/tmp/restflow-test',
+      protocol_version: PROTOCOL_VERSION,
+      started_at: 0,
+      uptime_ms: 0,
+      data_dir: '/tmp/restflow-test',
       transports: [],
     }),
     shutdown: (reason) => {

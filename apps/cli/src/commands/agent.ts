@@ -124,8 +124,8 @@ const exec = daemonLeaf(
       return;
     }
     const started = Date.now();
-    const { runId } = await client.agents.start.mutate(request);
-    const result = await watchRun(client, runId, out);
+    const { run_id } = await client.agents.run.mutate(request);
+    const result = await watchRun(client, run_id, out);
     out.notice(`Duration: ${result.duration_ms ?? Date.now() - started} ms`);
     process.exitCode = exitCodeOf(result);
   },

@@ -67,7 +67,7 @@ const remove = daemonLeaf(
   'Remove an auth profile and its stored secrets',
   (y) => y.positional('id', idArg),
   async (client, args, out) => {
-    const result = await client.auth.remove.mutate({ id: args.id });
+    const result = await client.auth.delete.mutate({ id: args.id });
     out.result(`Auth profile removed: ${result.id}`, result);
   },
 );

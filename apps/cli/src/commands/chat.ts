@@ -62,12 +62,12 @@ async function chatLoop(
       continue;
     }
     const sent = await client.chat.send.mutate(
-      session ? { sessionId: session, content } : { agentId: agent as string, content },
+      session ? { session_id: session, content } : { agent_id: agent as string, content },
     );
-    session = sent.sessionId;
-    sessions.add(sent.sessionId);
+    session = sent.session_id;
+    sessions.add(sent.session_id);
     rl.off('SIGINT', leave);
-    const result = await watchRun(client, sent.runId, out, { interrupts: interactive ? rl : process });
+    const result = await watchRun(client, sent.run_id, out, { interrupts: interactive ? rl : process });
     rl.on('SIGINT', leave);
     results.push(result);
     ask();
@@ -121,18 +121,18 @@ export const runCommand = daemonLeaf<{
     const sent =
       args.save || args.session
         ? await client.chat.send.mutate(
-            args.session ? { sessionId: args.session, content } : { agentId: args.agent, content },
+            args.session ? { session_id: args.session, content } : { agent_id: args.agent, content },
           )
-        : await client.agents.start.mutate({ id: args.agent, input: content });
-    const sessionId = sent.sessionId ?? null;
+        : await client.agents.run.mutate({ id: args.agent, input: content });
+    const sessionId = sent.session_id ?? null;
     if (args.background) {
       out.result(
-        `Run ${sent.runId} started${sessionId ? ` (session ${sessionId})` : ''}; follow it with: restflow watch ${sent.runId}`,
-        { run_id: sent.runId, session_id: sessionId, message_id: sent.messageId ?? null },
+        `Run ${sent.run_id} started${sessionId ? ` (session ${sessionId})` : ''}; follow it with: restflow watch ${sent.run_id}`,
+        { run_id: sent.run_id, session_id: sessionId, message_id: sent.message_id ?? null },
       );
       return;
     }
-    const result = await watchRun(client, sent.runId, out);
+    const result = await watchRun(client, sent.run_id, out);
     if (out.json) out.printJson(result);
     else if (sessionId) out.notice(`Saved in session ${sessionId}: restflow chat --session ${sessionId}`);
     process.exitCode = exitCodeOf(result);
@@ -144,7 +144,7 @@ export const watchCommand = daemonLeaf<{ run: string }>(
   'Follow a run (from its start, then live) until it ends; Ctrl-C cancels it',
   (y) => y.positional('run', { type: 'string', demandOption: true, describe: 'Run id or unique prefix' }),
   async (client, args, out) => {
-    const run = await client.chat.run.query({ runId: args.run });
+    const run = await client.runs.get.query({ id: args.run });
     const result = await watchRun(client, run.id, out);
     if (out.json) out.printJson(result);
     process.exitCode = exitCodeOf(result);

@@ -107,7 +107,7 @@ const set = daemonLeaf(
     if (isProviderKey(args.key)) return setProviders(client, args.key, args.value, out);
     const value = Number(args.value);
     if (!Number.isInteger(value)) throw new CliError(`value for ${args.key} must be an integer, got "${args.value}"`);
-    const config = await client.config.setKey.mutate({ key: args.key, value });
+    const config = await client.config.update.mutate({ key: args.key, value });
     out.result(`${args.key} = ${value}`, config);
   },
 );

@@ -32,7 +32,7 @@ async function describeRunning(out: Output): Promise<void> {
     out.record(
       [
         ['Daemon', `already running (PID: ${status.pid})`],
-        ['Data dir', status.dataDir],
+        ['Data dir', status.data_dir],
         ['Listening', http ?? 'pipe only (no HTTP listener)'],
         ['Console', consoleUrl ?? '-'],
         ['Stop it', 'restflow daemon stop'],
@@ -41,7 +41,7 @@ async function describeRunning(out: Output): Promise<void> {
         running: true,
         already_running: true,
         pid: status.pid,
-        data_dir: status.dataDir,
+        data_dir: status.data_dir,
         http: http ?? null,
         console_url: consoleUrl ?? null,
       },
@@ -94,9 +94,9 @@ export async function printStatus(out: Output): Promise<void> {
       [
         ['Daemon', `running (PID: ${status.pid})`],
         ['Version', status.version],
-        ['Protocol', status.protocolVersion],
-        ['Uptime', `${Math.round(status.uptimeMs / 1000)} s`],
-        ['Data dir', status.dataDir],
+        ['Protocol', status.protocol_version],
+        ['Uptime', `${Math.round(status.uptime_ms / 1000)} s`],
+        ['Data dir', status.data_dir],
         ['Transports', status.transports.map((t) => `${t.kind} ${t.address}`)],
       ],
       { running: true, state: 'running', ...status },

@@ -5,7 +5,7 @@ import { type Output, shortId } from '../output.ts';
 import { readSecretInput } from './secret.ts';
 
 type AuthProfile = RouterOutputs['auth']['get'];
-type AuthProvider = RouterInputs['auth']['add']['provider'];
+type AuthProvider = RouterInputs['auth']['create']['provider'];
 
 const PROVIDER_ALIASES: Record<string, AuthProvider> = {
   anthropic: 'anthropic',
@@ -82,7 +82,7 @@ export async function addProfile(
 ): Promise<void> {
   const provider = parseProviderAlias(input.provider);
   const key = input.key ?? (await readSecretInput('API key'));
-  const profile = await client.auth.add.mutate({
+  const profile = await client.auth.create.mutate({
     name: input.name ?? `${input.provider.trim().toLowerCase()} key`,
     provider,
     credential: { type: 'api_key', key: key.trim() },
@@ -143,7 +143,7 @@ const remove = daemonLeaf(
   'Remove a key and its stored secret',
   (y) => y.positional('id', idArg),
   async (client, args, out) => {
-    const result = await client.auth.remove.mutate({ id: args.id });
+    const result = await client.auth.delete.mutate({ id: args.id });
     out.result(`Key removed: ${result.id}`, result);
   },
 );

@@ -174,7 +174,7 @@ const add = daemonLeaf(
       .option('tags', { type: 'string', describe: 'Comma-separated tags' })
       .option('session', { type: 'string', describe: 'Memory session id' }),
   async (client, args, out) => {
-    const chunk = await client.memory.add.mutate({
+    const chunk = await client.memory.create.mutate({
       agent_id: await agentFor(client, args.agent, out),
       content: args.content,
       tags: listOption(args.tags),
@@ -190,8 +190,7 @@ const remove = daemonLeaf(
   (y) => y.positional('id', { type: 'string', demandOption: true }),
   async (client, args, out) => {
     const result = await client.memory.delete.mutate({ id: args.id });
-    if (!result.deleted) throw new CliError(`Memory chunk ${args.id} not found`);
-    out.result(`Memory chunk deleted: ${args.id}`, result);
+    out.result(`Memory chunk deleted: ${result.id}`, result);
   },
 );
 
@@ -261,7 +260,7 @@ const clear = daemonLeaf(
   (y) => y.option('agent', { alias: 'a', type: 'string', demandOption: true, describe: 'Agent id or prefix' }),
   async (client, args, out) => {
     const result = await client.memory.clear.mutate({ agent_id: args.agent });
-    out.result(`Deleted ${result.deleted} memory chunks`, result);
+    out.result(`Deleted ${result.deleted_count} memory chunks`, result);
   },
 );
 

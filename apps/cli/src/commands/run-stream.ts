@@ -3,7 +3,7 @@
 import type { RestflowClient } from '@restflow/api/client';
 import type { Output } from '../output.ts';
 
-type RunHandlers = NonNullable<Parameters<RestflowClient['chat']['onRun']['subscribe']>[1]>;
+type RunHandlers = NonNullable<Parameters<RestflowClient['runs']['onEvents']['subscribe']>[1]>;
 type StreamEvent = Parameters<NonNullable<RunHandlers['onData']>>[0]['data'];
 type Kind = StreamEvent['kind'];
 
@@ -76,7 +76,7 @@ export function watchRun(
       cancelling = true;
       if (interrupted > 1) process.exit(130);
       notice('Cancelling… (Ctrl-C again to quit)');
-      client.chat.cancel.mutate({ runId }).catch((error: Error) => notice(`could not cancel: ${error.message}`));
+      client.runs.cancel.mutate({ id: runId }).catch((error: Error) => notice(`could not cancel: ${error.message}`));
     };
     interrupts.on('SIGINT', onInterrupt);
     const finish = (error?: unknown) => {
@@ -134,8 +134,8 @@ export function watchRun(
           break;
       }
     };
-    const subscription = client.chat.onRun.subscribe(
-      { runId },
+    const subscription = client.runs.onEvents.subscribe(
+      { run_id: runId },
       {
         onData: ({ data }) => {
           result.session_id = data.session_id;

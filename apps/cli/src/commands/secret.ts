@@ -89,7 +89,7 @@ const remove = daemonLeaf(
   (y) => y.positional('key', { type: 'string', demandOption: true }),
   async (client, args, out) => {
     const result = await client.secrets.delete.mutate({ key: args.key });
-    out.result(`Secret deleted: ${result.key}`, result);
+    out.result(`Secret deleted: ${result.id}`, result);
   },
 );
 

@@ -166,7 +166,7 @@ const policySetDefault = daemonLeaf(
   'What happens to commands no pattern matches',
   (y) => y.positional('action', { choices: ACTIONS, demandOption: true }),
   async (client, args, out) => {
-    const policy = await client.security.policy.set.mutate({ default_action: args.action });
+    const policy = await client.security.policy.update.mutate({ default_action: args.action });
     out.result(`Default action: ${policy.default_action}`, policy);
   },
 );
@@ -176,7 +176,7 @@ const policySetTimeout = daemonLeaf(
   'How long an approval request waits before it expires',
   (y) => y.positional('seconds', { type: 'number', demandOption: true }),
   async (client, args, out) => {
-    const policy = await client.security.policy.set.mutate({ approval_timeout_secs: args.seconds });
+    const policy = await client.security.policy.update.mutate({ approval_timeout_secs: args.seconds });
     out.result(`Approval timeout: ${policy.approval_timeout_secs} s`, policy);
   },
 );

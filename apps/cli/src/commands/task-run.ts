@@ -139,7 +139,7 @@ function followRun(
     };
     process.on('SIGINT', onInterrupt);
     const subscription = client.tasks.onEvents.subscribe(
-      { taskId: accepted.task_id, lastEventId: String(accepted.after_seq) },
+      { task_id: accepted.task_id, lastEventId: String(accepted.after_seq) },
       {
         onData: ({ data }) => {
           if (data.run_id !== accepted.run_id) return;
@@ -178,7 +178,7 @@ const watch = daemonLeaf(
       };
       const onInterrupt = () => stop();
       process.on('SIGINT', onInterrupt);
-      const subscription = client.tasks.onEvents.subscribe(args.id ? { taskId: tasks[0]?.id } : undefined, {
+      const subscription = client.tasks.onEvents.subscribe(args.id ? { task_id: tasks[0]?.id } : undefined, {
         onData: ({ data }) => printer.print(data),
         onError: (error) => stop(error),
       });

@@ -188,7 +188,7 @@ const history = daemonLeaf(
       .positional('id', { type: 'string', demandOption: true })
       .option('limit', { alias: 'l', type: 'number', default: 20, describe: 'Number of events' }),
   async (client, args, out) => {
-    const events = await client.tasks.events.query({ id: args.id, limit: args.limit });
+    const events = await client.tasks.events.list.query({ task_id: args.id, limit: args.limit });
     out.table(events, [
       { header: 'Time', value: (e) => formatTime(e.timestamp) },
       { header: 'Type', value: (e) => e.event_type },

@@ -1,10 +1,10 @@
-// Folds the events of one run (chat.onRun, restflow-domain §5 names) into what the chat view shows. Pure, so the
+// Folds the events of one run (runs.onEvents, restflow-domain §5 names) into what the chat view shows. Pure, so the
 // replay of a finished run and a live stream give the same picture.
 import type { RouterOutputs } from '@restflow/api';
 
 type StreamItem<T> = T extends AsyncIterable<infer Item> ? Item : never;
 
-export type RunStreamEvent = StreamItem<RouterOutputs['chat']['onRun']>['data'];
+export type RunStreamEvent = StreamItem<RouterOutputs['runs']['onEvents']>['data'];
 export type RunEventKind = RunStreamEvent['kind'];
 
 export interface ToolCallView {

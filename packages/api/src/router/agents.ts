@@ -1,59 +1,54 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import {
+  agentNameSchema,
+  deleteResultSchema,
+  executeInlineInput,
+  idInput,
+  idSchema,
+  runAgentInput,
+  startedRunSchema,
+} from '../schemas/index.ts';
 import { publicProcedure } from '../trpc.ts';
-import { textSchema } from './run-schemas.ts';
-import { agentNameSchema, agentNodeSchema, idSchema } from './schemas.ts';
-
-const executeInput = z
-  .object({
-    id: idSchema,
-    input: textSchema('input'),
-    session_id: idSchema.optional(),
-  })
-  .strict();
+import { catalogueAgentNodeSchema } from './model-id.ts';
 
 export const agentsRouter = {
   list: publicProcedure.query(({ ctx }) => ctx.services.agents.list()),
 
   /** `id` may be a unique prefix of an agent id. */
-  get: publicProcedure
-    .input(z.object({ id: idSchema }).strict())
-    .query(({ ctx, input }) => ctx.services.agents.get(input.id)),
+  get: publicProcedure.input(idInput).query(({ ctx, input }) => ctx.services.agents.get(input.id)),
 
   create: publicProcedure
-    .input(z.object({ name: agentNameSchema, agent: agentNodeSchema.default({}) }).strict())
+    .input(z.object({ name: agentNameSchema, agent: catalogueAgentNodeSchema.default({}) }).strict())
     .mutation(({ ctx, input }) => ctx.services.agents.create(input.name, input.agent)),
 
   update: publicProcedure
-    .input(z.object({ id: idSchema, name: agentNameSchema.optional(), agent: agentNodeSchema.optional() }).strict())
+    .input(
+      z.object({ id: idSchema, name: agentNameSchema.optional(), agent: catalogueAgentNodeSchema.optional() }).strict(),
+    )
     .mutation(({ ctx, input }) => ctx.services.agents.update(input.id, { name: input.name, agent: input.agent })),
 
   delete: publicProcedure
-    .input(z.object({ id: idSchema }).strict())
+    .input(idInput)
+    .output(deleteResultSchema)
     .mutation(({ ctx, input }) => ctx.services.agents.delete(input.id)),
 
-  /** Runs a stored agent to completion (restflow-domain §3 `ExecuteAgent`); mirrored into `session_id` if given. */
+  /** Runs a stored agent to completion; mirrored into `session_id` if given. */
   execute: publicProcedure
-    .input(executeInput)
+    .input(runAgentInput)
     .mutation(({ ctx, input }) => ctx.services.chat.execute(input.id, input.input, input.session_id)),
 
   /**
-   * The same run as `execute`, returned at once as `{runId, sessionId, messageId}`: stream it with `chat.onRun`,
-   * stop it with `chat.cancel` (what `restflow agent exec` does).
+   * The same run as `execute`, returned at once as `{run_id, session_id, message_id}`: stream it with
+   * `runs.onEvents`, stop it with `runs.cancel` (what `restflow agent exec` does).
    */
-  start: publicProcedure
-    .input(executeInput)
+  run: publicProcedure
+    .input(runAgentInput)
+    .output(startedRunSchema)
     .mutation(({ ctx, input }) => ctx.services.chat.startExecution(input.id, input.input, input.session_id)),
 
   /** Runs an unsaved agent definition to completion. */
   executeInline: publicProcedure
-    .input(
-      z
-        .object({
-          agent: agentNodeSchema,
-          input: textSchema('input'),
-        })
-        .strict(),
-    )
+    .input(executeInlineInput.extend({ agent: catalogueAgentNodeSchema }).strict())
     .mutation(({ ctx, input }) => ctx.services.chat.executeInline(input.agent, input.input)),
 } satisfies TRPCRouterRecord;

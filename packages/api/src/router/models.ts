@@ -1,9 +1,8 @@
-import { MODEL_ALIASES, MODEL_PROVIDERS, MODEL_RETIREMENTS } from '@restflow/core';
+import { MODEL_ALIASES, MODEL_RETIREMENTS } from '@restflow/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { modelAliasesSchema, modelsListInput, providerModelsSchema } from '../schemas/index.ts';
 import { publicProcedure } from '../trpc.ts';
-
-const providerSchema = z.enum(MODEL_PROVIDERS as unknown as ['openai', 'anthropic', 'deepseek', 'openai_compatible']);
 
 export const modelsRouter = {
   /**
@@ -13,12 +12,13 @@ export const modelsRouter = {
    * `error` saying why). Configured providers first. `refresh` skips the cache.
    */
   list: publicProcedure
-    .input(z.object({ provider: providerSchema.optional(), refresh: z.boolean().optional() }).strict().optional())
+    .input(modelsListInput)
+    .output(z.array(providerModelsSchema))
     .query(({ ctx, input }) => ctx.services.models.list({ provider: input?.provider, refresh: input?.refresh })),
 
   /** Short names (`sonnet` → its current model) and retired models with their replacements. */
-  aliases: publicProcedure.query(() => ({
+  aliases: publicProcedure.output(modelAliasesSchema).query(() => ({
     aliases: Object.entries(MODEL_ALIASES).map(([alias, model]) => ({ alias, model })),
-    retirements: MODEL_RETIREMENTS,
+    retirements: [...MODEL_RETIREMENTS],
   })),
 } satisfies TRPCRouterRecord;

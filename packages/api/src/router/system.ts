@@ -1,13 +1,12 @@
 import { findExecutable, MODEL_CATALOGUE, TOOL_CATALOGUE } from '@restflow/core';
 import { type TRPCRouterRecord, tracked } from '@trpc/server';
-import { z } from 'zod';
+import { daemonStatusSchema, heartbeatStreamInput } from '../schemas/index.ts';
 import { publicProcedure, TRPCError } from '../trpc.ts';
-import { eventCursorSchema } from './tasks.ts';
 
 export const systemRouter = {
   ping: publicProcedure.query(() => 'pong' as const),
 
-  status: publicProcedure.query(({ ctx }) => ctx.daemon.status()),
+  status: publicProcedure.output(daemonStatusSchema).query(({ ctx }) => ctx.daemon.status()),
 
   /** Really stops the daemon (after this reply is sent). */
   shutdown: publicProcedure.mutation(({ ctx }) => {
@@ -52,7 +51,7 @@ export const systemRouter = {
       pid: status.pid,
       version: status.version,
       node_version: process.version,
-      data_dir: status.dataDir,
+      data_dir: status.data_dir,
       python_ready: findExecutable('python3', ctx.services.env) !== undefined,
     };
   }),
@@ -82,11 +81,9 @@ export const systemRouter = {
    * Scheduler heartbeats: `pulse` {sequence, active_tasks, pending_tasks, uptime_ms} every few seconds,
    * `status_change`, `warning`. Resumes after `lastEventId`; without one, starts with the latest event.
    */
-  onHeartbeat: publicProcedure
-    .input(z.object({ lastEventId: eventCursorSchema }).strict().optional())
-    .subscription(async function* ({ ctx, input, signal }) {
-      for await (const [seq, event] of ctx.services.scheduler.heartbeat.subscribe(input?.lastEventId, signal)) {
-        yield tracked(String(seq), event);
-      }
-    }),
+  onHeartbeat: publicProcedure.input(heartbeatStreamInput).subscription(async function* ({ ctx, input, signal }) {
+    for await (const [seq, event] of ctx.services.scheduler.heartbeat.subscribe(input?.lastEventId, signal)) {
+      yield tracked(String(seq), event);
+    }
+  }),
 } satisfies TRPCRouterRecord;

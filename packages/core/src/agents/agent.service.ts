@@ -1,4 +1,5 @@
 import { type AgentNode, agents, type Db, desc, eq, systemConfig } from '@restflow/db';
+import type { Deleted } from '../deleted.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { ChangeFeed } from '../events/change-feed.ts';
 import { nameTakenIn, resolveRefIn } from '../id-prefix.ts';
@@ -97,12 +98,12 @@ export class AgentService {
     return { ...current, name: next.name, agent: next.agent, updated_at: next.updatedAt };
   }
 
-  delete(idOrPrefix: string): { ok: true; id: string } {
+  delete(idOrPrefix: string): Deleted {
     const id = this.resolveId(idOrPrefix);
     const result = this.db.delete(agents).where(eq(agents.id, id)).run();
     if (result.changes === 0) throw new NotFoundError('Agent', idOrPrefix);
     this.changes?.publish({ entity: 'agents', id, action: 'deleted' });
-    return { ok: true, id };
+    return { deleted: true, id };
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { CoreContext } from '../core-context.ts';
+import type { Deleted } from '../deleted.ts';
 import { ConflictError, InvalidInputError } from '../errors.ts';
 import type { Provider } from '../models/catalogue.ts';
 import type { SecretService } from '../secrets/secret.service.ts';
@@ -141,11 +142,11 @@ export class AuthProfileService {
   }
 
   /** Deletes the profile and every secret its credential points at. */
-  remove(idOrPrefix: string): { ok: true; id: string } {
+  delete(idOrPrefix: string): Deleted {
     const row = this.store.require(idOrPrefix);
     this.store.remove(row);
     this.announce(row.id, 'deleted');
-    return { ok: true, id: row.id };
+    return { deleted: true, id: row.id };
   }
 
   /** Makes a profile the first choice: priority 0, every other profile at least 1. */

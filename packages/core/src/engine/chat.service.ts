@@ -9,12 +9,27 @@ import type { AgentEngine, AgentRef, PreparedAgent } from './agent-engine.ts';
 import type { ChatMessageRecord, SessionPort } from './ports.ts';
 import { messageExecution, type RunHandle, type RunManager, type RunOutcome } from './run-manager.ts';
 
+/** A started chat turn, as `chat.send` returns it. */
 export interface SendResult {
-  runId: string;
-  sessionId: string;
+  run_id: string;
+  session_id: string;
   /** The assistant message the run fills in. */
-  messageId: string;
-  userMessageId: string;
+  message_id: string;
+  user_message_id: string;
+}
+
+/** A chat turn to start: the session to continue (its agent answers), or the agent of a new session. */
+export interface SendRequest {
+  session_id?: string;
+  agent_id?: string;
+  content: string;
+}
+
+/** A one-off run started at once; the ids are null when it is not recorded in a session. */
+export interface StartedRun {
+  run_id: string;
+  session_id: string | null;
+  message_id: string | null;
 }
 
 export interface ExecutionStepDetail {
@@ -67,9 +82,9 @@ export class ChatService {
   ) {}
 
   /** Appends the user message and an empty assistant message, then starts the run that streams the reply. */
-  async send(request: { sessionId?: string; agentId?: string; content: string }): Promise<SendResult> {
-    const session = request.sessionId ? this.sessions.get(request.sessionId) : undefined;
-    const agentId = session?.agent_id ?? request.agentId;
+  async send(request: SendRequest): Promise<SendResult> {
+    const session = request.session_id ? this.sessions.get(request.session_id) : undefined;
+    const agentId = session?.agent_id ?? request.agent_id;
     if (!agentId) throw new UnavailableError('chat.send needs a session or an agent');
     const stored = this.agents.get(agentId);
     const agent = { id: stored.id, name: stored.name, node: stored.agent };
@@ -83,10 +98,10 @@ export class ChatService {
       prepared,
     });
     return {
-      runId: handle.runId,
-      sessionId: handle.sessionId as string,
-      messageId: handle.messageId as string,
-      userMessageId: handle.userMessageId as string,
+      run_id: handle.runId,
+      session_id: handle.sessionId as string,
+      message_id: handle.messageId as string,
+      user_message_id: handle.userMessageId as string,
     };
   }
 
@@ -134,18 +149,14 @@ export class ChatService {
 
   /**
    * Starts a one-off run of a stored agent and returns at once (recorded in `sessionId` when given, else in no
-   * session); callers stream it with chat.onRun and can cancel it. `execute` is the same run, awaited.
+   * session); callers stream it with runs.onEvents and can cancel it. `execute` is the same run, awaited.
    */
-  async startExecution(
-    agentId: string,
-    input: string,
-    sessionId?: string,
-  ): Promise<{ runId: string; sessionId: string | null; messageId: string | null }> {
+  async startExecution(agentId: string, input: string, sessionId?: string): Promise<StartedRun> {
     const stored = this.agents.get(agentId);
     if (sessionId) this.sessions.get(sessionId);
     const agent = { id: stored.id, name: stored.name, node: stored.agent };
     const handle = await this.startAgentRun({ agent, input, kind: 'exec', sessionId });
-    return { runId: handle.runId, sessionId: handle.sessionId ?? null, messageId: handle.messageId ?? null };
+    return { run_id: handle.runId, session_id: handle.sessionId ?? null, message_id: handle.messageId ?? null };
   }
 
   /** Runs a stored agent to completion (mirrored into `sessionId` when given). */

@@ -1,6 +1,8 @@
 // Memory sessions (restflow-domain §1.6 MemorySession): named groups of an agent's chunks whose
 // chunk_count / total_tokens are kept in step with the chunks that point at them.
+
 import { and, asc, count, type Db, desc, eq, gte, lt, memoryChunks, memorySessions, sql } from '@restflow/db';
+import type { Deleted } from '../deleted.ts';
 import { NotFoundError } from '../errors.ts';
 import { resolveIdPrefix } from '../id-prefix.ts';
 import type { Clock, IdGenerator } from '../runtime.ts';
@@ -134,14 +136,13 @@ export class MemorySessionStore {
    * Deletes the session; its chunks are deleted too (`deleteChunks`) or kept and detached, so they show up
    * as unsessioned memories rather than pointing at nothing.
    */
-  delete(ref: string, deleteChunks: boolean): { deleted: true; id: string; chunks_deleted: number } {
+  delete(ref: string, deleteChunks: boolean): Deleted {
     const id = this.resolveId(ref);
     return this.db.transaction((tx) => {
-      let chunksDeleted = 0;
-      if (deleteChunks) chunksDeleted = tx.delete(memoryChunks).where(eq(memoryChunks.sessionId, id)).run().changes;
+      if (deleteChunks) tx.delete(memoryChunks).where(eq(memoryChunks.sessionId, id)).run();
       else tx.update(memoryChunks).set({ sessionId: null }).where(eq(memoryChunks.sessionId, id)).run();
       tx.delete(memorySessions).where(eq(memorySessions.id, id)).run();
-      return { deleted: true as const, id, chunks_deleted: chunksDeleted };
+      return { deleted: true as const, id };
     });
   }
 }

@@ -1,9 +1,11 @@
 // Long-term agent memory (restflow-domain §1.6): chunks de-duplicated by a global sha256 of their content,
 // memory sessions, stats, search (filtered / ranked / unified with chat) and markdown export.
+
 import { createHash } from 'node:crypto';
 import { agents, and, asc, count, desc, eq, memoryChunks, memoryChunkTags, memorySessions, sql } from '@restflow/db';
 import type { AgentService } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
+import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { type ChunkerOptions, chunkText } from './chunker.ts';
 import {
@@ -233,23 +235,18 @@ export class MemoryService {
       .get();
   }
 
-  /** Tags go with it (cascade), the FTS index by trigger; false when there is no such chunk. */
-  delete(ref: string): boolean {
-    let id: string;
-    try {
-      id = this.resolveChunkId(ref);
-    } catch (error) {
-      if (error instanceof NotFoundError) return false;
-      throw error;
-    }
+  /** Tags go with it (cascade), the FTS index by trigger. */
+  delete(ref: string): Deleted {
+    const id = this.resolveChunkId(ref);
     const row = this.core.db
       .delete(memoryChunks)
       .where(eq(memoryChunks.id, id))
       .returning({ sessionId: memoryChunks.sessionId })
       .get();
     if (row?.sessionId) this.sessionStore.refreshStats(row.sessionId);
-    if (row) this.core.changes.publish({ entity: 'memory', id, action: 'deleted' });
-    return row !== undefined;
+    if (!row) throw new NotFoundError('Memory chunk', ref);
+    this.core.changes.publish({ entity: 'memory', id, action: 'deleted' });
+    return { deleted: true, id };
   }
 
   /** Deletes every chunk of the agent (its memory sessions stay, emptied); returns how many. */
@@ -344,7 +341,7 @@ export class MemoryService {
     return this.sessionStore.refreshStats(id) ?? this.sessionStore.get(id);
   }
 
-  deleteSession(ref: string, deleteChunks = false) {
+  deleteSession(ref: string, deleteChunks = false): Deleted {
     return this.sessionStore.delete(ref, deleteChunks);
   }
 

@@ -10,7 +10,7 @@ import { type ApiKeySources, resolveApiKey } from '../llm/resolve-api-key.ts';
 import type { Clock } from '../runtime.ts';
 import { type LlmProvider, MODEL_CATALOGUE, type ModelLifecycle, modelIdFor, modelLifecycle } from './catalogue.ts';
 
-export const MODEL_PROVIDERS: readonly LlmProvider[] = ['anthropic', 'openai', 'deepseek', 'openai_compatible'];
+export const LLM_PROVIDERS: readonly LlmProvider[] = ['anthropic', 'openai', 'deepseek', 'openai_compatible'];
 
 export interface ListedModel {
   /** The id agents store: a catalogue id, or `openai:<model>` / `openai-compatible:<model>` for others. */
@@ -71,7 +71,7 @@ export class ModelListService {
    * (keys and settings only: the catalogue stands in for every list).
    */
   async list(options: { provider?: LlmProvider; refresh?: boolean; live?: boolean } = {}): Promise<ProviderModels[]> {
-    const providers = options.provider ? [options.provider] : MODEL_PROVIDERS;
+    const providers = options.provider ? [options.provider] : LLM_PROVIDERS;
     const mode = options.live === false ? 'offline' : options.refresh ? 'refresh' : 'cached';
     const lists = await Promise.all(providers.map((p) => this.forProvider(p, mode)));
     return [...lists.filter((l) => l.configured), ...lists.filter((l) => !l.configured)];

@@ -2,7 +2,9 @@
 // the earliest `next_run_at` (bounded), asks the `tasks_due_idx` index which tasks are due, and runs at most
 // `worker_count` at once. Manual and webhook runs go first. A restart closes the runs a crash left open without
 // running their slot again.
+
 import type { CoreContext } from '../core-context.ts';
+import type { Deleted } from '../deleted.ts';
 import { ConflictError, NotFoundError, UnavailableError } from '../errors.ts';
 import { normalizeModelId } from '../models/catalogue.ts';
 import { ALL_TASKS_CHANNEL } from '../tasks/task-events.ts';
@@ -367,7 +369,7 @@ export class TaskScheduler {
   }
 
   /** Deletes the task; a run in progress is stopped first (its process tree too), a queued one dropped. */
-  async delete(idOrPrefix: string): Promise<{ ok: true; id: string }> {
+  async delete(idOrPrefix: string): Promise<Deleted> {
     const id = this.deps.tasks.resolveId(idOrPrefix);
     this.dropQueued(id, 'the task was deleted');
     const run = this.running.get(id);

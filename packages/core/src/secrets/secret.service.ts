@@ -1,5 +1,6 @@
 import { asc, eq, like, not, secrets } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
+import type { Deleted } from '../deleted.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { MasterKey } from './master-key.ts';
 import { decryptSecret, encryptSecret } from './secret-cipher.ts';
@@ -155,12 +156,12 @@ export class SecretService {
     return { key, exists: false, source: null };
   }
 
-  delete(key: string): { ok: true; key: string } {
+  delete(key: string): Deleted {
     assertUserKey(key);
     const result = this.core.db.delete(secrets).where(eq(secrets.key, key)).run();
     if (result.changes === 0) throw new NotFoundError('Secret', key);
     this.core.changes.publish({ entity: 'secrets', id: key, action: 'deleted' });
-    return { ok: true, key };
+    return { deleted: true, id: key };
   }
 
   /** Stores a credential field of an auth profile (`auth:{profile_id}:{field}`). */

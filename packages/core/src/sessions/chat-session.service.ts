@@ -1,6 +1,7 @@
 import { and, asc, chatMessages, chatSessions, count, desc, eq, inArray, lt, sql } from '@restflow/db';
 import type { AgentService, StoredAgent } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
+import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError, UnavailableError } from '../errors.ts';
 import { resolveRefIn } from '../id-prefix.ts';
 import { findModel } from '../models/catalogue.ts';
@@ -130,18 +131,16 @@ export class ChatSessionService {
     return this.summaries([this.row(idOrPrefix)])[0] as ChatSessionSummary;
   }
 
-  /** Summaries, most recently updated first. */
-  list(): ChatSessionSummary[] {
-    return this.summaries(this.rowsWhere());
-  }
-
-  /** `agentId` may be a unique prefix of an existing agent; sessions of a deleted agent match its full id. */
-  listByAgent(agentId: string): ChatSessionSummary[] {
-    return this.summaries(this.rowsWhere(eq(chatSessions.agentId, this.agentIdForFilter(agentId))));
-  }
-
-  listBySkill(skillId: string): ChatSessionSummary[] {
-    return this.summaries(this.rowsWhere(eq(chatSessions.skillId, skillId)));
+  /**
+   * Summaries, most recently updated first; optionally of one agent (a unique prefix of an existing agent, or
+   * the full id of a deleted one) and/or one skill.
+   */
+  list(filter: { agent_id?: string; skill_id?: string } = {}): ChatSessionSummary[] {
+    const conditions = [
+      filter.agent_id === undefined ? undefined : eq(chatSessions.agentId, this.agentIdForFilter(filter.agent_id)),
+      filter.skill_id === undefined ? undefined : eq(chatSessions.skillId, filter.skill_id),
+    ].filter((condition) => condition !== undefined);
+    return this.summaries(this.rowsWhere(conditions.length > 0 ? and(...conditions) : undefined));
   }
 
   count(): number {
@@ -187,7 +186,7 @@ export class ChatSessionService {
   }
 
   /** Deletes the session and its messages. */
-  delete(idOrPrefix: string): { deleted: true; id: string } {
+  delete(idOrPrefix: string): Deleted {
     const id = this.resolveId(idOrPrefix);
     const result = this.core.db.delete(chatSessions).where(eq(chatSessions.id, id)).run();
     if (result.changes === 0) throw new NotFoundError('Chat session', idOrPrefix);
@@ -341,7 +340,7 @@ export class ChatSessionService {
     return row !== undefined;
   }
 
-  private rowsWhere(filter?: ReturnType<typeof eq>): SessionRow[] {
+  private rowsWhere(filter?: ReturnType<typeof and>): SessionRow[] {
     const query = this.core.db.select().from(chatSessions);
     return (filter ? query.where(filter) : query).orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id)).all();
   }

@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, lt, type SharedVisibility, type SQL, sharedSpace } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
+import type { Deleted } from '../deleted.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
 
 export type { SharedVisibility } from '@restflow/db';
@@ -144,7 +145,7 @@ export class SharedSpaceService {
     return row ? toWire(row) : undefined;
   }
 
-  delete(key: string, accessor?: SharedAccessor): { deleted: true; key: string } {
+  delete(key: string, accessor?: SharedAccessor): Deleted {
     const entryKey = validateKey(key);
     const row = this.row(entryKey);
     if (!row || !canRead(row, accessor)) throw new NotFoundError('Shared entry', entryKey);
@@ -154,7 +155,7 @@ export class SharedSpaceService {
       );
     }
     this.core.db.delete(sharedSpace).where(eq(sharedSpace.key, entryKey)).run();
-    return { deleted: true, key: entryKey };
+    return { deleted: true, id: entryKey };
   }
 
   /** Entries the accessor may read, by key; `namespace` limits to keys `namespace:…`. */

@@ -1,5 +1,6 @@
 import { desc, eq, skills } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
+import type { Deleted } from '../deleted.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { resolveRefIn } from '../id-prefix.ts';
 import { scanSkillFolder } from './skill-folder-sync.ts';
@@ -152,12 +153,12 @@ export class SkillService {
     return { outcome: 'created', skill: this.create({ ...fields, id }, origin) };
   }
 
-  delete(idOrPrefix: string): { ok: true; id: string } {
+  delete(idOrPrefix: string): Deleted {
     const id = this.resolveId(idOrPrefix);
     const result = this.core.db.delete(skills).where(eq(skills.id, id)).run();
     if (result.changes === 0) throw new NotFoundError('Skill', idOrPrefix);
     this.core.changes.publish({ entity: 'skills', id, action: 'deleted' });
-    return { ok: true, id };
+    return { deleted: true, id };
   }
 
   /**

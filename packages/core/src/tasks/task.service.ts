@@ -14,6 +14,7 @@ import {
 } from '@restflow/db';
 import type { AgentService } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
+import type { Deleted } from '../deleted.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { nameTakenIn, resolveRefIn } from '../id-prefix.ts';
 import { computeNextRunAt, defaultSchedule, validateSchedule } from './schedule.ts';
@@ -206,12 +207,12 @@ export class TaskService {
   }
 
   /** Deletes the task; its events go with it (foreign key cascade). */
-  delete(idOrPrefix: string): { ok: true; id: string } {
+  delete(idOrPrefix: string): Deleted {
     const id = this.resolveId(idOrPrefix);
     const result = this.db.delete(tasks).where(eq(tasks.id, id)).run();
     if (result.changes === 0) throw new NotFoundError('Task', idOrPrefix);
     this.core.changes.publish({ entity: 'tasks', id, action: 'deleted' });
-    return { ok: true, id };
+    return { deleted: true, id };
   }
 
   /** Idempotent. A running task finishes its current run and then stays paused. */

@@ -1,5 +1,6 @@
 import { asc, eq, ne, sql, terminalSessions } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
+import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { resolveIdIn } from '../id-prefix.ts';
 
@@ -135,7 +136,7 @@ export class TerminalSessionService {
     return this.update(idOrPrefix, { name });
   }
 
-  delete(idOrPrefix: string): { deleted: true; id: string } {
+  delete(idOrPrefix: string): Deleted {
     const id = this.resolveId(idOrPrefix);
     this.core.db.delete(terminalSessions).where(eq(terminalSessions.id, id)).run();
     return { deleted: true, id };

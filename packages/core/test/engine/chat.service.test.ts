@@ -29,18 +29,18 @@ describe('ChatService', () => {
     const { services, runtime, factory } = setup(llm);
     const agent = services.agents.create('writer', { model: 'sonnet', tools: ['file'] });
     const session = services.sessions.create({ agent_id: agent.id });
-    const sent = await runtime.chat.send({ sessionId: session.id, content: 'save a file' });
-    expect(sent.sessionId).toBe(session.id);
-    expect(services.sessions.getMessage(sent.messageId)).toMatchObject({
+    const sent = await runtime.chat.send({ session_id: session.id, content: 'save a file' });
+    expect(sent.session_id).toBe(session.id);
+    expect(services.sessions.getMessage(sent.message_id)).toMatchObject({
       role: 'assistant',
       content: '',
       execution: { status: 'running' },
     });
-    const outcome = await runtime.runs.wait(sent.runId);
+    const outcome = await runtime.runs.wait(sent.run_id);
     expect(outcome?.status).toBe('completed');
-    const message = services.sessions.getMessage(sent.messageId);
+    const message = services.sessions.getMessage(sent.message_id);
     const streamed = services.events
-      .listAfter(sent.runId)
+      .listAfter(sent.run_id)
       .filter((e) => e.type === 'token')
       .map((e) => e.payload.text)
       .join('');
@@ -56,10 +56,10 @@ describe('ChatService', () => {
       ['user', 'save a file'],
       ['assistant', 'Writing.\n\nSaved it.'],
     ]);
-    expect(runtime.runs.get(sent.runId)).toMatchObject({
+    expect(runtime.runs.get(sent.run_id)).toMatchObject({
       kind: 'chat',
       session_id: session.id,
-      message_id: sent.messageId,
+      message_id: sent.message_id,
     });
     expect(factory.keys).toEqual(['sk-test']);
   });
@@ -68,17 +68,17 @@ describe('ChatService', () => {
     const llm = new ScriptedLlm([textTurn('first answer'), { hangAfter: [{ type: 'text', text: '…' }] }]);
     const { services, runtime } = setup(llm);
     const agent = services.agents.create('a', { model: 'sonnet' });
-    const first = await runtime.chat.send({ agentId: agent.id, content: 'one' });
-    await runtime.runs.wait(first.runId);
-    const second = await runtime.chat.send({ sessionId: first.sessionId, content: 'two' });
+    const first = await runtime.chat.send({ agent_id: agent.id, content: 'one' });
+    await runtime.runs.wait(first.run_id);
+    const second = await runtime.chat.send({ session_id: first.session_id, content: 'two' });
     expect(llm.requests[1]?.messages.slice(1)).toEqual([
       { role: 'user', content: 'one' },
       { role: 'assistant', content: 'first answer' },
       { role: 'user', content: 'two' },
     ]);
-    await expect(runtime.chat.send({ sessionId: first.sessionId, content: 'three' })).rejects.toThrow(ConflictError);
-    await runtime.runs.cancel(second.runId);
-    expect(services.sessions.getMessage(second.messageId)).toMatchObject({
+    await expect(runtime.chat.send({ session_id: first.session_id, content: 'three' })).rejects.toThrow(ConflictError);
+    await runtime.runs.cancel(second.run_id);
+    expect(services.sessions.getMessage(second.message_id)).toMatchObject({
       content: '…',
       execution: { status: 'cancelled' },
     });
@@ -88,11 +88,11 @@ describe('ChatService', () => {
   it('a first send that cannot start (no model, no key) leaves no empty session behind', async () => {
     const { services, runtime } = setup(new ScriptedLlm([]), {});
     const noModel = services.agents.create('bare');
-    await expect(runtime.chat.send({ agentId: noModel.id, content: 'hi' })).rejects.toMatchObject({
+    await expect(runtime.chat.send({ agent_id: noModel.id, content: 'hi' })).rejects.toMatchObject({
       reason: 'NO_MODEL',
     });
     const noKey = services.agents.create('keyless', { model: 'gpt-5' });
-    await expect(runtime.chat.send({ agentId: noKey.id, content: 'hi' })).rejects.toMatchObject({
+    await expect(runtime.chat.send({ agent_id: noKey.id, content: 'hi' })).rejects.toMatchObject({
       reason: 'NO_API_KEY',
       details: { provider: 'openai', key_name: 'OPENAI_API_KEY' },
     });
@@ -103,7 +103,7 @@ describe('ChatService', () => {
     const { services, runtime } = setup(new ScriptedLlm([]), {});
     const agent = services.agents.create('a', { model: 'sonnet' });
     const session = services.sessions.create({ agent_id: agent.id });
-    const attempt = runtime.chat.send({ sessionId: session.id, content: 'hi' });
+    const attempt = runtime.chat.send({ session_id: session.id, content: 'hi' });
     await expect(attempt).rejects.toThrow(UnavailableError);
     await expect(attempt).rejects.toThrow(/No API key for anthropic: set the secret ANTHROPIC_API_KEY/);
     expect(services.sessions.recentMessages(session.id, 10)).toEqual([]);

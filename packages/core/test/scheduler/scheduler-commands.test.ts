@@ -118,9 +118,9 @@ describe('TaskScheduler commands', () => {
     scheduler.runNow(queued.id);
     await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').length > 0);
     const pids = JSON.parse(fs.readFileSync(pidFile, 'utf8')) as { parent: number; child: number };
-    expect(await scheduler.delete(queued.id)).toEqual({ ok: true, id: queued.id });
+    expect(await scheduler.delete(queued.id)).toEqual({ deleted: true, id: queued.id });
     expect(scheduler.active().map((r) => r.task_id)).toEqual([running.id]);
-    expect(await scheduler.delete(running.id.slice(0, 8))).toEqual({ ok: true, id: running.id });
+    expect(await scheduler.delete(running.id.slice(0, 8))).toEqual({ deleted: true, id: running.id });
     await waitFor(() => !alive(pids.parent) && !alive(pids.child));
     expect(scheduler.active()).toEqual([]);
     expect(services.tasks.find(running.id)).toBeUndefined();

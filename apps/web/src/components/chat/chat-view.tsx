@@ -68,13 +68,13 @@ export function ChatView() {
     trpc.chat.send.mutationOptions({
       onSuccess: async (result) => {
         // Shown live from its first event, even if it ends before the session is read again.
-        setExpandedRuns((current) => new Set(current).add(result.runId));
-        if (result.sessionId !== sessionId) router.replace(`/?session=${result.sessionId}`);
+        setExpandedRuns((current) => new Set(current).add(result.run_id));
+        if (result.session_id !== sessionId) router.replace(`/?session=${result.session_id}`);
         await refresh();
       },
     }),
   );
-  const cancel = useMutation(trpc.chat.cancel.mutationOptions({ onSuccess: refresh }));
+  const cancel = useMutation(trpc.runs.cancel.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(
     trpc.sessions.delete.mutationOptions({
       onSuccess: async () => {
@@ -85,7 +85,7 @@ export function ChatView() {
   );
 
   const onSend = (content: string) =>
-    send.mutateAsync(sessionId ? { sessionId, content } : { agentId: agentId ?? undefined, content });
+    send.mutateAsync(sessionId ? { session_id: sessionId, content } : { agent_id: agentId ?? undefined, content });
 
   const deleteSession = () => {
     if (sessionId && window.confirm(`Delete the conversation "${session.data?.name}"?`))
@@ -177,7 +177,7 @@ export function ChatView() {
           disabled={!agentId || send.isPending}
           running={Boolean(running)}
           onSend={onSend}
-          onCancel={() => running?.run_id && cancel.mutate({ runId: running.run_id })}
+          onCancel={() => running?.run_id && cancel.mutate({ id: running.run_id })}
         />
       </section>
     </div>

@@ -25,8 +25,8 @@ function useRunStream(runId: string, onFinished?: () => void) {
   useEffect(() => {
     setView(emptyRunView());
     setError(null);
-    const subscription = client.chat.onRun.subscribe(
-      { runId },
+    const subscription = client.runs.onEvents.subscribe(
+      { run_id: runId },
       { onData: ({ data }) => setView((current) => applyRunEvent(current, data)), onError: setError },
     );
     return () => subscription.unsubscribe();

@@ -33,7 +33,7 @@ function AddNote({ agentId }: { agentId: string | undefined }) {
   const [content, setContent] = useState('');
   const [tags, setTags] = useState('');
   const add = useMutation(
-    trpc.memory.add.mutationOptions({
+    trpc.memory.create.mutationOptions({
       onSuccess: async () => {
         setContent('');
         setTags('');

@@ -12,7 +12,7 @@ type Task = RouterOutputs['tasks']['list'][number];
 
 function TaskHistory({ task }: { task: Task }) {
   const trpc = useTRPC();
-  const events = useQuery(trpc.tasks.events.queryOptions({ id: task.id, limit: 50 }));
+  const events = useQuery(trpc.tasks.events.list.queryOptions({ task_id: task.id, limit: 50 }));
   return (
     <Card title={`History of ${task.name}`}>
       <div className="meta">

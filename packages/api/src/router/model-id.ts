@@ -1,8 +1,8 @@
-// Shared wire schemas (restflow-domain field names). Domain-specific schemas live next to their router.
+// The one server-side refinement of a client-safe schema: model ids are checked against the daemon's model
+// catalogue (which clients do not load), and aliases normalised.
 import { MODEL_IDS, modelLifecycle, normalizeModelId, OPENAI_COMPATIBLE_PREFIX } from '@restflow/core';
 import { z } from 'zod';
-
-export const idSchema = z.string().trim().min(1, 'id is required').max(200);
+import { agentNodeSchema } from '../schemas/index.ts';
 
 export const modelIdSchema = z
   .string()
@@ -28,21 +28,5 @@ export const modelIdSchema = z
     return model;
   });
 
-export const apiKeyConfigSchema = z.object({
-  type: z.enum(['direct', 'secret']),
-  value: z.string().min(1),
-});
-
-export const agentNodeSchema = z
-  .object({
-    model: modelIdSchema.optional(),
-    prompt: z.string().optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    api_key_config: apiKeyConfigSchema.optional(),
-    tools: z.array(z.string().min(1)).optional(),
-    skills: z.array(z.string().min(1)).optional(),
-    skill_variables: z.record(z.string(), z.string()).optional(),
-  })
-  .strict();
-
-export const agentNameSchema = z.string().trim().min(1, 'name is required').max(200);
+/** `agentNodeSchema` with its model checked against the catalogue. */
+export const catalogueAgentNodeSchema = agentNodeSchema.extend({ model: modelIdSchema.optional() }).strict();

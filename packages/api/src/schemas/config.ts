@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+const count = (min: number) => z.number().int().min(min);
+
+export const systemConfigSchema = z
+  .object({
+    worker_count: count(1),
+    task_timeout_seconds: count(10),
+    stall_timeout_seconds: count(10),
+    max_retries: count(1),
+  })
+  .strict();
+
+const endpointSchema = z.object({ base_url: z.string().max(2000).optional() }).strict();
+
+/** Per-provider endpoints (base_url wins over OPENAI_BASE_URL / ANTHROPIC_BASE_URL / DEEPSEEK_BASE_URL). */
+export const providerSettingsSchema = z
+  .object({
+    openai: endpointSchema.optional(),
+    anthropic: endpointSchema.optional(),
+    deepseek: endpointSchema.optional(),
+    openai_compatible: endpointSchema
+      .extend({ models: z.array(z.string().trim().min(1).max(200)).max(200).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const setConfigInput = z.object({ config: systemConfigSchema }).strict();
+
+/** One key; an unknown key is a BAD_REQUEST naming it. */
+export const updateConfigInput = z.object({ key: z.string().min(1), value: z.number().int() }).strict();
+
+export const setProvidersInput = z.object({ providers: providerSettingsSchema }).strict();

@@ -1,0 +1,110 @@
+// Agent ids accept a unique prefix; where the agent is optional it defaults to the first agent created.
+import { z } from 'zod';
+import { idSchema } from './common.ts';
+import { EXPORT_PRESET_NAMES, MEMORY_SOURCE_TYPES, SCORING_PRESET_NAMES, SEARCH_MODES } from './values.ts';
+
+const agentIdSchema = z.string().trim().min(1, 'agent_id must not be empty').max(200);
+const tagsSchema = z.array(z.string().trim().min(1, 'tags must not be empty').max(100)).max(50);
+const timeSchema = z.number().int().nonnegative();
+const contentSchema = z
+  .string()
+  .max(200_000, 'content is limited to 200000 characters')
+  .refine((text) => text.trim().length > 0, 'content must not be empty');
+
+export const memorySourceSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('task_execution'), task_id: z.string().min(1) }),
+  z.strictObject({ type: z.literal('conversation'), session_id: z.string().min(1) }),
+  z.strictObject({ type: z.literal('manual_note') }),
+  z.strictObject({ type: z.literal('agent_generated'), tool_name: z.string().min(1) }),
+]);
+
+const searchQueryShape = {
+  agent_id: agentIdSchema.optional(),
+  query: z.string().max(2000).nullish(),
+  search_mode: z.enum(SEARCH_MODES).default('keyword'),
+  session_id: z.string().min(1).nullish(),
+  tags: tagsSchema.default([]),
+  source_type: z.enum(MEMORY_SOURCE_TYPES).nullish(),
+  from_time: timeSchema.nullish(),
+  to_time: timeSchema.nullish(),
+  limit: z.number().int().min(1).max(1000).default(50),
+  offset: z.number().int().min(0).default(0),
+};
+export const memorySearchInput = z.strictObject(searchQueryShape);
+
+export const rankedSearchInput = z.strictObject({
+  query: memorySearchInput,
+  min_score: z.number().min(0).optional(),
+  scoring_preset: z.enum(SCORING_PRESET_NAMES).optional(),
+});
+
+export const unifiedSearchInput = z.strictObject({
+  ...searchQueryShape,
+  include_sessions: z.boolean().default(true),
+  session_ids: z.array(idSchema).default([]),
+  session_agent_id: agentIdSchema.nullish(),
+});
+
+export const listChunksInput = z.strictObject({
+  agent_id: agentIdSchema.optional(),
+  tag: z.string().trim().min(1).optional(),
+  session_id: z.string().min(1).optional(),
+  limit: z.number().int().min(1).max(10_000).optional(),
+  offset: z.number().int().min(0).optional(),
+});
+
+export const createChunkInput = z.strictObject({
+  agent_id: agentIdSchema.optional(),
+  content: contentSchema,
+  session_id: z.string().min(1).nullish(),
+  tags: tagsSchema.default([]),
+  source: memorySourceSchema.optional(),
+});
+
+const importChunkSchema = z.strictObject({
+  content: contentSchema,
+  session_id: z.string().min(1).nullish(),
+  tags: tagsSchema.default([]),
+  source: memorySourceSchema.optional(),
+  token_count: z.number().int().nonnegative().nullish(),
+  created_at: timeSchema.optional(),
+});
+
+export const importChunksInput = z.strictObject({
+  agent_id: agentIdSchema.optional(),
+  chunks: z.array(importChunkSchema).min(1, 'chunks must not be empty').max(10_000),
+});
+
+export const clearMemoryInput = z.strictObject({ agent_id: agentIdSchema });
+
+export const optionalAgentInput = z.strictObject({ agent_id: agentIdSchema.optional() }).optional();
+
+export const exportMemoryInput = z.strictObject({
+  agent_id: agentIdSchema.optional(),
+  session_id: idSchema.optional(),
+  preset: z.enum(EXPORT_PRESET_NAMES).optional(),
+  include_metadata: z.boolean().optional(),
+  include_timestamps: z.boolean().optional(),
+  include_source: z.boolean().optional(),
+  include_tags: z.boolean().optional(),
+  include_session_headers: z.boolean().optional(),
+  date_format: z.string().min(1).max(100).optional(),
+  chunk_separator: z.string().max(100).optional(),
+});
+
+export const createMemorySessionInput = z.strictObject({
+  agent_id: agentIdSchema.optional(),
+  name: z.string().trim().min(1, 'name is required').max(200),
+  description: z.string().max(2000).nullish(),
+  tags: tagsSchema.default([]),
+});
+
+export const updateMemorySessionInput = z.strictObject({
+  id: idSchema,
+  name: z.string().trim().min(1, 'name must not be empty').max(200).optional(),
+  description: z.string().max(2000).nullish(),
+  tags: tagsSchema.optional(),
+});
+
+/** Without `delete_chunks` the session's chunks are kept, detached from it. */
+export const deleteMemorySessionInput = z.strictObject({ id: idSchema, delete_chunks: z.boolean().default(false) });

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { idSchema, textSchema } from './common.ts';
+
+export const sendInput = z
+  .object({
+    /** The session to continue; its agent answers. */
+    session_id: idSchema.optional(),
+    /** Without a session: the agent to start a new session with. */
+    agent_id: idSchema.optional(),
+    content: textSchema('content'),
+  })
+  .strict()
+  .refine((input) => input.session_id !== undefined || input.agent_id !== undefined, {
+    message: 'session_id or agent_id is required',
+    path: ['session_id'],
+  });
+
+export const sendResultSchema = z.strictObject({
+  run_id: z.string(),
+  session_id: z.string(),
+  /** The assistant message the run fills in. */
+  message_id: z.string(),
+  user_message_id: z.string(),
+});
+
+export const listRunsInput = z
+  .object({ session_id: idSchema.optional(), limit: z.number().int().min(1).max(500).optional() })
+  .strict()
+  .optional();
+
+/** `lastEventId` is the `tracked()` id of the last event seen (the run's seq). */
+export const runEventsInput = z.object({ run_id: idSchema, lastEventId: z.string().nullish() }).strict();

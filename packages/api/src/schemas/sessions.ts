@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { idSchema } from './common.ts';
+
+// Session model names ("default" or a catalogue id/alias) are checked by the daemon, so the engine gets the same
+// rule.
+const sessionNameSchema = z.string().trim().min(1, 'name is required').max(200);
+
+export const executionSchema = z.strictObject({
+  steps: z.array(
+    z.strictObject({
+      step_type: z.string(),
+      name: z.string(),
+      status: z.string(),
+      duration_ms: z.number().int().nonnegative().optional(),
+    }),
+  ),
+  duration_ms: z.number().int().nonnegative(),
+  tokens_used: z.number().int().nonnegative(),
+  status: z.enum(['running', 'completed', 'failed', 'cancelled']),
+});
+
+export const listSessionsInput = z
+  .strictObject({ agent_id: idSchema.optional(), skill_id: idSchema.optional() })
+  .optional();
+
+/** agent_id defaults to the first agent; model to the agent's model, else "default". */
+export const createSessionInput = z
+  .strictObject({
+    agent_id: idSchema.optional(),
+    model: z.string().trim().min(1).optional(),
+    name: sessionNameSchema.optional(),
+    skill_id: idSchema.optional(),
+  })
+  .default({});
+
+export const updateSessionInput = z.strictObject({
+  id: idSchema,
+  name: sessionNameSchema.optional(),
+  agent_id: idSchema.optional(),
+  model: z.string().trim().min(1).optional(),
+});
+
+export const searchSessionsInput = z.strictObject({
+  query: z.string().trim().min(1, 'query is required'),
+  agent_id: idSchema.optional(),
+});
+
+/** Sessions last updated before `older_than_ms` (epoch ms). */
+export const clearSessionsInput = z.strictObject({ older_than_ms: z.number().int().nonnegative() });
+
+export const createMessageInput = z.strictObject({
+  session_id: idSchema,
+  role: z.enum(['user', 'assistant', 'system']),
+  content: z.string(),
+  execution: executionSchema.optional(),
+});
+
+export const listMessagesInput = z.strictObject({
+  session_id: idSchema,
+  limit: z.number().int().positive().max(10_000).optional(),
+});

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { eventCursorSchema, idSchema } from './common.ts';
+import { MIN_INTERVAL_MS, TASK_STATUSES } from './values.ts';
+
+const msSchema = z.number().int('must be an integer (Unix ms)').nonnegative('must be a Unix time in ms');
+
+export const taskScheduleSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('once'), run_at: msSchema }).strict(),
+  z
+    .object({
+      type: z.literal('interval'),
+      interval_ms: z.number().int().min(MIN_INTERVAL_MS, `must be at least ${MIN_INTERVAL_MS} ms`),
+      start_at: msSchema.nullable().default(null),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('cron'),
+      expression: z.string().trim().min(1, 'cron expression is required'),
+      timezone: z.string().trim().min(1).nullable().default(null),
+    })
+    .strict(),
+]);
+
+export const taskExecutionModeSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('api') }).strict(),
+  z
+    .object({
+      type: z.literal('cli'),
+      binary: z.string().trim().min(1).optional(),
+      args: z.array(z.string()).optional(),
+      working_dir: z.string().min(1).nullable().optional(),
+      timeout_secs: z.number().int().positive().optional(),
+      use_pty: z.boolean().optional(),
+    })
+    .strict(),
+]);
+
+export const taskNotificationSchema = z
+  .object({
+    telegram_enabled: z.boolean(),
+    telegram_bot_token: z.string().min(1).nullable(),
+    telegram_chat_id: z.string().min(1).nullable(),
+    notify_on_failure_only: z.boolean(),
+    include_output: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export const taskMemorySchema = z
+  .object({
+    max_messages: z.number().int().positive(),
+    enable_file_memory: z.boolean(),
+    persist_on_complete: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+const taskNameSchema = z.string().trim().min(1, 'name is required').max(200);
+export const taskStatusSchema = z.enum(TASK_STATUSES);
+
+const taskFields = {
+  description: z.string().nullable().optional(),
+  input: z.string().nullable().optional(),
+  schedule: taskScheduleSchema.optional(),
+  notification: taskNotificationSchema.optional(),
+  execution_mode: taskExecutionModeSchema.optional(),
+  memory: taskMemorySchema.optional(),
+};
+
+export const listTasksInput = z.object({ status: taskStatusSchema.optional() }).strict().optional();
+
+export const createTaskInput = z.object({ name: taskNameSchema, agent_id: idSchema, ...taskFields }).strict();
+
+export const updateTaskInput = z
+  .object({
+    id: idSchema,
+    name: taskNameSchema.optional(),
+    agent_id: idSchema.optional(),
+    ...taskFields,
+    webhook: z.object({ enabled: z.boolean(), rate_limit: z.number().int().positive() }).partial().strict().optional(),
+  })
+  .strict();
+
+/** The task's events, newest first (default 100). */
+export const listTaskEventsInput = z
+  .object({ task_id: idSchema, limit: z.number().int().min(1).max(1000).optional() })
+  .strict();
+
+/** With `task_id`: that task's events by its per-task seq; without: every task's, by the global event id. */
+export const taskEventsStreamInput = z
+  .object({ task_id: idSchema.optional(), lastEventId: eventCursorSchema })
+  .strict()
+  .optional();
