@@ -74,7 +74,11 @@ async function chatLoop(
   }
   rl.close();
   if (out.json) out.printJson({ session_id: session ?? null, sessions: [...sessions], turns: results });
-  else if (session) out.notice(`Session ${session}\nResume it with: restflow chat --session ${session}`);
+  else {
+    // After /new without a message the last session used is the one to come back to.
+    const resume = session ?? [...sessions].at(-1);
+    if (resume) out.notice(`Session ${resume}\nResume it with: restflow chat --session ${resume}`);
+  }
 }
 
 export const chatCommand = daemonLeaf<{ agent?: string; session?: string }>(
