@@ -100,9 +100,9 @@ describe('CLI consistency', () => {
     const named = sessions[0] as Named;
     expect((await runCliJson<Named>(['session', 'show', named.name], opts)).id).toBe(named.id);
     const help = await runCli(['run', '--help'], opts);
-    expect(help.stdout).toContain('Not kept as a chat session unless --save');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('Not kept as a chat session unless --save');
     const execHelp = await runCli(['agent', 'exec', '--help'], opts);
-    expect(execHelp.stdout).toContain('for scripts');
+    expect(execHelp.stdout.replace(/\s+/g, ' ')).toContain('for scripts');
   }, 240_000);
 
   it('the REPL takes /help, /session, /new and /exit as commands and says how to resume', async () => {
