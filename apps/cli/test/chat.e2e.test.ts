@@ -86,7 +86,7 @@ describe('agent runs through the CLI', () => {
       },
       { text: 'The note is saved in notes.txt.', tokenDelayMs: 5 },
     );
-    const run = await runCli(['run', agentId.slice(0, 8), '-i', 'remember: buy milk'], opts);
+    const run = await runCli(['run', agentId.slice(0, 8), '-i', 'remember: buy milk', '--save'], opts);
     expect(run.stderr).toMatch(/⚙ file \{"action":"write","path":"notes.txt","content":"buy milk"\}/);
     expect(run.stderr).toMatch(/✓ file: \{/);
     expect(run.stdout).toBe('Saving it.\n\nThe note is saved in notes.txt.\n');
@@ -103,7 +103,7 @@ describe('agent runs through the CLI', () => {
       status: string;
       content: string;
       total_tokens: number;
-    }>(['run', agentId, '-i', 'again'], opts);
+    }>(['run', agentId, '-i', 'again', '--save'], opts);
     expect(json).toMatchObject({ status: 'completed', content: 'Done again.' });
     const session = await runCliJson<{
       messages: { role: string; content: string; execution?: { status: string; steps: unknown[] } }[];
