@@ -17,7 +17,6 @@ export type ErrorReason =
   | 'NO_API_KEY'
   | 'API_KEY_SECRET_MISSING'
   | 'DUPLICATE_NAME'
-  | 'TASK_PAUSED'
   | 'PAST_SCHEDULE';
 
 export interface DomainErrorOptions {
