@@ -42,14 +42,24 @@ export function daemonLeaf<A = object>(
   return leaf<A>(command, describe, builder, (args, out) => withClient(out, (client) => handler(client, args, out)));
 }
 
+/** The words a command module answers to: `'update <id>'` → `['update']`, aliases included. */
+export function commandWords(module: { command?: string | readonly string[] }): string[] {
+  const specs = Array.isArray(module.command) ? module.command : [module.command ?? ''];
+  return specs.map((spec: string) => spec.trim().split(/\s+/)[0] ?? '').filter((w) => w && !w.startsWith('$'));
+}
+
+/** A command group (`agent` …); `subcommands` names its children, so usage errors can say what was unknown. */
+export type GroupModule = CommandModule<GlobalArgs, GlobalArgs> & { subcommands: string[] };
+
 /** A command group such as `agent` with its sub-commands. */
 export function group(
   command: string | string[],
   describe: string,
   // biome-ignore lint/suspicious/noExplicitAny: yargs command modules are heterogeneous in their argument types
   children: CommandModule<GlobalArgs, any>[],
-): CommandModule<GlobalArgs, GlobalArgs> {
+): GroupModule {
   return {
+    subcommands: children.flatMap((child) => commandWords(child)),
     command,
     describe,
     builder: (y) => {

@@ -3,7 +3,7 @@ import { isDaemonUnavailable, TRPCClientError } from '@restflow/api/client';
 import { RESTFLOW_VERSION } from '@restflow/paths';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import type { GlobalArgs } from './command.ts';
+import { commandWords, type GlobalArgs, type GroupModule } from './command.ts';
 import { agentCommand } from './commands/agent.ts';
 import { authCommand } from './commands/auth.ts';
 import { chatCommand, runCommand, watchCommand } from './commands/chat.ts';
@@ -13,14 +13,81 @@ import { daemonCommand, topLevelStatusCommand } from './commands/daemon.ts';
 import { infoCommand } from './commands/info.ts';
 import { keyCommand } from './commands/key.ts';
 import { memoryCommand } from './commands/memory.ts';
+import { modelsCommand } from './commands/models.ts';
 import { secretCommand } from './commands/secret.ts';
 import { securityCommand } from './commands/security.ts';
 import { sessionCommand } from './commands/session.ts';
 import { skillCommand } from './commands/skill.ts';
 import { taskCommand } from './commands/task.ts';
 import { CliError } from './daemon-connection.ts';
+import { hintFor } from './error-hints.ts';
+
+const COMMANDS = [
+  modelsCommand,
+  daemonCommand,
+  topLevelStatusCommand,
+  agentCommand,
+  chatCommand,
+  runCommand,
+  watchCommand,
+  skillCommand,
+  sessionCommand,
+  configCommand,
+  infoCommand,
+  secretCommand,
+  securityCommand,
+  keyCommand,
+  memoryCommand,
+  authCommand,
+  taskCommand,
+  consoleCommand,
+];
+
+/** Top-level command words → their sub-command words (empty for leaf commands). */
+function commandTree(): Map<string, string[]> {
+  const tree = new Map<string, string[]>([['completions', []]]);
+  for (const module of COMMANDS) {
+    const children = 'subcommands' in module ? (module as GroupModule).subcommands : [];
+    for (const word of commandWords(module)) tree.set(word, children);
+  }
+  return tree;
+}
+
+/**
+ * For a usage error: what was unknown (a command, or a group's sub-command) and the `--help` that lists the
+ * right ones; otherwise the deepest known command, whose `--help` explains its arguments.
+ */
+export function usageContext(argv: readonly string[]): { unknown?: string; help: string } {
+  // Option values are not commands: drop `--format json` and the like (an option's value follows it).
+  const words = argv.filter(
+    (a, i) => !a.startsWith('-') && !(argv[i - 1]?.startsWith('-') && !argv[i - 1]?.includes('=')),
+  );
+  const tree = commandTree();
+  const [first, second] = words;
+  if (first === undefined) return { help: 'restflow --help' };
+  const children = tree.get(first);
+  if (!children) return { unknown: `unknown command "${first}"`, help: 'restflow --help' };
+  if (children.length === 0) return { help: `restflow ${first} --help` };
+  if (second === undefined) return { help: `restflow ${first} --help` };
+  if (!children.includes(second)) {
+    return { unknown: `unknown ${first} sub-command "${second}"`, help: `restflow ${first} --help` };
+  }
+  return { help: `restflow ${first} ${second} --help` };
+}
+
+/** The shell `restflow completions [shell]` is for: the one named, else the user's $SHELL. */
+function completionShell(argv: readonly string[]): 'bash' | 'zsh' {
+  const named = argv[argv.indexOf('completions') + 1];
+  if (named === 'bash' || named === 'zsh') return named;
+  return process.env.SHELL?.includes('zsh') ? 'zsh' : 'bash';
+}
 
 export function buildCli(argv: string[]): Argv<GlobalArgs> {
+  // yargs picks its completion template from $SHELL when it is built: make it the shell asked for.
+  if (argv[0] === 'completions') {
+    process.env.SHELL = `/bin/${completionShell(argv)}`;
+    delete process.env.ZSH_NAME;
+  }
   const cli = yargs(argv)
     .scriptName('restflow')
     .usage('RestFlow — local-first AI agents\n\nUsage: $0 <command> [options]')
@@ -49,12 +116,20 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(authCommand)
     .command(taskCommand)
     .command(consoleCommand)
+    .command(modelsCommand)
     .command({
       command: 'completions [shell]',
-      describe: 'Print a shell completion script (bash or zsh); add it to your shell profile',
-      builder: (y) => y.positional('shell', { choices: ['bash', 'zsh'], default: 'bash' }),
+      describe: 'Print a shell completion script (bash or zsh; default: your $SHELL) and how to install it',
+      builder: (y) => y.positional('shell', { choices: ['bash', 'zsh'] }),
       handler: () => {
-        cli.showCompletionScript();
+        const shell = completionShell(argv);
+        // Typed without arguments, but yargs takes ($0, command): the install line then names our command.
+        (cli.showCompletionScript as (app: string, command: string) => unknown)('restflow', `completions ${shell}`);
+        const profile = shell === 'zsh' ? '~/.zshrc' : '~/.bashrc';
+        process.stderr.write(
+          `# Install: restflow completions ${shell} >> ${profile} && source ${profile}\n` +
+            '# (the script calls `restflow`: put it on your PATH first, e.g. npm link -w @restflow/cli)\n',
+        );
       },
     })
     .completion('__complete', false)
@@ -65,10 +140,23 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .help()
     .alias('help', 'h')
     .wrap(Math.min(120, process.stdout.columns ?? 100))
-    .fail((message, error, y) => {
+    .fail((message, error) => {
       // A failed .check() hands its message over as a string: a usage error, not a command failure.
       if (error instanceof Error) throw error;
-      process.stderr.write(`${y.help() ? '' : ''}Error: ${message}\nRun 'restflow --help' for usage.\n`);
+      const context = usageContext(argv);
+      // yargs calls an unknown word an "argument"; say whether it was a command or a sub-command.
+      const suggestion = /^Did you mean (\S+)\?$/.exec(message);
+      const text = !context.unknown
+        ? message
+        : suggestion
+          ? `${context.unknown}; did you mean "${suggestion[1]}"?`
+          : /^Unknown argument/.test(message)
+            ? context.unknown
+            : message;
+      printError(
+        { message: text, exitCode: 2, code: 'USAGE', hints: [`Run '${context.help}' for usage.`] },
+        wantsJson(argv),
+      );
       process.exit(2);
     });
   return cli as unknown as Argv<GlobalArgs>;
@@ -82,15 +170,75 @@ function rejectNonNumbers(argv: Record<string, unknown>): true | string {
   return bad.length === 0 || bad.map((key) => `${key}: must be a number`).join('; ');
 }
 
-export function describeError(error: unknown, verbose: boolean): { message: string; exitCode: number } {
-  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
-  if (isDaemonUnavailable(error)) return { message: (error as Error).message, exitCode: 69 };
+export interface DescribedError {
+  message: string;
+  exitCode: number;
+  /** The daemon's tRPC code (NOT_FOUND, CONFLICT, …), or USAGE / DAEMON_UNAVAILABLE / ERROR for the CLI's own. */
+  code: string;
+  fieldErrors?: { path: string; message: string }[];
+  reason?: string;
+  details?: Record<string, unknown>;
+  /** What to do about it (commands to run), from the error's reason. */
+  hints: string[];
+}
+
+export function describeError(error: unknown, verbose: boolean): DescribedError {
+  if (error instanceof CliError) {
+    return {
+      message: error.message,
+      exitCode: error.exitCode,
+      code: error.exitCode === 2 ? 'USAGE' : 'ERROR',
+      hints: [],
+    };
+  }
+  if (isDaemonUnavailable(error)) {
+    return { message: (error as Error).message, exitCode: 69, code: 'DAEMON_UNAVAILABLE', hints: [] };
+  }
   if (error instanceof TRPCClientError) {
-    const code = (error.data as { code?: string } | undefined)?.code;
-    return { message: `${error.message}${verbose && code ? ` [${code}]` : ''}`, exitCode: 1 };
+    const data = (error.data ?? {}) as {
+      code?: string;
+      fieldErrors?: { path: string; message: string }[] | null;
+      reason?: string | null;
+      details?: Record<string, unknown> | null;
+    };
+    const code = data.code ?? 'ERROR';
+    return {
+      message: `${error.message}${verbose && data.code ? ` [${data.code}]` : ''}`,
+      exitCode: 1,
+      code,
+      ...(data.fieldErrors?.length ? { fieldErrors: data.fieldErrors } : {}),
+      ...(data.reason ? { reason: data.reason } : {}),
+      ...(data.details ? { details: data.details } : {}),
+      hints: hintFor(data),
+    };
   }
   const err = error as Error;
-  return { message: verbose && err.stack ? err.stack : (err.message ?? String(error)), exitCode: 1 };
+  return {
+    message: verbose && err.stack ? err.stack : (err.message ?? String(error)),
+    exitCode: 1,
+    code: 'ERROR',
+    hints: [],
+  };
+}
+
+/** `--format json` anywhere on the command line (also `--format=json`). */
+export function wantsJson(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => arg === '--format=json' || (arg === '--format' && argv[i + 1] === 'json'));
+}
+
+/** Errors go to stderr: one JSON object in `--format json` (stdout keeps nothing but results), else text. */
+export function printError(
+  described: DescribedError,
+  json: boolean,
+  stderr: NodeJS.WritableStream = process.stderr,
+): void {
+  if (json) {
+    const { exitCode: _exit, hints, ...error } = described;
+    stderr.write(`${JSON.stringify({ error: { ...error, ...(hints.length ? { hint: hints.join('\n') } : {}) } })}\n`);
+    return;
+  }
+  stderr.write(`Error: ${described.message}\n`);
+  for (const hint of described.hints) stderr.write(`  ${hint}\n`);
 }
 
 async function main(): Promise<void> {
@@ -98,9 +246,9 @@ async function main(): Promise<void> {
   try {
     await buildCli(argv).parseAsync();
   } catch (error) {
-    const { message, exitCode } = describeError(error, argv.includes('--verbose') || argv.includes('-v'));
-    process.stderr.write(`Error: ${message}\n`);
-    process.exitCode = exitCode;
+    const described = describeError(error, argv.includes('--verbose') || argv.includes('-v'));
+    printError(described, wantsJson(argv));
+    process.exitCode = described.exitCode;
   }
 }
 

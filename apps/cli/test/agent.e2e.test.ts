@@ -52,7 +52,7 @@ describe('restflow agent (through an auto-started daemon)', () => {
       const names = (await sdk.agents.list.query()).map((x) => x.name).sort();
       expect(names).toEqual(['Default Assistant', 'alpha', 'beta']);
       const beta = (await sdk.agents.list.query()).find((x) => x.name === 'beta');
-      expect(beta?.agent).toMatchObject({ model: 'claude-sonnet-4-5', tools: ['bash', 'file'] });
+      expect(beta?.agent).toMatchObject({ model: 'claude-sonnet-5-5', tools: ['bash', 'file'] });
       const status = await sdk.system.status.query();
       const pidFile = JSON.parse(fs.readFileSync(resolvePaths(dataDir).pidFile, 'utf8')) as { pid: number };
       expect(status.pid).toBe(pidFile.pid);

@@ -36,7 +36,8 @@ describe('restflow memory', () => {
     expect(redis).toMatchObject({ content: 'Redis timeout of 5 ms in prod', tags: ['ops', 'redis'] });
     const added = await runCli(['memory', 'add', 'User prefers metric units', '--tags', 'pref'], opts);
     expect(added.code).toBe(0);
-    expect(added.stdout).toMatch(/^Memory stored: chunk-[0-9a-f-]{36}\n$/);
+    expect(added.stdout).toMatch(/^Memory stored: chunk-[0-9a-f-]{36} \(agent [0-9a-f]{8}\)\n$/);
+    expect(added.stderr).toMatch(/Agent: .+, the default; --agent NAME picks another/);
     // Storing the same content again returns the existing chunk.
     expect((await runCliJson<Chunk>(['memory', 'add', 'Redis timeout of 5 ms in prod'], opts)).id).toBe(redis.id);
 
@@ -70,7 +71,8 @@ describe('restflow memory', () => {
     expect(text.stdout).toContain('1 of 1 results');
     const badRegex = await runCli(['memory', 'search', '(', '--mode', 'regex'], opts);
     expect(badRegex.code).toBe(1);
-    expect(badRegex.stderr).toBe('Error: query: invalid regular expression: Unterminated group\n');
+    // The defaulted agent is named first (stderr), then the error.
+    expect(badRegex.stderr).toMatch(/\nError: query: invalid regular expression: Unterminated group\n$/);
 
     expect((await runCli(['memory', 'delete', redis.id.slice(0, 14)], opts)).stdout).toBe(
       `Memory chunk deleted: ${redis.id}\n`,

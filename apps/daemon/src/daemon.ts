@@ -78,8 +78,25 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     });
     if (services.sandbox.warning) logger.warn({ tools_sandbox: services.sandbox.kind }, services.sandbox.warning);
     else logger.info({ tools_sandbox: services.sandbox.kind }, 'agent tools run sandboxed');
-    const seeded = services.agents.seedDefault();
-    if (seeded) logger.info({ agentId: seeded.id }, 'seeded the default agent');
+    const seeded = await services.defaultAgent.seed();
+    if (seeded.seeded) {
+      logger.info({ agentId: seeded.seeded.id, model: seeded.seeded.agent.model ?? null }, 'seeded the default agent');
+    }
+    if (seeded.assigned) {
+      logger.info(
+        { agentId: seeded.assigned.id, model: seeded.assigned.agent.model },
+        'gave the default agent a model',
+      );
+    }
+    // From now on a key, auth profile or endpoint that appears gives a model-less default agent one; the live
+    // lists (an OpenAI-compatible server's models) are asked once in the background, never delaying start-up.
+    const watchDefaults = new AbortController();
+    const reportAssigned = (agent: { id: string; agent: { model?: string } }) =>
+      logger.info({ agentId: agent.id, model: agent.agent.model }, 'gave the default agent a model');
+    const reportError = (err: unknown) => logger.warn({ err }, 'could not pick a model for the default agent');
+    void services.defaultAgent.watch(watchDefaults.signal, { onAssigned: reportAssigned, onError: reportError });
+    void services.defaultAgent.assign({ live: true }).then((a) => a && reportAssigned(a), reportError);
+    teardown.push({ name: 'default agent watch', run: () => watchDefaults.abort() });
     const interrupted = services.runs.recoverInterrupted();
     if (interrupted) logger.warn({ runs: interrupted }, 'marked runs cut off by the previous daemon as interrupted');
     // Runs before the database closes (teardown runs in reverse): active runs end as interrupted, saved.

@@ -16,21 +16,37 @@ const foreground = process.argv.includes('--foreground');
 const redactor = new Redactor();
 const logger = createLogger(process.argv.includes('--log-stderr') ? undefined : paths.daemonLog, undefined, redactor);
 
+/** A foreground daemon tells its terminal when and why it stops (the log has it too, as JSON). */
+const say = (text: string) => {
+  if (foreground) process.stderr.write(`${text}\n`);
+};
+const clock = () => new Date().toLocaleTimeString();
+
 try {
   const daemon = await startDaemon({
     dataDir,
     logger,
-    redactor,
-    onShutdownRequested: () => process.exit(0),
+      redactor,
+    onShutdownRequested: (reason) => {
+      say(`RestFlow daemon stopped at ${clock()} (${reason}).`);
+      process.exit(0);
+    },
   });
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals > 1) {
       logger.warn({ signal }, 'second signal: exiting now');
+      say(`Second ${signal}: exiting now, without waiting for runs to stop.`);
       process.exit(130);
     }
-    void daemon.stop(`signal ${signal}`).then(() => process.exit(0));
+    say(
+      `\nStopping the RestFlow daemon (${signal === 'SIGINT' ? 'Ctrl-C' : signal}) — active runs are saved as interrupted…`,
+    );
+    void daemon.stop(`signal ${signal}`).then(() => {
+      say(`RestFlow daemon stopped at ${clock()} (${signal === 'SIGINT' ? 'Ctrl-C' : signal}).`);
+      process.exit(0);
+    });
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -3,6 +3,7 @@ import { authRouter } from './router/auth.ts';
 import { chatRouter } from './router/chat.ts';
 import { configRouter } from './router/config.ts';
 import { memoryRouter } from './router/memory.ts';
+import { modelsRouter } from './router/models.ts';
 import { runsRouter } from './router/runs.ts';
 import { secretsRouter } from './router/secrets.ts';
 import { securityRouter } from './router/security.ts';
@@ -25,6 +26,7 @@ export const appRouter = router({
   chat: chatRouter,
   runs: runsRouter,
   memory: memoryRouter,
+  models: modelsRouter,
   secrets: secretsRouter,
   auth: authRouter,
   security: securityRouter,

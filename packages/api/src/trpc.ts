@@ -1,5 +1,5 @@
 // The one place that sets up tRPC: transformer, error shape, base procedures. Routers import from here only.
-import { InvalidInputError } from '@restflow/core';
+import { DomainError, InvalidInputError } from '@restflow/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { ApiContext } from './context.ts';
@@ -32,7 +32,13 @@ const t = initTRPC.context<ApiContext>().create({
         : shape.message;
     // Never leak stack traces or internal causes over the wire.
     const { stack: _stack, ...data } = shape.data;
-    return { ...shape, message, data: { ...data, fieldErrors } };
+    // A domain reason (NO_MODEL, NO_API_KEY, MODEL_RETIRED, …) and its facts let clients offer the fix.
+    const domain = error.cause instanceof DomainError ? error.cause : undefined;
+    return {
+      ...shape,
+      message,
+      data: { ...data, fieldErrors, reason: domain?.reason ?? null, details: domain?.details ?? null },
+    };
   },
 });
 

@@ -6,13 +6,13 @@ describe('agents router', () => {
   it('creates, lists, gets, updates and deletes with the wire shape of StoredAgent', async () => {
     const { caller } = createTestCaller();
     const created = await caller.agents.create({ name: 'Helper', agent: { model: 'sonnet', tools: ['bash'] } });
-    expect(created).toMatchObject({ name: 'Helper', agent: { model: 'claude-sonnet-4-5', tools: ['bash'] } });
+    expect(created).toMatchObject({ name: 'Helper', agent: { model: 'claude-sonnet-5-5', tools: ['bash'] } });
     expect(typeof created.created_at).toBe('number');
     expect((await caller.agents.list()).map((a) => a.id)).toContain(created.id);
     expect((await caller.agents.get({ id: created.id.slice(0, 8) })).id).toBe(created.id);
     const updated = await caller.agents.update({ id: created.id, name: 'Renamed' });
     expect(updated.name).toBe('Renamed');
-    expect(updated.agent.model).toBe('claude-sonnet-4-5');
+    expect(updated.agent.model).toBe('claude-sonnet-5-5');
     await caller.agents.delete({ id: created.id });
     expect((await errorOf(caller.agents.get({ id: created.id }))).code).toBe('NOT_FOUND');
   });

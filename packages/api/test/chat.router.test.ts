@@ -44,7 +44,7 @@ describe('chat router', () => {
       run_id: sent.run_id,
       session_id: sent.session_id,
       message_id: sent.message_id,
-      kind: { type: 'started', model: 'claude-sonnet-4-5' },
+      kind: { type: 'started', model: 'claude-sonnet-5-5' },
     });
     const last = events.at(-1)?.event.kind;
     expect(last).toMatchObject({ type: 'completed', full_content: 'All good.' });

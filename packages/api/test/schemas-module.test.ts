@@ -23,6 +23,7 @@ describe('@restflow/api/schemas', () => {
     expect([...schemas.AUTH_PROVIDERS]).toEqual([...core.AUTH_PROVIDERS]);
     expect([...schemas.AUTH_SOURCES]).toEqual([...core.AUTH_SOURCES]);
     expect([...schemas.MODEL_PROVIDERS].sort()).toEqual(Object.keys(core.MODEL_PROVIDER_AUTH).sort());
+    expect([...schemas.LLM_PROVIDERS]).toEqual([...core.LLM_PROVIDERS]);
     expect([...schemas.TASK_STATUSES]).toEqual([...core.TASK_STATUSES]);
     expect(schemas.MIN_INTERVAL_MS).toBe(core.MIN_INTERVAL_MS);
     expect([...schemas.SEARCH_MODES]).toEqual([...core.SEARCH_MODES]);

@@ -63,7 +63,7 @@ describe('sessions router', () => {
 
     expect((await caller.sessions.update({ id: created.id, name: 'Lisbon' })).name).toBe('Lisbon');
     const updated = await caller.sessions.update({ id: created.id, model: 'sonnet' });
-    expect(updated.model).toBe('claude-sonnet-4-5');
+    expect(updated.model).toBe('claude-sonnet-5-5');
 
     expect(await caller.sessions.delete({ id: created.id })).toEqual({ deleted: true, id: created.id });
     expect(await caller.sessions.count()).toBe(0);

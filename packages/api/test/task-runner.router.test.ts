@@ -86,7 +86,6 @@ describe('tasks router: runs', () => {
     expect((await errorOf(caller.tasks.run({ id: task.id }))).code).toBe('CONFLICT');
     const cancelled = await caller.tasks.cancel({ id: task.id });
     expect(cancelled).toMatchObject({ task_id: task.id, cancelled: true, status: 'paused' });
-    expect((await errorOf(caller.tasks.run({ id: task.id }))).message).toMatch(/paused; resume it first/);
     expect((await caller.tasks.resume({ id: task.id })).status).toBe('active');
     expect((await caller.tasks.pause({ id: task.id })).status).toBe('paused');
 

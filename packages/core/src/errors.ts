@@ -5,8 +5,36 @@ export interface FieldIssue {
   message: string;
 }
 
+/**
+ * Machine-readable reasons a client can act on (the console offers a model picker for NO_MODEL, the CLI prints
+ * a hint); the message stays human and names no client's commands.
+ */
+export type ErrorReason =
+  | 'NO_AGENT'
+  | 'NO_MODEL'
+  | 'UNKNOWN_MODEL'
+  | 'MODEL_RETIRED'
+  | 'NO_API_KEY'
+  | 'API_KEY_SECRET_MISSING'
+  | 'DUPLICATE_NAME'
+  | 'PAST_SCHEDULE';
+
+export interface DomainErrorOptions {
+  reason?: ErrorReason;
+  /** Facts about the reason (`{provider, key_name}`, `{model, replacement}`); never secret values. */
+  details?: Record<string, unknown>;
+}
+
 export class DomainError extends Error {
   override name = 'DomainError';
+  readonly reason?: ErrorReason;
+  readonly details?: Record<string, unknown>;
+
+  constructor(message: string, options: DomainErrorOptions = {}) {
+    super(message);
+    if (options.reason) this.reason = options.reason;
+    if (options.details) this.details = options.details;
+  }
 }
 
 export class NotFoundError extends DomainError {
@@ -29,8 +57,9 @@ export class InvalidInputError extends DomainError {
   constructor(
     message: string,
     readonly issues: FieldIssue[] = [],
+    options: DomainErrorOptions = {},
   ) {
-    super(message);
+    super(message, options);
   }
   static field(path: string, message: string): InvalidInputError {
     return new InvalidInputError(`${path}: ${message}`, [{ path, message }]);

@@ -45,3 +45,37 @@ export function resolveIdIn(db: Db, table: PrefixTable, entity: string, idOrPref
     rows.map((r) => r.id),
   );
 }
+
+/** Tables whose rows people name (and so refer to by name as well as by id). */
+export type NamedTable = 'agents' | 'skills' | 'tasks' | 'chat_sessions';
+
+/**
+ * A full id, a name (case-insensitive; `restflow task pause ticker`) or a unique id prefix — in that order. A
+ * name several rows share is ambiguous and names their ids.
+ */
+export function resolveRefIn(db: Db, table: NamedTable, entity: string, ref: string): string {
+  const exact = db.$client.prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE id = ?`).get(ref);
+  if (exact) return exact.id;
+  const name = ref.trim();
+  const named = db.$client
+    .prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE name = ? COLLATE NOCASE ORDER BY id`)
+    .all(name);
+  if (named.length === 1) return (named[0] as { id: string }).id;
+  if (named.length > 1) {
+    throw InvalidInputError.field(
+      'id',
+      `${named.length} ${entity.toLowerCase()}s are named "${name}" (${named.map((r) => r.id.slice(0, 8)).join(', ')}); use an id`,
+    );
+  }
+  return resolveIdIn(db, table, entity, ref);
+}
+
+/** The id of another row of `table` named `name` (case-insensitive), if any: names of agents and tasks are unique. */
+export function nameTakenIn(db: Db, table: NamedTable, name: string, exceptId?: string): string | undefined {
+  const row = db.$client
+    .prepare<[string, string], { id: string }>(
+      `SELECT id FROM ${table} WHERE name = ? COLLATE NOCASE AND id != ? LIMIT 1`,
+    )
+    .get(name.trim(), exceptId ?? '');
+  return row?.id;
+}

@@ -70,12 +70,16 @@ export { frequencyScore, recencyScore, SCORING_PRESET_NAMES, SCORING_PRESETS, ta
 export { textMatcher } from './memory/text-match.ts';
 export {
   findModel,
+  MODEL_ALIASES,
   MODEL_CATALOGUE,
   MODEL_IDS,
+  MODEL_RETIREMENTS,
+  modelLifecycle,
   normalizeModelId,
   OPENAI_COMPATIBLE_PREFIX,
   openaiCompatibleModel,
 } from './models/catalogue.ts';
+export { LLM_PROVIDERS } from './models/model-list.service.ts';
 export { ManualClock } from './runtime.ts';
 export type { TaskAgentRunner, TaskAgentRunRequest } from './scheduler/agent-runner.ts';
 export { ModelChainError, ModelFailover } from './scheduler/failover.ts';

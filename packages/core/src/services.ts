@@ -1,6 +1,7 @@
 import type { Db } from '@restflow/db';
 import type { RestflowPaths } from '@restflow/paths';
 import { AgentService } from './agents/agent.service.ts';
+import { DefaultAgentModel } from './agents/default-agent-model.ts';
 import { AuthProfileService } from './auth/auth-profile.service.ts';
 import { ConfigService } from './config/config.service.ts';
 import type { CoreContext } from './core-context.ts';
@@ -11,9 +12,11 @@ import { ChangeFeed } from './events/change-feed.ts';
 import { EventBus } from './events/event-bus.ts';
 import { RunEventLog } from './events/run-event-log.ts';
 import { createLlmClientFactory } from './llm/client-factory.ts';
+import type { ListModelsFn } from './llm/list-models.ts';
 import { ProviderSettingsService } from './llm/provider-settings.ts';
 import type { LlmClientFactory } from './llm/types.ts';
 import { MemoryService } from './memory/memory.service.ts';
+import { ModelListService } from './models/model-list.service.ts';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './runtime.ts';
 import { engineTaskRunner } from './scheduler/agent-runner.ts';
 import { TaskScheduler } from './scheduler/task-scheduler.ts';
@@ -41,6 +44,8 @@ export interface ServiceDeps {
   redactor?: Redactor;
   /** Default: what the platform offers (`detectSandbox`, honouring RESTFLOW_TOOL_SANDBOX). */
   sandbox?: ToolSandbox;
+  /** Default: each provider's `GET /v1/models` through its SDK. */
+  listModels?: ListModelsFn;
 }
 
 /** The composition of every domain service; the daemon builds one, tests build their own. */
@@ -57,6 +62,8 @@ export interface RestflowServices extends CoreContext {
   shared: SharedSpaceService;
   terminals: TerminalSessionService;
   providers: ProviderSettingsService;
+  models: ModelListService;
+  defaultAgent: DefaultAgentModel;
   llm: LlmClientFactory;
   runs: RunManager;
   chat: ChatService;
@@ -107,6 +114,14 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const shared = new SharedSpaceService(core);
   const terminals = new TerminalSessionService(core);
   const providers = new ProviderSettingsService(core);
+  const models = new ModelListService({
+    keys: { secrets, auth, env: core.env },
+    settings: () => providers.get(),
+    env: core.env,
+    clock,
+    fetch: deps.listModels,
+  });
+  const defaultAgent = new DefaultAgentModel(agents, models, core.changes);
   const llm = deps.llm ?? createLlmClientFactory({ env: core.env, settings: () => providers.get() });
   const { runs, chat } = createAgentRuntime(core, { agents, sessions, security, skills, memory, secrets, auth, llm });
   const agentRunner = engineTaskRunner({ chat, runs, agents });
@@ -125,6 +140,8 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     shared,
     terminals,
     providers,
+    models,
+    defaultAgent,
     llm,
     runs,
     chat,

@@ -17,8 +17,8 @@ describe('AgentService', () => {
     const created = s.agents.create('Writer', { model: 'gpt-5', tools: ['bash'], prompt: undefined });
     expect(created.agent).toEqual({ model: 'gpt-5', tools: ['bash'] });
     s.clock.advance(1000);
-    const updated = s.agents.update(created.id, { agent: { model: 'claude-sonnet-4-5' } });
-    expect(updated.agent).toEqual({ model: 'claude-sonnet-4-5' });
+    const updated = s.agents.update(created.id, { agent: { model: 'claude-sonnet-5-5' } });
+    expect(updated.agent).toEqual({ model: 'claude-sonnet-5-5' });
     expect(updated.updated_at).toBe(created.created_at + 1000);
     expect(s.agents.update(created.id, { name: 'Renamed' }).name).toBe('Renamed');
     expect(s.agents.delete(created.id)).toEqual({ deleted: true, id: created.id });
@@ -38,13 +38,24 @@ describe('AgentService', () => {
     expect(() => s.agents.get('zzzz')).toThrow(NotFoundError);
   });
 
-  it('resolves agents by name, case-insensitively, and refuses an ambiguous name', () => {
+  it('resolves agents by name, case-insensitively; names are unique, and legacy duplicates are ambiguous', () => {
     const s = createTestServices();
     const writer = s.agents.create('Writer');
     expect(s.agents.get('writer').id).toBe(writer.id);
     expect(s.agents.resolveId(' WRITER ')).toBe(writer.id);
-    s.agents.create('writer');
+    expect(() => s.agents.create('writer')).toThrow(
+      expect.objectContaining({
+        name: 'ConflictError',
+        message: `an agent named "writer" already exists (${writer.id.slice(0, 8)}); choose another name`,
+        reason: 'DUPLICATE_NAME',
+      }),
+    );
+    const other = s.agents.create('Other');
+    expect(() => s.agents.update(other.id, { name: 'WRITER' })).toThrow(/already exists/);
+    expect(s.agents.update(writer.id, { name: 'writer' }).name).toBe('writer');
+    // Data written before names were unique: the name is ambiguous and names the ids.
+    s.db.$client.prepare('UPDATE agents SET name = ? WHERE id = ?').run('writer', other.id);
     expect(() => s.agents.get('writer')).toThrow(/2 agents are named "writer"/);
-    expect(s.agents.get(writer.id).name).toBe('Writer');
+    expect(s.agents.get(writer.id).name).toBe('writer');
   });
 });

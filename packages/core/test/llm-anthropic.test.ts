@@ -85,7 +85,7 @@ describe('Anthropic client — streaming', () => {
     await collect(
       anthropic().stream(
         {
-          model: 'claude-opus-4-1',
+          model: 'claude-opus-5-5',
           messages: [
             { role: 'system', content: 'You are terse.' },
             { role: 'user', content: 'Weather in Oslo and Rome?' },
@@ -112,7 +112,7 @@ describe('Anthropic client — streaming', () => {
     expect(request!.headers.authorization).toBeUndefined();
     expect(request!.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(request!.body).toEqual({
-      model: 'claude-opus-4-1',
+      model: 'claude-opus-5-5',
       max_tokens: ANTHROPIC_DEFAULT_MAX_TOKENS,
       stream: true,
       system: 'You are terse.',

@@ -34,11 +34,11 @@ describe('resolveApiKey — one chain, in order', () => {
       apiKey: 'sk-team',
       source: 'secret TEAM_ANTHROPIC_KEY (agent api_key_config)',
     });
-    await expect(resolveApiKey(s, 'anthropic', { type: 'secret', value: 'MISSING_KEY' })).rejects.toThrow(
-      new UnavailableError(
-        "The agent's api_key_config names secret MISSING_KEY, which is not set: restflow secret set MISSING_KEY",
-      ),
-    );
+    await expect(resolveApiKey(s, 'anthropic', { type: 'secret', value: 'MISSING_KEY' })).rejects.toMatchObject({
+      message: "The agent's api_key_config names the secret MISSING_KEY, which is not set",
+      reason: 'API_KEY_SECRET_MISSING',
+      details: { provider: 'anthropic', key_name: 'MISSING_KEY' },
+    });
   });
 
   it('then the best auth profile, ahead of the well-known secret', async () => {
@@ -71,11 +71,16 @@ describe('resolveApiKey — one chain, in order', () => {
   it('no key anywhere → UnavailableError naming exactly what to set', async () => {
     const s = createTestServices();
     await expect(resolveApiKey(s, 'anthropic')).rejects.toThrow(UnavailableError);
-    await expect(resolveApiKey(s, 'anthropic')).rejects.toThrow(
-      'No API key for anthropic: set secret ANTHROPIC_API_KEY (restflow secret set ANTHROPIC_API_KEY), ' +
-        'add an auth profile (restflow key add anthropic …) or export ANTHROPIC_API_KEY',
+    await expect(resolveApiKey(s, 'anthropic')).rejects.toMatchObject({
+      message:
+        'No API key for anthropic: set the secret ANTHROPIC_API_KEY (used at once), add an auth profile for ' +
+        "anthropic, or set ANTHROPIC_API_KEY in the daemon's environment (read when the daemon starts)",
+      reason: 'NO_API_KEY',
+      details: { provider: 'anthropic', key_name: 'ANTHROPIC_API_KEY' },
+    });
+    await expect(resolveApiKey(s, 'deepseek')).rejects.toThrow(
+      /No API key for deepseek: set the secret DEEPSEEK_API_KEY/,
     );
-    await expect(resolveApiKey(s, 'deepseek')).rejects.toThrow(/No API key for deepseek: set secret DEEPSEEK_API_KEY/);
   });
 
   it('OpenAI-compatible servers need no key, but take one when given', async () => {
@@ -124,7 +129,7 @@ describe('ModelClientResolver — agent to client, against the fake provider', (
     fake.script({ text: 'hello' }, { error: 401 });
     expect((await collect(client.stream({ ...ask, model: model.api_model }, never()))).text).toBe('hello');
     expect(fake.requests[0]!.headers['x-api-key']).toBe('sk-ant-from-secret-0001');
-    expect(fake.requests[0]!.body.model).toBe('claude-haiku-4-5');
+    expect(fake.requests[0]!.body.model).toBe('claude-haiku-5-5');
     const failed = await collect(client.stream(ask, never()));
     expect((failed.error as LlmError).message).toMatch(
       /^Anthropic rejected the API key \(from secret ANTHROPIC_API_KEY\) \(HTTP 401\)/,

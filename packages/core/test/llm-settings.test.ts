@@ -86,8 +86,8 @@ describe('LLM tuning from the environment', () => {
 
 describe('model ids', () => {
   it('accept catalogue ids, aliases and openai-compatible:<model>', () => {
-    expect(findModel('sonnet')).toMatchObject({ model: 'claude-sonnet-4-5', provider: 'anthropic' });
-    expect(findModel('claude-code-opus')).toMatchObject({ provider: 'anthropic', api_model: 'claude-opus-4-1' });
+    expect(findModel('sonnet')).toMatchObject({ model: 'claude-sonnet-5-5', provider: 'anthropic' });
+    expect(findModel('claude-code-opus')).toMatchObject({ provider: 'anthropic', api_model: 'claude-opus-5-5' });
     expect(findModel('anthropic:claude-sonnet-4-6')).toMatchObject({
       provider: 'anthropic',
       api_model: 'claude-sonnet-4-6',
@@ -110,7 +110,7 @@ describe('model ids', () => {
       api_model: 'qwen2.5-coder:7b',
     });
     expect(normalizeModelId('openai-compatible:org/Model-GGUF')).toBe('openai-compatible:org/Model-GGUF');
-    expect(normalizeModelId('haiku')).toBe('claude-haiku-4-5');
+    expect(normalizeModelId('haiku')).toBe('claude-haiku-5-5');
     expect(normalizeModelId('openai-compatible:')).toBeUndefined();
     expect(normalizeModelId('openai-compatible:two words')).toBeUndefined();
     expect(normalizeModelId('gpt-4')).toBeUndefined();

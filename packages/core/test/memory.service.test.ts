@@ -62,7 +62,10 @@ describe('MemoryService chunks', () => {
     expect(s.memory.list(agent, { limit: 2, offset: 1 }).map((c) => c.id)).toEqual([ids[3], ids[2]]);
     expect(s.memory.listForSession('sess-1').map((c) => c.id)).toEqual([ids[1], ids[3]]);
     expect(s.memory.listChunks({ agent_id: agent, session_id: 'sess-1' }).map((c) => c.id)).toEqual([ids[3], ids[1]]);
-    expect(() => s.memory.listChunks({})).toThrow(InvalidInputError);
+    // Neither agent nor tag: every agent's chunks, newest first.
+    const other = s.agents.create('Other').id;
+    const theirs = s.memory.storeChunk({ agent_id: other, content: 'their note' });
+    expect(s.memory.listChunks({ limit: 2 }).map((c) => c.id)).toEqual([theirs.id, ids[4]]);
   });
 
   it('defaults to the first agent created and resolves agent id prefixes', () => {

@@ -4,7 +4,7 @@ import { InvalidInputError, NotFoundError, UnavailableError } from '../src/index
 
 function withAgent(): { s: TestServices; agentId: string } {
   const s = createTestServices();
-  const agent = s.agents.create('Helper', { model: 'claude-sonnet-4-5' });
+  const agent = s.agents.create('Helper', { model: 'claude-sonnet-5-5' });
   return { s, agentId: agent.id };
 }
 
@@ -31,7 +31,7 @@ describe('ChatSessionService: sessions', () => {
 
   it('takes the agent model, an explicit model (aliases normalised), name and skill', () => {
     const { s, agentId } = withAgent();
-    expect(s.sessions.create({ agent_id: agentId }).model).toBe('claude-sonnet-4-5');
+    expect(s.sessions.create({ agent_id: agentId }).model).toBe('claude-sonnet-5-5');
     s.skills.create({ id: 'writing', name: 'Writing', content: '' });
     const session = s.sessions.create({
       agent_id: agentId.slice(0, 8),
@@ -39,7 +39,7 @@ describe('ChatSessionService: sessions', () => {
       name: ' Plan ',
       skill_id: 'writing',
     });
-    expect(session).toMatchObject({ agent_id: agentId, model: 'claude-opus-4-1', name: 'Plan', skill_id: 'writing' });
+    expect(session).toMatchObject({ agent_id: agentId, model: 'claude-opus-5-5', name: 'Plan', skill_id: 'writing' });
     expect(() => s.sessions.create({ agent_id: 'missing' })).toThrow(new NotFoundError('Agent', 'missing'));
     expect(() => s.sessions.create({ skill_id: 'missing' })).toThrow(new NotFoundError('Skill', 'missing'));
     expect(() => s.sessions.create({ model: 'gpt-0' })).toThrow(/model: unknown model "gpt-0"/);
@@ -63,7 +63,7 @@ describe('ChatSessionService: sessions', () => {
         id: a.id,
         name: 'New Chat',
         agent_id: agentId,
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-5-5',
         skill_id: 'sk',
         message_count: 0,
         updated_at: a.updated_at,
@@ -166,7 +166,7 @@ describe('ChatSessionService: messages', () => {
       role: 'assistant',
       content: '',
       runId: 'run-1',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-5-5',
       execution: { steps: [], duration_ms: 0, tokens_used: 0, status: 'running' },
     });
     expect(streaming).toMatchObject({ seq: 2, run_id: 'run-1', execution: { status: 'running' } });
@@ -181,7 +181,7 @@ describe('ChatSessionService: messages', () => {
     });
     expect(again.content).toBe('Hello!');
     const after = s.sessions.get(session.id);
-    expect(after.metadata).toEqual({ total_tokens: 25, message_count: 2, last_model: 'claude-sonnet-4-5' });
+    expect(after.metadata).toEqual({ total_tokens: 25, message_count: 2, last_model: 'claude-sonnet-5-5' });
     expect(after.updated_at).toBe(session.created_at + 50);
     expect(after.messages[1]).toEqual({
       id: streaming.id,

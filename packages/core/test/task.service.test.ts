@@ -360,3 +360,45 @@ describe('listDue query plan', () => {
     expect(s.tasks.listDue(t0 + 1000).map((t) => t.id)).toEqual([early.id, expect.any(String), late.id]);
   });
 });
+
+describe('names work wherever ids do', () => {
+  it('tasks, skills and chat sessions resolve by name (case-insensitive); task names are unique', () => {
+    const s = setup();
+    const ticker = s.tasks.create({ name: 'ticker', agent_id: s.agentId });
+    expect(s.tasks.get('Ticker').id).toBe(ticker.id);
+    expect(s.tasks.pause('ticker')).toMatchObject({ id: ticker.id, status: 'paused', next_run_at: null });
+    expect(() => s.tasks.create({ name: 'TICKER', agent_id: s.agentId })).toThrow(
+      expect.objectContaining({ name: 'ConflictError', reason: 'DUPLICATE_NAME' }),
+    );
+    const other = s.tasks.create({ name: 'other', agent_id: s.agentId });
+    expect(() => s.tasks.update(other.id, { name: 'ticker' })).toThrow(ConflictError);
+
+    const skill = s.skills.create({ id: 'tone-of-voice', name: 'Tone', content: '# Tone' });
+    expect(s.skills.get('tone').id).toBe(skill.id);
+    const session = s.sessions.create({ agent_id: s.agentId, name: 'Release plan' });
+    expect(s.sessions.get('release plan').id).toBe(session.id);
+    s.sessions.create({ agent_id: s.agentId });
+    s.sessions.create({ agent_id: s.agentId });
+    // Session names repeat ("New Chat"): a shared name is ambiguous and lists the ids.
+    expect(() => s.sessions.get('New Chat')).toThrow(/2 chat sessions are named "New Chat"/);
+  });
+
+  it('a one-off time in the past is refused (a minute of grace for "now")', () => {
+    const s = setup();
+    const now = s.clock.now();
+    let refused: unknown;
+    try {
+      s.tasks.create({ name: 'late', agent_id: s.agentId, schedule: { type: 'once', run_at: now - 2 * HOUR } });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(InvalidInputError);
+    expect(refused).toMatchObject({
+      reason: 'PAST_SCHEDULE',
+      issues: [{ path: 'schedule.run_at', message: 'is in the past' }],
+    });
+    expect((refused as Error).message).toMatch(/is in the past; a one-off run needs a future time$/);
+    const soon = s.tasks.create({ name: 'now', agent_id: s.agentId, schedule: { type: 'once', run_at: now - 1000 } });
+    expect(soon.next_run_at).toBe(now);
+  });
+});

@@ -1,2 +1,3 @@
+export * from './models-wire.ts';
 export * from './script.ts';
 export * from './server.ts';

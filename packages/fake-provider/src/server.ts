@@ -4,6 +4,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { anthropicWire } from './anthropic-wire.ts';
+import { DEFAULT_FAKE_MODELS, type ModelsApi, modelsApiOf, renderModels } from './models-wire.ts';
 import { openaiWire } from './openai-wire.ts';
 import { type FakeReply, isErrorReply, isHangReply } from './script.ts';
 import type { StreamSink, WireFormat } from './wire.ts';
@@ -35,6 +36,15 @@ export interface FakeProviderOptions {
   port?: number;
   /** The reply used when the script is empty. Default: a 400 error saying so (never retried by clients). */
   fallback?: FakeReply;
+  /** What `GET /v1/models` lists per format (default DEFAULT_FAKE_MODELS). */
+  models?: Partial<Record<ModelsApi, readonly string[]>>;
+}
+
+/** A `GET /v1/models` call (kept apart from `requests`: it consumes no scripted reply). */
+export interface ModelListRequest {
+  api: ModelsApi;
+  path: string;
+  headers: IncomingHttpHeaders;
 }
 
 export interface FakeProvider {
@@ -48,6 +58,9 @@ export interface FakeProvider {
   /** Env vars that point every provider at this server, for a daemon spawned by an e2e test. */
   env(): Record<'OPENAI_BASE_URL' | 'ANTHROPIC_BASE_URL' | 'DEEPSEEK_BASE_URL' | 'OPENAI_COMPATIBLE_BASE_URL', string>;
   requests: RecordedRequest[];
+  modelRequests: ModelListRequest[];
+  /** What `GET /v1/models` lists from now on, or an HTTP error status it answers with. */
+  setModels(api: ModelsApi, models: readonly string[] | { error: number; message?: string }): void;
   /** Queues replies; each request takes the next one, whichever API it calls. */
   script(...replies: FakeReply[]): void;
   /** Replies still queued. */
@@ -87,11 +100,33 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   const queue: FakeReply[] = [];
   const requests: RecordedRequest[] = [];
+  const modelRequests: ModelListRequest[] = [];
+  const models: Record<ModelsApi, readonly string[] | { error: number; message?: string }> = {
+    openai: options.models?.openai ?? DEFAULT_FAKE_MODELS.openai,
+    anthropic: options.models?.anthropic ?? DEFAULT_FAKE_MODELS.anthropic,
+  };
+
+  function listModels(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const api = modelsApiOf(req.headers);
+    modelRequests.push({ api, path: url.pathname, headers: req.headers });
+    const listed = models[api];
+    if ('error' in listed) {
+      const wire = api === 'anthropic' ? anthropicWire : openaiWire;
+      const rendered = wire.error(listed.error, listed.message, req.headers);
+      res.writeHead(rendered.status, { 'content-type': 'application/json', ...rendered.headers });
+      res.end(JSON.stringify(rendered.body));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(renderModels(api, listed, url.searchParams)));
+  }
   let ids = 0;
   const nextId = () => ++ids;
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (req.method === 'GET' && path.endsWith('/models')) return listModels(req, res, url);
     const route = routeOf(req.method, path);
     if (!route) {
       res.writeHead(404, { 'content-type': 'application/json' });
@@ -196,6 +231,10 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       OPENAI_COMPATIBLE_BASE_URL: `${url}/v1`,
     }),
     requests,
+    modelRequests,
+    setModels: (api, list) => {
+      models[api] = list;
+    },
     script: (...replies) => {
       queue.push(...replies);
     },
@@ -203,6 +242,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     reset: () => {
       queue.length = 0;
       requests.length = 0;
+      modelRequests.length = 0;
     },
     waitFor: async (predicate, timeoutMs = 2000) => {
       const deadline = Date.now() + timeoutMs;

@@ -280,7 +280,7 @@ describe('failures and timing', () => {
     const empty = await post('/v1/chat/completions', { messages: [] });
     expect(empty.status).toBe(400);
     expect((await json(empty)).error.message).toMatch(/no scripted reply/);
-    const notFound = await fetch(`${fake.url}/v1/models`);
+    const notFound = await fetch(`${fake.url}/v1/embeddings`);
     expect(notFound.status).toBe(404);
     const bad = await post('/v1/messages', 'not json');
     expect(bad.status).toBe(400);
@@ -314,5 +314,40 @@ describe('splitText', () => {
     expect(splitText('abc', 10)).toEqual(['a', 'b', 'c']);
     expect(splitText('x', ['p', 'q'])).toEqual(['p', 'q']);
     expect(splitText('', 4)).toEqual([]);
+  });
+});
+
+describe('GET /v1/models', () => {
+  it('lists in OpenAI’s format, or Anthropic’s when asked with anthropic-version; consumes no scripted reply', async () => {
+    const fake = await startFakeProvider({ models: { openai: ['m-1', 'm-2'] } });
+    try {
+      fake.script({ text: 'kept for the next chat request' });
+      const openai = (await (await fetch(`${fake.openaiBaseUrl}/models`)).json()) as {
+        object: string;
+        data: unknown[];
+      };
+      expect(openai).toEqual({
+        object: 'list',
+        data: [
+          { id: 'm-1', object: 'model', created: expect.any(Number), owned_by: 'fake-provider' },
+          { id: 'm-2', object: 'model', created: expect.any(Number), owned_by: 'fake-provider' },
+        ],
+      });
+      const anthropic = await fetch(`${fake.url}/v1/models?limit=1`, {
+        headers: { 'anthropic-version': '2023-06-01' },
+      });
+      expect(await anthropic.json()).toMatchObject({
+        data: [{ type: 'model', id: 'claude-sonnet-5-5', display_name: 'claude-sonnet-5-5' }],
+        has_more: true,
+        first_id: 'claude-sonnet-5-5',
+        last_id: 'claude-sonnet-5-5',
+      });
+      fake.setModels('openai', { error: 401 });
+      expect((await fetch(`${fake.openaiBaseUrl}/models`)).status).toBe(401);
+      expect(fake.modelRequests.map((r) => r.api)).toEqual(['openai', 'anthropic', 'openai']);
+      expect([fake.pending(), fake.requests.length]).toEqual([1, 0]);
+    } finally {
+      await fake.close();
+    }
   });
 });

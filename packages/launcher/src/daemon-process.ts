@@ -91,7 +91,9 @@ export async function startDaemonInBackground(paths: RestflowPaths, options: Sta
     );
   }
   fs.mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
-  const log = fs.openSync(paths.daemonLog, 'a', 0o600);
+  // Its own stdout/stderr (a crash trace, a runtime warning) go to their own file: daemon.log stays JSON lines.
+  truncateIfLarge(paths.daemonOutput);
+  const log = fs.openSync(paths.daemonOutput, 'a', 0o600);
   const child = spawn(process.execPath, [daemonEntry(options.env)], {
     detached: true,
     stdio: ['ignore', log, log],
@@ -116,7 +118,8 @@ export async function startDaemonInBackground(paths: RestflowPaths, options: Sta
     }
     if (exitCode !== undefined && exitCode !== EXIT_ALREADY_RUNNING) {
       throw new DaemonStartError(
-        `the daemon exited during start-up (code ${exitCode}); see ${paths.daemonLog}${tailOf(paths.daemonLog)}`,
+        `the daemon exited during start-up (code ${exitCode}); see ${paths.daemonLog}` +
+          `${tailOf(paths.daemonLog)}${tailOf(paths.daemonOutput)}`,
       );
     }
     // EXIT_ALREADY_RUNNING: another starter won; keep waiting for the winner to answer.
@@ -192,6 +195,15 @@ function cleanStale(paths: RestflowPaths): string[] {
     removed.push('socket file');
   }
   return removed;
+}
+
+/** The output file only matters for the last crash: past 1 MiB it starts over. */
+function truncateIfLarge(file: string, maxBytes = 1024 * 1024): void {
+  try {
+    if (fs.statSync(file).size > maxBytes) fs.truncateSync(file, 0);
+  } catch {
+    // Missing: nothing to do.
+  }
 }
 
 function tailOf(file: string, lines = 5): string {

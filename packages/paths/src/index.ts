@@ -13,6 +13,8 @@ export interface RestflowPaths {
   lockFile: string;
   logsDir: string;
   daemonLog: string;
+  /** A background daemon's stdout/stderr (crash traces, runtime warnings): kept out of the JSON-lines log. */
+  daemonOutput: string;
   masterKey: string;
   /** Port and token of the daemon's HTTP/WebSocket listener, for clients that need them. */
   httpInfoFile: string;
@@ -48,6 +50,7 @@ export function resolvePaths(dataDir: string = resolveDataDir()): RestflowPaths 
     lockFile: path.join(dataDir, 'daemon.lock'),
     logsDir,
     daemonLog: path.join(logsDir, 'daemon.log'),
+    daemonOutput: path.join(logsDir, 'daemon.out'),
     masterKey: path.join(dataDir, 'master.key'),
     httpInfoFile: path.join(dataDir, 'daemon.http.json'),
     skillsDir: path.join(dataDir, 'skills'),

@@ -27,13 +27,13 @@ describe('run reducer', () => {
   it('appends tokens in order and takes the final text from completed', () => {
     seq = 0;
     const running = fold([
-      event({ type: 'started', model: 'claude-sonnet-4-5' }),
+      event({ type: 'started', model: 'claude-sonnet-5-5' }),
       event({ type: 'token', text: 'Hello', token_count: 1 }),
       event({ type: 'token', text: ' world', token_count: 2 }),
     ]);
     expect(running).toMatchObject({
       status: 'running',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-5-5',
       content: 'Hello world',
       tokenCount: 2,
       lastSeq: 3,

@@ -42,7 +42,11 @@ const show = daemonLeaf(
 );
 
 const nodeOptions = {
-  model: { alias: 'm', type: 'string', describe: 'Model id (e.g. claude-sonnet-4-5, gpt-5, opus, sonnet)' },
+  model: {
+    alias: 'm',
+    type: 'string',
+    describe: 'Model id or alias (e.g. sonnet, opus, haiku, gpt, gpt-5.4; see restflow models)',
+  },
   prompt: { alias: 'p', type: 'string', describe: 'System prompt' },
   temperature: { type: 'number', describe: 'Sampling temperature (models that support it)' },
   tools: { type: 'string', describe: 'Comma-separated tool allow-list ("" = no tools)' },
@@ -104,7 +108,8 @@ const remove = daemonLeaf(
 // prints the AgentExecuteResponse of the awaited run, a stable wire shape.
 const exec = daemonLeaf(
   'exec <id>',
-  'Run an agent on one input and stream its answer (stdin when -i is omitted); Ctrl-C cancels the run',
+  'Run an agent on one input for scripts: streams like `restflow run`; with --format json it waits and prints ' +
+    'the whole execution (response, steps, tokens). Kept in no chat session unless --session',
   (y) =>
     y
       .positional('id', { type: 'string', demandOption: true })

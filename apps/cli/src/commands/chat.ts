@@ -7,6 +7,15 @@ import { CliError } from '../daemon-connection.ts';
 import type { Output } from '../output.ts';
 import { exitCodeOf, inputOrStdin, type RunResult, watchRun } from './run-stream.ts';
 
+const REPL_HELP = [
+  'Commands (a line starting with / is never sent to the agent):',
+  '  /help      this list',
+  '  /new       start a new chat session with the same agent',
+  '  /session   show the current session (resume it later with restflow chat --session <id>)',
+  '  /exit      leave (also /quit, Ctrl-D, or Ctrl-C at the prompt)',
+  'Ctrl-C during a reply cancels it.',
+].join('\n');
+
 async function chatLoop(
   client: RestflowClient,
   out: Output,
@@ -16,8 +25,11 @@ async function chatLoop(
   const interactive = process.stdin.isTTY === true;
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
   let session = sessionId;
+  // /new needs the agent; a chat resumed with --session learns it from the session.
+  const agent = agentId ?? (sessionId ? (await client.sessions.get.query({ id: sessionId })).agent_id : undefined);
+  const sessions = new Set<string>();
   const results: RunResult[] = [];
-  if (interactive) out.notice('Chatting — /exit or Ctrl-D to leave, Ctrl-C cancels a reply.');
+  if (interactive) out.notice('Chatting — /help for commands, /exit or Ctrl-D to leave, Ctrl-C cancels a reply.');
   const ask = () => {
     if (interactive) rl.prompt();
   };
@@ -32,11 +44,28 @@ async function chatLoop(
       ask();
       continue;
     }
-    if (content === '/exit' || content === '/quit') break;
+    if (content.startsWith('/')) {
+      const command = content.split(/\s+/)[0]?.toLowerCase();
+      if (command === '/exit' || command === '/quit') break;
+      if (command === '/help') out.notice(REPL_HELP);
+      else if (command === '/new') {
+        session = undefined;
+        out.notice('New session: your next message starts it.');
+      } else if (command === '/session') {
+        if (!session) out.notice('No session yet: your next message starts one.');
+        else {
+          const current = await client.sessions.get.query({ id: session });
+          out.notice(`Session ${current.id} "${current.name}" (${current.metadata.message_count} messages)`);
+        }
+      } else out.notice(`Unknown command ${command}; /help lists the commands.`);
+      ask();
+      continue;
+    }
     const sent = await client.chat.send.mutate(
-      session ? { session_id: session, content } : { agent_id: agentId as string, content },
+      session ? { session_id: session, content } : { agent_id: agent as string, content },
     );
     session = sent.session_id;
+    sessions.add(sent.session_id);
     rl.off('SIGINT', leave);
     const result = await watchRun(client, sent.run_id, out, { interrupts: interactive ? rl : process });
     rl.on('SIGINT', leave);
@@ -44,8 +73,12 @@ async function chatLoop(
     ask();
   }
   rl.close();
-  if (out.json) out.printJson({ session_id: session ?? null, turns: results });
-  else if (session) out.notice(`Session ${session}`);
+  if (out.json) out.printJson({ session_id: session ?? null, sessions: [...sessions], turns: results });
+  else {
+    // After /new without a message the last session used is the one to come back to.
+    const resume = session ?? [...sessions].at(-1);
+    if (resume) out.notice(`Session ${resume}\nResume it with: restflow chat --session ${resume}`);
+  }
 }
 
 export const chatCommand = daemonLeaf<{ agent?: string; session?: string }>(
@@ -53,7 +86,7 @@ export const chatCommand = daemonLeaf<{ agent?: string; session?: string }>(
   'Chat with an agent (a new session, or --session to continue one); lines from stdin when not a terminal',
   (y) =>
     y
-      .positional('agent', { type: 'string', describe: 'Agent id or unique prefix' })
+      .positional('agent', { type: 'string', describe: 'Agent name, id or unique id prefix' })
       .option('session', { alias: 's', type: 'string', describe: 'Continue this chat session' }),
   async (client, args, out) => {
     if (!args.agent && !args.session) throw new CliError('give an agent id, or --session to continue a chat', 2);
@@ -61,39 +94,51 @@ export const chatCommand = daemonLeaf<{ agent?: string; session?: string }>(
   },
 );
 
-export const runCommand = daemonLeaf<{ agent: string; input?: string; background: boolean; session?: string }>(
+export const runCommand = daemonLeaf<{
+  agent: string;
+  input?: string;
+  background: boolean;
+  session?: string;
+  save: boolean;
+}>(
   'run <agent>',
-  'Run an agent on one input and stream its answer (stdin when -i is omitted)',
+  'One shot: run an agent (name or id) on one input, stream the answer, exit. Not kept as a chat session ' +
+    'unless --save (a new one) or --session (append to one). `agent exec` is the same run for scripts: with ' +
+    '--format json it waits and prints the whole execution (steps, tokens)',
   (y) =>
     y
-      .positional('agent', { type: 'string', demandOption: true, describe: 'Agent id or unique prefix' })
+      .positional('agent', { type: 'string', demandOption: true, describe: 'Agent name, id or unique id prefix' })
       .option('input', { alias: 'i', type: 'string', describe: 'The input (default: stdin)' })
+      .option('save', { type: 'boolean', default: false, describe: 'Keep the turn as a new chat session' })
       .option('session', { alias: 's', type: 'string', describe: 'Record the turn in this chat session' })
       .option('background', {
         alias: 'b',
         type: 'boolean',
         default: false,
         describe: 'Start the run and return its id',
-      }),
+      })
+      .conflicts('save', 'session'),
   async (client, args, out) => {
     const content = await inputOrStdin(args.input);
     if (!content) throw new CliError('no input: pass -i TEXT or pipe it on stdin', 2);
-    const sent = await client.chat.send.mutate(
-      args.session ? { session_id: args.session, content } : { agent_id: args.agent, content },
-    );
+    // Saved turns go through chat.send (a session, listed with the chats); others are executions, in no session.
+    const sent =
+      args.save || args.session
+        ? await client.chat.send.mutate(
+            args.session ? { session_id: args.session, content } : { agent_id: args.agent, content },
+          )
+        : await client.agents.run.mutate({ id: args.agent, input: content });
+    const sessionId = sent.session_id ?? null;
     if (args.background) {
       out.result(
-        `Run ${sent.run_id} started (session ${sent.session_id}); follow it with: restflow watch ${sent.run_id}`,
-        {
-          run_id: sent.run_id,
-          session_id: sent.session_id,
-          message_id: sent.message_id,
-        },
+        `Run ${sent.run_id} started${sessionId ? ` (session ${sessionId})` : ''}; follow it with: restflow watch ${sent.run_id}`,
+        { run_id: sent.run_id, session_id: sessionId, message_id: sent.message_id ?? null },
       );
       return;
     }
     const result = await watchRun(client, sent.run_id, out);
     if (out.json) out.printJson(result);
+    else if (sessionId) out.notice(`Saved in session ${sessionId}: restflow chat --session ${sessionId}`);
     process.exitCode = exitCodeOf(result);
   },
 );

@@ -1,5 +1,7 @@
+import type { RestflowClient } from '@restflow/api/client';
 import { daemonLeaf, group, noArgs } from '../command.ts';
 import { CliError } from '../daemon-connection.ts';
+import type { Output } from '../output.ts';
 
 const show = daemonLeaf('show', 'Show the system configuration', noArgs, async (client, _args, out) => {
   const config = await client.config.get.query();
@@ -13,14 +15,80 @@ const show = daemonLeaf('show', 'Show the system configuration', noArgs, async (
   );
 });
 
+const PROVIDERS = ['openai', 'anthropic', 'deepseek', 'openai_compatible'] as const;
+const PROVIDER_FIELDS = ['base_url', 'models'] as const;
+type ProviderSettings = Awaited<ReturnType<RestflowClient['config']['providers']['get']['query']>>;
+
+/** `providers`, `providers.openai`, `providers.openai.base_url` → the parts, or a usage error naming the right ones. */
+function providerPath(key: string): {
+  provider?: (typeof PROVIDERS)[number];
+  field?: (typeof PROVIDER_FIELDS)[number];
+} {
+  const [, provider, field, ...rest] = key.split('.');
+  const known = `providers.<${PROVIDERS.join('|')}>.<base_url|models>`;
+  if (provider !== undefined && !(PROVIDERS as readonly string[]).includes(provider)) {
+    throw new CliError(`unknown provider "${provider}" in ${key} (known: ${known})`, 2);
+  }
+  if (field !== undefined && (!(PROVIDER_FIELDS as readonly string[]).includes(field) || rest.length)) {
+    throw new CliError(`unknown provider setting "${key}" (known: ${known})`, 2);
+  }
+  if (field === 'models' && provider !== 'openai_compatible') {
+    throw new CliError('only providers.openai_compatible has a models list', 2);
+  }
+  return {
+    provider: provider as (typeof PROVIDERS)[number] | undefined,
+    field: field as (typeof PROVIDER_FIELDS)[number] | undefined,
+  };
+}
+
+async function getProviders(client: RestflowClient, key: string, out: Output): Promise<void> {
+  const { provider, field } = providerPath(key);
+  const settings = await client.config.providers.get.query();
+  const section = provider ? (settings[provider] as Record<string, unknown> | undefined) : undefined;
+  const value = !provider ? settings : !field ? (section ?? {}) : (section?.[field] ?? null);
+  if (out.json) return out.printJson({ key, value });
+  if (value === null) return out.line('(not set)');
+  out.line(typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : JSON.stringify(value, null, 2));
+}
+
+/** `providers.<p>.base_url URL` (empty: unset) or `providers.openai_compatible.models a,b`: one field, the rest kept. */
+async function setProviders(client: RestflowClient, key: string, raw: string, out: Output): Promise<void> {
+  const { provider, field } = providerPath(key);
+  if (!provider || !field)
+    throw new CliError(`set one field: ${key}.base_url (or providers.openai_compatible.models)`, 2);
+  const settings: ProviderSettings = await client.config.providers.get.query();
+  const section: Record<string, unknown> = { ...(settings[provider] ?? {}) };
+  const value =
+    field === 'models'
+      ? raw
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean)
+      : raw.trim();
+  if ((Array.isArray(value) && value.length === 0) || value === '') delete section[field];
+  else section[field] = value;
+  const next = await client.config.providers.set.mutate({ providers: { ...settings, [provider]: section } });
+  const stored = (next[provider] as Record<string, unknown> | undefined)?.[field];
+  out.result(stored === undefined ? `${key} unset` : `${key} = ${Array.isArray(stored) ? stored.join(',') : stored}`, {
+    key,
+    value: stored ?? null,
+    providers: next,
+  });
+}
+
+const isProviderKey = (key: string) => key === 'providers' || key.startsWith('providers.');
+
 const get = daemonLeaf(
   'get <key>',
-  'Print one configuration value',
+  'Print one configuration value (a system key, or providers[.<provider>[.base_url|models]])',
   (y) => y.positional('key', { type: 'string', demandOption: true }),
   async (client, args, out) => {
+    if (isProviderKey(args.key)) return getProviders(client, args.key, out);
     const config = await client.config.get.query();
     if (!(args.key in config)) {
-      throw new CliError(`unknown config key "${args.key}" (known: ${Object.keys(config).join(', ')})`);
+      throw new CliError(
+        `unknown config key "${args.key}" (known: ${Object.keys(config).join(', ')}, providers.<provider>.base_url)`,
+      );
     }
     const value = config[args.key as keyof typeof config];
     out.result(String(value), { key: args.key, value });
@@ -29,12 +97,14 @@ const get = daemonLeaf(
 
 const set = daemonLeaf(
   'set <key> <value>',
-  'Set one configuration value',
+  'Set one configuration value (an integer system key, or providers.<provider>.base_url URL — "" unsets it — ' +
+    'or providers.openai_compatible.models a,b)',
   (y) =>
     y
       .positional('key', { type: 'string', demandOption: true })
       .positional('value', { type: 'string', demandOption: true }),
   async (client, args, out) => {
+    if (isProviderKey(args.key)) return setProviders(client, args.key, args.value, out);
     const value = Number(args.value);
     if (!Number.isInteger(value)) throw new CliError(`value for ${args.key} must be an integer, got "${args.value}"`);
     const config = await client.config.update.mutate({ key: args.key, value });

@@ -1,14 +1,60 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRestflowClient } from '@restflow/api/client';
-import { daemonEntry, getDaemonState, startDaemonInBackground, stopDaemon } from '@restflow/launcher';
+import {
+  daemonEntry,
+  EXIT_ALREADY_RUNNING,
+  getDaemonState,
+  startDaemonInBackground,
+  stopDaemon,
+} from '@restflow/launcher';
+import type { RestflowPaths } from '@restflow/paths';
 import type { Argv } from 'yargs';
 import { type GlobalArgs, group, leaf, noArgs } from '../command.ts';
 import { CliError, cliPaths } from '../daemon-connection.ts';
 import type { Output } from '../output.ts';
 import { daemonLogsCommand } from './daemon-logs.ts';
 
+/**
+ * A daemon already serves this data dir (`npm start` twice, or after the CLI auto-started one): say where it
+ * is and how to open the console — that is what the caller wanted, so it is a success.
+ */
+async function describeRunning(out: Output): Promise<void> {
+  const paths = cliPaths();
+  const client = createRestflowClient({ pipePath: paths.pipe });
+  try {
+    const status = await client.system.status.query();
+    const consoleUrl = await client.system.consoleUrl.query().then(
+      (r) => r.url,
+      () => undefined,
+    );
+    const http = status.transports.find((t) => t.kind === 'http')?.address;
+    out.record(
+      [
+        ['Daemon', `already running (PID: ${status.pid})`],
+        ['Data dir', status.data_dir],
+        ['Listening', http ?? 'pipe only (no HTTP listener)'],
+        ['Console', consoleUrl ?? '-'],
+        ['Stop it', 'restflow daemon stop'],
+      ],
+      {
+        running: true,
+        already_running: true,
+        pid: status.pid,
+        data_dir: status.data_dir,
+        http: http ?? null,
+        console_url: consoleUrl ?? null,
+      },
+    );
+  } finally {
+    client.close();
+  }
+}
+
 /** Runs the daemon attached to this terminal; signals are forwarded and its exit code becomes ours. */
-function runForeground(env: NodeJS.ProcessEnv): Promise<never> {
+async function runForeground(env: NodeJS.ProcessEnv, out: Output): Promise<void> {
+  const state = await getDaemonState(cliPaths(), 1000, 1000);
+  if (state.state === 'running') return describeRunning(out);
   const child = spawn(process.execPath, [daemonEntry(), '--foreground'], {
     stdio: 'inherit',
     env: { ...process.env, ...env },
@@ -16,9 +62,15 @@ function runForeground(env: NodeJS.ProcessEnv): Promise<never> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => child.kill(signal));
   }
-  return new Promise(() => {
-    child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+  const code = await new Promise<number>((resolve) => {
+    child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1)));
   });
+  // Another starter won the race for the data dir: the same answer as when it ran before us.
+  if (code === EXIT_ALREADY_RUNNING) {
+    await describeRunning(out);
+    process.exit(0);
+  }
+  process.exit(code);
 }
 
 export async function printStatus(out: Output): Promise<void> {
@@ -102,6 +154,17 @@ function httpEnv(args: { http: boolean | undefined; port: number | undefined }):
   return env;
 }
 
+/** The HTTP host/port the running daemon listens on (from `daemon.http.json`), as the env that restores it. */
+function listenerOf(paths: RestflowPaths): NodeJS.ProcessEnv {
+  try {
+    const info = JSON.parse(fs.readFileSync(paths.httpInfoFile, 'utf8')) as { host?: unknown; port?: unknown };
+    if (typeof info.host !== 'string' || !Number.isInteger(info.port)) return {};
+    return { RESTFLOW_HTTP: 'on', RESTFLOW_HTTP_HOST: info.host, RESTFLOW_HTTP_PORT: String(info.port) };
+  } catch {
+    return {};
+  }
+}
+
 async function start(env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
   const paths = cliPaths();
   try {
@@ -129,7 +192,7 @@ const startCmd = leaf(
     }),
   async (args, out) => {
     const env = httpEnv(args);
-    if (args.foreground) return void (await runForeground(env));
+    if (args.foreground) return runForeground(env, out);
     const outcome = await start(env);
     out.result(outcome.message, outcome.data);
   },
@@ -150,7 +213,8 @@ const restartCmd = leaf(
   'Stop then start the daemon',
   (y) => httpOptions(stopOptions(y)),
   async (args, out) => {
-    const env = httpEnv(args);
+    // Without flags the listener comes back where it was: open console tabs (and their per-port cookie) keep working.
+    const env = { ...listenerOf(cliPaths()), ...httpEnv(args) };
     const stopped = await stop(args.timeout);
     const started = await start(env);
     out.result(`${stopped.message}\n${started.message}`, { stop: stopped.data, start: started.data });

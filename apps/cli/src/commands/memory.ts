@@ -22,11 +22,16 @@ async function agentNames(client: RestflowClient): Promise<Map<string, string>> 
   return new Map((await client.agents.list.query()).map((a) => [a.id, a.name]));
 }
 
-/** The agent memory commands use when `--agent` is absent: the first one created. */
-async function defaultAgentId(client: RestflowClient): Promise<string> {
+/**
+ * The agent a memory command acts on: `--agent` (name, id or prefix), else the first one created — and then the
+ * command says which one (on stderr), since memory is per agent and a silent default surprises.
+ */
+async function agentFor(client: RestflowClient, ref: string | undefined, out: Output): Promise<string> {
+  if (ref !== undefined) return (await client.agents.get.query({ id: ref })).id;
   const agents = await client.agents.list.query();
   const first = [...agents].sort((a, b) => a.created_at - b.created_at)[0];
   if (!first) throw new CliError('no agents exist: create one with `restflow agent create`');
+  out.notice(`Agent: ${first.name} (${shortId(first.id)}), the default; --agent NAME picks another`);
   return first.id;
 }
 
@@ -61,7 +66,11 @@ const search = daemonLeaf(
   (y) =>
     y
       .positional('query', { type: 'string', demandOption: true })
-      .option('agent', { alias: 'a', type: 'string', describe: 'Agent id or prefix (default: the first agent)' })
+      .option('agent', {
+        alias: 'a',
+        type: 'string',
+        describe: 'Agent name, id or prefix (default: the first agent, named on stderr)',
+      })
       .option('mode', { alias: 'm', choices: SEARCH_MODES, default: 'keyword' as const, describe: 'How to match' })
       .option('tag', { alias: 't', type: 'string', describe: 'Only chunks with this tag (repeatable: all must match)' })
       .option('limit', { alias: 'n', type: 'number', default: 20, describe: 'Results per page' })
@@ -71,7 +80,7 @@ const search = daemonLeaf(
       .option('min-score', { type: 'number', describe: 'Drop ranked results scoring below this' }),
   async (client, args, out) => {
     const query = {
-      agent_id: args.agent,
+      agent_id: await agentFor(client, args.agent, out),
       query: args.query,
       search_mode: args.mode,
       tags: repeated(args.tag),
@@ -115,16 +124,17 @@ const search = daemonLeaf(
 
 const list = daemonLeaf(
   'list',
-  'List memory chunks, newest first (by agent, tag or both)',
+  "List memory chunks, newest first: every agent's, or one agent's (--agent), or by tag",
   (y) =>
     y
-      .option('agent', { alias: 'a', type: 'string', describe: 'Agent id or prefix (default: the first agent)' })
-      .option('tag', { alias: 't', type: 'string', describe: 'Only chunks with this tag (any agent unless --agent)' })
+      .option('agent', { alias: 'a', type: 'string', describe: 'Only this agent (name, id or prefix)' })
+      .option('tag', { alias: 't', type: 'string', describe: 'Only chunks with this tag' })
       .option('session', { type: 'string', describe: 'Only chunks of this memory session' })
       .option('limit', { alias: 'n', type: 'number', default: 50, describe: 'At most this many' })
       .option('offset', { type: 'number', default: 0, describe: 'Skip this many' }),
   async (client, args, out) => {
-    const agentId = args.agent ?? (args.tag === undefined ? await defaultAgentId(client) : undefined);
+    const agentId = args.agent === undefined ? undefined : await agentFor(client, args.agent, out);
+    if (agentId === undefined) out.notice("Every agent's memory (--agent NAME narrows it)");
     const chunks = await client.memory.list.query({
       agent_id: agentId,
       tag: args.tag,
@@ -156,17 +166,21 @@ const add = daemonLeaf(
   (y) =>
     y
       .positional('content', { type: 'string', demandOption: true })
-      .option('agent', { alias: 'a', type: 'string', describe: 'Agent id or prefix (default: the first agent)' })
+      .option('agent', {
+        alias: 'a',
+        type: 'string',
+        describe: 'Agent name, id or prefix (default: the first agent, named on stderr)',
+      })
       .option('tags', { type: 'string', describe: 'Comma-separated tags' })
       .option('session', { type: 'string', describe: 'Memory session id' }),
   async (client, args, out) => {
     const chunk = await client.memory.create.mutate({
-      agent_id: args.agent,
+      agent_id: await agentFor(client, args.agent, out),
       content: args.content,
       tags: listOption(args.tags),
       session_id: args.session,
     });
-    out.result(`Memory stored: ${chunk.id}`, chunk);
+    out.result(`Memory stored: ${chunk.id} (agent ${shortId(chunk.agent_id)})`, chunk);
   },
 );
 
@@ -185,13 +199,17 @@ const exportMemory = daemonLeaf(
   'Export memory as markdown to a file (default: the suggested file name in the current directory)',
   (y) =>
     y
-      .option('agent', { alias: 'a', type: 'string', describe: 'Agent id or prefix (default: the first agent)' })
+      .option('agent', {
+        alias: 'a',
+        type: 'string',
+        describe: 'Agent name, id or prefix (default: the first agent, named on stderr)',
+      })
       .option('session', { alias: 's', type: 'string', describe: 'Export only this memory session' })
       .option('preset', { choices: EXPORT_PRESETS, describe: 'minimal = content only, compact = timestamps' })
       .option('output', { alias: 'o', type: 'string', describe: 'File to write' }),
   async (client, args, out) => {
     const { markdown, ...result } = await client.memory.export.query({
-      agent_id: args.agent,
+      agent_id: args.session && args.agent === undefined ? undefined : await agentFor(client, args.agent, out),
       session_id: args.session,
       preset: args.preset,
     });

@@ -82,10 +82,13 @@ export function watchRun(
     out.notice(text);
   };
 
+  let cancelling = false;
   return new Promise<RunResult>((resolve, reject) => {
     let interrupted = 0;
     const onInterrupt = () => {
       interrupted += 1;
+      // Tokens already in flight still arrive: none may print below "Cancelling…" (the record keeps them).
+      cancelling = true;
       if (interrupted > 1) process.exit(130);
       notice('Cancelling… (Ctrl-C again to quit)');
       client.runs.cancel.mutate({ id: runId }).catch((error: Error) => notice(`could not cancel: ${error.message}`));
@@ -104,7 +107,7 @@ export function watchRun(
     const render = (kind: RunEventKind) => {
       switch (kind.type) {
         case 'token':
-          write(kind.text);
+          if (!cancelling) write(kind.text);
           break;
         case 'tool_call_start':
           notice(`⚙ ${kind.tool_name} ${preview(kind.arguments)}`);

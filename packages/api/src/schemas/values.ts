@@ -5,6 +5,8 @@ export const AUTH_PROVIDERS = ['anthropic', 'claude_code', 'openai', 'openai_cod
 export const AUTH_SOURCES = ['claude_code', 'codex_cli', 'keychain', 'environment', 'manual'] as const;
 /** Model providers, whose keys `auth.apiKey` finds through their compatible auth providers. */
 export const MODEL_PROVIDERS = ['anthropic', 'openai', 'deepseek'] as const;
+/** Where models are served (`models.list`): the model providers and an OpenAI-compatible server. */
+export const LLM_PROVIDERS = ['anthropic', 'openai', 'deepseek', 'openai_compatible'] as const;
 
 export const TASK_STATUSES = ['active', 'paused', 'running', 'completed', 'failed'] as const;
 export const MIN_INTERVAL_MS = 1000;

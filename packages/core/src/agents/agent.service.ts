@@ -1,9 +1,9 @@
-import { type AgentNode, agents, type Db, desc, eq } from '@restflow/db';
+import { type AgentNode, agents, type Db, desc, eq, systemConfig } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError } from '../errors.ts';
 import type { ChangeFeed } from '../events/change-feed.ts';
-import { resolveIdPrefix } from '../id-prefix.ts';
+import { nameTakenIn, resolveRefIn } from '../id-prefix.ts';
 import type { Clock, IdGenerator } from '../runtime.ts';
 import { DEFAULT_AGENT_NAME, DEFAULT_AGENT_PROMPT } from './default-agent.ts';
 
@@ -17,6 +17,8 @@ export interface StoredAgent {
 }
 
 type AgentRow = typeof agents.$inferSelect;
+
+const DEFAULT_AGENT_KEY = 'default_agent';
 
 const toWire = (row: AgentRow): StoredAgent => ({
   id: row.id,
@@ -48,28 +50,23 @@ export class AgentService {
     return this.db.select().from(agents).orderBy(desc(agents.updatedAt)).all().map(toWire);
   }
 
-  /**
-   * Accepts a full id, an agent name (case-insensitive; people say `restflow chat writer`) or a unique id
-   * prefix — in that order. A name shared by several agents is ambiguous and must be disambiguated by id.
-   */
+  /** Accepts a full id, an agent name (case-insensitive; `restflow chat writer`) or a unique id prefix. */
   resolveId(ref: string): string {
-    const exact = this.db.select({ id: agents.id }).from(agents).where(eq(agents.id, ref)).get();
-    if (exact) return exact.id;
-    const all = this.db.select({ id: agents.id, name: agents.name }).from(agents).all();
-    const wanted = ref.trim().toLowerCase();
-    const named = all.filter((a) => a.name.toLowerCase() === wanted);
-    if (named.length === 1) return (named[0] as { id: string }).id;
-    if (named.length > 1) {
-      throw InvalidInputError.field(
-        'id',
-        `${named.length} agents are named "${ref.trim()}" (${named.map((a) => a.id.slice(0, 8)).join(', ')}); use an id`,
+    return resolveRefIn(this.db, 'agents', 'Agent', ref);
+  }
+
+  /** Agent names are unique (people refer to agents by name): a second one is a conflict. */
+  private requireFreeName(name: string, exceptId?: string): void {
+    const taken = nameTakenIn(this.db, 'agents', name, exceptId);
+    if (taken) {
+      throw new ConflictError(
+        `an agent named "${name.trim()}" already exists (${taken.slice(0, 8)}); choose another name`,
+        {
+          reason: 'DUPLICATE_NAME',
+          details: { entity: 'agent', name: name.trim(), id: taken },
+        },
       );
     }
-    return resolveIdPrefix(
-      'Agent',
-      ref,
-      all.map((a) => a.id),
-    );
   }
 
   get(idOrPrefix: string): StoredAgent {
@@ -85,6 +82,7 @@ export class AgentService {
   }
 
   create(name: string, agent: AgentNode = {}): StoredAgent {
+    this.requireFreeName(name);
     const now = this.clock.now();
     const row = { id: this.ids.uuid(), name, agent: compactNode(agent), createdAt: now, updatedAt: now };
     this.db.insert(agents).values(row).run();
@@ -95,6 +93,7 @@ export class AgentService {
   /** `agent`, when given, replaces the whole node: fields are never merged. */
   update(idOrPrefix: string, patch: { name?: string; agent?: AgentNode }): StoredAgent {
     const current = this.get(idOrPrefix);
+    if (patch.name !== undefined) this.requireFreeName(patch.name, current.id);
     const next = {
       name: patch.name ?? current.name,
       agent: patch.agent ? compactNode(patch.agent) : current.agent,
@@ -113,10 +112,30 @@ export class AgentService {
     return { deleted: true, id };
   }
 
-  /** Startup invariant: an empty agents table gets the default assistant. */
-  seedDefault(): StoredAgent | undefined {
+  /**
+   * Startup invariant: an empty agents table gets the default assistant, on `model` when one is available (else
+   * it waits for one: see default-agent-model.ts). Its id is remembered, so it is found again after a rename.
+   */
+  seedDefault(model?: string): StoredAgent | undefined {
     const any = this.db.select({ id: agents.id }).from(agents).limit(1).get();
     if (any) return undefined;
-    return this.create(DEFAULT_AGENT_NAME, { prompt: DEFAULT_AGENT_PROMPT });
+    const created = this.create(DEFAULT_AGENT_NAME, { prompt: DEFAULT_AGENT_PROMPT, ...(model ? { model } : {}) });
+    const value = { id: created.id };
+    const now = this.clock.now();
+    this.db
+      .insert(systemConfig)
+      .values({ key: DEFAULT_AGENT_KEY, value, updatedAt: now })
+      .onConflictDoUpdate({ target: systemConfig.key, set: { value, updatedAt: now } })
+      .run();
+    return created;
+  }
+
+  /** The seeded default assistant (by its remembered id; data dirs seeded earlier: by its name), if it exists. */
+  findDefault(): StoredAgent | undefined {
+    const row = this.db.select().from(systemConfig).where(eq(systemConfig.key, DEFAULT_AGENT_KEY)).get();
+    const id = (row?.value as { id?: string } | undefined)?.id;
+    if (row) return id ? this.find(id) : undefined;
+    const named = this.db.select().from(agents).where(eq(agents.name, DEFAULT_AGENT_NAME)).all();
+    return named.length === 1 ? toWire(named[0] as AgentRow) : undefined;
   }
 }

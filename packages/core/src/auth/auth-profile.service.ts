@@ -117,6 +117,7 @@ export class AuthProfileService {
       ),
       credential,
     );
+    this.announce(row.id, 'created');
     return this.store.toWire(row, now);
   }
 
@@ -130,13 +131,21 @@ export class AuthProfileService {
     if (update.priority !== undefined) patch.priority = update.priority;
     if (update.enabled === true && !row.enabled) Object.assign(patch, afterEnable());
     if (update.enabled === false && row.enabled) Object.assign(patch, afterDisable());
-    return this.store.toWire(this.store.patch(row, patch), this.core.clock.now());
+    const updated = this.store.toWire(this.store.patch(row, patch), this.core.clock.now());
+    this.announce(row.id, 'updated');
+    return updated;
+  }
+
+  /** Which credentials exist changed (never their values): key-dependent state, like model lists, follows. */
+  private announce(id: string, action: 'created' | 'updated' | 'deleted'): void {
+    this.core.changes.publish({ entity: 'auth', id, action });
   }
 
   /** Deletes the profile and every secret its credential points at. */
   delete(idOrPrefix: string): Deleted {
     const row = this.store.require(idOrPrefix);
     this.store.remove(row);
+    this.announce(row.id, 'deleted');
     return { deleted: true, id: row.id };
   }
 
@@ -149,18 +158,22 @@ export class AuthProfileService {
       }
       this.store.patch(target, { priority: 0 });
     });
+    this.announce(target.id, 'updated');
     return this.get(target.id);
   }
 
   enable(idOrPrefix: string): AuthProfile {
     const row = this.store.require(idOrPrefix);
-    return this.store.toWire(this.store.patch(row, afterEnable()), this.core.clock.now());
+    const profile = this.store.toWire(this.store.patch(row, afterEnable()), this.core.clock.now());
+    this.announce(row.id, 'updated');
+    return profile;
   }
 
   /** `reason` is reported back, not stored. */
   disable(idOrPrefix: string, reason?: string): AuthProfile & { reason: string | null } {
     const row = this.store.require(idOrPrefix);
     const profile = this.store.toWire(this.store.patch(row, afterDisable()), this.core.clock.now());
+    this.announce(row.id, 'updated');
     return { ...profile, reason: reason ?? null };
   }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AgentNode } from '@restflow/db';
 import { UnavailableError } from '../errors.ts';
 import type { LlmClient, LlmMessage } from '../llm/types.ts';
-import { findModel, type ModelMetadata } from '../models/catalogue.ts';
+import { findModel, type ModelMetadata, modelLifecycle } from '../models/catalogue.ts';
 import { type AgentLoopResult, runAgentLoop } from './agent-loop.ts';
 import { DEFAULT_LIMITS, type EngineLimits } from './limits.ts';
 import type { SkillPort, SkillRecord } from './ports.ts';
@@ -54,6 +54,8 @@ export interface AgentEngineDeps {
   limits?: Partial<EngineLimits>;
   /** Parent of every agent's workspace directory. */
   workspaceRoot?: string;
+  /** Decides which models have retired (default: the wall clock). */
+  now?: () => number;
 }
 
 export class AgentEngine {
@@ -68,13 +70,36 @@ export class AgentEngine {
   /** Fails fast, before anything is written, when the agent cannot run (no model, no key). */
   async prepare(agent: AgentRef): Promise<PreparedAgent> {
     const label = agent.id ? `Agent ${agent.name ?? agent.id} (${agent.id})` : 'The inline agent';
+    const agentDetails = agent.id ? { agent_id: agent.id, agent_name: agent.name ?? null } : {};
     if (!agent.node.model) {
+      throw new UnavailableError(`${label} has no model; choose one for it`, {
+        reason: 'NO_MODEL',
+        details: agentDetails,
+      });
+    }
+    const lifecycle = modelLifecycle(agent.node.model, (this.deps.now ?? Date.now)());
+    if (lifecycle?.status === 'retired') {
       throw new UnavailableError(
-        `${label} has no model; set one with: restflow agent update ${agent.id ?? '<id>'} -m <model>`,
+        `${label} uses ${lifecycle.model}, which its provider retired on ${lifecycle.retired_on}; ` +
+          `switch it to ${lifecycle.replacement}`,
+        {
+          reason: 'MODEL_RETIRED',
+          details: {
+            ...agentDetails,
+            model: agent.node.model,
+            retired_on: lifecycle.retired_on,
+            replacement: lifecycle.replacement,
+          },
+        },
       );
     }
     const model = findModel(agent.node.model);
-    if (!model) throw new UnavailableError(`${label} uses the unknown model "${agent.node.model}"`);
+    if (!model) {
+      throw new UnavailableError(`${label} uses the unknown model "${agent.node.model}"`, {
+        reason: 'UNKNOWN_MODEL',
+        details: { ...agentDetails, model: agent.node.model },
+      });
+    }
     const client = await this.deps.llm.resolve({ id: agent.id, node: agent.node, model });
     const tools = buildToolRegistry(
       agent.node.tools,
@@ -94,6 +119,9 @@ export class AgentEngine {
       else warnings.push(`skill ${id} not found`);
     }
     for (const name of resolveAllowList(agent.node.tools).unknown) warnings.push(`unknown tool ${name}`);
+    if (lifecycle?.status === 'deprecated') {
+      warnings.push(`${lifecycle.model} retires on ${lifecycle.retires_on}; switch to ${lifecycle.replacement}`);
+    }
     return {
       agent,
       model,

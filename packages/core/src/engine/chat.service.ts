@@ -5,7 +5,7 @@ import type { AgentService } from '../agents/agent.service.ts';
 import { ConflictError, RateLimitedError, UnauthorizedError, UnavailableError } from '../errors.ts';
 import type { LlmMessage } from '../llm/types.ts';
 import type { IdGenerator } from '../runtime.ts';
-import type { AgentEngine, AgentRef } from './agent-engine.ts';
+import type { AgentEngine, AgentRef, PreparedAgent } from './agent-engine.ts';
 import type { ChatMessageRecord, SessionPort } from './ports.ts';
 import { messageExecution, type RunHandle, type RunManager, type RunOutcome } from './run-manager.ts';
 
@@ -56,6 +56,8 @@ export interface StartAgentRunRequest {
   kind: RunKind;
   sessionId?: string;
   taskId?: string;
+  /** The agent already prepared by the caller (so it is not resolved twice). */
+  prepared?: PreparedAgent;
 }
 
 export interface AgentRunHandle extends RunHandle {
@@ -85,11 +87,15 @@ export class ChatService {
     const agentId = session?.agent_id ?? request.agent_id;
     if (!agentId) throw new UnavailableError('chat.send needs a session or an agent');
     const stored = this.agents.get(agentId);
+    const agent = { id: stored.id, name: stored.name, node: stored.agent };
+    // Prepared before a new session is created: a send that cannot start (no model, no key) leaves nothing behind.
+    const prepared = await this.engine.prepare(agent);
     const handle = await this.startAgentRun({
-      agent: { id: stored.id, name: stored.name, node: stored.agent },
+      agent,
       input: request.content,
       kind: 'chat',
       sessionId: session?.id ?? this.sessions.create(stored.id, stored.agent.model).id,
+      prepared,
     });
     return {
       run_id: handle.runId,
@@ -104,7 +110,7 @@ export class ChatService {
    * (fails fast without a model or key), records the turn in the session when there is one, starts the run.
    */
   async startAgentRun(request: StartAgentRunRequest): Promise<AgentRunHandle> {
-    const prepared = await this.engine.prepare(request.agent);
+    const prepared = request.prepared ?? (await this.engine.prepare(request.agent));
     const { sessionId } = request;
     if (!sessionId) {
       return this.runs.start({

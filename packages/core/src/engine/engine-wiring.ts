@@ -110,6 +110,7 @@ export function createAgentRuntime(core: CoreContext, deps: AgentRuntimeDeps): A
     skills,
     limits: { ...limitsFromEnv(core.env), ...deps.limits },
     workspaceRoot: core.paths ? path.join(core.paths.dataDir, 'workspaces') : undefined,
+    now: () => core.clock.now(),
     tools: {
       security: securityPort(deps.security),
       skills,

@@ -3,6 +3,7 @@
 import { type Db, eq, systemConfig } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
 import { InvalidInputError } from '../errors.ts';
+import type { ChangeFeed } from '../events/change-feed.ts';
 import type { LlmProvider } from '../models/catalogue.ts';
 import type { Clock } from '../runtime.ts';
 
@@ -63,10 +64,12 @@ export function validateProviderSettings(settings: ProviderSettings): ProviderSe
 export class ProviderSettingsService {
   private readonly db: Db;
   private readonly clock: Clock;
+  private readonly changes?: ChangeFeed;
 
-  constructor(core: Pick<CoreContext, 'db' | 'clock'>) {
+  constructor(core: Pick<CoreContext, 'db' | 'clock'> & Partial<Pick<CoreContext, 'changes'>>) {
     this.db = core.db;
     this.clock = core.clock;
+    this.changes = core.changes;
   }
 
   get(): ProviderSettings {
@@ -83,6 +86,7 @@ export class ProviderSettingsService {
       .values({ key: PROVIDER_SETTINGS_KEY, value, updatedAt: now })
       .onConflictDoUpdate({ target: systemConfig.key, set: { value, updatedAt: now } })
       .run();
+    this.changes?.publish({ entity: 'config', id: PROVIDER_SETTINGS_KEY, action: 'updated' });
     return value;
   }
 }

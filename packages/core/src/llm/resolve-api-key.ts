@@ -66,9 +66,10 @@ export async function resolveApiKey(
     const found = fromSecret(sources, config.value);
     if (found) return { ...found, source: `${found.source} (agent api_key_config)` };
     // An agent that names its key must not silently run on another one.
-    throw new UnavailableError(
-      `The agent's api_key_config names secret ${config.value}, which is not set: restflow secret set ${config.value}`,
-    );
+    throw new UnavailableError(`The agent's api_key_config names the secret ${config.value}, which is not set`, {
+      reason: 'API_KEY_SECRET_MISSING',
+      details: { provider, key_name: config.value },
+    });
   }
   if (provider !== 'openai_compatible' && sources.auth) {
     const profile = await sources.auth.getApiKey(provider);
@@ -83,7 +84,8 @@ export async function resolveApiKey(
   if (fromEnv) return { apiKey: fromEnv, source: `env ${name}` };
   if (provider === 'openai_compatible') return { apiKey: NO_KEY_NEEDED, source: 'no key (OpenAI-compatible server)' };
   throw new UnavailableError(
-    `No API key for ${provider}: set secret ${name} (restflow secret set ${name}), ` +
-      `add an auth profile (restflow key add ${provider} …) or export ${name}`,
+    `No API key for ${provider}: set the secret ${name} (used at once), add an auth profile for ${provider}, ` +
+      `or set ${name} in the daemon's environment (read when the daemon starts)`,
+    { reason: 'NO_API_KEY', details: { provider, key_name: name } },
   );
 }

@@ -205,9 +205,8 @@ export class MemoryService {
     return this.listChunks({ ...options, tag });
   }
 
-  /** The list procedure: by agent and/or tag (at least one), optionally one session, paginated. */
+  /** The list procedure: by agent and/or tag (neither: every agent's chunks), optionally one session, paginated. */
   listChunks(options: ListChunksOptions): MemoryChunk[] {
-    if (!options.agent_id && !options.tag) throw InvalidInputError.field('agent_id', 'give agent_id or tag');
     const conditions = [];
     if (options.agent_id) conditions.push(eq(memoryChunks.agentId, this.resolveAgentId(options.agent_id)));
     if (options.session_id) conditions.push(eq(memoryChunks.sessionId, options.session_id));

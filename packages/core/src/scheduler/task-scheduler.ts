@@ -47,6 +47,8 @@ interface QueuedRun extends Required<Pick<RunNowOptions, 'trigger'>>, Omit<RunNo
   task: AgentTask;
   runId: string;
   queuedAt: number;
+  /** Run by hand while paused: it runs anyway and the task stays paused. */
+  keepPaused?: boolean;
 }
 
 const describeMode = (task: AgentTask) =>
@@ -194,7 +196,7 @@ export class TaskScheduler {
       this.queue.delete(queued.task.id);
       const task = this.deps.tasks.find(queued.task.id);
       if (!task) continue;
-      if (task.status === 'paused' || task.status === 'running') {
+      if ((task.status === 'paused' && !queued.keepPaused) || task.status === 'running') {
         this.emit(task.id, queued.runId, { type: 'cancelled', reason: `the task is ${task.status}`, duration_ms: 0 });
         continue;
       }
@@ -223,12 +225,12 @@ export class TaskScheduler {
   private dispatch(
     task: AgentTask,
     trigger: TaskTrigger,
-    options: { runId?: string; input?: string; source?: string; scheduledAt: number | null },
+    options: { runId?: string; input?: string; source?: string; scheduledAt: number | null; keepPaused?: boolean },
   ): ActiveRun | undefined {
     const runId = options.runId ?? this.core.ids.uuid();
     let current: AgentTask;
     try {
-      current = this.deps.tasks.setRunning(task.id, runId);
+      current = this.deps.tasks.setRunning(task.id, runId, { keepPaused: options.keepPaused });
     } catch (error) {
       if (error instanceof ConflictError || error instanceof NotFoundError) return undefined;
       throw error;
@@ -314,7 +316,10 @@ export class TaskScheduler {
 
   // ── commands ───────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Starts a run now, or queues it when every worker is busy. CONFLICT when it is running, queued or paused. */
+  /**
+   * Starts a run now, or queues it when every worker is busy. CONFLICT when it is running or queued. A paused
+   * task runs once and stays paused (no scheduled run follows).
+   */
   runNow(idOrPrefix: string, options: RunNowOptions = {}): RunAccepted {
     const task = this.deps.tasks.get(idOrPrefix);
     if (this.state === 'stopping' || this.state === 'stopped') throw new UnavailableError('the scheduler is stopping');
@@ -322,7 +327,7 @@ export class TaskScheduler {
     if (active || task.status === 'running') {
       throw new ConflictError(`Task ${task.id} is already running${active ? ` (run ${active.runId})` : ''}`);
     }
-    if (task.status === 'paused') throw new ConflictError(`Task ${task.id} is paused; resume it first`);
+    const keepPaused = task.status === 'paused';
     const waiting = this.queue.get(task.id);
     if (waiting)
       throw new ConflictError(`Task ${task.id} already has a run waiting for a worker (run ${waiting.runId})`);
@@ -330,10 +335,10 @@ export class TaskScheduler {
     const afterSeq = this.stream.lastSeq(task.id);
     const runId = this.core.ids.uuid();
     const accepted = { accepted: true as const, task_id: task.id, run_id: runId, after_seq: afterSeq };
-    if (this.freeSlots() > 0 && this.dispatch(task, trigger, { ...options, runId, scheduledAt: null })) {
+    if (this.freeSlots() > 0 && this.dispatch(task, trigger, { ...options, runId, scheduledAt: null, keepPaused })) {
       return { ...accepted, queued: false };
     }
-    this.queue.set(task.id, { ...options, trigger, task, runId, queuedAt: this.core.clock.now() });
+    this.queue.set(task.id, { ...options, trigger, task, runId, queuedAt: this.core.clock.now(), keepPaused });
     this.emit(task.id, runId, { type: 'progress', phase: 'queued', details: { position: this.queue.size } });
     return { ...accepted, queued: true };
   }

@@ -128,11 +128,15 @@ export class SecretService {
   }
 
   /** The stored value, else the environment variable of the same name; NOT_FOUND when neither exists. */
+  /**
+   * A stored secret's value. Only stored ones: the daemon's environment is not a secret store, and reading it
+   * back (`secret get PATH`) would hand out whatever the daemon was started with.
+   */
   get(key: string): SecretValue {
     assertUserKey(key);
-    const value = this.getValue(key);
-    if (value === undefined) throw new NotFoundError('Secret', key);
-    return { key, value };
+    const row = this.row(key);
+    if (!row) throw new NotFoundError('Secret', key);
+    return { key, value: decryptSecret(this.masterKey.get(), key, row.ciphertext) };
   }
 
   /** For internal callers (agent engine, channels, auth): the value or undefined, with the env fallback. */

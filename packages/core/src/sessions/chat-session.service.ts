@@ -3,7 +3,7 @@ import type { AgentService, StoredAgent } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError, UnavailableError } from '../errors.ts';
-import { resolveIdIn } from '../id-prefix.ts';
+import { resolveRefIn } from '../id-prefix.ts';
 import { findModel } from '../models/catalogue.ts';
 import type { SkillService } from '../skills/skill.service.ts';
 import {
@@ -87,7 +87,7 @@ export class ChatSessionService {
 
   /** Accepts a full id or a unique prefix. */
   resolveId(idOrPrefix: string): string {
-    return resolveIdIn(this.core.db, 'chat_sessions', 'Chat session', idOrPrefix);
+    return resolveRefIn(this.core.db, 'chat_sessions', 'Chat session', idOrPrefix);
   }
 
   exists(id: string): boolean {
@@ -369,7 +369,7 @@ export class ChatSessionService {
         (oldest, agent) => (!oldest || agent.created_at < oldest.created_at ? agent : oldest),
         undefined,
       );
-    if (!first) throw new UnavailableError('No agent exists yet: create one first (restflow agent create)');
+    if (!first) throw new UnavailableError('No agent exists yet: create one first', { reason: 'NO_AGENT' });
     return first;
   }
 

@@ -2,7 +2,7 @@ import { desc, eq, skills } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
-import { resolveIdIn } from '../id-prefix.ts';
+import { resolveRefIn } from '../id-prefix.ts';
 import { scanSkillFolder } from './skill-folder-sync.ts';
 import { skillIdFor } from './skill-id.ts';
 import { parseSkillMarkdown, skillToMarkdown } from './skill-markdown.ts';
@@ -103,7 +103,7 @@ export class SkillService {
 
   /** Accepts a full id or a unique prefix. */
   resolveId(idOrPrefix: string): string {
-    return resolveIdIn(this.core.db, 'skills', 'Skill', idOrPrefix);
+    return resolveRefIn(this.core.db, 'skills', 'Skill', idOrPrefix);
   }
 
   get(idOrPrefix: string): Skill {

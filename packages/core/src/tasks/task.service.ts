@@ -16,7 +16,7 @@ import type { AgentService } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
-import { resolveIdIn } from '../id-prefix.ts';
+import { nameTakenIn, resolveRefIn } from '../id-prefix.ts';
 import { computeNextRunAt, defaultSchedule, validateSchedule } from './schedule.ts';
 import { DEFAULT_EVENT_LIMIT, type NewTaskEvent, TaskEventLog } from './task-events.ts';
 import {
@@ -62,6 +62,9 @@ const INTERRUPTED_ERROR = 'interrupted: the daemon stopped while the task was ru
  * the lifecycle (listDue → setRunning → completeExecution | failExecution); every transition writes its
  * TaskEvent in the same transaction as the task change.
  */
+/** "now" typed by a person reaches us a moment later: that much of the past still counts as now. */
+const PAST_GRACE_MS = 60_000;
+
 export class TaskService {
   readonly events: TaskEventLog;
 
@@ -92,9 +95,23 @@ export class TaskService {
     return this.list(status);
   }
 
-  /** Accepts a full id or a unique prefix (the CLI shows 8 characters). */
+  /** Accepts a full id, a task name or a unique id prefix (the CLI shows 8 characters). */
   resolveId(idOrPrefix: string): string {
-    return resolveIdIn(this.db, 'tasks', 'Task', idOrPrefix);
+    return resolveRefIn(this.db, 'tasks', 'Task', idOrPrefix);
+  }
+
+  /** Task names are unique (people refer to tasks by name): a second one is a conflict. */
+  private requireFreeName(name: string, exceptId?: string): void {
+    const taken = nameTakenIn(this.db, 'tasks', name, exceptId);
+    if (taken) {
+      throw new ConflictError(
+        `a task named "${name.trim()}" already exists (${taken.slice(0, 8)}); choose another name`,
+        {
+          reason: 'DUPLICATE_NAME',
+          details: { entity: 'task', name: name.trim(), id: taken },
+        },
+      );
+    }
   }
 
   get(idOrPrefix: string): AgentTask {
@@ -119,9 +136,18 @@ export class TaskService {
 
   create(input: CreateTaskInput): AgentTask {
     this.requireAgent(input.agent_id);
+    this.requireFreeName(input.name);
     const schedule = input.schedule ?? defaultSchedule();
     validateSchedule(schedule);
     const now = this.now();
+    // A one-off time already gone would run at once (or never, as people read it): say so instead.
+    if (schedule.type === 'once' && schedule.run_at < now - PAST_GRACE_MS) {
+      throw new InvalidInputError(
+        `schedule.run_at: ${new Date(schedule.run_at).toISOString()} is in the past; a one-off run needs a future time`,
+        [{ path: 'schedule.run_at', message: 'is in the past' }],
+        { reason: 'PAST_SCHEDULE', details: { run_at: schedule.run_at, now } },
+      );
+    }
     const row: TaskRow = {
       id: this.core.ids.uuid(),
       name: input.name,
@@ -136,7 +162,8 @@ export class TaskService {
       createdAt: now,
       updatedAt: now,
       lastRunAt: null,
-      nextRunAt: computeNextRunAt(schedule, now, now),
+      // Within the grace "now" means now: due at once, not skipped as already past.
+      nextRunAt: schedule.type === 'once' && schedule.run_at <= now ? now : computeNextRunAt(schedule, now, now),
       successCount: 0,
       failureCount: 0,
       lastError: null,
@@ -155,6 +182,7 @@ export class TaskService {
   update(idOrPrefix: string, patch: UpdateTaskInput): AgentTask {
     const row = this.requireRow(idOrPrefix);
     if (patch.agent_id !== undefined) this.requireAgent(patch.agent_id);
+    if (patch.name !== undefined) this.requireFreeName(patch.name, row.id);
     if (patch.schedule) validateSchedule(patch.schedule);
     const now = this.now();
     const next: Partial<TaskRow> = { updatedAt: Math.max(now, row.updatedAt) };
@@ -191,7 +219,12 @@ export class TaskService {
   pause(idOrPrefix: string): AgentTask {
     const row = this.requireRow(idOrPrefix);
     if (row.status === 'paused') return taskToWire(row);
-    return this.transition(row, { status: 'paused' }, { event_type: 'paused', message: 'Task paused' });
+    // A paused task has no next run: showing the old one would promise a run that will not happen.
+    return this.transition(
+      row,
+      { status: 'paused', nextRunAt: null },
+      { event_type: 'paused', message: 'Task paused' },
+    );
   }
 
   /** Back to `active` with the next run recomputed from now (missed runs are not replayed). */
@@ -208,12 +241,14 @@ export class TaskService {
 
   // ── lifecycle (driven by the scheduler) ────────────────────────────────────────────────────────────────
 
-  setRunning(idOrPrefix: string, runId: string): AgentTask {
+  /** `keepPaused`: a paused task run once by hand stays paused (its run settles as a pause during a run does). */
+  setRunning(idOrPrefix: string, runId: string, options: { keepPaused?: boolean } = {}): AgentTask {
     const row = this.requireRow(idOrPrefix);
     if (row.status === 'running') throw new ConflictError(`Task ${row.id} is already running`);
+    const status: TaskStatus = options.keepPaused && row.status === 'paused' ? 'paused' : 'running';
     return this.transition(
       row,
-      { status: 'running', lastRunAt: this.now() },
+      { status, lastRunAt: this.now() },
       { event_type: 'started', message: 'Task started', run_id: runId },
     );
   }
@@ -229,7 +264,7 @@ export class TaskService {
         status,
         successCount: row.successCount + 1,
         lastError: null,
-        nextRunAt: once ? null : computeNextRunAt(row.schedule, this.now(), row.createdAt),
+        nextRunAt: once || status === 'paused' ? null : computeNextRunAt(row.schedule, this.now(), row.createdAt),
       },
       {
         event_type: 'completed',
@@ -250,7 +285,7 @@ export class TaskService {
         status: row.status === 'paused' ? 'paused' : 'failed',
         failureCount: row.failureCount + 1,
         lastError: failure.error,
-        nextRunAt: computeNextRunAt(row.schedule, this.now(), row.createdAt),
+        nextRunAt: row.status === 'paused' ? null : computeNextRunAt(row.schedule, this.now(), row.createdAt),
       },
       { event_type: 'failed', message: failure.error, duration_ms: failure.durationMs, run_id: failure.runId },
     );

@@ -207,11 +207,11 @@ describe('AgentEngine', () => {
         sink: recordingSink(),
       });
     };
-    await run({ model: 'claude-sonnet-4-5', temperature: 0.2 });
+    await run({ model: 'claude-sonnet-4-6', temperature: 0.2 });
     await run({ model: 'claude-haiku-4-5' });
     await run({ model: 'gpt-5', temperature: 0.2 });
     expect(llm.requests.map((r) => r.temperature)).toEqual([0.2, 0.7, undefined]);
-    expect(llm.requests.map((r) => r.model)).toEqual(['claude-sonnet-4-5', 'claude-haiku-4-5', 'gpt-5']);
+    expect(llm.requests.map((r) => r.model)).toEqual(['claude-sonnet-4-6', 'claude-haiku-4-5', 'gpt-5']);
   });
 
   it('sends the system prompt, the last history-window messages and the input', async () => {
@@ -240,10 +240,39 @@ describe('AgentEngine', () => {
   it('refuses agents without a model or with an unknown one, before calling anything', async () => {
     const llm = new ScriptedLlm([]);
     const engine = engineWith(llm);
-    await expect(engine.prepare({ id: 'a1', name: 'writer', node: {} })).rejects.toThrow(
-      'Agent writer (a1) has no model; set one with: restflow agent update a1 -m <model>',
+    const noModel = await engine.prepare({ id: 'a1', name: 'writer', node: {} }).catch((e: unknown) => e);
+    expect(noModel).toMatchObject({
+      message: 'Agent writer (a1) has no model; choose one for it',
+      reason: 'NO_MODEL',
+      details: { agent_id: 'a1', agent_name: 'writer' },
+    });
+    expect((noModel as Error).message).not.toMatch(/restflow /);
+    await expect(engine.prepare({ node: { model: 'gpt-99' } })).rejects.toMatchObject({
+      message: 'The inline agent uses the unknown model "gpt-99"',
+      reason: 'UNKNOWN_MODEL',
+    });
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  it('refuses a retired model naming its replacement, and warns about one that retires soon', async () => {
+    const llm = new ScriptedLlm([]);
+    const at = (iso: string) => engineWith(llm, { now: () => Date.parse(iso) });
+    const engine = at('2026-12-04T12:00:00Z');
+    for (const model of ['claude-sonnet-4-5', 'anthropic:claude-sonnet-4-5-20250929']) {
+      await expect(engine.prepare({ id: 'a1', name: 'old', node: { model } })).rejects.toMatchObject({
+        reason: 'MODEL_RETIRED',
+        details: { agent_id: 'a1', model, retired_on: '2026-11-30', replacement: 'claude-sonnet-5-5' },
+      });
+    }
+    await expect(engine.prepare({ node: { model: 'claude-opus-4-1' } })).rejects.toThrow(
+      'The inline agent uses claude-opus-4-1, which its provider retired on 2026-08-07; switch it to claude-opus-5-5',
     );
-    await expect(engine.prepare({ node: { model: 'gpt-99' } })).rejects.toThrow('unknown model "gpt-99"');
+    // The day before its end of life the model still runs, with a warning.
+    const before = await at('2026-11-29T23:59:59Z').prepare({ node: { model: 'claude-sonnet-4-5' } });
+    expect(before.model).toMatchObject({ provider: 'anthropic', api_model: 'claude-sonnet-4-5' });
+    expect(before.warnings).toEqual(['claude-sonnet-4-5 retires on 2026-11-30; switch to claude-sonnet-5-5']);
+    const opus45 = await engine.prepare({ node: { model: 'claude-opus-4-5' } });
+    expect(opus45.warnings).toContain('claude-opus-4-5 retires on 2027-01-22; switch to claude-opus-5-5');
     expect(llm.requests).toHaveLength(0);
   });
 

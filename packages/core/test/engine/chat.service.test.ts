@@ -101,13 +101,27 @@ describe('ChatService', () => {
     expect(execution?.error).toMatch(/upstream 503/);
   });
 
+  it('a first send that cannot start (no model, no key) leaves no empty session behind', async () => {
+    const { services, runtime } = setup(new ScriptedLlm([]), {});
+    const noModel = services.agents.create('bare');
+    await expect(runtime.chat.send({ agent_id: noModel.id, content: 'hi' })).rejects.toMatchObject({
+      reason: 'NO_MODEL',
+    });
+    const noKey = services.agents.create('keyless', { model: 'gpt-5' });
+    await expect(runtime.chat.send({ agent_id: noKey.id, content: 'hi' })).rejects.toMatchObject({
+      reason: 'NO_API_KEY',
+      details: { provider: 'openai', key_name: 'OPENAI_API_KEY' },
+    });
+    expect(services.sessions.list()).toEqual([]);
+  });
+
   it('fails fast with a clear error when no API key is configured, writing nothing', async () => {
     const { services, runtime } = setup(new ScriptedLlm([]), {});
     const agent = services.agents.create('a', { model: 'sonnet' });
     const session = services.sessions.create({ agent_id: agent.id });
     const attempt = runtime.chat.send({ session_id: session.id, content: 'hi' });
     await expect(attempt).rejects.toThrow(UnavailableError);
-    await expect(attempt).rejects.toThrow(/No API key for anthropic: set secret ANTHROPIC_API_KEY/);
+    await expect(attempt).rejects.toThrow(/No API key for anthropic: set the secret ANTHROPIC_API_KEY/);
     expect(services.sessions.recentMessages(session.id, 10)).toEqual([]);
     expect(runtime.runs.list()).toEqual([]);
   });

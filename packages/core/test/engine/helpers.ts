@@ -60,7 +60,7 @@ export function toolDeps(overrides: Partial<ToolDeps> = {}): ToolDeps {
 export function engineWith(
   llm: ScriptedLlm,
   options: { limits?: Partial<EngineLimits>; tools?: Partial<ToolDeps>; workspaceRoot?: string } & Partial<
-    Pick<AgentEngineDeps, 'skills'>
+    Pick<AgentEngineDeps, 'skills' | 'now'>
   > = {},
 ): AgentEngine {
   const tools = toolDeps(options.tools);
@@ -70,5 +70,6 @@ export function engineWith(
     tools,
     limits: options.limits,
     workspaceRoot: options.workspaceRoot ?? tempDir('rf-ws'),
+    now: options.now,
   });
 }

@@ -102,7 +102,7 @@ describe('RunManager', () => {
     expect(tokens.length).toBeLessThan(40);
     expect(tokens.map((e) => e.payload.text).join('')).toBe(outcome.content);
     expect(tokens.at(-1)?.payload.token_count).toBe(2000);
-    expect(stored[0]).toMatchObject({ type: 'started', payload: { model: 'claude-sonnet-4-5' } });
+    expect(stored[0]).toMatchObject({ type: 'started', payload: { model: 'claude-sonnet-5-5' } });
     expect(stored.at(-1)).toMatchObject({
       type: 'completed',
       payload: { full_content: outcome.content, total_tokens: 2000 },
@@ -254,7 +254,7 @@ describe('RunManager', () => {
         startedAt: services.clock.now(),
       })
       .run();
-    services.events.append('run-crashed', 'started', { model: 'claude-sonnet-4-5' });
+    services.events.append('run-crashed', 'started', { model: 'claude-sonnet-5-5' });
     services.events.append('run-crashed', 'token', { text: 'Half an ', token_count: 2 });
     services.events.append('run-crashed', 'tool_call_start', { tool_id: 't1', tool_name: 'bash', arguments: '{}' });
     services.events.append('run-crashed', 'tool_call_end', { tool_id: 't1', result: 'ok', success: true });

@@ -96,6 +96,7 @@ export function setupScheduler(options: SchedulerOptions = {}, env: NodeJS.Proce
   );
   const agentId = services.agents.create('Worker', { model: 'sonnet' }).id;
   const streamOf = (taskId: string) => scheduler.stream.list(taskId, 0, 10_000);
+  let tasksCreated = 0;
   return {
     services,
     scheduler,
@@ -103,7 +104,8 @@ export function setupScheduler(options: SchedulerOptions = {}, env: NodeJS.Proce
     sleeps,
     createTask: (input = {}) =>
       services.tasks.create({
-        name: 'Job',
+        // Task names are unique.
+        name: `Job ${++tasksCreated}`,
         agent_id: agentId,
         schedule: { type: 'interval', interval_ms: 60_000, start_at: null },
         ...input,

@@ -51,9 +51,14 @@ describe('TaskScheduler commands', () => {
     expect(started.map((r) => [r.task.name, r.runId])).toEqual([['B', queued.run_id]]);
     expect(services.tasks.get(c.id).status).toBe('active');
 
+    // A paused task runs once by hand and stays paused, without a stale next run.
     services.tasks.pause(c.id);
-    expect(() => scheduler.runNow(c.id)).toThrow(/paused; resume it first/);
+    expect(services.tasks.get(c.id)).toMatchObject({ status: 'paused', next_run_at: null });
     await scheduler.cancel(b.id);
+    const once = scheduler.runNow(c.id);
+    expect(once).toMatchObject({ queued: false, task_id: c.id });
+    expect(() => scheduler.runNow(c.id)).toThrow(/already running/);
+    expect(services.tasks.get(c.id)).toMatchObject({ status: 'paused', next_run_at: null });
   });
 
   it('cancel stops a running run for real, pauses the task and records it; an idle task is only paused', async () => {

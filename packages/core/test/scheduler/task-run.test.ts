@@ -47,7 +47,7 @@ describe('CLI-mode runs', () => {
       tags: expect.arrayContaining([`task:${task.id}`, `agent:${task.agent_id}`]),
     });
     expect(chunks[0]?.content).toContain('[user]: hello there');
-    expect(services.memory.listSessions(task.agent_id).map((s) => s.name)).toEqual(['Task: Job']);
+    expect(services.memory.listSessions(task.agent_id).map((s) => s.name)).toEqual(['Task: Job 1']);
   });
 
   it('fails with the exit code and the last stderr line; a missing binary fails cleanly', async () => {
@@ -112,7 +112,7 @@ describe('API-mode runs', () => {
     scheduler.runNow(task.id);
     await scheduler.idle();
     expect(runner.calls).toEqual([
-      { agentId: task.agent_id, model: 'claude-sonnet-4-5', input: 'question', taskId: task.id },
+      { agentId: task.agent_id, model: 'claude-sonnet-5-5', input: 'question', taskId: task.id },
     ]);
     expect(streamOf(task.id).map((e) => e.kind)).toEqual([
       expect.objectContaining({ type: 'started', execution_mode: 'api' }),
@@ -204,18 +204,18 @@ describe('API-mode runs', () => {
     const task = createTask({ memory: { persist_on_complete: false } });
     scheduler.runNow(task.id);
     await scheduler.idle();
-    expect(first.calls.map((c) => c.model)).toEqual(['claude-sonnet-4-5', 'gpt-5']);
+    expect(first.calls.map((c) => c.model)).toEqual(['claude-sonnet-5-5', 'gpt-5']);
     expect(streamOf(task.id).find((e) => e.kind.type === 'progress')?.kind).toEqual({
       type: 'progress',
       phase: 'failover',
-      details: { from: 'claude-sonnet-4-5', to: 'gpt-5', error: '503 service unavailable' },
+      details: { from: 'claude-sonnet-5-5', to: 'gpt-5', error: '503 service unavailable' },
     });
     expect(streamOf(task.id).at(-1)?.kind).toMatchObject({ type: 'completed', result: 'from the fallback' });
 
     // Three failures in a row put the primary in cooldown: later runs start with the fallback.
-    scheduler.failover.recordFailure('claude-sonnet-4-5');
-    scheduler.failover.recordFailure('claude-sonnet-4-5');
-    scheduler.failover.recordFailure('claude-sonnet-4-5');
+    scheduler.failover.recordFailure('claude-sonnet-5-5');
+    scheduler.failover.recordFailure('claude-sonnet-5-5');
+    scheduler.failover.recordFailure('claude-sonnet-5-5');
     const later = stubRunner([() => 'ok']);
     runner.use(later);
     scheduler.runNow(task.id);
