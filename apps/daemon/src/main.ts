@@ -26,7 +26,7 @@ try {
   const daemon = await startDaemon({
     dataDir,
     logger,
-      redactor,
+    redactor,
     onShutdownRequested: (reason) => {
       say(`RestFlow daemon stopped at ${clock()} (${reason}).`);
       process.exit(0);

@@ -1,17 +1,4 @@
-import {
-  and,
-  asc,
-  type Db,
-  desc,
-  eq,
-  gte,
-  lt,
-  lte,
-  type TaskStatus,
-  type TaskWebhook,
-  type Tx,
-  tasks,
-} from '@restflow/db';
+import { and, asc, type Db, desc, eq, lte, type TaskStatus, type TaskWebhook, type Tx, tasks } from '@restflow/db';
 import type { AgentService } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
