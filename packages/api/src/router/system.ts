@@ -1,4 +1,4 @@
-import { MODEL_CATALOGUE, TOOL_CATALOGUE } from '@restflow/core';
+import { findModel, TOOL_CATALOGUE } from '@restflow/core';
 import { type TRPCRouterRecord, tracked } from '@trpc/server';
 import { daemonStatusSchema, heartbeatStreamInput } from '../schemas/index.ts';
 import { publicProcedure, TRPCError } from '../trpc.ts';
@@ -35,13 +35,22 @@ export const systemRouter = {
     return { url };
   }),
 
-  models: publicProcedure.query(() =>
-    MODEL_CATALOGUE.map(({ model, provider, supports_temperature, name }) => ({
-      model,
-      provider,
-      supports_temperature,
-      name,
-    })),
+  /**
+   * The models an agent can be given, flat: configured providers first with their live lists (what
+   * `models.list` returns, cached by the daemon), then the catalogue of the others. Retired models are left out.
+   */
+  models: publicProcedure.query(async ({ ctx }) =>
+    (await ctx.services.models.list()).flatMap((list) =>
+      list.models
+        .filter((entry) => entry.lifecycle?.status !== 'retired')
+        .map((entry) => ({
+          model: entry.id,
+          provider: list.provider,
+          name: entry.name,
+          supports_temperature: findModel(entry.id)?.supports_temperature ?? true,
+          configured: list.configured,
+        })),
+    ),
   ),
 
   /** GetSystemInfo: `python_ready` = python3 is on the daemon's PATH (what run_python needs). */
