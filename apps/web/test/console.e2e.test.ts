@@ -42,8 +42,17 @@ describe('web console in a browser', () => {
     await form.getByLabel('Model', { exact: true }).fill('no-such-model');
     await form.getByLabel('System prompt', { exact: true }).fill('You write tersely.');
     await form.getByLabel('file', { exact: true }).check();
+    // Checked in the page with the daemon's own schemas before anything is sent: the error sits on its field.
+    await form.getByLabel('Temperature', { exact: true }).fill('5');
+    await form.getByRole('button', { name: 'Create agent' }).click();
+    expect(await form.getByTestId('field-error').textContent()).toMatch(/<=\s*2/);
+    expect(await form.getByLabel('Temperature', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect((await h.sdk.agents.list.query()).some((a) => a.name === 'writer')).toBe(false);
+    await form.getByLabel('Temperature', { exact: true }).fill('');
+    // What only the daemon knows (its model catalogue) comes back as fieldErrors and lands on the field too.
     await form.getByRole('button', { name: 'Create agent' }).click();
     expect(await form.getByRole('alert').textContent()).toMatch(/agent\.model: unknown model "no-such-model"/);
+    expect(await form.getByTestId('field-error').textContent()).toMatch(/unknown model "no-such-model"/);
 
     await form.getByLabel('Model', { exact: true }).fill('sonnet');
     await form.getByRole('button', { name: 'Create agent' }).click();

@@ -27,19 +27,28 @@ export function Field({
   label,
   hint,
   wide,
+  error,
   children,
 }: {
   label: string;
   hint?: ReactNode;
   wide?: boolean;
-  children: ReactElement<{ id?: string }>;
+  /** What is wrong with the value (checked before sending, or the daemon's field error). */
+  error?: string;
+  children: ReactElement<{ id?: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }>;
 }) {
   const generated = useId();
   const id = children.props.id ?? generated;
+  const errorId = `${id}-error`;
   return (
     <div className={`field${wide ? ' wide' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      {cloneElement(children, { id })}
+      {cloneElement(children, error ? { id, 'aria-invalid': true, 'aria-describedby': errorId } : { id })}
+      {error ? (
+        <small className="field-error" id={errorId} data-testid="field-error">
+          {error}
+        </small>
+      ) : null}
       {hint ? <small className="hint">{hint}</small> : null}
     </div>
   );

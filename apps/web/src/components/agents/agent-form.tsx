@@ -1,6 +1,8 @@
 'use client';
+import { createAgentInput, updateAgentInput } from '@restflow/api/schemas';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { type FieldErrors, serverFieldErrors, validateInput } from '../../lib/field-errors';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { ErrorNote, Field } from '../ui';
 
@@ -31,6 +33,9 @@ export function AgentForm({ agent, onDone }: Props) {
   const update = useMutation(trpc.agents.update.mutationOptions({ onSuccess: saved }));
   const pending = create.isPending || update.isPending;
 
+  const [checked, setChecked] = useState<FieldErrors>({});
+  const fieldErrors = { ...serverFieldErrors(create.error ?? update.error), ...checked };
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     // Fields this form does not edit (skills, key config, …) are kept as they are.
@@ -41,6 +46,10 @@ export function AgentForm({ agent, onDone }: Props) {
       tools: selectedTools,
       temperature: temperature.trim() === '' ? undefined : Number(temperature),
     };
+    const input = agent ? { id: agent.id, name, agent: node } : { name, agent: node };
+    const invalid = validateInput(agent ? updateAgentInput : createAgentInput, input);
+    setChecked(invalid ?? {});
+    if (invalid) return;
     if (agent) update.mutate({ id: agent.id, name, agent: node });
     else create.mutate({ name, agent: node });
   };
@@ -50,10 +59,14 @@ export function AgentForm({ agent, onDone }: Props) {
 
   return (
     <form className="grid" onSubmit={submit} aria-label={agent ? 'Edit agent' : 'New agent'}>
-      <Field label="Name">
+      <Field label="Name" error={fieldErrors.name}>
         <input value={name} onChange={(e) => setName(e.target.value)} required placeholder="writer" />
       </Field>
-      <Field label="Model" hint="A catalogue id or alias (sonnet, gpt-5), or openai-compatible:<model>">
+      <Field
+        label="Model"
+        error={fieldErrors['agent.model']}
+        hint="A catalogue id or alias (sonnet, gpt-5), or openai-compatible:<model>"
+      >
         <input value={model} onChange={(e) => setModel(e.target.value)} list="model-catalogue" placeholder="sonnet" />
       </Field>
       <datalist id="model-catalogue">
@@ -63,7 +76,7 @@ export function AgentForm({ agent, onDone }: Props) {
           </option>
         ))}
       </datalist>
-      <Field label="Temperature" hint="0–2, empty for the model's default">
+      <Field label="Temperature" error={fieldErrors['agent.temperature']} hint="0–2, empty for the model's default">
         <input
           value={temperature}
           onChange={(e) => setTemperature(e.target.value)}
@@ -71,7 +84,7 @@ export function AgentForm({ agent, onDone }: Props) {
           placeholder="default"
         />
       </Field>
-      <Field label="System prompt" wide>
+      <Field label="System prompt" error={fieldErrors['agent.prompt']} wide>
         <textarea value={prompt} onChange={(e) => setPrompt(e.target.value)} rows={5} placeholder="You are …" />
       </Field>
       <fieldset className="field wide" style={{ border: 'none', padding: 0, margin: 0 }}>
