@@ -98,8 +98,9 @@ describe('bubblewrap sandbox (Linux)', () => {
   });
 
   it('keeps the system read-only, /tmp private and the daemon out of sight', async () => {
-    // Outside /tmp (which is private in the sandbox, so writes there land in its own tmpfs).
-    const outside = path.join(process.cwd(), `rf-sandbox-probe-${process.pid}`);
+    // A system folder the sandbox must show read-only: not the checkout, which may itself live under /tmp (a CI
+    // clone), and /tmp is private in the sandbox (writes there land in its own tmpfs).
+    const outside = path.join(path.dirname(process.execPath), `rf-sandbox-probe-${process.pid}`);
     const run = await bash(`touch ${outside}; ls /proc | grep -c '^[0-9]' ; touch /tmp/inside && echo tmp-ok`);
     const escaped = fs.existsSync(outside);
     fs.rmSync(outside, { force: true });
