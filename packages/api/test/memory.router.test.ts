@@ -61,25 +61,25 @@ describe('memory router — chunks', () => {
 
   it('rejects bad input with BAD_REQUEST naming the field', async () => {
     const { caller } = setup();
-    const cases: [Promise<unknown>, RegExp][] = [
-      [caller.memory.list({}), /agent_id/],
-      [caller.memory.create({ content: '   ' }), /content/],
-      [caller.memory.create({ content: 'x', tags: [''] } as never), /tags/],
-      [caller.memory.create({ content: 'x', source: { type: 'task_execution' } } as never), /source/],
-      [caller.memory.create({ content: 'x', colour: 'red' } as never), /colour|unrecognized/i],
-      [caller.memory.search({ query: '(', search_mode: 'regex' }), /query: invalid regular expression/],
-      [caller.memory.search({ search_mode: 'fuzzy' } as never), /search_mode/],
-      [caller.memory.search({ limit: 0 }), /limit/],
-      [caller.memory.search({ source_type: 'dream' } as never), /source_type/],
-      [caller.memory.searchRanked({ query: {}, scoring_preset: 'loud' } as never), /scoring_preset/],
-      [caller.memory.import({ chunks: [] }), /chunks/],
-      [caller.memory.import({ chunks: [{ content: '' }] }), /chunks\.0\.content/],
-      [caller.memory.clear({} as never), /agent_id/],
-      [caller.memory.export({ preset: 'huge' } as never), /preset/],
-      [caller.memory.sessions.create({ name: ' ' }), /name/],
+    // Calls start one at a time: a rejection made early would be unhandled until the loop reached it.
+    const cases: [() => Promise<unknown>, RegExp][] = [
+      [() => caller.memory.create({ content: '   ' }), /content/],
+      [() => caller.memory.create({ content: 'x', tags: [''] } as never), /tags/],
+      [() => caller.memory.create({ content: 'x', source: { type: 'task_execution' } } as never), /source/],
+      [() => caller.memory.create({ content: 'x', colour: 'red' } as never), /colour|unrecognized/i],
+      [() => caller.memory.search({ query: '(', search_mode: 'regex' }), /query: invalid regular expression/],
+      [() => caller.memory.search({ search_mode: 'fuzzy' } as never), /search_mode/],
+      [() => caller.memory.search({ limit: 0 }), /limit/],
+      [() => caller.memory.search({ source_type: 'dream' } as never), /source_type/],
+      [() => caller.memory.searchRanked({ query: {}, scoring_preset: 'loud' } as never), /scoring_preset/],
+      [() => caller.memory.import({ chunks: [] }), /chunks/],
+      [() => caller.memory.import({ chunks: [{ content: '' }] }), /chunks\.0\.content/],
+      [() => caller.memory.clear({} as never), /agent_id/],
+      [() => caller.memory.export({ preset: 'huge' } as never), /preset/],
+      [() => caller.memory.sessions.create({ name: ' ' }), /name/],
     ];
     for (const [promise, message] of cases) {
-      const error = await errorOf(promise);
+      const error = await errorOf(promise());
       expect(error.code).toBe('BAD_REQUEST');
       expect(error.message).toMatch(message);
     }

@@ -124,26 +124,28 @@ describe('sessions router', () => {
     expect(noAgent.message).toBe('Agent ghost not found');
 
     const session = await caller.sessions.create();
-    const cases: [Promise<unknown>, RegExp][] = [
-      [caller.sessions.create({ model: 'gpt-0' }), /model: unknown model "gpt-0"/],
-      [caller.sessions.update({ id: session.id, name: '  ' }), /name/],
-      [caller.sessions.messages.create({ session_id: session.id, role: 'tool' as never, content: 'x' }), /role/],
+    // Calls start one at a time: a rejection made early would be unhandled until the loop reached it.
+    const cases: [() => Promise<unknown>, RegExp][] = [
+      [() => caller.sessions.create({ model: 'gpt-0' }), /model: unknown model "gpt-0"/],
+      [() => caller.sessions.update({ id: session.id, name: '  ' }), /name/],
+      [() => caller.sessions.messages.create({ session_id: session.id, role: 'tool' as never, content: 'x' }), /role/],
       [
-        caller.sessions.messages.create({
-          session_id: session.id,
-          role: 'assistant',
-          content: 'x',
-          execution: { steps: [], duration_ms: 0, tokens_used: -1, status: 'completed' },
-        }),
+        () =>
+          caller.sessions.messages.create({
+            session_id: session.id,
+            role: 'assistant',
+            content: 'x',
+            execution: { steps: [], duration_ms: 0, tokens_used: -1, status: 'completed' },
+          }),
         /execution\.tokens_used/,
       ],
-      [caller.sessions.messages.list({ session_id: session.id, limit: 0 }), /limit/],
-      [caller.sessions.search({ query: ' ' }), /query/],
-      [caller.sessions.clear({ older_than_ms: -5 }), /older_than_ms/],
-      [caller.sessions.update({ id: session.id, colour: 'red' } as never), /colour|Unrecognized/i],
+      [() => caller.sessions.messages.list({ session_id: session.id, limit: 0 }), /limit/],
+      [() => caller.sessions.search({ query: ' ' }), /query/],
+      [() => caller.sessions.clear({ older_than_ms: -5 }), /older_than_ms/],
+      [() => caller.sessions.update({ id: session.id, colour: 'red' } as never), /colour|Unrecognized/i],
     ];
     for (const [call, message] of cases) {
-      const error = await errorOf(call);
+      const error = await errorOf(call());
       expect(error.code).toBe('BAD_REQUEST');
       expect(error.message).toMatch(message);
     }

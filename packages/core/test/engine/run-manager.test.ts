@@ -176,7 +176,7 @@ describe('RunManager', () => {
     await Promise.all([live, resumed]);
     expect(early.map((e) => e.kind.type)).toEqual(['started', 'token', 'cancelled']);
     expect(early.map((e) => e.seq)).toEqual([1, 2, 3]);
-    expect(early[0]).toMatchObject({ run_id: handle.runId, session_id: null, kind: { model: 'claude-sonnet-4-5' } });
+    expect(early[0]).toMatchObject({ run_id: handle.runId, session_id: null, kind: { model: 'claude-sonnet-5-5' } });
     expect(early[1]?.kind).toEqual({ type: 'token', text: 'Once', token_count: 1 });
     expect(late.map((e) => e.seq)).toEqual([3]);
 
