@@ -144,6 +144,10 @@ describe('Auth profiles page', () => {
 describe('Security page', () => {
   it('edits the policy and its block / approval / allow rules, and checks a command against them', async () => {
     await h.nav('Security');
+    // The sandbox the daemon found is named (CI installs bubblewrap; the sandbox tests require it).
+    const sandbox = page.getByTestId('tool-sandbox');
+    await sandbox.getByText('bubblewrap').waitFor();
+    expect(await sandbox.textContent()).toContain('run confined');
     const blocked = page.getByRole('form', { name: 'Add to Blocked' });
     await blocked.getByLabel('Pattern', { exact: true }).fill('terraform destroy *');
     await blocked.getByLabel('Description', { exact: true }).fill('never from an agent');

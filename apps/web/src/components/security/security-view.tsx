@@ -217,6 +217,32 @@ function RecentApprovals() {
   );
 }
 
+/** Where agent tools run: the sandbox the daemon found, or plainly that there is none (docs/security.md). */
+function SandboxCard() {
+  const trpc = useTRPC();
+  const info = useQuery(trpc.system.info.queryOptions());
+  if (!info.data) return <ErrorNote error={info.error} />;
+  const { tools_sandbox: kind, tools_sandbox_warning: warning } = info.data;
+  return (
+    <Card title="Tool sandbox">
+      <div data-testid="tool-sandbox">
+        {kind === 'none' ? (
+          <p role="status">
+            <Badge tone="bad">unsandboxed</Badge> Agent tools (bash, run_python) run without a sandbox: only the command
+            policy stands between them and your files. {warning}
+          </p>
+        ) : (
+          <p>
+            <Badge tone="ok">{kind}</Badge> Agent tools (bash, run_python) run confined: the workspace read-write, the
+            system read-only, RestFlow's data and your credential folders hidden.
+            {warning ? ` ${warning}` : ''}
+          </p>
+        )}
+      </div>
+    </Card>
+  );
+}
+
 export function SecurityView() {
   const trpc = useTRPC();
   const policy = useQuery(trpc.security.policy.get.queryOptions());
@@ -224,6 +250,7 @@ export function SecurityView() {
     <div className="page">
       <PageHeader title="Security" />
       <ErrorNote error={policy.error} />
+      <SandboxCard />
       <ApprovalsCard />
       {policy.data ? (
         <>
