@@ -2,7 +2,7 @@
 // default assistant getting a model as soon as a provider is usable.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
-import { createTestServices } from '@restflow/testkit';
+import { createTestServices, waitUntil } from '@restflow/testkit';
 import { bestAvailableModel } from '../src/agents/default-agent-model.ts';
 import { DEFAULT_AGENT_NAME, ManualClock } from '../src/index.ts';
 import { listProviderModels } from '../src/llm/list-models.ts';
@@ -181,8 +181,7 @@ describe('the default assistant’s model', () => {
     const assigned: string[] = [];
     const watching = s.defaultAgent.watch(stop.signal, { onAssigned: (a) => assigned.push(a.agent.model ?? '') });
     s.secrets.set('OPENAI_API_KEY', 'sk-now');
-    const deadline = Date.now() + 5000;
-    while (assigned.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitUntil(() => assigned.length > 0, 5000, 'the default agent to be given a model');
     expect(assigned).toEqual(['gpt-5.4']);
     expect(s.agents.get(seeded!.id).agent).toMatchObject({ model: 'gpt-5.4', prompt: expect.any(String) });
     s.agents.update(seeded!.id, { agent: { model: 'gpt-5-mini' } });

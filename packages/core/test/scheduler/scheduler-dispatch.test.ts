@@ -154,11 +154,17 @@ describe('TaskScheduler dispatch', () => {
     const runner = stubRunner([() => 'ok', () => 'ok']);
     const { services, scheduler, createTask, kinds } = setupScheduler({ agentRunner: runner, maxSleepMs: 60_000 });
     const early = createTask({ name: 'early' });
+    let passes = 0;
+    const tick = scheduler.tick.bind(scheduler);
+    scheduler.tick = () => {
+      passes += 1;
+      return tick();
+    };
     scheduler.start();
     try {
+      // Its first pass has looked at the due index and planned a sleep; a clock moving on does not wake it.
+      await waitUntil(() => passes > 0, 2000, 'the scheduler’s first pass');
       services.clock.advance(60_000);
-      // The subject is a window in which nothing may start: the scheduler sleeps out its plan unless woken.
-      await new Promise((r) => setTimeout(r, 20));
       expect(kinds(early.id)).toEqual([]);
       createTask({ name: 'late' });
       await waitUntil(() => kinds(early.id).length > 0, 2000, 'the woken scheduler to start the due task');
