@@ -3,22 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { removeDataDir, runCli, runCliJson, stopDaemonFor, tempDataDir } from '@restflow/testkit';
+import { dataDirPool, runCli, runCliJson } from '@restflow/testkit';
 import { WebSocket } from 'ws';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dirs) {
-    await stopDaemonFor(dir);
-    removeDataDir(dir);
-  }
-});
+const dirs = dataDirPool();
+afterAll(() => dirs.cleanup());
 
-function newDataDir(): string {
-  const dir = tempDataDir();
-  dirs.push(dir);
-  return dir;
-}
+const newDataDir = () => dirs.create();
 
 const URL_LINE = /^http:\/\/127\.0\.0\.1:(\d+)\/auth\?token=[A-Za-z0-9_-]{43}$/;
 

@@ -5,20 +5,11 @@ import fs from 'node:fs';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { pingDaemon } from '@restflow/api/client';
 import { resolvePaths } from '@restflow/paths';
-import { cliBin, removeDataDir, runCli, runCliJson, stopDaemonFor, tempDataDir, waitUntil } from '@restflow/testkit';
+import { cliBin, dataDirPool, runCli, runCliJson, waitUntil } from '@restflow/testkit';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dirs) {
-    await stopDaemonFor(dir);
-    removeDataDir(dir);
-  }
-});
-function newDataDir(): string {
-  const dir = tempDataDir();
-  dirs.push(dir);
-  return dir;
-}
+const dirs = dataDirPool();
+afterAll(() => dirs.cleanup());
+const newDataDir = () => dirs.create();
 
 interface Status {
   pid: number;

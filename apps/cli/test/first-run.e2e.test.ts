@@ -4,26 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { agents, closeDb, createDb, eq } from '@restflow/db';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import { resolvePaths } from '@restflow/paths';
-import { removeDataDir, runCli, runCliJson, startTestDaemon, stopDaemonFor, tempDataDir } from '@restflow/testkit';
+import { dataDirPool, runCli, runCliJson, startTestDaemon, stopDaemonFor } from '@restflow/testkit';
 
 let fake: FakeProvider;
-const dirs: string[] = [];
+const dirs = dataDirPool();
 beforeAll(async () => {
   fake = await startFakeProvider();
 });
 afterAll(async () => {
-  for (const dir of dirs) {
-    await stopDaemonFor(dir);
-    removeDataDir(dir);
-  }
+  await dirs.cleanup();
   await fake.close();
 });
 
-function newDataDir(): string {
-  const dir = tempDataDir();
-  dirs.push(dir);
-  return dir;
-}
+const newDataDir = () => dirs.create();
 
 /** Only OpenAI pointed at the fake; no key anywhere unless a test adds one (the host's keys never leak in). */
 const openaiOnly = () => ({

@@ -2,21 +2,12 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { resolvePaths } from '@restflow/paths';
-import { removeDataDir, runCli, runCliJson, stopDaemonFor, tempDataDir } from '@restflow/testkit';
+import { dataDirPool, runCli, runCliJson, stopDaemonFor } from '@restflow/testkit';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  for (const dir of dirs) {
-    await stopDaemonFor(dir);
-    removeDataDir(dir);
-  }
-});
+const dirs = dataDirPool();
+afterAll(() => dirs.cleanup());
 
-function newDataDir(): string {
-  const dir = tempDataDir();
-  dirs.push(dir);
-  return dir;
-}
+const newDataDir = () => dirs.create();
 
 const VALUE = 'pl41ntext-Z9q-never-on-disk-7f3a';
 const STDIN_VALUE = 'from-stdin-K2v-also-never-on-disk';

@@ -142,3 +142,21 @@ export async function stopDaemonFor(dataDir: string): Promise<void> {
 }
 
 export { isProcessAlive } from '@restflow/launcher';
+
+/** Data dirs a test file creates for CLI-started daemons; `cleanup` (in an afterAll) stops each daemon and removes it. */
+export function dataDirPool(): { create(): string; cleanup(): Promise<void> } {
+  const dirs: string[] = [];
+  return {
+    create() {
+      const dir = tempDataDir();
+      dirs.push(dir);
+      return dir;
+    },
+    async cleanup() {
+      for (const dir of dirs.splice(0)) {
+        await stopDaemonFor(dir);
+        removeDataDir(dir);
+      }
+    },
+  };
+}
