@@ -1,8 +1,8 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useRouter, useSearchParams } from 'next/navigation';
 import { formatRelative, shortId } from '../../lib/format';
+import { useListSelection } from '../../lib/list-selection';
 import { useTRPC } from '../../lib/trpc';
 import { Badge, Card, Empty, ErrorNote, PageHeader } from '../ui';
 import { type Agent, AgentForm } from './agent-form';
@@ -10,10 +10,7 @@ import { type Agent, AgentForm } from './agent-form';
 export function AgentsView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const router = useRouter();
-  const params = useSearchParams();
-  const selectedId = params.get('id');
-  const creating = params.get('new') === '1';
+  const { router, selectedId, creating, open } = useListSelection('/agents');
   const agents = useQuery(trpc.agents.list.queryOptions());
   const selected = agents.data?.find((a) => a.id === selectedId);
   const remove = useMutation(
@@ -25,7 +22,6 @@ export function AgentsView() {
     }),
   );
 
-  const open = (query: string) => router.replace(`/agents${query}`, { scroll: false });
   const confirmDelete = (agent: Agent) => {
     if (window.confirm(`Delete agent "${agent.name}"? Its chat sessions stay.`)) remove.mutate({ id: agent.id });
   };

@@ -1,9 +1,9 @@
 'use client';
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRouter, useSearchParams } from 'next/navigation';
 import { type ChangeEvent, useEffect, useRef, useState } from 'react';
 import { downloadText, markdownBody } from '../../lib/download';
 import { formatRelative } from '../../lib/format';
+import { useListSelection } from '../../lib/list-selection';
 import { useTRPC } from '../../lib/trpc';
 import { Markdown } from '../markdown';
 import { Badge, Card, Empty, ErrorNote, PageHeader } from '../ui';
@@ -127,13 +127,9 @@ function SkillEditor({ id, onSaved }: { id: string | null; onSaved(id: string): 
 export function SkillsView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const router = useRouter();
-  const params = useSearchParams();
-  const selectedId = params.get('id');
-  const creating = params.get('new') === '1';
+  const { selectedId, creating, open } = useListSelection('/skills');
   const skills = useQuery(trpc.skills.list.queryOptions());
   const fileInput = useRef<HTMLInputElement>(null);
-  const open = (query: string) => router.replace(`/skills${query}`, { scroll: false });
   const importFile = useMutation(
     trpc.skills.import.mutationOptions({
       onSuccess: async (skill) => {

@@ -1,8 +1,8 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRouter, useSearchParams } from 'next/navigation';
 import { useMemo } from 'react';
 import { describeSchedule, formatDateTime, formatRelative, shortId } from '../../lib/format';
+import { useListSelection } from '../../lib/list-selection';
 import { runsFromHistory, type TaskRunRow } from '../../lib/task-runs';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { Card, Empty, ErrorNote, PageHeader, StatusBadge } from '../ui';
@@ -38,11 +38,8 @@ function TaskHistory({ task, onTranscript }: { task: Task; onTranscript(run: Tas
 export function TasksView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const router = useRouter();
-  const params = useSearchParams();
-  const selectedId = params.get('id');
+  const { params, selectedId, creating, open } = useListSelection('/tasks');
   const transcriptRun = params.get('run');
-  const creating = params.get('new') === '1';
   const tasks = useQuery(trpc.tasks.list.queryOptions(undefined, { refetchInterval: 15_000 }));
   const agents = useQuery(trpc.agents.list.queryOptions());
   const agentNames = useMemo(() => new Map(agents.data?.map((a) => [a.id, a.name])), [agents.data]);
@@ -57,7 +54,6 @@ export function TasksView() {
   const remove = useMutation(trpc.tasks.delete.mutationOptions({ onSuccess: refresh }));
   const actionError = run.error ?? pause.error ?? resume.error ?? cancel.error ?? remove.error;
 
-  const open = (query: string) => router.replace(`/tasks${query}`, { scroll: false });
   const showTranscript = (run: TaskRunRow) => open(`?id=${run.task_id}&run=${run.run_id}`);
   const transcriptTask = transcriptRun ? tasks.data?.find((t) => t.id === selectedId) : undefined;
   const confirmDelete = (task: Task) => {
