@@ -21,6 +21,7 @@ import { loadOrCreateConsoleToken } from './transports/console-token.ts';
 import { createHttpAuthenticator } from './transports/http-auth.ts';
 import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
+import { createRunStreamHandlers, RUN_EVENTS_PATH } from './transports/run-stream-routes.ts';
 import { mountTrpcHttp } from './transports/trpc-http.ts';
 
 export interface DaemonOptions {
@@ -196,6 +197,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         createContext: (caller) => createContext('http', caller),
         onError: (error, path) => logTrpcError(logger, error, path),
       });
+      const runStreams = createRunStreamHandlers({
+        router: appRouter,
+        auth: httpAuth,
+        createContext: (caller) => createContext('http', caller),
+        onError: (err) => logger.error({ err }, 'run stream failed'),
+      });
+      routes.mount('/api/execute', runStreams.execute).mount(RUN_EVENTS_PATH, runStreams.events);
       registerConsoleRoutes(routes, { token: consoleToken.token, webDir });
       const server = await startHttp(httpOptions, routes, logger);
       if (server) {
