@@ -20,6 +20,7 @@ import { sessionCommand } from './commands/session.ts';
 import { skillCommand } from './commands/skill.ts';
 import { taskCommand } from './commands/task.ts';
 import { tokenCommand } from './commands/token.ts';
+import { webCommand } from './commands/web.ts';
 import { CliError } from './daemon-connection.ts';
 import { hintFor } from './error-hints.ts';
 
@@ -43,6 +44,7 @@ const COMMANDS = [
   taskCommand,
   consoleCommand,
   tokenCommand,
+  webCommand,
 ];
 
 /** Top-level command words → their sub-command words (empty for leaf commands). */
@@ -119,6 +121,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(taskCommand)
     .command(consoleCommand)
     .command(tokenCommand)
+    .command(webCommand)
     .command(modelsCommand)
     .command({
       command: 'completions [shell]',

@@ -21,6 +21,8 @@ import { loadOrCreateConsoleToken } from './transports/console-token.ts';
 import { createHttpAuthenticator } from './transports/http-auth.ts';
 import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
+import { remoteBindRefusal } from './transports/remote-bind.ts';
+import { createRunStreamHandlers, RUN_EVENTS_PATH } from './transports/run-stream-routes.ts';
 import { mountTrpcHttp } from './transports/trpc-http.ts';
 
 export interface DaemonOptions {
@@ -174,6 +176,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
     const httpOptions = options.http ?? httpOptionsFromEnv(options.env ?? process.env);
     if (httpOptions) {
+      const refusal = remoteBindRefusal(httpOptions.host, services.apiTokens.count());
+      if (refusal) throw new Error(refusal);
       const consoleToken = loadOrCreateConsoleToken(paths.consoleToken);
       services.redactor.set('console_token', [consoleToken.token]);
       if (consoleToken.created) logger.info({ file: paths.consoleToken }, 'created the web console token');
@@ -196,6 +200,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         createContext: (caller) => createContext('http', caller),
         onError: (error, path) => logTrpcError(logger, error, path),
       });
+      const runStreams = createRunStreamHandlers({
+        router: appRouter,
+        auth: httpAuth,
+        createContext: (caller) => createContext('http', caller),
+        onError: (err) => logger.error({ err }, 'run stream failed'),
+      });
+      routes.mount('/api/execute', runStreams.execute).mount(RUN_EVENTS_PATH, runStreams.events);
       registerConsoleRoutes(routes, { token: consoleToken.token, webDir });
       const server = await startHttp(httpOptions, routes, logger);
       if (server) {
