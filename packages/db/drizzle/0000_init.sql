@@ -61,6 +61,20 @@ CREATE TABLE `secrets` (
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `mcp_servers` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`transport` text NOT NULL,
+	`command` text,
+	`args` text,
+	`url` text,
+	`header_names` text,
+	`headers_ciphertext` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `mcp_servers_name_idx` ON `mcp_servers` (`name`);--> statement-breakpoint
 CREATE TABLE `memory_chunk_tags` (
 	`chunk_id` text NOT NULL,
 	`tag` text NOT NULL,
