@@ -12,6 +12,7 @@ import { consoleCommand } from './commands/console.ts';
 import { daemonCommand, topLevelStatusCommand } from './commands/daemon.ts';
 import { infoCommand } from './commands/info.ts';
 import { keyCommand } from './commands/key.ts';
+import { mcpCommand } from './commands/mcp.ts';
 import { memoryCommand } from './commands/memory.ts';
 import { modelsCommand } from './commands/models.ts';
 import { secretCommand } from './commands/secret.ts';
@@ -41,6 +42,7 @@ const COMMANDS = [
   authCommand,
   taskCommand,
   consoleCommand,
+  mcpCommand,
 ];
 
 /** Top-level command words → their sub-command words (empty for leaf commands). */
@@ -117,6 +119,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(taskCommand)
     .command(consoleCommand)
     .command(modelsCommand)
+    .command(mcpCommand)
     .command({
       command: 'completions [shell]',
       describe: 'Print a shell completion script (bash or zsh; default: your $SHELL) and how to install it',

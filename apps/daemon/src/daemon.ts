@@ -20,6 +20,7 @@ import { resolveWebDir } from './transports/console-static.ts';
 import { loadOrCreateConsoleToken } from './transports/console-token.ts';
 import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
+import { registerMcpRoute } from './transports/mcp-route.ts';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -99,6 +100,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     teardown.push({ name: 'default agent watch', run: () => watchDefaults.abort() });
     const interrupted = services.runs.recoverInterrupted();
     if (interrupted) logger.warn({ runs: interrupted }, 'marked runs cut off by the previous daemon as interrupted');
+    // After the runs that may be calling them (teardown runs in reverse): no MCP server process outlives us.
+    teardown.push({ name: 'mcp servers', run: () => services.mcpClients.stopAll() });
     // Runs before the database closes (teardown runs in reverse): active runs end as interrupted, saved.
     teardown.push({ name: 'agent runs', run: () => services.runs.stopAll() });
     services.terminals.markAllStopped();
@@ -182,6 +185,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       }));
       registerHttpRoutes(routes, services);
       registerConsoleRoutes(routes, { token: consoleToken.token, webDir });
+      registerMcpRoute(routes, { token: consoleToken.token, createContext, logger });
       const server = await startHttp(httpOptions, routes, logger);
       if (server) {
         transports.push({ kind: 'http', address: server.url });

@@ -36,9 +36,23 @@ interface Route {
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+/** A handler that speaks HTTP itself (streams, its own body parsing): the MCP endpoint. */
+export type RawHttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
 export class HttpRoutes {
   private readonly routes: Route[] = [];
   private fallbackHandler: HttpHandler | undefined;
+  private readonly rawHandlers = new Map<string, RawHttpHandler>();
+
+  /** Every method of exactly `path` goes to `handler`, after the Host check, with the body unread. */
+  raw(path: string, handler: RawHttpHandler): this {
+    this.rawHandlers.set(path, handler);
+    return this;
+  }
+
+  rawHandler(path: string): RawHttpHandler | undefined {
+    return this.rawHandlers.get(path);
+  }
 
   /** `path` may contain `:name` segments, e.g. `/hooks/trigger/:taskId`. */
   add(method: string, path: string, handler: HttpHandler): this {
@@ -128,6 +142,8 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
       }
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
+      const raw = options.routes.rawHandler(url.pathname);
+      if (raw) return await raw(req, res);
       const found = options.routes.match(method, url.pathname);
       if (found === undefined) return send(res, { status: 404, body: { error: 'not found' } });
       if (found === 'method') return send(res, { status: 405, body: { error: 'method not allowed' } });
