@@ -91,7 +91,9 @@ function followRun(api: RestflowApi, runId: string, extra: Extra): Promise<RunVi
       extra.signal.removeEventListener('abort', onAbort);
       subscription.unsubscribe();
       if (error) reject(error);
-      else resolve(view);
+      // The SDK client handles a notification a microtask late: a progress notification that arrives in the same
+      // read as the result would find its handler gone, so the result leaves on a later turn of the event loop.
+      else setImmediate(() => resolve(view));
     };
     const subscription = api.runs.onEvents.subscribe(
       { run_id: runId },
