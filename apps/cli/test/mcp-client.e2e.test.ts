@@ -139,7 +139,7 @@ describe('agents call MCP tools', () => {
     const result = await runCliJson<Exec>(['agent', 'exec', agent.id, '-i', 'use the tools'], opts);
     expect(result.response).toBe('All done');
 
-    const offered = (fake.requests[0]?.body.tools as { name: string }[]).map((t) => t.name).sort();
+    const offered = ((fake.requests[0]?.body.tools ?? []) as { name: string }[]).map((t) => t.name).sort();
     expect(offered).toEqual(['mcp__tools__echo', 'mcp__web__crash', 'mcp__web__echo', 'mcp__web__whoami']);
     const results = toolMessages(1);
     expect(results).toContain('echo:olleh:pid=');
