@@ -27,6 +27,8 @@ let daemon: TestDaemon;
 let agentId: string;
 let mcpUrl: string;
 let token: string;
+let readOnlyToken: string;
+let consoleToken: string;
 const dataDir = tempDataDir('rfms');
 const opts = { dataDir };
 
@@ -58,7 +60,9 @@ beforeAll(async () => {
   await waitUntil(() => fs.existsSync(paths.httpInfoFile), 20_000, 'the HTTP listener');
   const info = JSON.parse(fs.readFileSync(paths.httpInfoFile, 'utf8')) as { port: number };
   mcpUrl = `http://127.0.0.1:${info.port}/mcp`;
-  token = fs.readFileSync(paths.consoleToken, 'utf8').trim();
+  consoleToken = fs.readFileSync(paths.consoleToken, 'utf8').trim();
+  token = (await runCliJson<{ token: string }>(['token', 'create', '-n', 'mcp-e2e'], opts)).token;
+  readOnlyToken = (await runCliJson<{ token: string }>(['token', 'create', '-n', 'mcp-ro', '--read-only'], opts)).token;
   agentId = (await runCliJson<{ id: string }>(['agent', 'create', '-n', 'mcp-helper', '-m', 'sonnet'], opts)).id;
 }, 60_000);
 
@@ -87,9 +91,9 @@ async function connectStdio(): Promise<{ client: Client; transport: StdioClientT
   return { client, transport, stderr: () => stderr };
 }
 
-async function connectHttp(): Promise<Client> {
+async function connectHttp(bearer = token): Promise<Client> {
   const transport = new StreamableHTTPClientTransport(new URL(mcpUrl), {
-    requestInit: { headers: { authorization: `Bearer ${token}` } },
+    requestInit: { headers: { authorization: `Bearer ${bearer}` } },
   });
   const client = new Client({ name: 'e2e-http', version: '1.0.0' });
   await client.connect(transport);
@@ -285,5 +289,21 @@ describe('/mcp on the daemon (Streamable HTTP)', () => {
     expect(anonymous.body).not.toContain('list_skills');
     const wrong = await post({ authorization: 'Bearer not-the-token' });
     expect(wrong.status).toBe(401);
+    // The console's own token is for its cookie, not a bearer token of the API.
+    const consoleBearer = await post({ authorization: `Bearer ${consoleToken}` });
+    expect(consoleBearer.status).toBe(401);
+  });
+
+  it('gives a read-only API token the reading tools only', async () => {
+    const client = await connectHttp(readOnlyToken);
+    try {
+      const listed = await client.callTool({ name: 'list_skills', arguments: {} });
+      expect(listed.isError).toBeFalsy();
+      const create = await client.callTool({ name: 'create_skill', arguments: { name: 'Not allowed', content: 'x' } });
+      expect(create.isError).toBe(true);
+      expect(textOf(create)).toMatch(/FORBIDDEN: .*read-only/);
+    } finally {
+      await client.close();
+    }
   });
 });

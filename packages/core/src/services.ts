@@ -2,6 +2,7 @@ import type { Db } from '@restflow/db';
 import type { RestflowPaths } from '@restflow/paths';
 import { AgentService } from './agents/agent.service.ts';
 import { DefaultAgentModel } from './agents/default-agent-model.ts';
+import { ApiTokenService } from './api-tokens/api-token.service.ts';
 import { AuthProfileService } from './auth/auth-profile.service.ts';
 import { ConfigService } from './config/config.service.ts';
 import type { CoreContext } from './core-context.ts';
@@ -74,6 +75,7 @@ export interface RestflowServices extends CoreContext {
   /** External MCP servers agents may call, and the live connections to them. */
   mcp: McpServerService;
   mcpClients: McpClientPool;
+  apiTokens: ApiTokenService;
 }
 
 /**
@@ -167,6 +169,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     host: new HostToolsService(core),
     mcp,
     mcpClients,
+    apiTokens: new ApiTokenService(core),
   };
 }
 

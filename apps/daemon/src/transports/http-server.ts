@@ -27,6 +27,12 @@ export interface HttpReply {
 
 export type HttpHandler = (request: HttpRequest) => Promise<HttpReply> | HttpReply;
 
+/**
+ * A handler that owns the raw exchange (reads the body itself, streams its answer: tRPC over HTTP, SSE). It runs
+ * after the listener's Host check, instead of the routes.
+ */
+export type RawHttpHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
 interface Route {
   method: string;
   pattern: RegExp;
@@ -36,22 +42,21 @@ interface Route {
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-/** A handler that speaks HTTP itself (streams, its own body parsing): the MCP endpoint. */
-export type RawHttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-
 export class HttpRoutes {
   private readonly routes: Route[] = [];
   private fallbackHandler: HttpHandler | undefined;
-  private readonly rawHandlers = new Map<string, RawHttpHandler>();
+  private readonly mounts: { matches: (path: string) => boolean; handler: RawHttpHandler }[] = [];
 
-  /** Every method of exactly `path` goes to `handler`, after the Host check, with the body unread. */
-  raw(path: string, handler: RawHttpHandler): this {
-    this.rawHandlers.set(path, handler);
+  /** Gives a raw handler `path` and everything under it (`/trpc` → `/trpc/agents.list`), or the paths a RegExp matches. */
+  mount(path: string | RegExp, handler: RawHttpHandler): this {
+    const matches =
+      typeof path === 'string' ? (p: string) => p === path || p.startsWith(`${path}/`) : (p: string) => path.test(p);
+    this.mounts.push({ matches, handler });
     return this;
   }
 
-  rawHandler(path: string): RawHttpHandler | undefined {
-    return this.rawHandlers.get(path);
+  mounted(path: string): RawHttpHandler | undefined {
+    return this.mounts.find((m) => m.matches(path))?.handler;
   }
 
   /** `path` may contain `:name` segments, e.g. `/hooks/trigger/:taskId`. */
@@ -142,8 +147,8 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
       }
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
-      const raw = options.routes.rawHandler(url.pathname);
-      if (raw) return await raw(req, res);
+      const mounted = options.routes.mounted(url.pathname);
+      if (mounted) return await mounted(req, res, url);
       const found = options.routes.match(method, url.pathname);
       if (found === undefined) return send(res, { status: 404, body: { error: 'not found' } });
       if (found === 'method') return send(res, { status: 405, body: { error: 'method not allowed' } });

@@ -11,7 +11,6 @@ export {
 } from './console-auth.ts';
 export { createLocalClient } from './local-client.ts';
 export {
-  bearerToken,
   checkMcpRequest,
   createMcpHandler,
   MCP_PATH,

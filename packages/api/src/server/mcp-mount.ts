@@ -13,21 +13,19 @@ export const MCP_PATH = '/mcp';
 export interface McpRefusal {
   status: number;
   reason: string;
+  headers?: Record<string, string>;
 }
 
-export interface McpMountOptions {
-  /** The one authentication call: undefined lets the request through, a refusal answers it. */
-  authorize: (headers: IncomingHttpHeaders) => McpRefusal | undefined;
-  /** The router, for one request (an in-process client). */
-  createApi: () => RestflowApi;
+export interface McpMountOptions<C> {
+  /**
+   * The one authentication call (the daemon's HTTP API gate): who is calling, or the refusal to answer with.
+   * Host and Origin are checked before it.
+   */
+  authorize: (req: IncomingMessage) => { ok: true; caller: C } | { ok: false; refusal: McpRefusal };
+  /** The router for one request, as that caller (an in-process client). */
+  createApi: (caller: C) => RestflowApi;
   onRefused?: (refusal: McpRefusal & { origin: string | undefined; host: string | undefined }) => void;
   onError?: (error: unknown) => void;
-}
-
-/** `Authorization: Bearer <token>` → the token. */
-export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
-  return match?.[1];
 }
 
 /** Host and Origin: the checks the console's WebSocket mount makes, except that non-browser clients send no Origin. */
@@ -46,28 +44,30 @@ function refuse(res: ServerResponse, refusal: McpRefusal): void {
   res.writeHead(refusal.status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
-    ...(refusal.status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+    ...refusal.headers,
   });
   // A JSON-RPC error, which MCP clients show as such.
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: refusal.reason }, id: null }));
 }
 
 /** The request handler for `/mcp`. */
-export function createMcpHandler(
-  options: McpMountOptions,
+export function createMcpHandler<C>(
+  options: McpMountOptions<C>,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
-    const refusal = checkMcpRequest(req.headers, req.socket.localPort ?? 0) ?? options.authorize(req.headers);
-    if (refusal) {
-      options.onRefused?.({ ...refusal, origin: req.headers.origin, host: req.headers.host });
-      return refuse(res, refusal);
+    const refused = checkMcpRequest(req.headers, req.socket.localPort ?? 0);
+    if (refused) {
+      options.onRefused?.({ ...refused, origin: req.headers.origin, host: req.headers.host });
+      return refuse(res, refused);
     }
+    const verdict = options.authorize(req);
+    if (!verdict.ok) return refuse(res, verdict.refusal);
     if (req.method !== 'POST') {
       // Stateless: no server-initiated stream (GET) and no session to end (DELETE).
       res.setHeader('allow', 'POST');
       return refuse(res, { status: 405, reason: 'method not allowed (stateless server: POST only)' });
     }
-    const server = createRestflowMcpServer(options.createApi());
+    const server = createRestflowMcpServer(options.createApi(verdict.caller));
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {
       void transport.close();
