@@ -3,11 +3,10 @@
 // (the fake provider) in real runs. A crashing server is a tool error and is started again on the next use;
 // after the daemon stops no MCP server process is left.
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import {
+  mcpTestServerScript,
   removeDataDir,
   runCli,
   runCliJson,
@@ -17,7 +16,7 @@ import {
   waitUntil,
 } from '@restflow/testkit';
 
-const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/mcp-test-server.mjs');
+const fixture = mcpTestServerScript;
 const HEADER_TOKEN = 'Bearer sekret-mcp-header-7f3a9c';
 
 let fake: FakeProvider;

@@ -2,9 +2,7 @@
 // RestFlow's agents may use (`add`, `list`, `remove`, `test`). Agents allow-list their tools as
 // `mcp:<server>:<tool>` or `mcp:<server>:*`.
 
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createRestflowClient } from '@restflow/api/client';
-import { createRestflowMcpServer } from '@restflow/api/mcp';
 import { daemonLeaf, group, leaf, noArgs } from '../command.ts';
 import { CliError, cliPaths, ensureDaemon, protocolMismatch } from '../daemon-connection.ts';
 import { formatTime } from '../output.ts';
@@ -38,6 +36,11 @@ const serve = leaf(
         throw new CliError(mismatch);
       }
     }
+    // Loaded here, not at start-up: every other command stays as quick to start as before.
+    const [{ createRestflowMcpServer }, { StdioServerTransport }] = await Promise.all([
+      import('@restflow/api/mcp'),
+      import('@modelcontextprotocol/sdk/server/stdio.js'),
+    ]);
     const server = createRestflowMcpServer(client);
     const transport = new StdioServerTransport();
     await new Promise<void>((resolve) => {

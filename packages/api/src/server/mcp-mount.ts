@@ -4,8 +4,7 @@
 // an Origin, when sent, must be this listener's own (a page of another site), and the caller must pass the gate
 // (a bearer token).
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { createRestflowMcpServer, type RestflowApi } from '../mcp/restflow-mcp-server.ts';
+import type { RestflowApi } from '../mcp/restflow-mcp-server.ts';
 import { consoleHosts } from './console-auth.ts';
 
 export const MCP_PATH = '/mcp';
@@ -50,6 +49,21 @@ function refuse(res: ServerResponse, refusal: McpRefusal): void {
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: refusal.reason }, id: null }));
 }
 
+/** The MCP SDK's server side, loaded by the first `/mcp` request rather than at daemon start. */
+let serverModules:
+  | Promise<
+      [
+        typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+        typeof import('../mcp/restflow-mcp-server.ts'),
+      ]
+    >
+  | undefined;
+const loadServerModules = () =>
+  (serverModules ??= Promise.all([
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('../mcp/restflow-mcp-server.ts'),
+  ]));
+
 /** The request handler for `/mcp`. */
 export function createMcpHandler<C>(
   options: McpMountOptions<C>,
@@ -67,6 +81,7 @@ export function createMcpHandler<C>(
       res.setHeader('allow', 'POST');
       return refuse(res, { status: 405, reason: 'method not allowed (stateless server: POST only)' });
     }
+    const [{ StreamableHTTPServerTransport }, { createRestflowMcpServer }] = await loadServerModules();
     const server = createRestflowMcpServer(options.createApi(verdict.caller));
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {

@@ -1,9 +1,7 @@
 // Live connections to the external MCP servers, one per server, opened on first use: a stdio server is started
 // when an agent (or `mcp.test`) first needs it, kept while it is used, stopped after it sat idle, started again on
 // the next use after a crash, and every one is stopped when the daemon stops.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { RESTFLOW_VERSION } from '@restflow/paths';
@@ -159,6 +157,13 @@ export class McpClientPool {
 
   private async open(config: McpServerConnectConfig): Promise<Connection> {
     const { headers, ...server } = config;
+    // The SDK is loaded on first use: a daemon whose agents use no MCP server never pays for it.
+    const [{ Client }, { getDefaultEnvironment, StdioClientTransport }, { StreamableHTTPClientTransport }] =
+      await Promise.all([
+        import('@modelcontextprotocol/sdk/client/index.js'),
+        import('@modelcontextprotocol/sdk/client/stdio.js'),
+        import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+      ]);
     const transport: Transport =
       config.transport === 'stdio'
         ? new StdioClientTransport({
@@ -187,9 +192,12 @@ export class McpClientPool {
       const wasOpen = !connection.closed;
       connection.closed = true;
       clearTimeout(connection.idleTimer);
-      void this.connections.get(server.id)?.then((current) => {
-        if (current === connection) this.connections.delete(server.id);
-      });
+      void this.connections.get(server.id)?.then(
+        (current) => {
+          if (current === connection) this.connections.delete(server.id);
+        },
+        () => {},
+      );
       if (wasOpen && !this.stopping) {
         this.options.log?.('MCP server connection closed', {
           server: server.name,
