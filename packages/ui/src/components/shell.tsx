@@ -1,8 +1,7 @@
 'use client';
-import Link from 'next/link';
-import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import type { ConnectionStatus } from '../lib/connection';
+import { Link, usePathname } from '../navigation';
 import { useConnectionStatus } from './providers';
 
 const NAV = [

@@ -1,10 +1,9 @@
 'use client';
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import Link from 'next/link';
-import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { fixableChatError } from '../../lib/chat-errors';
 import { useTRPC } from '../../lib/trpc';
+import { Link, useRouter, useSearchParams } from '../../navigation';
 import { InlineMarkdown } from '../markdown';
 import { Empty, ErrorNote, StatusBadge } from '../ui';
 import { Composer } from './composer';

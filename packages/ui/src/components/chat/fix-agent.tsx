@@ -1,9 +1,9 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import Link from 'next/link';
 import { type FormEvent, useState } from 'react';
 import { type FixableChatError, missingKeyName } from '../../lib/chat-errors';
 import { useTRPC } from '../../lib/trpc';
+import { Link } from '../../navigation';
 import { ModelPicker } from '../agents/model-picker';
 import { ErrorNote } from '../ui';
 

@@ -1,9 +1,10 @@
 'use client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { TRPCClientError } from '@trpc/client';
+import { createTRPCClient, TRPCClientError } from '@trpc/client';
 import { createContext, type ReactNode, useContext, useState, useSyncExternalStore } from 'react';
-import { type ConnectionStatus, ConnectionTracker, probeSignIn } from '../lib/connection';
-import { type ConsoleClient, createConsoleClient, TRPCProvider } from '../lib/trpc';
+import { type ConnectionStatus, ConnectionTracker } from '../lib/connection';
+import { type AppRouter, type ConsoleClient, TRPCProvider } from '../lib/trpc';
+import type { ConsoleTransport } from '../transport';
 import { LiveChanges } from './live-changes';
 
 interface ConsoleState {
@@ -18,7 +19,7 @@ function retryable(failureCount: number, error: unknown): boolean {
   return failureCount < 2;
 }
 
-function createConsoleState(): ConsoleState {
+function createConsoleState(transport: ConsoleTransport): ConsoleState {
   const queryClient = new QueryClient({
     defaultOptions: {
       // Fresh on every mount: a page shows what changed elsewhere (CLI, scripts) when it is opened.
@@ -27,26 +28,31 @@ function createConsoleState(): ConsoleState {
     },
   });
   const tracker = new ConnectionTracker({
-    probe: () => probeSignIn(),
+    probe: () => transport.probe(),
     // Subscriptions resume by themselves (tracked ids); queries may have missed changes while away.
     onReconnected: () => void queryClient.invalidateQueries(),
   });
-  const { client } = createConsoleClient({ onOpen: tracker.handleOpen, onClose: tracker.handleClose });
+  // During `next build` (prerendering) there is no daemon, and Next polyfills WebSocket on Node < 22: a socket
+  // created here would keep retrying and hold the build open. The prerendered HTML needs no data.
+  const links =
+    typeof window === 'undefined' ? [] : transport.links({ onOpen: tracker.handleOpen, onClose: tracker.handleClose });
+  const client = createTRPCClient<AppRouter>({ links });
   return { queryClient, client, tracker };
 }
 
-// One socket per page for its whole life (React may mount the provider twice in development).
+// One connection per page for its whole life (React may mount the provider twice in development).
 let browserState: ConsoleState | undefined;
-function consoleState(): ConsoleState {
-  if (typeof window === 'undefined') return createConsoleState();
-  browserState ??= createConsoleState();
+function consoleState(transport: ConsoleTransport): ConsoleState {
+  if (typeof window === 'undefined') return createConsoleState(transport);
+  browserState ??= createConsoleState(transport);
   return browserState;
 }
 
 const TrackerContext = createContext<ConnectionTracker | null>(null);
 
-export function Providers({ children }: { children: ReactNode }) {
-  const [state] = useState(consoleState);
+/** The console's data layer: query cache, the tRPC client over the host's transport, live changes. */
+export function Providers({ transport, children }: { transport: ConsoleTransport; children: ReactNode }) {
+  const [state] = useState(() => consoleState(transport));
   return (
     <QueryClientProvider client={state.queryClient}>
       <TRPCProvider trpcClient={state.client} queryClient={state.queryClient}>

@@ -1,9 +1,9 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import Link from 'next/link';
 import { formatRelative, shortId } from '../../lib/format';
 import { useListSelection } from '../../lib/list-selection';
 import { useTRPC } from '../../lib/trpc';
+import { Link } from '../../navigation';
 import { Badge, Card, Empty, ErrorNote, PageHeader } from '../ui';
 import { type Agent, AgentForm } from './agent-form';
 

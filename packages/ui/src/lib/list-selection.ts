@@ -1,7 +1,7 @@
 'use client';
 // The list pages (agents, skills, tasks) keep what is open in the URL (`?id=…` or `?new=1`), so a reload or a
 // shared link shows the same thing; `open` changes it without scrolling or a history entry.
-import { useRouter, useSearchParams } from 'next/navigation';
+import { useRouter, useSearchParams } from '../navigation';
 
 export function useListSelection(page: string) {
   const router = useRouter();
