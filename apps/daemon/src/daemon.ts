@@ -23,6 +23,7 @@ import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
 import { remoteBindRefusal } from './transports/remote-bind.ts';
 import { createRunStreamHandlers, RUN_EVENTS_PATH } from './transports/run-stream-routes.ts';
+import { registerMcpRoute } from './transports/mcp-route.ts';
 import { mountTrpcHttp } from './transports/trpc-http.ts';
 
 export interface DaemonOptions {
@@ -103,6 +104,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     teardown.push({ name: 'default agent watch', run: () => watchDefaults.abort() });
     const interrupted = services.runs.recoverInterrupted();
     if (interrupted) logger.warn({ runs: interrupted }, 'marked runs cut off by the previous daemon as interrupted');
+    // After the runs that may be calling them (teardown runs in reverse): no MCP server process outlives us.
+    teardown.push({ name: 'mcp servers', run: () => services.mcpClients.stopAll() });
     // Runs before the database closes (teardown runs in reverse): active runs end as interrupted, saved.
     teardown.push({ name: 'agent runs', run: () => services.runs.stopAll() });
     services.terminals.markAllStopped();
@@ -208,6 +211,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       });
       routes.mount('/api/execute', runStreams.execute).mount(RUN_EVENTS_PATH, runStreams.events);
       registerConsoleRoutes(routes, { token: consoleToken.token, webDir });
+      registerMcpRoute(routes, { auth: httpAuth, createContext, logger });
       const server = await startHttp(httpOptions, routes, logger);
       if (server) {
         transports.push({ kind: 'http', address: server.url });
