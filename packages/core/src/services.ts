@@ -3,6 +3,7 @@ import type { RestflowPaths } from '@restflow/paths';
 import { AgentService } from './agents/agent.service.ts';
 import { DefaultAgentModel } from './agents/default-agent-model.ts';
 import { AuthProfileService } from './auth/auth-profile.service.ts';
+import { TelegramSettingsService } from './channels/telegram-settings.ts';
 import { ConfigService } from './config/config.service.ts';
 import type { CoreContext } from './core-context.ts';
 import type { ChatService } from './engine/chat.service.ts';
@@ -69,6 +70,7 @@ export interface RestflowServices extends CoreContext {
   chat: ChatService;
   scheduler: TaskScheduler;
   host: HostToolsService;
+  telegram: TelegramSettingsService;
 }
 
 /**
@@ -147,5 +149,6 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     chat,
     scheduler,
     host: new HostToolsService(core),
+    telegram: new TelegramSettingsService(core),
   };
 }
