@@ -299,6 +299,36 @@ describe('the Telegram channel', () => {
     expect(events.some((e) => e.event_type === 'failed')).toBe(true);
   });
 
+  it("asks a task run's approval in the chat that started it; Reject refuses the command", async () => {
+    const task = await sdk.tasks.create.mutate({ name: 'Cleanup', agent_id: helperId, input: 'clean up' });
+    fake.script(
+      { toolCalls: [{ name: 'bash', arguments: { command: 'rm -f old.log' } }] },
+      { text: 'Cleanup skipped.' },
+    );
+    const before = countIn(CHAT);
+    expect((await ask('/run cleanup')).text).toBe('🚀 Started: <b>Cleanup</b>');
+    await waitUntil(
+      () =>
+        tg
+          .messagesIn(CHAT)
+          .slice(before)
+          .some((m) => m.reply_markup !== undefined),
+      WAIT,
+      'the approval prompt of the task run',
+    );
+    const prompt = tg.messagesIn(CHAT).find((m, i) => i >= before && m.reply_markup) as FakeTelegramMessage;
+    expect(prompt.text).toContain('rm -f old.log');
+    const [pending] = await sdk.security.approvals.list.query({ status: 'pending', task_id: task.id });
+    tg.pressButton(CHAT, prompt.message_id, `ap:${pending?.id}:n`);
+    await waitUntil(() => prompt.text.includes('Rejected'), WAIT, 'the prompt to show the rejection');
+    expect((await sdk.security.approvals.get.query({ id: pending?.id as string })).status).toBe('rejected');
+    await waitUntil(
+      async () => (await sdk.tasks.events.list.query({ task_id: task.id })).some((e) => e.event_type === 'completed'),
+      WAIT,
+      'the task run to complete',
+    );
+  });
+
   it('a bad token is a clear status while the daemon serves everything else; removing it turns the bot off', async () => {
     await sdk.secrets.set.mutate({ key: 'TELEGRAM_BOT_TOKEN', value: '999:not-the-right-token' });
     await waitUntil(async () => (await telegramStatus())?.state === 'error', WAIT, 'the error state');

@@ -66,11 +66,25 @@ export class ApprovalPrompts {
     }
   }
 
-  /** Follows approval changes until `signal` aborts, updating the messages of decided ones. */
-  async watch(approvals: TelegramChannelDeps['approvals'], signal: AbortSignal): Promise<void> {
+  /**
+   * Follows approval changes until `signal` aborts: a task run's pending approval is asked in `chatsForTask`
+   * (a chat run's is asked by the chat itself, from its run events); decided ones update their messages.
+   */
+  async watch(
+    approvals: TelegramChannelDeps['approvals'],
+    chatsForTask: (taskId: string) => Promise<ChatId[]>,
+    signal: AbortSignal,
+  ): Promise<void> {
     try {
       for await (const approval of approvals.subscribe({ signal })) {
         if (approval.status !== 'pending') await this.settled(approval);
+        else if (approval.task_id) {
+          for (const chatId of await chatsForTask(approval.task_id)) {
+            await this.offer(chatId, approval).catch((error: unknown) =>
+              this.logger.warn({ err: error, approval: approval.id }, 'telegram: could not ask for an approval'),
+            );
+          }
+        }
       }
     } catch (error) {
       if (!signal.aborted) this.logger.warn({ err: error }, 'telegram: approval watch ended');

@@ -60,6 +60,11 @@ export class ChatConversations {
     return this.state(chatId).task;
   }
 
+  /** The chats whose last /run started this task. */
+  chatsThatRan(taskId: string): string[] {
+    return [...this.chats.entries()].filter(([, state]) => state.task?.id === taskId).map(([chatId]) => chatId);
+  }
+
   /** The chat's current session, created on first use (with the default agent). */
   async sessionFor(chatId: ChatId): Promise<{ id: string; agent_id: string }> {
     const state = this.state(chatId);

@@ -36,6 +36,7 @@ export interface BuiltBot {
   bot: Bot;
   conversations: ChatConversations;
   approvals: ApprovalPrompts;
+  chatsForTask(taskId: string): Promise<string[]>;
 }
 
 export interface BotContext {
@@ -227,5 +228,17 @@ export function buildTelegramBot(
     }
   });
 
-  return { bot, conversations, approvals };
+  /** A task run's approval goes to the chats that started it, and to its notification chat when allowed. */
+  const chatsForTask = async (taskId: string): Promise<string[]> => {
+    const chats = new Set(conversations.chatsThatRan(taskId));
+    try {
+      const { notification } = await caller.tasks.get({ id: taskId });
+      if (notification.telegram_enabled && notification.telegram_chat_id) chats.add(notification.telegram_chat_id);
+    } catch {
+      // Deleted meanwhile: only the chats that ran it.
+    }
+    return [...chats].filter((chatId) => deps.isAllowed(chatId));
+  };
+
+  return { bot, conversations, approvals, chatsForTask };
 }

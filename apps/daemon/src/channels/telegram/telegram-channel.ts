@@ -147,7 +147,7 @@ export class TelegramChannel {
       }
     }
     if (signal.aborted) return;
-    const watch = built.approvals.watch(this.deps.approvals, signal);
+    const watch = built.approvals.watch(this.deps.approvals, built.chatsForTask, signal);
     await bot.start({
       timeout: this.timing.pollTimeoutSecs,
       allowed_updates: ['message', 'callback_query'],
