@@ -94,7 +94,12 @@ describe('the Telegram channel', () => {
     const off = await runCli(['status'], { dataDir });
     expect(off.stdout).toMatch(/Telegram:\s+off/);
 
-    await sdk.config.telegram.set.mutate({ telegram: { allowed_chats: [String(CHAT)] } });
+    const bad = await runCli(['config', 'set', 'telegram.allowed_chats', '@tess'], { dataDir });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('"@tess" is not a Telegram chat id');
+    const set = await runCli(['config', 'set', 'telegram.allowed_chats', `${CHAT}, ${CHAT}`], { dataDir });
+    expect(set.stdout.trim()).toBe(`telegram.allowed_chats = ${CHAT}`);
+    expect((await runCli(['config', 'get', 'telegram.allowed_chats'], { dataDir })).stdout.trim()).toBe(String(CHAT));
     await sdk.secrets.set.mutate({ key: 'TELEGRAM_BOT_TOKEN', value: tg.token });
     await waitUntil(async () => (await telegramStatus())?.state === 'running', WAIT, 'the bot to run');
     expect(await telegramStatus()).toEqual({ state: 'running', error: null, bot_username: 'restflow_test_bot' });
