@@ -13,7 +13,7 @@ export const setTelegramSettingsInput = z
 /** The Telegram channel as `system.status` reports it. */
 export const channelStatusSchema = z.strictObject({
   state: z.enum(['off', 'connecting', 'running', 'error']),
-  /** Plain words on what went wrong (never the token); null unless `state` is `error`. */
+  /** Plain words (never the token): why it stopped (`error`), or why it is still retrying (`connecting`); else null. */
   error: z.string().nullable(),
   /** The bot's @username once Telegram accepted the token. */
   bot_username: z.string().nullable(),

@@ -24,6 +24,8 @@ export const HELP_TEXT = [
   '/help — this list',
 ].join('\n');
 
+const MAX_REMEMBERED_STRANGERS = 10_000;
+
 const TASK_STATUS_EMOJI: Record<string, string> = {
   active: '🟢',
   paused: '⏸',
@@ -69,6 +71,8 @@ export function buildTelegramBot(
     }
     // One polite answer per chat, then silence: a stranger cannot make the bot talk.
     if (refused.has(String(chatId))) return;
+    // Bounded, so a flood of strangers cannot grow it without end (the oldest may then be answered again).
+    if (refused.size >= MAX_REMEMBERED_STRANGERS) refused.delete(refused.values().next().value as string);
     refused.add(String(chatId));
     logger.warn(
       { chat: String(chatId), from: ctx.from?.username ?? ctx.from?.id ?? null },
