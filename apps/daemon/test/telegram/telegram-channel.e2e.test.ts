@@ -148,9 +148,8 @@ describe('the Telegram channel', () => {
     const typingBefore = tg.callsOf('sendChatAction', CHAT).length;
     tg.sendText(CHAT, 'hi');
     tg.sendText(CHAT, 'how are you?');
-    const run = await settledRun().catch(() => undefined);
     await waitUntil(() => lastIn(CHAT)?.parse_mode === 'HTML' && countIn(CHAT) > before, WAIT, 'the final answer');
-    expect(run?.status).toBe('completed');
+    expect((await settledRun()).status).toBe('completed');
 
     // One turn for both messages.
     const request = fake.requests.at(-1)?.body as { messages: { role: string; content: unknown }[] };
@@ -332,6 +331,24 @@ describe('the Telegram channel', () => {
       WAIT,
       'the task run to complete',
     );
+  });
+
+  it('/stop with no answer in progress cancels the task this chat started', async () => {
+    const task = await sdk.tasks.create.mutate({ name: 'Slow digest', agent_id: helperId, input: 'digest' });
+    fake.script({ text: 'word '.repeat(80), tokens: 80, tokenDelayMs: 250 });
+    expect((await ask('/run slow digest')).text).toBe('🚀 Started: <b>Slow digest</b>');
+    await waitUntil(
+      async () => (await sdk.tasks.active.query()).some((r) => r.task_id === task.id && r.state === 'running'),
+      WAIT,
+      'the task to run',
+    );
+    expect((await ask('/stop')).text).toBe('⏹ Stopped task <b>Slow digest</b>.');
+    await waitUntil(
+      async () => (await sdk.tasks.events.list.query({ task_id: task.id })).some((e) => e.event_type === 'cancelled'),
+      WAIT,
+      'the task run to be cancelled',
+    );
+    expect((await ask('/stop')).text).toBe('Nothing is running in this chat.');
   });
 
   it('a bad token is a clear status while the daemon serves everything else; removing it turns the bot off', async () => {
