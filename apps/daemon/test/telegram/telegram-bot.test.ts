@@ -127,6 +127,18 @@ describe('the Telegram bot', () => {
     expect(services.sessions.get(first?.id as string).name).toMatch(/ · \d{4}-\d\d-\d\d/);
   });
 
+  it('gives a chat one session even when a command and a turn ask for it at once', async () => {
+    const { built, services } = await setup();
+    const chat = 4242;
+    const [a, b] = await Promise.all([built.conversations.sessionFor(chat), built.conversations.sessionFor(chat)]);
+    expect(a.id).toBe(b.id);
+    expect(services.sessions.list().filter((s) => s.name === `channel:telegram:${chat}`)).toHaveLength(1);
+    // A session deleted elsewhere is replaced on the next message.
+    services.sessions.delete(a.id);
+    const again = await built.conversations.sessionFor(chat);
+    expect(again.id).not.toBe(a.id);
+  });
+
   it('answers unknown agents, tasks and deleted tasks with plain words', async () => {
     const { text, press } = await setup();
     await text(CHAT, '/agent nobody');

@@ -14,6 +14,7 @@ interface ChatState {
   busy: boolean;
   runId?: string;
   sessionId?: string;
+  lookup?: Promise<{ id: string; agent_id: string }>;
   /** The last task started from this chat with /run. */
   task?: { id: string; name: string };
 }
@@ -65,8 +66,19 @@ export class ChatConversations {
     return [...this.chats.entries()].filter(([, state]) => state.task?.id === taskId).map(([chatId]) => chatId);
   }
 
-  /** The chat's current session, created on first use (with the default agent). */
-  async sessionFor(chatId: ChatId): Promise<{ id: string; agent_id: string }> {
+  /**
+   * The chat's current session, created on first use (with the default agent). Concurrent callers (a command
+   * while a turn starts) share one lookup, so a chat never gets two sessions of the same name.
+   */
+  sessionFor(chatId: ChatId): Promise<{ id: string; agent_id: string }> {
+    const state = this.state(chatId);
+    state.lookup ??= this.findOrCreateSession(chatId).finally(() => {
+      state.lookup = undefined;
+    });
+    return state.lookup;
+  }
+
+  private async findOrCreateSession(chatId: ChatId): Promise<{ id: string; agent_id: string }> {
     const state = this.state(chatId);
     if (state.sessionId) {
       try {
