@@ -13,6 +13,7 @@ import {
 import { closeDb, createDb } from '@restflow/db';
 import { processIdentity, readPidFile, removePidFile, writePidFile } from '@restflow/launcher';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
+import { createTelegramChannel, type TelegramChannel } from './channels/telegram/index.ts';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.ts';
 import type { Logger } from './logger.ts';
 import { registerConsoleRoutes } from './transports/console-routes.ts';
@@ -121,6 +122,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const startedAt = Date.now();
     const transports: TransportInfo[] = [];
     let consoleUrl: string | undefined;
+    let telegram: TelegramChannel | undefined;
     let stopping: Promise<void> | undefined;
     let markStopped: () => void = () => {};
     const stopped = new Promise<void>((resolve) => {
@@ -137,6 +139,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       transports: [...transports],
       tools_sandbox: services.sandbox.kind,
       tools_sandbox_warning: services.sandbox.warning,
+      channels: { telegram: telegram?.status() ?? { state: 'off', error: null, bot_username: null } },
     });
 
     const stop = (reason: string): Promise<void> => {
@@ -161,6 +164,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         }, 20);
       },
     });
+
+    // Never awaited: a slow or unreachable Telegram must not delay the daemon; its state is in the status.
+    telegram = createTelegramChannel(services, createContext('local'), logger);
+    void telegram.start();
+    teardown.push({ name: 'telegram', run: () => telegram?.stop() });
 
     const pipe: PipeServer = await servePipe({
       router: appRouter,

@@ -16,6 +16,7 @@ export * from './shared.ts';
 export * from './skills.ts';
 export * from './system.ts';
 export * from './tasks.ts';
+export * from './telegram.ts';
 export * from './terminals.ts';
 export * from './tokens.ts';
 export * from './values.ts';
