@@ -30,6 +30,7 @@ import { SkillService } from './skills/skill.service.ts';
 import { TaskService } from './tasks/task.service.ts';
 import { TerminalSessionService } from './terminals/terminal-session.service.ts';
 import { HostToolsService } from './tools/host-tools.service.ts';
+import { UsageService } from './usage/usage.service.ts';
 
 export interface ServiceDeps {
   db: Db;
@@ -69,6 +70,7 @@ export interface RestflowServices extends CoreContext {
   chat: ChatService;
   scheduler: TaskScheduler;
   host: HostToolsService;
+  usage: UsageService;
 }
 
 /**
@@ -123,9 +125,16 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   });
   const defaultAgent = new DefaultAgentModel(agents, models, core.changes);
   const llm = deps.llm ?? createLlmClientFactory({ env: core.env, settings: () => providers.get() });
-  const { runs, chat } = createAgentRuntime(core, { agents, sessions, security, skills, memory, secrets, auth, llm });
+  const usage = new UsageService(core, {
+    agent: (id) => agents.find(id)?.name,
+    task: (id) => tasks.find(id)?.name,
+  });
+  const { runs, chat } = createAgentRuntime(core, {
+    ...{ agents, sessions, security, skills, memory, secrets, auth, llm },
+    usage,
+  });
   const agentRunner = engineTaskRunner({ chat, runs, agents });
-  const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets }, { agentRunner });
+  const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets, usage }, { agentRunner });
   return {
     ...core,
     agents,
@@ -147,5 +156,6 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     chat,
     scheduler,
     host: new HostToolsService(core),
+    usage,
   };
 }
