@@ -200,6 +200,30 @@ describe('usage and cost against the fake provider', () => {
   });
 });
 
+describe('run show --follow', () => {
+  it('prints a running run’s timeline live until it ends', async () => {
+    fake.script({
+      text: 'A slow and careful answer',
+      tokens: 5,
+      tokenDelayMs: 400,
+      usage: { input_tokens: 50, output_tokens: 5 },
+    });
+    const started = await runCliJson<{ run_id: string }>(
+      ['run', 'writer', '-i', 'take your time', '--background'],
+      opts,
+    );
+    const followed = await runCli(['run', 'show', started.run_id, '--follow'], opts);
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toMatch(/▶ started\s+model gpt-5-mini · input "take your time"/);
+    expect(followed.stdout).toMatch(/… text\s+"A slow and careful answer"/);
+    expect(followed.stdout).toMatch(/◆ llm_call\s+gpt-5-mini · in 50 \(cached 0\) · out 5/);
+    expect(followed.stdout).toMatch(/✓ completed/);
+    expect(followed.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^tokens: in 50 \(cached 0\) · out 5 .* 1 provider call$/,
+    );
+  });
+});
+
 describe('budgets against the fake provider', () => {
   it('a per-run token budget stops the run before its next provider call, with the budget named', async () => {
     await runCliJson(['agent', 'create', '-n', 'frugal', '-m', 'sonnet', '--tools', 'skill'], opts);
