@@ -275,6 +275,17 @@ describe('budgets against the fake provider', () => {
     expect(history.find((e) => e.event_type === 'skipped')?.message).toBe(
       'budget exceeded: the daily tokens budget of task Digest (500 tokens) is spent: 550 tokens used today (UTC)',
     );
+    // The task's engine run, found by `run list --task`, carries the tokens that spent the budget.
+    const runs = await runCliJson<{ id: string; kind: string; usage: Totals }[]>(
+      ['run', 'list', '--task', task.id.slice(0, 8)],
+      opts,
+    );
+    expect(runs).toEqual([
+      expect.objectContaining({ kind: 'task', usage: expect.objectContaining({ total_tokens: 550 }) }),
+    ]);
+    const listed = await runCli(['run', 'list', '--task', task.id], opts);
+    expect(listed.stdout).toContain(runs[0]!.id.slice(0, 8));
+    expect(listed.stdout).toMatch(/task\s*│\s*completed.*550/);
     const shown = await runCliJson<{ next_run_at: number }>(['task', 'show', task.id], opts);
     const tomorrow = Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000;
     expect(shown.next_run_at).toBeGreaterThanOrEqual(tomorrow);

@@ -129,10 +129,8 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     agent: (id) => agents.find(id)?.name,
     task: (id) => tasks.find(id)?.name,
   });
-  const { runs, chat } = createAgentRuntime(core, {
-    ...{ agents, sessions, security, skills, memory, secrets, auth, llm },
-    usage,
-  });
+  const runtimeDeps = { agents, sessions, security, skills, memory, secrets, auth, llm, usage };
+  const { runs, chat } = createAgentRuntime(core, runtimeDeps);
   const agentRunner = engineTaskRunner({ chat, runs, agents });
   const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets, usage }, { agentRunner });
   return {

@@ -5,7 +5,7 @@ import type { RestflowClient } from '@restflow/api/client';
 import { daemonLeaf, leaf } from '../command.ts';
 import { CliError, withClient } from '../daemon-connection.ts';
 import type { Output } from '../output.ts';
-import { runDiffCommand, runShowCommand } from './run-inspect.ts';
+import { runDiffCommand, runListCommand, runShowCommand } from './run-inspect.ts';
 import { exitCodeOf, inputOrStdin, type RunResult, watchRun } from './run-stream.ts';
 
 const REPL_HELP = [
@@ -106,12 +106,13 @@ export const runCommand = leaf<{
   'run [agent]',
   'One shot: run an agent (name or id) on one input, stream the answer, exit. Not kept as a chat session ' +
     'unless --save (a new one) or --session (append to one). `agent exec` is the same run for scripts: with ' +
-    '--format json it waits and prints the whole execution (steps, tokens). `run show <id>` and `run diff <a> <b>` ' +
-    'inspect past runs',
+    '--format json it waits and prints the whole execution (steps, tokens). `run list`, `run show <id>` and ' +
+    '`run diff <a> <b>` inspect past runs',
   (y) =>
     y
-      // An agent named "show" or "diff" is run by its id.
+      // An agent named "show", "diff" or "list" is run by its id.
       .command(runShowCommand)
+      .command(runListCommand)
       .command(runDiffCommand)
       .positional('agent', { type: 'string', describe: 'Agent name, id or unique id prefix' })
       .option('input', { alias: 'i', type: 'string', describe: 'The input (default: stdin)' })

@@ -2,6 +2,7 @@
 // (two runs side by side): docs/streams.md#run-inspector.
 import type { RestflowClient, RunEventKind, RunStreamEvent } from '@restflow/api/client';
 import { daemonLeaf } from '../command.ts';
+import { formatTime, shortId } from '../output.ts';
 import { formatUsd } from './usage.ts';
 
 type RunInfo = Awaited<ReturnType<RestflowClient['runs']['get']['query']>>;
@@ -212,6 +213,34 @@ export const runShowCommand = daemonLeaf<{ id: string; follow: boolean }>(
       out.line();
       out.line(header(run)[3]!.trim());
     }
+  },
+);
+
+export const runListCommand = daemonLeaf<{ task?: string; session?: string; limit: number }>(
+  'list',
+  'Recent runs, newest first, with their tokens and cost (of one task or chat session); ids for run show',
+  (y) =>
+    y
+      .option('task', { type: 'string', describe: 'Only the engine runs of this task (id or unique prefix)' })
+      .option('session', { type: 'string', describe: 'Only the runs of this chat session' })
+      .option('limit', { alias: 'l', type: 'number', default: 20, describe: 'Number of runs' }),
+  async (client, args, out) => {
+    const taskId = args.task ? (await client.tasks.get.query({ id: args.task })).id : undefined;
+    const runs = await client.runs.list.query({
+      ...(taskId ? { task_id: taskId } : {}),
+      ...(args.session ? { session_id: args.session } : {}),
+      limit: args.limit,
+    });
+    out.table(runs, [
+      { header: 'Id', value: (r) => shortId(r.id) },
+      { header: 'Kind', value: (r) => r.kind },
+      { header: 'Status', value: (r) => r.status },
+      { header: 'Agent', value: (r) => shortId(r.agent_id) },
+      { header: 'Started', value: (r) => formatTime(r.started_at) },
+      { header: 'Tokens', value: (r) => r.usage.total_tokens },
+      { header: 'Cost', value: (r) => formatUsd(r.usage.cost_usd) },
+      { header: 'Error', value: (r) => (r.error_code ? `[${r.error_code}] ` : '') + (r.error ?? '') },
+    ]);
   },
 );
 
