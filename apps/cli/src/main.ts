@@ -22,6 +22,7 @@ import { skillCommand } from './commands/skill.ts';
 import { taskCommand } from './commands/task.ts';
 import { tokenCommand } from './commands/token.ts';
 import { webCommand } from './commands/web.ts';
+import { usageCommand } from './commands/usage.ts';
 import { CliError } from './daemon-connection.ts';
 import { hintFor } from './error-hints.ts';
 
@@ -47,6 +48,7 @@ const COMMANDS = [
   mcpCommand,
   tokenCommand,
   webCommand,
+  usageCommand,
 ];
 
 /** Top-level command words → their sub-command words (empty for leaf commands). */
@@ -124,6 +126,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(consoleCommand)
     .command(tokenCommand)
     .command(webCommand)
+    .command(usageCommand)
     .command(modelsCommand)
     .command(mcpCommand)
     .command({

@@ -15,6 +15,7 @@ import { systemRouter } from './router/system.ts';
 import { tasksRouter } from './router/tasks.ts';
 import { terminalsRouter } from './router/terminals.ts';
 import { tokensRouter } from './router/tokens.ts';
+import { usageRouter } from './router/usage.ts';
 import { router } from './trpc.ts';
 
 /** One router, mounted on every transport. Each domain is a sub-router in ./router/<domain>.ts. */
@@ -36,6 +37,7 @@ export const appRouter = router({
   terminals: terminalsRouter,
   mcp: mcpRouter,
   tokens: tokensRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

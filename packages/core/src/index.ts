@@ -165,3 +165,19 @@ export {
 export { MAX_TERMINAL_HISTORY_CHARS } from './terminals/terminal-session.service.ts';
 export { findTool, resolveToolName, TOOL_CATALOGUE, TOOL_NAMES } from './tools/catalogue.ts';
 export { findExecutable } from './tools/find-executable.ts';
+export {
+  BUDGET_EXCEEDED,
+  type BudgetBreach,
+  type BudgetLimits,
+  type BudgetSettings,
+  utcDayStart,
+} from './usage/budgets.ts';
+export { costOf, defaultPrices, type ModelPrice, priceOf } from './usage/pricing.ts';
+export {
+  type PriceEntry,
+  type RunMeter,
+  type UsageGrouping,
+  type UsageReport,
+  UsageService,
+  type UsageTotals,
+} from './usage/usage.service.ts';

@@ -34,6 +34,7 @@ import { SkillService } from './skills/skill.service.ts';
 import { TaskService } from './tasks/task.service.ts';
 import { TerminalSessionService } from './terminals/terminal-session.service.ts';
 import { HostToolsService } from './tools/host-tools.service.ts';
+import { UsageService } from './usage/usage.service.ts';
 
 export interface ServiceDeps {
   db: Db;
@@ -78,6 +79,7 @@ export interface RestflowServices extends CoreContext {
   mcpClients: McpClientPool;
   apiTokens: ApiTokenService;
   telegram: TelegramSettingsService;
+  usage: UsageService;
 }
 
 /**
@@ -135,6 +137,10 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const mcp = new McpServerService(core, secrets);
   mcp.syncRedactor();
   const mcpClients = new McpClientPool(mcp, mcpPoolOptions(env));
+  const usage = new UsageService(core, {
+    agent: (id) => agents.find(id)?.name,
+    task: (id) => tasks.find(id)?.name,
+  });
   const { runs, chat } = createAgentRuntime(core, {
     agents,
     sessions,
@@ -144,10 +150,11 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     secrets,
     auth,
     llm,
+    usage,
     mcpTools: mcpPort(mcpClients),
   });
   const agentRunner = engineTaskRunner({ chat, runs, agents });
-  const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets }, { agentRunner });
+  const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets, usage }, { agentRunner });
   return {
     ...core,
     agents,
@@ -173,6 +180,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     mcpClients,
     apiTokens: new ApiTokenService(core),
     telegram: new TelegramSettingsService(core),
+    usage,
   };
 }
 

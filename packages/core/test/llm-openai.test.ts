@@ -39,7 +39,10 @@ describe('OpenAI client — streaming', () => {
     // The first token reached us while the provider was still producing the other four.
     expect(end.at - texts[0]!.at).toBeGreaterThanOrEqual(4 * 25 - 15);
     expect(result.chunks.slice(-2)).toEqual([
-      { type: 'usage', usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 } },
+      {
+        type: 'usage',
+        usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17, cached_tokens: 0, reasoning_tokens: 0 },
+      },
       { type: 'finish', finish_reason: 'stop' },
     ]);
     const [request] = fake.requests;
@@ -51,6 +54,24 @@ describe('OpenAI client — streaming', () => {
       body: { model: 'gpt-5', stream: true, stream_options: { include_usage: true } },
     });
     expect(request!.headers.authorization).toBe(`Bearer ${KEY}`);
+  });
+
+  it('reports cached and reasoning tokens from the usage details the provider streams', async () => {
+    fake.script({
+      text: 'thought about it',
+      usage: { input_tokens: 900, output_tokens: 120, cached_tokens: 640, reasoning_tokens: 80 },
+    });
+    const result = await collect(openai().stream(ask, never()));
+    expect(result.chunks.find((c) => c.type === 'usage')).toEqual({
+      type: 'usage',
+      usage: {
+        prompt_tokens: 900,
+        completion_tokens: 120,
+        total_tokens: 1020,
+        cached_tokens: 640,
+        reasoning_tokens: 80,
+      },
+    });
   });
 
   it('sends messages, tools, temperature and the right max-tokens field per provider', async () => {

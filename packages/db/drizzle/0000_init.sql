@@ -266,4 +266,26 @@ CREATE TABLE `tasks` (
 );
 --> statement-breakpoint
 CREATE INDEX `tasks_due_idx` ON `tasks` (`status`,`next_run_at`);--> statement-breakpoint
-CREATE INDEX `tasks_agent_idx` ON `tasks` (`agent_id`);
+CREATE INDEX `tasks_agent_idx` ON `tasks` (`agent_id`);--> statement-breakpoint
+CREATE TABLE `llm_calls` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`run_id` text NOT NULL,
+	`agent_id` text,
+	`task_id` text,
+	`session_id` text,
+	`model` text NOT NULL,
+	`provider` text NOT NULL,
+	`input_tokens` integer NOT NULL,
+	`output_tokens` integer NOT NULL,
+	`cached_tokens` integer DEFAULT 0 NOT NULL,
+	`reasoning_tokens` integer DEFAULT 0 NOT NULL,
+	`cost_usd` real DEFAULT 0 NOT NULL,
+	`priced` integer DEFAULT true NOT NULL,
+	`duration_ms` integer,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `llm_calls_run_idx` ON `llm_calls` (`run_id`);--> statement-breakpoint
+CREATE INDEX `llm_calls_created_idx` ON `llm_calls` (`created_at`);--> statement-breakpoint
+CREATE INDEX `llm_calls_agent_idx` ON `llm_calls` (`agent_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `llm_calls_task_idx` ON `llm_calls` (`task_id`,`created_at`);

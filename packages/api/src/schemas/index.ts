@@ -19,5 +19,6 @@ export * from './tasks.ts';
 export * from './telegram.ts';
 export * from './terminals.ts';
 export * from './tokens.ts';
+export * from './usage.ts';
 export * from './values.ts';
 export * from './verbs.ts';

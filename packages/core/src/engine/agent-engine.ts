@@ -6,6 +6,7 @@ import type { AgentNode } from '@restflow/db';
 import { UnavailableError } from '../errors.ts';
 import type { LlmClient, LlmMessage } from '../llm/types.ts';
 import { findModel, type ModelMetadata, modelLifecycle } from '../models/catalogue.ts';
+import type { RunMeter } from '../usage/usage.service.ts';
 import { type AgentLoopResult, runAgentLoop } from './agent-loop.ts';
 import { DEFAULT_LIMITS, type EngineLimits } from './limits.ts';
 import type { SkillPort, SkillRecord } from './ports.ts';
@@ -45,6 +46,7 @@ export interface EngineRunRequest {
   input: string;
   signal: AbortSignal;
   sink: RunEventSink;
+  meter?: RunMeter;
 }
 
 export interface AgentEngineDeps {
@@ -159,6 +161,7 @@ export class AgentEngine {
       maxIterations: this.limits.maxIterations,
       signal: request.signal,
       sink: request.sink,
+      ...(request.meter ? { meter: request.meter } : {}),
     });
   }
 }

@@ -13,6 +13,7 @@ import { protectedPaths } from '../security/protected-paths.ts';
 import type { SecurityService } from '../security/security.service.ts';
 import type { ChatSessionService } from '../sessions/chat-session.service.ts';
 import type { SkillService } from '../skills/skill.service.ts';
+import type { UsageService } from '../usage/usage.service.ts';
 import { AgentEngine, type LlmResolver } from './agent-engine.ts';
 import { ChatService } from './chat.service.ts';
 import type { DeltaBatcherOptions } from './delta-batcher.ts';
@@ -36,6 +37,8 @@ export interface AgentRuntimeDeps {
   batching?: DeltaBatcherOptions;
   /** External MCP servers for `mcp:<server>:<tool>` allow-list entries. */
   mcpTools?: McpPort;
+  /** Meters provider calls and enforces budgets. */
+  usage?: UsageService;
 }
 
 export interface AgentRuntime {
@@ -136,7 +139,7 @@ export function createAgentRuntime(core: CoreContext, deps: AgentRuntimeDeps): A
     },
   });
   const sessions = sessionPort(deps.sessions);
-  const runs = new RunManager(core, engine, sessions, deps.batching);
+  const runs = new RunManager(core, engine, sessions, deps.batching, deps.usage);
   const chat = new ChatService(engine, runs, deps.agents, sessions, core.ids);
   return { engine, runs, chat };
 }

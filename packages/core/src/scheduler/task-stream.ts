@@ -1,10 +1,12 @@
 // Task streams (docs/streams.md#task-streams): every event of a task's runs is appended to run_events
 // under the stream `task:{taskId}` (persist, then publish) so watchers can resume after a reconnect or a daemon
 // restart without losing or repeating anything.
+
 import { and, type Db, desc, eq, runEvents, sql } from '@restflow/db';
 import type { EventBus } from '../events/event-bus.ts';
 import { EventStream, kindOf, type TypedEvent } from '../events/event-stream.ts';
 import { ALL_RUNS_CHANNEL, type RunEventLog, type StoredEvent } from '../events/run-event-log.ts';
+import type { BudgetBreach } from '../usage/budgets.ts';
 
 export const TASK_STREAM_PREFIX = 'task:';
 export const taskStreamId = (taskId: string) => `${TASK_STREAM_PREFIX}${taskId}`;
@@ -36,6 +38,15 @@ export type TaskStreamKind =
   | { type: 'completed'; result: string; duration_ms: number; stats: TaskRunStats }
   | { type: 'failed'; error: string; error_code?: string; duration_ms: number; recoverable: boolean }
   | { type: 'cancelled'; reason: string; duration_ms: number }
+  /** A scheduled run not started: a daily budget is spent (`error_code: "budget_exceeded"`). */
+  | {
+      type: 'skipped';
+      reason: string;
+      error_code: string;
+      budget: BudgetBreach;
+      /** When the task runs next (the first slot of the next UTC day); null when it has none. */
+      resume_at: number | null;
+    }
   | { type: 'notification_sent'; channel: 'telegram'; message: string }
   | { type: 'notification_failed'; channel: 'telegram'; error: string };
 

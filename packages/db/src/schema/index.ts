@@ -9,3 +9,4 @@ export * from './security.ts';
 export * from './skills.ts';
 export * from './system.ts';
 export * from './tasks.ts';
+export * from './usage.ts';

@@ -65,6 +65,9 @@ function applyKind(row: TaskRunRow, kind: TaskStreamEvent['kind']): TaskRunRow {
       return { ...row, status: 'failed', error: kind.error, duration_ms: kind.duration_ms };
     case 'cancelled':
       return { ...row, status: 'cancelled', error: kind.reason, duration_ms: kind.duration_ms };
+    case 'skipped':
+      // Never started: a daily budget is spent (the reason names it).
+      return { ...row, status: 'cancelled', error: kind.reason, duration_ms: 0 };
     case 'notification_sent':
       return { ...row, notifications: [...row.notifications, `${kind.channel}: sent`] };
     case 'notification_failed':
