@@ -20,6 +20,7 @@ import { resolveWebDir } from './transports/console-static.ts';
 import { loadOrCreateConsoleToken } from './transports/console-token.ts';
 import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
+import { registerRestRoutes } from './transports/rest-mount.ts';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -181,6 +182,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         body: { status: 'ok', ...status() },
       }));
       registerHttpRoutes(routes, services);
+      registerRestRoutes(routes, {
+        router: appRouter,
+        createContext: () => createContext('http'),
+        onError: (err, path) => logger.error({ err, path }, 'REST request failed'),
+      });
       registerConsoleRoutes(routes, { token: consoleToken.token, webDir });
       const server = await startHttp(httpOptions, routes, logger);
       if (server) {

@@ -1,7 +1,7 @@
 import type { DomainServices, RestflowServices } from '@restflow/core';
 import type { DaemonStatus } from './schemas/system.ts';
 
-export type TransportKind = 'pipe' | 'ws' | 'ipc' | 'local';
+export type TransportKind = 'pipe' | 'ws' | 'ipc' | 'local' | 'http';
 
 export interface TransportInfo {
   kind: TransportKind | 'http';

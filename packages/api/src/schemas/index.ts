@@ -6,6 +6,7 @@ export * from './common.ts';
 export * from './config.ts';
 export * from './memory.ts';
 export * from './models.ts';
+export * from './resources.ts';
 export * from './runs.ts';
 export * from './secrets.ts';
 export * from './security.ts';

@@ -10,4 +10,15 @@ export {
   type UpgradeVerdict,
 } from './console-auth.ts';
 export { MAX_FRAME_BYTES, type PipeServer, servePipe } from './pipe-server.ts';
+export {
+  type CompiledRoute,
+  createRestApi,
+  type RestApi,
+  type RestApiOptions,
+  type RestError,
+  type RestReply,
+  type RestRequest,
+} from './rest-handler.ts';
+export { BEARER_SCHEME, createOpenApiDocument, openApiJson, restErrorSchema } from './rest-openapi.ts';
+export { REST_ROUTES, type RestMethod, type RestRoute } from './rest-routes.ts';
 export { mountWebSocket, WS_PATH, type WsMount, type WsMountOptions, type WsRefusal } from './ws-mount.ts';
