@@ -195,10 +195,6 @@ export const chatMessageSchema = z
   })
   .meta({ id: 'ChatMessage' });
 
-export const storedChatMessageSchema = chatMessageSchema
-  .extend({ session_id: z.string(), seq: z.number().int().describe('1-based order within the session') })
-  .meta({ id: 'StoredChatMessage' });
-
 export const chatSessionSchema = z
   .object({
     id: z.string(),

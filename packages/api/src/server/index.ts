@@ -12,6 +12,7 @@ export {
 export { MAX_FRAME_BYTES, type PipeServer, servePipe } from './pipe-server.ts';
 export {
   type CompiledRoute,
+  compileRoute,
   createRestApi,
   type RestApi,
   type RestApiOptions,
@@ -19,6 +20,12 @@ export {
   type RestReply,
   type RestRequest,
 } from './rest-handler.ts';
-export { BEARER_SCHEME, createOpenApiDocument, openApiJson, restErrorSchema } from './rest-openapi.ts';
+export {
+  BEARER_SCHEME,
+  createOpenApiDocument,
+  openApiJson,
+  responseSchemaOf,
+  restErrorSchema,
+} from './rest-openapi.ts';
 export { REST_ROUTES, type RestMethod, type RestRoute } from './rest-routes.ts';
 export { mountWebSocket, WS_PATH, type WsMount, type WsMountOptions, type WsRefusal } from './ws-mount.ts';
