@@ -19,6 +19,9 @@ interface Operation {
   responses: Record<string, unknown>;
 }
 
+type Paths = Record<string, Record<string, Operation>>;
+const pathsOf = (document: ReturnType<typeof createOpenApiDocument>) => (document.paths ?? {}) as Paths;
+
 describe('OpenAPI document', () => {
   it('docs/openapi.json is up to date (run `npm run openapi` after changing routes or schemas)', () => {
     const onDisk = JSON.parse(fs.readFileSync(committed, 'utf8'));
@@ -32,7 +35,7 @@ describe('OpenAPI document', () => {
     );
     expect(documented.sort()).toEqual(REST_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
     for (const route of REST_ROUTES) {
-      const operation = (document.paths?.[route.path] as Record<string, Operation>)[route.method.toLowerCase()];
+      const operation = pathsOf(document)[route.path]?.[route.method.toLowerCase()];
       expect(operation?.operationId).toBe(route.procedure);
       const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       expect(operation?.parameters?.filter((p) => p.in === 'path').map((p) => p.name) ?? []).toEqual(pathParams);
@@ -48,7 +51,7 @@ describe('OpenAPI document', () => {
 
   it('takes request schemas from the procedures: the body of a create is the router’s input schema', () => {
     const document = createOpenApiDocument(appRouter);
-    const create = (document.paths?.['/api/tasks'] as Record<string, Operation>).post;
+    const create = pathsOf(document)['/api/tasks']?.post;
     const body = create?.requestBody?.content['application/json'].schema as {
       properties: Record<string, unknown>;
       required: string[];
@@ -63,7 +66,7 @@ describe('OpenAPI document', () => {
     expect(body.required.sort()).toEqual(routerInput.required.sort());
     expect(body.additionalProperties).toBe(false);
     // GET filters are query parameters, path parameters are not repeated in the query.
-    const events = (document.paths?.['/api/tasks/{id}/events'] as Record<string, Operation>).get;
+    const events = pathsOf(document)['/api/tasks/{id}/events']?.get;
     expect(events?.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['path:id', 'query:limit']);
   });
 });
