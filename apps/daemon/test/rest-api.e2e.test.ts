@@ -20,6 +20,9 @@ let daemon: TestDaemon;
 let dataDir: string;
 let base: string;
 let pipe: RestflowClient;
+/** A full API token and a read-only one, created over the pipe as `restflow token create` does. */
+let token: string;
+let readOnlyToken: string;
 /** `METHOD /template` of every route that answered 2xx, and every 2xx body that broke its documented schema. */
 const answered = new Set<string>();
 const mismatches: string[] = [];
@@ -29,10 +32,13 @@ interface Reply {
   body: unknown;
 }
 
-async function api(method: string, path: string, body?: unknown): Promise<Reply> {
+async function api(method: string, path: string, body?: unknown, bearer: string | null = token): Promise<Reply> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(bearer === null ? {} : { authorization: `Bearer ${bearer}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -98,6 +104,8 @@ beforeAll(async () => {
   });
   base = (JSON.parse(fs.readFileSync(resolvePaths(dataDir).httpInfoFile, 'utf8')) as { url: string }).url;
   pipe = createRestflowClient({ dataDir });
+  token = (await pipe.tokens.create.mutate({ name: 'rest-e2e' })).token;
+  readOnlyToken = (await pipe.tokens.create.mutate({ name: 'rest-e2e-reader', read_only: true })).token;
 }, 60_000);
 
 afterAll(async () => {
@@ -108,6 +116,16 @@ afterAll(async () => {
 });
 
 describe('REST API over HTTP', () => {
+  it('requires an API token: 401 without or with a wrong one, 403 for a read-only token on a mutation', async () => {
+    const without = await api('GET', '/api/agents', undefined, null);
+    expect(without.status).toBe(401);
+    expect((await api('GET', '/api/agents', undefined, 'rf_not_a_token')).status).toBe(401);
+    expect((await api('GET', '/api/agents', undefined, readOnlyToken)).status).toBe(200);
+    const refused = await api('POST', '/api/agents', { name: 'Not allowed' }, readOnlyToken);
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect((await pipe.agents.list.query()).map((a) => a.name)).not.toContain('Not allowed');
+  });
+
   it('agents and runs: CRUD, a run with the fake provider, 400 / 404 / 409', async () => {
     expect(Array.isArray(await ok('GET', '/api/agents'))).toBe(true);
     const agent = await ok<{ id: string }>(

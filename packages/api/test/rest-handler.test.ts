@@ -3,6 +3,7 @@
 // HTTP against a daemon: apps/daemon/test/rest-api.test.ts.
 import { describe, expect, it } from '@jest/globals';
 import { createTestServices, fakeDaemonControl } from '@restflow/testkit';
+import { type ApiContext, type Caller, LOCAL_CALLER } from '../src/context.ts';
 import { appRouter } from '../src/root.ts';
 import { compileRoute, createRestApi, type RestReply } from '../src/server/rest-handler.ts';
 import { REST_ROUTES } from '../src/server/rest-routes.ts';
@@ -10,18 +11,23 @@ import { REST_ROUTES } from '../src/server/rest-routes.ts';
 function setup() {
   const services = createTestServices();
   const errors: string[] = [];
-  const api = createRestApi({
-    router: appRouter,
-    createContext: () => ({ services, daemon: fakeDaemonControl(), transport: 'http' }),
-    onError: (_error, procedure) => errors.push(procedure),
+  const api = createRestApi({ router: appRouter, onError: (_error, procedure) => errors.push(procedure) });
+  const context = (caller: Caller = LOCAL_CALLER): ApiContext => ({
+    services,
+    daemon: fakeDaemonControl(),
+    transport: 'http',
+    caller,
   });
-  const send = async (method: string, url: string, body?: unknown): Promise<RestReply> => {
+  const send = async (method: string, url: string, body?: unknown, caller?: Caller): Promise<RestReply> => {
     const parsed = new URL(url, 'http://localhost');
-    const reply = await api.handle({ method, path: parsed.pathname, query: parsed.searchParams, body });
+    const reply = await api.handle(
+      { method, path: parsed.pathname, query: parsed.searchParams, body },
+      context(caller),
+    );
     if (!reply) throw new Error(`no route for ${method} ${url}`);
     return reply;
   };
-  return { services, api, send, errors };
+  return { services, api, send, errors, context };
 }
 
 describe('REST handler', () => {
@@ -104,10 +110,19 @@ describe('REST handler', () => {
       status: 405,
       body: { error: { code: 'METHOD_NOT_SUPPORTED' } },
     });
-    expect(
-      await setup().api.handle({ method: 'GET', path: '/api/nothing', query: new URLSearchParams(), body: undefined }),
-    ).toBeUndefined();
+    const other = setup();
+    const nothing = { method: 'GET', path: '/api/nothing', query: new URLSearchParams(), body: undefined };
+    expect(await other.api.handle(nothing, other.context())).toBeUndefined();
     expect(errors).toEqual([]);
+  });
+
+  it('holds a read-only token to reads: its mutations are FORBIDDEN (403) by the router’s caller rules', async () => {
+    const { send, services } = setup();
+    const reader: Caller = { kind: 'token', token_id: 't1', token_name: 'ci', read_only: true };
+    expect((await send('GET', '/api/agents', undefined, reader)).status).toBe(200);
+    const refused = await send('POST', '/api/agents', { name: 'Nope' }, reader);
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(services.agents.list().map((a) => a.name)).not.toContain('Nope');
   });
 
   it('never answers with a secret value', async () => {

@@ -4,27 +4,20 @@
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { ApiContext, AppRouter } from '@restflow/api';
+import type { ApiContext, AppRouter, Caller } from '@restflow/api';
 import { createOpenApiDocument, createRestApi, type RestApi } from '@restflow/api/server';
-import type { HttpReply, HttpRequest, HttpRoutes } from './http-server.ts';
+import { type HttpAuthenticator, refusalReply } from './http-auth.ts';
+import type { HttpReply, HttpRoutes } from './http-server.ts';
 
 export const OPENAPI_PATH = '/api/openapi.json';
 export const DOCS_PATH = '/api/docs';
 
-/**
- * Decides whether a request may reach the API: undefined lets it through, a reply refuses it (401/403). One
- * call at the entry of every resource route.
- */
-export type RestGate = (
-  request: HttpRequest,
-  access: 'read' | 'write',
-) => HttpReply | undefined | Promise<HttpReply | undefined>;
-
 export interface RestMountOptions {
   router: AppRouter;
-  createContext: () => ApiContext;
-  /** The bearer-token gate; without one the routes are as open as the listener (loopback). */
-  gate?: RestGate;
+  /** The HTTP API's one gate (API tokens or the console's cookie), called at the entry of every resource route. */
+  auth: HttpAuthenticator;
+  /** The context of an authenticated caller; read-only tokens are held to reads by the router's caller rules. */
+  createContext: (caller: Caller) => ApiContext;
   onError?: (error: unknown, procedure: string) => void;
 }
 
@@ -95,26 +88,23 @@ function asset(body: Buffer | string, contentType: string, cacheControl = 'no-ca
 export function registerRestRoutes(routes: HttpRoutes, options: RestMountOptions): RestApi {
   const api = createRestApi({
     router: options.router,
-    createContext: options.createContext,
     onError: (error, procedure) => options.onError?.(error.cause ?? error, procedure),
   });
 
   for (const { route } of api.routes) {
-    const access = route.method === 'GET' ? 'read' : 'write';
     routes.add(route.method, listenerPath(route.path), async (request) => {
-      const refused = await options.gate?.(request, access);
-      if (refused) return refused;
-      const reply = await api.handle({
-        method: request.method,
-        path: request.path,
-        query: request.query,
-        body: request.body,
-      });
+      const verdict = options.auth.authenticate(request);
+      if (!verdict.ok) return refusalReply(verdict);
+      const reply = await api.handle(
+        { method: request.method, path: request.path, query: request.query, body: request.body },
+        options.createContext(verdict.caller),
+      );
       return reply ?? { status: 404, body: { error: { code: 'NOT_FOUND', message: 'not found' } } };
     });
   }
 
-  // The reference describes the API and holds no data: it is served without a token, like /health.
+  // The reference describes the API and holds no data: it is served without a token, like /health, so a browser
+  // (which cannot send a bearer token to a page) can read it.
   let documentJson: Buffer | undefined;
   routes.add('GET', OPENAPI_PATH, () => {
     documentJson ??= Buffer.from(JSON.stringify(createOpenApiDocument(options.router)), 'utf8');

@@ -45,8 +45,6 @@ export interface RestError {
 
 export interface RestApiOptions {
   router: AppRouter;
-  /** The context of one request (the transport's, authenticated by the caller). */
-  createContext: () => ApiContext;
   /** Told about INTERNAL_SERVER_ERROR causes (the body says only "Internal error"). */
   onError?: (error: TRPCError, procedure: string) => void;
 }
@@ -147,8 +145,11 @@ function errorReply(status: number, error: RestError): RestReply {
 
 export interface RestApi {
   routes: readonly CompiledRoute[];
-  /** The reply, or undefined when no route has this path (another handler may take it). */
-  handle(request: RestRequest): Promise<RestReply | undefined>;
+  /**
+   * The reply, or undefined when no route has this path (another handler may take it). `context` is the request's,
+   * with the caller its transport authenticated: the procedures' caller rules (read-only tokens) apply to it.
+   */
+  handle(request: RestRequest, context: ApiContext): Promise<RestReply | undefined>;
 }
 
 export function createRestApi(options: RestApiOptions): RestApi {
@@ -157,8 +158,8 @@ export function createRestApi(options: RestApiOptions): RestApi {
   const routes = REST_ROUTES.map(compileRoute);
   const shapes = new Map(routes.map((r) => [r.route, inputShape(procedureOf(router, r.route.procedure).input)]));
 
-  const call = async (route: RestRoute, input: unknown): Promise<unknown> => {
-    const caller = createCaller(options.createContext()) as unknown as Record<string, unknown>;
+  const call = async (route: RestRoute, input: unknown, context: ApiContext): Promise<unknown> => {
+    const caller = createCaller(context) as unknown as Record<string, unknown>;
     let target: unknown = caller;
     for (const segment of route.procedure.split('.')) target = (target as Record<string, unknown>)[segment];
     return (target as (input: unknown) => Promise<unknown>)(input);
@@ -190,7 +191,7 @@ export function createRestApi(options: RestApiOptions): RestApi {
 
   return {
     routes,
-    async handle(request) {
+    async handle(request, context) {
       const method = request.method.toUpperCase();
       let pathMatched = false;
       for (const compiled of routes) {
@@ -224,7 +225,7 @@ export function createRestApi(options: RestApiOptions): RestApi {
         const merged = { ...fields, ...fromPath };
         const input = shape === undefined && Object.keys(merged).length === 0 ? undefined : merged;
         try {
-          const output = await call(route, input);
+          const output = await call(route, input, context);
           return { status: route.status ?? 200, body: output ?? null };
         } catch (error) {
           return toErrorReply(error, route, input);
