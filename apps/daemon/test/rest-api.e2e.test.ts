@@ -6,7 +6,13 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { appRouter } from '@restflow/api';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
-import { compileRoute, createOpenApiDocument, REST_ROUTES, responseSchemaOf } from '@restflow/api/server';
+import {
+  compileRoute,
+  createOpenApiDocument,
+  REST_ROUTES,
+  responseSchemaOf,
+  restErrorSchema,
+} from '@restflow/api/server';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import { resolvePaths } from '@restflow/paths';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir, waitUntil } from '@restflow/testkit';
@@ -49,6 +55,10 @@ async function api(method: string, path: string, body?: unknown, bearer: string 
     answered.add(`${route.method} ${route.path}`);
     const checked = responseSchemaOf(appRouter, route).safeParse(parsed);
     if (!checked.success) mismatches.push(`${method} ${path}: ${JSON.stringify(checked.error.issues).slice(0, 400)}`);
+  } else if (route) {
+    // Errors too: every one is the document's Error.
+    const checked = restErrorSchema.safeParse(parsed);
+    if (!checked.success) mismatches.push(`${method} ${path} ${res.status}: ${JSON.stringify(parsed).slice(0, 400)}`);
   }
   return { status: res.status, body: parsed };
 }
@@ -66,7 +76,9 @@ async function ok<T = Record<string, unknown>>(method: string, path: string, bod
 }
 
 interface ErrorBody {
-  error: { code: string; message: string; field_errors: { path: string; message: string }[] | null };
+  error: string;
+  code: string;
+  field_errors?: { path: string; message: string }[];
 }
 
 /** The router's field errors for the same input, over the pipe. */
@@ -82,7 +94,7 @@ async function pipeFieldErrors(call: Promise<unknown>): Promise<unknown> {
 async function expectSameInvalid(rest: Promise<Reply>, overPipe: Promise<unknown>): Promise<void> {
   const reply = await rest;
   expect(reply.status).toBe(400);
-  const error = (reply.body as ErrorBody).error;
+  const error = reply.body as ErrorBody;
   expect(error.code).toBe('BAD_REQUEST');
   expect(error.field_errors?.length).toBeGreaterThan(0);
   expect(error.field_errors).toEqual(await pipeFieldErrors(overPipe));
@@ -90,7 +102,7 @@ async function expectSameInvalid(rest: Promise<Reply>, overPipe: Promise<unknown
 
 async function expectError(reply: Promise<Reply>, status: number, code: string): Promise<void> {
   const { status: got, body } = await reply;
-  expect({ status: got, code: (body as ErrorBody | undefined)?.error?.code }).toEqual({ status, code });
+  expect({ status: got, code: (body as ErrorBody | undefined)?.code }).toEqual({ status, code });
 }
 
 beforeAll(async () => {
@@ -118,11 +130,14 @@ afterAll(async () => {
 describe('REST API over HTTP', () => {
   it('requires an API token: 401 without or with a wrong one, 403 for a read-only token on a mutation', async () => {
     const without = await api('GET', '/api/agents', undefined, null);
-    expect(without.status).toBe(401);
+    expect(without).toMatchObject({
+      status: 401,
+      body: { code: 'UNAUTHORIZED', error: expect.stringContaining('Bearer') },
+    });
     expect((await api('GET', '/api/agents', undefined, 'rf_not_a_token')).status).toBe(401);
     expect((await api('GET', '/api/agents', undefined, readOnlyToken)).status).toBe(200);
     const refused = await api('POST', '/api/agents', { name: 'Not allowed' }, readOnlyToken);
-    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(refused).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
     expect((await pipe.agents.list.query()).map((a) => a.name)).not.toContain('Not allowed');
   });
 
@@ -138,7 +153,11 @@ describe('REST API over HTTP', () => {
       api('POST', '/api/agents', { name: ' ', agent: { temperature: 9 } }),
       pipe.agents.create.mutate({ name: ' ', agent: { temperature: 9 } }),
     );
-    await expectError(api('POST', '/api/agents', { name: 'REST writer' }), 409, 'CONFLICT');
+    const duplicate = await api('POST', '/api/agents', { name: 'REST writer' });
+    expect(duplicate).toMatchObject({
+      status: 409,
+      body: { code: 'CONFLICT', reason: 'DUPLICATE_NAME', details: { id: agent.id }, error: expect.any(String) },
+    });
     await expectError(api('GET', '/api/agents/no-such-agent'), 404, 'NOT_FOUND');
     expect(await ok('GET', `/api/agents/${agent.id.slice(0, 8)}`)).toMatchObject({ id: agent.id, name: 'REST writer' });
     expect(await ok('PATCH', `/api/agents/${agent.id}`, { name: 'REST editor' })).toMatchObject({
@@ -390,7 +409,7 @@ describe('REST API over HTTP', () => {
     expect(await ok('GET', '/api/models/aliases')).toMatchObject({ aliases: expect.any(Array) });
   });
 
-  it('answered every route of the table, each body as its documented schema says', () => {
+  it('answered every route of the table, each body (errors too) as its documented schema says', () => {
     expect(REST_ROUTES.map((r) => `${r.method} ${r.path}`).filter((r) => !answered.has(r))).toEqual([]);
     expect(mismatches).toEqual([]);
   });

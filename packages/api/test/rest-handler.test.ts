@@ -82,33 +82,34 @@ describe('REST handler', () => {
     // Text that is not a number stays text, and the router's validation names the field.
     const bad = await send('GET', '/api/runs?limit=ten');
     expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ error: { code: 'BAD_REQUEST', field_errors: [{ path: 'limit' }] } });
+    expect(bad.body).toMatchObject({ code: 'BAD_REQUEST', field_errors: [{ path: 'limit' }] });
   });
 
   it('answers with the router’s error code, message and field errors', async () => {
     const { send, errors } = setup();
     const invalid = await send('POST', '/api/tasks', { name: '', agent_id: 'x', surprise: 1 });
     expect(invalid.status).toBe(400);
-    const error = (invalid.body as { error: { field_errors: { path: string }[] } }).error;
-    expect(error).toMatchObject({ code: 'BAD_REQUEST', reason: null });
+    const error = invalid.body as { error: string; field_errors: { path: string }[] };
+    expect(error).toMatchObject({ code: 'BAD_REQUEST', error: expect.stringContaining('Invalid input: ') });
+    expect(error).not.toHaveProperty('reason');
     expect(error.field_errors.map((f) => f.path).sort()).toEqual(['(input)', 'name']);
 
     expect(await send('GET', '/api/skills/nope')).toMatchObject({
       status: 404,
-      body: { error: { code: 'NOT_FOUND', field_errors: null } },
+      body: { code: 'NOT_FOUND', error: 'Skill nope not found' },
     });
     await send('POST', '/api/skills', { id: 'dup', name: 'Dup' });
     expect(await send('POST', '/api/skills', { id: 'dup', name: 'Dup' })).toMatchObject({
       status: 409,
-      body: { error: { code: 'CONFLICT' } },
+      body: { code: 'CONFLICT' },
     });
     expect(await send('POST', '/api/agents', ['not', 'an', 'object'])).toMatchObject({
       status: 400,
-      body: { error: { code: 'BAD_REQUEST', message: 'the request body must be a JSON object' } },
+      body: { code: 'BAD_REQUEST', error: 'the request body must be a JSON object' },
     });
     expect(await send('PUT', '/api/agents')).toMatchObject({
       status: 405,
-      body: { error: { code: 'METHOD_NOT_SUPPORTED' } },
+      body: { code: 'METHOD_NOT_SUPPORTED' },
     });
     const other = setup();
     const nothing = { method: 'GET', path: '/api/nothing', query: new URLSearchParams(), body: undefined };
@@ -121,7 +122,7 @@ describe('REST handler', () => {
     const reader: Caller = { kind: 'token', token_id: 't1', token_name: 'ci', read_only: true };
     expect((await send('GET', '/api/agents', undefined, reader)).status).toBe(200);
     const refused = await send('POST', '/api/agents', { name: 'Nope' }, reader);
-    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(refused).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
     expect(services.agents.list().map((a) => a.name)).not.toContain('Nope');
   });
 

@@ -9,6 +9,8 @@ import { createOpenApiDocument, createRestApi, type RestApi } from '@restflow/ap
 import { type HttpAuthenticator, refusalReply } from './http-auth.ts';
 import type { HttpReply, HttpRoutes } from './http-server.ts';
 
+const REFUSAL_CODES = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 429: 'TOO_MANY_REQUESTS' } as const;
+
 export const OPENAPI_PATH = '/api/openapi.json';
 export const DOCS_PATH = '/api/docs';
 
@@ -94,12 +96,16 @@ export function registerRestRoutes(routes: HttpRoutes, options: RestMountOptions
   for (const { route } of api.routes) {
     routes.add(route.method, listenerPath(route.path), async (request) => {
       const verdict = options.auth.authenticate(request);
-      if (!verdict.ok) return refusalReply(verdict);
+      if (!verdict.ok) {
+        // The gate's refusal, with the code every REST error carries.
+        const reply = refusalReply(verdict);
+        return { ...reply, body: { error: verdict.error, code: REFUSAL_CODES[verdict.status] } };
+      }
       const reply = await api.handle(
         { method: request.method, path: request.path, query: request.query, body: request.body },
         options.createContext(verdict.caller),
       );
-      return reply ?? { status: 404, body: { error: { code: 'NOT_FOUND', message: 'not found' } } };
+      return reply ?? { status: 404, body: { error: 'not found', code: 'NOT_FOUND' } };
     });
   }
 

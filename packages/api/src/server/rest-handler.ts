@@ -31,16 +31,20 @@ export interface RestFieldError {
   message: string;
 }
 
-/** Every REST error answers `{ error: RestError }`. */
+/**
+ * Every REST error body, flat like every error of the daemon's HTTP API (`{ error }` of the listener and the gate,
+ * `{ error, code, field_errors }` of the run streams): the message, the router's code, and what else it knows.
+ */
 export interface RestError {
+  /** The router's message. */
+  error: string;
   /** The router's error code (BAD_REQUEST, NOT_FOUND, CONFLICT, …). */
   code: string;
-  message: string;
-  /** The router's field errors of an invalid input (else null). */
-  field_errors: RestFieldError[] | null;
-  /** A domain reason (NO_MODEL, NO_API_KEY, …) clients can offer the fix for; null when none. */
-  reason: string | null;
-  details: unknown;
+  /** The router's field errors of an invalid input. */
+  field_errors?: RestFieldError[];
+  /** A domain reason (NO_MODEL, NO_API_KEY, DUPLICATE_NAME, …) clients can offer the fix for. */
+  reason?: string;
+  details?: unknown;
 }
 
 export interface RestApiOptions {
@@ -139,8 +143,17 @@ function fromText(value: string, type: string): unknown {
   return value;
 }
 
-function errorReply(status: number, error: RestError): RestReply {
-  return { status, body: { error } };
+function errorReply(
+  status: number,
+  code: string,
+  message: string,
+  more: { field_errors?: RestFieldError[] | null; reason?: string | null; details?: unknown } = {},
+): RestReply {
+  const body: RestError = { error: message, code };
+  if (more.field_errors?.length) body.field_errors = more.field_errors;
+  if (more.reason) body.reason = more.reason;
+  if (more.details !== undefined && more.details !== null) body.details = more.details;
+  return { status, body };
 }
 
 export interface RestApi {
@@ -180,12 +193,10 @@ export function createRestApi(options: RestApiOptions): RestApi {
       message: string;
       data: { fieldErrors?: RestFieldError[] | null; reason?: string | null; details?: unknown };
     };
-    return errorReply(getHTTPStatusCodeFromError(error), {
-      code: error.code,
-      message: shape.message,
-      field_errors: shape.data.fieldErrors ?? null,
-      reason: shape.data.reason ?? null,
-      details: shape.data.details ?? null,
+    return errorReply(getHTTPStatusCodeFromError(error), error.code, shape.message, {
+      field_errors: shape.data.fieldErrors,
+      reason: shape.data.reason,
+      details: shape.data.details,
     });
   };
 
@@ -213,12 +224,8 @@ export function createRestApi(options: RestApiOptions): RestApi {
         } else if (typeof request.body === 'object' && !Array.isArray(request.body)) {
           fields = request.body as Record<string, unknown>;
         } else {
-          return errorReply(400, {
-            code: 'BAD_REQUEST',
-            message: 'the request body must be a JSON object',
+          return errorReply(400, 'BAD_REQUEST', 'the request body must be a JSON object', {
             field_errors: [{ path: '(input)', message: 'expected a JSON object' }],
-            reason: null,
-            details: null,
           });
         }
         // Path parameters win over a body field of the same name: the URL names the resource.
@@ -232,13 +239,7 @@ export function createRestApi(options: RestApiOptions): RestApi {
         }
       }
       if (pathMatched) {
-        return errorReply(405, {
-          code: 'METHOD_NOT_SUPPORTED',
-          message: `${method} is not supported on ${request.path}`,
-          field_errors: null,
-          reason: null,
-          details: null,
-        });
+        return errorReply(405, 'METHOD_NOT_SUPPORTED', `${method} is not supported on ${request.path}`);
       }
       return undefined;
     },

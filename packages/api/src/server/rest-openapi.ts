@@ -14,16 +14,14 @@ const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
 
 export const restErrorSchema = z
   .object({
-    error: z.object({
-      code: z.string().describe("The router's error code: BAD_REQUEST, NOT_FOUND, CONFLICT, FORBIDDEN, …"),
-      message: z.string(),
-      field_errors: z
-        .array(fieldErrorSchema)
-        .nullable()
-        .describe('Which input field is wrong and why (400 on invalid input), as the router reports it'),
-      reason: z.string().nullable().describe('A domain reason such as NO_MODEL or NO_API_KEY'),
-      details: z.unknown(),
-    }),
+    error: z.string().describe("The router's message"),
+    code: z.string().describe("The router's error code: BAD_REQUEST, NOT_FOUND, CONFLICT, FORBIDDEN, …"),
+    field_errors: z
+      .array(fieldErrorSchema)
+      .optional()
+      .describe('Which input field is wrong and why (400 on invalid input), as the router reports it'),
+    reason: z.string().optional().describe('A domain reason such as NO_MODEL, NO_API_KEY or DUPLICATE_NAME'),
+    details: z.unknown().optional().describe("The reason's facts (e.g. the id of the existing thing)"),
   })
   .meta({ id: 'Error' });
 
@@ -35,8 +33,8 @@ same field errors.
 - **Times**: Unix time in milliseconds (numbers), except auth profile times, which are RFC 3339 strings. A date
   value anywhere would be sent as an ISO 8601 string (\`2026-01-01T00:00:00.000Z\`).
 - **Ids**: where a path takes an \`{id}\`, a unique prefix of the id is accepted.
-- **Errors**: \`{ "error": { code, message, field_errors, reason, details } }\` with the HTTP status of the router's
-  code: BAD_REQUEST → 400 (\`field_errors\` lists each invalid field), UNAUTHORIZED → 401, FORBIDDEN → 403,
+- **Errors**: \`{ "error": <message>, "code", "field_errors"?, "reason"?, "details"? }\` with the HTTP status of the
+  router's code: BAD_REQUEST → 400 (\`field_errors\` lists each invalid field), UNAUTHORIZED → 401, FORBIDDEN → 403,
   NOT_FOUND → 404, CONFLICT → 409, TOO_MANY_REQUESTS → 429, PRECONDITION_FAILED → 412.
 - **Auth**: \`Authorization: Bearer <api token>\` (\`restflow token create\`); read-only tokens cannot call
   mutations (POST, PATCH, PUT, DELETE).
@@ -80,6 +78,7 @@ function operationOf(router: AppRouter, route: RestRoute): ZodOpenApiOperationOb
       },
       ...(rest.length > 0 || fromPath.size > 0 ? { '400': errorResponse('Invalid input (see field_errors)') } : {}),
       '401': errorResponse('No valid API token'),
+      '429': errorResponse('Too many failed authentication attempts from this address (see retry-after)'),
       '403': errorResponse('The token may not do this (read-only token on a mutation)'),
       ...(fromPath.size > 0 ? { '404': errorResponse('No such resource') } : {}),
       ...(route.method !== 'GET' ? { '409': errorResponse('Conflicts with the current state') } : {}),
