@@ -21,7 +21,10 @@ import { loadOrCreateConsoleToken } from './transports/console-token.ts';
 import { createHttpAuthenticator } from './transports/http-auth.ts';
 import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
+import { registerMcpRoute } from './transports/mcp-route.ts';
+import { remoteBindRefusal } from './transports/remote-bind.ts';
 import { registerRestRoutes } from './transports/rest-mount.ts';
+import { createRunStreamHandlers, RUN_EVENTS_PATH } from './transports/run-stream-routes.ts';
 import { mountTrpcHttp } from './transports/trpc-http.ts';
 
 export interface DaemonOptions {
@@ -102,6 +105,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     teardown.push({ name: 'default agent watch', run: () => watchDefaults.abort() });
     const interrupted = services.runs.recoverInterrupted();
     if (interrupted) logger.warn({ runs: interrupted }, 'marked runs cut off by the previous daemon as interrupted');
+    // After the runs that may be calling them (teardown runs in reverse): no MCP server process outlives us.
+    teardown.push({ name: 'mcp servers', run: () => services.mcpClients.stopAll() });
     // Runs before the database closes (teardown runs in reverse): active runs end as interrupted, saved.
     teardown.push({ name: 'agent runs', run: () => services.runs.stopAll() });
     services.terminals.markAllStopped();
@@ -175,6 +180,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
     const httpOptions = options.http ?? httpOptionsFromEnv(options.env ?? process.env);
     if (httpOptions) {
+      const refusal = remoteBindRefusal(httpOptions.host, services.apiTokens.count());
+      if (refusal) throw new Error(refusal);
       const consoleToken = loadOrCreateConsoleToken(paths.consoleToken);
       services.redactor.set('console_token', [consoleToken.token]);
       if (consoleToken.created) logger.info({ file: paths.consoleToken }, 'created the web console token');
@@ -203,7 +210,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         createContext: (caller) => createContext('http', caller),
         onError: (err, path) => logger.error({ err, path }, 'REST request failed'),
       });
+      const runStreams = createRunStreamHandlers({
+        router: appRouter,
+        auth: httpAuth,
+        createContext: (caller) => createContext('http', caller),
+        onError: (err) => logger.error({ err }, 'run stream failed'),
+      });
+      routes.mount('/api/execute', runStreams.execute).mount(RUN_EVENTS_PATH, runStreams.events);
       registerConsoleRoutes(routes, { token: consoleToken.token, webDir });
+      registerMcpRoute(routes, { auth: httpAuth, createContext, logger });
       const server = await startHttp(httpOptions, routes, logger);
       if (server) {
         transports.push({ kind: 'http', address: server.url });

@@ -13,7 +13,7 @@ export { CONFIG_KEYS, DEFAULT_SYSTEM_CONFIG } from './config/config.service.ts';
 export { AgentEngine, type AgentEngineDeps } from './engine/agent-engine.ts';
 export { runAgentLoop } from './engine/agent-loop.ts';
 export { DeltaBatcher } from './engine/delta-batcher.ts';
-export { createAgentRuntime, memoryPort, secretPort, securityPort } from './engine/engine-wiring.ts';
+export { createAgentRuntime, mcpPort, memoryPort, secretPort, securityPort } from './engine/engine-wiring.ts';
 export type { EngineLimits } from './engine/limits.ts';
 export type { CommandSecurityPort, SessionPort } from './engine/ports.ts';
 export type { RunEventPayloads, RunEventSink, RunStreamEvent } from './engine/run-events.ts';
@@ -26,6 +26,8 @@ export {
 } from './engine/system-prompt.ts';
 export {
   buildToolRegistry,
+  mcpToolName,
+  parseMcpGrant,
   resolveAllowList,
   type ToolDefinition,
   type ToolDeps,
@@ -70,6 +72,13 @@ export {
   type LlmToolSpec,
   type StreamChunk,
 } from './llm/types.ts';
+export { type McpCallResult, McpClientPool, type McpToolInfo } from './mcp/mcp-client-pool.ts';
+export {
+  type CreateMcpServerInput,
+  MCP_SERVER_NAME_PATTERN,
+  type McpServerInfo,
+  McpServerService,
+} from './mcp/mcp-server.service.ts';
 export { chunkMessages, chunkText, DEFAULT_CHUNKER_OPTIONS } from './memory/chunker.ts';
 export { EXPORT_PRESET_NAMES, EXPORT_PRESETS, resolveExportOptions } from './memory/export.ts';
 export type { ImportChunkInput } from './memory/memory.service.ts';
@@ -125,6 +134,7 @@ export { MAX_APPROVAL_TIMEOUT_SECS, type PatternListName } from './security/secu
 export { createServices, type DomainServices, type RestflowServices, type ServiceDeps } from './services.ts';
 export { MAX_SHARED_VALUE_BYTES, SHARED_VISIBILITIES } from './shared/shared-space.service.ts';
 export { parseSkillMarkdown, skillToMarkdown } from './skills/skill.service.ts';
+export { type SkillRunRequest, startSkillRun } from './skills/skill-run.ts';
 export { computeNextRunAt, MIN_INTERVAL_MS, validateSchedule } from './tasks/schedule.ts';
 export { dueTasksQuery } from './tasks/task.service.ts';
 export { ALL_TASKS_CHANNEL, taskChannel } from './tasks/task-events.ts';

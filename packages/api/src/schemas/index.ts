@@ -4,6 +4,8 @@ export * from './agents.ts';
 export * from './auth.ts';
 export * from './common.ts';
 export * from './config.ts';
+export * from './execute.ts';
+export * from './mcp.ts';
 export * from './memory.ts';
 export * from './models.ts';
 export * from './resources.ts';

@@ -9,6 +9,14 @@ export {
   tokensEqual,
   type UpgradeVerdict,
 } from './console-auth.ts';
+export { createLocalClient } from './local-client.ts';
+export {
+  checkMcpRequest,
+  createMcpHandler,
+  MCP_PATH,
+  type McpMountOptions,
+  type McpRefusal,
+} from './mcp-mount.ts';
 export { MAX_FRAME_BYTES, type PipeServer, servePipe } from './pipe-server.ts';
 export {
   type CompiledRoute,
