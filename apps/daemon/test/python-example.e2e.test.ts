@@ -1,4 +1,4 @@
-// The README's Python example (examples/python/restflow_example.py), run with python3 against a real daemon
+// The README's Python example (examples/python/restflow_example.py, verbatim in the README), run with python3 against a real daemon
 // process on a temp dir and a free port, with the fake LLM provider answering: it lists the agents over REST and
 // prints a run's tokens as they arrive over Server-Sent Events.
 import { spawn } from 'node:child_process';
@@ -71,6 +71,11 @@ afterAll(async () => {
 });
 
 describe('the Python example', () => {
+  it('is in the README verbatim', () => {
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    expect(readme).toContain(`\`\`\`python\n${fs.readFileSync(example, 'utf8')}\`\`\``);
+  });
+
   it('lists the agents over REST and streams a run over SSE, with python3 and the standard library', async () => {
     const [first] = await pipe.agents.list.query();
     fake.script({ text: ANSWER, tokens: 6 });
