@@ -22,9 +22,10 @@ import { loadOrCreateConsoleToken } from './transports/console-token.ts';
 import { createHttpAuthenticator } from './transports/http-auth.ts';
 import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
-import { remoteBindRefusal } from './transports/remote-bind.ts';
-import { createRunStreamHandlers, RUN_EVENTS_PATH } from './transports/run-stream-routes.ts';
 import { registerMcpRoute } from './transports/mcp-route.ts';
+import { remoteBindRefusal } from './transports/remote-bind.ts';
+import { registerRestRoutes } from './transports/rest-mount.ts';
+import { createRunStreamHandlers, RUN_EVENTS_PATH } from './transports/run-stream-routes.ts';
 import { mountTrpcHttp } from './transports/trpc-http.ts';
 
 export interface DaemonOptions {
@@ -210,6 +211,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         auth: httpAuth,
         createContext: (caller) => createContext('http', caller),
         onError: (error, path) => logTrpcError(logger, error, path),
+      });
+      registerRestRoutes(routes, {
+        router: appRouter,
+        auth: httpAuth,
+        createContext: (caller) => createContext('http', caller),
+        onError: (err, path) => logger.error({ err, path }, 'REST request failed'),
       });
       const runStreams = createRunStreamHandlers({
         router: appRouter,
