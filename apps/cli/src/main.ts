@@ -12,6 +12,7 @@ import { consoleCommand } from './commands/console.ts';
 import { daemonCommand, topLevelStatusCommand } from './commands/daemon.ts';
 import { infoCommand } from './commands/info.ts';
 import { keyCommand } from './commands/key.ts';
+import { mcpCommand } from './commands/mcp.ts';
 import { memoryCommand } from './commands/memory.ts';
 import { modelsCommand } from './commands/models.ts';
 import { secretCommand } from './commands/secret.ts';
@@ -43,6 +44,7 @@ const COMMANDS = [
   authCommand,
   taskCommand,
   consoleCommand,
+  mcpCommand,
   tokenCommand,
   webCommand,
 ];
@@ -123,6 +125,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(tokenCommand)
     .command(webCommand)
     .command(modelsCommand)
+    .command(mcpCommand)
     .command({
       command: 'completions [shell]',
       describe: 'Print a shell completion script (bash or zsh; default: your $SHELL) and how to install it',

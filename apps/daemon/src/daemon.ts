@@ -13,6 +13,7 @@ import {
 import { closeDb, createDb } from '@restflow/db';
 import { processIdentity, readPidFile, removePidFile, writePidFile } from '@restflow/launcher';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
+import { createTelegramChannel, type TelegramChannel } from './channels/telegram/index.ts';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.ts';
 import type { Logger } from './logger.ts';
 import { registerConsoleRoutes } from './transports/console-routes.ts';
@@ -23,6 +24,7 @@ import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
 import { remoteBindRefusal } from './transports/remote-bind.ts';
 import { createRunStreamHandlers, RUN_EVENTS_PATH } from './transports/run-stream-routes.ts';
+import { registerMcpRoute } from './transports/mcp-route.ts';
 import { mountTrpcHttp } from './transports/trpc-http.ts';
 
 export interface DaemonOptions {
@@ -103,6 +105,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     teardown.push({ name: 'default agent watch', run: () => watchDefaults.abort() });
     const interrupted = services.runs.recoverInterrupted();
     if (interrupted) logger.warn({ runs: interrupted }, 'marked runs cut off by the previous daemon as interrupted');
+    // After the runs that may be calling them (teardown runs in reverse): no MCP server process outlives us.
+    teardown.push({ name: 'mcp servers', run: () => services.mcpClients.stopAll() });
     // Runs before the database closes (teardown runs in reverse): active runs end as interrupted, saved.
     teardown.push({ name: 'agent runs', run: () => services.runs.stopAll() });
     services.terminals.markAllStopped();
@@ -118,6 +122,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const startedAt = Date.now();
     const transports: TransportInfo[] = [];
     let consoleUrl: string | undefined;
+    let telegram: TelegramChannel | undefined;
     let stopping: Promise<void> | undefined;
     let markStopped: () => void = () => {};
     const stopped = new Promise<void>((resolve) => {
@@ -134,6 +139,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       transports: [...transports],
       tools_sandbox: services.sandbox.kind,
       tools_sandbox_warning: services.sandbox.warning,
+      channels: { telegram: telegram?.status() ?? { state: 'off', error: null, bot_username: null } },
     });
 
     const stop = (reason: string): Promise<void> => {
@@ -158,6 +164,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         }, 20);
       },
     });
+
+    // Never awaited: a slow or unreachable Telegram must not delay the daemon; its state is in the status.
+    telegram = createTelegramChannel(services, createContext('local'), logger);
+    void telegram.start();
+    teardown.push({ name: 'telegram', run: () => telegram?.stop() });
 
     const pipe: PipeServer = await servePipe({
       router: appRouter,
@@ -208,6 +219,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       });
       routes.mount('/api/execute', runStreams.execute).mount(RUN_EVENTS_PATH, runStreams.events);
       registerConsoleRoutes(routes, { token: consoleToken.token, webDir });
+      registerMcpRoute(routes, { auth: httpAuth, createContext, logger });
       const server = await startHttp(httpOptions, routes, logger);
       if (server) {
         transports.push({ kind: 'http', address: server.url });

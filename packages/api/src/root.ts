@@ -2,6 +2,7 @@ import { agentsRouter } from './router/agents.ts';
 import { authRouter } from './router/auth.ts';
 import { chatRouter } from './router/chat.ts';
 import { configRouter } from './router/config.ts';
+import { mcpRouter } from './router/mcp.ts';
 import { memoryRouter } from './router/memory.ts';
 import { modelsRouter } from './router/models.ts';
 import { runsRouter } from './router/runs.ts';
@@ -33,6 +34,7 @@ export const appRouter = router({
   security: securityRouter,
   shared: sharedRouter,
   terminals: terminalsRouter,
+  mcp: mcpRouter,
   tokens: tokensRouter,
 });
 

@@ -4,10 +4,11 @@ import { AgentService } from './agents/agent.service.ts';
 import { DefaultAgentModel } from './agents/default-agent-model.ts';
 import { ApiTokenService } from './api-tokens/api-token.service.ts';
 import { AuthProfileService } from './auth/auth-profile.service.ts';
+import { TelegramSettingsService } from './channels/telegram-settings.ts';
 import { ConfigService } from './config/config.service.ts';
 import type { CoreContext } from './core-context.ts';
 import type { ChatService } from './engine/chat.service.ts';
-import { createAgentRuntime } from './engine/engine-wiring.ts';
+import { createAgentRuntime, mcpPort } from './engine/engine-wiring.ts';
 import type { RunManager } from './engine/run-manager.ts';
 import { ChangeFeed } from './events/change-feed.ts';
 import { EventBus } from './events/event-bus.ts';
@@ -16,6 +17,8 @@ import { createLlmClientFactory } from './llm/client-factory.ts';
 import type { ListModelsFn } from './llm/list-models.ts';
 import { ProviderSettingsService } from './llm/provider-settings.ts';
 import type { LlmClientFactory } from './llm/types.ts';
+import { McpClientPool } from './mcp/mcp-client-pool.ts';
+import { McpServerService } from './mcp/mcp-server.service.ts';
 import { MemoryService } from './memory/memory.service.ts';
 import { ModelListService } from './models/model-list.service.ts';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './runtime.ts';
@@ -70,7 +73,11 @@ export interface RestflowServices extends CoreContext {
   chat: ChatService;
   scheduler: TaskScheduler;
   host: HostToolsService;
+  /** External MCP servers agents may call, and the live connections to them. */
+  mcp: McpServerService;
+  mcpClients: McpClientPool;
   apiTokens: ApiTokenService;
+  telegram: TelegramSettingsService;
 }
 
 /**
@@ -125,7 +132,20 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   });
   const defaultAgent = new DefaultAgentModel(agents, models, core.changes);
   const llm = deps.llm ?? createLlmClientFactory({ env: core.env, settings: () => providers.get() });
-  const { runs, chat } = createAgentRuntime(core, { agents, sessions, security, skills, memory, secrets, auth, llm });
+  const mcp = new McpServerService(core, secrets);
+  mcp.syncRedactor();
+  const mcpClients = new McpClientPool(mcp, mcpPoolOptions(env));
+  const { runs, chat } = createAgentRuntime(core, {
+    agents,
+    sessions,
+    security,
+    skills,
+    memory,
+    secrets,
+    auth,
+    llm,
+    mcpTools: mcpPort(mcpClients),
+  });
   const agentRunner = engineTaskRunner({ chat, runs, agents });
   const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets }, { agentRunner });
   return {
@@ -149,6 +169,15 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     chat,
     scheduler,
     host: new HostToolsService(core),
+    mcp,
+    mcpClients,
     apiTokens: new ApiTokenService(core),
+    telegram: new TelegramSettingsService(core),
   };
+}
+
+/** `RESTFLOW_MCP_IDLE_MS`: how long an unused MCP server keeps running (positive integer, else the default). */
+function mcpPoolOptions(env: NodeJS.ProcessEnv): { idleMs?: number } {
+  const idleMs = Number(env.RESTFLOW_MCP_IDLE_MS);
+  return Number.isInteger(idleMs) && idleMs > 0 ? { idleMs } : {};
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRestflowClient } from '@restflow/api/client';
+import type { ChannelStatus } from '@restflow/api/schemas';
 import {
   daemonEntry,
   EXIT_ALREADY_RUNNING,
@@ -104,6 +105,7 @@ export async function printStatus(out: Output): Promise<void> {
             ? `${status.tools_sandbox} — WARNING: ${status.tools_sandbox_warning}`
             : status.tools_sandbox,
         ],
+        ['Telegram', describeTelegram(status.channels?.telegram)],
       ],
       { running: true, state: 'running', ...status },
     );
@@ -244,3 +246,10 @@ export const daemonCommand = group('daemon', 'Start, stop and inspect the daemon
 export const topLevelStatusCommand = leaf('status', 'Show daemon status (never starts it)', noArgs, (_args, out) =>
   printStatus(out),
 );
+
+/** `restflow status`'s line for the Telegram channel: its state, and why when it cannot run. */
+function describeTelegram(telegram: ChannelStatus | undefined): string {
+  if (!telegram || telegram.state === 'off') return 'off (no TELEGRAM_BOT_TOKEN)';
+  if (telegram.state === 'running') return `running as @${telegram.bot_username}`;
+  return telegram.error ? `${telegram.state} — ${telegram.error}` : telegram.state;
+}

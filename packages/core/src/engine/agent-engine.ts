@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS, type EngineLimits } from './limits.ts';
 import type { SkillPort, SkillRecord } from './ports.ts';
 import type { RunEventSink } from './run-events.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
-import { buildToolRegistry, resolveAllowList, type ToolDeps, type ToolRegistry } from './tools/index.ts';
+import { buildToolRegistry, mcpTools, resolveAllowList, type ToolDeps, type ToolRegistry } from './tools/index.ts';
 
 /** Picks the provider client for an agent: key resolution and client construction live in the llm domain. */
 export interface LlmResolver {
@@ -101,6 +101,8 @@ export class AgentEngine {
       });
     }
     const client = await this.deps.llm.resolve({ id: agent.id, node: agent.node, model });
+    const allowList = resolveAllowList(agent.node.tools);
+    const mcp = await mcpTools(allowList.mcp, this.deps.tools.mcp);
     const tools = buildToolRegistry(
       agent.node.tools,
       this.deps.tools,
@@ -110,15 +112,16 @@ export class AgentEngine {
         ...(agent.node.sandbox ? { sandbox: agent.node.sandbox } : {}),
         ...(agent.node.allowed_hosts ? { allowed_hosts: agent.node.allowed_hosts } : {}),
       },
+      mcp.tools,
     );
-    const warnings: string[] = [];
+    const warnings: string[] = [...mcp.warnings];
     const skills: SkillRecord[] = [];
     for (const id of agent.node.skills ?? []) {
       const skill = this.deps.skills.find(id);
       if (skill) skills.push(skill);
       else warnings.push(`skill ${id} not found`);
     }
-    for (const name of resolveAllowList(agent.node.tools).unknown) warnings.push(`unknown tool ${name}`);
+    for (const name of allowList.unknown) warnings.push(`unknown tool ${name}`);
     if (lifecycle?.status === 'deprecated') {
       warnings.push(`${lifecycle.model} retires on ${lifecycle.retires_on}; switch to ${lifecycle.replacement}`);
     }

@@ -2,9 +2,10 @@
 import { createAgentInput, updateAgentInput } from '@restflow/api/schemas';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { type FieldErrors, serverFieldErrors, validateInput } from '../../lib/field-errors';
+import { useFieldErrors } from '../../lib/field-errors';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { ErrorNote, Field } from '../ui';
+import { useModels } from './model-picker';
 
 export type Agent = RouterOutputs['agents']['list'][number];
 
@@ -17,7 +18,7 @@ interface Props {
 export function AgentForm({ agent, onDone }: Props) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const models = useQuery(trpc.system.models.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }));
+  const models = useModels(Number.POSITIVE_INFINITY);
   const tools = useQuery(trpc.system.tools.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }));
   const [name, setName] = useState(agent?.name ?? '');
   const [model, setModel] = useState(agent?.agent.model ?? '');
@@ -33,8 +34,7 @@ export function AgentForm({ agent, onDone }: Props) {
   const update = useMutation(trpc.agents.update.mutationOptions({ onSuccess: saved }));
   const pending = create.isPending || update.isPending;
 
-  const [checked, setChecked] = useState<FieldErrors>({});
-  const fieldErrors = { ...serverFieldErrors(create.error ?? update.error), ...checked };
+  const { fieldErrors, check } = useFieldErrors(create.error ?? update.error);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -47,9 +47,7 @@ export function AgentForm({ agent, onDone }: Props) {
       temperature: temperature.trim() === '' ? undefined : Number(temperature),
     };
     const input = agent ? { id: agent.id, name, agent: node } : { name, agent: node };
-    const invalid = validateInput(agent ? updateAgentInput : createAgentInput, input);
-    setChecked(invalid ?? {});
-    if (invalid) return;
+    if (!check(agent ? updateAgentInput : createAgentInput, input)) return;
     if (agent) update.mutate({ id: agent.id, name, agent: node });
     else create.mutate({ name, agent: node });
   };

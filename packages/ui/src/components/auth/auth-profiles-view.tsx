@@ -1,6 +1,8 @@
 'use client';
+import { createAuthInput } from '@restflow/api/schemas';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useFieldErrors } from '../../lib/field-errors';
 import { formatRelative } from '../../lib/format';
 import { type RouterInputs, type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../ui';
@@ -39,18 +41,20 @@ function AddProfile() {
       onError: () => setKey(''),
     }),
   );
+  const { fieldErrors, check } = useFieldErrors(add.error);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    add.mutate({
+    const profile = {
       name,
       provider,
-      source: 'manual',
-      credential: { type: 'api_key', key, ...(email.trim() ? { email: email.trim() } : {}) },
-    });
+      source: 'manual' as const,
+      credential: { type: 'api_key' as const, key, ...(email.trim() ? { email: email.trim() } : {}) },
+    };
+    if (check(createAuthInput, profile)) add.mutate(profile);
   };
   return (
     <form className="grid" onSubmit={submit} aria-label="Add an auth profile" autoComplete="off">
-      <Field label="Name">
+      <Field label="Name" error={fieldErrors.name}>
         <input value={name} onChange={(e) => setName(e.target.value)} required placeholder="work key" />
       </Field>
       <Field label="Provider">
@@ -62,7 +66,7 @@ function AddProfile() {
           ))}
         </select>
       </Field>
-      <Field label="API key" hint="Stored encrypted; never shown again">
+      <Field label="API key" hint="Stored encrypted; never shown again" error={fieldErrors['credential.key']}>
         <input
           type="password"
           value={key}
@@ -71,7 +75,7 @@ function AddProfile() {
           autoComplete="new-password"
         />
       </Field>
-      <Field label="Email" hint="Optional, to tell accounts apart">
+      <Field label="Email" hint="Optional, to tell accounts apart" error={fieldErrors['credential.email']}>
         <input value={email} onChange={(e) => setEmail(e.target.value)} type="email" />
       </Field>
       <div className="field wide">

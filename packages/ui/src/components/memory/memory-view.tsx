@@ -1,6 +1,8 @@
 'use client';
+import { createChunkInput } from '@restflow/api/schemas';
 import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { useFieldErrors } from '../../lib/field-errors';
 import { formatDateTime, plural, shortId } from '../../lib/format';
 import { type RouterInputs, type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../ui';
@@ -106,6 +108,7 @@ function AddNote({ agents, defaultAgentId }: { agents: Agent[] | undefined; defa
       },
     }),
   );
+  const { fieldErrors, check } = useFieldErrors(add.error);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setStoredFor(null);
@@ -113,17 +116,18 @@ function AddNote({ agents, defaultAgentId }: { agents: Agent[] | undefined; defa
       .split(',')
       .map((t) => t.trim())
       .filter(Boolean);
-    add.mutate({ agent_id: agentId, content, tags: tagList, source: { type: 'manual_note' } });
+    const note = { agent_id: agentId, content, tags: tagList, source: { type: 'manual_note' as const } };
+    if (check(createChunkInput, note)) add.mutate(note);
   };
   return (
     <form className="grid" onSubmit={submit} aria-label="Add a note">
-      <Field label="Note" wide>
+      <Field label="Note" wide error={fieldErrors.content}>
         <textarea value={content} onChange={(e) => setContent(e.target.value)} rows={3} required />
       </Field>
       <Field label="Agent" hint="Whose memory the note goes to">
         <AgentSelect agents={agents} value={agentId} onChange={setAgentId} />
       </Field>
-      <Field label="Tags" hint="Comma-separated">
+      <Field label="Tags" hint="Comma-separated" error={fieldErrors.tags ?? fieldErrors['tags.0']}>
         <input value={tags} onChange={(e) => setTags(e.target.value)} />
       </Field>
       <div className="field wide">

@@ -1,6 +1,8 @@
 'use client';
+import { setSecretInput } from '@restflow/api/schemas';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useFieldErrors } from '../../lib/field-errors';
 import { formatRelative } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { Card, Empty, ErrorNote, Field } from '../ui';
@@ -30,10 +32,12 @@ export function SecretsCard() {
   );
   const remove = useMutation(trpc.secrets.delete.mutationOptions({ onSuccess: refresh }));
 
+  const { fieldErrors, check } = useFieldErrors(set.error);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setSavedKey(null);
-    set.mutate({ key: key.trim(), value, description: description.trim() || null });
+    const secret = { key: key.trim(), value, description: description.trim() || null };
+    if (check(setSecretInput, secret)) set.mutate(secret);
   };
 
   return (
@@ -78,10 +82,10 @@ export function SecretsCard() {
         </table>
       ) : null}
       <form className="grid" onSubmit={submit} aria-label="Set a secret" autoComplete="off">
-        <Field label="Key" hint="A–Z, 0–9 and _, e.g. ANTHROPIC_API_KEY">
+        <Field label="Key" hint="A–Z, 0–9 and _, e.g. ANTHROPIC_API_KEY" error={fieldErrors.key}>
           <input value={key} onChange={(e) => setKey(e.target.value.toUpperCase())} required className="mono" />
         </Field>
-        <Field label="Value" hint="Stored encrypted; never shown again">
+        <Field label="Value" hint="Stored encrypted; never shown again" error={fieldErrors.value}>
           <input
             type="password"
             value={value}
@@ -90,7 +94,7 @@ export function SecretsCard() {
             autoComplete="new-password"
           />
         </Field>
-        <Field label="Description">
+        <Field label="Description" error={fieldErrors.description}>
           <input value={description} onChange={(e) => setDescription(e.target.value)} />
         </Field>
         <div className="field wide">

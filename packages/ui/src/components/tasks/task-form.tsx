@@ -1,6 +1,8 @@
 'use client';
+import { createTaskInput } from '@restflow/api/schemas';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useFieldErrors } from '../../lib/field-errors';
 import type { TaskSchedule } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { ErrorNote, Field } from '../ui';
@@ -42,6 +44,8 @@ export function TaskForm({ onDone }: { onDone(): void }) {
     }),
   );
 
+  const { fieldErrors, check } = useFieldErrors(create.error);
+
   const schedule = (): TaskSchedule => {
     if (kind === 'cron') return { type: 'cron', expression: cron, timezone: timezone.trim() || null };
     if (kind === 'once') return { type: 'once', run_at: new Date(runAt).getTime() };
@@ -50,20 +54,16 @@ export function TaskForm({ onDone }: { onDone(): void }) {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate({
-      name,
-      agent_id: agentId || agents.data?.[0]?.id || '',
-      input: input || null,
-      schedule: schedule(),
-    });
+    const task = { name, agent_id: agentId || agents.data?.[0]?.id || '', input: input || null, schedule: schedule() };
+    if (check(createTaskInput, task)) create.mutate(task);
   };
 
   return (
     <form className="grid" onSubmit={submit} aria-label="New task">
-      <Field label="Name">
+      <Field label="Name" error={fieldErrors.name}>
         <input value={name} onChange={(e) => setName(e.target.value)} required placeholder="morning digest" />
       </Field>
-      <Field label="Agent">
+      <Field label="Agent" error={fieldErrors.agent_id}>
         <select value={agentId || agents.data?.[0]?.id || ''} onChange={(e) => setAgentId(e.target.value)}>
           {agents.data?.map((agent) => (
             <option key={agent.id} value={agent.id}>
@@ -81,7 +81,7 @@ export function TaskForm({ onDone }: { onDone(): void }) {
       </Field>
       {kind === 'interval' ? (
         <>
-          <Field label="Every">
+          <Field label="Every" error={fieldErrors['schedule.interval_ms']}>
             <input value={every} onChange={(e) => setEvery(e.target.value)} inputMode="decimal" required />
           </Field>
           <Field label="Unit">
@@ -96,20 +96,24 @@ export function TaskForm({ onDone }: { onDone(): void }) {
       ) : null}
       {kind === 'cron' ? (
         <>
-          <Field label="Cron" hint="Seconds first: sec min hour day month weekday">
+          <Field
+            label="Cron"
+            hint="Seconds first: sec min hour day month weekday"
+            error={fieldErrors['schedule.expression']}
+          >
             <input value={cron} onChange={(e) => setCron(e.target.value)} className="mono" />
           </Field>
-          <Field label="Time zone" hint="IANA name; empty for the daemon's">
+          <Field label="Time zone" hint="IANA name; empty for the daemon's" error={fieldErrors['schedule.timezone']}>
             <input value={timezone} onChange={(e) => setTimezone(e.target.value)} />
           </Field>
         </>
       ) : null}
       {kind === 'once' ? (
-        <Field label="Run at">
+        <Field label="Run at" error={fieldErrors['schedule.run_at']}>
           <input type="datetime-local" value={runAt} onChange={(e) => setRunAt(e.target.value)} required />
         </Field>
       ) : null}
-      <Field label="Input" wide hint="What the agent is asked on every run">
+      <Field label="Input" wide hint="What the agent is asked on every run" error={fieldErrors.input}>
         <textarea value={input} onChange={(e) => setInput(e.target.value)} rows={3} />
       </Field>
       <div className="field wide">
