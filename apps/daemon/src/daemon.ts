@@ -22,9 +22,9 @@ import { loadOrCreateConsoleToken } from './transports/console-token.ts';
 import { createHttpAuthenticator } from './transports/http-auth.ts';
 import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
+import { registerMcpRoute } from './transports/mcp-route.ts';
 import { remoteBindRefusal } from './transports/remote-bind.ts';
 import { createRunStreamHandlers, RUN_EVENTS_PATH } from './transports/run-stream-routes.ts';
-import { registerMcpRoute } from './transports/mcp-route.ts';
 import { mountTrpcHttp } from './transports/trpc-http.ts';
 
 export interface DaemonOptions {
