@@ -19,6 +19,7 @@ import { securityCommand } from './commands/security.ts';
 import { sessionCommand } from './commands/session.ts';
 import { skillCommand } from './commands/skill.ts';
 import { taskCommand } from './commands/task.ts';
+import { tokenCommand } from './commands/token.ts';
 import { CliError } from './daemon-connection.ts';
 import { hintFor } from './error-hints.ts';
 
@@ -41,6 +42,7 @@ const COMMANDS = [
   authCommand,
   taskCommand,
   consoleCommand,
+  tokenCommand,
 ];
 
 /** Top-level command words → their sub-command words (empty for leaf commands). */
@@ -116,6 +118,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(authCommand)
     .command(taskCommand)
     .command(consoleCommand)
+    .command(tokenCommand)
     .command(modelsCommand)
     .command({
       command: 'completions [shell]',

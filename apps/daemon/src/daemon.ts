@@ -18,8 +18,10 @@ import type { Logger } from './logger.ts';
 import { registerConsoleRoutes } from './transports/console-routes.ts';
 import { resolveWebDir } from './transports/console-static.ts';
 import { loadOrCreateConsoleToken } from './transports/console-token.ts';
+import { createHttpAuthenticator } from './transports/http-auth.ts';
 import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
+import { mountTrpcHttp } from './transports/trpc-http.ts';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -181,6 +183,19 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         body: { status: 'ok', ...status() },
       }));
       registerHttpRoutes(routes, services);
+      // The gate of every HTTP API route (/trpc over HTTP, /api/*, /mcp): API tokens or the console's cookie.
+      const httpAuth = createHttpAuthenticator({
+        tokens: services.apiTokens,
+        consoleToken: consoleToken.token,
+        onRefused: (refusal) =>
+          logger[refusal.status === 401 ? 'debug' : 'warn'](refusal, 'refused an HTTP API request'),
+      });
+      mountTrpcHttp(routes, {
+        router: appRouter,
+        auth: httpAuth,
+        createContext: (caller) => createContext('http', caller),
+        onError: (error, path) => logTrpcError(logger, error, path),
+      });
       registerConsoleRoutes(routes, { token: consoleToken.token, webDir });
       const server = await startHttp(httpOptions, routes, logger);
       if (server) {
@@ -198,7 +213,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
           server: server.server,
           router: appRouter,
           token: consoleToken.token,
-          createContext: () => createContext('ws'),
+          createContext: () => createContext('ws', { kind: 'console' }),
           onError: (error, path) => logTrpcError(logger, error, path),
           // A foreign origin is an attack signal; a console without a valid cookie just retries now and then.
           onRefused: (refusal) =>

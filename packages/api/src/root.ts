@@ -13,6 +13,7 @@ import { skillsRouter } from './router/skills.ts';
 import { systemRouter } from './router/system.ts';
 import { tasksRouter } from './router/tasks.ts';
 import { terminalsRouter } from './router/terminals.ts';
+import { tokensRouter } from './router/tokens.ts';
 import { router } from './trpc.ts';
 
 /** One router, mounted on every transport. Each domain is a sub-router in ./router/<domain>.ts. */
@@ -32,6 +33,7 @@ export const appRouter = router({
   security: securityRouter,
   shared: sharedRouter,
   terminals: terminalsRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,13 @@
 // What the daemon, the API, the testkit and the tests use of core, by name: everything else is internal.
 export { DEFAULT_AGENT_NAME } from './agents/default-agent.ts';
+export {
+  API_TOKEN_NAME_PATTERN,
+  API_TOKEN_PREFIX,
+  type ApiTokenInfo,
+  ApiTokenService,
+  type CreatedApiToken,
+  MAX_API_TOKEN_NAME_LENGTH,
+} from './api-tokens/api-token.service.ts';
 export { AUTH_PROVIDERS, AUTH_SOURCES, MODEL_PROVIDER_AUTH } from './auth/auth-types.ts';
 export { CONFIG_KEYS, DEFAULT_SYSTEM_CONFIG } from './config/config.service.ts';
 export { AgentEngine, type AgentEngineDeps } from './engine/agent-engine.ts';

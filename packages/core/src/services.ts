@@ -2,6 +2,7 @@ import type { Db } from '@restflow/db';
 import type { RestflowPaths } from '@restflow/paths';
 import { AgentService } from './agents/agent.service.ts';
 import { DefaultAgentModel } from './agents/default-agent-model.ts';
+import { ApiTokenService } from './api-tokens/api-token.service.ts';
 import { AuthProfileService } from './auth/auth-profile.service.ts';
 import { ConfigService } from './config/config.service.ts';
 import type { CoreContext } from './core-context.ts';
@@ -69,6 +70,7 @@ export interface RestflowServices extends CoreContext {
   chat: ChatService;
   scheduler: TaskScheduler;
   host: HostToolsService;
+  apiTokens: ApiTokenService;
 }
 
 /**
@@ -147,5 +149,6 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     chat,
     scheduler,
     host: new HostToolsService(core),
+    apiTokens: new ApiTokenService(core),
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
+import { waitUntil } from '@restflow/testkit';
 import {
   ANTHROPIC_DEFAULT_MAX_TOKENS,
   createLlmClientFactory,
@@ -213,7 +214,7 @@ describe('Anthropic client — failures', () => {
       }
     });
     expect(result.error).toMatchObject({ kind: 'cancelled' });
-    await fake.waitFor(() => fake.requests[0]!.aborted, 500);
+    await waitUntil(() => fake.requests[0]!.aborted, 500, 'request aborted');
     expect(fake.requests[0]!.endedAt! - abortedAt).toBeLessThan(500);
     expect(fake.requests).toHaveLength(1);
   });
@@ -223,7 +224,7 @@ describe('Anthropic client — failures', () => {
     const result = await collect(anthropic({ retry: false, timeouts: { idleMs: 120 } }).stream(ask, never()));
     expect(result.error).toMatchObject({ kind: 'timeout' });
     expect((result.error as Error).message).toBe('Anthropic sent nothing for 120 ms; the request was abandoned');
-    await fake.waitFor(() => fake.requests[0]!.aborted, 500);
+    await waitUntil(() => fake.requests[0]!.aborted, 500, 'request aborted');
   });
 
   it('a stream cut mid-answer surfaces as a connection error after the partial text', async () => {

@@ -27,6 +27,12 @@ export interface HttpReply {
 
 export type HttpHandler = (request: HttpRequest) => Promise<HttpReply> | HttpReply;
 
+/**
+ * A handler that owns the raw exchange (reads the body itself, streams its answer: tRPC over HTTP, SSE). It runs
+ * after the listener's Host check, instead of the routes.
+ */
+export type RawHttpHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
 interface Route {
   method: string;
   pattern: RegExp;
@@ -39,6 +45,19 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 export class HttpRoutes {
   private readonly routes: Route[] = [];
   private fallbackHandler: HttpHandler | undefined;
+  private readonly mounts: { matches: (path: string) => boolean; handler: RawHttpHandler }[] = [];
+
+  /** Gives a raw handler `path` and everything under it (`/trpc` → `/trpc/agents.list`), or the paths a RegExp matches. */
+  mount(path: string | RegExp, handler: RawHttpHandler): this {
+    const matches =
+      typeof path === 'string' ? (p: string) => p === path || p.startsWith(`${path}/`) : (p: string) => path.test(p);
+    this.mounts.push({ matches, handler });
+    return this;
+  }
+
+  mounted(path: string): RawHttpHandler | undefined {
+    return this.mounts.find((m) => m.matches(path))?.handler;
+  }
 
   /** `path` may contain `:name` segments, e.g. `/hooks/trigger/:taskId`. */
   add(method: string, path: string, handler: HttpHandler): this {
@@ -128,6 +147,8 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
       }
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
+      const mounted = options.routes.mounted(url.pathname);
+      if (mounted) return await mounted(req, res, url);
       const found = options.routes.match(method, url.pathname);
       if (found === undefined) return send(res, { status: 404, body: { error: 'not found' } });
       if (found === 'method') return send(res, { status: 405, body: { error: 'method not allowed' } });

@@ -15,5 +15,6 @@ export * from './skills.ts';
 export * from './system.ts';
 export * from './tasks.ts';
 export * from './terminals.ts';
+export * from './tokens.ts';
 export * from './values.ts';
 export * from './verbs.ts';

@@ -3,7 +3,7 @@
 // restart without losing or repeating anything.
 import { and, type Db, desc, eq, runEvents, sql } from '@restflow/db';
 import type { EventBus } from '../events/event-bus.ts';
-import { replayThenTail } from '../events/replay-then-tail.ts';
+import { EventStream, kindOf, type TypedEvent } from '../events/event-stream.ts';
 import { ALL_RUNS_CHANNEL, type RunEventLog, type StoredEvent } from '../events/run-event-log.ts';
 
 export const TASK_STREAM_PREFIX = 'task:';
@@ -54,15 +54,22 @@ export interface TaskStreamEvent {
 /** The events after which a run has ended (notifications may still follow). */
 export const TERMINAL_TASK_EVENTS: ReadonlySet<TaskStreamType> = new Set(['completed', 'failed', 'cancelled']);
 
-export function toTaskStreamEvent(stored: StoredEvent): TaskStreamEvent {
-  const { run_id: runId, ...fields } = stored.payload as { run_id?: string } & Record<string, unknown>;
+/** What a task stream row stores per event type: the event's fields plus the run they belong to. */
+export type TaskStreamPayloads = {
+  [K in TaskStreamType]: Omit<Extract<TaskStreamKind, { type: K }>, 'type'> & { run_id: string };
+};
+
+type StoredTaskEvent = TypedEvent<TaskStreamPayloads>;
+
+export function toTaskStreamEvent(stored: StoredTaskEvent): TaskStreamEvent {
+  const { run_id: runId, ...kind } = kindOf(stored);
   return {
     id: stored.id,
     seq: stored.seq,
     task_id: stored.runId.slice(TASK_STREAM_PREFIX.length),
-    run_id: runId ?? '',
+    run_id: runId,
     timestamp: stored.createdAt,
-    kind: { type: stored.type, ...fields } as TaskStreamKind,
+    kind: kind as TaskStreamKind,
   };
 }
 
@@ -75,25 +82,30 @@ export interface TaskStreamCursor {
 }
 
 export class TaskStreamLog {
+  private readonly events: EventStream<TaskStreamPayloads>;
+
   constructor(
     private readonly db: Db,
-    private readonly log: RunEventLog,
+    log: RunEventLog,
     private readonly bus: EventBus,
-  ) {}
+  ) {
+    this.events = new EventStream(log, bus);
+  }
 
   append(taskId: string, runId: string, kind: TaskStreamKind): TaskStreamEvent {
     const { type, ...fields } = kind;
-    return toTaskStreamEvent(this.log.append(taskStreamId(taskId), type, { run_id: runId, ...fields }));
+    const payload = { run_id: runId, ...fields } as TaskStreamPayloads[typeof type];
+    return toTaskStreamEvent(this.events.append(taskStreamId(taskId), type, payload));
   }
 
   /** The task's last seq (0 when it has no events): a watcher subscribing after it sees everything newer. */
   lastSeq(taskId: string): number {
-    return this.log.last(taskStreamId(taskId))?.seq ?? 0;
+    return this.events.last(taskStreamId(taskId))?.seq ?? 0;
   }
 
   /** Events of one task after `afterSeq`, oldest first. */
   list(taskId: string, afterSeq = 0, limit = 1000): TaskStreamEvent[] {
-    return this.log.listAfter(taskStreamId(taskId), afterSeq, limit).map(toTaskStreamEvent);
+    return this.events.listAfter(taskStreamId(taskId), afterSeq, limit).map(toTaskStreamEvent);
   }
 
   /** The pid a CLI-mode run recorded when it spawned its process (used to reap orphans after a crash). */
@@ -120,9 +132,9 @@ export class TaskStreamLog {
    */
   async *subscribe(options: TaskStreamCursor): AsyncGenerator<[number, TaskStreamEvent]> {
     if (options.taskId !== undefined) {
-      const runId = taskStreamId(options.taskId);
-      const afterSeq = options.after ?? this.log.last(runId)?.seq ?? 0;
-      for await (const stored of replayThenTail(this.log, this.bus, { runId, afterSeq, signal: options.signal })) {
+      const streamId = taskStreamId(options.taskId);
+      const afterSeq = options.after ?? this.lastSeq(options.taskId);
+      for await (const stored of this.events.subscribe(streamId, { afterSeq, signal: options.signal })) {
         yield [stored.seq, toTaskStreamEvent(stored)];
       }
       return;
@@ -140,7 +152,7 @@ export class TaskStreamLog {
     let cursor = after;
     try {
       for (;;) {
-        const batch = this.log.listAfterId(TASK_STREAM_PREFIX, cursor, 1000);
+        const batch = this.events.listAfterId(TASK_STREAM_PREFIX, cursor, 1000);
         for (const stored of batch) {
           cursor = stored.id;
           yield [stored.id, toTaskStreamEvent(stored)];
@@ -151,7 +163,7 @@ export class TaskStreamLog {
         const stored = next.value;
         if (stored.id <= cursor || !stored.runId.startsWith(TASK_STREAM_PREFIX)) continue;
         cursor = stored.id;
-        yield [stored.id, toTaskStreamEvent(stored)];
+        yield [stored.id, toTaskStreamEvent(this.events.typed(stored))];
       }
     } finally {
       signal?.removeEventListener('abort', abort);

@@ -1,4 +1,5 @@
 export * from './agents.ts';
+export * from './api-tokens.ts';
 export * from './chat.ts';
 export * from './credentials.ts';
 export * from './memory.ts';
