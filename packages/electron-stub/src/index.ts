@@ -211,6 +211,9 @@ class StubApp extends EventEmitter {
   requestSingleInstanceLock(): boolean {
     return this.singleInstance;
   }
+  getAppPath(): string {
+    return '/tmp/restflow-desktop-stub/app';
+  }
   getPath(name: string): string {
     return this.paths[name] ?? `/tmp/restflow-desktop-stub/${name}`;
   }

@@ -1,17 +1,10 @@
-/// <reference path="../../electron-stub/electron-api.d.ts" />
 // Main side: receives each window's operations and forwards them through a tRPC client (in RestFlow: the CLI's
 // pipe link to the daemon, so main never runs the router and never opens the database). Replies go back to the
 // window that asked, serialized again for IPC. Operations are keyed by window and id: ids collide across windows.
 import { type TRPCClientError, TRPCClientError as TRPCClientErrorClass, type TRPCUntypedClient } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
-import {
-  type BrowserWindow,
-  ipcMain as electronIpcMain,
-  type IpcMain,
-  type IpcMainEvent,
-  type WebContents,
-} from 'electron';
+import { ipcMain as electronIpcMain } from 'electron';
 import superjson from 'superjson';
 import { ELECTRON_TRPC_CHANNEL, type MainMessage, type OperationType, type RendererMessage } from './protocol.ts';
 
@@ -32,11 +25,30 @@ export interface CreateIPCHandlerOptions {
   isAllowed?: (path: string, type: OperationType) => boolean;
   transformer?: IpcTransformer;
   /** Electron's ipcMain unless given (tests). */
-  ipcMain?: IpcMain;
+  ipcMain?: IpcMainLike;
 }
 
+// biome-ignore-start lint/suspicious/noExplicitAny: Electron types listener arguments as any
+/** What main needs of a window's web contents (Electron's WebContents, or a test double). */
+export interface IpcWebContents {
+  id: number;
+  send(channel: string, ...args: any[]): void;
+  isDestroyed(): boolean;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+/** What main needs of ipcMain. */
+export interface IpcMainLike {
+  on(channel: string, listener: (event: { sender: IpcWebContents }, ...args: any[]) => void): unknown;
+  removeListener(channel: string, listener: (...args: any[]) => void): unknown;
+}
+// biome-ignore-end lint/suspicious/noExplicitAny: Electron types listener arguments as any
+
 /** What main needs of a window: its web contents. */
-export type IpcWindow = Pick<BrowserWindow, 'webContents'>;
+export interface IpcWindow {
+  webContents: IpcWebContents;
+}
 
 export interface IPCHandler {
   attachWindow(window: IpcWindow): void;
@@ -75,13 +87,13 @@ function errorShape(error: unknown, path: string): unknown {
 }
 
 export function createIPCHandler(options: CreateIPCHandlerOptions): IPCHandler {
-  const ipc = options.ipcMain ?? electronIpcMain;
+  const ipc: IpcMainLike = options.ipcMain ?? electronIpcMain;
   const transformer: IpcTransformer = options.transformer ?? {
     serialize: (value) => superjson.serialize(value),
     deserialize: (value) => superjson.deserialize(value as Parameters<typeof superjson.deserialize>[0]),
   };
   const { client } = options;
-  const attached = new Map<number, { webContents: WebContents; detach: () => void }>();
+  const attached = new Map<number, { webContents: IpcWebContents; detach: () => void }>();
   /** `${webContents.id}:${operation id}` → how to stop it. */
   const operations = new Map<string, () => void>();
 
@@ -94,7 +106,7 @@ export function createIPCHandler(options: CreateIPCHandlerOptions): IPCHandler {
     }
   };
 
-  const handleRequest = (sender: WebContents, message: Extract<RendererMessage, { method: 'request' }>) => {
+  const handleRequest = (sender: IpcWebContents, message: Extract<RendererMessage, { method: 'request' }>) => {
     const { id, type, path } = message.operation;
     const key = `${sender.id}:${id}`;
     if (operations.has(key)) return;
@@ -169,7 +181,7 @@ export function createIPCHandler(options: CreateIPCHandlerOptions): IPCHandler {
     );
   };
 
-  const onMessage = (event: IpcMainEvent, message: unknown) => {
+  const onMessage = (event: { sender: IpcWebContents }, message: unknown) => {
     const sender = event.sender;
     // Only windows main attached may call; anything else on the channel is ignored.
     if (!attached.has(sender.id) || !isRendererMessage(message)) return;

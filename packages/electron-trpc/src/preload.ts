@@ -1,4 +1,3 @@
-/// <reference path="../../electron-stub/electron-api.d.ts" />
 // Preload side: the page gets exactly two functions on `window.electronTRPC`, never ipcRenderer itself.
 import { contextBridge, ipcRenderer } from 'electron';
 import { BRIDGE_KEY, ELECTRON_TRPC_CHANNEL, type ElectronTRPCBridge, type MainMessage } from './protocol.ts';

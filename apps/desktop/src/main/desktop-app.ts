@@ -1,4 +1,3 @@
-/// <reference path="../../../../packages/electron-stub/electron-api.d.ts" />
 // The desktop app's main process, minus Electron's start-up boilerplate (main.ts): ensure the daemon, check
 // its protocol, then the console window, tray and notifications. Quitting closes the app, never the daemon.
 import { createIPCHandler, type IPCHandler } from '@restflow/electron-trpc/main';

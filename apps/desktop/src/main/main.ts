@@ -1,4 +1,3 @@
-/// <reference path="../../../../packages/electron-stub/electron-api.d.ts" />
 // Electron's entry (bundled to dist/main.mjs): one app instance, a strict CSP and no permissions for the
 // window's content, then DesktopApp does the rest.
 import path from 'node:path';
@@ -16,14 +15,16 @@ export const CONTENT_SECURITY_POLICY =
   "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 function daemonEnv(): NodeJS.ProcessEnv {
+  // Electron's binary runs the daemon as plain Node.
   const env: NodeJS.ProcessEnv = { ELECTRON_RUN_AS_NODE: '1' };
-  // A packaged app ships the daemon bundle in its resources; from the repo the launcher finds apps/daemon.
-  if (app.isPackaged && !process.env.RESTFLOW_DAEMON_ENTRY) {
-    env.RESTFLOW_DAEMON_ENTRY = path.join(
-      (process as NodeJS.Process & { resourcesPath: string }).resourcesPath,
-      'daemon',
-      'restflow-daemon.mjs',
-    );
+  if (app.isPackaged) {
+    // electron-builder.yml: the daemon bundle and its npm dependencies ship unpacked under the app, the web
+    // console's static export under resources/web. From the repo the launcher finds apps/daemon itself.
+    const resources = (process as NodeJS.Process & { resourcesPath: string }).resourcesPath;
+    env.RESTFLOW_DAEMON_ENTRY =
+      process.env.RESTFLOW_DAEMON_ENTRY ??
+      path.join(app.getAppPath(), 'node_modules/@restflow/daemon/dist/restflow-daemon.mjs');
+    env.RESTFLOW_WEB_DIR = process.env.RESTFLOW_WEB_DIR ?? path.join(resources, 'web');
   }
   return env;
 }

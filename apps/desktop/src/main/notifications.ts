@@ -1,4 +1,3 @@
-/// <reference path="../../../../packages/electron-stub/electron-api.d.ts" />
 // Native notifications for what happens while nobody looks: a background task failed or completed (per the
 // desktop settings) and a command waits for approval. Clicking one opens the window where it can be handled.
 import type { AppRouter } from '@restflow/api/client';

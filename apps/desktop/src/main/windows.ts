@@ -1,4 +1,3 @@
-/// <reference path="../../../../packages/electron-stub/electron-api.d.ts" />
 // The app's windows: locked-down web preferences, local files only, and links to the web opened in the
 // system browser instead of inside the app.
 import { BrowserWindow, shell } from 'electron';

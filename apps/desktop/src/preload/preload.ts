@@ -1,4 +1,3 @@
-/// <reference path="../../../../packages/electron-stub/electron-api.d.ts" />
 // The windows' preload (bundled as CommonJS: sandboxed preloads cannot load modules). The page gets the tRPC
 // bridge and the error page's two actions; never ipcRenderer itself.
 import { exposeElectronTRPC } from '@restflow/electron-trpc/preload';
