@@ -46,6 +46,8 @@ if (!app.requestSingleInstanceLock()) {
     },
   });
   app.on('second-instance', () => desktop.openWindow());
+  // macOS: clicking the dock icon with no window open.
+  app.on('activate', () => desktop.openWindow());
   // The tray keeps the app alive with no window open.
   app.on('window-all-closed', () => {});
   void app.whenReady().then(() => {
