@@ -128,4 +128,23 @@ describe('desktop renderer bundle in Chromium', () => {
     expect(pageErrors).toEqual([]);
     expect(handler.activeOperations()).toBeGreaterThan(0); // the change feed stays subscribed
   });
+
+  it('approves a waiting command from the window, where an approval notification leads', async () => {
+    const sdk = createRestflowClient({ dataDir });
+    try {
+      const approval = await sdk.security.approvals.create.mutate({ command: 'rm -rf /tmp/rf-desktop-window' });
+      // The route a clicked approval notification opens.
+      await page.goto(
+        `${pathToFileURL(path.join(appDir, 'dist/renderer/index.html')).href}#/settings?approval=${approval.id}`,
+      );
+      const row = page.locator('.approval', { hasText: 'rm -rf /tmp/rf-desktop-window' });
+      await row.waitFor({ timeout: 15_000 });
+      await page.screenshot({ path: path.join(artifacts, 'desktop-approval.png'), fullPage: true });
+      await row.getByRole('button', { name: 'Approve' }).click();
+      await row.waitFor({ state: 'detached', timeout: 15_000 });
+      expect((await sdk.security.approvals.get.query({ id: approval.id })).status).toBe('approved');
+    } finally {
+      sdk.close();
+    }
+  });
 });
