@@ -15,6 +15,7 @@ import { keyCommand } from './commands/key.ts';
 import { mcpCommand } from './commands/mcp.ts';
 import { memoryCommand } from './commands/memory.ts';
 import { modelsCommand } from './commands/models.ts';
+import { runsCommand } from './commands/run-inspect.ts';
 import { secretCommand } from './commands/secret.ts';
 import { securityCommand } from './commands/security.ts';
 import { sessionCommand } from './commands/session.ts';
@@ -33,6 +34,7 @@ const COMMANDS = [
   agentCommand,
   chatCommand,
   runCommand,
+  runsCommand,
   watchCommand,
   skillCommand,
   sessionCommand,
@@ -112,6 +114,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(agentCommand)
     .command(chatCommand)
     .command(runCommand)
+    .command(runsCommand)
     .command(watchCommand)
     .command(skillCommand)
     .command(sessionCommand)

@@ -90,7 +90,7 @@ describe('usage and cost against the fake provider', () => {
     expect(result.status).toBe('completed');
     researcherRun = result.run_id;
 
-    const shown = await runCliJson<RunShow>(['run', 'show', researcherRun.slice(0, 8)], opts);
+    const shown = await runCliJson<RunShow>(['runs', 'show', researcherRun.slice(0, 8)], opts);
     expect(shown.run.usage).toEqual({
       input_tokens: 2700,
       output_tokens: 240,
@@ -161,8 +161,8 @@ describe('usage and cost against the fake provider', () => {
     expect(bad.stderr).toContain('--since: "yesterdayish" is not a duration');
   });
 
-  it('run show prints the timeline of a finished run: input, calls, tool call with arguments and result, cost', async () => {
-    const shown = await runCli(['run', 'show', researcherRun], opts);
+  it('runs show prints the timeline of a finished run: input, calls, tool call with arguments and result, cost', async () => {
+    const shown = await runCli(['runs', 'show', researcherRun], opts);
     expect(shown.code).toBe(0);
     const out = shown.stdout;
     expect(out).toContain(`Run ${researcherRun} · exec · completed`);
@@ -182,17 +182,17 @@ describe('usage and cost against the fake provider', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 
-  it('run diff names what differs between two runs of one agent', async () => {
+  it('runs diff names what differs between two runs of one agent', async () => {
     fake.script({ text: 'Draft three.', usage: { input_tokens: 300, output_tokens: 12 } });
     const third = await runCliJson<{ run_id: string }>(['run', 'writer', '-i', 'third draft'], opts);
     fake.script({ text: 'Draft three.', usage: { input_tokens: 300, output_tokens: 12 } });
     const fourth = await runCliJson<{ run_id: string }>(['run', 'writer', '-i', 'another draft'], opts);
     const diff = await runCliJson<{ differences: { field: string; a: unknown; b: unknown }[] }>(
-      ['run', 'diff', third.run_id, fourth.run_id],
+      ['runs', 'diff', third.run_id, fourth.run_id],
       opts,
     );
     expect(diff.differences).toEqual([{ field: 'input', a: 'third draft', b: 'another draft', same: false }]);
-    const text = await runCli(['run', 'diff', third.run_id, researcherRun], opts);
+    const text = await runCli(['runs', 'diff', third.run_id, researcherRun], opts);
     expect(text.stdout).toContain('~ model:');
     expect(text.stdout).toContain('    a: gpt-5-mini');
     expect(text.stdout).toContain('    b: claude-sonnet-5-5');
@@ -200,7 +200,7 @@ describe('usage and cost against the fake provider', () => {
   });
 });
 
-describe('run show --follow', () => {
+describe('runs show --follow', () => {
   it('prints a running run’s timeline live until it ends', async () => {
     fake.script({
       text: 'A slow and careful answer',
@@ -212,7 +212,7 @@ describe('run show --follow', () => {
       ['run', 'writer', '-i', 'take your time', '--background'],
       opts,
     );
-    const followed = await runCli(['run', 'show', started.run_id, '--follow'], opts);
+    const followed = await runCli(['runs', 'show', started.run_id, '--follow'], opts);
     expect(followed.code).toBe(0);
     expect(followed.stdout).toMatch(/▶ started\s+model gpt-5-mini · input "take your time"/);
     expect(followed.stdout).toMatch(/… text\s+"A slow and careful answer"/);
@@ -275,15 +275,15 @@ describe('budgets against the fake provider', () => {
     expect(history.find((e) => e.event_type === 'skipped')?.message).toBe(
       'budget exceeded: the daily tokens budget of task Digest (500 tokens) is spent: 550 tokens used today (UTC)',
     );
-    // The task's engine run, found by `run list --task`, carries the tokens that spent the budget.
+    // The task's engine run, found by `runs list --task`, carries the tokens that spent the budget.
     const runs = await runCliJson<{ id: string; kind: string; usage: Totals }[]>(
-      ['run', 'list', '--task', task.id.slice(0, 8)],
+      ['runs', 'list', '--task', task.id.slice(0, 8)],
       opts,
     );
     expect(runs).toEqual([
       expect.objectContaining({ kind: 'task', usage: expect.objectContaining({ total_tokens: 550 }) }),
     ]);
-    const listed = await runCli(['run', 'list', '--task', task.id], opts);
+    const listed = await runCli(['runs', 'list', '--task', task.id], opts);
     expect(listed.stdout).toContain(runs[0]!.id.slice(0, 8));
     expect(listed.stdout).toMatch(/task\s*│\s*completed.*550/);
     const shown = await runCliJson<{ next_run_at: number }>(['task', 'show', task.id], opts);

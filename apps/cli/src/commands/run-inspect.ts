@@ -1,7 +1,7 @@
-// `restflow run show <id> [--follow]` (a run's timeline from its persisted events) and `restflow run diff <a> <b>`
+// `restflow runs show <id> [--follow]` (a run's timeline from its persisted events), `runs list` and `runs diff <a> <b>`
 // (two runs side by side): docs/streams.md#run-inspector.
 import type { RestflowClient, RunEventKind, RunStreamEvent } from '@restflow/api/client';
-import { daemonLeaf } from '../command.ts';
+import { daemonLeaf, group } from '../command.ts';
 import { formatTime, shortId } from '../output.ts';
 import { formatUsd } from './usage.ts';
 
@@ -218,7 +218,7 @@ export const runShowCommand = daemonLeaf<{ id: string; follow: boolean }>(
 
 export const runListCommand = daemonLeaf<{ task?: string; session?: string; limit: number }>(
   'list',
-  'Recent runs, newest first, with their tokens and cost (of one task or chat session); ids for run show',
+  'Recent runs, newest first, with their tokens and cost (of one task or chat session); ids for runs show',
   (y) =>
     y
       .option('task', { type: 'string', describe: 'Only the engine runs of this task (id or unique prefix)' })
@@ -330,7 +330,6 @@ export function diffRuns(a: RunDigest, b: RunDigest): DiffLine[] {
 
 const shown = (value: unknown) => (value === null || value === undefined ? '-' : flat(String(value), 160));
 
-// Not `<a> <b>`: `run`'s own options (-b for --background) reach its sub-commands.
 export const runDiffCommand = daemonLeaf<{ first: string; second: string; all: boolean }>(
   'diff <first> <second>',
   'Compare two runs (of the same agent or task): input, model, tool calls and results, answer, tokens, cost',
@@ -366,3 +365,9 @@ export const runDiffCommand = daemonLeaf<{ first: string; second: string; all: b
     }
   },
 );
+
+export const runsCommand = group('runs', 'Past and running runs: list them, show one’s timeline, compare two', [
+  runListCommand,
+  runShowCommand,
+  runDiffCommand,
+]);
