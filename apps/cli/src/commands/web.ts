@@ -1,6 +1,5 @@
 // `restflow web serve`: the web console as its own Node server (server+daemon mode, docs/remote-access.md). It
 // talks to the daemon only over the named pipe and never opens the database.
-import { resolveWebDir, serveConsoleServer } from '@restflow/daemon/console-server';
 import { group, leaf } from '../command.ts';
 import { CliError, cliPaths, ensureDaemon } from '../daemon-connection.ts';
 
@@ -17,6 +16,8 @@ const serve = leaf(
     }
     const paths = cliPaths();
     await ensureDaemon(paths, out);
+    // Loaded here, not at start-up: no other command needs the server's code (the CLI's start stays small).
+    const { resolveWebDir, serveConsoleServer } = await import('@restflow/daemon/console-server');
     const server = await serveConsoleServer({
       pipePath: paths.pipe,
       webDir: resolveWebDir(process.env),
