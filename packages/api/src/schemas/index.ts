@@ -4,6 +4,7 @@ export * from './agents.ts';
 export * from './auth.ts';
 export * from './common.ts';
 export * from './config.ts';
+export * from './limits.ts';
 export * from './memory.ts';
 export * from './models.ts';
 export * from './runs.ts';
