@@ -4,7 +4,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { ApiContext } from './context.ts';
 import { toTRPCError } from './errors.ts';
-import { wireTransformer } from './transformer.ts';
+import { RefusedInput, wireTransformer } from './transformer.ts';
 
 export interface FieldError {
   path: string;
@@ -58,8 +58,15 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** An input the transformer refused to decode (too deep, a huge bigint, prototype keys) is that call's BAD_REQUEST. */
+const refuseUndecodableInput = t.middleware(async ({ getRawInput, next }) => {
+  const raw = await getRawInput();
+  if (raw instanceof RefusedInput) throw new TRPCError({ code: 'BAD_REQUEST', message: raw.reason });
+  return next();
+});
+
 export const router = t.router;
 export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+export const publicProcedure = t.procedure.use(mapDomainErrors).use(refuseUndecodableInput);
 export { TRPCError };
