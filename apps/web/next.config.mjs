@@ -11,6 +11,8 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   devIndicators: false,
   reactStrictMode: true,
+  // The pages, components and styles live in the shared @restflow/ui package (TypeScript sources).
+  transpilePackages: ['@restflow/ui'],
   // npm workspaces hoist node_modules to the repo root; Turbopack must treat that as the project root.
   turbopack: { root: fileURLToPath(new URL('../..', import.meta.url)) },
 };

@@ -12,6 +12,7 @@ import { consoleCommand } from './commands/console.ts';
 import { daemonCommand, topLevelStatusCommand } from './commands/daemon.ts';
 import { infoCommand } from './commands/info.ts';
 import { keyCommand } from './commands/key.ts';
+import { mcpCommand } from './commands/mcp.ts';
 import { memoryCommand } from './commands/memory.ts';
 import { modelsCommand } from './commands/models.ts';
 import { secretCommand } from './commands/secret.ts';
@@ -19,6 +20,9 @@ import { securityCommand } from './commands/security.ts';
 import { sessionCommand } from './commands/session.ts';
 import { skillCommand } from './commands/skill.ts';
 import { taskCommand } from './commands/task.ts';
+import { tokenCommand } from './commands/token.ts';
+import { webCommand } from './commands/web.ts';
+import { usageCommand } from './commands/usage.ts';
 import { CliError } from './daemon-connection.ts';
 import { hintFor } from './error-hints.ts';
 
@@ -41,6 +45,10 @@ const COMMANDS = [
   authCommand,
   taskCommand,
   consoleCommand,
+  mcpCommand,
+  tokenCommand,
+  webCommand,
+  usageCommand,
 ];
 
 /** Top-level command words → their sub-command words (empty for leaf commands). */
@@ -116,7 +124,11 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(authCommand)
     .command(taskCommand)
     .command(consoleCommand)
+    .command(tokenCommand)
+    .command(webCommand)
+    .command(usageCommand)
     .command(modelsCommand)
+    .command(mcpCommand)
     .command({
       command: 'completions [shell]',
       describe: 'Print a shell completion script (bash or zsh; default: your $SHELL) and how to install it',

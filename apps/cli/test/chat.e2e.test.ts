@@ -236,7 +236,7 @@ describe('agent runs through the CLI', () => {
       // What was shown is the start of what was recorded.
       expect(String(last.partial_content).startsWith(stdout.trim())).toBe(true);
       expect(stdout.trim()).toMatch(/^Once/);
-      await fake.waitFor(() => fake.requests.at(-1)?.aborted === true);
+      await waitUntil(() => fake.requests.at(-1)?.aborted === true, 2000, 'request aborted');
       // The daemon is still there.
       expect(await sdk.system.ping.query()).toBe('pong');
     },
@@ -310,7 +310,7 @@ describe('agent runs through a typed SDK script', () => {
     fake.script({ text: 'a b c d e f g h i j k l m n o p', tokenDelayMs: 100 });
     const sent = await sdk.chat.send.mutate({ agent_id: agentId, content: 'go' });
     const watching = follow(sent.run_id);
-    await fake.waitFor(() => fake.requests.length === 1, 5000);
+    await waitUntil(() => fake.requests.length === 1, 5000, 'request received');
     // `started`, then "a " and "b " (one token event each at this pace): a partial answer exists.
     const streamed = async () => (await sdk.runs.get.query({ id: sent.run_id })).last_seq >= 3;
     await waitUntil(streamed, 10_000, 'two streamed tokens');

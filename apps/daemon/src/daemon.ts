@@ -13,13 +13,19 @@ import {
 import { closeDb, createDb } from '@restflow/db';
 import { processIdentity, readPidFile, removePidFile, writePidFile } from '@restflow/launcher';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
+import { createTelegramChannel, type TelegramChannel } from './channels/telegram/index.ts';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.ts';
 import type { Logger } from './logger.ts';
 import { registerConsoleRoutes } from './transports/console-routes.ts';
 import { resolveWebDir } from './transports/console-static.ts';
 import { loadOrCreateConsoleToken } from './transports/console-token.ts';
+import { createHttpAuthenticator } from './transports/http-auth.ts';
 import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
+import { registerMcpRoute } from './transports/mcp-route.ts';
+import { remoteBindRefusal } from './transports/remote-bind.ts';
+import { createRunStreamHandlers, RUN_EVENTS_PATH } from './transports/run-stream-routes.ts';
+import { mountTrpcHttp } from './transports/trpc-http.ts';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -99,6 +105,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     teardown.push({ name: 'default agent watch', run: () => watchDefaults.abort() });
     const interrupted = services.runs.recoverInterrupted();
     if (interrupted) logger.warn({ runs: interrupted }, 'marked runs cut off by the previous daemon as interrupted');
+    // After the runs that may be calling them (teardown runs in reverse): no MCP server process outlives us.
+    teardown.push({ name: 'mcp servers', run: () => services.mcpClients.stopAll() });
     // Runs before the database closes (teardown runs in reverse): active runs end as interrupted, saved.
     teardown.push({ name: 'agent runs', run: () => services.runs.stopAll() });
     services.terminals.markAllStopped();
@@ -114,6 +122,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const startedAt = Date.now();
     const transports: TransportInfo[] = [];
     let consoleUrl: string | undefined;
+    let telegram: TelegramChannel | undefined;
     let stopping: Promise<void> | undefined;
     let markStopped: () => void = () => {};
     const stopped = new Promise<void>((resolve) => {
@@ -130,6 +139,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       transports: [...transports],
       tools_sandbox: services.sandbox.kind,
       tools_sandbox_warning: services.sandbox.warning,
+      channels: { telegram: telegram?.status() ?? { state: 'off', error: null, bot_username: null } },
     });
 
     const stop = (reason: string): Promise<void> => {
@@ -155,6 +165,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       },
     });
 
+    // Never awaited: a slow or unreachable Telegram must not delay the daemon; its state is in the status.
+    telegram = createTelegramChannel(services, createContext('local'), logger);
+    void telegram.start();
+    teardown.push({ name: 'telegram', run: () => telegram?.stop() });
+
     const pipe: PipeServer = await servePipe({
       router: appRouter,
       path: paths.pipe,
@@ -172,6 +187,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
     const httpOptions = options.http ?? httpOptionsFromEnv(options.env ?? process.env);
     if (httpOptions) {
+      const refusal = remoteBindRefusal(httpOptions.host, services.apiTokens.count());
+      if (refusal) throw new Error(refusal);
       const consoleToken = loadOrCreateConsoleToken(paths.consoleToken);
       services.redactor.set('console_token', [consoleToken.token]);
       if (consoleToken.created) logger.info({ file: paths.consoleToken }, 'created the web console token');
@@ -181,7 +198,28 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         body: { status: 'ok', ...status() },
       }));
       registerHttpRoutes(routes, services);
+      // The gate of every HTTP API route (/trpc over HTTP, /api/*, /mcp): API tokens or the console's cookie.
+      const httpAuth = createHttpAuthenticator({
+        tokens: services.apiTokens,
+        consoleToken: consoleToken.token,
+        onRefused: (refusal) =>
+          logger[refusal.status === 401 ? 'debug' : 'warn'](refusal, 'refused an HTTP API request'),
+      });
+      mountTrpcHttp(routes, {
+        router: appRouter,
+        auth: httpAuth,
+        createContext: (caller) => createContext('http', caller),
+        onError: (error, path) => logTrpcError(logger, error, path),
+      });
+      const runStreams = createRunStreamHandlers({
+        router: appRouter,
+        auth: httpAuth,
+        createContext: (caller) => createContext('http', caller),
+        onError: (err) => logger.error({ err }, 'run stream failed'),
+      });
+      routes.mount('/api/execute', runStreams.execute).mount(RUN_EVENTS_PATH, runStreams.events);
       registerConsoleRoutes(routes, { token: consoleToken.token, webDir });
+      registerMcpRoute(routes, { auth: httpAuth, createContext, logger });
       const server = await startHttp(httpOptions, routes, logger);
       if (server) {
         transports.push({ kind: 'http', address: server.url });
@@ -198,7 +236,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
           server: server.server,
           router: appRouter,
           token: consoleToken.token,
-          createContext: () => createContext('ws'),
+          createContext: () => createContext('ws', { kind: 'console' }),
           onError: (error, path) => logTrpcError(logger, error, path),
           // A foreign origin is an attack signal; a console without a valid cookie just retries now and then.
           onRefused: (refusal) =>

@@ -9,6 +9,8 @@ import { type BrowserContext, chromium } from 'playwright-core';
 
 export const webDir = fileURLToPath(new URL('..', import.meta.url));
 export const outDir = path.join(webDir, 'out');
+/** The console's pages and components (packages/ui): a change there makes `out/` stale too. */
+const uiDir = fileURLToPath(new URL('../../../packages/ui', import.meta.url));
 
 function newestMtime(entry: string): number {
   const stat = fs.statSync(entry);
@@ -22,6 +24,8 @@ function consoleIsFresh(): boolean {
   const index = path.join(outDir, 'index.html');
   const sources = Math.max(
     newestMtime(path.join(webDir, 'src')),
+    newestMtime(path.join(uiDir, 'src')),
+    newestMtime(path.join(uiDir, 'package.json')),
     newestMtime(path.join(webDir, 'next.config.mjs')),
     newestMtime(path.join(webDir, 'package.json')),
   );

@@ -217,6 +217,30 @@ describe('Settings page', () => {
   });
 });
 
+describe('forms', () => {
+  it('check their input with the daemon’s own schemas before sending, the error on its field', async () => {
+    await h.nav('Tasks');
+    await page.getByRole('button', { name: 'New task' }).click();
+    const task = page.getByRole('form', { name: 'New task' });
+    await task.getByLabel('Name', { exact: true }).fill('too often');
+    await task.getByLabel('Every', { exact: true }).fill('0.5');
+    await task.getByLabel('Unit', { exact: true }).selectOption('s');
+    await task.getByRole('button', { name: 'Create task' }).click();
+    expect(await task.getByTestId('field-error').textContent()).toMatch(/at least 1000 ms/);
+    expect(await task.getByLabel('Every', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect((await h.sdk.tasks.list.query()).some((t) => t.name === 'too often')).toBe(false);
+
+    await h.nav('Settings');
+    const secret = page.getByRole('form', { name: 'Set a secret' });
+    await secret.getByLabel('Key', { exact: true }).fill('not-a-key');
+    await secret.getByLabel('Value', { exact: true }).fill('v');
+    await secret.getByRole('button', { name: 'Save secret' }).click();
+    expect(await secret.getByTestId('field-error').textContent()).toMatch(/only A-Z, 0-9 and _/);
+    expect(await secret.getByLabel('Key', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect((await h.sdk.secrets.list.query()).map((s) => s.key)).not.toContain('NOT-A-KEY');
+  });
+});
+
 describe('every page', () => {
   const PAGES = ['Chat', 'Agents', 'Tasks', 'Memory', 'Skills', 'Auth profiles', 'Security', 'Settings'];
 

@@ -70,7 +70,7 @@ describe('web console in a browser', () => {
     const writer = page.getByRole('row').filter({ has: page.getByRole('button', { name: 'writer' }) });
     await writer.getByRole('link', { name: 'Chat →' }).click();
     await page.waitForURL(/\/\?agent=/);
-    h.fake.script({ text: 'Hello from the fake model', tokenDelayMs: 30 });
+    h.fake.script({ text: 'Hello from the fake model', tokenDelayMs: 120 });
     // Every text the streaming message shows, in order.
     await page.evaluate(() => {
       const seen: string[] = [];

@@ -2,6 +2,7 @@ import { agentsRouter } from './router/agents.ts';
 import { authRouter } from './router/auth.ts';
 import { chatRouter } from './router/chat.ts';
 import { configRouter } from './router/config.ts';
+import { mcpRouter } from './router/mcp.ts';
 import { memoryRouter } from './router/memory.ts';
 import { modelsRouter } from './router/models.ts';
 import { runsRouter } from './router/runs.ts';
@@ -13,6 +14,8 @@ import { skillsRouter } from './router/skills.ts';
 import { systemRouter } from './router/system.ts';
 import { tasksRouter } from './router/tasks.ts';
 import { terminalsRouter } from './router/terminals.ts';
+import { tokensRouter } from './router/tokens.ts';
+import { usageRouter } from './router/usage.ts';
 import { router } from './trpc.ts';
 
 /** One router, mounted on every transport. Each domain is a sub-router in ./router/<domain>.ts. */
@@ -32,6 +35,9 @@ export const appRouter = router({
   security: securityRouter,
   shared: sharedRouter,
   terminals: terminalsRouter,
+  mcp: mcpRouter,
+  tokens: tokensRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

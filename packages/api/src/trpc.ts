@@ -2,6 +2,7 @@
 import { DomainError, InvalidInputError } from '@restflow/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
+import { assertCallerMay } from './caller-rules.ts';
 import type { ApiContext } from './context.ts';
 import { toTRPCError } from './errors.ts';
 import { RefusedInput, wireTransformer } from './transformer.ts';
@@ -24,6 +25,9 @@ function fieldErrorsOf(cause: unknown): FieldError[] | null {
 
 const t = initTRPC.context<ApiContext>().create({
   transformer: wireTransformer,
+  // Subscriptions over HTTP (SSE): pings keep idle streams alive through proxies and idle timeouts; a client
+  // hearing nothing for longer reconnects, resuming from its Last-Event-ID.
+  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
   errorFormatter({ shape, error }) {
     const fieldErrors = fieldErrorsOf(error.cause);
     const message =
@@ -58,6 +62,12 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Read-only tokens and token management (caller-rules.ts), before any procedure runs. */
+const enforceCallerRules = t.middleware(({ ctx, type, path, next }) => {
+  assertCallerMay(ctx.caller, type, path);
+  return next();
+});
+
 /** An input the transformer refused to decode (too deep, a huge bigint, prototype keys) is that call's BAD_REQUEST. */
 const refuseUndecodableInput = t.middleware(async ({ getRawInput, next }) => {
   const raw = await getRawInput();
@@ -68,5 +78,5 @@ const refuseUndecodableInput = t.middleware(async ({ getRawInput, next }) => {
 export const router = t.router;
 export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapDomainErrors).use(refuseUndecodableInput);
+export const publicProcedure = t.procedure.use(mapDomainErrors).use(enforceCallerRules).use(refuseUndecodableInput);
 export { TRPCError };

@@ -33,6 +33,8 @@ describe('@restflow/api/schemas', () => {
     expect(schemas.USER_SECRET_KEY_PATTERN.source).toBe(core.USER_SECRET_KEY_PATTERN.source);
     expect(schemas.MAX_SECRET_KEY_LENGTH).toBe(core.MAX_SECRET_KEY_LENGTH);
     expect(schemas.MAX_SECRET_DESCRIPTION_LENGTH).toBe(core.MAX_SECRET_DESCRIPTION_LENGTH);
+    expect(schemas.API_TOKEN_NAME_PATTERN.source).toBe(core.API_TOKEN_NAME_PATTERN.source);
+    expect(schemas.MAX_API_TOKEN_NAME_LENGTH).toBe(core.MAX_API_TOKEN_NAME_LENGTH);
     expect([...schemas.SECURITY_ACTIONS]).toEqual([...core.SECURITY_ACTIONS]);
     expect([...schemas.APPROVAL_STATUSES]).toEqual([...core.APPROVAL_STATUSES]);
     expect(schemas.MAX_APPROVAL_TIMEOUT_SECS).toBe(core.MAX_APPROVAL_TIMEOUT_SECS);

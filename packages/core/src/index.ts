@@ -1,11 +1,25 @@
 // What the daemon, the API, the testkit and the tests use of core, by name: everything else is internal.
 export { DEFAULT_AGENT_NAME } from './agents/default-agent.ts';
+export {
+  API_TOKEN_NAME_PATTERN,
+  API_TOKEN_PREFIX,
+  type ApiTokenInfo,
+  ApiTokenService,
+  type CreatedApiToken,
+  MAX_API_TOKEN_NAME_LENGTH,
+} from './api-tokens/api-token.service.ts';
 export { AUTH_PROVIDERS, AUTH_SOURCES, MODEL_PROVIDER_AUTH } from './auth/auth-types.ts';
+export {
+  TELEGRAM_SETTINGS_KEY,
+  type TelegramSettings,
+  TelegramSettingsService,
+  validateTelegramSettings,
+} from './channels/telegram-settings.ts';
 export { CONFIG_KEYS, DEFAULT_SYSTEM_CONFIG } from './config/config.service.ts';
 export { AgentEngine, type AgentEngineDeps } from './engine/agent-engine.ts';
 export { runAgentLoop } from './engine/agent-loop.ts';
 export { DeltaBatcher } from './engine/delta-batcher.ts';
-export { createAgentRuntime, memoryPort, secretPort, securityPort } from './engine/engine-wiring.ts';
+export { createAgentRuntime, mcpPort, memoryPort, secretPort, securityPort } from './engine/engine-wiring.ts';
 export type { EngineLimits } from './engine/limits.ts';
 export type { CommandSecurityPort, SessionPort } from './engine/ports.ts';
 export type { RunEventPayloads, RunEventSink, RunStreamEvent } from './engine/run-events.ts';
@@ -18,6 +32,8 @@ export {
 } from './engine/system-prompt.ts';
 export {
   buildToolRegistry,
+  mcpToolName,
+  parseMcpGrant,
   resolveAllowList,
   type ToolDefinition,
   type ToolDeps,
@@ -62,6 +78,13 @@ export {
   type LlmToolSpec,
   type StreamChunk,
 } from './llm/types.ts';
+export { type McpCallResult, McpClientPool, type McpToolInfo } from './mcp/mcp-client-pool.ts';
+export {
+  type CreateMcpServerInput,
+  MCP_SERVER_NAME_PATTERN,
+  type McpServerInfo,
+  McpServerService,
+} from './mcp/mcp-server.service.ts';
 export { chunkMessages, chunkText, DEFAULT_CHUNKER_OPTIONS } from './memory/chunker.ts';
 export { EXPORT_PRESET_NAMES, EXPORT_PRESETS, resolveExportOptions } from './memory/export.ts';
 export type { ImportChunkInput } from './memory/memory.service.ts';
@@ -84,7 +107,13 @@ export { ManualClock } from './runtime.ts';
 export type { TaskAgentRunner, TaskAgentRunRequest } from './scheduler/agent-runner.ts';
 export { ModelChainError, ModelFailover } from './scheduler/failover.ts';
 export { HEARTBEAT_STREAM, type HeartbeatEvent } from './scheduler/heartbeat.ts';
-export { formatTaskNotification, TelegramNotifier } from './scheduler/notifier.ts';
+export {
+  DEFAULT_TELEGRAM_API_BASE,
+  formatTaskNotification,
+  RUN_AGAIN_CALLBACK_PREFIX,
+  TELEGRAM_TOKEN_SECRET,
+  TelegramNotifier,
+} from './scheduler/notifier.ts';
 export { SlidingWindowRateLimiter } from './scheduler/rate-limiter.ts';
 export { abortableSleep, DEFAULT_TASK_RETRY_POLICY, isTransientError, retryBackoffMs } from './scheduler/retry.ts';
 export type { SchedulerOptions } from './scheduler/scheduler-model.ts';
@@ -100,7 +129,12 @@ export {
   WELL_KNOWN_SECRET_KEYS,
 } from './secrets/secret.service.ts';
 export { decryptSecret, encryptSecret, SecretDecryptError } from './secrets/secret-cipher.ts';
-export { APPROVAL_STATUSES, APPROVALS_CHANNEL, type PendingApproval } from './security/approval-queue.ts';
+export {
+  APPROVAL_STATUSES,
+  APPROVALS_CHANNEL,
+  type ApprovalQueue,
+  type PendingApproval,
+} from './security/approval-queue.ts';
 export {
   type CommandEvaluation,
   DEFAULT_ALLOWLIST,
@@ -117,6 +151,7 @@ export { MAX_APPROVAL_TIMEOUT_SECS, type PatternListName } from './security/secu
 export { createServices, type DomainServices, type RestflowServices, type ServiceDeps } from './services.ts';
 export { MAX_SHARED_VALUE_BYTES, SHARED_VISIBILITIES } from './shared/shared-space.service.ts';
 export { parseSkillMarkdown, skillToMarkdown } from './skills/skill.service.ts';
+export { type SkillRunRequest, startSkillRun } from './skills/skill-run.ts';
 export { computeNextRunAt, MIN_INTERVAL_MS, validateSchedule } from './tasks/schedule.ts';
 export { dueTasksQuery } from './tasks/task.service.ts';
 export { ALL_TASKS_CHANNEL, taskChannel } from './tasks/task-events.ts';
@@ -130,3 +165,19 @@ export {
 export { MAX_TERMINAL_HISTORY_CHARS } from './terminals/terminal-session.service.ts';
 export { findTool, resolveToolName, TOOL_CATALOGUE, TOOL_NAMES } from './tools/catalogue.ts';
 export { findExecutable } from './tools/find-executable.ts';
+export {
+  BUDGET_EXCEEDED,
+  type BudgetBreach,
+  type BudgetLimits,
+  type BudgetSettings,
+  utcDayStart,
+} from './usage/budgets.ts';
+export { costOf, defaultPrices, type ModelPrice, priceOf } from './usage/pricing.ts';
+export {
+  type PriceEntry,
+  type RunMeter,
+  type UsageGrouping,
+  type UsageReport,
+  UsageService,
+  type UsageTotals,
+} from './usage/usage.service.ts';

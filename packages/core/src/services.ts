@@ -2,11 +2,13 @@ import type { Db } from '@restflow/db';
 import type { RestflowPaths } from '@restflow/paths';
 import { AgentService } from './agents/agent.service.ts';
 import { DefaultAgentModel } from './agents/default-agent-model.ts';
+import { ApiTokenService } from './api-tokens/api-token.service.ts';
 import { AuthProfileService } from './auth/auth-profile.service.ts';
+import { TelegramSettingsService } from './channels/telegram-settings.ts';
 import { ConfigService } from './config/config.service.ts';
 import type { CoreContext } from './core-context.ts';
 import type { ChatService } from './engine/chat.service.ts';
-import { createAgentRuntime } from './engine/engine-wiring.ts';
+import { createAgentRuntime, mcpPort } from './engine/engine-wiring.ts';
 import type { RunManager } from './engine/run-manager.ts';
 import { ChangeFeed } from './events/change-feed.ts';
 import { EventBus } from './events/event-bus.ts';
@@ -15,6 +17,8 @@ import { createLlmClientFactory } from './llm/client-factory.ts';
 import type { ListModelsFn } from './llm/list-models.ts';
 import { ProviderSettingsService } from './llm/provider-settings.ts';
 import type { LlmClientFactory } from './llm/types.ts';
+import { McpClientPool } from './mcp/mcp-client-pool.ts';
+import { McpServerService } from './mcp/mcp-server.service.ts';
 import { MemoryService } from './memory/memory.service.ts';
 import { ModelListService } from './models/model-list.service.ts';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './runtime.ts';
@@ -30,6 +34,7 @@ import { SkillService } from './skills/skill.service.ts';
 import { TaskService } from './tasks/task.service.ts';
 import { TerminalSessionService } from './terminals/terminal-session.service.ts';
 import { HostToolsService } from './tools/host-tools.service.ts';
+import { UsageService } from './usage/usage.service.ts';
 
 export interface ServiceDeps {
   db: Db;
@@ -69,6 +74,12 @@ export interface RestflowServices extends CoreContext {
   chat: ChatService;
   scheduler: TaskScheduler;
   host: HostToolsService;
+  /** External MCP servers agents may call, and the live connections to them. */
+  mcp: McpServerService;
+  mcpClients: McpClientPool;
+  apiTokens: ApiTokenService;
+  telegram: TelegramSettingsService;
+  usage: UsageService;
 }
 
 /**
@@ -123,9 +134,27 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   });
   const defaultAgent = new DefaultAgentModel(agents, models, core.changes);
   const llm = deps.llm ?? createLlmClientFactory({ env: core.env, settings: () => providers.get() });
-  const { runs, chat } = createAgentRuntime(core, { agents, sessions, security, skills, memory, secrets, auth, llm });
+  const mcp = new McpServerService(core, secrets);
+  mcp.syncRedactor();
+  const mcpClients = new McpClientPool(mcp, mcpPoolOptions(env));
+  const usage = new UsageService(core, {
+    agent: (id) => agents.find(id)?.name,
+    task: (id) => tasks.find(id)?.name,
+  });
+  const { runs, chat } = createAgentRuntime(core, {
+    agents,
+    sessions,
+    security,
+    skills,
+    memory,
+    secrets,
+    auth,
+    llm,
+    usage,
+    mcpTools: mcpPort(mcpClients),
+  });
   const agentRunner = engineTaskRunner({ chat, runs, agents });
-  const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets }, { agentRunner });
+  const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets, usage }, { agentRunner });
   return {
     ...core,
     agents,
@@ -147,5 +176,16 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     chat,
     scheduler,
     host: new HostToolsService(core),
+    mcp,
+    mcpClients,
+    apiTokens: new ApiTokenService(core),
+    telegram: new TelegramSettingsService(core),
+    usage,
   };
+}
+
+/** `RESTFLOW_MCP_IDLE_MS`: how long an unused MCP server keeps running (positive integer, else the default). */
+function mcpPoolOptions(env: NodeJS.ProcessEnv): { idleMs?: number } {
+  const idleMs = Number(env.RESTFLOW_MCP_IDLE_MS);
+  return Number.isInteger(idleMs) && idleMs > 0 ? { idleMs } : {};
 }

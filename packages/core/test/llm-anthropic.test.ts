@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
+import { waitUntil } from '@restflow/testkit';
 import {
   ANTHROPIC_DEFAULT_MAX_TOKENS,
   createLlmClientFactory,
@@ -49,9 +50,23 @@ describe('Anthropic client — streaming', () => {
       { id: expect.stringMatching(/^toolu_/), name: 'get_weather', arguments: { city: 'Oslo' } },
     ]);
     expect(result.chunks.slice(-2)).toEqual([
-      { type: 'usage', usage: { prompt_tokens: 40, completion_tokens: 12, total_tokens: 52 } },
+      {
+        type: 'usage',
+        usage: { prompt_tokens: 40, completion_tokens: 12, total_tokens: 52, cached_tokens: 0, reasoning_tokens: 0 },
+      },
       { type: 'finish', finish_reason: 'tool_calls' },
     ]);
+  });
+
+  it('counts cache reads as input and reports them as cached tokens', async () => {
+    fake.script({ text: 'cached', usage: { input_tokens: 500, output_tokens: 7, cached_tokens: 300 } });
+    const result = await collect(anthropic().stream(ask, never()));
+    expect(result.chunks.find((c) => c.type === 'usage')).toEqual({
+      type: 'usage',
+      usage: { prompt_tokens: 500, completion_tokens: 7, total_tokens: 507, cached_tokens: 300, reasoning_tokens: 0 },
+    });
+    const start = fake.requests.at(-1);
+    expect(start?.completed).toBe(true);
   });
 
   it('numbers several tool calls 0, 1, … and maps end_turn / max_tokens', async () => {
@@ -213,7 +228,7 @@ describe('Anthropic client — failures', () => {
       }
     });
     expect(result.error).toMatchObject({ kind: 'cancelled' });
-    await fake.waitFor(() => fake.requests[0]!.aborted, 500);
+    await waitUntil(() => fake.requests[0]!.aborted, 500, 'request aborted');
     expect(fake.requests[0]!.endedAt! - abortedAt).toBeLessThan(500);
     expect(fake.requests).toHaveLength(1);
   });
@@ -223,7 +238,7 @@ describe('Anthropic client — failures', () => {
     const result = await collect(anthropic({ retry: false, timeouts: { idleMs: 120 } }).stream(ask, never()));
     expect(result.error).toMatchObject({ kind: 'timeout' });
     expect((result.error as Error).message).toBe('Anthropic sent nothing for 120 ms; the request was abandoned');
-    await fake.waitFor(() => fake.requests[0]!.aborted, 500);
+    await waitUntil(() => fake.requests[0]!.aborted, 500, 'request aborted');
   });
 
   it('a stream cut mid-answer surfaces as a connection error after the partial text', async () => {

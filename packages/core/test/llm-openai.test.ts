@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
+import { waitUntil } from '@restflow/testkit';
 import {
   createLlmClientFactory,
   type LlmClientFactoryOptions,
@@ -38,7 +39,10 @@ describe('OpenAI client — streaming', () => {
     // The first token reached us while the provider was still producing the other four.
     expect(end.at - texts[0]!.at).toBeGreaterThanOrEqual(4 * 25 - 15);
     expect(result.chunks.slice(-2)).toEqual([
-      { type: 'usage', usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 } },
+      {
+        type: 'usage',
+        usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17, cached_tokens: 0, reasoning_tokens: 0 },
+      },
       { type: 'finish', finish_reason: 'stop' },
     ]);
     const [request] = fake.requests;
@@ -50,6 +54,24 @@ describe('OpenAI client — streaming', () => {
       body: { model: 'gpt-5', stream: true, stream_options: { include_usage: true } },
     });
     expect(request!.headers.authorization).toBe(`Bearer ${KEY}`);
+  });
+
+  it('reports cached and reasoning tokens from the usage details the provider streams', async () => {
+    fake.script({
+      text: 'thought about it',
+      usage: { input_tokens: 900, output_tokens: 120, cached_tokens: 640, reasoning_tokens: 80 },
+    });
+    const result = await collect(openai().stream(ask, never()));
+    expect(result.chunks.find((c) => c.type === 'usage')).toEqual({
+      type: 'usage',
+      usage: {
+        prompt_tokens: 900,
+        completion_tokens: 120,
+        total_tokens: 1020,
+        cached_tokens: 640,
+        reasoning_tokens: 80,
+      },
+    });
   });
 
   it('sends messages, tools, temperature and the right max-tokens field per provider', async () => {
@@ -181,7 +203,7 @@ describe('OpenAI client — cancellation and timeouts', () => {
     expect(result.error).toBeInstanceOf(LlmError);
     expect(result.error).toMatchObject({ kind: 'cancelled', retryable: false });
     expect(result.text.length).toBeGreaterThan(0);
-    await fake.waitFor(() => fake.requests[0]!.aborted, 500);
+    await waitUntil(() => fake.requests[0]!.aborted, 500, 'request aborted');
     expect(fake.requests[0]!.endedAt! - abortedAt).toBeLessThan(500);
     expect(fake.requests).toHaveLength(1); // a cancel is never retried
   });
@@ -192,7 +214,7 @@ describe('OpenAI client — cancellation and timeouts', () => {
     for await (const chunk of openai().stream(ask, never())) {
       if (chunk.type === 'text' && ++count === 2) break;
     }
-    await fake.waitFor(() => fake.requests[0]!.aborted, 500);
+    await waitUntil(() => fake.requests[0]!.aborted, 500, 'request aborted');
   });
 
   it('an already aborted signal sends nothing', async () => {
@@ -210,7 +232,7 @@ describe('OpenAI client — cancellation and timeouts', () => {
     expect(result.error).toMatchObject({ kind: 'timeout' });
     expect((result.error as Error).message).toMatch(/OpenAI sent nothing for 150 ms/);
     expect(Date.now() - started).toBeLessThan(1000);
-    await fake.waitFor(() => fake.requests[0]!.aborted, 500);
+    await waitUntil(() => fake.requests[0]!.aborted, 500, 'request aborted');
   });
 
   it('a provider that never sends headers hits the request timeout', async () => {

@@ -7,6 +7,18 @@ CREATE TABLE `agents` (
 );
 --> statement-breakpoint
 CREATE INDEX `agents_updated_idx` ON `agents` (`updated_at`);--> statement-breakpoint
+CREATE TABLE `api_tokens` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`token_hash` text NOT NULL,
+	`prefix` text NOT NULL,
+	`read_only` integer DEFAULT false NOT NULL,
+	`created_at` integer NOT NULL,
+	`last_used_at` integer
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `api_tokens_name_idx` ON `api_tokens` (`name`);--> statement-breakpoint
+CREATE UNIQUE INDEX `api_tokens_hash_idx` ON `api_tokens` (`token_hash`);--> statement-breakpoint
 CREATE TABLE `chat_messages` (
 	`id` text PRIMARY KEY NOT NULL,
 	`session_id` text NOT NULL,
@@ -61,6 +73,20 @@ CREATE TABLE `secrets` (
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `mcp_servers` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`transport` text NOT NULL,
+	`command` text,
+	`args` text,
+	`url` text,
+	`header_names` text,
+	`headers_ciphertext` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `mcp_servers_name_idx` ON `mcp_servers` (`name`);--> statement-breakpoint
 CREATE TABLE `memory_chunk_tags` (
 	`chunk_id` text NOT NULL,
 	`tag` text NOT NULL,
@@ -240,4 +266,26 @@ CREATE TABLE `tasks` (
 );
 --> statement-breakpoint
 CREATE INDEX `tasks_due_idx` ON `tasks` (`status`,`next_run_at`);--> statement-breakpoint
-CREATE INDEX `tasks_agent_idx` ON `tasks` (`agent_id`);
+CREATE INDEX `tasks_agent_idx` ON `tasks` (`agent_id`);--> statement-breakpoint
+CREATE TABLE `llm_calls` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`run_id` text NOT NULL,
+	`agent_id` text,
+	`task_id` text,
+	`session_id` text,
+	`model` text NOT NULL,
+	`provider` text NOT NULL,
+	`input_tokens` integer NOT NULL,
+	`output_tokens` integer NOT NULL,
+	`cached_tokens` integer DEFAULT 0 NOT NULL,
+	`reasoning_tokens` integer DEFAULT 0 NOT NULL,
+	`cost_usd` real DEFAULT 0 NOT NULL,
+	`priced` integer DEFAULT true NOT NULL,
+	`duration_ms` integer,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `llm_calls_run_idx` ON `llm_calls` (`run_id`);--> statement-breakpoint
+CREATE INDEX `llm_calls_created_idx` ON `llm_calls` (`created_at`);--> statement-breakpoint
+CREATE INDEX `llm_calls_agent_idx` ON `llm_calls` (`agent_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `llm_calls_task_idx` ON `llm_calls` (`task_id`,`created_at`);

@@ -14,6 +14,16 @@ function inputTokens(ctx: RenderContext): number {
   return ctx.answer.usage?.input_tokens ?? estimateTokens([ctx.body.system, ctx.body.messages]);
 }
 
+/** Anthropic's `input_tokens` leaves out what was read from the cache; that is `cache_read_input_tokens`. */
+function inputUsage(ctx: RenderContext) {
+  const cached = ctx.answer.usage?.cached_tokens ?? 0;
+  return {
+    input_tokens: Math.max(0, inputTokens(ctx) - cached),
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: cached,
+  };
+}
+
 /** The block a piece belongs to: thinking, text, or one per tool call. */
 const blockKey = (piece: AnswerPiece) => (piece.kind === 'tool' ? `tool:${piece.call}` : piece.kind);
 
@@ -21,7 +31,6 @@ export const anthropicWire: WireFormat = {
   async stream(ctx, sink: StreamSink) {
     const { answer, body } = ctx;
     const calls = resolveToolCalls(answer, 'toolu_fake', ctx.nextId);
-    const input = inputTokens(ctx);
     const message = {
       id: `msg_fake${ctx.nextId()}`,
       type: 'message',
@@ -30,7 +39,7 @@ export const anthropicWire: WireFormat = {
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: input, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
+      usage: { ...inputUsage(ctx), output_tokens: 1 },
     };
     if (!sink.write(event('message_start', { message }))) return;
     if (!sink.write(event('ping', {}))) return;
@@ -93,9 +102,7 @@ export const anthropicWire: WireFormat = {
       stop_reason: STOP[finishReasonOf(answer)],
       stop_sequence: null,
       usage: {
-        input_tokens: inputTokens(ctx),
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
+        ...inputUsage(ctx),
         output_tokens: answer.usage?.output_tokens ?? answerPieces(answer, false).length,
       },
     };

@@ -9,7 +9,18 @@ const FINISH = { stop: 'stop', tool_calls: 'tool_calls', max_tokens: 'length' } 
 function usageOf(ctx: RenderContext, outputTokens: number) {
   const prompt = ctx.answer.usage?.input_tokens ?? estimateTokens(ctx.body.messages);
   const completion = ctx.answer.usage?.output_tokens ?? outputTokens;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: ctx.answer.usage?.cached_tokens ?? 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: ctx.answer.usage?.reasoning_tokens ?? 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
 }
 
 export const openaiWire: WireFormat = {

@@ -11,9 +11,19 @@ export interface FakeToolCall {
   chunks?: number;
 }
 
+/**
+ * The usage a reply reports, in one provider-neutral form: `input_tokens` counts every input token (cached ones
+ * included), `output_tokens` every output token (reasoning included). Each wire renders it its own way.
+ */
 export interface FakeUsage {
   input_tokens: number;
   output_tokens: number;
+  /** Input tokens served from the prompt cache (OpenAI `prompt_tokens_details.cached_tokens`, Anthropic
+   * `cache_read_input_tokens`). Default 0. */
+  cached_tokens?: number;
+  /** Output tokens spent reasoning (OpenAI `completion_tokens_details.reasoning_tokens`; Anthropic reports
+   * none apart). Default 0. */
+  reasoning_tokens?: number;
 }
 
 export interface FakeAnswer {

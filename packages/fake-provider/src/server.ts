@@ -67,8 +67,6 @@ export interface FakeProvider {
   pending(): number;
   /** Empties the script and the request log. */
   reset(): void;
-  /** Resolves once `predicate` holds (polled), rejects after `timeoutMs`. */
-  waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -243,13 +241,6 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       queue.length = 0;
       requests.length = 0;
       modelRequests.length = 0;
-    },
-    waitFor: async (predicate, timeoutMs = 2000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`fake provider: condition not met within ${timeoutMs} ms`);
-        await sleep(5);
-      }
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

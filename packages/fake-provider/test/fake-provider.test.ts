@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { waitUntil } from '@restflow/testkit';
 import { type FakeProvider, splitText, startFakeProvider } from '../src/index.ts';
 
 let fake: FakeProvider;
@@ -63,7 +64,13 @@ describe('OpenAI chat completions', () => {
     expect(chunks.at(-2).choices[0].finish_reason).toBe('stop');
     expect(chunks.at(-1)).toMatchObject({
       choices: [],
-      usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
+      usage: {
+        prompt_tokens: 7,
+        completion_tokens: 3,
+        total_tokens: 10,
+        prompt_tokens_details: { cached_tokens: 0 },
+        completion_tokens_details: { reasoning_tokens: 0 },
+      },
     });
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]).toMatchObject({
@@ -152,6 +159,49 @@ describe('OpenAI chat completions', () => {
     expect((await json(server)).error.type).toBe('server_error');
     expect((await post('/v1/chat/completions', { model: 'm', messages: [] })).status).toBe(403);
     expect((await post('/v1/chat/completions', { model: 'm', messages: [] })).status).toBe(422);
+  });
+});
+
+describe('usage in both formats', () => {
+  const usage = { input_tokens: 1000, output_tokens: 200, cached_tokens: 600, reasoning_tokens: 50 };
+
+  it('OpenAI: cached tokens in prompt_tokens_details, reasoning in completion_tokens_details', async () => {
+    fake.script({ text: 'ok', usage });
+    const res = await post('/v1/chat/completions', {
+      model: 'gpt-5',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const frames = parseSse(await res.text());
+    expect(JSON.parse(frames.at(-2)!.data).usage).toMatchObject({
+      prompt_tokens: 1000,
+      completion_tokens: 200,
+      total_tokens: 1200,
+      prompt_tokens_details: { cached_tokens: 600 },
+      completion_tokens_details: { reasoning_tokens: 50 },
+    });
+  });
+
+  it('Anthropic: cache reads apart from input_tokens, as the Messages API counts them', async () => {
+    fake.script({ text: 'ok', usage }, { text: 'ok', usage });
+    const headers = { 'anthropic-version': '2023-06-01' };
+    const body = { model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
+    const frames = parseSse(await (await post('/v1/messages', { ...body, stream: true }, headers)).text());
+    expect(JSON.parse(frames[0]!.data).message.usage).toEqual({
+      input_tokens: 400,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 600,
+      output_tokens: 1,
+    });
+    expect(JSON.parse(frames.at(-2)!.data).usage).toEqual({ output_tokens: 200 });
+    const whole = await json(post('/v1/messages', body, headers));
+    expect(whole.usage).toEqual({
+      input_tokens: 400,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 600,
+      output_tokens: 200,
+    });
   });
 });
 
@@ -258,7 +308,7 @@ describe('failures and timing', () => {
     expect(fake.requests[0]).toMatchObject({ aborted: false, completed: false });
     controller.abort();
     await expect(reading).rejects.toThrow();
-    await fake.waitFor(() => fake.requests[0]!.aborted);
+    await waitUntil(() => fake.requests[0]!.aborted, 2000, 'request aborted');
     expect(fake.requests[0]!.completed).toBe(false);
   });
 
@@ -266,7 +316,7 @@ describe('failures and timing', () => {
     fake.script({ text: 'one two three four', dropAfterTokens: 2 }, { text: 'a b c', delayMs: 60, tokenDelayMs: 20 });
     const dropped = await post('/v1/chat/completions', { stream: true, messages: [] });
     await expect(dropped.text()).rejects.toThrow();
-    await fake.waitFor(() => fake.requests[0]?.endedAt !== undefined);
+    await waitUntil(() => fake.requests[0]?.endedAt !== undefined, 2000, 'request ended');
     expect(fake.requests[0]).toMatchObject({ dropped: true, aborted: false, completed: false });
 
     const started = Date.now();

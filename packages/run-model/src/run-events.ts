@@ -10,18 +10,54 @@ export interface ApprovalInfo {
   [field: string]: unknown;
 }
 
+/** One provider call (docs/streams.md#usage): what it reported and what it cost. */
+export interface UsageCallInfo {
+  /** Catalogue id of the model (the API model string when the run had no meter). */
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number;
+  duration_ms: number;
+}
+
+/** The budget that stopped a run (`failed` with `error_code: "budget_exceeded"`). */
+export interface BudgetBreachInfo {
+  scope: 'global' | 'agent' | 'task';
+  id?: string;
+  period: 'run' | 'day';
+  metric: 'tokens' | 'cost';
+  limit: number;
+  used: number;
+}
+
 export interface RunEventPayloads {
-  started: { model: string };
+  /** `input`: the user input the run answers (absent in runs recorded before it was added). */
+  started: { model: string; input?: string };
   /** `token_count`: deltas streamed so far in this run, this batch included. */
   token: { text: string; token_count: number };
   thinking: { content: string };
   tool_call_start: { tool_id: string; tool_name: string; arguments: string };
   tool_call_end: { tool_id: string; result: string; success: boolean };
   step: { step_type: string; name: string; status: StepStatus };
-  usage: { input_tokens: number; output_tokens: number; total_tokens: number };
+  /**
+   * The run's totals so far, after each provider call; `call` is that call alone. The fields after
+   * `total_tokens` are absent in runs recorded before they were added.
+   */
+  usage: {
+    input_tokens: number;
+    output_tokens: number;
+    total_tokens: number;
+    cached_tokens?: number;
+    reasoning_tokens?: number;
+    cost_usd?: number;
+    call?: UsageCallInfo;
+  };
   approval_required: { approval: ApprovalInfo };
   completed: { full_content: string; duration_ms: number; total_tokens: number };
-  failed: { error: string; partial_content?: string };
+  /** `error_code`: set for failures a client may act on (`budget_exceeded`, with `budget`). */
+  failed: { error: string; partial_content?: string; error_code?: string; budget?: BudgetBreachInfo };
   cancelled: { partial_content?: string };
 }
 

@@ -40,6 +40,10 @@ export interface RunView {
   tokenCount: number;
   /** Tokens the provider reported (usage, then the completed event). */
   totalTokens?: number;
+  /** USD so far (usage events). */
+  costUsd?: number;
+  /** `failed` with a code a client may act on (`budget_exceeded`). */
+  errorCode?: string;
   durationMs?: number;
   /** Seq of the last event applied; replays and reconnects never apply an event twice. */
   lastSeq: number;
@@ -118,7 +122,11 @@ function applyKind(view: RunView, kind: RunEventKind): RunView {
       };
     }
     case 'usage':
-      return { ...view, totalTokens: kind.total_tokens };
+      return {
+        ...view,
+        totalTokens: kind.total_tokens,
+        ...(kind.cost_usd === undefined ? {} : { costUsd: kind.cost_usd }),
+      };
     case 'completed':
       return {
         ...view,
@@ -128,7 +136,13 @@ function applyKind(view: RunView, kind: RunEventKind): RunView {
         totalTokens: kind.total_tokens || view.totalTokens,
       };
     case 'failed':
-      return { ...view, status: 'failed', error: kind.error, ...settleText(view, kind.partial_content) };
+      return {
+        ...view,
+        status: 'failed',
+        error: kind.error,
+        ...(kind.error_code ? { errorCode: kind.error_code } : {}),
+        ...settleText(view, kind.partial_content),
+      };
     case 'cancelled':
       return { ...view, status: 'cancelled', ...settleText(view, kind.partial_content) };
     default:

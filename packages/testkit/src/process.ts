@@ -11,6 +11,8 @@ import { resolvePaths } from '@restflow/paths';
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const cliBin = path.join(repoRoot, 'apps/cli/bin/restflow.js');
 export const daemonBin = path.join(repoRoot, 'apps/daemon/bin/restflow-daemon.js');
+/** A small external MCP server built with the SDK (stdio; `--http` for Streamable HTTP): echo, crash, whoami. */
+export const mcpTestServerScript = path.join(repoRoot, 'packages/testkit/fixtures/mcp-test-server.mjs');
 
 /** A fresh data dir with a short path (socket paths must stay under ~100 bytes). */
 export function tempDataDir(prefix = 'rf'): string {

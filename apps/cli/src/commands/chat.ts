@@ -2,9 +2,10 @@
 // reply from the daemon's run, which keeps going if the terminal goes away (`--background` returns at once).
 import readline from 'node:readline';
 import type { RestflowClient } from '@restflow/api/client';
-import { daemonLeaf } from '../command.ts';
-import { CliError } from '../daemon-connection.ts';
+import { daemonLeaf, leaf } from '../command.ts';
+import { CliError, withClient } from '../daemon-connection.ts';
 import type { Output } from '../output.ts';
+import { runDiffCommand, runListCommand, runShowCommand } from './run-inspect.ts';
 import { exitCodeOf, inputOrStdin, type RunResult, watchRun } from './run-stream.ts';
 
 const REPL_HELP = [
@@ -94,20 +95,26 @@ export const chatCommand = daemonLeaf<{ agent?: string; session?: string }>(
   },
 );
 
-export const runCommand = daemonLeaf<{
-  agent: string;
+export const runCommand = leaf<{
+  agent?: string;
   input?: string;
   background: boolean;
   session?: string;
   save: boolean;
 }>(
-  'run <agent>',
+  // `[agent]` rather than `<agent>`: yargs checks a required positional before it looks for a sub-command.
+  'run [agent]',
   'One shot: run an agent (name or id) on one input, stream the answer, exit. Not kept as a chat session ' +
     'unless --save (a new one) or --session (append to one). `agent exec` is the same run for scripts: with ' +
-    '--format json it waits and prints the whole execution (steps, tokens)',
+    '--format json it waits and prints the whole execution (steps, tokens). `run list`, `run show <id>` and ' +
+    '`run diff <a> <b>` inspect past runs',
   (y) =>
     y
-      .positional('agent', { type: 'string', demandOption: true, describe: 'Agent name, id or unique id prefix' })
+      // An agent named "show", "diff" or "list" is run by its id.
+      .command(runShowCommand)
+      .command(runListCommand)
+      .command(runDiffCommand)
+      .positional('agent', { type: 'string', describe: 'Agent name, id or unique id prefix' })
       .option('input', { alias: 'i', type: 'string', describe: 'The input (default: stdin)' })
       .option('save', { type: 'boolean', default: false, describe: 'Keep the turn as a new chat session' })
       .option('session', { alias: 's', type: 'string', describe: 'Record the turn in this chat session' })
@@ -118,7 +125,20 @@ export const runCommand = daemonLeaf<{
         describe: 'Start the run and return its id',
       })
       .conflicts('save', 'session'),
-  async (client, args, out) => {
+  async (args, out) => {
+    const agent = args.agent;
+    // Checked before the daemon is started for it.
+    if (!agent) throw new CliError('Missing required argument: agent', 2);
+    await withClient(out, (client) => runOnce(client, { ...args, agent }, out));
+  },
+);
+
+async function runOnce(
+  client: RestflowClient,
+  args: { agent: string; input?: string; background: boolean; session?: string; save: boolean },
+  out: Output,
+): Promise<void> {
+  {
     const content = await inputOrStdin(args.input);
     if (!content) throw new CliError('no input: pass -i TEXT or pipe it on stdin', 2);
     // Saved turns go through chat.send (a session, listed with the chats); others are executions, in no session.
@@ -140,8 +160,8 @@ export const runCommand = daemonLeaf<{
     if (out.json) out.printJson(result);
     else if (sessionId) out.notice(`Saved in session ${sessionId}: restflow chat --session ${sessionId}`);
     process.exitCode = exitCodeOf(result);
-  },
-);
+  }
+}
 
 export const watchCommand = daemonLeaf<{ run: string }>(
   'watch <run>',

@@ -45,6 +45,8 @@ export function describeTaskEvent(kind: Kind): string | undefined {
       return `✗ failed after ${formatRunDuration(kind.duration_ms)}: ${kind.error}`;
     case 'cancelled':
       return `■ cancelled: ${kind.reason}`;
+    case 'skipped':
+      return `⏭ skipped: ${kind.reason}${kind.resume_at ? `; next run ${new Date(kind.resume_at).toISOString()}` : ''}`;
     case 'notification_sent':
       return `✉ ${kind.message}`;
     case 'notification_failed':

@@ -49,6 +49,12 @@ export interface RouteOptions {
   authorize?: (request: HttpRequest) => Promise<HttpReply | undefined> | HttpReply | undefined;
 }
 
+/**
+ * A handler that owns the raw exchange (reads the body itself, streams its answer: tRPC over HTTP, SSE). It runs
+ * after the listener's Host check, instead of the routes.
+ */
+export type RawHttpHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
 interface Route extends RouteOptions {
   method: string;
   pattern: RegExp;
@@ -56,11 +62,30 @@ interface Route extends RouteOptions {
   handler: HttpHandler;
 }
 
+/**
+ * The body limit of the raw mounts that read their own bodies (tRPC over HTTP, run streams): the pipe's frame
+ * limit, as their inputs are the pipe's (docs/limits.md). Routes default to DEFAULT_MAX_BODY_BYTES.
+ */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 export type RouteMatch = { handler: HttpHandler; params: Record<string, string> } & RouteOptions;
 
 export class HttpRoutes {
   private readonly routes: Route[] = [];
   private fallbackHandler: HttpHandler | undefined;
+  private readonly mounts: { matches: (path: string) => boolean; handler: RawHttpHandler }[] = [];
+
+  /** Gives a raw handler `path` and everything under it (`/trpc` → `/trpc/agents.list`), or the paths a RegExp matches. */
+  mount(path: string | RegExp, handler: RawHttpHandler): this {
+    const matches =
+      typeof path === 'string' ? (p: string) => p === path || p.startsWith(`${path}/`) : (p: string) => path.test(p);
+    this.mounts.push({ matches, handler });
+    return this;
+  }
+
+  mounted(path: string): RawHttpHandler | undefined {
+    return this.mounts.find((m) => m.matches(path))?.handler;
+  }
 
   /** `path` may contain `:name` segments, e.g. `/hooks/trigger/:taskId`. */
   add(method: string, path: string, handler: HttpHandler, options: RouteOptions = {}): this {
@@ -146,10 +171,13 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
       }
       const url = URL.parse(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
-      const found = url ? options.routes.match(method, url.pathname) : 'bad-path';
+      if (!url) return send(res, { status: 400, body: { error: 'malformed path' } });
+      const mounted = options.routes.mounted(url.pathname);
+      if (mounted) return await mounted(req, res, url);
+      const found = options.routes.match(method, url.pathname);
       if (found === undefined) return send(res, { status: 404, body: { error: 'not found' } });
       if (found === 'method') return send(res, { status: 405, body: { error: 'method not allowed' } });
-      if (found === 'bad-path' || !url) return send(res, { status: 400, body: { error: 'malformed path' } });
+      if (found === 'bad-path') return send(res, { status: 400, body: { error: 'malformed path' } });
       const request: HttpRequest = {
         method,
         path: url.pathname,

@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
-import { Providers } from '../components/providers';
-import { Shell } from '../components/shell';
-import './globals.css';
+import { ConsoleHost } from '../components/console-host';
+import '@restflow/ui/styles.css';
 
 export const metadata: Metadata = {
   title: 'RestFlow',
@@ -13,9 +12,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <Providers>
-          <Shell>{children}</Shell>
-        </Providers>
+        <ConsoleHost>{children}</ConsoleHost>
       </body>
     </html>
   );

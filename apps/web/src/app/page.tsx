@@ -1,11 +1,4 @@
 'use client';
-import { Suspense } from 'react';
-import { ChatView } from '../components/chat/chat-view';
+import { ChatPage } from '@restflow/ui';
 
-export default function ChatPage() {
-  return (
-    <Suspense>
-      <ChatView />
-    </Suspense>
-  );
-}
+export default ChatPage;

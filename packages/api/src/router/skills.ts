@@ -1,9 +1,12 @@
+import { startSkillRun } from '@restflow/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import {
   createSkillInput,
   deleteResultSchema,
   idInput,
   importSkillInput,
+  runSkillInput,
+  startedRunSchema,
   syncSkillsInput,
   updateSkillInput,
 } from '../schemas/index.ts';
@@ -27,6 +30,17 @@ export const skillsRouter = {
     .input(idInput)
     .output(deleteResultSchema)
     .mutation(({ ctx, input }) => ctx.services.skills.delete(input.id)),
+
+  /**
+   * Runs an agent (`agent_id`, else the default assistant) with the skill added to its skills on `input`; returns
+   * at once like `agents.run` (stream with `runs.onEvents`).
+   */
+  run: publicProcedure
+    .input(runSkillInput)
+    .output(startedRunSchema)
+    .mutation(({ ctx, input }) =>
+      startSkillRun(ctx.services, { skill_id: input.id, input: input.input, agent_id: input.agent_id }),
+    ),
 
   /** Markdown with YAML frontmatter; an existing id has its authored fields replaced. */
   import: publicProcedure

@@ -20,6 +20,9 @@ export const USER_SECRET_KEY_PATTERN = /^[A-Z0-9_]+$/;
 export const MAX_SECRET_KEY_LENGTH = 128;
 export const MAX_SECRET_DESCRIPTION_LENGTH = 500;
 
+export const MAX_API_TOKEN_NAME_LENGTH = 64;
+export const API_TOKEN_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 export const SECURITY_ACTIONS = ['allow', 'block', 'require_approval'] as const;
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired'] as const;
 export const MAX_APPROVAL_TIMEOUT_SECS = 7 * 24 * 3600;

@@ -6,12 +6,13 @@ import type { AgentNode } from '@restflow/db';
 import { UnavailableError } from '../errors.ts';
 import type { LlmClient, LlmMessage } from '../llm/types.ts';
 import { findModel, type ModelMetadata, modelLifecycle } from '../models/catalogue.ts';
+import type { RunMeter } from '../usage/usage.service.ts';
 import { type AgentLoopResult, runAgentLoop } from './agent-loop.ts';
 import { DEFAULT_LIMITS, type EngineLimits } from './limits.ts';
 import type { SkillPort, SkillRecord } from './ports.ts';
 import type { RunEventSink } from './run-events.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
-import { buildToolRegistry, resolveAllowList, type ToolDeps, type ToolRegistry } from './tools/index.ts';
+import { buildToolRegistry, mcpTools, resolveAllowList, type ToolDeps, type ToolRegistry } from './tools/index.ts';
 
 /** Picks the provider client for an agent: key resolution and client construction live in the llm domain. */
 export interface LlmResolver {
@@ -45,6 +46,7 @@ export interface EngineRunRequest {
   input: string;
   signal: AbortSignal;
   sink: RunEventSink;
+  meter?: RunMeter;
 }
 
 export interface AgentEngineDeps {
@@ -101,6 +103,8 @@ export class AgentEngine {
       });
     }
     const client = await this.deps.llm.resolve({ id: agent.id, node: agent.node, model });
+    const allowList = resolveAllowList(agent.node.tools);
+    const mcp = await mcpTools(allowList.mcp, this.deps.tools.mcp);
     const tools = buildToolRegistry(
       agent.node.tools,
       this.deps.tools,
@@ -110,15 +114,16 @@ export class AgentEngine {
         ...(agent.node.sandbox ? { sandbox: agent.node.sandbox } : {}),
         ...(agent.node.allowed_hosts ? { allowed_hosts: agent.node.allowed_hosts } : {}),
       },
+      mcp.tools,
     );
-    const warnings: string[] = [];
+    const warnings: string[] = [...mcp.warnings];
     const skills: SkillRecord[] = [];
     for (const id of agent.node.skills ?? []) {
       const skill = this.deps.skills.find(id);
       if (skill) skills.push(skill);
       else warnings.push(`skill ${id} not found`);
     }
-    for (const name of resolveAllowList(agent.node.tools).unknown) warnings.push(`unknown tool ${name}`);
+    for (const name of allowList.unknown) warnings.push(`unknown tool ${name}`);
     if (lifecycle?.status === 'deprecated') {
       warnings.push(`${lifecycle.model} retires on ${lifecycle.retires_on}; switch to ${lifecycle.replacement}`);
     }
@@ -156,6 +161,7 @@ export class AgentEngine {
       maxIterations: this.limits.maxIterations,
       signal: request.signal,
       sink: request.sink,
+      ...(request.meter ? { meter: request.meter } : {}),
     });
   }
 }

@@ -9,6 +9,8 @@ import {
   type LlmToolCall,
   type LlmUsage,
 } from '../llm/types.ts';
+import type { BudgetBreach } from '../usage/budgets.ts';
+import type { RunMeter } from '../usage/usage.service.ts';
 import type { RunEventSink } from './run-events.ts';
 import type { ToolCallResult, ToolContext, ToolRegistry } from './tools/index.ts';
 
@@ -25,6 +27,8 @@ export interface AgentLoopInput {
   maxIterations: number;
   signal: AbortSignal;
   sink: RunEventSink;
+  /** Records each provider call's usage and cost, and is asked before each call whether a budget is spent. */
+  meter?: RunMeter;
 }
 
 export type LoopStatus = 'completed' | 'failed' | 'cancelled' | 'max_iterations';
@@ -33,7 +37,20 @@ export interface RunUsage {
   input_tokens: number;
   output_tokens: number;
   total_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  /** USD at the prices of the time (0 without a meter, or for unpriced models). */
+  cost_usd: number;
 }
+
+export const emptyRunUsage = (): RunUsage => ({
+  input_tokens: 0,
+  output_tokens: 0,
+  total_tokens: 0,
+  cached_tokens: 0,
+  reasoning_tokens: 0,
+  cost_usd: 0,
+});
 
 export interface AgentLoopResult {
   status: LoopStatus;
@@ -44,6 +61,10 @@ export interface AgentLoopResult {
   error?: string;
   /** The provider error behind a failure, for callers that map it (auth, rate limit, …). */
   llmError?: LlmError;
+  /** A code clients can read for failures they may act on (`budget_exceeded`). */
+  errorCode?: string;
+  /** The budget that stopped the run. */
+  budget?: BudgetBreach;
   iterations: number;
   usage: RunUsage;
   /** Text deltas streamed (a close estimate of output tokens when the provider reports no usage). */
@@ -65,7 +86,7 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
   const messages = [...input.messages];
   const transcript: LlmMessage[] = [];
   const steps: ExecutionStepInfo[] = [];
-  const usage: RunUsage = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
+  const usage: RunUsage = emptyRunUsage();
   let content = '';
   let answer = '';
   let tokenCount = 0;
@@ -97,13 +118,33 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
 
   try {
     while (iterations < input.maxIterations) {
+      // A spent budget stops the run before it costs more; what was answered so far is kept.
+      const stop = input.meter?.check();
+      if (stop) return result('failed', { error: stop.message, errorCode: stop.error_code, budget: stop.budget });
       iterations += 1;
+      const callStarted = performance.now();
       const turn = await streamTurn(input, messages, emitText);
       if (turn.usage) {
+        const durationMs = Math.round(performance.now() - callStarted);
+        const call = input.meter?.record(turn.usage, durationMs);
         usage.input_tokens += turn.usage.prompt_tokens;
         usage.output_tokens += turn.usage.completion_tokens;
         usage.total_tokens += turn.usage.total_tokens;
-        sink.emit('usage', { ...usage });
+        usage.cached_tokens += turn.usage.cached_tokens ?? 0;
+        usage.reasoning_tokens += turn.usage.reasoning_tokens ?? 0;
+        usage.cost_usd += call?.cost_usd ?? 0;
+        sink.emit('usage', {
+          ...usage,
+          call: {
+            model: call?.model ?? input.model,
+            input_tokens: turn.usage.prompt_tokens,
+            output_tokens: turn.usage.completion_tokens,
+            cached_tokens: turn.usage.cached_tokens ?? 0,
+            reasoning_tokens: turn.usage.reasoning_tokens ?? 0,
+            cost_usd: call?.cost_usd ?? 0,
+            duration_ms: durationMs,
+          },
+        });
       }
       answer = turn.text;
       if (signal.aborted) return result('cancelled');

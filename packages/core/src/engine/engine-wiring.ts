@@ -6,17 +6,19 @@ import type { AuthProfileService } from '../auth/auth-profile.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import { createModelClientResolver } from '../llm/model-client.ts';
 import type { LlmClientFactory } from '../llm/types.ts';
+import type { McpClientPool } from '../mcp/mcp-client-pool.ts';
 import type { MemoryService } from '../memory/memory.service.ts';
 import type { SecretService } from '../secrets/secret.service.ts';
 import { protectedPaths } from '../security/protected-paths.ts';
 import type { SecurityService } from '../security/security.service.ts';
 import type { ChatSessionService } from '../sessions/chat-session.service.ts';
 import type { SkillService } from '../skills/skill.service.ts';
+import type { UsageService } from '../usage/usage.service.ts';
 import { AgentEngine, type LlmResolver } from './agent-engine.ts';
 import { ChatService } from './chat.service.ts';
 import type { DeltaBatcherOptions } from './delta-batcher.ts';
 import { type EngineLimits, limitsFromEnv } from './limits.ts';
-import type { CommandSecurityPort, MemoryPort, SecretPort, SessionPort, SkillPort } from './ports.ts';
+import type { CommandSecurityPort, McpPort, MemoryPort, SecretPort, SessionPort, SkillPort } from './ports.ts';
 import { RunManager } from './run-manager.ts';
 
 export interface AgentRuntimeDeps {
@@ -33,6 +35,10 @@ export interface AgentRuntimeDeps {
   resolver?: LlmResolver;
   limits?: Partial<EngineLimits>;
   batching?: DeltaBatcherOptions;
+  /** External MCP servers for `mcp:<server>:<tool>` allow-list entries. */
+  mcpTools?: McpPort;
+  /** Meters provider calls and enforces budgets. */
+  usage?: UsageService;
 }
 
 export interface AgentRuntime {
@@ -97,6 +103,11 @@ export const skillPort = (skills: SkillService): SkillPort => ({
   find: (id) => skills.find(id),
 });
 
+export const mcpPort = (pool: McpClientPool): McpPort => ({
+  listTools: (server, signal) => pool.tools(server, signal),
+  callTool: (server, tool, args, options) => pool.call(server, tool, args, options),
+});
+
 export const secretPort = (secrets: SecretService): SecretPort => ({ get: (key) => secrets.getValue(key) });
 
 export function createAgentRuntime(core: CoreContext, deps: AgentRuntimeDeps): AgentRuntime {
@@ -124,10 +135,11 @@ export function createAgentRuntime(core: CoreContext, deps: AgentRuntimeDeps): A
       baseEnv: core.env,
       redact: (text) => core.redactor.redact(text),
       containsSecret: (text) => core.redactor.contains(text),
+      ...(deps.mcpTools ? { mcp: deps.mcpTools } : {}),
     },
   });
   const sessions = sessionPort(deps.sessions);
-  const runs = new RunManager(core, engine, sessions, deps.batching);
+  const runs = new RunManager(core, engine, sessions, deps.batching, deps.usage);
   const chat = new ChatService(engine, runs, deps.agents, sessions, core.ids);
   return { engine, runs, chat };
 }

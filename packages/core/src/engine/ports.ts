@@ -84,3 +84,21 @@ export interface SecretPort {
   /** Undefined when the secret is not set. */
   get(key: string): string | undefined;
 }
+
+export interface McpToolDescription {
+  name: string;
+  description: string | null;
+  input_schema: Record<string, unknown>;
+}
+
+/** The external MCP servers an agent's `mcp:<server>:<tool>` allow-list entries name (the client pool). */
+export interface McpPort {
+  /** Starts or connects to the server when needed; rejects when it cannot be reached. */
+  listTools(server: string, signal?: AbortSignal): Promise<McpToolDescription[]>;
+  callTool(
+    server: string,
+    tool: string,
+    args: Record<string, unknown>,
+    options: { signal: AbortSignal; timeoutMs: number },
+  ): Promise<{ is_error: boolean; text: string }>;
+}

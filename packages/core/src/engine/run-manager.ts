@@ -8,8 +8,10 @@ import { NotFoundError } from '../errors.ts';
 import { EventStream, kindOf, type TypedEvent } from '../events/event-stream.ts';
 import { resolveIdIn } from '../id-prefix.ts';
 import type { LlmError, LlmMessage } from '../llm/types.ts';
+import type { BudgetBreach } from '../usage/budgets.ts';
+import { emptyTotals, type UsageService, type UsageTotals } from '../usage/usage.service.ts';
 import type { AgentEngine, PreparedAgent } from './agent-engine.ts';
-import type { AgentLoopResult } from './agent-loop.ts';
+import { type AgentLoopResult, emptyRunUsage } from './agent-loop.ts';
 import { DEFAULT_BATCHING, DeltaBatcher, type DeltaBatcherOptions } from './delta-batcher.ts';
 import type { SessionPort } from './ports.ts';
 import {
@@ -35,8 +37,12 @@ export interface RunInfo {
   started_at: number;
   finished_at: number | null;
   error: string | null;
+  /** Set for failures a client may act on (`budget_exceeded`); from the run's `failed` event. */
+  error_code: string | null;
   /** Seq of the last stored event (the cursor a subscriber resumes from). */
   last_seq: number;
+  /** Tokens and cost of the run's provider calls (docs/engine.md#usage-and-cost). */
+  usage: UsageTotals;
 }
 
 export interface RunOutcome {
@@ -49,6 +55,9 @@ export interface RunOutcome {
   answer: string;
   error?: string;
   llmError?: LlmError;
+  /** `budget_exceeded` when a budget stopped the run (with `budget`). */
+  error_code?: string;
+  budget?: BudgetBreach;
   duration_ms: number;
   total_tokens: number;
   iterations: number;
@@ -115,6 +124,8 @@ export class RunManager {
     /** Finalizes the assistant message of runs a crash left open. */
     private readonly messages: Pick<SessionPort, 'updateMessage'>,
     private readonly batching: DeltaBatcherOptions = DEFAULT_BATCHING,
+    /** Meters every run's provider calls and enforces budgets; absent in tests that do not care. */
+    private readonly usage?: Pick<UsageService, 'meter' | 'ofRun'>,
   ) {
     this.events = new EventStream(core.events, core.bus);
   }
@@ -167,7 +178,15 @@ export class RunManager {
     };
 
     const controller = new AbortController();
-    append('started', { model: request.prepared.model.model });
+    append('started', { model: request.prepared.model.model, input: request.input });
+    const meter = this.usage?.meter({
+      runId,
+      agentId: request.prepared.agent.id,
+      taskId: request.taskId,
+      sessionId: request.sessionId,
+      model: request.prepared.model.model,
+      provider: request.prepared.model.provider,
+    });
 
     // Settles on the loop's own result, or — if a provider or tool ignores the abort — as soon as the run is
     // stopped, with what was streamed so far. Either way the run ends within the cancel budget.
@@ -182,7 +201,7 @@ export class RunManager {
                 content: streamed,
                 answer: '',
                 iterations: 0,
-                usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
+                usage: emptyRunUsage(),
                 tokenCount: deltas,
                 steps: [],
                 transcript: [],
@@ -200,6 +219,7 @@ export class RunManager {
         input: request.input,
         signal: controller.signal,
         sink,
+        ...(meter ? { meter } : {}),
       })
       .catch(
         (error: unknown): AgentLoopResult => ({
@@ -208,7 +228,7 @@ export class RunManager {
           answer: '',
           error: (error as Error).message ?? String(error),
           iterations: 0,
-          usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
+          usage: emptyRunUsage(),
           tokenCount: deltas,
           steps: [],
           transcript: [],
@@ -262,6 +282,8 @@ export class RunManager {
       answer: result.answer,
       ...(status === 'failed' || status === 'interrupted' ? { error: error ?? 'unknown error' } : {}),
       ...(result.llmError ? { llmError: result.llmError } : {}),
+      ...(status === 'failed' && result.errorCode ? { error_code: result.errorCode } : {}),
+      ...(status === 'failed' && result.budget ? { budget: result.budget } : {}),
       duration_ms: durationMs,
       total_tokens: result.usage.total_tokens || result.tokenCount,
       iterations: result.iterations,
@@ -281,7 +303,12 @@ export class RunManager {
     } else if (outcome.status === 'cancelled') {
       this.events.append(runId, 'cancelled', partial);
     } else {
-      this.events.append(runId, 'failed', { error: outcome.error ?? 'unknown error', ...partial });
+      this.events.append(runId, 'failed', {
+        error: outcome.error ?? 'unknown error',
+        ...partial,
+        ...(outcome.error_code ? { error_code: outcome.error_code } : {}),
+        ...(outcome.budget ? { budget: outcome.budget } : {}),
+      });
     }
   }
 
@@ -378,6 +405,8 @@ export class RunManager {
   }
 
   private toInfo(row: RunRow): RunInfo {
+    const last = this.core.events.last(row.id);
+    const errorCode = last?.type === 'failed' ? last.payload.error_code : undefined;
     return {
       id: row.id,
       kind: row.kind,
@@ -389,7 +418,9 @@ export class RunManager {
       started_at: row.startedAt,
       finished_at: row.finishedAt,
       error: row.error,
-      last_seq: this.core.events.last(row.id)?.seq ?? 0,
+      error_code: typeof errorCode === 'string' ? errorCode : null,
+      last_seq: last?.seq ?? 0,
+      usage: this.usage?.ofRun(row.id) ?? emptyTotals(),
     };
   }
 

@@ -14,6 +14,7 @@ export const CHANGE_ENTITIES = [
   'security',
   'terminals',
   'shared',
+  'mcp',
 ] as const;
 export type ChangeEntity = (typeof CHANGE_ENTITIES)[number];
 export type ChangeAction = 'created' | 'updated' | 'deleted';

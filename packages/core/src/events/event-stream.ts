@@ -43,8 +43,18 @@ export class EventStream<M extends { [K in keyof M]: object }> {
     return this.log.listAfter(streamId, afterSeq, limit) as unknown as TypedEvent<M>[];
   }
 
+  /** Events of every stream whose id starts with `streamIdPrefix`, after a global event id, oldest first. */
+  listAfterId(streamIdPrefix: string, afterId = 0, limit?: number): TypedEvent<M>[] {
+    return this.log.listAfterId(streamIdPrefix, afterId, limit) as unknown as TypedEvent<M>[];
+  }
+
   last(streamId: string): TypedEvent<M> | undefined {
     return this.log.last(streamId) as unknown as TypedEvent<M> | undefined;
+  }
+
+  /** A live event of this vocabulary's streams, seen on a shared bus channel (the caller checks its stream id). */
+  typed(event: StoredEvent): TypedEvent<M> {
+    return event as unknown as TypedEvent<M>;
   }
 
   /** Replay-then-tail (see replayThenTail): listen, replay after the cursor, tail live, de-duplicated by seq. */

@@ -131,6 +131,7 @@ export class AnthropicClient implements LlmClient {
     const { options } = this;
     const label = PROVIDER_LABELS.anthropic;
     let inputTokens = 0;
+    let cachedTokens = 0;
     let outputTokens = 0;
     let finish: FinishReason | undefined;
     let nextToolIndex = 0;
@@ -145,8 +146,10 @@ export class AnthropicClient implements LlmClient {
         switch (event.type) {
           case 'message_start': {
             const usage = event.message.usage;
+            // Anthropic's input_tokens leaves out cache writes and reads; the run counts every input token.
             inputTokens =
               usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+            cachedTokens = usage.cache_read_input_tokens ?? 0;
             outputTokens = usage.output_tokens;
             return;
           }
@@ -183,6 +186,7 @@ export class AnthropicClient implements LlmClient {
                 event.usage.input_tokens +
                 (event.usage.cache_creation_input_tokens ?? 0) +
                 (event.usage.cache_read_input_tokens ?? 0);
+              cachedTokens = event.usage.cache_read_input_tokens ?? cachedTokens;
             }
             return;
           }
@@ -200,6 +204,9 @@ export class AnthropicClient implements LlmClient {
             prompt_tokens: inputTokens,
             completion_tokens: outputTokens,
             total_tokens: inputTokens + outputTokens,
+            cached_tokens: cachedTokens,
+            // Thinking is billed as output and not reported apart.
+            reasoning_tokens: 0,
           },
         };
         yield { type: 'finish', finish_reason: finish };

@@ -6,6 +6,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
 import { guardedStream } from './guarded-stream.ts';
 import { PROVIDER_LABELS, toLlmError } from './provider-errors.ts';
 import {
@@ -14,6 +15,7 @@ import {
   type LlmClient,
   LlmError,
   type LlmMessage,
+  type LlmUsage,
   type ProviderClientOptions,
   type StreamChunk,
 } from './types.ts';
@@ -59,6 +61,20 @@ type ReasoningDelta = ChatCompletionChunk.Choice.Delta & {
   reasoning_content?: string | null;
   reasoning?: string | null;
 };
+
+/** DeepSeek reports cache hits in a field of its own instead of `prompt_tokens_details`. */
+type ProviderUsage = CompletionUsage & { prompt_cache_hit_tokens?: number | null };
+
+export function usageOf(usage: ProviderUsage): LlmUsage {
+  const { prompt_tokens, completion_tokens, total_tokens } = usage;
+  return {
+    prompt_tokens,
+    completion_tokens,
+    total_tokens,
+    cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? usage.prompt_cache_hit_tokens ?? 0,
+    reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+  };
+}
 
 export class OpenAiClient implements LlmClient {
   readonly provider: OpenAiClientOptions['provider'];
@@ -113,10 +129,7 @@ export class OpenAiClient implements LlmClient {
       idleTimeoutMs: options.idleTimeoutMs,
       open: (sdkSignal) => this.sdk.chat.completions.create(this.buildParams(request), { signal: sdkSignal }),
       *map(chunk) {
-        if (chunk.usage) {
-          const { prompt_tokens, completion_tokens, total_tokens } = chunk.usage;
-          yield { type: 'usage', usage: { prompt_tokens, completion_tokens, total_tokens } };
-        }
+        if (chunk.usage) yield { type: 'usage', usage: usageOf(chunk.usage) };
         const choice = chunk.choices[0];
         if (!choice) return;
         const delta = (choice.delta ?? {}) as ReasoningDelta;

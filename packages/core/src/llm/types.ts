@@ -39,10 +39,17 @@ export interface CompletionRequest {
 
 export type FinishReason = 'stop' | 'tool_calls' | 'max_tokens' | 'error';
 
+/** One provider call's usage, from the provider's own fields (docs/engine.md#usage-and-cost). */
 export interface LlmUsage {
+  /** Every input token, cached ones included. */
   prompt_tokens: number;
+  /** Every output token, reasoning included. */
   completion_tokens: number;
   total_tokens: number;
+  /** Input tokens read from the provider's prompt cache (billed at the cached rate). */
+  cached_tokens?: number;
+  /** Output tokens spent on reasoning (reported by OpenAI-style APIs; Anthropic counts thinking as output). */
+  reasoning_tokens?: number;
 }
 
 /** One streamed piece; a stream ends with exactly one chunk carrying `finish_reason`. */

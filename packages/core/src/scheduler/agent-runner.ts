@@ -5,6 +5,7 @@ import type { AgentService } from '../agents/agent.service.ts';
 import type { RunManager } from '../engine/run-manager.ts';
 import { UnavailableError } from '../errors.ts';
 import type { LlmError } from '../llm/types.ts';
+import { BUDGET_EXCEEDED, type BudgetBreach, BudgetExceededError } from '../usage/budgets.ts';
 import type { TranscriptMessage } from './task-memory.ts';
 
 export interface TaskAgentRunRequest {
@@ -46,6 +47,8 @@ export interface EngineRunOutcome {
   answer: string;
   error?: string;
   llmError?: LlmError;
+  error_code?: string;
+  budget?: BudgetBreach;
   total_tokens: number;
   iterations: number;
   transcript: { role: string; content: string }[];
@@ -101,6 +104,9 @@ export function engineTaskRunner(engine: AgentEnginePort): TaskAgentRunner {
           };
         }
         if (outcome.status === 'cancelled') throw new RunCancelledError(`engine run ${handle.runId} was cancelled`);
+        if (outcome.error_code === BUDGET_EXCEEDED) {
+          throw new BudgetExceededError(outcome.error ?? 'budget exceeded', outcome.budget);
+        }
         throw outcome.llmError ?? new Error(outcome.error ?? `engine run ${handle.runId} ${outcome.status}`);
       } finally {
         request.signal.removeEventListener('abort', cancel);

@@ -2,8 +2,8 @@
 // warnings, persisted under the stream `heartbeat` so a console can resume it; old rows are pruned.
 import { and, type Db, eq, lte, runEvents } from '@restflow/db';
 import type { EventBus } from '../events/event-bus.ts';
-import { replayThenTail } from '../events/replay-then-tail.ts';
-import type { RunEventLog, StoredEvent } from '../events/run-event-log.ts';
+import { EventStream, type TypedEvent } from '../events/event-stream.ts';
+import type { RunEventLog } from '../events/run-event-log.ts';
 import type { Clock } from '../runtime.ts';
 
 export const HEARTBEAT_STREAM = 'heartbeat';
@@ -36,8 +36,14 @@ export interface HeartbeatOptions {
   retain?: number;
 }
 
-const toHeartbeat = (stored: StoredEvent): HeartbeatEvent =>
-  ({ kind: stored.type, ...stored.payload }) as unknown as HeartbeatEvent;
+type HeartbeatKind = HeartbeatEvent['kind'];
+
+/** What a heartbeat row stores per kind. */
+export type HeartbeatPayloads = { [K in HeartbeatKind]: Omit<Extract<HeartbeatEvent, { kind: K }>, 'kind'> };
+
+// TypeScript cannot follow the kind/payload pairing through a spread (see kindOf in event-stream.ts).
+const toHeartbeat = (stored: TypedEvent<HeartbeatPayloads>): HeartbeatEvent =>
+  ({ kind: stored.type, ...stored.payload }) as HeartbeatEvent;
 
 export class Heartbeat {
   private timer: NodeJS.Timeout | undefined;
@@ -45,11 +51,12 @@ export class Heartbeat {
   private startedAt: number;
   readonly intervalMs: number;
   private readonly retain: number;
+  private readonly events: EventStream<HeartbeatPayloads>;
 
   constructor(
     private readonly db: Db,
-    private readonly log: RunEventLog,
-    private readonly bus: EventBus,
+    log: RunEventLog,
+    bus: EventBus,
     private readonly clock: Clock,
     private readonly load: () => HeartbeatLoad,
     options: HeartbeatOptions = {},
@@ -57,6 +64,7 @@ export class Heartbeat {
     this.intervalMs = options.intervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
     this.retain = Math.max(1, options.retain ?? DEFAULT_HEARTBEAT_RETAIN);
     this.startedAt = clock.now();
+    this.events = new EventStream(log, bus);
   }
 
   start(): void {
@@ -96,15 +104,15 @@ export class Heartbeat {
 
   /** Resumable: after `after` (a seq), else starting with the latest stored event. */
   async *subscribe(after: number | undefined, signal?: AbortSignal): AsyncGenerator<[number, HeartbeatEvent]> {
-    const afterSeq = after ?? Math.max(0, (this.log.last(HEARTBEAT_STREAM)?.seq ?? 0) - 1);
-    for await (const stored of replayThenTail(this.log, this.bus, { runId: HEARTBEAT_STREAM, afterSeq, signal })) {
+    const afterSeq = after ?? Math.max(0, (this.events.last(HEARTBEAT_STREAM)?.seq ?? 0) - 1);
+    for await (const stored of this.events.subscribe(HEARTBEAT_STREAM, { afterSeq, signal })) {
       yield [stored.seq, toHeartbeat(stored)];
     }
   }
 
   private append(event: HeartbeatEvent): HeartbeatEvent {
     const { kind, ...payload } = event;
-    const stored = this.log.append(HEARTBEAT_STREAM, kind, payload);
+    const stored = this.events.append(HEARTBEAT_STREAM, kind, payload as HeartbeatPayloads[typeof kind]);
     if (stored.seq > this.retain) {
       this.db
         .delete(runEvents)

@@ -3,6 +3,7 @@ import type { AgentService } from '../agents/agent.service.ts';
 import type { ConfigService } from '../config/config.service.ts';
 import type { TaskService } from '../tasks/task.service.ts';
 import type { TaskStatus } from '../tasks/task-model.ts';
+import type { UsageService } from '../usage/usage.service.ts';
 import type { TaskAgentRunner } from './agent-runner.ts';
 import type { FailoverPolicy } from './failover.ts';
 import type { HeartbeatOptions } from './heartbeat.ts';
@@ -16,6 +17,8 @@ export interface SchedulerDeps {
   agents: Pick<AgentService, 'find'>;
   memory: TaskMemoryPort;
   secrets: { getValue(key: string): string | undefined };
+  /** Daily budgets: a scheduled run whose task, agent or global budget is spent today is skipped. */
+  usage?: Pick<UsageService, 'dailyBreach' | 'stopFor'>;
 }
 
 export interface SchedulerOptions {

@@ -1,6 +1,7 @@
 // One execution of a task, in either mode, under a timeout: streams output as task events and returns how it
 // ended. It does not touch the task's lifecycle — the settlement (task-settle.ts) does, once, afterwards.
 import type { AgentTask } from '../tasks/task-model.ts';
+import { BudgetExceededError } from '../usage/budgets.ts';
 import type { TaskAgentRunner } from './agent-runner.ts';
 import { CliSpawnError, runCliProcess } from './cli-runner.ts';
 import type { ModelFailover } from './failover.ts';
@@ -198,6 +199,15 @@ async function runApiMode(
       };
     } catch (error) {
       if (signal.aborted) return stopped();
+      if (error instanceof BudgetExceededError) {
+        return {
+          status: 'failed',
+          error: error.message,
+          errorCode: error.code,
+          recoverable: false,
+          durationMs: elapsed(),
+        };
+      }
       const transient = isTransientError(error);
       if (!transient || retry >= deps.maxRetries) {
         const suffix = transient && retry > 0 ? ` (gave up after ${retry + 1} attempts)` : '';

@@ -10,6 +10,7 @@ import { normalizeModelId } from '../models/catalogue.ts';
 import { toolEnv } from '../security/tool-env.ts';
 import { ALL_TASKS_CHANNEL } from '../tasks/task-events.ts';
 import type { AgentTask, TaskEvent } from '../tasks/task-model.ts';
+import { DAY_MS, utcDayStart } from '../usage/budgets.ts';
 import { type TaskAgentRunner, unavailableAgentRunner } from './agent-runner.ts';
 import { countDue, earliestNextRun } from './due-index.ts';
 import { DEFAULT_FAILOVER_POLICY, DEFAULT_FALLBACK_MODELS, ModelFailover } from './failover.ts';
@@ -26,7 +27,7 @@ import type {
   SchedulerOptions,
 } from './scheduler-model.ts';
 import { executeTaskRun } from './task-run.ts';
-import { CANCELLED_BY_USER, settleRun } from './task-settle.ts';
+import { CANCELLED_BY_USER, notify, settleRun } from './task-settle.ts';
 import { type TaskStreamKind, TaskStreamLog, type TaskTrigger } from './task-stream.ts';
 import { WebhookTrigger } from './webhook.ts';
 
@@ -228,6 +229,8 @@ export class TaskScheduler {
     options: { runId?: string; input?: string; source?: string; scheduledAt: number | null; keepPaused?: boolean },
   ): ActiveRun | undefined {
     const runId = options.runId ?? this.core.ids.uuid();
+    // A run asked for by hand or by a webhook still starts, and its engine run fails naming the budget.
+    if (trigger === 'schedule' && this.skippedForBudget(task, runId)) return undefined;
     let current: AgentTask;
     try {
       current = this.deps.tasks.setRunning(task.id, runId, { keepPaused: options.keepPaused });
@@ -268,6 +271,36 @@ export class TaskScheduler {
         this.wake();
       });
     return run;
+  }
+
+  /** A scheduled slot whose daily budget is spent is skipped until the next UTC day: recorded, then notified. */
+  private skippedForBudget(task: AgentTask, runId: string): boolean {
+    const breach = this.deps.usage?.dailyBreach({ taskId: task.id, agentId: task.agent_id });
+    if (!breach || !this.deps.usage) return false;
+    const stop = this.deps.usage.stopFor(breach);
+    const updated = this.deps.tasks.skipUntil(task.id, utcDayStart(this.core.clock.now()) + DAY_MS, stop.message);
+    const emit = (kind: TaskStreamKind) => this.emit(task.id, runId, kind);
+    emit({
+      type: 'skipped',
+      reason: stop.message,
+      error_code: stop.error_code,
+      budget: breach,
+      resume_at: updated.next_run_at,
+    });
+    const settle = {
+      tasks: this.deps.tasks,
+      memory: this.deps.memory,
+      notifier: this.notifier,
+      secret: (key: string) => this.deps.secrets.getValue(key),
+      emit,
+    };
+    void notify(settle, updated, {
+      success: false,
+      text: `Skipped: ${stop.message}`,
+      durationMs: 0,
+      input: null,
+    }).catch((error: unknown) => this.heartbeat.warning('notify_failed', (error as Error).message));
+    return true;
   }
 
   private async execute(run: ActiveRun, input: string | null): Promise<void> {

@@ -102,7 +102,8 @@ export async function settleRun(deps: SettleDeps, request: SettleRequest): Promi
   }
 }
 
-async function notify(deps: SettleDeps, task: AgentTask, run: RunSummary): Promise<void> {
+/** Sends the task's Telegram notification (when it has them on) and records how that went. */
+export async function notify(deps: SettleDeps, task: AgentTask, run: RunSummary): Promise<void> {
   const settings = task.notification;
   if (!settings.telegram_enabled) return;
   if (run.success && settings.notify_on_failure_only) return;
@@ -125,7 +126,9 @@ async function notify(deps: SettleDeps, task: AgentTask, run: RunSummary): Promi
     return;
   }
   try {
-    await deps.notifier.send({ token, chatId: settings.telegram_chat_id }, formatTaskNotification(task, run));
+    await deps.notifier.send({ token, chatId: settings.telegram_chat_id }, formatTaskNotification(task, run), {
+      runAgainTaskId: task.id,
+    });
   } catch (error) {
     failed((error as Error).message);
     return;

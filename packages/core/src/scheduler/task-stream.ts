@@ -1,10 +1,12 @@
 // Task streams (docs/streams.md#task-streams): every event of a task's runs is appended to run_events
 // under the stream `task:{taskId}` (persist, then publish) so watchers can resume after a reconnect or a daemon
 // restart without losing or repeating anything.
+
 import { and, type Db, desc, eq, runEvents, sql } from '@restflow/db';
 import type { EventBus } from '../events/event-bus.ts';
-import { replayThenTail } from '../events/replay-then-tail.ts';
+import { EventStream, kindOf, type TypedEvent } from '../events/event-stream.ts';
 import { ALL_RUNS_CHANNEL, type RunEventLog, type StoredEvent } from '../events/run-event-log.ts';
+import type { BudgetBreach } from '../usage/budgets.ts';
 
 export const TASK_STREAM_PREFIX = 'task:';
 export const taskStreamId = (taskId: string) => `${TASK_STREAM_PREFIX}${taskId}`;
@@ -36,6 +38,15 @@ export type TaskStreamKind =
   | { type: 'completed'; result: string; duration_ms: number; stats: TaskRunStats }
   | { type: 'failed'; error: string; error_code?: string; duration_ms: number; recoverable: boolean }
   | { type: 'cancelled'; reason: string; duration_ms: number }
+  /** A scheduled run not started: a daily budget is spent (`error_code: "budget_exceeded"`). */
+  | {
+      type: 'skipped';
+      reason: string;
+      error_code: string;
+      budget: BudgetBreach;
+      /** When the task runs next (the first slot of the next UTC day); null when it has none. */
+      resume_at: number | null;
+    }
   | { type: 'notification_sent'; channel: 'telegram'; message: string }
   | { type: 'notification_failed'; channel: 'telegram'; error: string };
 
@@ -54,15 +65,22 @@ export interface TaskStreamEvent {
 /** The events after which a run has ended (notifications may still follow). */
 export const TERMINAL_TASK_EVENTS: ReadonlySet<TaskStreamType> = new Set(['completed', 'failed', 'cancelled']);
 
-export function toTaskStreamEvent(stored: StoredEvent): TaskStreamEvent {
-  const { run_id: runId, ...fields } = stored.payload as { run_id?: string } & Record<string, unknown>;
+/** What a task stream row stores per event type: the event's fields plus the run they belong to. */
+export type TaskStreamPayloads = {
+  [K in TaskStreamType]: Omit<Extract<TaskStreamKind, { type: K }>, 'type'> & { run_id: string };
+};
+
+type StoredTaskEvent = TypedEvent<TaskStreamPayloads>;
+
+export function toTaskStreamEvent(stored: StoredTaskEvent): TaskStreamEvent {
+  const { run_id: runId, ...kind } = kindOf(stored);
   return {
     id: stored.id,
     seq: stored.seq,
     task_id: stored.runId.slice(TASK_STREAM_PREFIX.length),
-    run_id: runId ?? '',
+    run_id: runId,
     timestamp: stored.createdAt,
-    kind: { type: stored.type, ...fields } as TaskStreamKind,
+    kind: kind as TaskStreamKind,
   };
 }
 
@@ -75,25 +93,30 @@ export interface TaskStreamCursor {
 }
 
 export class TaskStreamLog {
+  private readonly events: EventStream<TaskStreamPayloads>;
+
   constructor(
     private readonly db: Db,
-    private readonly log: RunEventLog,
+    log: RunEventLog,
     private readonly bus: EventBus,
-  ) {}
+  ) {
+    this.events = new EventStream(log, bus);
+  }
 
   append(taskId: string, runId: string, kind: TaskStreamKind): TaskStreamEvent {
     const { type, ...fields } = kind;
-    return toTaskStreamEvent(this.log.append(taskStreamId(taskId), type, { run_id: runId, ...fields }));
+    const payload = { run_id: runId, ...fields } as TaskStreamPayloads[typeof type];
+    return toTaskStreamEvent(this.events.append(taskStreamId(taskId), type, payload));
   }
 
   /** The task's last seq (0 when it has no events): a watcher subscribing after it sees everything newer. */
   lastSeq(taskId: string): number {
-    return this.log.last(taskStreamId(taskId))?.seq ?? 0;
+    return this.events.last(taskStreamId(taskId))?.seq ?? 0;
   }
 
   /** Events of one task after `afterSeq`, oldest first. */
   list(taskId: string, afterSeq = 0, limit = 1000): TaskStreamEvent[] {
-    return this.log.listAfter(taskStreamId(taskId), afterSeq, limit).map(toTaskStreamEvent);
+    return this.events.listAfter(taskStreamId(taskId), afterSeq, limit).map(toTaskStreamEvent);
   }
 
   /** The pid a CLI-mode run recorded when it spawned its process (used to reap orphans after a crash). */
@@ -120,9 +143,9 @@ export class TaskStreamLog {
    */
   async *subscribe(options: TaskStreamCursor): AsyncGenerator<[number, TaskStreamEvent]> {
     if (options.taskId !== undefined) {
-      const runId = taskStreamId(options.taskId);
-      const afterSeq = options.after ?? this.log.last(runId)?.seq ?? 0;
-      for await (const stored of replayThenTail(this.log, this.bus, { runId, afterSeq, signal: options.signal })) {
+      const streamId = taskStreamId(options.taskId);
+      const afterSeq = options.after ?? this.lastSeq(options.taskId);
+      for await (const stored of this.events.subscribe(streamId, { afterSeq, signal: options.signal })) {
         yield [stored.seq, toTaskStreamEvent(stored)];
       }
       return;
@@ -140,7 +163,7 @@ export class TaskStreamLog {
     let cursor = after;
     try {
       for (;;) {
-        const batch = this.log.listAfterId(TASK_STREAM_PREFIX, cursor, 1000);
+        const batch = this.events.listAfterId(TASK_STREAM_PREFIX, cursor, 1000);
         for (const stored of batch) {
           cursor = stored.id;
           yield [stored.id, toTaskStreamEvent(stored)];
@@ -151,7 +174,7 @@ export class TaskStreamLog {
         const stored = next.value;
         if (stored.id <= cursor || !stored.runId.startsWith(TASK_STREAM_PREFIX)) continue;
         cursor = stored.id;
-        yield [stored.id, toTaskStreamEvent(stored)];
+        yield [stored.id, toTaskStreamEvent(this.events.typed(stored))];
       }
     } finally {
       signal?.removeEventListener('abort', abort);

@@ -216,6 +216,19 @@ export class SecretService {
     }
   }
 
+  /**
+   * Encrypts a value another domain stores itself (an MCP server's headers) with the master key, bound to
+   * `purpose` so a ciphertext cannot be moved to another row.
+   */
+  seal(purpose: string, value: string): string {
+    return encryptSecret(this.masterKey.get(), purpose, value);
+  }
+
+  /** The value `seal(purpose, value)` sealed. */
+  unseal(purpose: string, stored: string): string {
+    return decryptSecret(this.masterKey.get(), purpose, stored);
+  }
+
   /** Fails with a clear error when the master key cannot be loaded (bad env value, unsafe file mode). */
   masterKeySource(): string {
     return this.masterKey.source();

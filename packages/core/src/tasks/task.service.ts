@@ -300,6 +300,21 @@ export class TaskService {
     });
   }
 
+  /**
+   * A scheduled slot not run because a budget is spent: the next run moves to the first slot at or after
+   * `until` (a once task keeps its one run, at `until`). The status does not change.
+   */
+  skipUntil(idOrPrefix: string, until: number, reason: string): AgentTask {
+    const row = this.requireRow(idOrPrefix);
+    const nextRunAt =
+      row.status === 'paused'
+        ? null
+        : row.schedule.type === 'once'
+          ? until
+          : computeNextRunAt(row.schedule, until - 1, row.createdAt);
+    return this.transition(row, { nextRunAt }, { event_type: 'skipped', message: reason });
+  }
+
   recordNotification(idOrPrefix: string, outcome: 'sent' | 'failed', message: string): TaskEvent {
     return this.addEvent(idOrPrefix, {
       event_type: outcome === 'sent' ? 'notification_sent' : 'notification_failed',

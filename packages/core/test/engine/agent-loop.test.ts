@@ -100,10 +100,23 @@ describe('runAgentLoop', () => {
     expect(types.filter((t) => t === 'tool_call_start')).toHaveLength(2);
     expect(types.filter((t) => t === 'tool_call_end')).toHaveLength(2);
     expect(types.indexOf('tool_call_start')).toBeLessThan(types.indexOf('tool_call_end'));
+    // Without a meter the loop still reports the tokens; cost is 0 (nothing to price it with).
     expect(sink.events.find((e) => e.type === 'usage')?.payload).toEqual({
       input_tokens: 10,
       output_tokens: 5,
       total_tokens: 15,
+      cached_tokens: 0,
+      reasoning_tokens: 0,
+      cost_usd: 0,
+      call: {
+        model: 'test-model',
+        input_tokens: 10,
+        output_tokens: 5,
+        cached_tokens: 0,
+        reasoning_tokens: 0,
+        cost_usd: 0,
+        duration_ms: expect.any(Number),
+      },
     });
     expect(result.steps.map((s) => [s.name, s.status])).toEqual([
       ['alpha', 'completed'],

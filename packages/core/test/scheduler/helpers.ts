@@ -83,6 +83,7 @@ export function setupScheduler(options: SchedulerOptions = {}, env: NodeJS.Proce
       agents: services.agents,
       memory: services.memory,
       secrets: services.secrets,
+      usage: services.usage,
     },
     {
       sleep: async (ms) => {

@@ -71,6 +71,8 @@ export type TaskEventType =
   | 'failed'
   | 'paused'
   | 'resumed'
+  // A scheduled run not started because a daily budget was spent (docs/lifecycle.md#budgets).
+  | 'skipped'
   | 'cancelled'
   | 'interrupted'
   | 'notification_sent'

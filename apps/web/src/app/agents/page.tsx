@@ -1,11 +1,4 @@
 'use client';
-import { Suspense } from 'react';
-import { AgentsView } from '../../components/agents/agents-view';
+import { AgentsPage } from '@restflow/ui';
 
-export default function AgentsPage() {
-  return (
-    <Suspense>
-      <AgentsView />
-    </Suspense>
-  );
-}
+export default AgentsPage;

@@ -1,11 +1,4 @@
 'use client';
-import { Suspense } from 'react';
-import { AuthProfilesView } from '../../components/auth/auth-profiles-view';
+import { AuthProfilesPage } from '@restflow/ui';
 
-export default function AuthProfilesPage() {
-  return (
-    <Suspense>
-      <AuthProfilesView />
-    </Suspense>
-  );
-}
+export default AuthProfilesPage;

@@ -1,6 +1,4 @@
 'use client';
-import { MemoryView } from '../../components/memory/memory-view';
+import { MemoryPage } from '@restflow/ui';
 
-export default function MemoryPage() {
-  return <MemoryView />;
-}
+export default MemoryPage;

@@ -1,11 +1,4 @@
 'use client';
-import { Suspense } from 'react';
-import { SecurityView } from '../../components/security/security-view';
+import { SecurityPage } from '@restflow/ui';
 
-export default function SecurityPage() {
-  return (
-    <Suspense>
-      <SecurityView />
-    </Suspense>
-  );
-}
+export default SecurityPage;

@@ -1,6 +1,4 @@
 'use client';
-import { SettingsView } from '../../components/settings/settings-view';
+import { SettingsPage } from '@restflow/ui';
 
-export default function SettingsPage() {
-  return <SettingsView />;
-}
+export default SettingsPage;

@@ -1,11 +1,4 @@
 'use client';
-import { Suspense } from 'react';
-import { SkillsView } from '../../components/skills/skills-view';
+import { SkillsPage } from '@restflow/ui';
 
-export default function SkillsPage() {
-  return (
-    <Suspense>
-      <SkillsView />
-    </Suspense>
-  );
-}
+export default SkillsPage;

@@ -1,11 +1,4 @@
 'use client';
-import { Suspense } from 'react';
-import { TasksView } from '../../components/tasks/tasks-view';
+import { TasksPage } from '@restflow/ui';
 
-export default function TasksPage() {
-  return (
-    <Suspense>
-      <TasksView />
-    </Suspense>
-  );
-}
+export default TasksPage;

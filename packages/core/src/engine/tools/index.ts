@@ -3,10 +3,11 @@
 import type { ToolSandbox } from '../../security/sandbox.ts';
 import { noSandbox } from '../../security/sandbox.ts';
 import type { EnvGrant } from '../../security/tool-env.ts';
-import type { CommandSecurityPort, MemoryPort, SecretPort, SkillPort } from '../ports.ts';
+import type { CommandSecurityPort, McpPort, MemoryPort, SecretPort, SkillPort } from '../ports.ts';
 import { bashTool } from './bash.ts';
 import { fileTool } from './file.ts';
 import { httpRequestTool } from './http-request.ts';
+import { type McpGrant, parseMcpGrant } from './mcp.ts';
 import { memorySearchTool, memoryStoreTool } from './memory.ts';
 import type { ProcessToolDeps } from './process-sandbox.ts';
 import { ToolRegistry } from './registry.ts';
@@ -35,6 +36,8 @@ export interface ToolDeps {
   redact?: (text: string) => string;
   /** True when a text holds a known secret value (outgoing http_request). */
   containsSecret?: (text: string) => boolean;
+  /** External MCP servers (`mcp:<server>:<tool>` entries); absent: such entries only warn. */
+  mcp?: McpPort;
 }
 
 /** The tool settings of one agent (agent node `env`, `sandbox`, `allowed_hosts`). */
@@ -79,20 +82,25 @@ export const KNOWN_TOOL_NAMES = Object.keys(ALIASES);
 
 export interface ResolvedAllowList {
   keys: Set<ToolKey>;
+  /** `mcp:<server>:<tool>` / `mcp:<server>:*` entries (engine/tools/mcp.ts). */
+  mcp: McpGrant[];
   unknown: string[];
 }
 
 export function resolveAllowList(allowList: readonly string[] | undefined): ResolvedAllowList {
   const keys = new Set<ToolKey>();
   const unknown: string[] = [];
+  const mcp: McpGrant[] = [];
   for (const raw of allowList ?? []) {
     const granted = ALIASES[raw.trim().toLowerCase()];
+    const mcpGrant = granted ? undefined : parseMcpGrant(raw);
     if (granted) for (const key of granted) keys.add(key);
+    else if (mcpGrant) mcp.push(mcpGrant);
     else unknown.push(raw);
   }
   // Read access is part of write access: one `file` tool, with the wider action set.
   if (keys.has('file_write')) keys.delete('file_read');
-  return { keys, unknown };
+  return { keys, mcp, unknown };
 }
 
 function processDeps(deps: ToolDeps): ProcessToolDeps {
@@ -139,13 +147,16 @@ export function buildToolRegistry(
   deps: ToolDeps,
   limits: { timeoutMs: number; maxResultChars: number },
   agent: AgentToolConfig = {},
+  /** Tools resolved elsewhere (an agent's MCP tools, engine/tools/mcp.ts). */
+  extra: ToolDefinition[] = [],
 ): ToolRegistry {
   const { keys } = resolveAllowList(allowList);
   return new ToolRegistry(
-    [...keys].map((key) => build(key, deps, agent)),
+    [...[...keys].map((key) => build(key, deps, agent)), ...extra],
     deps.redact ? { ...limits, redact: deps.redact } : limits,
   );
 }
 
+export { type McpGrant, mcpToolName, mcpTools, parseMcpGrant } from './mcp.ts';
 export { type ToolCallResult, ToolRegistry } from './registry.ts';
 export type { ToolContext, ToolDefinition, ToolOutput } from './types.ts';

@@ -23,6 +23,17 @@ function describeArgs(validate: ValidateFunction): string {
     .join('; ');
 }
 
+const acceptAny = Object.assign(() => true, { errors: null }) as unknown as ValidateFunction;
+
+/** An external tool's schema the validator cannot compile (an MCP server's) is left to the tool to check. */
+function compileOrAcceptAny(schema: Record<string, unknown>): ValidateFunction {
+  try {
+    return ajv.compile(schema);
+  } catch {
+    return acceptAny;
+  }
+}
+
 function stringify(output: unknown): string {
   if (typeof output === 'string') return output;
   return JSON.stringify(output, null, 2) ?? 'null';
@@ -36,7 +47,7 @@ export class ToolRegistry {
     tools: ToolDefinition[],
     private readonly options: { timeoutMs: number; maxResultChars: number; redact?: (text: string) => string },
   ) {
-    for (const tool of tools) this.tools.set(tool.name, { tool, validate: ajv.compile(tool.parameters) });
+    for (const tool of tools) this.tools.set(tool.name, { tool, validate: compileOrAcceptAny(tool.parameters) });
   }
 
   get size(): number {

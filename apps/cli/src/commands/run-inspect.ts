@@ -1,0 +1,368 @@
+// `restflow run show <id> [--follow]` (a run's timeline from its persisted events) and `restflow run diff <a> <b>`
+// (two runs side by side): docs/streams.md#run-inspector.
+import type { RestflowClient, RunEventKind, RunStreamEvent } from '@restflow/api/client';
+import { daemonLeaf } from '../command.ts';
+import { formatTime, shortId } from '../output.ts';
+import { formatUsd } from './usage.ts';
+
+type RunInfo = Awaited<ReturnType<RestflowClient['runs']['get']['query']>>;
+
+/** One line of a timeline: text and thinking deltas are merged into one entry each. */
+export interface TimelineEntry {
+  seq: number;
+  /** ms since the run started. */
+  at: number;
+  type: string;
+  summary: string;
+  detail?: Record<string, unknown>;
+}
+
+const flat = (text: string, max: number) => {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
+};
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
+
+/** Builds the timeline of a run's events, in order; `open` merges consecutive text / thinking deltas. */
+export class Timeline {
+  readonly entries: TimelineEntry[] = [];
+  private readonly toolNames = new Map<string, { name: string; at: number }>();
+  private startedAt: number | undefined;
+
+  add(event: Pick<RunStreamEvent, 'seq' | 'timestamp' | 'kind'>): TimelineEntry | undefined {
+    this.startedAt ??= event.timestamp;
+    const at = event.timestamp - this.startedAt;
+    const kind: RunEventKind = event.kind;
+    const last = this.entries.at(-1);
+    const push = (type: string, summary: string, detail?: Record<string, unknown>) => {
+      const entry = { seq: event.seq, at, type, summary, ...(detail ? { detail } : {}) };
+      this.entries.push(entry);
+      return entry;
+    };
+    switch (kind.type) {
+      case 'started':
+        return push('started', `model ${kind.model}${kind.input ? ` · input "${flat(kind.input, 100)}"` : ''}`, {
+          model: kind.model,
+          ...(kind.input !== undefined ? { input: kind.input } : {}),
+        });
+      case 'token':
+      case 'thinking': {
+        const type = kind.type === 'token' ? 'text' : 'thinking';
+        const text = kind.type === 'token' ? kind.text : kind.content;
+        if (last?.type === type && last.detail) {
+          last.detail.text = `${last.detail.text as string}${text}`;
+          last.summary = `"${flat(last.detail.text as string, 100)}"`;
+          return undefined;
+        }
+        return push(type, `"${flat(text, 100)}"`, { text });
+      }
+      case 'usage': {
+        const call = kind.call;
+        if (!call) return push('usage', `total ${kind.total_tokens} tokens`, { ...kind });
+        return push(
+          'llm_call',
+          `${call.model} · in ${call.input_tokens} (cached ${call.cached_tokens}) · out ${call.output_tokens} ` +
+            `(reasoning ${call.reasoning_tokens}) · ${formatUsd(call.cost_usd)} · ${seconds(call.duration_ms)}`,
+          { ...call },
+        );
+      }
+      case 'tool_call_start':
+        this.toolNames.set(kind.tool_id, { name: kind.tool_name, at });
+        return push('tool_call', `${kind.tool_name} ${flat(kind.arguments, 200)}`, {
+          tool_id: kind.tool_id,
+          tool_name: kind.tool_name,
+          arguments: kind.arguments,
+        });
+      case 'tool_call_end': {
+        const tool = this.toolNames.get(kind.tool_id);
+        const took = tool ? ` (${seconds(at - tool.at)})` : '';
+        return push(
+          'tool_result',
+          `${kind.success ? '✓' : '✗'} ${tool?.name ?? kind.tool_id} → ${flat(kind.result, 200)}${took}`,
+          { tool_id: kind.tool_id, tool_name: tool?.name ?? null, success: kind.success, result: kind.result },
+        );
+      }
+      case 'step':
+        // Tool steps repeat the tool events; approval steps say how an approval ended.
+        if (kind.step_type === 'tool_call') return undefined;
+        return push('step', `${kind.step_type} ${kind.name}: ${kind.status}`, { ...kind });
+      case 'approval_required':
+        return push('approval', `approval needed for ${kind.approval.command}`, { id: kind.approval.id });
+      case 'completed':
+        return push('completed', `in ${seconds(kind.duration_ms)} · ${kind.total_tokens} tokens`, {
+          duration_ms: kind.duration_ms,
+          total_tokens: kind.total_tokens,
+        });
+      case 'failed':
+        return push('failed', `${kind.error}${kind.error_code ? ` [${kind.error_code}]` : ''}`, {
+          error: kind.error,
+          ...(kind.error_code ? { error_code: kind.error_code } : {}),
+          ...(kind.budget ? { budget: kind.budget } : {}),
+        });
+      case 'cancelled':
+        return push('cancelled', 'cancelled');
+      default:
+        return undefined;
+    }
+  }
+}
+
+const MARK: Record<string, string> = {
+  started: '▶',
+  text: '…',
+  thinking: '~',
+  llm_call: '◆',
+  usage: '◆',
+  tool_call: '⚙',
+  tool_result: '↳',
+  step: '·',
+  approval: '⏸',
+  completed: '✓',
+  failed: '✗',
+  cancelled: '■',
+};
+
+export const formatEntry = (entry: TimelineEntry) =>
+  `  +${seconds(entry.at).padStart(8)}  ${MARK[entry.type] ?? ' '} ${entry.type.padEnd(11)} ${entry.summary}`;
+
+function header(run: RunInfo): string[] {
+  const u = run.usage;
+  const took = run.finished_at ? ` · took ${seconds(run.finished_at - run.started_at)}` : '';
+  return [
+    `Run ${run.id} · ${run.kind} · ${run.status}${took}`,
+    `  agent ${run.agent_id ?? '(inline)'}${run.task_id ? ` · task ${run.task_id}` : ''}${run.session_id ? ` · session ${run.session_id}` : ''}`,
+    `  started ${new Date(run.started_at).toISOString()}`,
+    `  tokens: in ${u.input_tokens} (cached ${u.cached_tokens}) · out ${u.output_tokens} (reasoning ${u.reasoning_tokens}) · ` +
+      `total ${u.total_tokens} · cost ${formatUsd(u.cost_usd)} · ${u.calls} provider call${u.calls === 1 ? '' : 's'}`,
+    ...(run.error ? [`  error: ${run.error}${run.error_code ? ` [${run.error_code}]` : ''}`] : []),
+  ];
+}
+
+/**
+ * A run's events: the stored ones, then — with `follow` — live ones until the run ends. Without `follow` it stops
+ * at the last event stored when it was asked (a running run shows what it did so far).
+ */
+function readEvents(
+  client: RestflowClient,
+  run: RunInfo,
+  follow: boolean,
+  onEvent: (event: RunStreamEvent) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!follow && run.last_seq === 0) return resolve();
+    let done = false;
+    const subscription = client.runs.onEvents.subscribe(
+      { run_id: run.id },
+      {
+        onData: ({ data }) => {
+          if (done) return;
+          onEvent(data);
+          if (!follow && data.seq >= run.last_seq) finish();
+        },
+        onError: (error) => finish(error),
+        onComplete: () => finish(),
+      },
+    );
+    function finish(error?: unknown) {
+      if (done) return;
+      done = true;
+      subscription.unsubscribe();
+      if (error) reject(error);
+      else resolve();
+    }
+  });
+}
+
+async function loadTimeline(client: RestflowClient, id: string): Promise<{ run: RunInfo; timeline: Timeline }> {
+  const run = await client.runs.get.query({ id });
+  const timeline = new Timeline();
+  await readEvents(client, run, false, (event) => timeline.add(event));
+  return { run, timeline };
+}
+
+export const runShowCommand = daemonLeaf<{ id: string; follow: boolean }>(
+  'show <id>',
+  'A run’s timeline from its stored events: steps, tool calls with arguments and results, tokens, timings, cost',
+  (y) =>
+    y
+      .positional('id', { type: 'string', demandOption: true, describe: 'Run id or unique prefix' })
+      .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'Keep printing until the run ends' }),
+  async (client, args, out) => {
+    let run = await client.runs.get.query({ id: args.id });
+    const timeline = new Timeline();
+    if (!out.json) for (const line of header(run)) out.line(line);
+    if (!out.json) out.line();
+    await readEvents(client, run, args.follow, (event) => {
+      const before = timeline.entries.length;
+      timeline.add(event);
+      // Live: print each finished entry (text entries once the next entry starts).
+      if (!out.json && args.follow && timeline.entries.length > before && before > 0) {
+        out.line(formatEntry(timeline.entries[before - 1]!));
+      }
+    });
+    if (args.follow) run = await client.runs.get.query({ id: run.id });
+    if (out.json) {
+      out.printJson({ run, timeline: timeline.entries });
+      return;
+    }
+    const printed = args.follow ? Math.max(0, timeline.entries.length - 1) : 0;
+    for (const entry of timeline.entries.slice(printed)) out.line(formatEntry(entry));
+    if (run.status === 'running' && !args.follow) out.notice('(still running: --follow to keep watching)');
+    if (args.follow) {
+      out.line();
+      out.line(header(run)[3]!.trim());
+    }
+  },
+);
+
+export const runListCommand = daemonLeaf<{ task?: string; session?: string; limit: number }>(
+  'list',
+  'Recent runs, newest first, with their tokens and cost (of one task or chat session); ids for run show',
+  (y) =>
+    y
+      .option('task', { type: 'string', describe: 'Only the engine runs of this task (id or unique prefix)' })
+      .option('session', { type: 'string', describe: 'Only the runs of this chat session' })
+      .option('limit', { alias: 'l', type: 'number', default: 20, describe: 'Number of runs' }),
+  async (client, args, out) => {
+    const taskId = args.task ? (await client.tasks.get.query({ id: args.task })).id : undefined;
+    const runs = await client.runs.list.query({
+      ...(taskId ? { task_id: taskId } : {}),
+      ...(args.session ? { session_id: args.session } : {}),
+      limit: args.limit,
+    });
+    out.table(runs, [
+      { header: 'Id', value: (r) => shortId(r.id) },
+      { header: 'Kind', value: (r) => r.kind },
+      { header: 'Status', value: (r) => r.status },
+      { header: 'Agent', value: (r) => shortId(r.agent_id) },
+      { header: 'Started', value: (r) => formatTime(r.started_at) },
+      { header: 'Tokens', value: (r) => r.usage.total_tokens },
+      { header: 'Cost', value: (r) => formatUsd(r.usage.cost_usd) },
+      { header: 'Error', value: (r) => (r.error_code ? `[${r.error_code}] ` : '') + (r.error ?? '') },
+    ]);
+  },
+);
+
+/** What `run diff` compares: the parts of a run a user changes an agent or a skill to affect. */
+export interface RunDigest {
+  agent_id: string | null;
+  task_id: string | null;
+  status: string;
+  model: string | null;
+  input: string | null;
+  tool_calls: { name: string; arguments: string; success: boolean | null; result: string | null }[];
+  answer: string;
+  error: string | null;
+  usage: RunInfo['usage'];
+  duration_ms: number | null;
+}
+
+export function digestOf(run: RunInfo, timeline: Timeline): RunDigest {
+  const entries = timeline.entries;
+  const started = entries.find((e) => e.type === 'started')?.detail;
+  const results = new Map(
+    entries.filter((e) => e.type === 'tool_result').map((e) => [e.detail?.tool_id as string, e.detail]),
+  );
+  const texts = entries.filter((e) => e.type === 'text').map((e) => e.detail?.text as string);
+  return {
+    agent_id: run.agent_id,
+    task_id: run.task_id,
+    status: run.status,
+    model: (started?.model as string | undefined) ?? null,
+    input: (started?.input as string | undefined) ?? null,
+    tool_calls: entries
+      .filter((e) => e.type === 'tool_call')
+      .map((e) => {
+        const result = results.get(e.detail?.tool_id as string);
+        return {
+          name: e.detail?.tool_name as string,
+          arguments: e.detail?.arguments as string,
+          success: (result?.success as boolean | undefined) ?? null,
+          result: (result?.result as string | undefined) ?? null,
+        };
+      }),
+    answer: texts.at(-1) ?? '',
+    error: run.error,
+    usage: run.usage,
+    duration_ms: run.finished_at === null ? null : run.finished_at - run.started_at,
+  };
+}
+
+export interface DiffLine {
+  field: string;
+  a: unknown;
+  b: unknown;
+  same: boolean;
+}
+
+export function diffRuns(a: RunDigest, b: RunDigest): DiffLine[] {
+  const line = (field: string, x: unknown, y: unknown): DiffLine => ({
+    field,
+    a: x,
+    b: y,
+    same: JSON.stringify(x) === JSON.stringify(y),
+  });
+  const lines = [
+    line('agent', a.agent_id, b.agent_id),
+    line('task', a.task_id, b.task_id),
+    line('model', a.model, b.model),
+    line('input', a.input, b.input),
+    line('status', a.status, b.status),
+    line('tool calls', a.tool_calls.length, b.tool_calls.length),
+  ];
+  const calls = Math.max(a.tool_calls.length, b.tool_calls.length);
+  for (let i = 0; i < calls; i++) {
+    const x = a.tool_calls[i];
+    const y = b.tool_calls[i];
+    lines.push(line(`tool ${i + 1}`, x ? `${x.name} ${x.arguments}` : null, y ? `${y.name} ${y.arguments}` : null));
+    lines.push(line(`tool ${i + 1} result`, x?.result ?? null, y?.result ?? null));
+  }
+  lines.push(
+    line('answer', a.answer, b.answer),
+    line('error', a.error, b.error),
+    line('tokens', a.usage.total_tokens, b.usage.total_tokens),
+    line('cost', formatUsd(a.usage.cost_usd), formatUsd(b.usage.cost_usd)),
+    line('provider calls', a.usage.calls, b.usage.calls),
+  );
+  return lines;
+}
+
+const shown = (value: unknown) => (value === null || value === undefined ? '-' : flat(String(value), 160));
+
+// Not `<a> <b>`: `run`'s own options (-b for --background) reach its sub-commands.
+export const runDiffCommand = daemonLeaf<{ first: string; second: string; all: boolean }>(
+  'diff <first> <second>',
+  'Compare two runs (of the same agent or task): input, model, tool calls and results, answer, tokens, cost',
+  (y) =>
+    y
+      .positional('first', { type: 'string', demandOption: true, describe: 'Run id or unique prefix (a)' })
+      .positional('second', { type: 'string', demandOption: true, describe: 'Run id or unique prefix (b)' })
+      .option('all', { type: 'boolean', default: false, describe: 'Also list what is the same' }),
+  async (client, args, out) => {
+    const [a, b] = await Promise.all([loadTimeline(client, args.first), loadTimeline(client, args.second)]);
+    const digests = [digestOf(a.run, a.timeline), digestOf(b.run, b.timeline)] as const;
+    const lines = diffRuns(...digests);
+    if (out.json) {
+      out.printJson({
+        a: { id: a.run.id, ...digests[0] },
+        b: { id: b.run.id, ...digests[1] },
+        differences: lines.filter((l) => !l.same),
+      });
+      return;
+    }
+    out.line(`a = run ${a.run.id}`);
+    out.line(`b = run ${b.run.id}`);
+    if (a.run.agent_id !== b.run.agent_id) out.notice('note: the runs are of different agents');
+    const differing = lines.filter((l) => !l.same);
+    if (differing.length === 0) out.line('No differences.');
+    for (const l of args.all ? lines : differing) {
+      if (l.same) out.line(`  ${l.field}: ${shown(l.a)}`);
+      else {
+        out.line(`~ ${l.field}:`);
+        out.line(`    a: ${shown(l.a)}`);
+        out.line(`    b: ${shown(l.b)}`);
+      }
+    }
+  },
+);

@@ -1,0 +1,51 @@
+'use client';
+// The console's pages, one per route, shared by every host: the web console mounts them as Next.js pages, the
+// desktop window picks one by its hash route. Pages that read the URL's query wait in a Suspense boundary
+// (Next.js renders them on the client only).
+import { type ComponentType, Suspense } from 'react';
+import { AgentsView } from './components/agents/agents-view';
+import { AuthProfilesView } from './components/auth/auth-profiles-view';
+import { ChatView } from './components/chat/chat-view';
+import { MemoryView } from './components/memory/memory-view';
+import { SecurityView } from './components/security/security-view';
+import { SettingsView } from './components/settings/settings-view';
+import { SkillsView } from './components/skills/skills-view';
+import { TasksView } from './components/tasks/tasks-view';
+import { usePathname } from './navigation';
+
+function withSuspense(View: ComponentType): ComponentType {
+  return function SuspendedPage() {
+    return (
+      <Suspense>
+        <View />
+      </Suspense>
+    );
+  };
+}
+
+export const ChatPage = withSuspense(ChatView);
+export const AgentsPage = withSuspense(AgentsView);
+export const TasksPage = withSuspense(TasksView);
+export const MemoryPage = MemoryView;
+export const SkillsPage = withSuspense(SkillsView);
+export const AuthProfilesPage = withSuspense(AuthProfilesView);
+export const SecurityPage = withSuspense(SecurityView);
+export const SettingsPage = SettingsView;
+
+/** Route → page, the same paths the shell's navigation links to. */
+export const consolePages: Record<string, ComponentType> = {
+  '/': ChatPage,
+  '/agents': AgentsPage,
+  '/tasks': TasksPage,
+  '/memory': MemoryPage,
+  '/skills': SkillsPage,
+  '/auth-profiles': AuthProfilesPage,
+  '/security': SecurityPage,
+  '/settings': SettingsPage,
+};
+
+/** The page of the current route, for hosts without a router of their own (unknown paths show the chat). */
+export function RoutedPage() {
+  const Page = consolePages[usePathname()] ?? ChatPage;
+  return <Page />;
+}
