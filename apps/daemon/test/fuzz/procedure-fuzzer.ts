@@ -426,17 +426,36 @@ function describeInput(input: unknown): string {
   }
 }
 
+const sameParts = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys({ ...a, ...b }).every((part) => a[part] === b[part]);
+
+/** The snapshot once two looks 10 ms apart agree (at most 20 looks). */
+async function settled(snapshot: () => Record<string, string>): Promise<Record<string, string>> {
+  let previous = snapshot();
+  for (let look = 0; look < 20; look++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const next = snapshot();
+    if (sameParts(previous, next)) return next;
+    previous = next;
+  }
+  return previous;
+}
+
 /** Fuzzes one procedure; throws a FuzzFailure naming the procedure, the input and the seed to replay it. */
 export async function fuzzProcedure(procedure: FuzzProcedure, options: FuzzOptions): Promise<number> {
   let calls = 0;
+  let previousSucceeded = true;
   const property = fc.asyncProperty(inputFor(procedure, options.known), async (input) => {
     calls++;
-    const before = options.snapshot();
+    // A call that succeeded may have started work that writes a little later (a run, the default agent's model
+    // watch): wait until the data holds still, so only this call's writes are seen.
+    const before = previousSucceeded ? await settled(options.snapshot) : options.snapshot();
     const started = Date.now();
     const outcome = await options.call(procedure, input);
     const took = Date.now() - started;
     if (took > (options.maxCallMs ?? 10_000)) throw new FuzzFailure(`${procedure.path}: a call took ${took} ms`);
     if (outcome.kind === 'broken') throw new FuzzFailure(`${procedure.path}: ${outcome.reason}`);
+    previousSucceeded = outcome.kind === 'result';
     if (outcome.kind !== 'client-error') return;
     const after = options.snapshot();
     const changed = Object.keys({ ...before, ...after }).filter((part) => before[part] !== after[part]);
