@@ -21,8 +21,8 @@ import { sessionCommand } from './commands/session.ts';
 import { skillCommand } from './commands/skill.ts';
 import { taskCommand } from './commands/task.ts';
 import { tokenCommand } from './commands/token.ts';
-import { webCommand } from './commands/web.ts';
 import { usageCommand } from './commands/usage.ts';
+import { webCommand } from './commands/web.ts';
 import { CliError } from './daemon-connection.ts';
 import { hintFor } from './error-hints.ts';
 

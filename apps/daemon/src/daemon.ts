@@ -24,6 +24,7 @@ import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
 import { registerMcpRoute } from './transports/mcp-route.ts';
 import { remoteBindRefusal } from './transports/remote-bind.ts';
+import { registerRestRoutes } from './transports/rest-mount.ts';
 import { createRunStreamHandlers, RUN_EVENTS_PATH } from './transports/run-stream-routes.ts';
 import { mountTrpcHttp } from './transports/trpc-http.ts';
 
@@ -210,6 +211,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         auth: httpAuth,
         createContext: (caller) => createContext('http', caller),
         onError: (error, path) => logTrpcError(logger, error, path),
+      });
+      registerRestRoutes(routes, {
+        router: appRouter,
+        auth: httpAuth,
+        createContext: (caller) => createContext('http', caller),
+        onError: (err, path) => logger.error({ err, path }, 'REST request failed'),
       });
       const runStreams = createRunStreamHandlers({
         router: appRouter,

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
-import { waitUntil } from '@restflow/testkit';
 import {
   ANTHROPIC_DEFAULT_MAX_TOKENS,
   createLlmClientFactory,
@@ -228,7 +227,7 @@ describe('Anthropic client — failures', () => {
       }
     });
     expect(result.error).toMatchObject({ kind: 'cancelled' });
-    await waitUntil(() => fake.requests[0]!.aborted, 500, 'request aborted');
+    expect((await fake.ended(0, 500)).aborted).toBe(true);
     expect(fake.requests[0]!.endedAt! - abortedAt).toBeLessThan(500);
     expect(fake.requests).toHaveLength(1);
   });
@@ -238,7 +237,7 @@ describe('Anthropic client — failures', () => {
     const result = await collect(anthropic({ retry: false, timeouts: { idleMs: 120 } }).stream(ask, never()));
     expect(result.error).toMatchObject({ kind: 'timeout' });
     expect((result.error as Error).message).toBe('Anthropic sent nothing for 120 ms; the request was abandoned');
-    await waitUntil(() => fake.requests[0]!.aborted, 500, 'request aborted');
+    expect((await fake.ended(0, 500)).aborted).toBe(true);
   });
 
   it('a stream cut mid-answer surfaces as a connection error after the partial text', async () => {

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
-import { waitUntil } from '@restflow/testkit';
 import {
   createLlmClientFactory,
   type LlmClientFactoryOptions,
@@ -203,7 +202,7 @@ describe('OpenAI client — cancellation and timeouts', () => {
     expect(result.error).toBeInstanceOf(LlmError);
     expect(result.error).toMatchObject({ kind: 'cancelled', retryable: false });
     expect(result.text.length).toBeGreaterThan(0);
-    await waitUntil(() => fake.requests[0]!.aborted, 500, 'request aborted');
+    expect((await fake.ended(0, 500)).aborted).toBe(true);
     expect(fake.requests[0]!.endedAt! - abortedAt).toBeLessThan(500);
     expect(fake.requests).toHaveLength(1); // a cancel is never retried
   });
@@ -214,7 +213,7 @@ describe('OpenAI client — cancellation and timeouts', () => {
     for await (const chunk of openai().stream(ask, never())) {
       if (chunk.type === 'text' && ++count === 2) break;
     }
-    await waitUntil(() => fake.requests[0]!.aborted, 500, 'request aborted');
+    expect((await fake.ended(0, 500)).aborted).toBe(true);
   });
 
   it('an already aborted signal sends nothing', async () => {
@@ -232,7 +231,7 @@ describe('OpenAI client — cancellation and timeouts', () => {
     expect(result.error).toMatchObject({ kind: 'timeout' });
     expect((result.error as Error).message).toMatch(/OpenAI sent nothing for 150 ms/);
     expect(Date.now() - started).toBeLessThan(1000);
-    await waitUntil(() => fake.requests[0]!.aborted, 500, 'request aborted');
+    expect((await fake.ended(0, 500)).aborted).toBe(true);
   });
 
   it('a provider that never sends headers hits the request timeout', async () => {

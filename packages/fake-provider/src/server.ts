@@ -1,5 +1,6 @@
 // A real HTTP server on a free loopback port that answers like OpenAI and Anthropic, from a per-test script,
 // and records every request (headers, body, whether the client went away mid-response).
+import { EventEmitter } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -67,6 +68,8 @@ export interface FakeProvider {
   pending(): number;
   /** Empties the script and the request log. */
   reset(): void;
+  /** The `index`-th request (in arrival order) once it has ended — answered, aborted by the client or dropped. */
+  ended(index: number, timeoutMs?: number): Promise<RecordedRequest>;
   close(): Promise<void>;
 }
 
@@ -98,6 +101,8 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   const queue: FakeReply[] = [];
   const requests: RecordedRequest[] = [];
+  const requestEnded = new EventEmitter();
+  requestEnded.setMaxListeners(0);
   const modelRequests: ModelListRequest[] = [];
   const models: Record<ModelsApi, readonly string[] | { error: number; message?: string }> = {
     openai: options.models?.openai ?? DEFAULT_FAKE_MODELS.openai,
@@ -159,6 +164,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       record.endedAt = Date.now();
       record.completed = res.writableFinished && !record.dropped;
       if (!res.writableFinished && !record.dropped) record.aborted = true;
+      requestEnded.emit('ended');
     });
     const gone = () => res.destroyed || res.writableEnded;
 
@@ -237,6 +243,25 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       queue.push(...replies);
     },
     pending: () => queue.length,
+    ended: (index, timeoutMs = 5000) =>
+      new Promise<RecordedRequest>((resolve, reject) => {
+        const check = () => {
+          const record = requests[index];
+          if (record?.endedAt === undefined) return;
+          cleanup();
+          resolve(record);
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`fake provider: request ${index} had not ended within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          requestEnded.off('ended', check);
+        };
+        requestEnded.on('ended', check);
+        check();
+      }),
     reset: () => {
       queue.length = 0;
       requests.length = 0;

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { waitUntil } from '@restflow/testkit';
 import { type FakeProvider, splitText, startFakeProvider } from '../src/index.ts';
 
 let fake: FakeProvider;
@@ -308,7 +307,7 @@ describe('failures and timing', () => {
     expect(fake.requests[0]).toMatchObject({ aborted: false, completed: false });
     controller.abort();
     await expect(reading).rejects.toThrow();
-    await waitUntil(() => fake.requests[0]!.aborted, 2000, 'request aborted');
+    expect((await fake.ended(0, 2000)).aborted).toBe(true);
     expect(fake.requests[0]!.completed).toBe(false);
   });
 
@@ -316,7 +315,7 @@ describe('failures and timing', () => {
     fake.script({ text: 'one two three four', dropAfterTokens: 2 }, { text: 'a b c', delayMs: 60, tokenDelayMs: 20 });
     const dropped = await post('/v1/chat/completions', { stream: true, messages: [] });
     await expect(dropped.text()).rejects.toThrow();
-    await waitUntil(() => fake.requests[0]?.endedAt !== undefined, 2000, 'request ended');
+    await fake.ended(0);
     expect(fake.requests[0]).toMatchObject({ dropped: true, aborted: false, completed: false });
 
     const started = Date.now();

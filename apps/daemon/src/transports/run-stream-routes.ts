@@ -103,12 +103,13 @@ export function createRunStreamHandlers(options: RunStreamOptions) {
     // Errors found before the first event (unknown run, bad cursor) still get a plain HTTP status.
     const events = await api.runs.onEvents({ run_id: runId, lastEventId: lastEventId ?? null });
     const iterator = events[Symbol.asyncIterator]();
-    let first: IteratorResult<unknown>;
+    let first: IteratorResult<unknown> | undefined;
+    let failure: unknown;
     try {
       first = await iterator.next();
     } catch (error) {
       if (started === undefined) return sendError(res, error);
-      first = { done: true, value: undefined };
+      failure = error;
     }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -123,7 +124,9 @@ export function createRunStreamHandlers(options: RunStreamOptions) {
     if (started !== undefined) res.write(frame(started, undefined, 'run'));
     const ping = setInterval(() => res.write(': ping\n\n'), keepAliveMs);
     try {
-      let next = first;
+      // The run started but its stream failed at once: the client still learns the run id, then why.
+      if (failure !== undefined) throw failure;
+      let next = first as IteratorResult<unknown>;
       while (!next.done && !abort.signal.aborted) {
         const value = next.value;
         if (isTrackedEnvelope(value)) res.write(frame(value[1], value[0]));

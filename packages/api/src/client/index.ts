@@ -8,6 +8,8 @@ import { DaemonUnavailableError, PipeConnection, pipeLink } from './pipe-link.ts
 /** The run event vocabulary and the one fold of it (what a run shows), for renderers of `runs.onEvents`. */
 export * from '@restflow/run-model';
 export type { AppRouter, RouterInputs, RouterOutputs } from '../index.ts';
+/** The pipe link itself, for processes that forward operations (the desktop app's main process). */
+export { PipeConnection, type PipeConnectionOptions, pipeLink } from './pipe-link.ts';
 export { DaemonUnavailableError, TRPCClientError };
 
 export interface RestflowClientOptions {

@@ -18,4 +18,22 @@ export {
   type McpRefusal,
 } from './mcp-mount.ts';
 export { MAX_FRAME_BYTES, type PipeServer, servePipe } from './pipe-server.ts';
+export {
+  type CompiledRoute,
+  compileRoute,
+  createRestApi,
+  type RestApi,
+  type RestApiOptions,
+  type RestError,
+  type RestReply,
+  type RestRequest,
+} from './rest-handler.ts';
+export {
+  BEARER_SCHEME,
+  createOpenApiDocument,
+  openApiJson,
+  responseSchemaOf,
+  restErrorSchema,
+} from './rest-openapi.ts';
+export { REST_ROUTES, type RestMethod, type RestRoute } from './rest-routes.ts';
 export { mountWebSocket, WS_PATH, type WsMount, type WsMountOptions, type WsRefusal } from './ws-mount.ts';

@@ -1,0 +1,62 @@
+// Making sure a daemon serves the data dir before the window opens: the same launcher and single-instance
+// rules as the CLI (the daemon's lock decides a start race), a readiness budget, and a protocol check.
+import { getDaemonState, startDaemonInBackground } from '@restflow/launcher';
+import { PROTOCOL_VERSION, type RestflowPaths } from '@restflow/paths';
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+  constructor(
+    readonly reason: 'unavailable' | 'unresponsive' | 'autostart_off' | 'protocol_mismatch',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface EnsureDaemonOptions {
+  readyTimeoutMs: number;
+  /** RESTFLOW_NO_AUTOSTART=1: refuse to start one, as the CLI does. */
+  autoStart: boolean;
+  /** Environment for a spawned daemon (under Electron: ELECTRON_RUN_AS_NODE so the binary runs as Node). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function ensureDaemon(
+  paths: RestflowPaths,
+  options: EnsureDaemonOptions,
+): Promise<{ started: boolean; pid: number | undefined }> {
+  const state = await getDaemonState(paths);
+  if (state.state === 'running') return { started: false, pid: state.pid };
+  if (state.state === 'unresponsive') {
+    throw new StartupError(
+      'unresponsive',
+      `The RestFlow daemon (pid ${state.pid}) is not answering on ${paths.pipe}. Run 'restflow daemon restart'.`,
+    );
+  }
+  if (!options.autoStart) {
+    throw new StartupError(
+      'autostart_off',
+      "The RestFlow daemon is not running. Start it with 'restflow daemon start'.",
+    );
+  }
+  try {
+    const result = await startDaemonInBackground(paths, { env: options.env, readyTimeoutMs: options.readyTimeoutMs });
+    return { started: result.started, pid: result.pid };
+  } catch (error) {
+    throw new StartupError('unavailable', `The RestFlow daemon could not be started: ${(error as Error).message}`);
+  }
+}
+
+/** A daemon left running across an upgrade may speak another protocol: say so instead of failing later. */
+export function protocolMismatch(status: {
+  protocol_version?: number;
+  version: string;
+  pid: number;
+}): string | undefined {
+  if (status.protocol_version === PROTOCOL_VERSION) return undefined;
+  const theirs = status.protocol_version === undefined ? 'an older protocol' : `protocol ${status.protocol_version}`;
+  return (
+    `The running daemon (pid ${status.pid}, version ${status.version}) speaks ${theirs}; this app speaks ` +
+    `${PROTOCOL_VERSION}. Restart it with 'restflow daemon restart' (running tasks are interrupted), then Retry.`
+  );
+}

@@ -1,0 +1,604 @@
+// The REST face of the one router: each route names the procedure it calls, nothing else. The handler
+// (rest-handler.ts) builds the procedure's input from the path parameters plus the query (GET, DELETE) or the JSON
+// body (POST, PATCH, PUT); the reference (rest-openapi.ts) is generated from this table and the procedures' own
+// zod schemas. A procedure that declares `.output()` documents its response; the others name theirs here
+// (schemas/resources.ts).
+import { z } from 'zod';
+import {
+  activeTaskRunSchema,
+  agentSchema,
+  authProfileSchema,
+  authSummarySchema,
+  chatMessageSchema,
+  chatSessionSchema,
+  chatSessionSearchHitSchema,
+  chatSessionSummarySchema,
+  memoryChunkSchema,
+  memorySearchResultSchema,
+  memorySessionSchema,
+  memoryStatsSchema,
+  providerSettingsSchema,
+  runInfoSchema,
+  secretInfoSchema,
+  secretPresenceSchema,
+  skillExportSchema,
+  skillSchema,
+  systemConfigSchema,
+  taskCancelResultSchema,
+  taskEventSchema,
+  taskRunAcceptedSchema,
+  taskSchema,
+} from '../schemas/index.ts';
+
+export type RestMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface RestRoute {
+  method: RestMethod;
+  /** OpenAPI path template: `{name}` segments are path parameters. */
+  path: string;
+  /** The dotted procedure path in the router (`agents.get`, `memory.sessions.list`). */
+  procedure: string;
+  /** Path parameter → input field, where they differ (`{id}` → `session_id`). */
+  params?: Record<string, string>;
+  summary: string;
+  /** The resource family: the document's tag. */
+  tag: string;
+  /** Required unless the procedure declares `.output()`. */
+  response?: z.ZodType;
+  /** 201 for creates, else 200. */
+  status?: 200 | 201;
+}
+
+const list = (schema: z.ZodType) => z.array(schema);
+
+/**
+ * Order matters where a literal segment and a parameter share a position (`/api/tasks/active` before
+ * `/api/tasks/{id}`): the first route that matches answers.
+ */
+export const REST_ROUTES: readonly RestRoute[] = [
+  // Agents
+  {
+    method: 'GET',
+    path: '/api/agents',
+    procedure: 'agents.list',
+    tag: 'agents',
+    summary: 'List agents',
+    response: list(agentSchema),
+  },
+  {
+    method: 'POST',
+    path: '/api/agents',
+    procedure: 'agents.create',
+    tag: 'agents',
+    summary: 'Create an agent',
+    response: agentSchema,
+    status: 201,
+  },
+  {
+    method: 'GET',
+    path: '/api/agents/{id}',
+    procedure: 'agents.get',
+    tag: 'agents',
+    summary: 'Get an agent (id or unique prefix)',
+    response: agentSchema,
+  },
+  {
+    method: 'PATCH',
+    path: '/api/agents/{id}',
+    procedure: 'agents.update',
+    tag: 'agents',
+    summary: 'Update an agent',
+    response: agentSchema,
+  },
+  { method: 'DELETE', path: '/api/agents/{id}', procedure: 'agents.delete', tag: 'agents', summary: 'Delete an agent' },
+  {
+    method: 'POST',
+    path: '/api/agents/{id}/run',
+    procedure: 'agents.run',
+    tag: 'agents',
+    summary:
+      'Start a run of the agent; returns at once with its ids (stream it with POST /api/execute or watch GET /api/runs/{id})',
+  },
+
+  // Skills
+  {
+    method: 'GET',
+    path: '/api/skills',
+    procedure: 'skills.list',
+    tag: 'skills',
+    summary: 'List skills, most recently updated first',
+    response: list(skillSchema),
+  },
+  {
+    method: 'POST',
+    path: '/api/skills',
+    procedure: 'skills.create',
+    tag: 'skills',
+    summary: 'Create a skill',
+    response: skillSchema,
+    status: 201,
+  },
+  {
+    method: 'POST',
+    path: '/api/skills/import',
+    procedure: 'skills.import',
+    tag: 'skills',
+    summary: 'Import a skill from markdown with YAML frontmatter',
+    response: skillSchema,
+  },
+  {
+    method: 'GET',
+    path: '/api/skills/{id}',
+    procedure: 'skills.get',
+    tag: 'skills',
+    summary: 'Get a skill',
+    response: skillSchema,
+  },
+  {
+    method: 'PATCH',
+    path: '/api/skills/{id}',
+    procedure: 'skills.update',
+    tag: 'skills',
+    summary: 'Update a skill',
+    response: skillSchema,
+  },
+  { method: 'DELETE', path: '/api/skills/{id}', procedure: 'skills.delete', tag: 'skills', summary: 'Delete a skill' },
+  {
+    method: 'GET',
+    path: '/api/skills/{id}/export',
+    procedure: 'skills.export',
+    tag: 'skills',
+    summary: 'Export a skill as markdown',
+    response: skillExportSchema,
+  },
+
+  // Tasks
+  {
+    method: 'GET',
+    path: '/api/tasks',
+    procedure: 'tasks.list',
+    tag: 'tasks',
+    summary: 'List tasks',
+    response: list(taskSchema),
+  },
+  {
+    method: 'POST',
+    path: '/api/tasks',
+    procedure: 'tasks.create',
+    tag: 'tasks',
+    summary: 'Create a task (no schedule = hourly)',
+    response: taskSchema,
+    status: 201,
+  },
+  {
+    method: 'GET',
+    path: '/api/tasks/active',
+    procedure: 'tasks.active',
+    tag: 'tasks',
+    summary: 'Runs in progress and runs waiting for a worker',
+    response: list(activeTaskRunSchema),
+  },
+  {
+    method: 'GET',
+    path: '/api/tasks/{id}',
+    procedure: 'tasks.get',
+    tag: 'tasks',
+    summary: 'Get a task',
+    response: taskSchema,
+  },
+  {
+    method: 'PATCH',
+    path: '/api/tasks/{id}',
+    procedure: 'tasks.update',
+    tag: 'tasks',
+    summary: 'Update a task',
+    response: taskSchema,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/tasks/{id}',
+    procedure: 'tasks.delete',
+    tag: 'tasks',
+    summary: 'Delete a task and its events',
+  },
+  {
+    method: 'POST',
+    path: '/api/tasks/{id}/run',
+    procedure: 'tasks.run',
+    tag: 'tasks',
+    summary: 'Run the task now (409 when it is already running or queued)',
+    response: taskRunAcceptedSchema,
+  },
+  {
+    method: 'POST',
+    path: '/api/tasks/{id}/cancel',
+    procedure: 'tasks.cancel',
+    tag: 'tasks',
+    summary: 'Stop a running or queued run and pause the task',
+    response: taskCancelResultSchema,
+  },
+  {
+    method: 'POST',
+    path: '/api/tasks/{id}/pause',
+    procedure: 'tasks.pause',
+    tag: 'tasks',
+    summary: 'Pause the task',
+    response: taskSchema,
+  },
+  {
+    method: 'POST',
+    path: '/api/tasks/{id}/resume',
+    procedure: 'tasks.resume',
+    tag: 'tasks',
+    summary: 'Resume a paused task',
+    response: taskSchema,
+  },
+  {
+    method: 'GET',
+    path: '/api/tasks/{id}/events',
+    procedure: 'tasks.events.list',
+    params: { id: 'task_id' },
+    tag: 'tasks',
+    summary: "The task's events, newest first",
+    response: list(taskEventSchema),
+  },
+
+  // Memory
+  {
+    method: 'GET',
+    path: '/api/memory',
+    procedure: 'memory.list',
+    tag: 'memory',
+    summary: 'Chunks by agent and/or tag, newest first',
+    response: list(memoryChunkSchema),
+  },
+  {
+    method: 'POST',
+    path: '/api/memory',
+    procedure: 'memory.create',
+    tag: 'memory',
+    summary: 'Store a chunk (the same content again returns the existing chunk)',
+    response: memoryChunkSchema,
+    status: 201,
+  },
+  {
+    method: 'GET',
+    path: '/api/memory/search',
+    procedure: 'memory.search',
+    tag: 'memory',
+    summary: 'Keyword, phrase or regex search, newest first',
+    response: memorySearchResultSchema,
+  },
+  {
+    method: 'GET',
+    path: '/api/memory/stats',
+    procedure: 'memory.stats',
+    tag: 'memory',
+    summary: "An agent's memory statistics",
+    response: memoryStatsSchema,
+  },
+  {
+    method: 'POST',
+    path: '/api/memory/clear',
+    procedure: 'memory.clear',
+    tag: 'memory',
+    summary: 'Delete every chunk of an agent',
+  },
+  {
+    method: 'GET',
+    path: '/api/memory/sessions',
+    procedure: 'memory.sessions.list',
+    tag: 'memory',
+    summary: 'Memory sessions, most recently updated first',
+    response: list(memorySessionSchema),
+  },
+  {
+    method: 'POST',
+    path: '/api/memory/sessions',
+    procedure: 'memory.sessions.create',
+    tag: 'memory',
+    summary: 'Create a memory session',
+    response: memorySessionSchema,
+    status: 201,
+  },
+  {
+    method: 'GET',
+    path: '/api/memory/sessions/{id}',
+    procedure: 'memory.sessions.get',
+    tag: 'memory',
+    summary: 'Get a memory session',
+    response: memorySessionSchema,
+  },
+  {
+    method: 'PATCH',
+    path: '/api/memory/sessions/{id}',
+    procedure: 'memory.sessions.update',
+    tag: 'memory',
+    summary: 'Update a memory session',
+    response: memorySessionSchema,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/memory/sessions/{id}',
+    procedure: 'memory.sessions.delete',
+    tag: 'memory',
+    summary: 'Delete a memory session (its chunks stay unless delete_chunks=true)',
+  },
+  {
+    method: 'GET',
+    path: '/api/memory/{id}',
+    procedure: 'memory.get',
+    tag: 'memory',
+    summary: 'Get a chunk',
+    response: memoryChunkSchema,
+  },
+  { method: 'DELETE', path: '/api/memory/{id}', procedure: 'memory.delete', tag: 'memory', summary: 'Delete a chunk' },
+
+  // Chat sessions
+  {
+    method: 'GET',
+    path: '/api/sessions',
+    procedure: 'sessions.list',
+    tag: 'sessions',
+    summary: 'Session summaries, most recently updated first',
+    response: list(chatSessionSummarySchema),
+  },
+  {
+    method: 'POST',
+    path: '/api/sessions',
+    procedure: 'sessions.create',
+    tag: 'sessions',
+    summary: 'Create a chat session',
+    response: chatSessionSchema,
+    status: 201,
+  },
+  {
+    method: 'GET',
+    path: '/api/sessions/search',
+    procedure: 'sessions.search',
+    tag: 'sessions',
+    summary: 'Sessions whose name or messages contain the query',
+    response: list(chatSessionSearchHitSchema),
+  },
+  {
+    method: 'GET',
+    path: '/api/sessions/{id}',
+    procedure: 'sessions.get',
+    tag: 'sessions',
+    summary: 'A session with its messages',
+    response: chatSessionSchema,
+  },
+  {
+    method: 'PATCH',
+    path: '/api/sessions/{id}',
+    procedure: 'sessions.update',
+    tag: 'sessions',
+    summary: 'Rename a session or change its agent or model',
+    response: chatSessionSchema,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/sessions/{id}',
+    procedure: 'sessions.delete',
+    tag: 'sessions',
+    summary: 'Delete a session and its messages',
+  },
+  {
+    method: 'GET',
+    path: '/api/sessions/{id}/messages',
+    procedure: 'sessions.messages.list',
+    params: { id: 'session_id' },
+    tag: 'sessions',
+    summary: 'The last `limit` messages, oldest first',
+    response: list(chatMessageSchema),
+  },
+  {
+    method: 'POST',
+    path: '/api/sessions/{id}/messages',
+    procedure: 'sessions.messages.create',
+    params: { id: 'session_id' },
+    tag: 'sessions',
+    summary: 'Append a message (starts no run)',
+    response: chatSessionSchema,
+    status: 201,
+  },
+
+  // Auth profiles
+  {
+    method: 'GET',
+    path: '/api/auth',
+    procedure: 'auth.list',
+    tag: 'auth',
+    summary: 'Auth profiles (secret refs and a masked hint, never a credential)',
+    response: list(authProfileSchema),
+  },
+  {
+    method: 'POST',
+    path: '/api/auth',
+    procedure: 'auth.create',
+    tag: 'auth',
+    summary: 'Add an auth profile (the credential is stored as secrets)',
+    response: authProfileSchema,
+    status: 201,
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/summary',
+    procedure: 'auth.summary',
+    tag: 'auth',
+    summary: 'Counts of profiles by state, provider and source',
+    response: authSummarySchema,
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/{id}',
+    procedure: 'auth.get',
+    tag: 'auth',
+    summary: 'Get an auth profile',
+    response: authProfileSchema,
+  },
+  {
+    method: 'PATCH',
+    path: '/api/auth/{id}',
+    procedure: 'auth.update',
+    tag: 'auth',
+    summary: 'Rename, enable/disable or reprioritise a profile',
+    response: authProfileSchema,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/auth/{id}',
+    procedure: 'auth.delete',
+    tag: 'auth',
+    summary: 'Delete a profile and its credential secrets',
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/{id}/use',
+    procedure: 'auth.use',
+    tag: 'auth',
+    summary: 'Make the profile the first choice',
+    response: authProfileSchema,
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/{id}/enable',
+    procedure: 'auth.enable',
+    tag: 'auth',
+    summary: 'Enable a profile',
+    response: authProfileSchema,
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/{id}/disable',
+    procedure: 'auth.disable',
+    tag: 'auth',
+    summary: 'Disable a profile',
+    response: authProfileSchema,
+  },
+
+  // Secrets: never a value over REST (secrets.get is not mapped)
+  {
+    method: 'GET',
+    path: '/api/secrets',
+    procedure: 'secrets.list',
+    tag: 'secrets',
+    summary: 'Secret keys and descriptions, never values',
+    response: list(secretInfoSchema),
+  },
+  {
+    method: 'GET',
+    path: '/api/secrets/{key}',
+    procedure: 'secrets.has',
+    tag: 'secrets',
+    summary: 'Whether the secret exists and where from (never its value)',
+    response: secretPresenceSchema,
+  },
+  {
+    method: 'PUT',
+    path: '/api/secrets/{key}',
+    procedure: 'secrets.set',
+    tag: 'secrets',
+    summary: 'Create or replace a secret; the answer holds no value',
+    response: secretInfoSchema,
+  },
+  {
+    method: 'DELETE',
+    path: '/api/secrets/{key}',
+    procedure: 'secrets.delete',
+    tag: 'secrets',
+    summary: 'Delete a secret',
+  },
+
+  // Config
+  {
+    method: 'GET',
+    path: '/api/config',
+    procedure: 'config.get',
+    tag: 'config',
+    summary: 'The system config',
+    response: systemConfigSchema,
+  },
+  {
+    method: 'PUT',
+    path: '/api/config',
+    procedure: 'config.set',
+    tag: 'config',
+    summary: 'Replace the whole system config',
+    response: systemConfigSchema,
+  },
+  {
+    method: 'POST',
+    path: '/api/config/reset',
+    procedure: 'config.reset',
+    tag: 'config',
+    summary: 'Put the system config back to its defaults',
+    response: systemConfigSchema,
+  },
+  {
+    method: 'GET',
+    path: '/api/config/providers',
+    procedure: 'config.providers.get',
+    tag: 'config',
+    summary: 'Provider endpoint settings',
+    response: providerSettingsSchema,
+  },
+  {
+    method: 'PUT',
+    path: '/api/config/providers',
+    procedure: 'config.providers.set',
+    tag: 'config',
+    summary: 'Replace the provider endpoint settings',
+    response: providerSettingsSchema,
+  },
+  {
+    method: 'PUT',
+    path: '/api/config/{key}',
+    procedure: 'config.update',
+    tag: 'config',
+    summary: 'Set one config key (an unknown key is a 400 naming it)',
+    response: systemConfigSchema,
+  },
+
+  // Models
+  {
+    method: 'GET',
+    path: '/api/models',
+    procedure: 'models.list',
+    tag: 'models',
+    summary: 'Per provider: whether it is configured, and its models',
+  },
+  {
+    method: 'GET',
+    path: '/api/models/aliases',
+    procedure: 'models.aliases',
+    tag: 'models',
+    summary: 'Model short names and retirements',
+  },
+
+  // Runs
+  {
+    method: 'GET',
+    path: '/api/runs',
+    procedure: 'runs.list',
+    tag: 'runs',
+    summary: 'Recent runs, newest first',
+    response: list(runInfoSchema),
+  },
+  {
+    method: 'GET',
+    path: '/api/runs/{id}',
+    procedure: 'runs.get',
+    tag: 'runs',
+    summary: "One run's state",
+    response: runInfoSchema,
+  },
+  {
+    method: 'POST',
+    path: '/api/runs/{id}/cancel',
+    procedure: 'runs.cancel',
+    tag: 'runs',
+    summary: 'Stop a run, keeping the partial answer',
+    response: runInfoSchema,
+  },
+];
