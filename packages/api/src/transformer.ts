@@ -34,11 +34,59 @@ function isPlainJson(value: unknown, depth = 0): boolean {
   }
 }
 
+/** Deeper requests are refused before superjson's recursive walk (docs/limits.md). */
+export const MAX_INPUT_DEPTH = 1000;
+/** BigInt() parsing is quadratic in the digits: longer bigints are refused before it runs. */
+export const MAX_BIGINT_DIGITS = 10_000;
+
+/**
+ * What an input that cannot be decoded becomes: a value no schema accepts, which the base procedure turns into
+ * a BAD_REQUEST for that call (trpc.ts). Throwing here instead would make tRPC answer a PARSE_ERROR without the
+ * request's id, and the caller would wait forever.
+ */
+export class RefusedInput {
+  constructor(readonly reason: string) {}
+}
+
+/** Why a superjson document is refused before decoding, or undefined. Iterative: a deep input cannot overflow it. */
+function refusalOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const { json, meta } = value as { json?: unknown; meta?: unknown };
+  let longDigits = false;
+  let bigints = false;
+  const stack: [unknown, number, boolean][] = [
+    [json, 1, true],
+    [meta, 1, false],
+  ];
+  while (stack.length > 0) {
+    const [node, depth, inJson] = stack.pop() as [unknown, number, boolean];
+    if (typeof node === 'string') {
+      if (inJson && node.length > MAX_BIGINT_DIGITS && /^-?\d+$/.test(node)) longDigits = true;
+      else if (!inJson && node === 'bigint') bigints = true;
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > MAX_INPUT_DEPTH) return `input is nested deeper than ${MAX_INPUT_DEPTH} levels`;
+    for (const child of Object.values(node)) stack.push([child, depth + 1, inJson]);
+  }
+  if (bigints && longDigits) return `input has a bigint of more than ${MAX_BIGINT_DIGITS} digits`;
+  return undefined;
+}
+
 export const wireTransformer = {
   serialize(value: unknown) {
     return isPlainJson(value) ? { json: value } : superjson.serialize(value);
   },
   deserialize(value: unknown) {
-    return superjson.deserialize(value as Parameters<typeof superjson.deserialize>[0]);
+    // No input at all (a raw client may leave `input` out): nothing to decode.
+    if (value === undefined || value === null) return undefined;
+    const refusal = refusalOf(value);
+    if (refusal) return new RefusedInput(refusal);
+    try {
+      return superjson.deserialize(value as Parameters<typeof superjson.deserialize>[0]);
+    } catch (error) {
+      // superjson refuses prototype keys (`__proto__`, `constructor`, `prototype`) in its annotations.
+      return new RefusedInput(`input could not be decoded: ${(error as Error).message}`);
+    }
   },
 };

@@ -5,7 +5,7 @@ import { ZodError } from 'zod';
 import { assertCallerMay } from './caller-rules.ts';
 import type { ApiContext } from './context.ts';
 import { toTRPCError } from './errors.ts';
-import { wireTransformer } from './transformer.ts';
+import { RefusedInput, wireTransformer } from './transformer.ts';
 
 export interface FieldError {
   path: string;
@@ -68,8 +68,15 @@ const enforceCallerRules = t.middleware(({ ctx, type, path, next }) => {
   return next();
 });
 
+/** An input the transformer refused to decode (too deep, a huge bigint, prototype keys) is that call's BAD_REQUEST. */
+const refuseUndecodableInput = t.middleware(async ({ getRawInput, next }) => {
+  const raw = await getRawInput();
+  if (raw instanceof RefusedInput) throw new TRPCError({ code: 'BAD_REQUEST', message: raw.reason });
+  return next();
+});
+
 export const router = t.router;
 export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapDomainErrors).use(enforceCallerRules);
+export const publicProcedure = t.procedure.use(mapDomainErrors).use(enforceCallerRules).use(refuseUndecodableInput);
 export { TRPCError };

@@ -96,16 +96,23 @@ describe('pipe transport', () => {
     expect(many[199]).toBe(200);
   });
 
-  it('closes a connection that sends an oversized frame instead of buffering without bound', async () => {
+  it('skips an oversized frame without buffering it and keeps the connection (docs/limits.md)', async () => {
     const file = socketPath();
     await serve(file);
     const { connect } = await import('node:net');
     const socket = connect(file);
-    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    socket.on('error', () => {});
+    socket.setEncoding('utf8');
+    let received = '';
+    socket.on('data', (text: string) => {
+      received += text;
+    });
     const chunk = 'a'.repeat(1024 * 1024);
-    for (let i = 0; i < 17 && !socket.destroyed; i++) socket.write(chunk);
-    await closed;
+    for (let i = 0; i < 17; i++) socket.write(chunk);
+    socket.write('\n{"id":5,"method":"mutation","params":{"path":"add","input":{"json":{"a":1,"b":2}}}}\n');
+    await waitUntil(() => received.includes('"id":5'), 30_000, 'the answer after the oversized frame');
+    expect(JSON.parse(received.trim())).toMatchObject({ id: 5, result: { data: { json: 3 } } });
+    expect(socket.destroyed).toBe(false);
+    socket.destroy();
     // The server is still healthy for everyone else.
     expect(await client(file).add.mutate({ a: 1, b: 2 })).toBe(3);
   });

@@ -38,7 +38,7 @@ describe('secrets router', () => {
     expect(emptyValue.message).toMatch(/value: value must not be empty/);
     const tooBig = await errorOf(caller.secrets.set({ key: 'K', value: 'q'.repeat(70_000) }));
     expect(tooBig.code).toBe('BAD_REQUEST');
-    expect(tooBig.message).toMatch(/^value: must be at most/);
+    expect(tooBig.message).toMatch(/value: must be at most/);
     expect(tooBig.message).not.toContain('qqqq');
     const extra = await errorOf(caller.secrets.set({ key: 'K', value: 'v', colour: 1 } as never));
     expect(extra.code).toBe('BAD_REQUEST');

@@ -4,6 +4,20 @@
 import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  applyServerLimits,
+  BodyGate,
+  BodyTooLargeError,
+  bodyRefusal,
+  busy,
+  DEFAULT_LISTENER_LIMITS,
+  DEFAULT_MAX_BODY_BYTES,
+  decodePathParam,
+  type ListenerLimits,
+  readLimitedBody,
+  serverOptions,
+  tooLarge,
+} from './http-limits.ts';
 
 export interface HttpRequest {
   method: string;
@@ -27,20 +41,34 @@ export interface HttpReply {
 
 export type HttpHandler = (request: HttpRequest) => Promise<HttpReply> | HttpReply;
 
+/** Per-route limits and checks, applied before the body is read (http-limits.ts, docs/limits.md). */
+export interface RouteOptions {
+  /** Largest body this route reads (default DEFAULT_MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
+  /** Runs before the body is read (`body` is undefined): a reply refuses the request, undefined lets it through. */
+  authorize?: (request: HttpRequest) => Promise<HttpReply | undefined> | HttpReply | undefined;
+}
+
 /**
  * A handler that owns the raw exchange (reads the body itself, streams its answer: tRPC over HTTP, SSE). It runs
  * after the listener's Host check, instead of the routes.
  */
 export type RawHttpHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
-interface Route {
+interface Route extends RouteOptions {
   method: string;
   pattern: RegExp;
   keys: string[];
   handler: HttpHandler;
 }
 
+/**
+ * The body limit of the raw mounts that read their own bodies (tRPC over HTTP, run streams): the pipe's frame
+ * limit, as their inputs are the pipe's (docs/limits.md). Routes default to DEFAULT_MAX_BODY_BYTES.
+ */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export type RouteMatch = { handler: HttpHandler; params: Record<string, string> } & RouteOptions;
 
 export class HttpRoutes {
   private readonly routes: Route[] = [];
@@ -60,7 +88,7 @@ export class HttpRoutes {
   }
 
   /** `path` may contain `:name` segments, e.g. `/hooks/trigger/:taskId`. */
-  add(method: string, path: string, handler: HttpHandler): this {
+  add(method: string, path: string, handler: HttpHandler, options: RouteOptions = {}): this {
     const keys: string[] = [];
     const pattern = new RegExp(
       `^${path.replace(/:([A-Za-z_]+)/g, (_m, key: string) => {
@@ -68,7 +96,7 @@ export class HttpRoutes {
         return '([^/]+)';
       })}$`,
     );
-    this.routes.push({ method: method.toUpperCase(), pattern, keys, handler });
+    this.routes.push({ ...options, method: method.toUpperCase(), pattern, keys, handler });
     return this;
   }
 
@@ -78,15 +106,17 @@ export class HttpRoutes {
     return this;
   }
 
-  match(method: string, path: string): { handler: HttpHandler; params: Record<string, string> } | 'method' | undefined {
+  match(method: string, path: string): RouteMatch | 'method' | 'bad-path' | undefined {
     let pathMatched = false;
     for (const route of this.routes) {
       const m = route.pattern.exec(path);
       if (!m) continue;
       pathMatched = true;
       if (route.method !== method) continue;
-      const params = Object.fromEntries(route.keys.map((k, i) => [k, decodeURIComponent(m[i + 1] ?? '')]));
-      return { handler: route.handler, params };
+      const params = route.keys.map((k, i) => [k, decodePathParam(m[i + 1] ?? '')] as const);
+      if (params.some(([, value]) => value === undefined)) return 'bad-path';
+      const { handler, maxBodyBytes, authorize } = route;
+      return { handler, maxBodyBytes, authorize, params: Object.fromEntries(params) as Record<string, string> };
     }
     if (pathMatched) return 'method';
     if (this.fallbackHandler && (method === 'GET' || method === 'HEAD'))
@@ -100,6 +130,8 @@ export interface HttpServerOptions {
   port: number;
   routes: HttpRoutes;
   onError?: (error: unknown) => void;
+  /** Connection, timeout and body limits (default DEFAULT_LISTENER_LIMITS). */
+  limits?: Partial<ListenerLimits>;
 }
 
 export interface RunningHttpServer {
@@ -127,43 +159,26 @@ function hostAllowed(hostHeader: string | undefined, host: string, port: number)
   return hostHeader === `127.0.0.1:${port}` || hostHeader === `localhost:${port}` || hostHeader === `[::1]:${port}`;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function serveHttp(options: HttpServerOptions): Promise<RunningHttpServer> {
-  const server = http.createServer(async (req, res) => {
+  const limits = { ...DEFAULT_LISTENER_LIMITS, ...options.limits };
+  const bodies = new BodyGate(limits.maxBodiesInFlight);
+  const server = http.createServer(serverOptions(limits), async (req, res) => {
+    let release: (() => void) | undefined;
     try {
       const address = server.address() as AddressInfo;
       if (!hostAllowed(req.headers.host, options.host, address.port)) {
         return send(res, { status: 421, body: { error: 'unexpected Host header' } });
       }
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = URL.parse(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
+      if (!url) return send(res, { status: 400, body: { error: 'malformed path' } });
       const mounted = options.routes.mounted(url.pathname);
       if (mounted) return await mounted(req, res, url);
       const found = options.routes.match(method, url.pathname);
       if (found === undefined) return send(res, { status: 404, body: { error: 'not found' } });
       if (found === 'method') return send(res, { status: 405, body: { error: 'method not allowed' } });
-      let body: unknown;
-      try {
-        const text = await readBody(req);
-        body = text.length > 0 ? JSON.parse(text) : undefined;
-      } catch (error) {
-        const tooLarge = (error as Error).message === 'body too large';
-        return send(res, {
-          status: tooLarge ? 413 : 400,
-          body: { error: tooLarge ? 'body too large' : 'invalid JSON body' },
-        });
-      }
-      const reply = await found.handler({
+      if (found === 'bad-path') return send(res, { status: 400, body: { error: 'malformed path' } });
+      const request: HttpRequest = {
         method,
         path: url.pathname,
         params: found.params,
@@ -171,14 +186,33 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
         port: address.port,
         headers: req.headers,
         remoteAddress: req.socket.remoteAddress,
-        body,
-      });
+        body: undefined,
+      };
+      // Route, authorization, content type and size are all settled before a body byte is read.
+      const denied = await found.authorize?.(request);
+      if (denied) return send(res, { ...denied, headers: { ...denied.headers, connection: 'close' } });
+      const maxBodyBytes = found.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      const refused = bodyRefusal(req, maxBodyBytes);
+      if (refused) return send(res, refused);
+      release = bodies.enter();
+      if (!release) return send(res, busy);
+      try {
+        const text = await readLimitedBody(req, maxBodyBytes);
+        request.body = text.length > 0 ? JSON.parse(text) : undefined;
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return send(res, tooLarge(maxBodyBytes));
+        return send(res, { status: 400, body: { error: 'invalid JSON body' } });
+      } finally {
+        release();
+      }
+      const reply = await found.handler(request);
       send(res, reply, method === 'HEAD');
     } catch (error) {
       options.onError?.(error);
       if (!res.headersSent) send(res, { status: 500, body: { error: 'internal error' } });
     }
   });
+  applyServerLimits(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -6,7 +6,7 @@ import { type Operation, TRPCClientError, type TRPCLink } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { type Observer, observable } from '@trpc/server/observable';
 import superjson from 'superjson';
-import { NdjsonSplitter } from '../ndjson.ts';
+import { MAX_FRAME_CHARS, NdjsonSplitter } from '../ndjson.ts';
 
 type ResultMessage = { type: 'started' } | { type: 'stopped' } | { type: 'data'; id?: string; data: unknown };
 
@@ -20,6 +20,8 @@ interface ServerMessage {
 interface PendingOperation {
   id: number;
   op: Operation;
+  /** The input as it goes on the wire, encoded once when the call starts (and checked then). */
+  input: string;
   // biome-ignore lint/suspicious/noExplicitAny: the observer type is the link's, parameterised by the router
   observer: Observer<any, TRPCClientError<AnyRouter>>;
   lastEventId?: string;
@@ -39,6 +41,62 @@ export class DaemonUnavailableError extends Error {
   override name = 'DaemonUnavailableError';
 }
 
+/** Deeper inputs are refused by the SDK before it walks them (the daemon refuses them too: docs/limits.md). */
+export const MAX_INPUT_DEPTH = 1000;
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Why an input cannot go on the wire, or undefined. Iterative, so a deep input cannot overflow the stack. */
+function inputProblem(input: unknown): string | undefined {
+  const stack: [unknown, number][] = [[input, 0]];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_INPUT_DEPTH) return `input is nested deeper than ${MAX_INPUT_DEPTH} levels`;
+    if (seen.has(value)) return 'input contains a cycle';
+    seen.add(value);
+    for (const key of Object.keys(value)) {
+      if (PROTOTYPE_KEYS.has(key)) return `input has a "${key}" key (a prototype pollution risk)`;
+      stack.push([(value as Record<string, unknown>)[key], depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A typed error of the client itself, shaped like the daemon's (`error.data.code`), so callers handle a refused
+ * input the same way whichever side refused it.
+ */
+export function clientError(code: 'BAD_REQUEST' | 'PAYLOAD_TOO_LARGE', message: string, path: string) {
+  const wire = { BAD_REQUEST: [-32600, 400], PAYLOAD_TOO_LARGE: [-32413, 413] } as const;
+  const [jsonRpcCode, httpStatus] = wire[code];
+  return TRPCClientError.from<AnyRouter>({
+    error: {
+      message,
+      code: jsonRpcCode,
+      data: { code, httpStatus, path, fieldErrors: null, reason: null, details: null },
+    },
+  } as never);
+}
+
+/** The input encoded for the wire, or the typed error that refuses it. */
+function encodeInput(op: Operation): { input: string } | { error: TRPCClientError<AnyRouter> } {
+  const problem = inputProblem(op.input);
+  if (problem) return { error: clientError('BAD_REQUEST', problem, op.path) };
+  let input: string;
+  try {
+    input = JSON.stringify(superjson.serialize(op.input));
+  } catch (error) {
+    return { error: clientError('BAD_REQUEST', `input cannot be serialized: ${(error as Error).message}`, op.path) };
+  }
+  // The frame adds the id, method and path to the input.
+  if (input.length + op.path.length + 100 > MAX_FRAME_CHARS) {
+    const message = `The request is over the pipe's frame limit of ${MAX_FRAME_CHARS} characters (docs/limits.md)`;
+    return { error: clientError('PAYLOAD_TOO_LARGE', message, op.path) };
+  }
+  return { input };
+}
+
 export class PipeConnection {
   private socket: net.Socket | undefined;
   private connected = false;
@@ -56,25 +114,41 @@ export class PipeConnection {
     return this.options.path;
   }
 
-  start(entry: Omit<PendingOperation, 'id'>): () => void {
-    const operation: PendingOperation = { ...entry, id: this.nextId++ };
-    this.pending.set(operation.id, operation);
+  start(entry: Omit<PendingOperation, 'id' | 'input'>): () => void {
+    // Failures are reported after `start` returns: tRPC's observable must be subscribed before it ends.
     if (this.closed) {
-      this.fail(operation, new DaemonUnavailableError('client is closed'));
+      queueMicrotask(() => entry.observer.error(TRPCClientError.from(new DaemonUnavailableError('client is closed'))));
       return () => {};
     }
+    const encoded = encodeInput(entry.op);
+    if ('error' in encoded) {
+      // Never held: a refused input is not kept in `pending`, so it is not retained either.
+      queueMicrotask(() => entry.observer.error(encoded.error));
+      return () => {};
+    }
+    const operation: PendingOperation = { ...entry, input: encoded.input, id: this.nextId++ };
+    this.pending.set(operation.id, operation);
     if (this.connected) this.send(operation);
     else this.connect();
     this.updateRef();
     return () => this.cancel(operation.id);
   }
 
-  /** Drops the connection and fails everything in flight. */
+  /** Drops the connection and fails everything in flight. Never throws, however often it is called. */
   close(): void {
     this.closed = true;
     clearTimeout(this.retryTimer);
-    for (const operation of this.pending.values()) this.complete(operation);
+    this.retryTimer = undefined;
+    const inFlight = [...this.pending.values()];
     this.pending.clear();
+    for (const operation of inFlight) {
+      try {
+        if (operation.op.type === 'subscription') this.complete(operation);
+        else this.fail(operation, new DaemonUnavailableError('client is closed'));
+      } catch {
+        // An observer that throws must not stop the others from ending, nor the socket from closing.
+      }
+    }
     this.socket?.destroy();
     this.socket = undefined;
   }
@@ -199,15 +273,14 @@ export class PipeConnection {
     if (!this.socket || operation.sentOn === this.socket) return;
     operation.sentOn = this.socket;
     const { op } = operation;
-    this.write({
-      id: operation.id,
-      method: op.type,
-      params: {
-        path: op.path,
-        input: superjson.serialize(op.input),
-        ...(operation.lastEventId !== undefined ? { lastEventId: operation.lastEventId } : {}),
-      },
+    // The input is spliced in already encoded: it was serialized (and size-checked) once, in `start`.
+    const params = JSON.stringify({
+      path: op.path,
+      ...(operation.lastEventId !== undefined ? { lastEventId: operation.lastEventId } : {}),
     });
+    this.socket.write(
+      `{"id":${operation.id},"method":${JSON.stringify(op.type)},"params":{"input":${operation.input},${params.slice(1)}}\n`,
+    );
   }
 
   private write(message: unknown): void {

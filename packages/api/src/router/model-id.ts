@@ -2,10 +2,9 @@
 // catalogue (which clients do not load), and aliases normalised.
 import { MODEL_IDS, modelLifecycle, normalizeModelId, OPENAI_COMPATIBLE_PREFIX } from '@restflow/core';
 import { z } from 'zod';
-import { agentNodeSchema } from '../schemas/index.ts';
+import { agentNodeSchema, text } from '../schemas/index.ts';
 
-export const modelIdSchema = z
-  .string()
+export const modelIdSchema = text('id')
   .trim()
   .min(1)
   .transform((value, ctx) => {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { idSchema, textSchema } from './common.ts';
+import { text } from './limits.ts';
 
-export const agentNameSchema = z.string().trim().min(1, 'name is required').max(200);
+export const agentNameSchema = text('name').trim().min(1, 'name is required').max(200);
 
 export const apiKeyConfigSchema = z.object({
   type: z.enum(['direct', 'secret']),
-  value: z.string().min(1),
+  value: text('secret').min(1),
 });
 
 /**
@@ -14,25 +15,24 @@ export const apiKeyConfigSchema = z.object({
  */
 export const agentNodeSchema = z
   .object({
-    model: z.string().trim().min(1).optional(),
-    prompt: z.string().optional(),
+    model: text('id').trim().min(1).optional(),
+    prompt: text('prompt').optional(),
     temperature: z.number().min(0).max(2).optional(),
     api_key_config: apiKeyConfigSchema.optional(),
-    tools: z.array(z.string().min(1)).optional(),
-    skills: z.array(z.string().min(1)).optional(),
-    skill_variables: z.record(z.string(), z.string()).optional(),
+    tools: z.array(text('name').min(1)).optional(),
+    skills: z.array(text('id').min(1)).optional(),
+    skill_variables: z.record(text('name'), text('argument')).optional(),
     // Tool settings (docs/security.md): granted environment, sandbox network, http_request hosts.
     env: z
       .record(
-        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a shell variable name'),
-        z.union([z.string(), z.object({ secret: z.string().min(1) }).strict()]),
+        text('name').regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a shell variable name'),
+        z.union([text('secret'), z.object({ secret: text('name').min(1) }).strict()]),
       )
       .optional(),
     sandbox: z.object({ network: z.boolean().optional() }).strict().optional(),
     allowed_hosts: z
       .array(
-        z
-          .string()
+        text('host')
           .trim()
           .toLowerCase()
           .regex(/^(\*\.)?[a-z0-9.-]+$/, 'must be a host name such as example.com or *.example.com'),

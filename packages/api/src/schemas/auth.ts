@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from './common.ts';
+import { text } from './limits.ts';
 import { AUTH_PROVIDERS, AUTH_SOURCES, MODEL_PROVIDERS } from './values.ts';
 
 export const authProviderSchema = z.enum(AUTH_PROVIDERS, {
@@ -15,14 +16,10 @@ export const apiKeyProviderSchema = z.enum(API_KEY_PROVIDERS, {
   error: `provider must be one of ${API_KEY_PROVIDERS.join(', ')}`,
 });
 export const authSourceSchema = z.enum(AUTH_SOURCES, { error: `source must be one of ${AUTH_SOURCES.join(', ')}` });
-const emailSchema = z.string().trim().min(1).max(320).optional();
+const emailSchema = text('email').trim().min(1).max(320).optional();
 const expiresAtSchema = z.iso.datetime({ offset: true, error: 'expires_at must be an RFC 3339 timestamp' }).optional();
 // Raw credential values are never echoed in validation messages.
-const credentialValue = (field: string) =>
-  z
-    .string()
-    .min(1, `${field} must not be empty`)
-    .max(16 * 1024, `${field} is too long`);
+const credentialValue = (field: string) => text('credential', field).min(1, `${field} must not be empty`);
 
 /** A raw credential; the daemon stores it as encrypted secrets and never returns it in lists. */
 export const credentialSchema = z.discriminatedUnion('type', [
@@ -46,7 +43,7 @@ export const credentialSchema = z.discriminatedUnion('type', [
     .strict(),
 ]);
 
-const nameSchema = z.string().trim().min(1, 'name is required').max(200);
+const nameSchema = text('name').trim().min(1, 'name is required').max(200);
 
 export const listAuthInput = z.object({ provider: authProviderSchema.optional() }).strict().optional();
 
@@ -68,7 +65,7 @@ export const updateAuthInput = z
   })
   .strict();
 
-export const disableAuthInput = z.object({ id: idSchema, reason: z.string().trim().max(500).optional() }).strict();
+export const disableAuthInput = z.object({ id: idSchema, reason: text('short').trim().optional() }).strict();
 
 export const authProviderInput = z.object({ provider: authProviderSchema }).strict();
 

@@ -1,16 +1,14 @@
 // Wire conventions every domain shares: snake_case fields, ids that may be unique prefixes, one delete result.
 import { z } from 'zod';
+import { text } from './limits.ts';
 
-export const idSchema = z.string().trim().min(1, 'id is required').max(200);
+export const idSchema = text('id').trim().min(1, 'id is required').max(200);
 
 export const idInput = z.strictObject({ id: idSchema });
 
 /** A user's text for an agent: kept exactly as typed (never trimmed), but not blank. */
 export const textSchema = (field: string) =>
-  z
-    .string()
-    .max(200_000, `${field} must be at most 200000 characters`)
-    .refine((value) => value.trim().length > 0, `${field} is required`);
+  text('prompt').refine((value) => value.trim().length > 0, `${field} is required`);
 
 /**
  * What every `delete` returns: the deleted thing's full id (for keyed things — secrets, shared entries — its
@@ -27,8 +25,7 @@ export type ClearResult = z.infer<typeof clearResultSchema>;
  * A resumable stream's cursor as tRPC hands it back on reconnect (`tracked()` ids are strings). `lastEventId` is
  * tRPC's own name for it, the one camelCase field on the wire.
  */
-export const eventCursorSchema = z
-  .string()
+export const eventCursorSchema = text('token')
   .regex(/^\d+$/, 'lastEventId must be an event id (a non-negative integer)')
   .nullish()
   .transform((value) => (value === null || value === undefined ? undefined : Number(value)));

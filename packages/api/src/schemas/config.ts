@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './limits.ts';
 
 const count = (min: number) => z.number().int().min(min);
 
@@ -11,7 +12,7 @@ export const systemConfigSchema = z
   })
   .strict();
 
-const endpointSchema = z.object({ base_url: z.string().max(2000).optional() }).strict();
+const endpointSchema = z.object({ base_url: text('url').optional() }).strict();
 
 /** Per-provider endpoints (base_url wins over OPENAI_BASE_URL / ANTHROPIC_BASE_URL / DEEPSEEK_BASE_URL). */
 export const providerSettingsSchema = z
@@ -20,7 +21,7 @@ export const providerSettingsSchema = z
     anthropic: endpointSchema.optional(),
     deepseek: endpointSchema.optional(),
     openai_compatible: endpointSchema
-      .extend({ models: z.array(z.string().trim().min(1).max(200)).max(200).optional() })
+      .extend({ models: z.array(text('id').trim().min(1)).max(200).optional() })
       .strict()
       .optional(),
   })
@@ -29,6 +30,6 @@ export const providerSettingsSchema = z
 export const setConfigInput = z.object({ config: systemConfigSchema }).strict();
 
 /** One key; an unknown key is a BAD_REQUEST naming it. */
-export const updateConfigInput = z.object({ key: z.string().min(1), value: z.number().int() }).strict();
+export const updateConfigInput = z.object({ key: text('token').min(1), value: z.number().int() }).strict();
 
 export const setProvidersInput = z.object({ providers: providerSettingsSchema }).strict();

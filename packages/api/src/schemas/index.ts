@@ -5,6 +5,7 @@ export * from './auth.ts';
 export * from './common.ts';
 export * from './config.ts';
 export * from './execute.ts';
+export * from './limits.ts';
 export * from './mcp.ts';
 export * from './memory.ts';
 export * from './models.ts';

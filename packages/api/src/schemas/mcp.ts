@@ -1,9 +1,9 @@
 // External MCP servers (`mcp.*`) and skill runs through the engine.
 import { z } from 'zod';
 import { idSchema, textSchema } from './common.ts';
+import { text } from './limits.ts';
 
-const serverNameSchema = z
-  .string()
+const serverNameSchema = text('name')
   .trim()
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/,
@@ -13,15 +13,15 @@ const serverNameSchema = z
 /** A stdio server (`command` + `args`) or a Streamable HTTP one (`url` + `headers`). */
 export const createMcpServerInput = z.strictObject({
   name: serverNameSchema,
-  command: z.string().trim().min(1).optional(),
-  args: z.array(z.string()).optional(),
+  command: text('path').trim().min(1).optional(),
+  args: z.array(text('argument')).optional(),
   url: z.url({ protocol: /^https?$/, error: 'url must be an http:// or https:// URL' }).optional(),
   /** Sent with every request to an HTTP server; stored encrypted, never listed (only their names are). */
-  headers: z.record(z.string().min(1), z.string()).optional(),
+  headers: z.record(text('name').min(1), text('secret')).optional(),
 });
 
 /** By id or by name. */
-export const mcpServerRefInput = z.strictObject({ id: z.string().trim().min(1) });
+export const mcpServerRefInput = z.strictObject({ id: text('id').trim().min(1) });
 
 export const mcpServerSchema = z.strictObject({
   id: z.string(),

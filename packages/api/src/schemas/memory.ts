@@ -1,28 +1,28 @@
 // Agent ids accept a unique prefix; where the agent is optional it defaults to the first agent created.
 import { z } from 'zod';
 import { idSchema } from './common.ts';
+import { text } from './limits.ts';
 import { EXPORT_PRESET_NAMES, MEMORY_SOURCE_TYPES, SCORING_PRESET_NAMES, SEARCH_MODES } from './values.ts';
 
-const agentIdSchema = z.string().trim().min(1, 'agent_id must not be empty').max(200);
-const tagsSchema = z.array(z.string().trim().min(1, 'tags must not be empty').max(100)).max(50);
+const agentIdSchema = text('id').trim().min(1, 'agent_id must not be empty').max(200);
+const tagsSchema = z.array(text('tag').trim().min(1, 'tags must not be empty')).max(50);
 const timeSchema = z.number().int().nonnegative();
-const contentSchema = z
-  .string()
-  .max(200_000, 'content is limited to 200000 characters')
-  .refine((text) => text.trim().length > 0, 'content must not be empty');
+const contentSchema = text('prompt').refine((text) => text.trim().length > 0, 'content must not be empty');
 
 export const memorySourceSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('task_execution'), task_id: z.string().min(1) }),
-  z.strictObject({ type: z.literal('conversation'), session_id: z.string().min(1) }),
+  z.strictObject({ type: z.literal('task_execution'), task_id: text('id').min(1) }),
+  z.strictObject({ type: z.literal('conversation'), session_id: text('id').min(1) }),
   z.strictObject({ type: z.literal('manual_note') }),
-  z.strictObject({ type: z.literal('agent_generated'), tool_name: z.string().min(1) }),
+  z.strictObject({ type: z.literal('agent_generated'), tool_name: text('name').min(1) }),
 ]);
 
 const searchQueryShape = {
   agent_id: agentIdSchema.optional(),
-  query: z.string().max(2000).nullish(),
+  query: text('query')
+    .refine((q) => !q.includes('\u0000'), 'must not contain a NUL character')
+    .nullish(),
   search_mode: z.enum(SEARCH_MODES).default('keyword'),
-  session_id: z.string().min(1).nullish(),
+  session_id: text('id').min(1).nullish(),
   tags: tagsSchema.default([]),
   source_type: z.enum(MEMORY_SOURCE_TYPES).nullish(),
   from_time: timeSchema.nullish(),
@@ -47,8 +47,8 @@ export const unifiedSearchInput = z.strictObject({
 
 export const listChunksInput = z.strictObject({
   agent_id: agentIdSchema.optional(),
-  tag: z.string().trim().min(1).optional(),
-  session_id: z.string().min(1).optional(),
+  tag: text('tag').trim().min(1).optional(),
+  session_id: text('id').min(1).optional(),
   limit: z.number().int().min(1).max(10_000).optional(),
   offset: z.number().int().min(0).optional(),
 });
@@ -56,14 +56,14 @@ export const listChunksInput = z.strictObject({
 export const createChunkInput = z.strictObject({
   agent_id: agentIdSchema.optional(),
   content: contentSchema,
-  session_id: z.string().min(1).nullish(),
+  session_id: text('id').min(1).nullish(),
   tags: tagsSchema.default([]),
   source: memorySourceSchema.optional(),
 });
 
 const importChunkSchema = z.strictObject({
   content: contentSchema,
-  session_id: z.string().min(1).nullish(),
+  session_id: text('id').min(1).nullish(),
   tags: tagsSchema.default([]),
   source: memorySourceSchema.optional(),
   token_count: z.number().int().nonnegative().nullish(),
@@ -88,21 +88,21 @@ export const exportMemoryInput = z.strictObject({
   include_source: z.boolean().optional(),
   include_tags: z.boolean().optional(),
   include_session_headers: z.boolean().optional(),
-  date_format: z.string().min(1).max(100).optional(),
-  chunk_separator: z.string().max(100).optional(),
+  date_format: text('token').min(1).optional(),
+  chunk_separator: text('token').optional(),
 });
 
 export const createMemorySessionInput = z.strictObject({
   agent_id: agentIdSchema.optional(),
-  name: z.string().trim().min(1, 'name is required').max(200),
-  description: z.string().max(2000).nullish(),
+  name: text('name').trim().min(1, 'name is required'),
+  description: text('description').nullish(),
   tags: tagsSchema.default([]),
 });
 
 export const updateMemorySessionInput = z.strictObject({
   id: idSchema,
-  name: z.string().trim().min(1, 'name must not be empty').max(200).optional(),
-  description: z.string().max(2000).nullish(),
+  name: text('name').trim().min(1, 'name must not be empty').optional(),
+  description: text('description').nullish(),
   tags: tagsSchema.optional(),
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, textSchema } from './common.ts';
+import { text } from './limits.ts';
 
 export const sendInput = z
   .object({
@@ -27,11 +28,11 @@ export const listRunsInput = z
   .object({
     session_id: idSchema.optional(),
     /** A task's runs, by its full id. */
-    task_id: z.string().trim().min(1).optional(),
+    task_id: text('id').trim().min(1).optional(),
     limit: z.number().int().min(1).max(500).optional(),
   })
   .strict()
   .optional();
 
 /** `lastEventId` is the `tracked()` id of the last event seen (the run's seq). */
-export const runEventsInput = z.object({ run_id: idSchema, lastEventId: z.string().nullish() }).strict();
+export const runEventsInput = z.object({ run_id: idSchema, lastEventId: text('token').nullish() }).strict();

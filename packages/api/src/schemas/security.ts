@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { idSchema } from './common.ts';
+import { text } from './limits.ts';
 import { APPROVAL_STATUSES, MAX_APPROVAL_TIMEOUT_SECS, SECURITY_ACTIONS } from './values.ts';
 
 export const commandPatternSchema = z
   .object({
-    pattern: z.string().trim().min(1, 'pattern must not be empty').max(500, 'pattern must be at most 500 characters'),
-    description: z.string().max(500, 'description must be at most 500 characters').optional(),
+    pattern: text('short', 'pattern').trim().min(1, 'pattern must not be empty'),
+    description: text('short', 'description').optional(),
   })
   .strict();
 export const patternsSchema = z.array(commandPatternSchema).max(1000, 'at most 1000 patterns');
 const actionSchema = z.enum(SECURITY_ACTIONS, { error: `must be one of ${SECURITY_ACTIONS.join(', ')}` });
 const indexSchema = z.number().int('index must be an integer').min(0, 'index must be 0 or more');
-const commandSchema = z.string().trim().min(1, 'command must not be empty').max(100_000);
+const commandSchema = text('command').trim().min(1, 'command must not be empty');
 
 /** The given fields replace theirs; the others keep their values. */
 export const updatePolicyInput = z
@@ -41,24 +42,24 @@ export const checkCommandInput = z.object({ command: commandSchema }).strict();
 export const listApprovalsInput = z
   .object({
     status: z.enum(APPROVAL_STATUSES).optional(),
-    task_id: z.string().min(1).optional(),
-    agent_id: z.string().min(1).optional(),
-    run_id: z.string().min(1).optional(),
+    task_id: text('id').min(1).optional(),
+    agent_id: text('id').min(1).optional(),
+    run_id: text('id').min(1).optional(),
   })
   .strict()
   .optional();
 
 export const rejectApprovalInput = z
-  .object({ id: idSchema, reason: z.string().max(2000, 'reason must be at most 2000 characters').optional() })
+  .object({ id: idSchema, reason: text('description', 'reason').optional() })
   .strict();
 
 export const createApprovalInput = z
   .object({
     command: commandSchema,
-    task_id: z.string().min(1).optional(),
-    agent_id: z.string().min(1).optional(),
-    run_id: z.string().min(1).optional(),
-    workdir: z.string().min(1).max(4096).optional(),
+    task_id: text('id').min(1).optional(),
+    agent_id: text('id').min(1).optional(),
+    run_id: text('id').min(1).optional(),
+    workdir: text('path').min(1).optional(),
   })
   .strict();
 

@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { idSchema } from './common.ts';
+import { text } from './limits.ts';
 
 // Session model names ("default" or a catalogue id/alias) are checked by the daemon, so the engine gets the same
 // rule.
-const sessionNameSchema = z.string().trim().min(1, 'name is required').max(200);
+const sessionNameSchema = text('name').trim().min(1, 'name is required').max(200);
 
 export const executionSchema = z.strictObject({
   steps: z.array(
     z.strictObject({
-      step_type: z.string(),
-      name: z.string(),
-      status: z.string(),
+      step_type: text('token'),
+      name: text('name'),
+      status: text('token'),
       duration_ms: z.number().int().nonnegative().optional(),
     }),
   ),
@@ -18,9 +19,9 @@ export const executionSchema = z.strictObject({
   tokens_used: z.number().int().nonnegative(),
   status: z.enum(['running', 'completed', 'failed', 'cancelled']),
   /** The model that answered. */
-  model: z.string().min(1).optional(),
+  model: text('id').min(1).optional(),
   /** Why the run failed. */
-  error: z.string().optional(),
+  error: text('description').optional(),
 });
 
 export const listSessionsInput = z
@@ -31,7 +32,7 @@ export const listSessionsInput = z
 export const createSessionInput = z
   .strictObject({
     agent_id: idSchema.optional(),
-    model: z.string().trim().min(1).optional(),
+    model: text('id').trim().min(1).optional(),
     name: sessionNameSchema.optional(),
     skill_id: idSchema.optional(),
   })
@@ -41,11 +42,11 @@ export const updateSessionInput = z.strictObject({
   id: idSchema,
   name: sessionNameSchema.optional(),
   agent_id: idSchema.optional(),
-  model: z.string().trim().min(1).optional(),
+  model: text('id').trim().min(1).optional(),
 });
 
 export const searchSessionsInput = z.strictObject({
-  query: z.string().trim().min(1, 'query is required'),
+  query: text('query').trim().min(1, 'query is required'),
   agent_id: idSchema.optional(),
 });
 
@@ -55,7 +56,7 @@ export const clearSessionsInput = z.strictObject({ older_than_ms: z.number().int
 export const createMessageInput = z.strictObject({
   session_id: idSchema,
   role: z.enum(['user', 'assistant', 'system']),
-  content: z.string(),
+  content: text('document'),
   execution: executionSchema.optional(),
 });
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { text } from './limits.ts';
 import { MAX_SHARED_VALUE_BYTES, SHARED_VISIBILITIES } from './values.ts';
 
-const keySchema = z.string().trim().min(1, 'key is required').max(512, 'key must be at most 512 characters');
+const keySchema = text('key').trim().min(1, 'key is required');
 /** Who is asking: an agent id, or absent for the user. Visibility rules are checked against it. */
-const accessorSchema = z.string().trim().min(1, 'accessor must not be empty').max(200).optional();
-const namespaceSchema = z.string().trim().min(1, 'namespace must not be empty').max(200).optional();
+const accessorSchema = text('id').trim().min(1, 'accessor must not be empty').optional();
+const namespaceSchema = text('name').trim().min(1, 'namespace must not be empty').optional();
 
 export const sharedKeyInput = z.object({ key: keySchema, accessor: accessorSchema }).strict();
 export const listSharedInput = z.object({ namespace: namespaceSchema, accessor: accessorSchema }).strict().optional();
@@ -12,11 +13,11 @@ export const listSharedInput = z.object({ namespace: namespaceSchema, accessor: 
 export const setSharedInput = z
   .object({
     key: keySchema,
-    value: z.string().max(MAX_SHARED_VALUE_BYTES, `value must be at most ${MAX_SHARED_VALUE_BYTES} characters`),
+    value: text('document').max(MAX_SHARED_VALUE_BYTES, `must be at most ${MAX_SHARED_VALUE_BYTES} characters`),
     visibility: z.enum(SHARED_VISIBILITIES).optional(),
-    content_type: z.string().max(200).optional(),
-    type_hint: z.string().max(200).optional(),
-    tags: z.array(z.string().trim().min(1, 'tags must not be empty').max(100)).max(50).optional(),
+    content_type: text('token').optional(),
+    type_hint: text('token').optional(),
+    tags: z.array(text('tag').trim().min(1, 'tags must not be empty')).max(50).optional(),
     accessor: accessorSchema,
   })
   .strict();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventCursorSchema, idSchema } from './common.ts';
+import { text } from './limits.ts';
 import { MIN_INTERVAL_MS, TASK_STATUSES } from './values.ts';
 
 const msSchema = z.number().int('must be an integer (Unix ms)').nonnegative('must be a Unix time in ms');
@@ -16,8 +17,8 @@ export const taskScheduleSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('cron'),
-      expression: z.string().trim().min(1, 'cron expression is required'),
-      timezone: z.string().trim().min(1).nullable().default(null),
+      expression: text('token').trim().min(1, 'cron expression is required'),
+      timezone: text('token').trim().min(1).nullable().default(null),
     })
     .strict(),
 ]);
@@ -27,9 +28,9 @@ export const taskExecutionModeSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('cli'),
-      binary: z.string().trim().min(1).optional(),
-      args: z.array(z.string()).optional(),
-      working_dir: z.string().min(1).nullable().optional(),
+      binary: text('path').trim().min(1).optional(),
+      args: z.array(text('argument')).optional(),
+      working_dir: text('path').min(1).nullable().optional(),
       timeout_secs: z.number().int().positive().optional(),
       use_pty: z.boolean().optional(),
     })
@@ -39,8 +40,8 @@ export const taskExecutionModeSchema = z.discriminatedUnion('type', [
 export const taskNotificationSchema = z
   .object({
     telegram_enabled: z.boolean(),
-    telegram_bot_token: z.string().min(1).nullable(),
-    telegram_chat_id: z.string().min(1).nullable(),
+    telegram_bot_token: text('token').min(1).nullable(),
+    telegram_chat_id: text('token').min(1).nullable(),
     notify_on_failure_only: z.boolean(),
     include_output: z.boolean(),
   })
@@ -56,12 +57,12 @@ export const taskMemorySchema = z
   .partial()
   .strict();
 
-const taskNameSchema = z.string().trim().min(1, 'name is required').max(200);
+const taskNameSchema = text('name').trim().min(1, 'name is required');
 export const taskStatusSchema = z.enum(TASK_STATUSES);
 
 const taskFields = {
-  description: z.string().nullable().optional(),
-  input: z.string().nullable().optional(),
+  description: text('description').nullable().optional(),
+  input: text('prompt').nullable().optional(),
   schedule: taskScheduleSchema.optional(),
   notification: taskNotificationSchema.optional(),
   execution_mode: taskExecutionModeSchema.optional(),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { text } from './limits.ts';
 
 /** A chat id as Telegram gives it (negative for groups); numbers are accepted and kept as text. */
-const chatIdSchema = z.union([z.string().trim().min(1).max(24), z.number().int()]).transform(String);
+const chatIdSchema = z.union([text('token').trim().min(1).max(24), z.number().int()]).transform(String);
 
 /** `config.telegram`: which chats may use the daemon's bot. */
 export const telegramSettingsSchema = z.object({ allowed_chats: z.array(z.string()) }).strict();

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { idSchema } from './common.ts';
+import { text } from './limits.ts';
 
-const nameSchema = z.string().trim().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters');
-const pathSchema = z.string().max(4096, 'working_directory must be at most 4096 characters');
-const commandSchema = z.string().max(10_000, 'startup_command must be at most 10000 characters');
+const nameSchema = text('name').trim().min(1, 'name must not be empty');
+const pathSchema = text('path');
+const commandSchema = text('argument');
 
 /** Without a name the session gets the next free "Terminal N". */
 export const createTerminalInput = z
@@ -22,7 +23,7 @@ export const updateTerminalInput = z
     name: nameSchema.optional(),
     working_directory: pathSchema.optional(),
     startup_command: commandSchema.optional(),
-    history: z.string().optional(),
+    history: text('history').optional(),
     status: z.enum(['running', 'stopped']).optional(),
   })
   .strict();

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { text } from './limits.ts';
 import { API_TOKEN_NAME_PATTERN, MAX_API_TOKEN_NAME_LENGTH } from './values.ts';
 
-const tokenNameSchema = z
-  .string()
+const tokenNameSchema = text('name')
   .trim()
   .min(1, 'name is required')
   .max(MAX_API_TOKEN_NAME_LENGTH, `name must be at most ${MAX_API_TOKEN_NAME_LENGTH} characters`)
@@ -11,7 +11,7 @@ const tokenNameSchema = z
 export const createApiTokenInput = z.strictObject({ name: tokenNameSchema, read_only: z.boolean().optional() });
 
 /** A token by id, unique id prefix, or name. */
-export const apiTokenRefInput = z.strictObject({ id: z.string().trim().min(1, 'id is required').max(200) });
+export const apiTokenRefInput = z.strictObject({ id: text('id').trim().min(1, 'id is required') });
 
 /** A token as listings show it: never the token itself. */
 export const apiTokenSchema = z.strictObject({

@@ -1,6 +1,7 @@
 // Usage, cost and budgets (docs/engine.md#usage-and-cost): the report, the price table, the budgets.
 import { z } from 'zod';
 import { idSchema } from './common.ts';
+import { text } from './limits.ts';
 
 export const USAGE_GROUPINGS = ['agent', 'task', 'model', 'day'] as const;
 
@@ -48,7 +49,7 @@ export const priceEntrySchema = modelPriceSchema.extend({
   source: z.enum(['default', 'config']),
 });
 
-export const setPriceInput = modelPriceSchema.extend({ model: z.string().trim().min(1).max(200) });
+export const setPriceInput = modelPriceSchema.extend({ model: text('id').trim().min(1) });
 
 const tokens = z.number().int().positive().max(1e12);
 const cost = z.number().finite().positive().max(1_000_000);

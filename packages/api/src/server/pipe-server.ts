@@ -5,22 +5,37 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
+import { TRPCError } from '@trpc/server';
 import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
+import { getErrorShape, transformTRPCResponse } from '@trpc/server/unstable-core-do-not-import';
 import type { ApiContext } from '../context.ts';
-import { NdjsonSplitter } from '../ndjson.ts';
+import { MAX_FRAME_CHARS, NdjsonSplitter } from '../ndjson.ts';
 import type { AppRouter } from '../root.ts';
 
 const OPEN = 1;
 const CLOSED = 3;
-/** A single frame above this is a protocol violation: the connection is closed rather than left desynced. */
-export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+/** The frame limit under its first name (ws-mount's `maxPayload` uses it too). */
+export const MAX_FRAME_BYTES = MAX_FRAME_CHARS;
+
+/** The request id at the start of a frame (`{"id":12,…`), as the SDK and tRPC clients write it. */
+export function frameId(head: string): number | string | null {
+  const match = /^\s*\{\s*"id"\s*:\s*(-?\d{1,15}|"(?:[^"\\]|\\.){0,200}")/.exec(head);
+  if (!match) return null;
+  const id = match[1] as string;
+  return id.startsWith('"') ? (JSON.parse(id) as string) : Number(id);
+}
 
 /** The subset of a `ws` WebSocket that tRPC's connection handler uses. */
 class NdjsonConnection extends EventEmitter {
   readyState = OPEN;
   private readonly frames = new NdjsonSplitter();
+  /** Set while the rest of an oversized frame is skipped: the id it is answered for once its end arrives. */
+  private skipping: { id: number | string | null } | undefined;
 
-  constructor(private readonly socket: net.Socket) {
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly refuse: (id: number | string) => string,
+  ) {
     super();
     socket.setEncoding('utf8');
     socket.setNoDelay(true);
@@ -33,9 +48,28 @@ class NdjsonConnection extends EventEmitter {
   }
 
   private onData(chunk: string): void {
-    // tRPC's handler accepts only Buffers (a string is rejected as UNPROCESSABLE_CONTENT).
-    for (const line of this.frames.push(chunk)) this.emit('message', Buffer.from(line, 'utf8'), false);
-    if (this.frames.pending > MAX_FRAME_BYTES) this.terminate();
+    let rest = chunk;
+    if (this.skipping) {
+      const end = rest.indexOf('\n');
+      if (end === -1) return;
+      this.refuseOversized(this.skipping.id);
+      this.skipping = undefined;
+      rest = rest.slice(end + 1);
+    }
+    for (const line of this.frames.push(rest)) {
+      if (line.length > MAX_FRAME_CHARS) this.refuseOversized(frameId(line.slice(0, 256)));
+      // tRPC's handler accepts only Buffers (a string is rejected as UNPROCESSABLE_CONTENT).
+      else this.emit('message', Buffer.from(line, 'utf8'), false);
+    }
+    if (this.frames.pending > MAX_FRAME_CHARS) {
+      // Not buffered without bound, and not the whole connection's fault: that one call fails.
+      this.skipping = { id: frameId(this.frames.head(256)) };
+      this.frames.reset();
+    }
+  }
+
+  private refuseOversized(id: number | string | null): void {
+    if (id !== null) this.send(this.refuse(id));
   }
 
   send(data: string | Uint8Array): void {
@@ -79,12 +113,22 @@ export async function servePipe(options: PipeServerOptions): Promise<PipeServer>
     createContext: () => options.createContext(),
     onError: ({ error, path }) => options.onError?.(error, path),
   });
+  const config = options.router._def._config;
+  /** The error frame for a request over the frame limit, shaped and encoded as tRPC answers any error. */
+  const refuse = (id: number | string) => {
+    const error = new TRPCError({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: `The request is over the pipe's frame limit of ${MAX_FRAME_CHARS} characters (docs/limits.md)`,
+    });
+    const shape = getErrorShape({ config, error, type: 'unknown', path: undefined, input: undefined, ctx: undefined });
+    return JSON.stringify(transformTRPCResponse(config, { id, jsonrpc: undefined, error: shape }));
+  };
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     const fakeRequest = { url: '/', headers: { host: 'localhost' }, socket } as unknown as IncomingMessage;
-    handler(new NdjsonConnection(socket) as never, fakeRequest);
+    handler(new NdjsonConnection(socket, refuse) as never, fakeRequest);
   });
   const isWindowsPipe = options.path.startsWith('\\\\');
   if (!isWindowsPipe) fs.rmSync(options.path, { force: true });

@@ -2,6 +2,7 @@
 // the FTS5 trigram index (`memory_chunks_fts`, packages/db/sql/memory_fts.sql), so they stay fast at 100k
 // chunks; only regex queries — which no index can answer — walk the rows left by the other filters.
 import { and, type Db, desc, eq, gte, inArray, lte, memoryChunks, type SQL, sql } from '@restflow/db';
+import { InvalidInputError } from '../errors.ts';
 import {
   chunkToWire,
   DEFAULT_SEARCH_LIMIT,
@@ -33,6 +34,8 @@ const likeContains = (needle: string): SQL =>
   sql`${memoryChunks.content} LIKE ${`%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} ESCAPE '\\'`;
 
 function textConditions(text: string, mode: MemorySearchQuery['search_mode']): SQL[] {
+  // FTS5 ends a string literal at a NUL ("unterminated string"), and no stored text is searched for one.
+  if (text.includes('\u0000')) throw InvalidInputError.field('query', 'must not contain a NUL character');
   if (mode === 'phrase') {
     const phrase = text.toLowerCase();
     return [charLength(phrase) >= TRIGRAM_MIN_CHARS ? ftsMatch(ftsString(phrase)) : likeContains(phrase)];

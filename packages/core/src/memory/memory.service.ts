@@ -221,7 +221,8 @@ export class MemoryService {
       .from(memoryChunks)
       .where(and(...conditions))
       .orderBy(desc(memoryChunks.createdAt), desc(memoryChunks.pk))
-      .limit(options.limit ?? -1)
+      // SQLite has no OFFSET without LIMIT, and the query builder drops a LIMIT of -1: "no limit" is the largest.
+      .limit(options.limit ?? Number.MAX_SAFE_INTEGER)
       .offset(options.offset ?? 0);
     return query.all().map(chunkToWire);
   }

@@ -31,6 +31,14 @@ export class SlidingWindowRateLimiter {
     return { allowed: true, retryAfterMs: 0 };
   }
 
+  /** What `take` would decide, without recording anything. */
+  peek(key: string, limit: number): RateDecision {
+    const since = this.clock.now() - this.windowMs;
+    const recent = (this.hits.get(key) ?? []).filter((t) => t > since);
+    if (recent.length < limit) return { allowed: true, retryAfterMs: 0 };
+    return { allowed: false, retryAfterMs: Math.max(1, (recent[recent.length - limit] as number) - since) };
+  }
+
   private dropIdle(since: number): void {
     for (const [key, times] of this.hits) if (!times.some((t) => t > since)) this.hits.delete(key);
   }

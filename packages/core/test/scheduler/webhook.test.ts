@@ -48,14 +48,14 @@ describe('WebhookTrigger', () => {
     expect(streamOf(task.id)).toEqual([]);
   });
 
-  it('answers 404 for an unknown task, 403 when disabled, 400 for a bad body, 409 while running', async () => {
+  it('answers 401 for an unknown task (as for a wrong token), 403 when disabled, 400 for a bad body, 409 while running', async () => {
     const { services, scheduler, task, auth } = setup();
     expect(scheduler.webhooks.trigger({ taskId: 'nope', authorization: auth, body: {} })).toMatchObject({
-      status: 404,
-      body: { accepted: false, error: 'Task nope not found' },
+      status: 401,
+      body: { accepted: false, error: 'unknown task or missing or invalid bearer token' },
     });
     // Ids are exact here: a prefix would let callers probe for tasks.
-    expect(scheduler.webhooks.trigger({ taskId: task.id.slice(0, 8), authorization: auth, body: {} }).status).toBe(404);
+    expect(scheduler.webhooks.trigger({ taskId: task.id.slice(0, 8), authorization: auth, body: {} }).status).toBe(401);
     expect(scheduler.webhooks.trigger({ taskId: task.id, authorization: auth, body: { input: 5 } })).toMatchObject({
       status: 400,
       body: { error: expect.stringMatching(/^input: /) },

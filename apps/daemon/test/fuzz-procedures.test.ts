@@ -1,0 +1,114 @@
+// Property-based fuzzing of every procedure of the router (issue 20), through the SDK over the pipe to a real
+// daemon on a temp dir. Seeded (RESTFLOW_FUZZ_SEED replays a run) and bounded: ≤ 60 s in `npm test`;
+// RESTFLOW_FUZZ_LONG=1 runs many more inputs per procedure. The fuzzer itself: test/fuzz/procedure-fuzzer.ts.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { appRouter } from '@restflow/api';
+import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
+import { removeDataDir, tempDataDir } from '@restflow/testkit';
+import { createLogger, type RunningDaemon, startDaemon } from '../src/index.ts';
+import { type FuzzProcedure, fuzzProcedure, pipeCaller, proceduresOf } from './fuzz/procedure-fuzzer.ts';
+
+const LONG = process.env.RESTFLOW_FUZZ_LONG === '1';
+const SEED = process.env.RESTFLOW_FUZZ_SEED ? Number(process.env.RESTFLOW_FUZZ_SEED) : Date.now() % 2 ** 31;
+/** Inputs per procedure at most. */
+const RUNS = LONG ? 2000 : 60;
+/**
+ * Time for all procedures: each gets an equal share of what is left, so a loaded machine runs fewer inputs,
+ * never a longer suite (≤ 60 s with the daemon's start).
+ */
+const BUDGET_MS = LONG ? 60 * 60_000 : 35_000;
+let deadline = 0;
+
+/**
+ * Procedures not fuzzed, each with its reason. Everything else the router defines is, including procedures added
+ * after this file was written.
+ */
+const SKIPPED: Record<string, string> = {
+  'system.shutdown': 'stops the daemon under test (covered by the lifecycle tests)',
+};
+
+/**
+ * Tables a daemon writes on its own, whatever the calls: the scheduler's heartbeat events. Every other table must
+ * be unchanged by a rejected call.
+ */
+const SELF_WRITTEN_TABLES = new Set(['task_events', 'run_events']);
+
+let daemon: RunningDaemon;
+let dir: string;
+let client: RestflowClient;
+let snapshot: () => Record<string, string>;
+const known: string[] = [];
+
+beforeAll(async () => {
+  dir = tempDataDir('rfz');
+  const emptyPath = path.join(dir, 'no-programs');
+  fs.mkdirSync(emptyPath);
+  daemon = await startDaemon({
+    dataDir: dir,
+    logger: createLogger(undefined, 'silent'),
+    http: false,
+    // No provider keys, a HOME inside the temp dir and an empty PATH: no run reaches a provider, discovery reads
+    // nothing real, and a generated CLI task's binary name finds no program to start.
+    env: { HOME: dir, PATH: emptyPath },
+  });
+  client = createRestflowClient({ pipePath: daemon.paths.pipe });
+  // Something for ids and prefixes to find.
+  const agent = await client.agents.create.mutate({ name: 'Fuzz target', agent: { prompt: 'hi' } });
+  const chunk = await client.memory.create.mutate({ agent_id: agent.id, content: 'alpha beta gamma' });
+  await client.secrets.set.mutate({ key: 'FUZZ_SECRET', value: 'hush' });
+  known.push(agent.id, agent.id.slice(0, 8), chunk.id, 'FUZZ_SECRET', 'alpha', 'gpt-5');
+  const sqlite = daemon.services.db.$client;
+  const tables = (
+    sqlite
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[]
+  )
+    .map((row) => row.name)
+    .filter((name) => !SELF_WRITTEN_TABLES.has(name) && !name.includes('_fts'));
+  const rows = (table: string) =>
+    JSON.stringify(sqlite.prepare(`SELECT * FROM "${table}"`).raw().all(), (_k, v) =>
+      Buffer.isBuffer(v) ? v.toString('base64') : typeof v === 'bigint' ? String(v) : v,
+    );
+  snapshot = () => Object.fromEntries(tables.map((table) => [table, rows(table)]));
+});
+
+afterAll(async () => {
+  client?.close();
+  await daemon?.stop('test over');
+  removeDataDir(dir);
+});
+
+const procedures = proceduresOf(appRouter);
+
+describe(`fuzzing every procedure over the pipe (seed ${SEED}${LONG ? ', long run' : ''})`, () => {
+  it('covers every procedure of the router but the documented skips', () => {
+    expect(procedures.length).toBeGreaterThan(100);
+    const unknownSkips = Object.keys(SKIPPED).filter((path) => !procedures.some((p) => p.path === path));
+    expect(unknownSkips).toEqual([]);
+  });
+
+  const fuzzed = procedures.filter((p) => SKIPPED[p.path] === undefined);
+  let remaining = fuzzed.length;
+  it.each(fuzzed.map((procedure) => [procedure.path, procedure] as [string, FuzzProcedure]))(
+    '%s: a result or a typed 4xx, never a 500 or a dropped connection; rejected calls change nothing',
+    async (_path, procedure) => {
+      deadline ||= Date.now() + BUDGET_MS;
+      const share = Math.max(100, Math.floor((deadline - Date.now()) / remaining--));
+      const calls = await fuzzProcedure(procedure, {
+        procedures,
+        call: pipeCaller(client),
+        snapshot,
+        seed: SEED,
+        numRuns: RUNS,
+        timeLimitMs: share,
+        known,
+      });
+      expect(calls).toBeGreaterThan(0);
+      // The connection is still the same working one.
+      expect(await client.system.ping.query()).toBe('pong');
+    },
+    LONG ? 600_000 : 30_000,
+  );
+});
