@@ -23,6 +23,7 @@ function routerKey(trpc: Trpc, entity: ChangeEntity) {
     security: () => trpc.security.pathKey(),
     terminals: () => trpc.terminals.pathKey(),
     shared: () => trpc.shared.pathKey(),
+    mcp: () => trpc.mcp.pathKey(),
   };
   return keys[entity]();
 }
