@@ -7,4 +7,6 @@ await runEntry('apps/cli/dist/restflow.mjs', 'apps/cli/src/main.ts', [
   'packages/paths/src',
   'packages/run-model/src',
   'packages/launcher/src',
+  'apps/daemon/src/server-mode',
+  'apps/daemon/src/transports',
 ]);

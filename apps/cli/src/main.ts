@@ -21,6 +21,7 @@ import { sessionCommand } from './commands/session.ts';
 import { skillCommand } from './commands/skill.ts';
 import { taskCommand } from './commands/task.ts';
 import { tokenCommand } from './commands/token.ts';
+import { webCommand } from './commands/web.ts';
 import { CliError } from './daemon-connection.ts';
 import { hintFor } from './error-hints.ts';
 
@@ -45,6 +46,7 @@ const COMMANDS = [
   consoleCommand,
   mcpCommand,
   tokenCommand,
+  webCommand,
 ];
 
 /** Top-level command words → their sub-command words (empty for leaf commands). */
@@ -121,6 +123,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(taskCommand)
     .command(consoleCommand)
     .command(tokenCommand)
+    .command(webCommand)
     .command(modelsCommand)
     .command(mcpCommand)
     .command({

@@ -81,5 +81,5 @@ describe('restflow token', () => {
     } finally {
       await stopDaemonFor(dataDir);
     }
-  });
+  }, 180_000);
 });

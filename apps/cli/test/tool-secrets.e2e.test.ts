@@ -67,6 +67,8 @@ async function setUp(mode: 'bubblewrap' | 'off', decide: 'approve' | 'reject'): 
     ANTHROPIC_API_KEY: PROVIDER_KEY,
     OPENAI_API_KEY: '',
     TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+    // With a token the daemon's Telegram bot starts: keep it on loopback (a closed port), never the real API.
+    TELEGRAM_API_BASE: 'http://127.0.0.1:9',
     RESTFLOW_TOOL_ALLOW_PRIVATE_NETWORK: '1',
     RESTFLOW_TOOL_SANDBOX: mode === 'off' ? 'off' : 'auto',
   });

@@ -13,6 +13,7 @@ import {
 import { closeDb, createDb } from '@restflow/db';
 import { processIdentity, readPidFile, removePidFile, writePidFile } from '@restflow/launcher';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
+import { createTelegramChannel, type TelegramChannel } from './channels/telegram/index.ts';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.ts';
 import type { Logger } from './logger.ts';
 import { registerConsoleRoutes } from './transports/console-routes.ts';
@@ -21,6 +22,8 @@ import { loadOrCreateConsoleToken } from './transports/console-token.ts';
 import { createHttpAuthenticator } from './transports/http-auth.ts';
 import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
+import { remoteBindRefusal } from './transports/remote-bind.ts';
+import { createRunStreamHandlers, RUN_EVENTS_PATH } from './transports/run-stream-routes.ts';
 import { registerMcpRoute } from './transports/mcp-route.ts';
 import { mountTrpcHttp } from './transports/trpc-http.ts';
 
@@ -119,6 +122,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const startedAt = Date.now();
     const transports: TransportInfo[] = [];
     let consoleUrl: string | undefined;
+    let telegram: TelegramChannel | undefined;
     let stopping: Promise<void> | undefined;
     let markStopped: () => void = () => {};
     const stopped = new Promise<void>((resolve) => {
@@ -135,6 +139,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       transports: [...transports],
       tools_sandbox: services.sandbox.kind,
       tools_sandbox_warning: services.sandbox.warning,
+      channels: { telegram: telegram?.status() ?? { state: 'off', error: null, bot_username: null } },
     });
 
     const stop = (reason: string): Promise<void> => {
@@ -160,6 +165,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       },
     });
 
+    // Never awaited: a slow or unreachable Telegram must not delay the daemon; its state is in the status.
+    telegram = createTelegramChannel(services, createContext('local'), logger);
+    void telegram.start();
+    teardown.push({ name: 'telegram', run: () => telegram?.stop() });
+
     const pipe: PipeServer = await servePipe({
       router: appRouter,
       path: paths.pipe,
@@ -177,6 +187,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
     const httpOptions = options.http ?? httpOptionsFromEnv(options.env ?? process.env);
     if (httpOptions) {
+      const refusal = remoteBindRefusal(httpOptions.host, services.apiTokens.count());
+      if (refusal) throw new Error(refusal);
       const consoleToken = loadOrCreateConsoleToken(paths.consoleToken);
       services.redactor.set('console_token', [consoleToken.token]);
       if (consoleToken.created) logger.info({ file: paths.consoleToken }, 'created the web console token');
@@ -199,6 +211,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         createContext: (caller) => createContext('http', caller),
         onError: (error, path) => logTrpcError(logger, error, path),
       });
+      const runStreams = createRunStreamHandlers({
+        router: appRouter,
+        auth: httpAuth,
+        createContext: (caller) => createContext('http', caller),
+        onError: (err) => logger.error({ err }, 'run stream failed'),
+      });
+      routes.mount('/api/execute', runStreams.execute).mount(RUN_EVENTS_PATH, runStreams.events);
       registerConsoleRoutes(routes, { token: consoleToken.token, webDir });
       registerMcpRoute(routes, { auth: httpAuth, createContext, logger });
       const server = await startHttp(httpOptions, routes, logger);

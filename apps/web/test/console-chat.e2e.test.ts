@@ -240,21 +240,25 @@ describe('chat in the console', () => {
     expect(await fix.textContent()).not.toMatch(/restflow agent update/);
     await h.shot('chat-fix-model');
     h.fake.script({ text: 'Now I can answer.' });
-    const models = await h.sdk.system.models.query();
+    const models = (await h.sdk.models.list.query()).flatMap((l) =>
+      l.models.map((m) => ({ ...m, provider: l.provider })),
+    );
     const anthropic = models.find((m) => m.provider === 'anthropic');
-    await fix.getByLabel('Model', { exact: true }).selectOption(anthropic?.model as string);
+    await fix.getByLabel('Model', { exact: true }).selectOption(anthropic?.id as string);
     await fix.getByRole('button', { name: 'Save and send again' }).click();
     await waitForStatus('completed');
     expect(await lastAnswer().textContent()).toContain('Now I can answer.');
     expect(await page.getByTestId('user-message').last().textContent()).toBe('hello?');
     expect(await page.getByLabel('Message').inputValue()).toBe('');
-    expect((await h.sdk.agents.get.query({ id: bare.id })).agent.model).toBe(anthropic?.model);
+    expect((await h.sdk.agents.get.query({ id: bare.id })).agent.model).toBe(anthropic?.id);
   });
 
   it('offers to store the missing API key in place, then answers with it', async () => {
-    const models = await h.sdk.system.models.query();
+    const models = (await h.sdk.models.list.query()).flatMap((l) =>
+      l.models.map((m) => ({ ...m, provider: l.provider })),
+    );
     const openai = models.find((m) => m.provider === 'openai');
-    const keyless = await h.sdk.agents.create.mutate({ name: 'keyless', agent: { model: openai?.model } });
+    const keyless = await h.sdk.agents.create.mutate({ name: 'keyless', agent: { model: openai?.id } });
     await page.goto(`${h.origin}/?agent=${keyless.id}`);
     await h.connection('connected');
     await send('are you there?');

@@ -52,8 +52,10 @@ describe('first run in the console', () => {
     expect(h.fake.requests[0]?.headers.authorization).toBe('Bearer sk-first-run-e2e');
     const agents = await h.sdk.agents.list.query();
     expect(agents.map((a) => a.name)).toEqual(['Default Assistant']);
-    const models = await h.sdk.system.models.query();
-    const model = models.find((m) => m.model === agents[0]?.agent.model);
+    const models = (await h.sdk.models.list.query()).flatMap((l) =>
+      l.models.map((m) => ({ ...m, provider: l.provider })),
+    );
+    const model = models.find((m) => m.id === agents[0]?.agent.model);
     expect(model?.provider).toBe('openai');
   });
 });

@@ -55,7 +55,10 @@ describe('config and system routers', () => {
     const { caller, daemon } = createTestCaller();
     expect(await caller.system.ping()).toBe('pong');
     expect((await caller.system.status()).protocol_version).toBe(PROTOCOL_VERSION);
-    expect((await caller.system.models()).some((m) => m.model === 'gpt-5')).toBe(true);
+    const lists = await caller.models.list();
+    expect(lists.some((list) => list.models.some((m) => m.id === 'gpt-5' && m.supports_temperature === false))).toBe(
+      true,
+    );
     expect(await caller.system.shutdown()).toEqual({ shutting_down: true });
     expect(daemon.shutdownRequests).toHaveLength(1);
   });

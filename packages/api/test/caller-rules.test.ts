@@ -21,6 +21,10 @@ describe('caller rules', () => {
     const refused = await errorOf(api.agents.create({ name: 'x' }));
     expect(refused.code).toBe('FORBIDDEN');
     expect(refused.message).toContain('agents.create');
+    // Nor read a credential value; whether one exists is fine.
+    expect((await errorOf(api.secrets.get({ key: 'OPENAI_API_KEY' }))).code).toBe('FORBIDDEN');
+    expect((await errorOf(api.auth.apiKey({ provider: 'openai' }))).code).toBe('FORBIDDEN');
+    expect((await api.secrets.has({ key: 'OPENAI_API_KEY' })).exists).toBe(false);
     const changes = await api.system.onChanges();
     expect(typeof changes[Symbol.asyncIterator]).toBe('function');
   });

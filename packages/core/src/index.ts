@@ -9,6 +9,12 @@ export {
   MAX_API_TOKEN_NAME_LENGTH,
 } from './api-tokens/api-token.service.ts';
 export { AUTH_PROVIDERS, AUTH_SOURCES, MODEL_PROVIDER_AUTH } from './auth/auth-types.ts';
+export {
+  TELEGRAM_SETTINGS_KEY,
+  type TelegramSettings,
+  TelegramSettingsService,
+  validateTelegramSettings,
+} from './channels/telegram-settings.ts';
 export { CONFIG_KEYS, DEFAULT_SYSTEM_CONFIG } from './config/config.service.ts';
 export { AgentEngine, type AgentEngineDeps } from './engine/agent-engine.ts';
 export { runAgentLoop } from './engine/agent-loop.ts';
@@ -101,7 +107,13 @@ export { ManualClock } from './runtime.ts';
 export type { TaskAgentRunner, TaskAgentRunRequest } from './scheduler/agent-runner.ts';
 export { ModelChainError, ModelFailover } from './scheduler/failover.ts';
 export { HEARTBEAT_STREAM, type HeartbeatEvent } from './scheduler/heartbeat.ts';
-export { formatTaskNotification, TelegramNotifier } from './scheduler/notifier.ts';
+export {
+  DEFAULT_TELEGRAM_API_BASE,
+  formatTaskNotification,
+  RUN_AGAIN_CALLBACK_PREFIX,
+  TELEGRAM_TOKEN_SECRET,
+  TelegramNotifier,
+} from './scheduler/notifier.ts';
 export { SlidingWindowRateLimiter } from './scheduler/rate-limiter.ts';
 export { abortableSleep, DEFAULT_TASK_RETRY_POLICY, isTransientError, retryBackoffMs } from './scheduler/retry.ts';
 export type { SchedulerOptions } from './scheduler/scheduler-model.ts';
@@ -117,7 +129,12 @@ export {
   WELL_KNOWN_SECRET_KEYS,
 } from './secrets/secret.service.ts';
 export { decryptSecret, encryptSecret, SecretDecryptError } from './secrets/secret-cipher.ts';
-export { APPROVAL_STATUSES, APPROVALS_CHANNEL, type PendingApproval } from './security/approval-queue.ts';
+export {
+  APPROVAL_STATUSES,
+  APPROVALS_CHANNEL,
+  type ApprovalQueue,
+  type PendingApproval,
+} from './security/approval-queue.ts';
 export {
   type CommandEvaluation,
   DEFAULT_ALLOWLIST,

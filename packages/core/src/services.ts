@@ -4,6 +4,7 @@ import { AgentService } from './agents/agent.service.ts';
 import { DefaultAgentModel } from './agents/default-agent-model.ts';
 import { ApiTokenService } from './api-tokens/api-token.service.ts';
 import { AuthProfileService } from './auth/auth-profile.service.ts';
+import { TelegramSettingsService } from './channels/telegram-settings.ts';
 import { ConfigService } from './config/config.service.ts';
 import type { CoreContext } from './core-context.ts';
 import type { ChatService } from './engine/chat.service.ts';
@@ -76,6 +77,7 @@ export interface RestflowServices extends CoreContext {
   mcp: McpServerService;
   mcpClients: McpClientPool;
   apiTokens: ApiTokenService;
+  telegram: TelegramSettingsService;
 }
 
 /**
@@ -170,6 +172,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     mcp,
     mcpClients,
     apiTokens: new ApiTokenService(core),
+    telegram: new TelegramSettingsService(core),
   };
 }
 

@@ -146,7 +146,14 @@ describe('the default assistant’s model', () => {
       error: null,
       ...e,
     }));
-  const model = (id: string) => ({ id, api_model: id, name: id, in_catalogue: true, lifecycle: null });
+  const model = (id: string) => ({
+    id,
+    api_model: id,
+    name: id,
+    in_catalogue: true,
+    supports_temperature: true,
+    lifecycle: null,
+  });
 
   it('bestAvailableModel: first configured provider in preference order, on its preferred live model', () => {
     expect(bestAvailableModel(lists([{ provider: 'anthropic', configured: false }]))).toBeUndefined();

@@ -78,12 +78,31 @@ async function setProviders(client: RestflowClient, key: string, raw: string, ou
 
 const isProviderKey = (key: string) => key === 'providers' || key.startsWith('providers.');
 
+const TELEGRAM_CHATS_KEY = 'telegram.allowed_chats';
+
+/** `telegram.allowed_chats 123,-100456` replaces the list ("" empties it). */
+async function setTelegramChats(client: RestflowClient, raw: string, out: Output): Promise<void> {
+  const chats = raw
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  const stored = await client.config.telegram.set.mutate({ telegram: { allowed_chats: chats } });
+  out.result(`${TELEGRAM_CHATS_KEY} = ${stored.allowed_chats.join(',') || '(none)'}`, {
+    key: TELEGRAM_CHATS_KEY,
+    value: stored.allowed_chats,
+  });
+}
+
 const get = daemonLeaf(
   'get <key>',
-  'Print one configuration value (a system key, or providers[.<provider>[.base_url|models]])',
+  'Print one configuration value (a system key, providers[.<provider>[.base_url|models]] or telegram.allowed_chats)',
   (y) => y.positional('key', { type: 'string', demandOption: true }),
   async (client, args, out) => {
     if (isProviderKey(args.key)) return getProviders(client, args.key, out);
+    if (args.key === TELEGRAM_CHATS_KEY) {
+      const { allowed_chats } = await client.config.telegram.get.query();
+      return out.result(allowed_chats.join(',') || '(none)', { key: args.key, value: allowed_chats });
+    }
     const config = await client.config.get.query();
     if (!(args.key in config)) {
       throw new CliError(
@@ -98,13 +117,14 @@ const get = daemonLeaf(
 const set = daemonLeaf(
   'set <key> <value>',
   'Set one configuration value (an integer system key, or providers.<provider>.base_url URL — "" unsets it — ' +
-    'or providers.openai_compatible.models a,b)',
+    'or providers.openai_compatible.models a,b, or telegram.allowed_chats id1,id2 — the chats the bot answers)',
   (y) =>
     y
       .positional('key', { type: 'string', demandOption: true })
       .positional('value', { type: 'string', demandOption: true }),
   async (client, args, out) => {
     if (isProviderKey(args.key)) return setProviders(client, args.key, args.value, out);
+    if (args.key === TELEGRAM_CHATS_KEY) return setTelegramChats(client, args.value, out);
     const value = Number(args.value);
     if (!Number.isInteger(value)) throw new CliError(`value for ${args.key} must be an integer, got "${args.value}"`);
     const config = await client.config.update.mutate({ key: args.key, value });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRestflowClient } from '@restflow/api/client';
+import type { ChannelStatus } from '@restflow/api/schemas';
 import {
   daemonEntry,
   EXIT_ALREADY_RUNNING,
@@ -104,6 +105,7 @@ export async function printStatus(out: Output): Promise<void> {
             ? `${status.tools_sandbox} — WARNING: ${status.tools_sandbox_warning}`
             : status.tools_sandbox,
         ],
+        ['Telegram', describeTelegram(status.channels?.telegram)],
       ],
       { running: true, state: 'running', ...status },
     );
@@ -141,16 +143,25 @@ const httpOptions = <T extends GlobalArgs>(y: Argv<T>) =>
       describe:
         'Serve the HTTP listener (health, webhooks, web console); --no-http: the pipe only (default: on unless RESTFLOW_HTTP=off)',
     })
-    .option('port', { alias: 'p', type: 'number', describe: 'HTTP port (default: RESTFLOW_HTTP_PORT, else 8787)' });
+    .option('port', { alias: 'p', type: 'number', describe: 'HTTP port (default: RESTFLOW_HTTP_PORT, else 8787)' })
+    .option('host', {
+      type: 'string',
+      describe:
+        'HTTP address to bind (default: RESTFLOW_HTTP_HOST, else 127.0.0.1); beyond loopback needs an API token (docs/remote-access.md)',
+    });
 
 /** The daemon reads its HTTP settings from the environment; flags given here override the inherited values. */
-function httpEnv(args: { http: boolean | undefined; port: number | undefined }): NodeJS.ProcessEnv {
+function httpEnv(args: { http: boolean | undefined; port: number | undefined; host?: string }): NodeJS.ProcessEnv {
   if (args.port !== undefined && !(Number.isInteger(args.port) && args.port >= 0 && args.port <= 65_535)) {
     throw new CliError(`port: must be an integer from 0 to 65535, got ${args.port}`, 2);
   }
   const env: NodeJS.ProcessEnv = {};
   if (args.http !== undefined) env.RESTFLOW_HTTP = args.http ? 'on' : 'off';
   if (args.port !== undefined) env.RESTFLOW_HTTP_PORT = String(args.port);
+  if (args.host !== undefined) {
+    if (args.host.trim() === '') throw new CliError('host: must not be empty (e.g. 127.0.0.1 or 0.0.0.0)', 2);
+    env.RESTFLOW_HTTP_HOST = args.host.trim();
+  }
   return env;
 }
 
@@ -235,3 +246,10 @@ export const daemonCommand = group('daemon', 'Start, stop and inspect the daemon
 export const topLevelStatusCommand = leaf('status', 'Show daemon status (never starts it)', noArgs, (_args, out) =>
   printStatus(out),
 );
+
+/** `restflow status`'s line for the Telegram channel: its state, and why when it cannot run. */
+function describeTelegram(telegram: ChannelStatus | undefined): string {
+  if (!telegram || telegram.state === 'off') return 'off (no TELEGRAM_BOT_TOKEN)';
+  if (telegram.state === 'running') return `running as @${telegram.bot_username}`;
+  return telegram.error ? `${telegram.state} — ${telegram.error}` : telegram.state;
+}

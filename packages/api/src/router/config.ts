@@ -1,6 +1,12 @@
 import { CONFIG_KEYS } from '@restflow/core';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { setConfigInput, setProvidersInput, updateConfigInput } from '../schemas/index.ts';
+import {
+  setConfigInput,
+  setProvidersInput,
+  setTelegramSettingsInput,
+  telegramSettingsSchema,
+  updateConfigInput,
+} from '../schemas/index.ts';
 import { publicProcedure } from '../trpc.ts';
 
 export const configRouter = {
@@ -24,5 +30,15 @@ export const configRouter = {
     set: publicProcedure
       .input(setProvidersInput)
       .mutation(({ ctx, input }) => ctx.services.providers.set(input.providers)),
+  },
+
+  /** The Telegram channel's settings: `allowed_chats` may use the bot; applied to the next message. */
+  telegram: {
+    get: publicProcedure.output(telegramSettingsSchema).query(({ ctx }) => ctx.services.telegram.get()),
+    /** Replaces the whole settings; a bad chat id is a BAD_REQUEST naming it. */
+    set: publicProcedure
+      .input(setTelegramSettingsInput)
+      .output(telegramSettingsSchema)
+      .mutation(({ ctx, input }) => ctx.services.telegram.set(input.telegram)),
   },
 } satisfies TRPCRouterRecord;

@@ -1,4 +1,4 @@
-import { findModel, TOOL_CATALOGUE } from '@restflow/core';
+import { TOOL_CATALOGUE } from '@restflow/core';
 import { type TRPCRouterRecord, tracked } from '@trpc/server';
 import { daemonStatusSchema, heartbeatStreamInput } from '../schemas/index.ts';
 import { publicProcedure, TRPCError } from '../trpc.ts';
@@ -34,24 +34,6 @@ export const systemRouter = {
     }
     return { url };
   }),
-
-  /**
-   * The models an agent can be given, flat: configured providers first with their live lists (what
-   * `models.list` returns, cached by the daemon), then the catalogue of the others. Retired models are left out.
-   */
-  models: publicProcedure.query(async ({ ctx }) =>
-    (await ctx.services.models.list()).flatMap((list) =>
-      list.models
-        .filter((entry) => entry.lifecycle?.status !== 'retired')
-        .map((entry) => ({
-          model: entry.id,
-          provider: list.provider,
-          name: entry.name,
-          supports_temperature: findModel(entry.id)?.supports_temperature ?? true,
-          configured: list.configured,
-        })),
-    ),
-  ),
 
   /** GetSystemInfo: `python_ready` = python3 is on the daemon's PATH (what run_python needs). */
   info: publicProcedure.query(({ ctx }) => {

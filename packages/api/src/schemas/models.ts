@@ -29,6 +29,8 @@ export const listedModelSchema = z.strictObject({
   api_model: z.string(),
   name: z.string(),
   in_catalogue: z.boolean(),
+  /** Requests to it carry the agent's temperature; reasoning models refuse one. */
+  supports_temperature: z.boolean(),
   lifecycle: modelLifecycleSchema.nullable(),
 });
 

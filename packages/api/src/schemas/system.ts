@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eventCursorSchema } from './common.ts';
+import { channelStatusSchema } from './telegram.ts';
 
 /** Resumes after `lastEventId`; without one, starts with the latest event. */
 export const heartbeatStreamInput = z.object({ lastEventId: eventCursorSchema }).strict().optional();
@@ -22,5 +23,7 @@ export const daemonStatusSchema = z.strictObject({
   tools_sandbox: z.enum(['bubblewrap', 'seatbelt', 'none']),
   /** Plain words when tools run unsandboxed; null otherwise. */
   tools_sandbox_warning: z.string().nullable(),
+  /** The chat channels the daemon runs (docs/channels.md); absent from a daemon without any. */
+  channels: z.strictObject({ telegram: channelStatusSchema }).optional(),
 });
 export type DaemonStatus = z.infer<typeof daemonStatusSchema>;

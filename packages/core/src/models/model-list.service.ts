@@ -8,7 +8,16 @@ import { type ListModelsFn, listProviderModels, type ProviderModel } from '../ll
 import type { ProviderSettings } from '../llm/provider-settings.ts';
 import { type ApiKeySources, resolveApiKey } from '../llm/resolve-api-key.ts';
 import type { Clock } from '../runtime.ts';
-import { type LlmProvider, MODEL_CATALOGUE, type ModelLifecycle, modelIdFor, modelLifecycle } from './catalogue.ts';
+import {
+  findModel,
+  type LlmProvider,
+  MODEL_CATALOGUE,
+  type ModelLifecycle,
+  modelIdFor,
+  modelLifecycle,
+} from './catalogue.ts';
+
+const supportsTemperature = (id: string) => findModel(id)?.supports_temperature ?? true;
 
 export const LLM_PROVIDERS: readonly LlmProvider[] = ['anthropic', 'openai', 'deepseek', 'openai_compatible'];
 
@@ -18,6 +27,8 @@ export interface ListedModel {
   api_model: string;
   name: string;
   in_catalogue: boolean;
+  /** Whether requests to it carry a temperature (reasoning models refuse one). */
+  supports_temperature: boolean;
   /** Set for a model that retires soon or has retired, with the model to move to. */
   lifecycle: ModelLifecycle | null;
 }
@@ -186,6 +197,7 @@ export class ModelListService {
           api_model: m.id,
           name: known?.name ?? m.display_name ?? m.id,
           in_catalogue: Boolean(known),
+          supports_temperature: supportsTemperature(id),
           lifecycle: modelLifecycle(id, now) ?? null,
         };
       });
@@ -204,6 +216,7 @@ export class ModelListService {
         api_model: name,
         name,
         in_catalogue: false,
+        supports_temperature: supportsTemperature(modelIdFor(provider, name)),
         lifecycle: null,
       }));
     }
@@ -212,6 +225,7 @@ export class ModelListService {
       api_model: m.api_model,
       name: m.name,
       in_catalogue: true,
+      supports_temperature: m.supports_temperature,
       lifecycle: modelLifecycle(m.model, this.deps.clock.now()) ?? null,
     }));
   }

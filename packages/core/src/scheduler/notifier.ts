@@ -4,6 +4,8 @@ import type { AgentTask } from '../tasks/task-model.ts';
 
 export const DEFAULT_TELEGRAM_API_BASE = 'https://api.telegram.org';
 export const TELEGRAM_TOKEN_SECRET = 'TELEGRAM_BOT_TOKEN';
+/** Callback data of the notification's "Run again" button: the prefix, then the task id (the daemon's bot answers it). */
+export const RUN_AGAIN_CALLBACK_PREFIX = 'run:';
 const INPUT_PREVIEW_CHARS = 100;
 const OUTPUT_CHARS = 2000;
 const SEND_TIMEOUT_MS = 10_000;
@@ -54,6 +56,11 @@ export interface TelegramTarget {
   chatId: string;
 }
 
+export interface NotificationOptions {
+  /** Adds a "Run again" button; the daemon's Telegram channel starts the task when it is pressed. */
+  runAgainTaskId?: string;
+}
+
 export class TelegramNotifier {
   constructor(
     private readonly apiBase: string = DEFAULT_TELEGRAM_API_BASE,
@@ -61,7 +68,7 @@ export class TelegramNotifier {
   ) {}
 
   /** Resolves on success; rejects with a message that never contains the token. */
-  async send(target: TelegramTarget, text: string): Promise<void> {
+  async send(target: TelegramTarget, text: string, options: NotificationOptions = {}): Promise<void> {
     const url = `${this.apiBase.replace(/\/+$/, '')}/bot${target.token}/sendMessage`;
     const scrub = (message: string) => message.split(target.token).join('***');
     let response: Response;
@@ -69,7 +76,20 @@ export class TelegramNotifier {
       response = await this.fetchImpl(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ chat_id: target.chatId, text, parse_mode: 'Markdown' }),
+        body: JSON.stringify({
+          chat_id: target.chatId,
+          text,
+          parse_mode: 'Markdown',
+          ...(options.runAgainTaskId
+            ? {
+                reply_markup: {
+                  inline_keyboard: [
+                    [{ text: '🔁 Run again', callback_data: `${RUN_AGAIN_CALLBACK_PREFIX}${options.runAgainTaskId}` }],
+                  ],
+                },
+              }
+            : {}),
+        }),
         signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
       });
     } catch (error) {

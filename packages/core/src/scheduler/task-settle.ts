@@ -125,7 +125,9 @@ async function notify(deps: SettleDeps, task: AgentTask, run: RunSummary): Promi
     return;
   }
   try {
-    await deps.notifier.send({ token, chatId: settings.telegram_chat_id }, formatTaskNotification(task, run));
+    await deps.notifier.send({ token, chatId: settings.telegram_chat_id }, formatTaskNotification(task, run), {
+      runAgainTaskId: task.id,
+    });
   } catch (error) {
     failed((error as Error).message);
     return;

@@ -8,7 +8,7 @@ import { setupScheduler, stubRunner } from './helpers.ts';
 
 interface Received {
   path: string;
-  body: { chat_id: string; text: string; parse_mode: string };
+  body: { chat_id: string; text: string; parse_mode: string; reply_markup?: unknown };
 }
 
 let server: http.Server;
@@ -151,6 +151,10 @@ describe('run notifications', () => {
     });
     expect(received[0]?.path).toBe('/bot111:TASKTOKEN/sendMessage');
     expect(received[0]?.body.text).toContain('✅ *Task Completed*: ok');
+    // The daemon's bot answers the button by starting the task again.
+    expect(received[0]?.body.reply_markup).toEqual({
+      inline_keyboard: [[{ text: '🔁 Run again', callback_data: `run:${ok.id}` }]],
+    });
     expect(services.tasks.listEvents(ok.id)[0]).toMatchObject({ event_type: 'notification_sent' });
 
     const failing = createTask({ name: 'failing', notification: { ...notification, notify_on_failure_only: true } });

@@ -5,6 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { useFieldErrors } from '../../lib/field-errors';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { ErrorNote, Field } from '../ui';
+import { useModels } from './model-picker';
 
 export type Agent = RouterOutputs['agents']['list'][number];
 
@@ -17,7 +18,7 @@ interface Props {
 export function AgentForm({ agent, onDone }: Props) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const models = useQuery(trpc.system.models.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }));
+  const models = useModels(Number.POSITIVE_INFINITY);
   const tools = useQuery(trpc.system.tools.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }));
   const [name, setName] = useState(agent?.name ?? '');
   const [model, setModel] = useState(agent?.agent.model ?? '');

@@ -1,11 +1,35 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { useTRPC } from '../../lib/trpc';
+import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 
-/** The daemon's model list (catalogue, or the providers' live lists where the daemon has them). */
-export function useModels() {
+export interface ModelOption {
+  model: string;
+  provider: string;
+  name: string;
+  supports_temperature: boolean;
+  /** The provider has a key (or endpoint), so an agent on this model can run. */
+  configured: boolean;
+}
+
+/** `models.list` as one list: configured providers first, as the daemon orders them; retired models left out. */
+function toOptions(lists: RouterOutputs['models']['list']): ModelOption[] {
+  return lists.flatMap((list) =>
+    list.models
+      .filter((m) => m.lifecycle?.status !== 'retired')
+      .map((m) => ({
+        model: m.id,
+        provider: list.provider,
+        name: m.name,
+        supports_temperature: m.supports_temperature,
+        configured: list.configured,
+      })),
+  );
+}
+
+/** The models an agent can be given (catalogue, or the providers' live lists where the daemon has them). */
+export function useModels(staleTime = 60_000) {
   const trpc = useTRPC();
-  return useQuery(trpc.system.models.queryOptions(undefined, { staleTime: 60_000 }));
+  return useQuery(trpc.models.list.queryOptions(undefined, { staleTime, select: toOptions }));
 }
 
 interface Props {

@@ -1,14 +1,14 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '../../lib/trpc';
+import { useModels } from '../agents/model-picker';
 import { Badge, Card, ErrorNote, PageHeader } from '../ui';
 import { ApprovalsCard } from './approvals-card';
 import { ConfigCard, ProvidersCard } from './config-card';
 import { SecretsCard } from './secrets-card';
 
 function ModelsCard() {
-  const trpc = useTRPC();
-  const models = useQuery(trpc.system.models.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }));
+  const models = useModels(Number.POSITIVE_INFINITY);
   return (
     <Card title="Models">
       <ErrorNote error={models.error} />
