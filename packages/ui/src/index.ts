@@ -27,6 +27,7 @@ export {
   AuthProfilesPage,
   ChatPage,
   consolePages,
+  McpServersPage,
   MemoryPage,
   RoutedPage,
   SecurityPage,

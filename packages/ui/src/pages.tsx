@@ -6,6 +6,7 @@ import { type ComponentType, Suspense } from 'react';
 import { AgentsView } from './components/agents/agents-view';
 import { AuthProfilesView } from './components/auth/auth-profiles-view';
 import { ChatView } from './components/chat/chat-view';
+import { McpServersView } from './components/mcp/mcp-servers-view';
 import { MemoryView } from './components/memory/memory-view';
 import { SecurityView } from './components/security/security-view';
 import { SettingsView } from './components/settings/settings-view';
@@ -31,6 +32,7 @@ export const SkillsPage = withSuspense(SkillsView);
 export const AuthProfilesPage = withSuspense(AuthProfilesView);
 export const SecurityPage = withSuspense(SecurityView);
 export const SettingsPage = SettingsView;
+export const McpServersPage = withSuspense(McpServersView);
 
 /** Route → page, the same paths the shell's navigation links to. */
 export const consolePages: Record<string, ComponentType> = {
@@ -42,6 +44,7 @@ export const consolePages: Record<string, ComponentType> = {
   '/auth-profiles': AuthProfilesPage,
   '/security': SecurityPage,
   '/settings': SettingsPage,
+  '/mcp-servers': McpServersPage,
 };
 
 /** The page of the current route, for hosts without a router of their own (unknown paths show the chat). */

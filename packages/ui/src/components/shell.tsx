@@ -12,6 +12,7 @@ const NAV = [
   { href: '/skills', label: 'Skills' },
   { href: '/auth-profiles', label: 'Auth profiles' },
   { href: '/security', label: 'Security' },
+  { href: '/mcp-servers', label: 'MCP servers' },
   { href: '/settings', label: 'Settings' },
 ];
 

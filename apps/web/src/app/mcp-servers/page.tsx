@@ -1,0 +1,4 @@
+'use client';
+import { McpServersPage } from '@restflow/ui';
+
+export default McpServersPage;
