@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { checkUpgrade, MAX_FRAME_BYTES, tokensEqual, WS_PATH } from '@restflow/api/server';
+import { checkUpgrade, MAX_FRAME_BYTES, tokensEqual, WS_PATH } from '@restflow/api/console-edge';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { registerConsoleRoutes } from '../transports/console-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp } from '../transports/http-server.ts';

@@ -1,7 +1,7 @@
 // The web console's HTTP side: sign-in (`/auth?token=…` → HttpOnly cookie), a sign-in probe for the page, and
 // the static export as the listener's GET fallback. Its data goes over the WebSocket mount at /trpc, which
 // checks the same cookie (@restflow/api/server console-auth.ts).
-import { consoleCookie, hasConsoleCookie, tokensEqual } from '@restflow/api/server';
+import { consoleCookie, hasConsoleCookie, tokensEqual } from '@restflow/api/console-edge';
 import { fileReply, lookupStatic } from './console-static.ts';
 import type { HttpReply, HttpRoutes } from './http-server.ts';
 

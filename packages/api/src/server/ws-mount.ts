@@ -10,9 +10,10 @@ import { WebSocketServer } from 'ws';
 import type { ApiContext } from '../context.ts';
 import type { AppRouter } from '../root.ts';
 import { checkUpgrade, hasConsoleCookie, tokensEqual } from './console-auth.ts';
+import { WS_PATH } from './console-edge.ts';
 import { MAX_FRAME_BYTES } from './pipe-server.ts';
 
-export const WS_PATH = '/trpc';
+export { WS_PATH };
 
 export interface WsRefusal {
   status: number;

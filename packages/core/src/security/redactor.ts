@@ -13,6 +13,12 @@ export const MIN_REDACTED_LENGTH = 8;
 /** Env var names of the daemon whose values count as secrets. */
 const SECRET_ENV_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH)/i;
 
+/**
+ * Above this many characters of alternatives V8 may refuse to compile the combined expression ("regular expression
+ * too large", e.g. a few 64 KB secrets times their encoded forms): such sets are scanned form by form instead.
+ */
+const MAX_PATTERN_CHARS = 100_000;
+
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -37,6 +43,9 @@ export function secretForms(value: string): string[] {
 export class Redactor {
   private readonly sources = new Map<string, string[]>();
   private pattern: RegExp | null = null;
+  /** The forms, longest first, when they are scanned one by one instead of by `pattern`. */
+  private scanned: string[] | null = null;
+  private sorted: string[] = [];
   private forms = new Set<string>();
 
   /** Replaces the values of one source (e.g. `secrets`, `env`, `console_token`); empty or short ones are ignored. */
@@ -67,21 +76,38 @@ export class Redactor {
   }
 
   redact(text: string): string {
-    if (!this.pattern || text.length < MIN_REDACTED_LENGTH) return text;
-    return text.replace(this.pattern, REDACTED);
+    if (text.length < MIN_REDACTED_LENGTH) return text;
+    if (this.pattern) {
+      try {
+        return text.replace(this.pattern, REDACTED);
+      } catch {
+        this.scanInstead();
+      }
+    }
+    if (!this.scanned) return text;
+    let out = text;
+    for (const form of this.scanned) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    return out;
   }
 
   contains(text: string): boolean {
-    if (!this.pattern || text.length < MIN_REDACTED_LENGTH) return false;
-    this.pattern.lastIndex = 0;
-    const found = this.pattern.test(text);
-    this.pattern.lastIndex = 0;
-    return found;
+    if (text.length < MIN_REDACTED_LENGTH) return false;
+    if (this.pattern) {
+      try {
+        this.pattern.lastIndex = 0;
+        const found = this.pattern.test(text);
+        this.pattern.lastIndex = 0;
+        return found;
+      } catch {
+        this.scanInstead();
+      }
+    }
+    return this.scanned?.some((form) => text.includes(form)) ?? false;
   }
 
   /** A copy of `value` with every string inside redacted (objects and arrays walked; others as they are). */
   redactDeep<T>(value: T): T {
-    if (!this.pattern) return value;
+    if (!this.pattern && !this.scanned) return value;
     return this.walk(value) as T;
   }
 
@@ -102,7 +128,17 @@ export class Redactor {
       for (const value of values) for (const f of secretForms(value)) forms.add(f);
     this.forms = forms;
     // Longest first, so a value that contains another is replaced whole.
-    const sorted = [...forms].sort((a, b) => b.length - a.length);
-    this.pattern = sorted.length > 0 ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : null;
+    this.sorted = [...forms].sort((a, b) => b.length - a.length);
+    this.pattern = null;
+    this.scanned = null;
+    const chars = this.sorted.reduce((sum, form) => sum + form.length, 0);
+    if (chars > MAX_PATTERN_CHARS) this.scanned = this.sorted;
+    else if (this.sorted.length > 0) this.pattern = new RegExp(this.sorted.map(escapeRegExp).join('|'), 'g');
+  }
+
+  /** V8 compiles an expression on first use and may refuse it there: fall back to scanning for good. */
+  private scanInstead(): void {
+    this.pattern = null;
+    this.scanned = this.sorted;
   }
 }

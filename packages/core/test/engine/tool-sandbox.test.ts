@@ -247,6 +247,18 @@ describe('redactor', () => {
     expect(redactor.redact('sk-env-key-98765 /usr/local/bin:/usr/bin')).toBe('[redacted] /usr/local/bin:/usr/bin');
   });
 
+  it('still redacts when the secrets are too large for one regular expression (scanned form by form)', () => {
+    const redactor = new Redactor();
+    // Five 60 KB values: with their JSON and base64 forms, megabytes of alternatives.
+    const values = Array.from({ length: 5 }, (_, i) => String.fromCharCode(97 + i).repeat(3) + 'xyz'.repeat(20_000));
+    redactor.set('secrets', values);
+    const encoded = Buffer.from(values[2] as string).toString('base64');
+    expect(redactor.redact(`a ${values[4]} b ${encoded} c`)).toBe('a [redacted] b [redacted] c');
+    expect(redactor.contains(`…${values[1]}…`)).toBe(true);
+    expect(redactor.contains('nothing secret here')).toBe(false);
+    expect(redactor.redactDeep({ list: [values[0]] })).toEqual({ list: ['[redacted]'] });
+  });
+
   it('is applied to every tool result before anyone sees it', async () => {
     const redactor = new Redactor();
     redactor.set('secrets', ['planted-secret-value']);
