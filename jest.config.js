@@ -10,4 +10,7 @@ export default {
     './packages/api/src/': { lines: 80 },
   },
   testTimeout: 60_000,
+  // Most suites wait on real processes (daemons, CLIs, a browser), not on the CPU: two at a time halves the run on
+  // CI's two cores (jest's default there is one).
+  ...(process.env.CI ? { maxWorkers: 2 } : {}),
 };
