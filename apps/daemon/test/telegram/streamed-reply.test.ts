@@ -20,11 +20,17 @@ describe('a streamed reply', () => {
   it('edits one message at a bounded rate and continues past the limit in a new one', async () => {
     const chat = 11;
     const reply = new StreamedReply(bot.api, chat, { minIntervalMs: 150, limit: 60 });
+    const writes = () =>
+      tg.calls.filter(
+        (c) => String(c.params.chat_id) === String(chat) && ['sendMessage', 'editMessageText'].includes(c.method),
+      );
     let text = '';
     for (let i = 0; i < 12; i++) {
       text += `word${i} `;
+      const before = writes().length;
       reply.update(text);
-      await new Promise((resolve) => setTimeout(resolve, 40));
+      // Tokens keep coming while the reply is written: the next one follows once this one reached Telegram.
+      await waitUntil(() => writes().length > before, 5000, `update ${i} written`);
     }
     await waitUntil(() => tg.messagesIn(chat).length === 2, 5000, 'the second message');
     const final = `${text.trim()} and **done**`;
@@ -36,11 +42,9 @@ describe('a streamed reply', () => {
     expect(`${first?.text} ${second?.text.replace('<b>done</b>', '**done**')}`).toBe(final);
     expect(reply.messageIds()).toEqual([first?.message_id, second?.message_id]);
     // No two writes closer than the interval (a little slack for timer jitter).
-    const writes = tg.calls.filter(
-      (c) => String(c.params.chat_id) === String(chat) && ['sendMessage', 'editMessageText'].includes(c.method),
-    );
-    for (let i = 1; i < writes.length; i++) {
-      expect((writes[i]?.at ?? 0) - (writes[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(140);
+    const written = writes();
+    for (let i = 1; i < written.length; i++) {
+      expect((written[i]?.at ?? 0) - (written[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(140);
     }
   });
 
