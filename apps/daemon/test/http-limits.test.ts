@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { removeDataDir, tempDataDir, waitUntil } from '@restflow/testkit';
 import { createLogger, type RunningDaemon, startDaemon } from '../src/index.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../src/transports/http-limits.ts';
-import { HttpRoutes, type RunningHttpServer, serveHttp } from '../src/transports/http-server.ts';
+import { HttpRoutes, MAX_BODY_BYTES, type RunningHttpServer, serveHttp } from '../src/transports/http-server.ts';
+import { MCP_MAX_BODY_BYTES } from '../src/transports/mcp-route.ts';
 
 interface RawReply {
   status: number;
@@ -112,6 +113,21 @@ describe('the daemon listener', () => {
     expect(chunked.status).toBe(413);
   });
 
+  it('holds the raw mounts (tRPC over HTTP, run streams, MCP) to the same checks before their handlers read', async () => {
+    const mounts = [
+      ['/trpc/agents.create', MAX_BODY_BYTES],
+      ['/api/execute', MAX_BODY_BYTES],
+      ['/mcp', MCP_MAX_BODY_BYTES],
+    ] as const;
+    for (const [target, limit] of mounts) {
+      // Only headers are sent: an answer proves the body was judged unread (no handler waits for it).
+      const plain = await raw(port, post(target, { 'content-type': 'text/plain', 'content-length': 1024 }));
+      const huge = await raw(port, post(target, { 'content-type': 'application/json', 'content-length': limit + 1 }));
+      expect([target, plain.status, huge.status]).toEqual([target, 415, 413]);
+      expect(huge.text).toContain(`at most ${limit} bytes`);
+    }
+  });
+
   it("refuses a web page's simple cross-origin POST (text/plain, form) without reading it", async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
       const reply = await raw(
@@ -164,7 +180,17 @@ describe('a listener with short limits', () => {
     const routes = new HttpRoutes()
       .add('GET', '/ok', () => ({ status: 200, body: { ok: true } }))
       .add('POST', '/small', (request) => ({ status: 200, body: { got: request.body } }), { maxBodyBytes: 16 })
-      .add('POST', '/echo', (request) => ({ status: 200, body: { got: request.body } }));
+      .add('POST', '/echo', (request) => ({ status: 200, body: { got: request.body } }))
+      // A raw mount reading its body itself, as tRPC over HTTP and MCP do.
+      .mount(
+        '/raw',
+        async (req, res) => {
+          let size = 0;
+          for await (const chunk of req) size += (chunk as Buffer).length;
+          res.end(JSON.stringify({ size }));
+        },
+        { maxBodyBytes: 16 },
+      );
     server = await serveHttp({
       host: '127.0.0.1',
       port: 0,
@@ -217,6 +243,29 @@ describe('a listener with short limits', () => {
     expect(small.status).toBe(413);
     const echo = await raw(server.port, `${head('/echo', { ...json, 'content-length': body.length })}${body}`);
     expect(echo.status).toBe(200);
+  });
+
+  it("a raw mount's body is capped by its own limit and holds a place among the bodies in flight", async () => {
+    const json = { 'content-type': 'application/json' };
+    expect((await raw(server.port, head('/raw', { ...json, 'content-length': 17 }))).status).toBe(413);
+    expect((await raw(server.port, `${head('/raw', { ...json, 'content-length': 2 })}{}`)).text).toContain(
+      '{"size":2}',
+    );
+    const first = await open();
+    first.write(head('/raw', { ...json, 'content-length': 10 }));
+    first.write('{"a"');
+    await waitUntil(
+      async () => (await raw(server.port, head('/echo', { ...json, 'content-length': 2 }))).status === 503,
+      5_000,
+      "a 503 while the mount's body is in flight",
+    );
+    first.destroy();
+    // Its place is given back when the exchange ends, however it ends.
+    await waitUntil(
+      async () => (await raw(server.port, `${head('/echo', { ...json, 'content-length': 2 })}{}`)).status === 200,
+      5_000,
+      'the place given back',
+    );
   });
 
   it('drops partial headers and unsent bodies after the timeouts', async () => {

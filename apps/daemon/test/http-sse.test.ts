@@ -243,10 +243,17 @@ describe('POST /api/execute', () => {
     expect((await execute({ agent_id: agentId, input: 'hello' }, 'rf_wrong')).status).toBe(401);
     const notJson = await fetch(`${base}/api/execute`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: '{not json',
     });
     expect(notJson.status).toBe(400);
+    // A body that is not declared JSON is refused unread, as on every route (docs/limits.md).
+    const plain = await fetch(`${base}/api/execute`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: JSON.stringify({ agent_id: agentId, input: 'hello' }),
+    });
+    expect(plain.status).toBe(415);
     expect((await fetch(`${base}/api/execute`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(405);
     const missingRun = await fetch(`${base}/api/runs/nope/events`, { headers: { authorization: `Bearer ${token}` } });
     expect(missingRun.status).toBe(404);

@@ -13,6 +13,7 @@ import {
   DEFAULT_LISTENER_LIMITS,
   DEFAULT_MAX_BODY_BYTES,
   decodePathParam,
+  hasBody,
   type ListenerLimits,
   readLimitedBody,
   serverOptions,
@@ -50,8 +51,9 @@ export interface RouteOptions {
 }
 
 /**
- * A handler that owns the raw exchange (reads the body itself, streams its answer: tRPC over HTTP, SSE). It runs
- * after the listener's Host check, instead of the routes.
+ * A handler that owns the raw exchange (reads the body itself, streams its answer: tRPC over HTTP, SSE, MCP). It
+ * runs instead of the routes, after the same checks a route's body gets: Host, content type, declared length
+ * against its limit, and a place among the bodies being read.
  */
 export type RawHttpHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
@@ -68,23 +70,32 @@ interface Route extends RouteOptions {
  */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+export interface MountMatch {
+  handler: RawHttpHandler;
+  maxBodyBytes: number;
+}
+
 export type RouteMatch = { handler: HttpHandler; params: Record<string, string> } & RouteOptions;
 
 export class HttpRoutes {
   private readonly routes: Route[] = [];
   private fallbackHandler: HttpHandler | undefined;
-  private readonly mounts: { matches: (path: string) => boolean; handler: RawHttpHandler }[] = [];
+  private readonly mounts: (MountMatch & { matches: (path: string) => boolean })[] = [];
 
-  /** Gives a raw handler `path` and everything under it (`/trpc` → `/trpc/agents.list`), or the paths a RegExp matches. */
-  mount(path: string | RegExp, handler: RawHttpHandler): this {
+  /**
+   * Gives a raw handler `path` and everything under it (`/trpc` → `/trpc/agents.list`), or the paths a RegExp
+   * matches. Its bodies are limited to `maxBodyBytes` (default MAX_BODY_BYTES) by their declared length here; the
+   * handler must also cut off a body sent without one at that size.
+   */
+  mount(path: string | RegExp, handler: RawHttpHandler, options: { maxBodyBytes?: number } = {}): this {
     const matches =
       typeof path === 'string' ? (p: string) => p === path || p.startsWith(`${path}/`) : (p: string) => path.test(p);
-    this.mounts.push({ matches, handler });
+    this.mounts.push({ matches, handler, maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES });
     return this;
   }
 
-  mounted(path: string): RawHttpHandler | undefined {
-    return this.mounts.find((m) => m.matches(path))?.handler;
+  mounted(path: string): MountMatch | undefined {
+    return this.mounts.find((m) => m.matches(path));
   }
 
   /** `path` may contain `:name` segments, e.g. `/hooks/trigger/:taskId`. */
@@ -173,7 +184,18 @@ export async function serveHttp(options: HttpServerOptions): Promise<RunningHttp
       const method = (req.method ?? 'GET').toUpperCase();
       if (!url) return send(res, { status: 400, body: { error: 'malformed path' } });
       const mounted = options.routes.mounted(url.pathname);
-      if (mounted) return await mounted(req, res, url);
+      if (mounted) {
+        const refused = bodyRefusal(req, mounted.maxBodyBytes);
+        if (refused) return send(res, refused);
+        if (hasBody(req)) {
+          const leave = bodies.enter();
+          if (!leave) return send(res, busy);
+          // The handler reads the body at its own pace: its place is held until the body ends or the exchange does.
+          req.once('end', leave).once('close', leave);
+          res.once('close', leave);
+        }
+        return await mounted.handler(req, res, url);
+      }
       const found = options.routes.match(method, url.pathname);
       if (found === undefined) return send(res, { status: 404, body: { error: 'not found' } });
       if (found === 'method') return send(res, { status: 405, body: { error: 'method not allowed' } });

@@ -8,6 +8,8 @@ import type { Logger } from '../logger.ts';
 import type { HttpAuthenticator } from './http-auth.ts';
 import type { HttpRoutes } from './http-server.ts';
 
+export const MCP_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 export interface McpRouteOptions {
   auth: HttpAuthenticator;
   createContext: (transport: TransportKind, caller: Caller) => ApiContext;
@@ -32,5 +34,6 @@ export function registerMcpRoute(routes: HttpRoutes, options: McpRouteOptions): 
     onRefused: (refusal) => logger.warn(refusal, 'refused an MCP request'),
     onError: (err) => logger.error({ err }, 'MCP request failed'),
   });
-  routes.mount(MCP_PATH, (req, res) => handler(req, res));
+  // The MCP SDK's own message limit: a larger body could never be a valid message.
+  routes.mount(MCP_PATH, (req, res) => handler(req, res), { maxBodyBytes: MCP_MAX_BODY_BYTES });
 }
