@@ -1,12 +1,13 @@
-// Added latency of server+daemon mode: the console's WebSocket through `restflow web serve` (its own process,
-// relaying to the daemon over the named pipe) against the same WebSocket straight to the daemon, in the same run,
-// rounds alternating. Sequential `system.ping` round trips, as a page's single calls are.
+// Added latency of server+daemon mode: the console's WebSocket and the router over plain HTTP (a bearer token's
+// client) through `restflow web serve` (its own process, relaying to the daemon over the named pipe) against the
+// same clients straight to the daemon's listener, in the same run, rounds alternating. Sequential `system.ping`
+// round trips, as a page's or a script's single calls are.
 // Run: npm run bench:web-proxy [-- --calls N --rounds N]
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { AppRouter } from '@restflow/api';
 import { createRestflowClient } from '@restflow/api/client';
 import { cliBin, removeDataDir, startTestDaemon, tempDataDir } from '@restflow/testkit';
-import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
+import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
 import superjson from 'superjson';
 import { WebSocket } from 'ws';
 
@@ -34,6 +35,16 @@ function consoleClient(origin: string, cookie: string) {
   return {
     client: createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient, transformer: superjson })] }),
     close: () => wsClient.close(),
+  };
+}
+
+function httpClient(origin: string, token: string) {
+  const headers = { authorization: `Bearer ${token}` };
+  return {
+    client: createTRPCClient<AppRouter>({
+      links: [httpLink({ url: `${origin}/trpc`, transformer: superjson, headers: () => headers })],
+    }),
+    close: () => {},
   };
 }
 
@@ -69,12 +80,19 @@ const web = await startWebServe(dataDir);
 const daemonSignIn = (await pipe.system.consoleUrl.query()).url as string;
 const direct = consoleClient(new URL(daemonSignIn).origin, cookieFor(daemonSignIn));
 const proxied = consoleClient(web.url, cookieFor(web.signIn));
-const paths = { direct, 'web serve': proxied } as const;
-const all: Record<keyof typeof paths, number[]> = { direct: [], 'web serve': [] };
+const token = (await pipe.tokens.create.mutate({ name: 'bench' })).token;
+const paths = {
+  'ws direct': direct,
+  'ws web serve': proxied,
+  'http direct': httpClient(new URL(daemonSignIn).origin, token),
+  'http web serve': httpClient(web.url, token),
+} as const;
+type PathName = keyof typeof paths;
+const all = Object.fromEntries(Object.keys(paths).map((name) => [name, [] as number[]])) as Record<PathName, number[]>;
 try {
   for (const { client } of Object.values(paths)) for (let i = 0; i < WARMUP; i++) await client.system.ping.query();
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [name, { client }] of Object.entries(paths) as [keyof typeof paths, typeof direct][]) {
+    for (const [name, { client }] of Object.entries(paths) as [PathName, typeof direct][]) {
       const samples: number[] = [];
       for (let i = 0; i < CALLS; i++) {
         const t = performance.now();
@@ -84,7 +102,7 @@ try {
       all[name].push(...samples);
       samples.sort((a, b) => a - b);
       console.log(
-        `round ${round} ${name.padEnd(9)}: ${CALLS} pings  p50 ${percentile(samples, 0.5).toFixed(3)} ms  p95 ${percentile(samples, 0.95).toFixed(3)} ms  p99 ${percentile(samples, 0.99).toFixed(3)} ms`,
+        `round ${round} ${name.padEnd(14)}: ${CALLS} pings  p50 ${percentile(samples, 0.5).toFixed(3)} ms  p95 ${percentile(samples, 0.95).toFixed(3)} ms  p99 ${percentile(samples, 0.99).toFixed(3)} ms`,
       );
     }
   }
@@ -93,12 +111,16 @@ try {
       samples.sort((a, b) => a - b);
       return [name, { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95), p99: percentile(samples, 0.99) }];
     }),
-  ) as Record<keyof typeof paths, { p50: number; p95: number; p99: number }>;
-  console.log(
-    `all rounds: direct p50 ${summary.direct.p50.toFixed(3)} / p95 ${summary.direct.p95.toFixed(3)} ms; ` +
-      `web serve p50 ${summary['web serve'].p50.toFixed(3)} / p95 ${summary['web serve'].p95.toFixed(3)} ms; ` +
-      `added p50 ${(summary['web serve'].p50 - summary.direct.p50).toFixed(3)} ms, p95 ${(summary['web serve'].p95 - summary.direct.p95).toFixed(3)} ms`,
-  );
+  ) as Record<PathName, { p50: number; p95: number; p99: number }>;
+  for (const kind of ['ws', 'http'] as const) {
+    const base = summary[`${kind} direct`];
+    const hop = summary[`${kind} web serve`];
+    console.log(
+      `all rounds, ${kind}: direct p50 ${base.p50.toFixed(3)} / p95 ${base.p95.toFixed(3)} ms; ` +
+        `web serve p50 ${hop.p50.toFixed(3)} / p95 ${hop.p95.toFixed(3)} / p99 ${hop.p99.toFixed(3)} ms; ` +
+        `added p50 ${(hop.p50 - base.p50).toFixed(3)} ms, p95 ${(hop.p95 - base.p95).toFixed(3)} ms`,
+    );
+  }
 } finally {
   direct.close();
   proxied.close();

@@ -1,4 +1,5 @@
 // Composition root: the only place that opens the database and wires services to transports.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { appRouter, createContextFactory, type DaemonStatus, type TransportInfo } from '@restflow/api';
 import { mountWebSocket, type PipeServer, servePipe } from '@restflow/api/server';
@@ -23,6 +24,7 @@ import { createHttpAuthenticator } from './transports/http-auth.ts';
 import { registerHttpRoutes } from './transports/http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
 import { registerMcpRoute } from './transports/mcp-route.ts';
+import { createPipeHttp } from './transports/pipe-http.ts';
 import { remoteBindRefusal } from './transports/remote-bind.ts';
 import { registerRestRoutes } from './transports/rest-mount.ts';
 import { createRunStreamHandlers, RUN_EVENTS_PATH } from './transports/run-stream-routes.ts';
@@ -176,6 +178,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       path: paths.pipe,
       createContext: () => createContext('pipe'),
       onError: (error, path) => logTrpcError(logger, error, path),
+      http: createPipeHttp({
+        router: appRouter,
+        // Bearer tokens only: the pipe's requests carry no console cookie (pipe-http.ts).
+        auth: createHttpAuthenticator({ tokens: services.apiTokens, consoleToken: randomBytes(32).toString('hex') }),
+        createContext: (caller) => createContext('pipe', caller),
+        onError: (error, path) => logTrpcError(logger, error, path),
+      }),
     });
     transports.push({ kind: 'pipe', address: paths.pipe });
     teardown.push({

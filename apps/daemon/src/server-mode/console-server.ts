@@ -1,9 +1,10 @@
 // Server+daemon mode: the web console served by its own Node process (`restflow web serve`), for people who host
 // it apart from the daemon. It serves the static export and the console's sign-in like the daemon's listener does
-// (console-routes.ts), and relays the console's WebSocket at `/trpc` to the daemon over the named pipe. The pipe
-// speaks tRPC's own WebSocket messages as NDJSON (@restflow/api/server pipe-server.ts), so each WebSocket message
-// is one pipe line and back: subscriptions, tracked() ids and resume behave exactly as against the daemon, and
-// this process never loads core or opens the database.
+// (console-routes.ts), relays the router over plain HTTP at `/trpc/*` (http-relay.ts) and the console's WebSocket
+// at `/trpc` to the daemon over the named pipe. The pipe speaks tRPC's own WebSocket messages as NDJSON
+// (@restflow/api/server pipe-server.ts), so each WebSocket message is one pipe line and back: subscriptions,
+// tracked() ids and resume behave exactly as against the daemon, and this process never loads core or opens the
+// database.
 import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import net from 'node:net';
@@ -12,6 +13,7 @@ import { checkUpgrade, MAX_FRAME_BYTES, tokensEqual, WS_PATH } from '@restflow/a
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { registerConsoleRoutes } from '../transports/console-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp } from '../transports/http-server.ts';
+import { createHttpRelay } from './http-relay.ts';
 
 export interface ConsoleServerOptions {
   /** The daemon's pipe (socket path or Windows pipe name). */
@@ -111,6 +113,8 @@ export async function serveConsoleServer(options: ConsoleServerOptions): Promise
     body: { status: 'ok', mode: 'console-server', pipe: options.pipePath },
   }));
   registerConsoleRoutes(routes, { token, webDir: options.webDir });
+  // The router over plain HTTP and SSE, as the daemon's listener serves it: relayed over the pipe (http-relay.ts).
+  routes.mount(/^\/trpc\/./, createHttpRelay({ pipePath: options.pipePath, consoleToken: token }));
   const server: RunningHttpServer = await serveHttp({
     host: options.host ?? '127.0.0.1',
     port: options.port,

@@ -7,7 +7,7 @@
 // has passed, so guessing tokens over the network is hopeless.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Caller } from '@restflow/api';
-import { consoleCookieName, consoleHosts, cookieValues, hasConsoleCookie } from '@restflow/api/server';
+import { consoleCookieName, consoleHosts, cookieValues, hasConsoleCookie } from '@restflow/api/console-edge';
 import type { ApiTokenService } from '@restflow/core';
 import type { HttpHandler, HttpReply, HttpRequest } from './http-server.ts';
 

@@ -94,6 +94,12 @@ export interface PipeServerOptions {
   path: string;
   createContext: () => ApiContext;
   onError?: (error: unknown, path: string | undefined) => void;
+  /**
+   * Takes the connections that speak HTTP instead of NDJSON (their first byte is a method's capital letter; a
+   * frame starts with `{`): the router over plain HTTP on the pipe, for a process relaying browsers' and HTTP
+   * clients' requests to the daemon without opening a TCP port (`restflow web serve`).
+   */
+  http?: (socket: net.Socket) => void;
 }
 
 export interface PipeServer {
@@ -124,11 +130,24 @@ export async function servePipe(options: PipeServerOptions): Promise<PipeServer>
     return JSON.stringify(transformTRPCResponse(config, { id, jsonrpc: undefined, error: shape }));
   };
   const sockets = new Set<net.Socket>();
+  const speakNdjson = (socket: net.Socket) => {
+    const fakeRequest = { url: '/', headers: { host: 'localhost' }, socket } as unknown as IncomingMessage;
+    handler(new NdjsonConnection(socket, refuse) as never, fakeRequest);
+  };
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    const fakeRequest = { url: '/', headers: { host: 'localhost' }, socket } as unknown as IncomingMessage;
-    handler(new NdjsonConnection(socket, refuse) as never, fakeRequest);
+    const http = options.http;
+    if (!http) return speakNdjson(socket);
+    // The first bytes decide; they are put back so whichever side takes the connection reads them again.
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      const byte = first[0] ?? 0;
+      if (byte >= 0x41 && byte <= 0x5a) http(socket);
+      else speakNdjson(socket);
+      socket.resume();
+    });
   });
   const isWindowsPipe = options.path.startsWith('\\\\');
   if (!isWindowsPipe) fs.rmSync(options.path, { force: true });
