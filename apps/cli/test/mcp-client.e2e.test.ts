@@ -150,6 +150,30 @@ describe('agents call MCP tools', () => {
     expect(stdioPids.size).toBe(1);
   }, 120_000);
 
+  it("holds MCP tool calls to the security policy and tells the user what the agent's grants could not give", async () => {
+    const blocked = await runCli(['security', 'blocklist', 'add', 'mcp:web:whoami'], opts);
+    expect(blocked.code).toBe(0);
+    const agent = await runCliJson<{ id: string }>(
+      ['agent', 'create', '-n', 'mcp-policy', '-m', 'sonnet', '--tools', 'mcp:web:*,mcp:nowhere:*'],
+      opts,
+    );
+    fake.reset();
+    fake.script({ toolCalls: [{ name: 'mcp__web__whoami', arguments: {} }] }, { text: 'Refused, as expected' });
+    const run = await runCli(['agent', 'exec', agent.id, '-i', 'who are you'], opts);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Refused, as expected');
+    // The unknown server is a warning at the start of the run, not a failure.
+    expect(run.stderr).toMatch(/⚠ MCP server nowhere is not available/);
+    const result = toolMessages(1);
+    expect(result).toContain('tool blocked by the security policy');
+    expect(result).not.toContain('authorization=');
+    const removed = await runCli(['security', 'blocklist', 'show', '--format', 'json'], opts);
+    const index = (JSON.parse(removed.stdout) as { pattern: string }[]).findIndex(
+      (p) => p.pattern === 'mcp:web:whoami',
+    );
+    expect((await runCli(['security', 'blocklist', 'remove', String(index)], opts)).code).toBe(0);
+  }, 120_000);
+
   it('a crashing server is a tool error for the agent; the daemon goes on and restarts it on the next use', async () => {
     const agent = await runCliJson<{ id: string }>(
       ['agent', 'create', '-n', 'mcp-crash', '-m', 'sonnet', '--tools', 'mcp:tools:*'],

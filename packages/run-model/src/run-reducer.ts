@@ -28,6 +28,8 @@ export type RunViewStatus = 'waiting' | 'running' | 'completed' | 'failed' | 'ca
 export interface RunView {
   status: RunViewStatus;
   model?: string;
+  /** The `started` event's warnings (what the agent asked for but does not get in this run). */
+  warnings?: string[];
   /** All text of the answer (the final text once the run has ended). */
   content: string;
   parts: RunPart[];
@@ -82,7 +84,12 @@ function settleText(view: RunView, content: string | undefined): Pick<RunView, '
 function applyKind(view: RunView, kind: RunEventKind): RunView {
   switch (kind.type) {
     case 'started':
-      return { ...view, status: 'running', model: kind.model };
+      return {
+        ...view,
+        status: 'running',
+        model: kind.model,
+        ...(kind.warnings?.length ? { warnings: kind.warnings } : {}),
+      };
     case 'token':
       return {
         ...view,

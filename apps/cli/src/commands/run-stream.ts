@@ -106,6 +106,9 @@ export function watchRun(
     // What is printed as each event arrives; the state itself is the fold's (`view`).
     const render = (kind: RunEventKind) => {
       switch (kind.type) {
+        case 'started':
+          for (const warning of kind.warnings ?? []) notice(`⚠ ${warning}`);
+          break;
         case 'token':
           if (!cancelling) write(kind.text);
           break;

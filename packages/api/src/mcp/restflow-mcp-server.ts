@@ -63,7 +63,7 @@ function progressOf(extra: Extra): (message: string) => void {
 function describe(kind: RunEventKind): string | undefined {
   switch (kind.type) {
     case 'started':
-      return `started (${kind.model})`;
+      return `started (${kind.model})${kind.warnings?.length ? `; warnings: ${kind.warnings.join('; ')}` : ''}`;
     case 'token':
       return kind.text;
     case 'tool_call_start':

@@ -104,7 +104,7 @@ export class AgentEngine {
     }
     const client = await this.deps.llm.resolve({ id: agent.id, node: agent.node, model });
     const allowList = resolveAllowList(agent.node.tools);
-    const mcp = await mcpTools(allowList.mcp, this.deps.tools.mcp);
+    const mcp = await mcpTools(allowList.mcp, this.deps.tools.mcp, this.deps.tools.security);
     const tools = buildToolRegistry(
       agent.node.tools,
       this.deps.tools,

@@ -70,6 +70,12 @@ export function securityPort(security: SecurityService): CommandSecurityPort {
         ? { action: 'block', reason: evaluation.reason }
         : { action: evaluation.action };
     },
+    evaluateTool: (name) => {
+      const evaluation = security.evaluateTool(name);
+      return evaluation.action === 'block'
+        ? { action: 'block', reason: evaluation.reason }
+        : { action: evaluation.action };
+    },
     createApproval: (request) =>
       security.createApproval(request.command, {
         run_id: request.runId,

@@ -44,6 +44,11 @@ export interface CommandSecurityPort {
       allowedPaths?: readonly string[];
     },
   ): CommandDecision;
+  /**
+   * The decision for a call of a granted tool named by its grant (`mcp:<server>:<tool>`): the agent's grant allows
+   * it; the policy's blocklist and approval list can still refuse it or ask a human. Absent: allowed.
+   */
+  evaluateTool?(name: string): CommandDecision;
   createApproval(request: {
     command: string;
     workdir?: string;

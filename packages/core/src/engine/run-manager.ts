@@ -178,7 +178,12 @@ export class RunManager {
     };
 
     const controller = new AbortController();
-    append('started', { model: request.prepared.model.model, input: request.input });
+    const { warnings } = request.prepared;
+    append('started', {
+      model: request.prepared.model.model,
+      input: request.input,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    });
     const meter = this.usage?.meter({
       runId,
       agentId: request.prepared.agent.id,

@@ -142,6 +142,22 @@ export class SecurityService {
     return evaluateCommand(this.getPolicy(), command, context);
   }
 
+  /**
+   * The decision for a call of a tool an agent was granted, named `mcp:<server>:<tool>`: not a command line, so
+   * only the lists apply — a blocklist pattern refuses it, an approval pattern asks a human, anything else runs
+   * (the grant is the permission; the default action is for commands nobody listed).
+   */
+  evaluateTool(name: string): { action: SecurityAction; matched?: CommandPattern; reason: string } {
+    const blocked = this.matchingPatterns('blocklist', name)[0];
+    if (blocked)
+      return { action: 'block', matched: blocked, reason: `matches the blocklist pattern "${blocked.pattern}"` };
+    const asks = this.matchingPatterns('approval_required', name)[0];
+    if (asks) {
+      return { action: 'require_approval', matched: asks, reason: `matches the approval pattern "${asks.pattern}"` };
+    }
+    return { action: 'allow', reason: "granted by the agent's tools" };
+  }
+
   createApproval(command: string, request: ApprovalRequest = {}): PendingApproval {
     return this.approvals.create(command, request);
   }

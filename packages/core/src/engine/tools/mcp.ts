@@ -1,8 +1,11 @@
 // Tools of external MCP servers, granted by `mcp:<server>:<tool>` or `mcp:<server>:*` allow-list entries. They
-// go through the same registry as the built-in tools (argument validation, time budget, cancel, redaction,
-// truncation); the model sees them as `mcp__<server>__<tool>`, as providers only accept [A-Za-z0-9_-] names.
-import type { McpPort } from '../ports.ts';
-import { fail, ok, type ToolDefinition } from './types.ts';
+// go through the same registry as the built-in tools (argument validation, cancel, redaction, truncation) and the
+// same security policy as commands: each call is judged by its name `mcp:<server>:<tool>` against the blocklist
+// and the approval list (docs/mcp.md), and its time budget starts after any human approval, as bash's does. The
+// model sees them as `mcp__<server>__<tool>`, as providers only accept [A-Za-z0-9_-] names.
+import type { CommandSecurityPort, McpPort } from '../ports.ts';
+import { awaitApproval } from './process-sandbox.ts';
+import { fail, ok, type ToolDefinition, ToolError } from './types.ts';
 
 export const MCP_ALLOW_PREFIX = 'mcp:';
 
@@ -42,6 +45,7 @@ function parametersOf(schema: Record<string, unknown>): Record<string, unknown> 
 export async function mcpTools(
   grants: readonly McpGrant[],
   port: McpPort | undefined,
+  security?: CommandSecurityPort,
   signal?: AbortSignal,
 ): Promise<{ tools: ToolDefinition[]; warnings: string[] }> {
   const tools: ToolDefinition[] = [];
@@ -79,13 +83,32 @@ export async function mcpTools(
           name: modelName,
           description: `${tool.description ?? tool.name} (tool ${tool.name} of the MCP server ${server})`,
           parameters: parametersOf(tool.input_schema),
+          selfTimed: true,
           async execute(args, ctx) {
-            const result = await port.callTool(server, tool.name, args, {
-              signal: ctx.signal,
-              // A little over the registry's own budget: the registry's timeout, not the SDK's, ends the call.
-              timeoutMs: ctx.timeoutMs + 1000,
-            });
-            return result.is_error ? fail(result.text) : ok(result.text);
+            const grant = `${MCP_ALLOW_PREFIX}${server}:${tool.name}`;
+            const decision = security?.evaluateTool?.(grant) ?? { action: 'allow' };
+            if (decision.action === 'block') {
+              return fail(`tool blocked by the security policy${decision.reason ? `: ${decision.reason}` : ''}`);
+            }
+            if (decision.action === 'require_approval' && security) {
+              const command = `${grant} ${JSON.stringify(args).slice(0, 500)}`;
+              const refused = await awaitApproval(security, { command, workdir: ctx.workspaceDir }, ctx);
+              if (refused) return fail(refused);
+            }
+            const budget = AbortSignal.timeout(ctx.timeoutMs);
+            try {
+              const result = await port.callTool(server, tool.name, args, {
+                signal: AbortSignal.any([ctx.signal, budget]),
+                // A little over the budget: this call's own timer, not the SDK's, ends it with the tool's message.
+                timeoutMs: ctx.timeoutMs + 1000,
+              });
+              return result.is_error ? fail(result.text) : ok(result.text);
+            } catch (error) {
+              if (budget.aborted && !ctx.signal.aborted) {
+                throw new ToolError(`${modelName} timed out after ${ctx.timeoutMs} ms`);
+              }
+              throw error;
+            }
           },
         });
       }

@@ -130,6 +130,11 @@ export function RunMessage({ runId, storedContent, onFinished }: Props) {
         {view.totalTokens ? <span>{view.totalTokens} tokens</span> : null}
         {view.tools.length > 0 ? <span data-testid="tool-count">{toolCallCount(view.tools.length)}</span> : null}
       </div>
+      {view.warnings?.map((warning) => (
+        <div className="hint" data-testid="run-warning" key={warning}>
+          ⚠ {warning}
+        </div>
+      ))}
       {view.thinking ? (
         <details className="tool">
           <summary className="muted">Thinking</summary>
