@@ -14,6 +14,7 @@ import { dataDirPool, waitUntil } from '@restflow/testkit';
 import { createTRPCClient } from '@trpc/client';
 import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
+import { ensureDaemon } from '../src/main/daemon-startup.ts';
 import { DESKTOP_CHANNEL, DesktopApp, type DesktopAppOptions } from '../src/main/desktop-app.ts';
 import { DEFAULT_SETTINGS, type DesktopSettings } from '../src/main/settings.ts';
 import { SECURE_WEB_PREFERENCES } from '../src/main/windows.ts';
@@ -103,6 +104,29 @@ describe('desktop main process (stubbed electron, real daemon)', () => {
     expect(BrowserWindow.getAllWindows()).toEqual([]);
     expect(await pingDaemon(resolvePaths(sharedDir).pipe, 2000)).toBe(true);
   }, 60_000);
+
+  it('the tray follows the daemon live: gone → reconnecting, back → running with its new pid', async () => {
+    const dataDir = pool.create();
+    const desktop = desktopFor(dataDir);
+    await desktop.start();
+    const first = desktop.status.state === 'running' ? desktop.status.pid : undefined;
+    expect(first).toEqual(expect.any(Number));
+    process.kill(first as number, 'SIGKILL');
+    await waitUntil(() => desktop.status.state === 'reconnecting', 10_000, 'the tray to see the daemon gone');
+    expect(trayItem(/^Daemon: not reachable, reconnecting/).enabled).toBe(false);
+    expect(trayItem(/^Open web console$/).enabled).toBe(false);
+    // Someone else starts it again (the CLI, a service unit): the app's connection finds it by itself.
+    await ensureDaemon(resolvePaths(dataDir), {
+      readyTimeoutMs: 60_000,
+      autoStart: true,
+      env: { RESTFLOW_HTTP_PORT: '0' },
+    });
+    await waitUntil(() => desktop.status.state === 'running', 30_000, 'the tray to see the daemon back');
+    const second = desktop.status.state === 'running' ? desktop.status.pid : undefined;
+    expect(second).not.toBe(first);
+    expect(trayItem(new RegExp(`^Daemon: running \\(pid ${second}\\)`)).enabled).toBe(false);
+    expect(desktop.errorWindow).toBeUndefined();
+  }, 120_000);
 
   it('notifies when a background task fails and when a command needs approval; the approval opens and is decided in the window', async () => {
     const desktop = desktopFor(sharedDir, {}, { notify_on_task_completion: true });

@@ -132,6 +132,7 @@ describe('desktop renderer bundle in Chromium', () => {
   it('approves a waiting command from the window, where an approval notification leads', async () => {
     const sdk = createRestflowClient({ dataDir });
     try {
+      const other = await sdk.security.approvals.create.mutate({ command: 'ls /tmp/rf-desktop-other' });
       const approval = await sdk.security.approvals.create.mutate({ command: 'rm -rf /tmp/rf-desktop-window' });
       // The route a clicked approval notification opens.
       await page.goto(
@@ -139,10 +140,17 @@ describe('desktop renderer bundle in Chromium', () => {
       );
       const row = page.locator('.approval', { hasText: 'rm -rf /tmp/rf-desktop-window' });
       await row.waitFor({ timeout: 15_000 });
+      // The one the notification named is marked; the others are not.
+      expect(await row.getAttribute('aria-current')).toBe('true');
+      expect(await row.evaluate((el) => el.classList.contains('focused'))).toBe(true);
+      const otherRow = page.locator('.approval', { hasText: 'ls /tmp/rf-desktop-other' });
+      await otherRow.waitFor({ timeout: 15_000 });
+      expect(await otherRow.getAttribute('aria-current')).toBeNull();
       await page.screenshot({ path: path.join(artifacts, 'desktop-approval.png'), fullPage: true });
       await row.getByRole('button', { name: 'Approve' }).click();
       await row.waitFor({ state: 'detached', timeout: 15_000 });
       expect((await sdk.security.approvals.get.query({ id: approval.id })).status).toBe('approved');
+      await sdk.security.approvals.reject.mutate({ id: other.id });
     } finally {
       sdk.close();
     }

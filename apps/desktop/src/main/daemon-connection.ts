@@ -12,12 +12,16 @@ export interface DaemonConnection {
   close(): void;
 }
 
-export function connectToDaemon(pipe: string): DaemonConnection {
+export function connectToDaemon(
+  pipe: string,
+  onStateChange?: (state: 'connected' | 'disconnected') => void,
+): DaemonConnection {
   // Subscriptions (windows' and main's) keep re-subscribing through a daemon restart, as long as the app runs.
   const connection = new PipeConnection({
     path: pipe,
     retryDelayMs: (n) => Math.min(100 * 2 ** n, 2000),
     reconnectTimeoutMs: Number.POSITIVE_INFINITY,
+    ...(onStateChange ? { onStateChange } : {}),
   });
   const link = pipeLink<AppRouter>(connection);
   return {

@@ -62,14 +62,9 @@ export class DesktopApp {
         autoStart: this.options.autoStart ?? true,
         env: this.options.daemonEnv,
       });
-      this.connection ??= connectToDaemon(paths.pipe);
-      const status = await this.connection.client.system.status.query(undefined, {
-        signal: AbortSignal.timeout(5000),
-      });
-      const mismatch = protocolMismatch(status);
-      if (mismatch) throw new StartupError('protocol_mismatch', mismatch);
+      this.connection ??= connectToDaemon(paths.pipe, this.onConnectionState);
+      await this.refreshStatus();
       this.closeErrorWindow();
-      this.setStatus({ state: 'running', pid: status.pid, version: status.version });
       this.ipc ??= createIPCHandler({
         client: this.connection.forward,
         isAllowed: (path) => !DENIED_PATHS.has(path),
@@ -84,6 +79,31 @@ export class DesktopApp {
       this.showError(startupErrorModel(error, paths));
     }
   }
+
+  /** Asks the daemon who it is: the tray shows its pid and version; another protocol is a start-up error. */
+  private async refreshStatus(): Promise<void> {
+    const status = await (this.connection as DaemonConnection).client.system.status.query(undefined, {
+      signal: AbortSignal.timeout(5000),
+    });
+    const mismatch = protocolMismatch(status);
+    if (mismatch) throw new StartupError('protocol_mismatch', mismatch);
+    this.setStatus({ state: 'running', pid: status.pid, version: status.version });
+  }
+
+  /**
+   * The tray follows the pipe: a lost daemon shows as reconnecting at once, and a daemon back on the pipe (a
+   * restart by the supervisor, the CLI or the user) as running again, with its new pid. Only once started: the
+   * start-up path reports its own failures.
+   */
+  private readonly onConnectionState = (state: 'connected' | 'disconnected') => {
+    if (this.quitting || this.starting) return;
+    if (state === 'disconnected') {
+      if (this.status.state === 'running') this.setStatus({ state: 'reconnecting' });
+      return;
+    }
+    if (this.status.state !== 'reconnecting') return;
+    this.refreshStatus().catch((error: unknown) => this.showError(startupErrorModel(error, this.options.paths)));
+  };
 
   /** Opens the console window (or brings it forward), optionally at a route such as `/tasks?id=…`. */
   openWindow(route?: string): void {

@@ -5,6 +5,8 @@ import type { MenuItemConstructorOptions } from 'electron';
 export type DaemonStatusView =
   | { state: 'starting' }
   | { state: 'running'; pid: number | undefined; version: string }
+  /** The daemon was running and its pipe went away: the app's subscriptions keep trying to reconnect. */
+  | { state: 'reconnecting' }
   | { state: 'error'; title: string };
 
 export interface TrayActions {
@@ -19,6 +21,8 @@ export function statusLabel(status: DaemonStatusView): string {
       return 'Daemon: starting…';
     case 'running':
       return `Daemon: running${status.pid ? ` (pid ${status.pid})` : ''}, v${status.version}`;
+    case 'reconnecting':
+      return 'Daemon: not reachable, reconnecting…';
     case 'error':
       return `Daemon: ${status.title}`;
   }

@@ -35,6 +35,8 @@ export interface PipeConnectionOptions {
   retryDelayMs?: (attempt: number) => number;
   /** Give up re-subscribing after this long without a connection. */
   reconnectTimeoutMs?: number;
+  /** Told when the connection comes up and when an established one is lost (a client showing the daemon's state). */
+  onStateChange?: (state: 'connected' | 'disconnected') => void;
 }
 
 export class DaemonUnavailableError extends Error {
@@ -177,6 +179,7 @@ export class PipeConnection {
       this.disconnectedSince = undefined;
       for (const operation of this.pending.values()) this.send(operation);
       this.updateRef();
+      this.options.onStateChange?.('connected');
     });
     socket.on('data', (chunk: string) => this.onData(chunk));
     socket.on('error', () => {
@@ -192,6 +195,7 @@ export class PipeConnection {
     this.connected = false;
     this.frames.reset();
     this.disconnectedSince ??= Date.now();
+    if (wasConnected && !this.closed) this.options.onStateChange?.('disconnected');
     const reason = wasConnected
       ? 'connection to the RestFlow daemon was lost'
       : `RestFlow daemon is not running (nothing is listening on ${this.options.path})`;

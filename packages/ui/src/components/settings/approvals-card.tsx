@@ -1,8 +1,9 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { formatRelative, shortId } from '../../lib/format';
 import { type RouterOutputs, useTRPC, useTRPCClient } from '../../lib/trpc';
+import { useSearchParams } from '../../navigation';
 import { Card, Empty, ErrorNote } from '../ui';
 
 type StreamItem<T> = T extends AsyncIterable<infer Item> ? Item : never;
@@ -11,8 +12,13 @@ type Approval = StreamItem<RouterOutputs['security']['onApprovals']>;
 /** Approval timestamps are Unix seconds (docs/entities.md#security-policy-and-approvals). */
 const secondsToMs = (value: number) => (value < 1e12 ? value * 1000 : value);
 
-/** Commands waiting for the user, from any chat or task run; kept current by security.onApprovals. */
+/**
+ * Commands waiting for the user, from any chat or task run; kept current by security.onApprovals. The one named
+ * by `?approval=<id>` (where an approval notification leads) is marked and scrolled into view.
+ */
 export function ApprovalsCard() {
+  const focusedId = useSearchParams().get('approval');
+  const focusedRow = useRef<HTMLDivElement | null>(null);
   const client = useTRPCClient();
   const trpc = useTRPC();
   const [pending, setPending] = useState<Map<string, Approval>>(() => new Map());
@@ -33,6 +39,10 @@ export function ApprovalsCard() {
     );
     return () => subscription.unsubscribe();
   }, [client]);
+  const focusedPending = focusedId !== null && pending.has(focusedId);
+  useEffect(() => {
+    if (focusedPending) focusedRow.current?.scrollIntoView({ block: 'center' });
+  }, [focusedPending]);
   const approve = useMutation(trpc.security.approvals.approve.mutationOptions());
   const reject = useMutation(trpc.security.approvals.reject.mutationOptions());
 
@@ -41,7 +51,12 @@ export function ApprovalsCard() {
       <ErrorNote error={approve.error ?? reject.error} />
       {pending.size === 0 ? <Empty>No command is waiting for approval.</Empty> : null}
       {[...pending.values()].map((approval) => (
-        <div className="approval" key={approval.id}>
+        <div
+          className={approval.id === focusedId ? 'approval focused' : 'approval'}
+          aria-current={approval.id === focusedId ? 'true' : undefined}
+          ref={approval.id === focusedId ? focusedRow : undefined}
+          key={approval.id}
+        >
           <code>{approval.command}</code>
           <span className="hint">
             {approval.task_id ? `task ${shortId(approval.task_id)}` : 'chat'} · expires{' '}
