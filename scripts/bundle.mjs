@@ -1,14 +1,25 @@
-// Bundles an app's TypeScript (and the workspace packages it imports) into one ESM file under dist/, leaving
-// npm dependencies external: they are plain JavaScript already and resolve from node_modules at run time.
-// The bins use the bundle when it is newer than every source it was built from (see bin/*.js), else tsx.
+// Bundles an app's TypeScript and the workspace packages it imports into dist/. With `--all-deps` (the CLI) the
+// npm packages go in as well, split into chunks: the entry holds what every command needs, and what is only
+// imported on demand (`import()`: the MCP server, `web serve`, zod schemas) stays in chunks loaded when used — a
+// command start reads one file instead of resolving hundreds of modules. Native addons and what must resolve at
+// run time (tsx, ws's optional addons) stay external. Also writes `<name>.inputs.json`, the workspace sources the
+// bundle was built from: the bins (scripts/pick-entry.mjs) check only those to know whether it is current.
+import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const [entry, outfile] = process.argv.slice(2);
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const args = process.argv.slice(2);
+const allDeps = args.includes('--all-deps');
+const [entry, outfile] = args.filter((a) => !a.startsWith('--'));
 if (!entry || !outfile) {
-  console.error('usage: node scripts/bundle.mjs <entry.ts> <outfile.mjs>');
+  console.error('usage: node scripts/bundle.mjs [--all-deps] <entry.ts> <outfile.mjs>');
   process.exit(2);
 }
+
+/** Never bundled: native addons, the TypeScript loader, optional native helpers of ws. */
+const ALWAYS_EXTERNAL = ['better-sqlite3', 're2', 'tsx', 'tsx/*', 'bufferutil', 'utf-8-validate', 'fsevents'];
 
 const workspaceOnly = {
   name: 'externalize-npm-packages',
@@ -19,14 +30,35 @@ const workspaceOnly = {
   },
 };
 
-await build({
-  entryPoints: [path.resolve(entry)],
-  outfile: path.resolve(outfile),
+// Bundled CommonJS packages call require() for Node's modules: give the ESM output a real one.
+const REQUIRE_SHIM =
+  "import { createRequire as __restflowCreateRequire } from 'node:module'; const require = __restflowCreateRequire(import.meta.url);";
+
+const outdir = path.dirname(path.resolve(outfile));
+const name = path.basename(outfile, '.mjs');
+fs.rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
+const result = await build({
+  entryPoints: { [name]: path.resolve(entry) },
+  outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   sourcemap: 'linked',
-  plugins: [workspaceOnly],
+  metafile: true,
   logLevel: 'warning',
+  outExtension: { '.js': '.mjs' },
+  ...(allDeps
+    ? {
+        splitting: true,
+        chunkNames: `chunks/${name}-[hash]`,
+        external: ALWAYS_EXTERNAL,
+        banner: { js: REQUIRE_SHIM },
+      }
+    : { plugins: [workspaceOnly] }),
 });
+const sources = Object.keys(result.metafile.inputs)
+  .filter((input) => !input.includes('node_modules'))
+  .map((input) => path.relative(repoRoot, path.resolve(input)))
+  .sort();
+fs.writeFileSync(path.join(outdir, `${name}.inputs.json`), `${JSON.stringify(sources, null, 1)}\n`);

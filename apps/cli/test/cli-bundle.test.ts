@@ -1,0 +1,61 @@
+// The CLI ships as one bundle (scripts/bundle.mjs --all-deps): its npm packages inside, split so a command loads
+// only what it runs. Built here into a temp dir, the bundle must stay a client — no core, no db, no SQLite driver,
+// in the entry or any chunk — and run on its own, without the workspace's node_modules.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+let outDir: string;
+
+beforeAll(() => {
+  outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-cli-bundle-'));
+  execFileSync(
+    process.execPath,
+    [
+      path.join(repoRoot, 'scripts/bundle.mjs'),
+      '--all-deps',
+      'apps/cli/src/main.ts',
+      path.join(outDir, 'restflow.mjs'),
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+}, 120_000);
+
+afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+describe('the CLI bundle', () => {
+  it('holds no daemon-side code: its sources list and every output file say so', () => {
+    const sources = JSON.parse(fs.readFileSync(path.join(outDir, 'restflow.inputs.json'), 'utf8')) as string[];
+    expect(sources).toContain('apps/cli/src/main.ts');
+    expect(sources.filter((s) => /^packages\/(core|db)\//.test(s))).toEqual([]);
+    const outputs = [
+      path.join(outDir, 'restflow.mjs'),
+      ...fs.readdirSync(path.join(outDir, 'chunks')).map((f) => path.join(outDir, 'chunks', f)),
+    ].filter((f) => f.endsWith('.mjs'));
+    expect(outputs.length).toBeGreaterThan(1);
+    for (const file of outputs) {
+      const text = fs.readFileSync(file, 'utf8');
+      expect([path.basename(file), /drizzle-orm|better-sqlite3|packages\/core\/src/.test(text)]).toEqual([
+        path.basename(file),
+        false,
+      ]);
+    }
+  });
+
+  it('runs from a directory without node_modules (its npm packages are inside)', () => {
+    const version = execFileSync(process.execPath, [path.join(outDir, 'restflow.mjs'), '--version'], {
+      cwd: outDir,
+      env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_DIR: outDir },
+    });
+    expect(version.toString().trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const help = execFileSync(process.execPath, [path.join(outDir, 'restflow.mjs'), 'agent', '--help'], {
+      cwd: outDir,
+      env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_DIR: outDir },
+    });
+    expect(help.toString()).toContain('restflow agent list');
+  });
+});
