@@ -165,6 +165,15 @@ describe('sub-agents', () => {
       timeoutMs: 60_000,
     });
     expect(json.sub_agents.map((run) => run.id).sort()).toEqual(subRuns.map((run) => run.id).sort());
+    const listed = await runCliJson<{ id: string; parent_run_id: string | null }[]>(
+      ['runs', 'list', '--root', parentId.slice(0, 8)],
+      { dataDir, timeoutMs: 60_000 },
+    );
+    expect(listed.map((run) => run.id).sort()).toEqual([parentId, ...subRuns.map((run) => run.id)].sort());
+    const byParent = await runCli(['runs', 'list', '--parent', parentId], { dataDir, timeoutMs: 60_000 });
+    expect(byParent.stdout).toContain('researcher');
+    expect(byParent.stdout).toContain('writer');
+    expect(byParent.stdout).toContain(parentId.slice(0, 8));
   }, 120_000);
 
   it('cancelling the parent cancels its sub-agents while they wait on the provider', async () => {

@@ -214,9 +214,10 @@ export class RunManager {
     };
 
     const controller = new AbortController();
-    // A sub-agent stops with its parent, for the same reason (cancel or shutdown), and so do its own sub-agents.
+    // A sub-agent stops with its parent (interrupted by a shutdown, else cancelled), and so do its own sub-agents.
     const followParent = () => {
-      if (!controller.signal.aborted) controller.abort(parent?.controller.signal.reason);
+      const reason: StopReason = parent?.controller.signal.reason === 'shutdown' ? 'shutdown' : 'cancel';
+      if (!controller.signal.aborted) controller.abort(reason);
     };
     if (parent) {
       if (parent.controller.signal.aborted) followParent();

@@ -193,4 +193,31 @@ describe('sub-agents', () => {
     await waitUntil(() => tree().every((run) => run.status !== 'running'), 5000, 'the tree to stop');
     expect(tree().map((run) => run.status)).toEqual(['interrupted', 'interrupted', 'interrupted']);
   });
+
+  it('a sub-agent out of time ends failed with error_code timeout, and its own sub-agents are cancelled', async () => {
+    const s = setup({
+      LEAD: [
+        toolTurn([spawn('c1', { agent: 'middle', task: 'delegate', wait: true, timeout_secs: 1 })]),
+        textTurn('noted'),
+      ],
+      'USER: delegate': [toolTurn([spawn('c2', { agent: 'researcher', task: 'dig', wait: true })])],
+      'careful researcher': [{ hangAfter: [] }],
+    });
+    s.services.agents.create('middle', { model: 'sonnet', prompt: 'You are MIDDLE.', tools: ['agents'] });
+    const handle = await runLead(s, 'You are LEAD.');
+    expect((await handle.done).status).toBe('completed');
+    const [result] = toolResults(s.services, handle.runId);
+    expect(JSON.parse(result!.result)).toMatchObject({
+      agent: 'middle',
+      status: 'timed_out',
+      error: 'timed out after 1 s',
+    });
+    const tree = () => s.runtime.runs.tree(handle.runId);
+    await waitUntil(() => tree().every((run) => run.status !== 'running'), 5000, 'the tree to end');
+    expect(tree().map((run) => [run.agent_name, run.status, run.error_code])).toEqual([
+      [null, 'completed', null],
+      ['middle', 'failed', 'timeout'],
+      ['researcher', 'cancelled', null],
+    ]);
+  });
 });
