@@ -143,9 +143,13 @@ describe('sub-agents', () => {
       calls: 5,
     });
     expect(parent.usage_total.cost_usd).toBeGreaterThan(parent.usage.cost_usd);
-    // Each call counts once in the usage report: the tree's calls are all there is so far.
-    const report = await sdk.usage.report.query({ by: 'model' });
+    // Each call counts once in the usage report (the tree's calls are all there is so far), and the built-in
+    // sub-agents' calls count for the agent that spawned them.
+    const report = await sdk.usage.report.query({ by: 'agent' });
     expect(report.total).toMatchObject({ total_tokens: parent.usage_total.total_tokens, calls: 5, runs: 3 });
+    expect(report.rows).toEqual([
+      expect.objectContaining({ key: leadId, label: 'team-lead', total_tokens: 4720, calls: 5, runs: 3 }),
+    ]);
 
     // Filters: one parent's sub-agents, a whole tree.
     expect((await sdk.runs.list.query({ parent_run_id: parentId })).map((run) => run.id).sort()).toEqual(

@@ -95,6 +95,16 @@ export interface StartRunRequest {
   agentName?: string;
   /** Stops the run as failed (`error_code: "timeout"`) after this long. */
   timeoutMs?: number;
+  /**
+   * Whose usage rows and budgets the run's provider calls count against (default: its own agent and task). A
+   * built-in sub-agent spends for the agent and task of the run that spawned it.
+   */
+  meterScope?: MeterScope;
+}
+
+export interface MeterScope {
+  agentId?: string;
+  taskId?: string;
 }
 
 export interface RunHandle {
@@ -110,6 +120,7 @@ interface ActiveRun {
   rootRunId: string;
   /** 0 for a top-level run, 1 for its sub-agents, … */
   depth: number;
+  meterScope: MeterScope;
 }
 
 /** What a sub-agent needs to know of the run spawning it. */
@@ -117,6 +128,8 @@ export interface RunLineage {
   prepared: PreparedAgent;
   rootRunId: string;
   depth: number;
+  /** Whose budgets the run spends against. */
+  meterScope: MeterScope;
 }
 
 type StopReason = 'cancel' | 'shutdown' | 'timeout';
@@ -229,10 +242,14 @@ export class RunManager {
         }, request.timeoutMs)
       : undefined;
     append('started', { model: request.prepared.model.model, input: request.input });
+    const meterScope: MeterScope = request.meterScope ?? {
+      ...(request.prepared.agent.id ? { agentId: request.prepared.agent.id } : {}),
+      ...(request.taskId ? { taskId: request.taskId } : {}),
+    };
     const meter = this.usage?.meter({
       runId,
-      agentId: request.prepared.agent.id,
-      taskId: request.taskId,
+      agentId: meterScope.agentId,
+      taskId: meterScope.taskId,
       sessionId: request.sessionId,
       model: request.prepared.model.model,
       provider: request.prepared.model.provider,
@@ -322,6 +339,7 @@ export class RunManager {
       parentRunId: request.parentRunId,
       rootRunId,
       depth: parent ? parent.depth + 1 : 0,
+      meterScope,
     });
     return { runId, done };
   }
@@ -418,7 +436,9 @@ export class RunManager {
   /** The prepared agent and place in its tree of an active run; undefined once it has ended. */
   lineage(runId: string): RunLineage | undefined {
     const run = this.active.get(runId);
-    return run ? { prepared: run.prepared, rootRunId: run.rootRunId, depth: run.depth } : undefined;
+    return run
+      ? { prepared: run.prepared, rootRunId: run.rootRunId, depth: run.depth, meterScope: run.meterScope }
+      : undefined;
   }
 
   /** Active sub-agent runs spawned by this run. */

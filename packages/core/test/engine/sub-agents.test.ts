@@ -50,15 +50,16 @@ function toolResults(services: ReturnType<typeof createTestServices>, runId: str
     .map((e) => ({ success: e.payload.success as boolean, result: e.payload.result as string }));
 }
 
-async function runLead(setupResult: ReturnType<typeof setup>, prompt: string, input = 'go') {
+async function runLead(setupResult: ReturnType<typeof setup>, prompt: string, before?: (agentId: string) => void) {
   const agent = setupResult.services.agents.create(`lead-${Math.random().toString(36).slice(2, 8)}`, {
     model: 'sonnet',
     prompt,
     tools: ['agents'],
   });
+  before?.(agent.id);
   const handle = await setupResult.runtime.chat.startAgentRun({
     agent: { id: agent.id, name: agent.name, node: agent.agent },
-    input,
+    input: 'go',
     kind: 'exec',
   });
   return handle;
@@ -219,5 +220,22 @@ describe('sub-agents', () => {
       ['middle', 'failed', 'timeout'],
       ['researcher', 'cancelled', null],
     ]);
+  });
+
+  it('a built-in sub-agent spends against the budgets of the agent that spawned it', async () => {
+    const s = setup({
+      LEAD: [toolTurn([spawn('c1', { agent: 'writer', task: 'write', wait: true })]), textTurn('never asked')],
+      'skilled technical writer': [textTurn('never asked either')],
+    });
+    // The lead's first call (15 tokens) spends the whole daily budget of the lead agent.
+    const handle = await runLead(s, 'You are LEAD.', (leadAgent) =>
+      s.services.usage.setBudgets({ agents: { [leadAgent]: { tokens_per_day: 10 } } }),
+    );
+    const outcome = await handle.done;
+    expect(outcome.error_code).toBe('budget_exceeded');
+    const [, child] = s.runtime.runs.tree(handle.runId);
+    expect(child).toMatchObject({ agent_name: 'writer', status: 'failed', error_code: 'budget_exceeded' });
+    expect(toolResults(s.services, handle.runId)[0]?.result).toMatch(/"status": "failed"[\s\S]*budget exceeded/);
+    expect(s.models['skilled technical writer']!.requests).toHaveLength(0);
   });
 });

@@ -77,6 +77,9 @@ export class SubAgentService implements SubAgentPort {
     }
     if (!runs.lineage(parentRunId)) throw new ToolError(`run ${parentRunId} has ended`);
     const timeoutSecs = request.timeoutSecs ?? settings.timeoutSeconds;
+    // Budgets and usage reports see through sub-agents: their calls count for the task of the tree, and a
+    // built-in one's (which has no agent of its own) for the agent that spawned it.
+    const agentId = prepared.agent.id ?? parent.meterScope.agentId;
     const handle = runs.start({
       kind: 'exec',
       prepared,
@@ -85,6 +88,10 @@ export class SubAgentService implements SubAgentPort {
       parentRunId,
       agentName: name,
       timeoutMs: timeoutSecs * 1000,
+      meterScope: {
+        ...(agentId ? { agentId } : {}),
+        ...(parent.meterScope.taskId ? { taskId: parent.meterScope.taskId } : {}),
+      },
     });
     const entry: Spawned = { parentRunId, agent: name, task: request.task, done: handle.done };
     this.spawned.set(handle.runId, entry);
