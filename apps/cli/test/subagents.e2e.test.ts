@@ -105,9 +105,9 @@ describe('sub-agents', () => {
     const lastStart = Math.max(...children.map((request) => request.startedAt));
     const firstEnd = Math.min(...children.map((request) => request.endedAt as number));
     expect(lastStart).toBeLessThanOrEqual(firstEnd);
-    // wait_agents brought both answers back to the lead as one tool result.
-    const [, waited, final] = requestsOf(isLead);
-    expect(toolResultsIn(waited!).join('')).toContain('running');
+    // spawn_agent answered at once ("running"); wait_agents brought both answers back as one tool result.
+    const [, afterSpawn, final] = requestsOf(isLead);
+    expect(toolResultsIn(afterSpawn!).join('')).toContain('\\"status\\": \\"running\\"');
     const results = toolResultsIn(final!).join('');
     expect(results).toContain('The facts.');
     expect(results).toContain('The draft.');
