@@ -9,6 +9,9 @@ describe('config router: keys and strict inputs', () => {
       'task_timeout_seconds',
       'stall_timeout_seconds',
       'max_retries',
+      'subagent_max_parallel',
+      'subagent_timeout_seconds',
+      'subagent_max_depth',
     ]);
     const config = { worker_count: 2, task_timeout_seconds: 60, stall_timeout_seconds: 60, max_retries: 2 };
     const extraSet = await errorOf(caller.config.set({ config, colour: 'red' } as never));
@@ -25,7 +28,22 @@ describe('config router: keys and strict inputs', () => {
       task_timeout_seconds: 300,
       stall_timeout_seconds: 300,
       max_retries: 3,
+      subagent_max_parallel: 5,
+      subagent_timeout_seconds: 300,
+      subagent_max_depth: 3,
     });
+  });
+
+  it('a whole config written without the sub-agent keys keeps their current values', async () => {
+    const { caller } = createTestCaller();
+    await caller.config.update({ key: 'subagent_max_depth', value: 2 });
+    const written = await caller.config.set({
+      config: { worker_count: 2, task_timeout_seconds: 60, stall_timeout_seconds: 60, max_retries: 2 },
+    });
+    expect(written).toMatchObject({ worker_count: 2, subagent_max_depth: 2, subagent_max_parallel: 5 });
+    const zero = await errorOf(caller.config.update({ key: 'subagent_max_parallel', value: 0 }));
+    expect(zero.code).toBe('BAD_REQUEST');
+    expect(zero.message).toMatch(/subagent_max_parallel: must be at least 1/);
   });
 });
 

@@ -21,9 +21,11 @@ export { runAgentLoop } from './engine/agent-loop.ts';
 export { DeltaBatcher } from './engine/delta-batcher.ts';
 export { createAgentRuntime, mcpPort, memoryPort, secretPort, securityPort } from './engine/engine-wiring.ts';
 export type { EngineLimits } from './engine/limits.ts';
-export type { CommandSecurityPort, SessionPort } from './engine/ports.ts';
+export type { CommandSecurityPort, SessionPort, SubAgentPort, SubAgentState } from './engine/ports.ts';
 export type { RunEventPayloads, RunEventSink, RunStreamEvent } from './engine/run-events.ts';
-export { INTERRUPTED_ERROR, RunManager } from './engine/run-manager.ts';
+export { INTERRUPTED_ERROR, RunManager, type RunTreeNode } from './engine/run-manager.ts';
+export { BUILTIN_SUB_AGENTS, type SubAgentDefinition } from './engine/sub-agents/definitions.ts';
+export { SubAgentService, type SubAgentSettings } from './engine/sub-agents/sub-agent.service.ts';
 export {
   buildSystemPrompt,
   DEFAULT_SYSTEM_PROMPT,

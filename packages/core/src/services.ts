@@ -152,6 +152,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     llm,
     usage,
     mcpTools: mcpPort(mcpClients),
+    config,
   });
   const agentRunner = engineTaskRunner({ chat, runs, agents });
   const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets, usage }, { agentRunner });

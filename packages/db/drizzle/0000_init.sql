@@ -148,10 +148,15 @@ CREATE TABLE `runs` (
 	`message_id` text,
 	`started_at` integer NOT NULL,
 	`finished_at` integer,
-	`error` text
+	`error` text,
+	`parent_run_id` text,
+	`root_run_id` text,
+	`agent_name` text
 );
 --> statement-breakpoint
 CREATE INDEX `runs_status_idx` ON `runs` (`status`);--> statement-breakpoint
+CREATE INDEX `runs_parent_idx` ON `runs` (`parent_run_id`);--> statement-breakpoint
+CREATE INDEX `runs_root_idx` ON `runs` (`root_run_id`);--> statement-breakpoint
 CREATE INDEX `runs_task_idx` ON `runs` (`task_id`,`started_at`);--> statement-breakpoint
 CREATE INDEX `runs_session_idx` ON `runs` (`session_id`);--> statement-breakpoint
 CREATE TABLE `pending_approvals` (

@@ -43,6 +43,8 @@ export interface FakeAnswer {
   tokenDelayMs?: number;
   /** Pause before the first byte (status line) of the response. */
   delayMs?: number;
+  /** Hold the response (before its first byte) until the test calls `release(name)` on the provider. */
+  holdUntil?: string;
   /** Destroy the connection after this many deltas, as a network failure mid-stream would. */
   dropAfterTokens?: number;
 }

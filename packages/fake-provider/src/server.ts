@@ -1,6 +1,6 @@
 // A real HTTP server on a free loopback port that answers like OpenAI and Anthropic, from a per-test script,
 // and records every request (headers, body, whether the client went away mid-response).
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -64,6 +64,15 @@ export interface FakeProvider {
   setModels(api: ModelsApi, models: readonly string[] | { error: number; message?: string }): void;
   /** Queues replies; each request takes the next one, whichever API it calls. */
   script(...replies: FakeReply[]): void;
+  /**
+   * Queues replies for the requests whose JSON body `match` accepts (e.g. by system prompt), taken before the
+   * shared script: agents that call at the same time (sub-agents) each get their own replies whatever the order.
+   */
+  scriptFor(match: (body: Record<string, unknown>) => boolean, ...replies: FakeReply[]): void;
+  /** Lets the responses held with `holdUntil: name` go (and any later one holding on that name). */
+  release(name: string): void;
+  /** Resolves once `count` requests have arrived (answered or not). */
+  received(count: number, timeoutMs?: number): Promise<RecordedRequest[]>;
   /** Replies still queued. */
   pending(): number;
   /** Empties the script and the request log. */
@@ -103,6 +112,38 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   const requests: RecordedRequest[] = [];
   const requestEnded = new EventEmitter();
   requestEnded.setMaxListeners(0);
+  const routed: { match: (body: Record<string, unknown>) => boolean; queue: FakeReply[] }[] = [];
+  const released = new Set<string>();
+  const gates = new EventEmitter();
+  gates.setMaxListeners(0);
+  const held = (name: string) =>
+    released.has(name) ? Promise.resolve() : new Promise<void>((resolve) => gates.once(name, () => resolve()));
+  const nextReply = (body: Record<string, unknown>): FakeReply | undefined => {
+    for (const route of routed) if (route.queue.length > 0 && route.match(body)) return route.queue.shift();
+    return queue.shift();
+  };
+  /** Resolves once the log satisfies `done`, re-checked after each arrival or end. */
+  const whenLog = <T>(done: () => T | undefined, timeoutMs: number, what: string) =>
+    new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const value = done();
+        if (value === undefined) return;
+        cleanup();
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`fake provider: ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        requestEnded.off('ended', check);
+        requestEnded.off('arrived', check);
+      };
+      requestEnded.on('ended', check);
+      requestEnded.on('arrived', check);
+      check();
+    });
   const modelRequests: ModelListRequest[] = [];
   const models: Record<ModelsApi, readonly string[] | { error: number; message?: string }> = {
     openai: options.models?.openai ?? DEFAULT_FAKE_MODELS.openai,
@@ -145,7 +186,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       res.end(JSON.stringify(bad.body));
       return;
     }
-    const reply = queue.shift() ?? options.fallback ?? NO_REPLY;
+    const reply = nextReply(body) ?? options.fallback ?? NO_REPLY;
     const record: RecordedRequest = {
       api: route.api,
       method: req.method ?? 'POST',
@@ -160,6 +201,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       startedAt: Date.now(),
     };
     requests.push(record);
+    requestEnded.emit('arrived');
     res.on('close', () => {
       record.endedAt = Date.now();
       record.completed = res.writableFinished && !record.dropped;
@@ -169,6 +211,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const gone = () => res.destroyed || res.writableEnded;
 
     if (reply.delayMs) await sleep(reply.delayMs);
+    if ('holdUntil' in reply && reply.holdUntil) await Promise.race([held(reply.holdUntil), once(res, 'close')]);
     if (gone()) return;
     if (isErrorReply(reply)) {
       const rendered = route.wire.error(reply.error, reply.message, req.headers);
@@ -242,28 +285,30 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     script: (...replies) => {
       queue.push(...replies);
     },
-    pending: () => queue.length,
+    scriptFor: (match, ...replies) => {
+      routed.push({ match, queue: [...replies] });
+    },
+    release: (name) => {
+      released.add(name);
+      gates.emit(name);
+    },
+    received: (count, timeoutMs = 5000) =>
+      whenLog(
+        () => (requests.length >= count ? requests.slice(0, count) : undefined),
+        timeoutMs,
+        `${count} requests had not arrived (${requests.length} did)`,
+      ),
+    pending: () => queue.length + routed.reduce((sum, route) => sum + route.queue.length, 0),
     ended: (index, timeoutMs = 5000) =>
-      new Promise<RecordedRequest>((resolve, reject) => {
-        const check = () => {
-          const record = requests[index];
-          if (record?.endedAt === undefined) return;
-          cleanup();
-          resolve(record);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`fake provider: request ${index} had not ended within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          requestEnded.off('ended', check);
-        };
-        requestEnded.on('ended', check);
-        check();
-      }),
+      whenLog(
+        () => (requests[index]?.endedAt === undefined ? undefined : requests[index]),
+        timeoutMs,
+        `request ${index} had not ended`,
+      ),
     reset: () => {
       queue.length = 0;
+      routed.length = 0;
+      released.clear();
       requests.length = 0;
       modelRequests.length = 0;
     },

@@ -356,6 +356,46 @@ describe('failures and timing', () => {
   });
 });
 
+describe('replies per caller, held replies', () => {
+  it('scriptFor: matching requests take their own replies first, whatever order they arrive in', async () => {
+    const bySystem = (name: string) => (body: Record<string, unknown>) => body.system === name;
+    fake.scriptFor(bySystem('b'), { text: 'for b' });
+    fake.scriptFor(bySystem('a'), { text: 'for a' });
+    fake.script({ text: 'shared' });
+    expect(fake.pending()).toBe(3);
+    const answer = async (system?: string) =>
+      (await json(post('/v1/messages', { ...(system ? { system } : {}), messages: [] }))).content[0].text;
+    expect(await answer('a')).toBe('for a');
+    expect(await answer('c')).toBe('shared');
+    expect(await answer('b')).toBe('for b');
+    expect(fake.pending()).toBe(0);
+  });
+
+  it('holdUntil: responses wait for release; received() resolves once the requests have arrived', async () => {
+    fake.script({ text: 'one', holdUntil: 'gate' }, { text: 'two', holdUntil: 'gate' });
+    const first = json(post('/v1/messages', { messages: [] }));
+    const second = json(post('/v1/messages', { messages: [] }));
+    const arrived = await fake.received(2, 5000);
+    expect(arrived.map((request) => request.endedAt)).toEqual([undefined, undefined]);
+    fake.release('gate');
+    expect([(await first).content[0].text, (await second).content[0].text]).toEqual(['one', 'two']);
+    // Once released, a later hold on the same name passes at once.
+    fake.script({ text: 'three', holdUntil: 'gate' });
+    expect((await json(post('/v1/messages', { messages: [] }))).content[0].text).toBe('three');
+    await expect(fake.received(9, 50)).rejects.toThrow(/9 requests had not arrived \(3 did\) within 50 ms/);
+  });
+
+  it('a held response the client gives up on is recorded as aborted', async () => {
+    fake.script({ text: 'never', holdUntil: 'closed-gate' });
+    const controller = new AbortController();
+    const pending = post('/v1/messages', { messages: [] }, {}, controller.signal);
+    await fake.received(1);
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    expect((await fake.ended(0, 2000)).aborted).toBe(true);
+  });
+});
+
 describe('splitText', () => {
   it('splits by words by default, into N pieces, or takes exact pieces', () => {
     expect(splitText('a bc  d', undefined)).toEqual(['a ', 'bc  ', 'd']);

@@ -6,6 +6,7 @@ import { formatTime, shortId } from '../output.ts';
 import { formatUsd } from './usage.ts';
 
 type RunInfo = Awaited<ReturnType<RestflowClient['runs']['get']['query']>>;
+type RunTree = Awaited<ReturnType<RestflowClient['runs']['tree']['query']>>;
 
 /** One line of a timeline: text and thinking deltas are merged into one entry each. */
 export interface TimelineEntry {
@@ -133,15 +134,42 @@ const MARK: Record<string, string> = {
 export const formatEntry = (entry: TimelineEntry) =>
   `  +${seconds(entry.at).padStart(8)}  ${MARK[entry.type] ?? ' '} ${entry.type.padEnd(11)} ${entry.summary}`;
 
+const tokensLine = (u: RunInfo['usage']) =>
+  `in ${u.input_tokens} (cached ${u.cached_tokens}) · out ${u.output_tokens} (reasoning ${u.reasoning_tokens}) · ` +
+  `total ${u.total_tokens} · cost ${formatUsd(u.cost_usd)} · ${u.calls} provider call${u.calls === 1 ? '' : 's'}`;
+
+/** The sub-agent runs below a run, indented by depth, each with its status and usage (docs/engine.md#sub-agents). */
+export function treeLines(tree: RunTree): string[] {
+  if (tree.runs.length <= 1) return [];
+  return [
+    'Sub-agents:',
+    ...tree.runs.slice(1).map((node) => {
+      const took = node.finished_at ? ` · ${seconds(node.finished_at - node.started_at)}` : '';
+      const name = node.agent_name ?? (node.agent_id ? shortId(node.agent_id) : '(inline)');
+      const own = `${node.usage.total_tokens} tokens · ${formatUsd(node.usage.cost_usd)}`;
+      const below =
+        node.usage_total.total_tokens !== node.usage.total_tokens
+          ? ` (with its sub-agents ${node.usage_total.total_tokens} tokens · ${formatUsd(node.usage_total.cost_usd)})`
+          : '';
+      const error = node.error ? ` · ${flat(node.error, 120)}` : '';
+      return `${'  '.repeat(node.depth)}└ ${shortId(node.id)} ${name} · ${node.status}${took} · ${own}${below}${error}`;
+    }),
+  ];
+}
+
 function header(run: RunInfo): string[] {
   const u = run.usage;
   const took = run.finished_at ? ` · took ${seconds(run.finished_at - run.started_at)}` : '';
+  const withChildren = run.usage_total.calls !== u.calls;
   return [
     `Run ${run.id} · ${run.kind} · ${run.status}${took}`,
     `  agent ${run.agent_id ?? '(inline)'}${run.task_id ? ` · task ${run.task_id}` : ''}${run.session_id ? ` · session ${run.session_id}` : ''}`,
     `  started ${new Date(run.started_at).toISOString()}`,
-    `  tokens: in ${u.input_tokens} (cached ${u.cached_tokens}) · out ${u.output_tokens} (reasoning ${u.reasoning_tokens}) · ` +
-      `total ${u.total_tokens} · cost ${formatUsd(u.cost_usd)} · ${u.calls} provider call${u.calls === 1 ? '' : 's'}`,
+    `  tokens: ${tokensLine(u)}`,
+    ...(run.parent_run_id
+      ? [`  sub-agent ${run.agent_name ?? ''} of run ${run.parent_run_id} (tree ${run.root_run_id})`]
+      : []),
+    ...(withChildren ? [`  with sub-agents: ${tokensLine(run.usage_total)}`] : []),
     ...(run.error ? [`  error: ${run.error}${run.error_code ? ` [${run.error_code}]` : ''}`] : []),
   ];
 }
@@ -199,6 +227,8 @@ export const runShowCommand = daemonLeaf<{ id: string; follow: boolean }>(
     let run = await client.runs.get.query({ id: args.id });
     const timeline = new Timeline();
     if (!out.json) for (const line of header(run)) out.line(line);
+    if (!out.json && !args.follow)
+      for (const line of treeLines(await client.runs.tree.query({ id: run.id }))) out.line(line);
     if (!out.json) out.line();
     await readEvents(client, run, args.follow, (event) => {
       const before = timeline.entries.length;
@@ -210,7 +240,8 @@ export const runShowCommand = daemonLeaf<{ id: string; follow: boolean }>(
     });
     if (args.follow) run = await client.runs.get.query({ id: run.id });
     if (out.json) {
-      out.printJson({ run, timeline: timeline.entries });
+      const tree = await client.runs.tree.query({ id: run.id });
+      out.printJson({ run, timeline: timeline.entries, sub_agents: tree.runs.slice(1) });
       return;
     }
     const printed = args.follow ? Math.max(0, timeline.entries.length - 1) : 0;
@@ -219,30 +250,42 @@ export const runShowCommand = daemonLeaf<{ id: string; follow: boolean }>(
     if (args.follow) {
       out.line();
       out.line(header(run)[3]!.trim());
+      for (const line of treeLines(await client.runs.tree.query({ id: run.id }))) out.line(line);
     }
   },
 );
 
-export const runListCommand = daemonLeaf<{ task?: string; session?: string; limit: number }>(
+export const runListCommand = daemonLeaf<{
+  task?: string;
+  session?: string;
+  parent?: string;
+  root?: string;
+  limit: number;
+}>(
   'list',
   'Recent runs, newest first, with their tokens and cost (of one task or chat session); ids for runs show',
   (y) =>
     y
       .option('task', { type: 'string', describe: 'Only the engine runs of this task (id or unique prefix)' })
       .option('session', { type: 'string', describe: 'Only the runs of this chat session' })
+      .option('parent', { type: 'string', describe: 'Only the sub-agent runs this run spawned' })
+      .option('root', { type: 'string', describe: 'A whole tree: this top-level run and every sub-agent run below it' })
       .option('limit', { alias: 'l', type: 'number', default: 20, describe: 'Number of runs' }),
   async (client, args, out) => {
     const taskId = args.task ? (await client.tasks.get.query({ id: args.task })).id : undefined;
     const runs = await client.runs.list.query({
       ...(taskId ? { task_id: taskId } : {}),
       ...(args.session ? { session_id: args.session } : {}),
+      ...(args.parent ? { parent_run_id: args.parent } : {}),
+      ...(args.root ? { root_run_id: args.root } : {}),
       limit: args.limit,
     });
     out.table(runs, [
       { header: 'Id', value: (r) => shortId(r.id) },
       { header: 'Kind', value: (r) => r.kind },
       { header: 'Status', value: (r) => r.status },
-      { header: 'Agent', value: (r) => shortId(r.agent_id) },
+      { header: 'Agent', value: (r) => r.agent_name ?? shortId(r.agent_id) },
+      { header: 'Parent', value: (r) => shortId(r.parent_run_id) },
       { header: 'Started', value: (r) => formatTime(r.started_at) },
       { header: 'Tokens', value: (r) => r.usage.total_tokens },
       { header: 'Cost', value: (r) => formatUsd(r.usage.cost_usd) },

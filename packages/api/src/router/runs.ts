@@ -1,6 +1,6 @@
 import { TRPCError, type TRPCRouterRecord, tracked } from '@trpc/server';
 import { toTRPCError } from '../errors.ts';
-import { idInput, listRunsInput, runEventsInput } from '../schemas/index.ts';
+import { idInput, listRunsInput, runEventsInput, runTreeSchema } from '../schemas/index.ts';
 import { publicProcedure } from '../trpc.ts';
 
 /** The tracked() id is the run's seq; anything else is a client bug worth a clear error. */
@@ -15,12 +15,25 @@ function cursorOf(lastEventId: string | null | undefined): number {
 
 /** Agent runs — chat turns, `agents.run`, task runs — whoever started them. */
 export const runsRouter = {
-  /** Recent runs, newest first (optionally of one session, or of one task). */
-  list: publicProcedure
-    .input(listRunsInput)
-    .query(({ ctx, input }) =>
-      ctx.services.runs.list({ sessionId: input?.session_id, taskId: input?.task_id, limit: input?.limit }),
-    ),
+  /** Recent runs, newest first (optionally of one session, one task, one parent run or one tree). */
+  list: publicProcedure.input(listRunsInput).query(({ ctx, input }) =>
+    ctx.services.runs.list({
+      sessionId: input?.session_id,
+      taskId: input?.task_id,
+      parentRunId: input?.parent_run_id,
+      rootRunId: input?.root_run_id,
+      limit: input?.limit,
+    }),
+  ),
+
+  /** A run and every sub-agent run below it, depth-first, each with its status and usage (docs/engine.md#sub-agents). */
+  tree: publicProcedure
+    .input(idInput)
+    .output(runTreeSchema)
+    .query(({ ctx, input }) => {
+      const runs = ctx.services.runs.tree(input.id);
+      return { run_id: runs[0]!.id, runs };
+    }),
 
   /** One run's state; `id` may be a unique prefix. */
   get: publicProcedure.input(idInput).query(({ ctx, input }) => ctx.services.runs.get(input.id)),

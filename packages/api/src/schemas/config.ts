@@ -9,6 +9,9 @@ export const systemConfigSchema = z
     task_timeout_seconds: count(10),
     stall_timeout_seconds: count(10),
     max_retries: count(1),
+    subagent_max_parallel: count(1).optional(),
+    subagent_timeout_seconds: count(1).optional(),
+    subagent_max_depth: count(1).optional(),
   })
   .strict();
 

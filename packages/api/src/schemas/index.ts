@@ -10,6 +10,7 @@ export * from './mcp.ts';
 export * from './memory.ts';
 export * from './models.ts';
 export * from './resources.ts';
+export * from './run-tree.ts';
 export * from './runs.ts';
 export * from './secrets.ts';
 export * from './security.ts';

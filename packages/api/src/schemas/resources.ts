@@ -302,5 +302,8 @@ export const runInfoSchema = z
     finished_at: ms.nullable(),
     error: z.string().nullable(),
     last_seq: z.number().int().describe('seq of the last stored event: the cursor a subscriber resumes from'),
+    parent_run_id: z.string().nullable().describe('the run that spawned this one as a sub-agent'),
+    root_run_id: z.string().describe('the top-level run of its tree (itself when it has no parent)'),
+    agent_name: z.string().nullable().describe('the name a sub-agent was spawned as'),
   })
   .meta({ id: 'RunInfo' });

@@ -29,6 +29,10 @@ export const listRunsInput = z
     session_id: idSchema.optional(),
     /** A task's runs, by its full id. */
     task_id: text('id').trim().min(1).optional(),
+    /** The sub-agent runs one run spawned (id or unique prefix). */
+    parent_run_id: idSchema.optional(),
+    /** A whole tree: the top-level run and every sub-agent run below it (id or unique prefix). */
+    root_run_id: idSchema.optional(),
     limit: z.number().int().min(1).max(500).optional(),
   })
   .strict()

@@ -30,4 +30,12 @@ export const MAX_APPROVAL_TIMEOUT_SECS = 7 * 24 * 3600;
 export const SHARED_VISIBILITIES = ['public', 'shared', 'private'] as const;
 export const MAX_SHARED_VALUE_BYTES = 1024 * 1024;
 
-export const CONFIG_KEYS = ['worker_count', 'task_timeout_seconds', 'stall_timeout_seconds', 'max_retries'] as const;
+export const CONFIG_KEYS = [
+  'worker_count',
+  'task_timeout_seconds',
+  'stall_timeout_seconds',
+  'max_retries',
+  'subagent_max_parallel',
+  'subagent_timeout_seconds',
+  'subagent_max_depth',
+] as const;

@@ -10,6 +10,10 @@ export interface SystemConfig {
   task_timeout_seconds: number;
   stall_timeout_seconds: number;
   max_retries: number;
+  /** Sub-agents (docs/engine.md#sub-agents): running children per parent run, their time budget, tree depth. */
+  subagent_max_parallel: number;
+  subagent_timeout_seconds: number;
+  subagent_max_depth: number;
 }
 
 export const DEFAULT_SYSTEM_CONFIG: Readonly<SystemConfig> = Object.freeze({
@@ -17,6 +21,9 @@ export const DEFAULT_SYSTEM_CONFIG: Readonly<SystemConfig> = Object.freeze({
   task_timeout_seconds: 300,
   stall_timeout_seconds: 300,
   max_retries: 3,
+  subagent_max_parallel: 5,
+  subagent_timeout_seconds: 300,
+  subagent_max_depth: 3,
 });
 
 export const CONFIG_KEYS = Object.keys(DEFAULT_SYSTEM_CONFIG) as (keyof SystemConfig)[];
@@ -26,6 +33,9 @@ const MINIMUMS: Record<keyof SystemConfig, number> = {
   task_timeout_seconds: 10,
   stall_timeout_seconds: 10,
   max_retries: 1,
+  subagent_max_parallel: 1,
+  subagent_timeout_seconds: 1,
+  subagent_max_depth: 1,
 };
 
 export function isConfigKey(key: string): key is keyof SystemConfig {
@@ -63,8 +73,9 @@ export class ConfigService {
     return { ...DEFAULT_SYSTEM_CONFIG, ...((row?.value as Partial<SystemConfig> | undefined) ?? {}) };
   }
 
-  set(config: SystemConfig): SystemConfig {
-    const valid = validateSystemConfig({ ...config });
+  /** Keys a caller leaves out (one written before they existed) keep their current values. */
+  set(config: Partial<SystemConfig>): SystemConfig {
+    const valid = validateSystemConfig({ ...this.get(), ...config });
     const value = Object.fromEntries(CONFIG_KEYS.map((k) => [k, valid[k]])) as unknown as SystemConfig;
     this.db
       .insert(systemConfig)

@@ -36,6 +36,8 @@ export interface PreparedAgent {
   workspaceDir: string;
   /** Allow-list entries that named no known tool, and skills that do not exist. */
   warnings: string[];
+  /** Model turns before the run must answer; the engine's limit when absent (set for built-in sub-agents). */
+  maxIterations?: number;
 }
 
 export interface EngineRunRequest {
@@ -158,7 +160,7 @@ export class AgentEngine {
       },
       temperature: prepared.temperature,
       maxTokens: this.limits.maxTokens,
-      maxIterations: this.limits.maxIterations,
+      maxIterations: prepared.maxIterations ?? this.limits.maxIterations,
       signal: request.signal,
       sink: request.sink,
       ...(request.meter ? { meter: request.meter } : {}),

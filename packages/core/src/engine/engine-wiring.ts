@@ -3,6 +3,7 @@
 import path from 'node:path';
 import type { AgentService } from '../agents/agent.service.ts';
 import type { AuthProfileService } from '../auth/auth-profile.service.ts';
+import { type ConfigService, DEFAULT_SYSTEM_CONFIG } from '../config/config.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import { createModelClientResolver } from '../llm/model-client.ts';
 import type { LlmClientFactory } from '../llm/types.ts';
@@ -18,8 +19,17 @@ import { AgentEngine, type LlmResolver } from './agent-engine.ts';
 import { ChatService } from './chat.service.ts';
 import type { DeltaBatcherOptions } from './delta-batcher.ts';
 import { type EngineLimits, limitsFromEnv } from './limits.ts';
-import type { CommandSecurityPort, McpPort, MemoryPort, SecretPort, SessionPort, SkillPort } from './ports.ts';
+import type {
+  CommandSecurityPort,
+  McpPort,
+  MemoryPort,
+  SecretPort,
+  SessionPort,
+  SkillPort,
+  SubAgentPort,
+} from './ports.ts';
 import { RunManager } from './run-manager.ts';
+import { SubAgentService } from './sub-agents/sub-agent.service.ts';
 
 export interface AgentRuntimeDeps {
   agents: AgentService;
@@ -39,12 +49,15 @@ export interface AgentRuntimeDeps {
   mcpTools?: McpPort;
   /** Meters provider calls and enforces budgets. */
   usage?: UsageService;
+  /** Sub-agent limits (`subagent_*` keys); absent: the defaults. */
+  config?: Pick<ConfigService, 'get'>;
 }
 
 export interface AgentRuntime {
   engine: AgentEngine;
   runs: RunManager;
   chat: ChatService;
+  subAgents: SubAgentService;
 }
 
 const pathList = (value: string | undefined): string[] => (value ? value.split(path.delimiter).filter(Boolean) : []);
@@ -122,6 +135,17 @@ export function createAgentRuntime(core: CoreContext, deps: AgentRuntimeDeps): A
     deps.resolver ??
     createModelClientResolver({ llm: deps.llm, env: core.env, secrets: deps.secrets, auth: deps.auth });
   const skills = skillPort(deps.skills);
+  // The sub-agent tools need the run manager, which needs the engine: the port forwards once both exist.
+  let subAgents: SubAgentService | undefined;
+  const subAgentsReady = () => {
+    if (!subAgents) throw new Error('sub-agents are not wired yet');
+    return subAgents;
+  };
+  const agentsPort: SubAgentPort = {
+    spawn: (parent, request) => subAgentsReady().spawn(parent, request),
+    wait: (parent, ids, timeoutMs, signal) => subAgentsReady().wait(parent, ids, timeoutMs, signal),
+    list: (parent) => subAgentsReady().list(parent),
+  };
   const engine = new AgentEngine({
     llm: resolver,
     skills,
@@ -142,10 +166,24 @@ export function createAgentRuntime(core: CoreContext, deps: AgentRuntimeDeps): A
       redact: (text) => core.redactor.redact(text),
       containsSecret: (text) => core.redactor.contains(text),
       ...(deps.mcpTools ? { mcp: deps.mcpTools } : {}),
+      agents: agentsPort,
     },
   });
   const sessions = sessionPort(deps.sessions);
   const runs = new RunManager(core, engine, sessions, deps.batching, deps.usage);
   const chat = new ChatService(engine, runs, deps.agents, sessions, core.ids);
-  return { engine, runs, chat };
+  subAgents = new SubAgentService({
+    engine,
+    runs,
+    agents: deps.agents,
+    settings: () => {
+      const config = deps.config?.get() ?? DEFAULT_SYSTEM_CONFIG;
+      return {
+        maxParallel: config.subagent_max_parallel,
+        timeoutSeconds: config.subagent_timeout_seconds,
+        maxDepth: config.subagent_max_depth,
+      };
+    },
+  });
+  return { engine, runs, chat, subAgents };
 }

@@ -107,3 +107,42 @@ export interface McpPort {
     options: { signal: AbortSignal; timeoutMs: number },
   ): Promise<{ is_error: boolean; text: string }>;
 }
+
+/** Where a sub-agent stands, as the run that spawned it sees it (docs/engine.md#sub-agents). */
+export interface SubAgentState {
+  /** The sub-agent's run id. */
+  id: string;
+  agent: string;
+  task: string;
+  status: 'running' | 'completed' | 'failed' | 'cancelled' | 'timed_out' | 'interrupted';
+  /** The sub-agent's final answer (completed runs). */
+  output?: string;
+  error?: string;
+  duration_ms?: number;
+  total_tokens?: number;
+}
+
+export interface SubAgentChoice {
+  name: string;
+  description: string;
+  kind: 'builtin' | 'agent';
+  tools: string[];
+}
+
+/** The sub-agent runs behind spawn_agent / wait_agents / list_agents; every call names the calling run. */
+export interface SubAgentPort {
+  /** Starts a sub-agent run below `parentRunId`; rejects (as the tool's error) past a limit or for unknown agents. */
+  spawn(parentRunId: string, request: { agent: string; task: string; timeoutSecs?: number }): Promise<SubAgentState>;
+  /**
+   * Waits until the given sub-agents (default: all of this run's) have ended, at most `timeoutMs` (default: the
+   * configured sub-agent timeout; Infinity: until they end, each has its own time budget), or until `signal`
+   * aborts.
+   */
+  wait(
+    parentRunId: string,
+    ids: string[] | undefined,
+    timeoutMs: number | undefined,
+    signal: AbortSignal,
+  ): Promise<{ agents: SubAgentState[]; all_done: boolean }>;
+  list(parentRunId: string): { available: SubAgentChoice[]; spawned: SubAgentState[] };
+}

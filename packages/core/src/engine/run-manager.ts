@@ -1,7 +1,7 @@
 // Runs belong to the daemon, not to whoever watches them: a run keeps going when its subscriber disconnects,
 // every event is persisted before it is published, and a run left `running` by a crash is closed at start-up.
 import type { ExecutionStepInfo, MessageExecution, RunKind, RunStatus } from '@restflow/db';
-import { and, desc, eq, runs } from '@restflow/db';
+import { and, desc, eq, or, runs } from '@restflow/db';
 import { reduceRunEvents } from '@restflow/run-model';
 import type { CoreContext } from '../core-context.ts';
 import { NotFoundError } from '../errors.ts';
@@ -43,6 +43,19 @@ export interface RunInfo {
   last_seq: number;
   /** Tokens and cost of the run's provider calls (docs/engine.md#usage-and-cost). */
   usage: UsageTotals;
+  /** The run whose agent spawned this one as a sub-agent (docs/engine.md#sub-agents); null for a top-level run. */
+  parent_run_id: string | null;
+  /** The top-level run of the tree (the run itself when it has no parent). */
+  root_run_id: string;
+  /** The name a sub-agent was spawned as (`researcher`, or a stored agent's name); null for top-level runs. */
+  agent_name: string | null;
+  /** `usage` plus that of every sub-agent run below this one. */
+  usage_total: UsageTotals;
+}
+
+/** One run of a tree, depth-first: `depth` 0 is the run asked for. */
+export interface RunTreeNode extends RunInfo {
+  depth: number;
 }
 
 export interface RunOutcome {
@@ -77,6 +90,21 @@ export interface StartRunRequest {
   taskId?: string;
   /** Runs before the terminal event is published: a reader that sees `completed` finds the result saved. */
   onSettled?: (outcome: RunOutcome) => void;
+  /** A sub-agent run: the active run that spawned it (cancelled with it), and the name it was spawned as. */
+  parentRunId?: string;
+  agentName?: string;
+  /** Stops the run as failed (`error_code: "timeout"`) after this long. */
+  timeoutMs?: number;
+  /**
+   * Whose usage rows and budgets the run's provider calls count against (default: its own agent and task). A
+   * built-in sub-agent spends for the agent and task of the run that spawned it.
+   */
+  meterScope?: MeterScope;
+}
+
+export interface MeterScope {
+  agentId?: string;
+  taskId?: string;
 }
 
 export interface RunHandle {
@@ -87,9 +115,24 @@ export interface RunHandle {
 interface ActiveRun {
   controller: AbortController;
   done: Promise<RunOutcome>;
+  prepared: PreparedAgent;
+  parentRunId: string | undefined;
+  rootRunId: string;
+  /** 0 for a top-level run, 1 for its sub-agents, … */
+  depth: number;
+  meterScope: MeterScope;
 }
 
-type StopReason = 'cancel' | 'shutdown';
+/** What a sub-agent needs to know of the run spawning it. */
+export interface RunLineage {
+  prepared: PreparedAgent;
+  rootRunId: string;
+  depth: number;
+  /** Whose budgets the run spends against. */
+  meterScope: MeterScope;
+}
+
+type StopReason = 'cancel' | 'shutdown' | 'timeout';
 
 export type StoredRunEvent = TypedEvent<RunEventPayloads>;
 
@@ -125,7 +168,7 @@ export class RunManager {
     private readonly messages: Pick<SessionPort, 'updateMessage'>,
     private readonly batching: DeltaBatcherOptions = DEFAULT_BATCHING,
     /** Meters every run's provider calls and enforces budgets; absent in tests that do not care. */
-    private readonly usage?: Pick<UsageService, 'meter' | 'ofRun'>,
+    private readonly usage?: Pick<UsageService, 'meter' | 'ofRun' | 'ofRunTree'>,
   ) {
     this.events = new EventStream(core.events, core.bus);
   }
@@ -133,6 +176,9 @@ export class RunManager {
   start(request: StartRunRequest): RunHandle {
     const { core } = this;
     const runId = request.runId ?? core.ids.uuid();
+    const parent = request.parentRunId ? this.active.get(request.parentRunId) : undefined;
+    if (request.parentRunId && !parent) throw new NotFoundError('Run', request.parentRunId);
+    const rootRunId = parent?.rootRunId ?? runId;
     const startedAt = core.clock.now();
     const started = performance.now();
     core.db
@@ -146,6 +192,9 @@ export class RunManager {
         taskId: request.taskId ?? null,
         messageId: request.messageId ?? null,
         startedAt,
+        parentRunId: request.parentRunId ?? null,
+        rootRunId,
+        agentName: request.agentName ?? null,
       })
       .run();
 
@@ -178,16 +227,34 @@ export class RunManager {
     };
 
     const controller = new AbortController();
+    // A sub-agent stops with its parent (interrupted by a shutdown, else cancelled), and so do its own sub-agents.
+    const followParent = () => {
+      const reason: StopReason = parent?.controller.signal.reason === 'shutdown' ? 'shutdown' : 'cancel';
+      if (!controller.signal.aborted) controller.abort(reason);
+    };
+    if (parent) {
+      if (parent.controller.signal.aborted) followParent();
+      else parent.controller.signal.addEventListener('abort', followParent, { once: true });
+    }
+    const timeout = request.timeoutMs
+      ? setTimeout(() => {
+          if (!controller.signal.aborted) controller.abort('timeout' satisfies StopReason);
+        }, request.timeoutMs)
+      : undefined;
     const { warnings } = request.prepared;
     append('started', {
       model: request.prepared.model.model,
       input: request.input,
       ...(warnings.length > 0 ? { warnings } : {}),
     });
+    const meterScope: MeterScope = request.meterScope ?? {
+      ...(request.prepared.agent.id ? { agentId: request.prepared.agent.id } : {}),
+      ...(request.taskId ? { taskId: request.taskId } : {}),
+    };
     const meter = this.usage?.meter({
       runId,
-      agentId: request.prepared.agent.id,
-      taskId: request.taskId,
+      agentId: meterScope.agentId,
+      taskId: meterScope.taskId,
       sessionId: request.sessionId,
       model: request.prepared.model.model,
       provider: request.prepared.model.provider,
@@ -243,7 +310,11 @@ export class RunManager {
     const done = Promise.race([loop, stopped]).then((result) => {
       batcher.flush();
       const reason = controller.signal.reason as StopReason | undefined;
-      const outcome = this.outcomeOf(runId, result, reason, streamed, Math.round(performance.now() - started));
+      clearTimeout(timeout);
+      parent?.controller.signal.removeEventListener('abort', followParent);
+      const outcome = this.outcomeOf(runId, result, reason, streamed, Math.round(performance.now() - started), {
+        timeoutMs: request.timeoutMs,
+      });
       try {
         request.onSettled?.(outcome);
       } catch (error) {
@@ -258,9 +329,23 @@ export class RunManager {
       closed = true;
       core.events.forget(runId);
       this.active.delete(runId);
+      // Sub-agents nobody waited for do not outlive the run that spawned them.
+      for (const child of this.active.values()) {
+        if (child.parentRunId === runId && !child.controller.signal.aborted) {
+          child.controller.abort('cancel' satisfies StopReason);
+        }
+      }
       return outcome;
     });
-    this.active.set(runId, { controller, done });
+    this.active.set(runId, {
+      controller,
+      done,
+      prepared: request.prepared,
+      parentRunId: request.parentRunId,
+      rootRunId,
+      depth: parent ? parent.depth + 1 : 0,
+      meterScope,
+    });
     return { runId, done };
   }
 
@@ -270,12 +355,18 @@ export class RunManager {
     reason: StopReason | undefined,
     streamed: string,
     durationMs: number,
+    limits: { timeoutMs?: number } = {},
   ): RunOutcome {
     let status: RunOutcome['status'];
     let error = result.error;
+    let errorCode = result.errorCode;
     if (reason === 'shutdown') {
       status = 'interrupted';
       error = INTERRUPTED_ERROR;
+    } else if (reason === 'timeout') {
+      status = 'failed';
+      error = `timed out after ${formatSeconds(limits.timeoutMs ?? 0)}`;
+      errorCode = 'timeout';
     } else if (reason === 'cancel' || result.status === 'cancelled') status = 'cancelled';
     else if (result.status === 'completed') status = 'completed';
     else status = 'failed';
@@ -287,7 +378,7 @@ export class RunManager {
       answer: result.answer,
       ...(status === 'failed' || status === 'interrupted' ? { error: error ?? 'unknown error' } : {}),
       ...(result.llmError ? { llmError: result.llmError } : {}),
-      ...(status === 'failed' && result.errorCode ? { error_code: result.errorCode } : {}),
+      ...(status === 'failed' && errorCode ? { error_code: errorCode } : {}),
       ...(status === 'failed' && result.budget ? { budget: result.budget } : {}),
       duration_ms: durationMs,
       total_tokens: result.usage.total_tokens || result.tokenCount,
@@ -347,6 +438,19 @@ export class RunManager {
     return this.active.has(runId);
   }
 
+  /** The prepared agent and place in its tree of an active run; undefined once it has ended. */
+  lineage(runId: string): RunLineage | undefined {
+    const run = this.active.get(runId);
+    return run
+      ? { prepared: run.prepared, rootRunId: run.rootRunId, depth: run.depth, meterScope: run.meterScope }
+      : undefined;
+  }
+
+  /** Active sub-agent runs spawned by this run. */
+  activeChildren(runId: string): string[] {
+    return [...this.active.entries()].filter(([, run]) => run.parentRunId === runId).map(([id]) => id);
+  }
+
   activeCount(): number {
     return this.active.size;
   }
@@ -394,10 +498,17 @@ export class RunManager {
     return this.toInfo(row);
   }
 
-  list(filter: { sessionId?: string; taskId?: string; limit?: number } = {}): RunInfo[] {
+  list(
+    filter: { sessionId?: string; taskId?: string; parentRunId?: string; rootRunId?: string; limit?: number } = {},
+  ): RunInfo[] {
     const conditions = [
       ...(filter.sessionId ? [eq(runs.sessionId, filter.sessionId)] : []),
       ...(filter.taskId ? [eq(runs.taskId, filter.taskId)] : []),
+      ...(filter.parentRunId ? [eq(runs.parentRunId, this.resolveId(filter.parentRunId))] : []),
+      // Runs from before sub-agents existed have no root: a top-level run is its own.
+      ...(filter.rootRunId
+        ? [or(eq(runs.rootRunId, this.resolveId(filter.rootRunId)), eq(runs.id, this.resolveId(filter.rootRunId)))]
+        : []),
     ];
     const rows = this.core.db
       .select()
@@ -409,9 +520,31 @@ export class RunManager {
     return rows.map((row) => this.toInfo(row));
   }
 
+  /**
+   * A run and every sub-agent run below it, depth-first (children oldest first), each with its depth below the
+   * run asked for. NotFoundError for unknown runs.
+   */
+  tree(runIdOrPrefix: string): RunTreeNode[] {
+    const top = this.get(runIdOrPrefix);
+    const nodes: RunTreeNode[] = [];
+    const visit = (run: RunInfo, depth: number) => {
+      nodes.push({ ...run, depth });
+      const children = this.core.db
+        .select()
+        .from(runs)
+        .where(eq(runs.parentRunId, run.id))
+        .orderBy(runs.startedAt)
+        .all();
+      for (const child of children) visit(this.toInfo(child), depth + 1);
+    };
+    visit(top, 0);
+    return nodes;
+  }
+
   private toInfo(row: RunRow): RunInfo {
     const last = this.core.events.last(row.id);
     const errorCode = last?.type === 'failed' ? last.payload.error_code : undefined;
+    const usage = this.usage?.ofRun(row.id) ?? emptyTotals();
     return {
       id: row.id,
       kind: row.kind,
@@ -425,7 +558,11 @@ export class RunManager {
       error: row.error,
       error_code: typeof errorCode === 'string' ? errorCode : null,
       last_seq: last?.seq ?? 0,
-      usage: this.usage?.ofRun(row.id) ?? emptyTotals(),
+      usage,
+      parent_run_id: row.parentRunId,
+      root_run_id: row.rootRunId ?? row.id,
+      agent_name: row.agentName,
+      usage_total: this.usage?.ofRunTree(row.id) ?? usage,
     };
   }
 
@@ -484,5 +621,7 @@ function replayProgress(events: StoredRunEvent[]): { partial: string; steps: Exe
   );
   return { partial: view.content, steps, tokens: view.tokenCount };
 }
+
+const formatSeconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -149,6 +149,57 @@ export const TOOL_CATALOGUE: readonly BuiltinToolDefinition[] = Object.freeze([
       ['message'],
     ),
   },
+  {
+    name: 'spawn_agent',
+    description:
+      'Start a sub-agent on a task: a built-in one (researcher, coder, reviewer, writer, analyst) or one of the ' +
+      "user's agents, by name. With `wait: false` it returns the sub-agent's id at once (collect the result with " +
+      'wait_agents); with `wait: true` it returns its result. A sub-agent that fails or runs out of time comes back ' +
+      'as a result saying so.',
+    parameters: object(
+      {
+        agent: { type: 'string', description: 'Built-in sub-agent name, or the name or id of a stored agent.' },
+        task: { type: 'string', description: 'What the sub-agent should do (its whole input: be specific).' },
+        wait: { type: 'boolean', description: 'Wait for the result instead of returning the id.', default: false },
+        timeout_secs: {
+          type: 'integer',
+          description: 'Seconds the sub-agent may run before it is stopped (default: the configured timeout).',
+          minimum: 1,
+          maximum: 86400,
+        },
+      },
+      ['agent', 'task'],
+    ),
+  },
+  {
+    name: 'wait_agents',
+    description:
+      'Wait for sub-agents started with spawn_agent and return their results (status, output or error). Those ' +
+      'still running after `timeout_secs` are reported as running and keep going.',
+    parameters: object(
+      {
+        ids: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Sub-agent ids from spawn_agent (default: every sub-agent this run started).',
+        },
+        timeout_secs: {
+          type: 'integer',
+          description: 'Seconds to wait at most (default: the configured sub-agent timeout).',
+          minimum: 1,
+          maximum: 86400,
+        },
+      },
+      [],
+    ),
+  },
+  {
+    name: 'list_agents',
+    description:
+      'List the agents spawn_agent can start (built-in sub-agents and stored agents, with what each is for) and ' +
+      'the sub-agents this run has started, with their status.',
+    parameters: object({}, []),
+  },
 ] satisfies BuiltinToolDefinition[]);
 
 export const TOOL_NAMES: readonly string[] = TOOL_CATALOGUE.map((t) => t.name);

@@ -328,6 +328,20 @@ export class UsageService {
     return totalsOf(row);
   }
 
+  /**
+   * A run's usage plus that of every sub-agent run below it (docs/engine.md#sub-agents). Each call belongs to the
+   * one run that made it, so trees add up without counting a call twice, and reports stay per call.
+   */
+  ofRunTree(runId: string): UsageTotals {
+    const row = this.db.$client
+      .prepare(
+        `WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT runs.id FROM runs JOIN tree ON runs.parent_run_id = tree.id)
+         SELECT ${SUMS} FROM llm_calls WHERE run_id IN (SELECT id FROM tree)`,
+      )
+      .get(runId) as SumRow;
+    return totalsOf(row);
+  }
+
   /** Usage grouped by agent, task, model or UTC day, largest cost first (days: newest first). */
   report(options: { by?: UsageGrouping; since?: number } = {}): UsageReport {
     const by = options.by ?? 'agent';

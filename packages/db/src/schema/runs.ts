@@ -17,9 +17,16 @@ export const runs = sqliteTable(
     startedAt: integer('started_at').notNull(),
     finishedAt: integer('finished_at'),
     error: text('error'),
+    /** Sub-agent runs (docs/engine.md#sub-agents): the run whose agent spawned this one, and the top of its tree. */
+    parentRunId: text('parent_run_id'),
+    rootRunId: text('root_run_id'),
+    /** The name a sub-agent was spawned as (a built-in definition has no agent id). */
+    agentName: text('agent_name'),
   },
   (t) => [
     index('runs_status_idx').on(t.status),
+    index('runs_parent_idx').on(t.parentRunId),
+    index('runs_root_idx').on(t.rootRunId),
     index('runs_task_idx').on(t.taskId, t.startedAt),
     index('runs_session_idx').on(t.sessionId),
   ],

@@ -3,7 +3,8 @@
 import type { ToolSandbox } from '../../security/sandbox.ts';
 import { noSandbox } from '../../security/sandbox.ts';
 import type { EnvGrant } from '../../security/tool-env.ts';
-import type { CommandSecurityPort, McpPort, MemoryPort, SecretPort, SkillPort } from '../ports.ts';
+import type { CommandSecurityPort, McpPort, MemoryPort, SecretPort, SkillPort, SubAgentPort } from '../ports.ts';
+import { listAgentsTool, spawnAgentTool, waitAgentsTool } from './agents.ts';
 import { bashTool } from './bash.ts';
 import { fileTool } from './file.ts';
 import { httpRequestTool } from './http-request.ts';
@@ -38,6 +39,8 @@ export interface ToolDeps {
   containsSecret?: (text: string) => boolean;
   /** External MCP servers (`mcp:<server>:<tool>` entries); absent: such entries only warn. */
   mcp?: McpPort;
+  /** Sub-agent runs (spawn_agent, wait_agents, list_agents); absent: those tools are left out. */
+  agents?: SubAgentPort;
 }
 
 /** The tool settings of one agent (agent node `env`, `sandbox`, `allowed_hosts`). */
@@ -56,7 +59,12 @@ type ToolKey =
   | 'skill'
   | 'memory_search'
   | 'memory_store'
-  | 'telegram_send';
+  | 'telegram_send'
+  | 'spawn_agent'
+  | 'wait_agents'
+  | 'list_agents';
+
+const SUB_AGENT_TOOLS: ToolKey[] = ['spawn_agent', 'wait_agents', 'list_agents'];
 
 /** Allow-list name → the tools it grants. */
 const ALIASES: Record<string, ToolKey[]> = {
@@ -76,6 +84,11 @@ const ALIASES: Record<string, ToolKey[]> = {
   memory_store: ['memory_store'],
   telegram: ['telegram_send'],
   telegram_send: ['telegram_send'],
+  agents: SUB_AGENT_TOOLS,
+  subagents: SUB_AGENT_TOOLS,
+  spawn_agent: SUB_AGENT_TOOLS,
+  wait_agents: ['wait_agents'],
+  list_agents: ['list_agents'],
 };
 
 export const KNOWN_TOOL_NAMES = Object.keys(ALIASES);
@@ -139,6 +152,12 @@ function build(key: ToolKey, deps: ToolDeps, agent: AgentToolConfig): ToolDefini
       return memoryStoreTool(deps.memory);
     case 'telegram_send':
       return telegramSendTool(deps.secrets, deps.telegramApiBase);
+    case 'spawn_agent':
+      return spawnAgentTool(deps.agents as SubAgentPort);
+    case 'wait_agents':
+      return waitAgentsTool(deps.agents as SubAgentPort);
+    case 'list_agents':
+      return listAgentsTool(deps.agents as SubAgentPort);
   }
 }
 
@@ -151,8 +170,9 @@ export function buildToolRegistry(
   extra: ToolDefinition[] = [],
 ): ToolRegistry {
   const { keys } = resolveAllowList(allowList);
+  const usable = [...keys].filter((key) => deps.agents || !SUB_AGENT_TOOLS.includes(key));
   return new ToolRegistry(
-    [...[...keys].map((key) => build(key, deps, agent)), ...extra],
+    [...usable.map((key) => build(key, deps, agent)), ...extra],
     deps.redact ? { ...limits, redact: deps.redact } : limits,
   );
 }

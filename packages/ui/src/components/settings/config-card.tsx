@@ -12,6 +12,9 @@ const CONFIG_FIELDS: { key: keyof SystemConfig; label: string; hint: string }[] 
   { key: 'task_timeout_seconds', label: 'Task timeout (s)', hint: 'A run is stopped after this' },
   { key: 'stall_timeout_seconds', label: 'Stall timeout (s)', hint: 'No output for this long = stalled' },
   { key: 'max_retries', label: 'Max retries', hint: 'Attempts of a failing run' },
+  { key: 'subagent_max_parallel', label: 'Sub-agents at once', hint: 'Running sub-agents per parent run' },
+  { key: 'subagent_timeout_seconds', label: 'Sub-agent timeout (s)', hint: 'A sub-agent is stopped after this' },
+  { key: 'subagent_max_depth', label: 'Sub-agent depth', hint: 'Levels of sub-agents below a run' },
 ];
 
 export function ConfigCard() {
@@ -47,6 +50,9 @@ export function ConfigCard() {
         task_timeout_seconds: Number(draft.task_timeout_seconds),
         stall_timeout_seconds: Number(draft.stall_timeout_seconds),
         max_retries: Number(draft.max_retries),
+        subagent_max_parallel: Number(draft.subagent_max_parallel),
+        subagent_timeout_seconds: Number(draft.subagent_timeout_seconds),
+        subagent_max_depth: Number(draft.subagent_max_depth),
       },
     });
   };
