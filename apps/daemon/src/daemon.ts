@@ -14,7 +14,7 @@ import {
 import { closeDb, createDb } from '@restflow/db';
 import { processIdentity, readPidFile, removePidFile, writePidFile } from '@restflow/launcher';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
-import { createTelegramChannel, type TelegramChannel } from './channels/telegram/index.ts';
+import type { TelegramChannel } from './channels/telegram/index.ts';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.ts';
 import type { Logger } from './logger.ts';
 import { registerConsoleRoutes } from './transports/console-routes.ts';
@@ -168,10 +168,22 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       },
     });
 
-    // Never awaited: a slow or unreachable Telegram must not delay the daemon; its state is in the status.
-    telegram = createTelegramChannel(services, createContext('local'), logger);
-    void telegram.start();
-    teardown.push({ name: 'telegram', run: () => telegram?.stop() });
+    // Never awaited: a slow or unreachable Telegram must not delay the daemon; its state is in the status. The
+    // channel's code (grammY) is loaded off the start-up path too, and never once the daemon is stopping.
+    let telegramClosed = false;
+    const telegramLoaded = import('./channels/telegram/index.ts').then(({ createTelegramChannel }) => {
+      if (telegramClosed) return;
+      telegram = createTelegramChannel(services, createContext('local'), logger);
+      void telegram.start();
+    });
+    teardown.push({
+      name: 'telegram',
+      run: async () => {
+        telegramClosed = true;
+        await telegramLoaded.catch(() => undefined);
+        await telegram?.stop();
+      },
+    });
 
     const pipe: PipeServer = await servePipe({
       router: appRouter,
