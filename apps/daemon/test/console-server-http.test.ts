@@ -3,15 +3,12 @@
 // temp dir, the fake provider, the official tRPC HTTP links against the relay.
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AppRouter } from '@restflow/api';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import { removeDataDir, tempDataDir } from '@restflow/testkit';
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
-import { EventSource } from 'eventsource';
-import superjson from 'superjson';
 import { createLogger, type RunningDaemon, startDaemon } from '../src/index.ts';
 import { type RunningConsoleServer, serveConsoleServer } from '../src/server-mode/console-server.ts';
+import { httpTrpcClient } from './http-trpc-client.ts';
 
 const dataDir = tempDataDir('rf-relay');
 let fake: FakeProvider;
@@ -45,25 +42,7 @@ afterAll(async () => {
   removeDataDir(dataDir);
 });
 
-function client(headers: Record<string, string>) {
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({
-          url: `${relay.url}/trpc`,
-          transformer: superjson,
-          EventSource,
-          eventSourceOptions: () => ({
-            fetch: (input: string | URL, init?: RequestInit) =>
-              fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
-          }),
-        }),
-        false: httpLink({ url: `${relay.url}/trpc`, transformer: superjson, headers: () => headers }),
-      }),
-    ],
-  });
-}
+const client = (headers: Record<string, string>) => httpTrpcClient(relay.url, headers);
 
 describe('restflow web serve relays the router over plain HTTP', () => {
   it('queries, mutates and streams a run over SSE with a bearer token, the daemon having no TCP listener', async () => {

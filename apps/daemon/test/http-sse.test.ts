@@ -3,14 +3,11 @@
 // SSE ids, `POST /api/execute` streaming a run, and a client that disconnects and resumes with Last-Event-ID
 // getting every event exactly once.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { AppRouter } from '@restflow/api';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import { removeDataDir, tempDataDir } from '@restflow/testkit';
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
-import { EventSource } from 'eventsource';
-import superjson from 'superjson';
 import { createLogger, type RunningDaemon, startDaemon } from '../src/index.ts';
+import { httpTrpcClient } from './http-trpc-client.ts';
 
 interface RunEvent {
   run_id: string;
@@ -100,26 +97,7 @@ async function readFrames(
   }
 }
 
-function httpClient(bearer: string) {
-  const auth = { authorization: `Bearer ${bearer}` };
-  return createTRPCClient<AppRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({
-          url: `${base}/trpc`,
-          transformer: superjson,
-          EventSource,
-          eventSourceOptions: () => ({
-            fetch: (input: string | URL, init?: RequestInit) =>
-              fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...auth } }),
-          }),
-        }),
-        false: httpLink({ url: `${base}/trpc`, transformer: superjson, headers: () => auth }),
-      }),
-    ],
-  });
-}
+const httpClient = (bearer: string) => httpTrpcClient(base, { authorization: `Bearer ${bearer}` });
 
 /** Every event of a run through the tRPC subscription over SSE, until it completes. */
 function followOverSse(client: ReturnType<typeof httpClient>, runId: string, lastEventId?: string) {
