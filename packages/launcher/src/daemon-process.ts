@@ -167,6 +167,20 @@ export async function startDaemonInBackground(paths: RestflowPaths, options: Sta
   );
 }
 
+/**
+ * The HTTP host/port the running (or crashed) daemon listens on, from `daemon.http.json`, as the environment that
+ * brings a new daemon up at the same address: open console tabs (and their per-port cookie) keep working.
+ */
+export function listenerEnvOf(paths: RestflowPaths): NodeJS.ProcessEnv {
+  try {
+    const info = JSON.parse(fs.readFileSync(paths.httpInfoFile, 'utf8')) as { host?: unknown; port?: unknown };
+    if (typeof info.host !== 'string' || !Number.isInteger(info.port)) return {};
+    return { RESTFLOW_HTTP: 'on', RESTFLOW_HTTP_HOST: info.host, RESTFLOW_HTTP_PORT: String(info.port) };
+  } catch {
+    return {};
+  }
+}
+
 export interface StopOptions {
   /** How long to wait after SIGTERM before SIGKILL. */
   termTimeoutMs?: number;
