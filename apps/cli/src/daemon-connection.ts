@@ -17,6 +17,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 1,
+    /** The error's code in `--format json` (default USAGE for exit code 2, else ERROR). */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -75,7 +77,7 @@ export async function connectDaemon(
   try {
     const check = compareProtocol(await client.system.status.query());
     if (check.kind === 'same') return client;
-    if (check.kind === 'newer') throw new CliError(protocolMismatchMessage(check, 'this CLI'));
+    if (check.kind === 'newer') throw new CliError(protocolMismatchMessage(check, 'this CLI'), 1, 'PROTOCOL_MISMATCH');
     await waitForRuns(client, out, check, options.force === true);
     client.close();
     out.notice(
@@ -91,6 +93,8 @@ export async function connectDaemon(
       throw new CliError(
         `restarted the daemon, but it still speaks protocol ${after.daemon ?? 'older'} (this CLI ${PROTOCOL_VERSION}): ` +
           `its program (${daemonEntry()}) belongs to another install; reinstall RestFlow or set RESTFLOW_DAEMON_ENTRY`,
+        1,
+        'PROTOCOL_MISMATCH',
       );
     }
     return client;

@@ -205,7 +205,7 @@ export function describeError(error: unknown, verbose: boolean): DescribedError 
     return {
       message: error.message,
       exitCode: error.exitCode,
-      code: error.exitCode === 2 ? 'USAGE' : 'ERROR',
+      code: error.code ?? (error.exitCode === 2 ? 'USAGE' : 'ERROR'),
       hints: [],
     };
   }

@@ -139,8 +139,16 @@ export async function startDaemonInBackground(paths: RestflowPaths, options: Sta
     exitCode = code;
   });
   child.unref();
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+  const budget = options.readyTimeoutMs ?? 20_000;
+  let deadline = Date.now() + budget;
+  let lastCrash: number | undefined;
   while (Date.now() < deadline) {
+    // Each daemon the supervisor restarts gets the whole budget: it gives up on a crash loop by itself.
+    const crash = supervised ? readSupervisorRecord(paths)?.updated_at : undefined;
+    if (crash !== lastCrash) {
+      lastCrash = crash;
+      deadline = Date.now() + budget;
+    }
     if (await pingDaemon(paths.pipe, 500)) {
       const state = readPidFile(paths.pidFile);
       const record = state.kind === 'alive' ? state.record : undefined;

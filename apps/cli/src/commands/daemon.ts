@@ -18,6 +18,7 @@ import { type GlobalArgs, group, leaf, noArgs } from '../command.ts';
 import { CliError, cliPaths } from '../daemon-connection.ts';
 import type { Output } from '../output.ts';
 import { daemonLogsCommand } from './daemon-logs.ts';
+import { daemonInstallCommand, daemonUninstallCommand } from './daemon-service.ts';
 
 /**
  * A daemon already serves this data dir (`npm start` twice, or after the CLI auto-started one): say where it
@@ -301,6 +302,8 @@ export const daemonCommand = group('daemon', 'Start, stop and inspect the daemon
   restartCmd,
   statusCmd,
   daemonLogsCommand,
+  daemonInstallCommand,
+  daemonUninstallCommand,
 ]);
 export const topLevelStatusCommand = leaf('status', 'Show daemon status (never starts it)', noArgs, (_args, out) =>
   printStatus(out),
