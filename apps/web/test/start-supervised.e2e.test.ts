@@ -2,11 +2,12 @@
 // daemon, and a SIGKILLed daemon is brought back by its supervisor quickly enough that the open console reconnects
 // by itself and a CLI command issued meanwhile succeeds.
 import fs from 'node:fs';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRestflowClient } from '@restflow/api/client';
 import { readPidFile } from '@restflow/launcher';
 import { resolvePaths } from '@restflow/paths';
-import { dataDirPool, isProcessAlive, runCli, runCliJson, waitUntil } from '@restflow/testkit';
+import { dataDirPool, isProcessAlive, runCli, runCliJson, startTestDaemon, waitUntil } from '@restflow/testkit';
 import { type Browser, CHROMIUM, ensureConsoleBuilt, launchBrowser, outDir } from './browser.ts';
 
 const dirs = dataDirPool();
@@ -92,6 +93,12 @@ describe('restflow start', () => {
     expect(before.record).toMatchObject({ pid: started.pid, mode: 'supervised' });
     expect(isProcessAlive(supervisorPid)).toBe(true);
 
+    // The baseline, measured in the same run under the same load: a cold start of a daemon on another data dir.
+    const coldStartedAt = Date.now();
+    const baseline = await startTestDaemon(dirs.create(), env);
+    const coldStartMs = Date.now() - coldStartedAt;
+    await baseline.stop();
+
     const killedAt = Date.now();
     process.kill(started.pid, 'SIGKILL');
     // Issued during the gap: it must wait for the supervisor's restart, not fail nor start a second daemon.
@@ -106,8 +113,13 @@ describe('restflow start', () => {
       'a restarted daemon answering on the pipe',
     );
     const gapMs = Date.now() - killedAt;
-    process.stderr.write(`restart gap after kill -9: ${gapMs} ms (kill to the new daemon answering system.status)\n`);
-    expect(gapMs).toBeLessThan(2000);
+    process.stderr.write(
+      `restart gap after kill -9: ${gapMs} ms (kill to the new daemon answering system.status); ` +
+        `cold start of a daemon in the same run: ${coldStartMs} ms; load average ${os.loadavg()[0]?.toFixed(1)}\n`,
+    );
+    // Within 2 s, or on a machine too busy for a daemon to even cold-start in 2 s, no slower than a cold start plus
+    // the first backoff (100 ms) and slack for noticing the exit: the supervisor adds no delay of its own.
+    expect(gapMs).toBeLessThan(Math.max(2000, coldStartMs + 500));
 
     const created = await duringGap;
     expect(created.code).toBe(0);
