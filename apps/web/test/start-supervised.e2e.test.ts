@@ -146,4 +146,24 @@ describe('restflow start', () => {
     await waitUntil(() => !isProcessAlive(supervisorPid), 5_000, 'the supervisor to exit');
     expect(await servingPid(paths.pipe)).toBeUndefined();
   });
+
+  it('the console makes the protocol handshake too: a daemon of another protocol gets a banner saying what to do', async () => {
+    const dataDir = dirs.create();
+    const daemon = await startTestDaemon(dataDir, { ...env, RESTFLOW_TEST_PROTOCOL_VERSION: '3' });
+    const sdk = createRestflowClient({ dataDir });
+    try {
+      const { url } = await sdk.system.consoleUrl.query();
+      const page = await browser.context.newPage();
+      await page.goto(url);
+      const banner = page.getByTestId('protocol-mismatch');
+      await banner.waitFor({ timeout: 20_000 });
+      expect(await banner.textContent()).toContain(
+        'speaks protocol 3; this page was loaded for protocol 2. Reload the page',
+      );
+      await page.close();
+    } finally {
+      sdk.close();
+      await daemon.stop();
+    }
+  });
 });
