@@ -2,12 +2,17 @@
 // restarts an older daemon of its data dir once and goes on; a newer daemon is left alone and every client —
 // CLI, MCP stdio server, SDK — says what to do.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { connectRestflow, ProtocolMismatchError } from '@restflow/api/client';
+import { connectRestflow, createRestflowClient, ProtocolMismatchError } from '@restflow/api/client';
+import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import { PROTOCOL_VERSION } from '@restflow/paths';
-import { dataDirPool, runCli, runCliJson } from '@restflow/testkit';
+import { dataDirPool, runCli, runCliJson, waitUntil } from '@restflow/testkit';
 
 const dirs = dataDirPool();
-afterAll(() => dirs.cleanup());
+let fake: FakeProvider | undefined;
+afterAll(async () => {
+  await dirs.cleanup();
+  await fake?.close();
+});
 
 interface StatusJson {
   pid: number;
@@ -84,4 +89,77 @@ describe('protocol handshake', () => {
       client.close();
     }
   }, 60_000);
+
+  it('an older daemon with a run in progress is restarted once the run finishes, or at once with start --force', async () => {
+    fake = await startFakeProvider();
+    const dataDir = dirs.create();
+    const env = { ...fake.env(), ANTHROPIC_API_KEY: 'sk-ant-e2e' };
+    const old = await runCliJson<{ pid: number }>(['daemon', 'start'], {
+      dataDir,
+      env: { ...env, RESTFLOW_TEST_PROTOCOL_VERSION: String(PROTOCOL_VERSION - 1) },
+    });
+    // Straight through the SDK: any CLI command would already restart the older daemon.
+    const sdk = createRestflowClient({ dataDir });
+    const startRun = async () => {
+      const agent = await sdk.agents.create.mutate({ name: 'slow', agent: { model: 'sonnet' } });
+      fake?.script({ text: Array.from({ length: 16 }, (_, i) => `w${i}`).join(' '), tokenDelayMs: 500 });
+      const sent = await sdk.agents.run.mutate({ id: agent.id, input: 'count slowly' });
+      await waitUntil(
+        async () => (await sdk.runs.get.query({ id: sent.run_id })).last_seq >= 2,
+        20_000,
+        'the run streaming',
+        100,
+      );
+      return sent.run_id;
+    };
+    try {
+      const runId = await startRun();
+      const waited = await runCli(['agent', 'list', '--format', 'json'], { dataDir, env, timeoutMs: 90_000 });
+      expect(waited.code).toBe(0);
+      expect(waited.stderr).toContain('has 1 run(s) in progress: restarting it once they finish');
+      // The run was not cut off: it finished on the old daemon, then the daemon was restarted.
+      const fresh = createRestflowClient({ dataDir });
+      try {
+        expect(await fresh.runs.get.query({ id: runId })).toMatchObject({ status: 'completed' });
+        const status = await fresh.system.status.query();
+        expect(status.pid).not.toBe(old.pid);
+        expect(status.protocol_version).toBe(PROTOCOL_VERSION);
+      } finally {
+        fresh.close();
+      }
+    } finally {
+      sdk.close();
+    }
+
+    // Once more with an older daemon, now forced: the run is interrupted, not waited for.
+    await runCliJson(['daemon', 'stop'], { dataDir });
+    await runCliJson(['daemon', 'start'], {
+      dataDir,
+      env: { ...env, RESTFLOW_TEST_PROTOCOL_VERSION: String(PROTOCOL_VERSION - 1) },
+    });
+    const again = createRestflowClient({ dataDir });
+    const forcedRun = await (async () => {
+      const agent = await again.agents.create.mutate({ name: 'slower', agent: { model: 'sonnet' } });
+      fake?.script({ text: Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '), tokenDelayMs: 500 });
+      const sent = await again.agents.run.mutate({ id: agent.id, input: 'count slowly' });
+      await waitUntil(
+        async () => (await again.runs.get.query({ id: sent.run_id })).last_seq >= 2,
+        20_000,
+        'the run streaming',
+        100,
+      );
+      return sent.run_id;
+    })();
+    again.close();
+    const forced = await runCli(['start', '--no-browser', '--force'], { dataDir, env, timeoutMs: 90_000 });
+    expect(forced.code).toBe(0);
+    expect(forced.stderr).not.toContain('in progress');
+    expect(forced.stderr).toContain('Restarting the RestFlow daemon');
+    const after = createRestflowClient({ dataDir });
+    try {
+      expect(await after.runs.get.query({ id: forcedRun })).toMatchObject({ status: 'interrupted' });
+    } finally {
+      after.close();
+    }
+  }, 240_000);
 });
