@@ -123,10 +123,11 @@ export async function startDaemonInBackground(paths: RestflowPaths, options: Sta
   truncateIfLarge(paths.daemonOutput);
   const log = fs.openSync(paths.daemonOutput, 'a', 0o600);
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, RESTFLOW_DIR: paths.dataDir };
-  const supervised = options.supervised ?? env.RESTFLOW_SUPERVISE !== '0';
+  const supervisor = (options.supervised ?? env.RESTFLOW_SUPERVISE !== '0') ? findSupervisor(env) : undefined;
+  const supervised = supervisor !== undefined;
   // A new start is a fresh slate: a previous supervisor's "gave up" no longer describes what runs.
   if (supervised) clearSupervisorRecord(paths);
-  const child = spawn(process.execPath, supervised ? [supervisorEntry(env)] : [daemonEntry(env)], {
+  const child = spawn(process.execPath, supervisor ? [supervisor] : [daemonEntry(env)], {
     detached: true,
     stdio: ['ignore', log, log],
     cwd: paths.dataDir,
@@ -186,6 +187,16 @@ export function listenerEnvOf(paths: RestflowPaths): NodeJS.ProcessEnv {
     return { RESTFLOW_HTTP: 'on', RESTFLOW_HTTP_HOST: info.host, RESTFLOW_HTTP_PORT: String(info.port) };
   } catch {
     return {};
+  }
+}
+
+/** The supervisor script, or undefined where it is not shipped (a packaging without it): the daemon then runs unwatched. */
+function findSupervisor(env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    const entry = supervisorEntry(env);
+    return fs.existsSync(entry) ? entry : undefined;
+  } catch {
+    return undefined;
   }
 }
 
