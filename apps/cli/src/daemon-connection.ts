@@ -39,12 +39,21 @@ export async function ensureDaemon(paths: RestflowPaths, out: Output): Promise<D
       `the RestFlow daemon (pid ${state.pid}) is not answering on ${paths.pipe}; try 'restflow daemon restart'`,
     );
   }
+  if (state.supervisor !== undefined) throw restartingError(paths, state.supervisor);
   if (process.env.RESTFLOW_NO_AUTOSTART === '1') {
     throw new CliError("the RestFlow daemon is not running; start it with 'restflow daemon start'");
   }
   out.notice('Starting the RestFlow daemon…');
   await startDaemonInBackground(paths);
   return 'started';
+}
+
+/** The daemon crashed and did not come back in time, but its supervisor is still at it: starting another would race it. */
+export function restartingError(paths: RestflowPaths, supervisor: number): CliError {
+  return new CliError(
+    `the RestFlow daemon crashed and its supervisor (pid ${supervisor}) has not brought it back yet; ` +
+      `see 'restflow status' and ${paths.daemonOutput}, or stop it with 'restflow daemon stop'`,
+  );
 }
 
 /**

@@ -3,7 +3,7 @@
 // Idempotent: next to a running daemon it reports that one and exits 0.
 import { getDaemonState, startDaemonInBackground } from '@restflow/launcher';
 import { leaf } from '../command.ts';
-import { CliError, cliPaths, connectDaemon } from '../daemon-connection.ts';
+import { CliError, cliPaths, connectDaemon, restartingError } from '../daemon-connection.ts';
 import { openInBrowser } from './console.ts';
 import { httpEnv } from './daemon.ts';
 
@@ -33,6 +33,7 @@ export const startCommand = leaf<{ browser: boolean; port?: number; host?: strin
     const env = { ...httpEnv({ http: true, port: args.port, host: args.host }) };
     const before = await getDaemonState(paths);
     let started = false;
+    if (before.state === 'stopped' && before.supervisor !== undefined) throw restartingError(paths, before.supervisor);
     if (before.state === 'stopped') {
       if (process.env.RESTFLOW_NO_AUTOSTART === '1') {
         throw new CliError(
