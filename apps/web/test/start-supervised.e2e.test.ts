@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRestflowClient } from '@restflow/api/client';
 import { readPidFile } from '@restflow/launcher';
 import { resolvePaths } from '@restflow/paths';
-import { dataDirPool, isProcessAlive, runCli, runCliJson, startTestDaemon, waitUntil } from '@restflow/testkit';
+import {
+  type CliResult,
+  dataDirPool,
+  isProcessAlive,
+  runCli,
+  runCliJson,
+  startTestDaemon,
+  waitUntil,
+} from '@restflow/testkit';
 import { type Browser, CHROMIUM, ensureConsoleBuilt, launchBrowser, outDir } from './browser.ts';
 
 const dirs = dataDirPool();
@@ -99,29 +107,41 @@ describe('restflow start', () => {
     const coldStartMs = Date.now() - coldStartedAt;
     await baseline.stop();
 
-    const killedAt = Date.now();
-    process.kill(started.pid, 'SIGKILL');
-    // Issued during the gap: it must wait for the supervisor's restart, not fail nor start a second daemon.
-    const duringGap = runCli(['agent', 'create', '-n', 'made-in-the-gap', '--format', 'json'], { dataDir, env });
-    let pid: number | undefined;
-    await waitUntil(
-      async () => {
-        pid = await servingPid(paths.pipe);
-        return pid !== undefined && pid !== started.pid;
-      },
-      30_000,
-      'a restarted daemon answering on the pipe',
-    );
-    const gapMs = Date.now() - killedAt;
+    /** SIGKILLs the serving daemon and resolves with the gap until a new one answers, and its pid. */
+    const killAndTimeRestart = async (victim: number, whileDown: () => void = () => {}) => {
+      const killedAt = Date.now();
+      process.kill(victim, 'SIGKILL');
+      whileDown();
+      let next: number | undefined;
+      await waitUntil(
+        async () => {
+          next = await servingPid(paths.pipe);
+          return next !== undefined && next !== victim;
+        },
+        30_000,
+        'a restarted daemon answering on the pipe',
+      );
+      return { gapMs: Date.now() - killedAt, next: next as number };
+    };
+
+    // First crash: the gap alone, nothing else competing for the CPU (as for the baseline).
+    const { gapMs, next: restarted } = await killAndTimeRestart(started.pid);
     process.stderr.write(
       `restart gap after kill -9: ${gapMs} ms (kill to the new daemon answering system.status); ` +
         `cold start of a daemon in the same run: ${coldStartMs} ms; load average ${os.loadavg()[0]?.toFixed(1)}\n`,
     );
-    // Within 2 s, or on a machine too busy for a daemon to even cold-start in 2 s, no slower than a cold start plus
-    // the first backoff (100 ms) and slack for noticing the exit: the supervisor adds no delay of its own.
-    expect(gapMs).toBeLessThan(Math.max(2000, coldStartMs + 500));
+    // Within 2 s; on a machine too busy for a daemon to even cold-start in 2 s, within a cold start of the same run,
+    // with room for the first backoff (100 ms) and the spread of single samples under load (bench/RESULTS.md).
+    expect(gapMs).toBeLessThan(Math.max(2000, coldStartMs * 1.5 + 100));
 
-    const created = await duringGap;
+    // Second crash, with a CLI command issued during the gap: it must wait for the supervisor's restart, not fail
+    // nor start a second daemon.
+    let duringGap: Promise<CliResult> | undefined;
+    const { next: pid } = await killAndTimeRestart(restarted, () => {
+      duringGap = runCli(['agent', 'create', '-n', 'made-in-the-gap', '--format', 'json'], { dataDir, env });
+    });
+
+    const created = (await duringGap) as CliResult;
     expect(created.code).toBe(0);
     expect(created.stderr).not.toContain('Starting the RestFlow daemon');
     expect(JSON.parse(created.stdout)).toMatchObject({ name: 'made-in-the-gap' });
@@ -137,7 +157,7 @@ describe('restflow start', () => {
     const after = readPidFile(paths.pidFile);
     expect(after).toMatchObject({ kind: 'alive', record: { pid, supervisor: { pid: supervisorPid } } });
     const status = await runCliJson<{ supervision: { mode: string; restarts: number } }>(['status'], { dataDir });
-    expect(status.supervision).toMatchObject({ mode: 'supervised', restarts: 1 });
+    expect(status.supervision).toMatchObject({ mode: 'supervised', restarts: 2 });
 
     // A clean stop stops the supervisor too: nothing restarts the daemon, nothing is left behind.
     const stopped = await runCliJson<{ stopped: boolean; killed: boolean }>(['daemon', 'stop'], { dataDir });
