@@ -61,6 +61,8 @@ describe('daemon start / restart', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await waitUntil(() => stderr.includes('Press Ctrl-C to stop.'), 20_000, 'the foreground banner');
     expect(await pingDaemon(resolvePaths(dataDir).pipe, 1000)).toBe(true);
+    const status = await runCliJson<{ supervision: { mode: string } }>(['status'], { dataDir });
+    expect(status.supervision.mode).toBe('foreground');
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stderr).toContain('Stopping the RestFlow daemon (Ctrl-C)');
