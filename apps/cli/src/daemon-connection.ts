@@ -1,7 +1,14 @@
 // Every data command reaches the daemon through here. There is no direct-database fallback: the daemon is the
 // single writer, so the CLI starts it when it is not running (set RESTFLOW_NO_AUTOSTART=1 to refuse instead).
-import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
-import { getDaemonState, startDaemonInBackground } from '@restflow/launcher';
+import {
+  compareProtocol,
+  createRestflowClient,
+  type DaemonIdentity,
+  type ProtocolCheck,
+  protocolMismatchMessage,
+  type RestflowClient,
+} from '@restflow/api/client';
+import { daemonEntry, getDaemonState, listenerEnvOf, startDaemonInBackground, stopDaemon } from '@restflow/launcher';
 import { PROTOCOL_VERSION, type RestflowPaths, resolveDataDir, resolvePaths } from '@restflow/paths';
 import type { Output } from './output.ts';
 
@@ -10,6 +17,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 1,
+    /** The error's code in `--format json` (default USAGE for exit code 2, else ERROR). */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -30,6 +39,7 @@ export async function ensureDaemon(paths: RestflowPaths, out: Output): Promise<D
       `the RestFlow daemon (pid ${state.pid}) is not answering on ${paths.pipe}; try 'restflow daemon restart'`,
     );
   }
+  if (state.supervisor !== undefined) throw restartingError(paths, state.supervisor);
   if (process.env.RESTFLOW_NO_AUTOSTART === '1') {
     throw new CliError("the RestFlow daemon is not running; start it with 'restflow daemon start'");
   }
@@ -38,34 +48,105 @@ export async function ensureDaemon(paths: RestflowPaths, out: Output): Promise<D
   return 'started';
 }
 
-/**
- * A daemon left running across an upgrade may speak another protocol than this CLI. Say so plainly instead of
- * failing later on a shape mismatch; restarting is the user's call, since it interrupts running tasks.
- */
-export function protocolMismatch(status: {
-  /** Absent from daemons of protocol 1, which named it `protocolVersion`. */
-  protocol_version?: number;
-  version: string;
-  pid: number;
-}): string | undefined {
-  if (status.protocol_version === PROTOCOL_VERSION) return undefined;
-  const theirs = status.protocol_version === undefined ? 'an older protocol' : `protocol ${status.protocol_version}`;
-  return (
-    `the running daemon (pid ${status.pid}, version ${status.version}) speaks ${theirs}, ` +
-    `this CLI speaks ${PROTOCOL_VERSION}; restart it with 'restflow daemon restart'`
+/** The daemon crashed and did not come back in time, but its supervisor is still at it: starting another would race it. */
+export function restartingError(paths: RestflowPaths, supervisor: number): CliError {
+  return new CliError(
+    `the RestFlow daemon crashed and its supervisor (pid ${supervisor}) has not brought it back yet; ` +
+      `see 'restflow status' and ${paths.daemonOutput}, or stop it with 'restflow daemon stop'`,
   );
+}
+
+/**
+ * A daemon left running across an upgrade may speak another protocol than this CLI. Says so plainly instead of
+ * failing later on a shape mismatch (the message names the fix).
+ */
+export function protocolMismatch(status: DaemonIdentity): string | undefined {
+  const check = compareProtocol(status);
+  return check.kind === 'same' ? undefined : protocolMismatchMessage(check, 'this CLI');
+}
+
+export interface ConnectOptions {
+  /** Restart an older daemon at once, without waiting for its runs to finish. */
+  force?: boolean;
+}
+
+/**
+ * Ensures a daemon serves the data dir and makes the protocol handshake. A daemon of an older protocol (left
+ * running across an upgrade of this install) is restarted once — after its runs finish, or at once with `force` —
+ * so the new code serves; a newer daemon is refused with what to do.
+ */
+export async function connectDaemon(
+  paths: RestflowPaths,
+  out: Output,
+  options: ConnectOptions = {},
+): Promise<RestflowClient> {
+  const readiness = await ensureDaemon(paths, out);
+  let client = createRestflowClient({ pipePath: paths.pipe });
+  if (readiness === 'started') return client;
+  try {
+    const check = compareProtocol(await client.system.status.query());
+    if (check.kind === 'same') return client;
+    if (check.kind === 'newer') throw new CliError(protocolMismatchMessage(check, 'this CLI'), 1, 'PROTOCOL_MISMATCH');
+    await waitForRuns(client, out, check, options.force === true);
+    client.close();
+    out.notice(
+      `Restarting the RestFlow daemon: it speaks protocol ${check.daemon ?? 'older than 2'}, this CLI ${PROTOCOL_VERSION}…`,
+    );
+    const listener = listenerEnvOf(paths);
+    await stopDaemon(paths);
+    await startDaemonInBackground(paths, { env: listener });
+    client = createRestflowClient({ pipePath: paths.pipe });
+    const after = compareProtocol(await client.system.status.query());
+    // Once only: a daemon entry that is itself older would otherwise be restarted on every command.
+    if (after.kind !== 'same') {
+      throw new CliError(
+        `restarted the daemon, but it still speaks protocol ${after.daemon ?? 'older'} (this CLI ${PROTOCOL_VERSION}): ` +
+          `its program (${daemonEntry()}) belongs to another install; reinstall RestFlow or set RESTFLOW_DAEMON_ENTRY`,
+        1,
+        'PROTOCOL_MISMATCH',
+      );
+    }
+    return client;
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+}
+
+/** Agent runs the older daemon is still running (none when it cannot tell). */
+async function runningRuns(client: RestflowClient): Promise<number> {
+  try {
+    const runs = await client.runs.list.query({ limit: 500 });
+    return runs.filter((run) => run.status === 'running').length;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitForRuns(
+  client: RestflowClient,
+  out: Output,
+  check: Exclude<ProtocolCheck, { kind: 'same' }>,
+  force: boolean,
+): Promise<void> {
+  if (force) return;
+  let running = await runningRuns(client);
+  if (running === 0) return;
+  out.notice(
+    `The daemon (pid ${check.pid}) speaks an older protocol (${check.daemon ?? '?'}, this CLI ${PROTOCOL_VERSION}) ` +
+      `and has ${running} run(s) in progress: restarting it once they finish (Ctrl-C to stop waiting; ` +
+      `'restflow start --force' restarts it now, saving them as interrupted)…`,
+  );
+  while (running > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    running = await runningRuns(client);
+  }
 }
 
 /** Runs `fn` with a connected client, starting the daemon first if needed; always closes the client. */
 export async function withClient<T>(out: Output, fn: (client: RestflowClient) => Promise<T>): Promise<T> {
-  const paths = cliPaths();
-  const readiness = await ensureDaemon(paths, out);
-  const client = createRestflowClient({ pipePath: paths.pipe });
+  const client = await connectDaemon(cliPaths(), out);
   try {
-    if (readiness === 'running') {
-      const mismatch = protocolMismatch(await client.system.status.query());
-      if (mismatch) throw new CliError(mismatch);
-    }
     return await fn(client);
   } finally {
     client.close();

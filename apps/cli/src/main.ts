@@ -20,6 +20,7 @@ import { secretCommand } from './commands/secret.ts';
 import { securityCommand } from './commands/security.ts';
 import { sessionCommand } from './commands/session.ts';
 import { skillCommand } from './commands/skill.ts';
+import { startCommand } from './commands/start.ts';
 import { taskCommand } from './commands/task.ts';
 import { tokenCommand } from './commands/token.ts';
 import { usageCommand } from './commands/usage.ts';
@@ -51,6 +52,7 @@ const COMMANDS = [
   tokenCommand,
   webCommand,
   usageCommand,
+  startCommand,
 ];
 
 /** Top-level command words → their sub-command words (empty for leaf commands). */
@@ -132,6 +134,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(usageCommand)
     .command(modelsCommand)
     .command(mcpCommand)
+    .command(startCommand)
     .command({
       command: 'completions [shell]',
       describe: 'Print a shell completion script (bash or zsh; default: your $SHELL) and how to install it',
@@ -202,7 +205,7 @@ export function describeError(error: unknown, verbose: boolean): DescribedError 
     return {
       message: error.message,
       exitCode: error.exitCode,
-      code: error.exitCode === 2 ? 'USAGE' : 'ERROR',
+      code: error.code ?? (error.exitCode === 2 ? 'USAGE' : 'ERROR'),
       hints: [],
     };
   }

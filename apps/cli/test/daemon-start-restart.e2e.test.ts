@@ -1,4 +1,4 @@
-// What a new user sees of the daemon's life: `npm start` (= `daemon start --foreground`) twice, a restart that
+// What a new user sees of the daemon's life: `daemon start --foreground` twice, a restart that
 // keeps the console's address, a log file that is JSON lines only, a foreground daemon that says why it stops.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,7 +35,7 @@ describe('daemon start / restart', () => {
     expect(log.join('\n')).not.toContain('RestFlow daemon ready');
   });
 
-  it('`daemon start --foreground` (npm start) next to a running daemon says where it is and exits 0', async () => {
+  it('`daemon start --foreground` next to a running daemon says where it is and exits 0', async () => {
     const dataDir = newDataDir();
     await runCliJson(['daemon', 'start'], { dataDir });
     const again = await runCli(['daemon', 'start', '--foreground'], { dataDir });
@@ -61,6 +61,8 @@ describe('daemon start / restart', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await waitUntil(() => stderr.includes('Press Ctrl-C to stop.'), 20_000, 'the foreground banner');
     expect(await pingDaemon(resolvePaths(dataDir).pipe, 1000)).toBe(true);
+    const status = await runCliJson<{ supervision: { mode: string } }>(['status'], { dataDir });
+    expect(status.supervision.mode).toBe('foreground');
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stderr).toContain('Stopping the RestFlow daemon (Ctrl-C)');

@@ -12,10 +12,11 @@ import {
   type StoredEvent,
 } from '@restflow/core';
 import { closeDb, createDb } from '@restflow/db';
-import { processIdentity, readPidFile, removePidFile, writePidFile } from '@restflow/launcher';
+import { processIdentity, readPidFile, removePidFile, runModeOf, writePidFile } from '@restflow/launcher';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
 import type { TelegramChannel } from './channels/telegram/index.ts';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.ts';
+import { reportedProtocolVersion } from './lifecycle/test-hooks.ts';
 import type { Logger } from './logger.ts';
 import { registerConsoleRoutes } from './transports/console-routes.ts';
 import { resolveWebDir } from './transports/console-static.ts';
@@ -135,7 +136,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const status = (): DaemonStatus => ({
       pid: process.pid,
       version: RESTFLOW_VERSION,
-      protocol_version: PROTOCOL_VERSION,
+      protocol_version: reportedProtocolVersion(PROTOCOL_VERSION),
       started_at: startedAt,
       uptime_ms: Date.now() - startedAt,
       data_dir: paths.dataDir,
@@ -284,6 +285,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       startedAt,
       version: RESTFLOW_VERSION,
       pipe: paths.pipe,
+      ...supervisionRecord(),
     });
     teardown.push({ name: 'pid file', run: () => removePidFile(paths.pidFile, process.pid) });
 
@@ -344,4 +346,11 @@ function logTrpcError(logger: Logger, error: unknown, path: string | undefined):
   const message = (error as Error).message;
   if (code === 'INTERNAL_SERVER_ERROR') logger.error({ path, code, err: (error as Error).cause ?? error }, message);
   else logger.debug({ path, code }, message);
+}
+
+/** How this daemon runs, and the supervisor that restarts it (its parent), for the pid file. */
+function supervisionRecord() {
+  const mode = runModeOf(process.env, process.argv);
+  if (mode !== 'supervised') return { mode };
+  return { mode, supervisor: { pid: process.ppid, identity: processIdentity(process.ppid) } };
 }

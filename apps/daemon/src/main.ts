@@ -4,8 +4,13 @@ import { EXIT_ALREADY_RUNNING } from '@restflow/launcher';
 import { resolveDataDir, resolvePaths } from '@restflow/paths';
 import { startDaemon } from './daemon.ts';
 import { AlreadyRunningError } from './lifecycle/instance-lock.ts';
+import { crashAtBootRequested } from './lifecycle/test-hooks.ts';
 import { createLogger } from './logger.ts';
 
+if (crashAtBootRequested()) {
+  process.stderr.write('RestFlow daemon: crashing at boot (RESTFLOW_TEST_CRASH_AT_BOOT)\n');
+  process.exit(1);
+}
 // Everything the daemon creates (db, logs, keys) is private to the user.
 process.umask(0o077);
 const dataDir = resolveDataDir();

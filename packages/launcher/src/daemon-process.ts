@@ -8,6 +8,13 @@ import { createRestflowClient, pingDaemon } from '@restflow/api/client';
 import type { RestflowPaths } from '@restflow/paths';
 import { readPidFile } from './pid-file.ts';
 import { isProcessAlive } from './process-identity.ts';
+import {
+  clearSupervisorRecord,
+  EXIT_SUPERVISOR_GAVE_UP,
+  liveSupervisor,
+  readSupervisorRecord,
+  supervisorEntry,
+} from './supervisor-state.ts';
 
 /** Exit code of a daemon that found another instance holding the lock. */
 export const EXIT_ALREADY_RUNNING = 75;
@@ -16,10 +23,14 @@ export type DaemonState =
   | { state: 'running'; pid: number | undefined; pipe: string }
   /** A live daemon process whose pipe does not answer (wedged or still starting). */
   | { state: 'unresponsive'; pid: number; pipe: string }
-  | { state: 'stopped'; stale: string[] };
+  /** `supervisor`: the daemon crashed and this live supervisor is restarting it. */
+  | { state: 'stopped'; stale: string[]; supervisor?: number };
 
 /** How long a live daemon may take to answer before it counts as wedged (a busy machine can stall a second). */
 export const UNRESPONSIVE_AFTER_MS = 5000;
+
+/** How long a client waits for a supervisor to bring a crashed daemon back (backoff plus a cold start). */
+export const SUPERVISED_RESTART_WAIT_MS = 15_000;
 
 export async function getDaemonState(
   paths: RestflowPaths,
@@ -40,6 +51,18 @@ export async function getDaemonState(
       await sleep(100);
     }
     return { state: 'unresponsive', pid: pidState.record.pid, pipe: paths.pipe };
+  }
+  const supervisor = liveSupervisor(paths);
+  if (supervisor && graceMs > 0) {
+    // The daemon crashed and its supervisor is restarting it: a client waits for it rather than starting another.
+    const deadline = Date.now() + Math.max(graceMs, SUPERVISED_RESTART_WAIT_MS);
+    while (Date.now() < deadline && isProcessAlive(supervisor.pid)) {
+      if (await pingDaemon(paths.pipe, 500)) return getDaemonState(paths, pingTimeoutMs, graceMs);
+      await sleep(50);
+    }
+  }
+  if (supervisor && isProcessAlive(supervisor.pid)) {
+    return { state: 'stopped', stale: [], supervisor: supervisor.pid };
   }
   const stale: string[] = [];
   if (pidState.kind === 'dead' || pidState.kind === 'reused') stale.push(`pid file (pid ${pidState.record.pid})`);
@@ -69,6 +92,11 @@ export function daemonEntry(env: NodeJS.ProcessEnv = process.env): string {
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   readyTimeoutMs?: number;
+  /**
+   * Run the daemon under the supervisor (supervisor.mjs), which restarts it after a crash (default true;
+   * `RESTFLOW_SUPERVISE=0` in the environment turns it off).
+   */
+  supervised?: boolean;
 }
 
 export interface StartResult {
@@ -94,11 +122,16 @@ export async function startDaemonInBackground(paths: RestflowPaths, options: Sta
   // Its own stdout/stderr (a crash trace, a runtime warning) go to their own file: daemon.log stays JSON lines.
   truncateIfLarge(paths.daemonOutput);
   const log = fs.openSync(paths.daemonOutput, 'a', 0o600);
-  const child = spawn(process.execPath, [daemonEntry(options.env)], {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, RESTFLOW_DIR: paths.dataDir };
+  const supervisor = (options.supervised ?? env.RESTFLOW_SUPERVISE !== '0') ? findSupervisor(env) : undefined;
+  const supervised = supervisor !== undefined;
+  // A new start is a fresh slate: a previous supervisor's "gave up" no longer describes what runs.
+  if (supervised) clearSupervisorRecord(paths);
+  const child = spawn(process.execPath, supervisor ? [supervisor] : [daemonEntry(env)], {
     detached: true,
     stdio: ['ignore', log, log],
     cwd: paths.dataDir,
-    env: { ...process.env, ...options.env, RESTFLOW_DIR: paths.dataDir },
+    env: supervised ? { ...env, RESTFLOW_SUPERVISED_ENTRY: daemonEntry(env) } : env,
     windowsHide: true,
   });
   fs.closeSync(log);
@@ -107,18 +140,31 @@ export async function startDaemonInBackground(paths: RestflowPaths, options: Sta
     exitCode = code;
   });
   child.unref();
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+  const budget = options.readyTimeoutMs ?? 20_000;
+  let deadline = Date.now() + budget;
+  let lastCrash: number | undefined;
   while (Date.now() < deadline) {
+    // Each daemon the supervisor restarts gets the whole budget: it gives up on a crash loop by itself.
+    const crash = supervised ? readSupervisorRecord(paths)?.updated_at : undefined;
+    if (crash !== lastCrash) {
+      lastCrash = crash;
+      deadline = Date.now() + budget;
+    }
     if (await pingDaemon(paths.pipe, 500)) {
       const state = readPidFile(paths.pidFile);
-      const pid = state.kind === 'alive' ? state.record.pid : await statusPid(paths.pipe);
+      const record = state.kind === 'alive' ? state.record : undefined;
+      const pid = record ? record.pid : await statusPid(paths.pipe);
+      const ours = supervised ? record?.supervisor?.pid === child.pid : pid === child.pid;
       // Lost a start race: wait for our own child to give up, so exactly one daemon exists when we return.
-      if (pid !== child.pid) await waitForExit(child.pid as number, 10_000);
-      return { pid, started: pid === child.pid };
+      if (!ours) await waitForExit(child.pid as number, 10_000);
+      return { pid, started: ours };
     }
     if (exitCode !== undefined && exitCode !== EXIT_ALREADY_RUNNING) {
+      // A supervisor that gave up restarted the daemon several times: report the daemon's own exit and why.
+      const gaveUp = exitCode === EXIT_SUPERVISOR_GAVE_UP ? readSupervisorRecord(paths) : undefined;
+      const code = gaveUp?.last_exit ? (gaveUp.last_exit.code ?? gaveUp.last_exit.signal) : exitCode;
       throw new DaemonStartError(
-        `the daemon exited during start-up (code ${exitCode}); see ${paths.daemonLog}` +
+        `the daemon exited during start-up (code ${code})${gaveUp?.reason ? `; ${gaveUp.reason}` : ''}; see ${paths.daemonLog}` +
           `${tailOf(paths.daemonLog)}${tailOf(paths.daemonOutput)}`,
       );
     }
@@ -128,6 +174,30 @@ export async function startDaemonInBackground(paths: RestflowPaths, options: Sta
   throw new DaemonStartError(
     `the daemon did not answer on ${paths.pipe} within the start-up budget; see ${paths.daemonLog}`,
   );
+}
+
+/**
+ * The HTTP host/port the running (or crashed) daemon listens on, from `daemon.http.json`, as the environment that
+ * brings a new daemon up at the same address: open console tabs (and their per-port cookie) keep working.
+ */
+export function listenerEnvOf(paths: RestflowPaths): NodeJS.ProcessEnv {
+  try {
+    const info = JSON.parse(fs.readFileSync(paths.httpInfoFile, 'utf8')) as { host?: unknown; port?: unknown };
+    if (typeof info.host !== 'string' || !Number.isInteger(info.port)) return {};
+    return { RESTFLOW_HTTP: 'on', RESTFLOW_HTTP_HOST: info.host, RESTFLOW_HTTP_PORT: String(info.port) };
+  } catch {
+    return {};
+  }
+}
+
+/** The supervisor script, or undefined where it is not shipped (a packaging without it): the daemon then runs unwatched. */
+function findSupervisor(env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    const entry = supervisorEntry(env);
+    return fs.existsSync(entry) ? entry : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface StopOptions {
@@ -148,22 +218,31 @@ export interface StopResult {
 export async function stopDaemon(paths: RestflowPaths, options: StopOptions = {}): Promise<StopResult> {
   // No grace period: a silent daemon is exactly what stop must deal with, within its own bounded time.
   const state = await getDaemonState(paths, 1000, 0);
-  if (state.state === 'stopped') {
+  const supervisor = liveSupervisor(paths);
+  if (state.state === 'stopped' && !supervisor) {
     return { pid: undefined, wasRunning: false, killed: false, cleaned: cleanStale(paths) };
   }
-  const pid = state.pid;
-  if (pid === undefined) {
+  const pid = state.state === 'stopped' ? undefined : state.pid;
+  if (pid === undefined && !supervisor) {
     throw new DaemonStartError(`a daemon answers on ${paths.pipe} but its pid is unknown; stop it by hand`);
   }
-  signal(pid, 'SIGTERM');
-  if (await waitForExit(pid, options.termTimeoutMs ?? 10_000)) {
-    return { pid, wasRunning: true, killed: false, cleaned: cleanStale(paths) };
+  // The supervisor forwards SIGTERM to the daemon and then exits instead of restarting it.
+  if (supervisor) signal(supervisor.pid, 'SIGTERM');
+  else if (pid !== undefined) signal(pid, 'SIGTERM');
+  const termTimeoutMs = options.termTimeoutMs ?? 10_000;
+  const killTimeoutMs = options.killTimeoutMs ?? 5_000;
+  let killed = false;
+  if (pid !== undefined && !(await waitForExit(pid, termTimeoutMs))) {
+    signal(pid, 'SIGKILL');
+    killed = true;
+    if (!(await waitForExit(pid, killTimeoutMs))) {
+      throw new DaemonStartError(`daemon (pid ${pid}) survived SIGKILL; manual intervention required`);
+    }
   }
-  signal(pid, 'SIGKILL');
-  if (await waitForExit(pid, options.killTimeoutMs ?? 5_000)) {
-    return { pid, wasRunning: true, killed: true, cleaned: cleanStale(paths) };
-  }
-  throw new DaemonStartError(`daemon (pid ${pid}) survived SIGKILL; manual intervention required`);
+  // Once its daemon is gone a supervisor that was told to stop exits at once; never leave one behind.
+  if (supervisor && !(await waitForExit(supervisor.pid, killTimeoutMs))) signal(supervisor.pid, 'SIGKILL');
+  if (supervisor) await waitForExit(supervisor.pid, killTimeoutMs);
+  return { pid: pid ?? supervisor?.record.pid, wasRunning: true, killed, cleaned: cleanStale(paths) };
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {

@@ -10,6 +10,22 @@ export interface PidRecord {
   startedAt: number;
   version: string;
   pipe: string;
+  /** How the daemon runs (see RunMode); absent from daemons before supervision existed. */
+  mode?: RunMode;
+  /** The supervisor that restarts this daemon after a crash (mode `supervised`). */
+  supervisor?: { pid: number; identity?: string };
+}
+
+/**
+ * `supervised`: under the launcher's supervisor (restarted after a crash); `service`: under a systemd/launchd unit
+ * (`restflow daemon install`); `foreground`: attached to a terminal; `background`: started by hand, unwatched.
+ */
+export type RunMode = 'supervised' | 'service' | 'foreground' | 'background';
+
+/** The mode a daemon process runs in, from what its starter told it. */
+export function runModeOf(env: NodeJS.ProcessEnv, argv: readonly string[]): RunMode {
+  if (env.RESTFLOW_RUN_MODE === 'supervised' || env.RESTFLOW_RUN_MODE === 'service') return env.RESTFLOW_RUN_MODE;
+  return argv.includes('--foreground') ? 'foreground' : 'background';
 }
 
 export type PidFileState =

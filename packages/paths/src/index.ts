@@ -21,6 +21,8 @@ export interface RestflowPaths {
   skillsDir: string;
   /** The web console's token (0600); kept across restarts so open consoles stay signed in. */
   consoleToken: string;
+  /** The supervisor's record (restarts, crashes, why it gave up), read by `restflow status`. */
+  supervisorFile: string;
 }
 
 /** libuv silently truncates socket paths past ~107 bytes (104 on macOS); stay well below. */
@@ -55,6 +57,7 @@ export function resolvePaths(dataDir: string = resolveDataDir()): RestflowPaths 
     httpInfoFile: path.join(dataDir, 'daemon.http.json'),
     skillsDir: path.join(dataDir, 'skills'),
     consoleToken: path.join(dataDir, 'console.token'),
+    supervisorFile: path.join(dataDir, 'supervisor.json'),
   };
 }
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pingDaemon } from '@restflow/api/client';
-import { readPidFile } from '@restflow/launcher';
+import { readPidFile, stopDaemon } from '@restflow/launcher';
 import { resolvePaths } from '@restflow/paths';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -122,25 +122,16 @@ export async function startTestDaemon(dataDir: string, env: NodeJS.ProcessEnv = 
   };
 }
 
-/** Stops whatever daemon serves `dataDir` (started by the CLI in the background), best effort. */
+/**
+ * Stops whatever daemon serves `dataDir` (started by the CLI in the background), best effort — its supervisor
+ * too, so it cannot restart the daemon behind the test's back.
+ */
 export async function stopDaemonFor(dataDir: string): Promise<void> {
-  const state = readPidFile(resolvePaths(dataDir).pidFile);
-  if (state.kind !== 'alive') return;
   try {
-    process.kill(state.record.pid, 'SIGTERM');
+    await stopDaemon(resolvePaths(dataDir), { termTimeoutMs: 10_000 });
   } catch {
-    return;
+    // Best effort: the data dir is removed next anyway.
   }
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(state.record.pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  process.kill(state.record.pid, 'SIGKILL');
 }
 
 export { isProcessAlive } from '@restflow/launcher';

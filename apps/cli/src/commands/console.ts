@@ -20,7 +20,7 @@ export function browserCommand(
 const OPENER_GRACE_MS = 2_000;
 
 /** Resolves with why the browser could not be opened, or undefined when it was. Never keeps the CLI alive. */
-function openInBrowser(url: string): Promise<string | undefined> {
+export function openInBrowser(url: string): Promise<string | undefined> {
   const { command, args } = browserCommand(url);
   return new Promise((resolve) => {
     const child = spawn(command, args, { detached: true, stdio: 'ignore', windowsHide: true });

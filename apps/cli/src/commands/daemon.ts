@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import { createRestflowClient } from '@restflow/api/client';
 import type { ChannelStatus } from '@restflow/api/schemas';
 import {
   daemonEntry,
   EXIT_ALREADY_RUNNING,
   getDaemonState,
+  listenerEnvOf,
+  type RunMode,
+  readPidFile,
+  readSupervisorRecord,
   startDaemonInBackground,
   stopDaemon,
 } from '@restflow/launcher';
@@ -15,6 +18,7 @@ import { type GlobalArgs, group, leaf, noArgs } from '../command.ts';
 import { CliError, cliPaths } from '../daemon-connection.ts';
 import type { Output } from '../output.ts';
 import { daemonLogsCommand } from './daemon-logs.ts';
+import { daemonInstallCommand, daemonUninstallCommand } from './daemon-service.ts';
 
 /**
  * A daemon already serves this data dir (`npm start` twice, or after the CLI auto-started one): say where it
@@ -78,22 +82,36 @@ export async function printStatus(out: Output): Promise<void> {
   const paths = cliPaths();
   const state = await getDaemonState(paths, 1000, 1000);
   if (state.state !== 'running') {
+    const supervision = describeSupervision(paths);
     const data =
       state.state === 'unresponsive'
         ? { running: false, state: 'unresponsive', pid: state.pid, pipe: paths.pipe, dataDir: paths.dataDir }
-        : { running: false, state: 'stopped', stale: state.stale, pipe: paths.pipe, dataDir: paths.dataDir };
+        : state.supervisor !== undefined
+          ? {
+              running: false,
+              state: 'restarting',
+              supervisor_pid: state.supervisor,
+              pipe: paths.pipe,
+              dataDir: paths.dataDir,
+            }
+          : { running: false, state: 'stopped', stale: state.stale, pipe: paths.pipe, dataDir: paths.dataDir };
     const message =
       state.state === 'unresponsive'
         ? `Daemon unresponsive (PID: ${state.pid}) on ${paths.pipe}`
-        : `Daemon not running${state.stale.length ? ` (stale: ${state.stale.join(', ')})` : ''}`;
-    return out.result(message, data);
+        : state.supervisor !== undefined
+          ? `Daemon restarting after a crash (supervisor PID: ${state.supervisor})`
+          : `Daemon not running${state.stale.length ? ` (stale: ${state.stale.join(', ')})` : ''}`;
+    const gaveUp = supervision.gave_up ? `\nSupervisor gave up: ${supervision.gave_up.reason}` : '';
+    return out.result(`${message}${gaveUp}`, { ...data, supervision });
   }
   const client = createRestflowClient({ pipePath: paths.pipe });
   try {
     const status = await client.system.status.query();
+    const supervision = describeSupervision(paths, status.pid);
     out.record(
       [
         ['Daemon', `running (PID: ${status.pid})`],
+        ['Mode', describeMode(supervision)],
         ['Version', status.version],
         ['Protocol', status.protocol_version],
         ['Uptime', `${Math.round(status.uptime_ms / 1000)} s`],
@@ -107,10 +125,59 @@ export async function printStatus(out: Output): Promise<void> {
         ],
         ['Telegram', describeTelegram(status.channels?.telegram)],
       ],
-      { running: true, state: 'running', ...status },
+      { running: true, state: 'running', ...status, supervision },
     );
   } finally {
     client.close();
+  }
+}
+
+interface Supervision {
+  /** supervised / service / foreground / background; null when no daemon (or one too old to say) runs. */
+  mode: RunMode | null;
+  supervisor_pid: number | null;
+  /** Restarts after a crash by the supervisor of the running daemon. */
+  restarts: number;
+  last_crash: { at: number; code: number | null; signal: string | null } | null;
+  /** Why the last supervisor stopped restarting the daemon (it kept crashing). */
+  gave_up: { reason: string; at: number } | null;
+}
+
+/** How the daemon runs and what its supervisor did, from the pid file and the supervisor's record. */
+function describeSupervision(paths: RestflowPaths, daemonPid?: number): Supervision {
+  const pidState = readPidFile(paths.pidFile);
+  const record = pidState.kind === 'alive' && pidState.record.pid === daemonPid ? pidState.record : undefined;
+  const supervisorRecord = readSupervisorRecord(paths);
+  const ours = record?.supervisor && supervisorRecord?.pid === record.supervisor.pid ? supervisorRecord : undefined;
+  const gaveUp =
+    daemonPid === undefined && supervisorRecord?.state === 'gave_up' && supervisorRecord.reason
+      ? { reason: supervisorRecord.reason, at: supervisorRecord.gave_up_at ?? supervisorRecord.updated_at }
+      : null;
+  return {
+    mode: record?.mode ?? null,
+    supervisor_pid: record?.supervisor?.pid ?? null,
+    restarts: ours?.restarts ?? 0,
+    last_crash: ours?.crashes.at(-1) ?? null,
+    gave_up: gaveUp,
+  };
+}
+
+function describeMode(s: Supervision): string {
+  switch (s.mode) {
+    case 'supervised': {
+      const crash = s.last_crash
+        ? `, last after ${s.last_crash.signal ? `signal ${s.last_crash.signal}` : `exit code ${s.last_crash.code}`} at ${new Date(s.last_crash.at).toLocaleTimeString()}`
+        : '';
+      return `supervised (supervisor PID: ${s.supervisor_pid}; restarted ${s.restarts} time${s.restarts === 1 ? '' : 's'} after a crash${crash})`;
+    }
+    case 'service':
+      return 'service unit (systemd/launchd restarts it after a crash; restflow daemon uninstall removes it)';
+    case 'foreground':
+      return 'foreground (attached to a terminal; not restarted after a crash)';
+    case 'background':
+      return 'background, unsupervised (not restarted after a crash)';
+    default:
+      return 'unknown (a daemon from before supervision)';
   }
 }
 
@@ -151,7 +218,11 @@ const httpOptions = <T extends GlobalArgs>(y: Argv<T>) =>
     });
 
 /** The daemon reads its HTTP settings from the environment; flags given here override the inherited values. */
-function httpEnv(args: { http: boolean | undefined; port: number | undefined; host?: string }): NodeJS.ProcessEnv {
+export function httpEnv(args: {
+  http: boolean | undefined;
+  port: number | undefined;
+  host?: string;
+}): NodeJS.ProcessEnv {
   if (args.port !== undefined && !(Number.isInteger(args.port) && args.port >= 0 && args.port <= 65_535)) {
     throw new CliError(`port: must be an integer from 0 to 65535, got ${args.port}`, 2);
   }
@@ -163,17 +234,6 @@ function httpEnv(args: { http: boolean | undefined; port: number | undefined; ho
     env.RESTFLOW_HTTP_HOST = args.host.trim();
   }
   return env;
-}
-
-/** The HTTP host/port the running daemon listens on (from `daemon.http.json`), as the env that restores it. */
-function listenerOf(paths: RestflowPaths): NodeJS.ProcessEnv {
-  try {
-    const info = JSON.parse(fs.readFileSync(paths.httpInfoFile, 'utf8')) as { host?: unknown; port?: unknown };
-    if (typeof info.host !== 'string' || !Number.isInteger(info.port)) return {};
-    return { RESTFLOW_HTTP: 'on', RESTFLOW_HTTP_HOST: info.host, RESTFLOW_HTTP_PORT: String(info.port) };
-  } catch {
-    return {};
-  }
 }
 
 async function start(env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
@@ -225,7 +285,7 @@ const restartCmd = leaf(
   (y) => httpOptions(stopOptions(y)),
   async (args, out) => {
     // Without flags the listener comes back where it was: open console tabs (and their per-port cookie) keep working.
-    const env = { ...listenerOf(cliPaths()), ...httpEnv(args) };
+    const env = { ...listenerEnvOf(cliPaths()), ...httpEnv(args) };
     const stopped = await stop(args.timeout);
     const started = await start(env);
     out.result(`${stopped.message}\n${started.message}`, { stop: stopped.data, start: started.data });
@@ -242,6 +302,8 @@ export const daemonCommand = group('daemon', 'Start, stop and inspect the daemon
   restartCmd,
   statusCmd,
   daemonLogsCommand,
+  daemonInstallCommand,
+  daemonUninstallCommand,
 ]);
 export const topLevelStatusCommand = leaf('status', 'Show daemon status (never starts it)', noArgs, (_args, out) =>
   printStatus(out),

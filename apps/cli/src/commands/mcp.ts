@@ -2,9 +2,8 @@
 // RestFlow's agents may use (`add`, `list`, `remove`, `test`). Agents allow-list their tools as
 // `mcp:<server>:<tool>` or `mcp:<server>:*`.
 
-import { createRestflowClient } from '@restflow/api/client';
 import { daemonLeaf, group, leaf, noArgs } from '../command.ts';
-import { CliError, cliPaths, ensureDaemon, protocolMismatch } from '../daemon-connection.ts';
+import { CliError, cliPaths, connectDaemon } from '../daemon-connection.ts';
 import { formatTime } from '../output.ts';
 
 /** `K=V` → [K, V]. */
@@ -27,15 +26,8 @@ const serve = leaf(
   async (_args, out) => {
     // Notices go to stderr; stdout carries only MCP messages.
     const paths = cliPaths();
-    const readiness = await ensureDaemon(paths, out);
-    const client = createRestflowClient({ pipePath: paths.pipe });
-    if (readiness === 'running') {
-      const mismatch = protocolMismatch(await client.system.status.query());
-      if (mismatch) {
-        client.close();
-        throw new CliError(mismatch);
-      }
-    }
+    // The protocol handshake (and the once-only restart of an older daemon) happens before any MCP message.
+    const client = await connectDaemon(paths, out);
     // Loaded here, not at start-up: every other command stays as quick to start as before.
     const [{ createRestflowMcpServer }, { StdioServerTransport }] = await Promise.all([
       import('@restflow/api/mcp'),

@@ -1,7 +1,7 @@
 // `restflow web serve`: the web console as its own Node server (server+daemon mode, docs/remote-access.md). It
 // talks to the daemon only over the named pipe and never opens the database.
 import { group, leaf } from '../command.ts';
-import { CliError, cliPaths, ensureDaemon } from '../daemon-connection.ts';
+import { CliError, cliPaths, connectDaemon } from '../daemon-connection.ts';
 
 const serve = leaf(
   'serve',
@@ -15,7 +15,8 @@ const serve = leaf(
       throw new CliError(`port: must be an integer from 0 to 65535, got ${args.port}`, 2);
     }
     const paths = cliPaths();
-    await ensureDaemon(paths, out);
+    // The protocol handshake first: this server's pages must speak the daemon's protocol.
+    (await connectDaemon(paths, out)).close();
     // Loaded here, not at start-up: no other command needs the server's code (the CLI's start stays small).
     const { resolveWebDir, serveConsoleServer } = await import('@restflow/daemon/console-server');
     const server = await serveConsoleServer({

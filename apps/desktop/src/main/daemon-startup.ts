@@ -1,5 +1,6 @@
 // Making sure a daemon serves the data dir before the window opens: the same launcher and single-instance
 // rules as the CLI (the daemon's lock decides a start race), a readiness budget, and a protocol check.
+import { compareProtocol, type DaemonIdentity } from '@restflow/api/client';
 import { getDaemonState, startDaemonInBackground } from '@restflow/launcher';
 import { PROTOCOL_VERSION, type RestflowPaths } from '@restflow/paths';
 
@@ -48,15 +49,12 @@ export async function ensureDaemon(
 }
 
 /** A daemon left running across an upgrade may speak another protocol: say so instead of failing later. */
-export function protocolMismatch(status: {
-  protocol_version?: number;
-  version: string;
-  pid: number;
-}): string | undefined {
-  if (status.protocol_version === PROTOCOL_VERSION) return undefined;
-  const theirs = status.protocol_version === undefined ? 'an older protocol' : `protocol ${status.protocol_version}`;
-  return (
-    `The running daemon (pid ${status.pid}, version ${status.version}) speaks ${theirs}; this app speaks ` +
-    `${PROTOCOL_VERSION}. Restart it with 'restflow daemon restart' (running tasks are interrupted), then Retry.`
-  );
+export function protocolMismatch(status: DaemonIdentity): string | undefined {
+  const check = compareProtocol(status);
+  if (check.kind === 'same') return undefined;
+  const theirs = check.daemon === undefined ? 'an older protocol' : `protocol ${check.daemon}`;
+  const daemon = `The running daemon (pid ${check.pid}, version ${check.version}) speaks ${theirs}; this app speaks ${PROTOCOL_VERSION}.`;
+  return check.kind === 'older'
+    ? `${daemon} Restart it with 'restflow daemon restart' (running tasks are interrupted), then Retry.`
+    : `${daemon} The daemon is newer than this app: update RestFlow Desktop to version ${check.version}.`;
 }

@@ -4,12 +4,20 @@ import { resolveDataDir, resolvePaths } from '@restflow/paths';
 import { createTRPCClient, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '../root.ts';
 import { DaemonUnavailableError, PipeConnection, pipeLink } from './pipe-link.ts';
+import { compareProtocol, ProtocolMismatchError } from './protocol.ts';
 
 /** The run event vocabulary and the one fold of it (what a run shows), for renderers of `runs.onEvents`. */
 export * from '@restflow/run-model';
 export type { AppRouter, RouterInputs, RouterOutputs } from '../index.ts';
 /** The pipe link itself, for processes that forward operations (the desktop app's main process). */
 export { PipeConnection, type PipeConnectionOptions, pipeLink } from './pipe-link.ts';
+export {
+  compareProtocol,
+  type DaemonIdentity,
+  type ProtocolCheck,
+  ProtocolMismatchError,
+  protocolMismatchMessage,
+} from './protocol.ts';
 export { DaemonUnavailableError, TRPCClientError };
 
 export interface RestflowClientOptions {
@@ -39,6 +47,22 @@ export function createRestflowClient(options: RestflowClientOptions = {}): Restf
         ? extras[property as keyof typeof extras]
         : Reflect.get(target, property, receiver),
   }) as RestflowClient;
+}
+
+/**
+ * A client that has made the protocol handshake: it rejects with a ProtocolMismatchError (which says what to do)
+ * when the daemon speaks another protocol than this SDK, instead of failing later on a shape it does not know.
+ */
+export async function connectRestflow(options: RestflowClientOptions = {}): Promise<RestflowClient> {
+  const client = createRestflowClient(options);
+  try {
+    const check = compareProtocol(await client.system.status.query());
+    if (check.kind !== 'same') throw new ProtocolMismatchError(check);
+    return client;
+  } catch (error) {
+    client.close();
+    throw error;
+  }
 }
 
 /** True when something answers `system.ping` on the pipe within `timeoutMs`. */

@@ -1,6 +1,9 @@
 'use client';
+import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { ConnectionStatus } from '../lib/connection';
+import { consoleProtocolMismatch } from '../lib/protocol';
+import { useTRPC } from '../lib/trpc';
 import { Link, usePathname } from '../navigation';
 import { useConnectionStatus } from './providers';
 
@@ -52,6 +55,19 @@ function ConnectionBanner({ status }: { status: ConnectionStatus }) {
   return null;
 }
 
+/** The protocol handshake: checked on every (re)connection, since a restart may bring another daemon version. */
+function ProtocolBanner({ status }: { status: ConnectionStatus }) {
+  const trpc = useTRPC();
+  const daemon = useQuery({ ...trpc.system.status.queryOptions(), enabled: status === 'connected' });
+  const mismatch = daemon.data ? consoleProtocolMismatch(daemon.data) : undefined;
+  if (!mismatch) return null;
+  return (
+    <div className="banner bad" role="alert" data-testid="protocol-mismatch">
+      <strong>This console and the daemon speak different protocols.</strong> {mismatch}
+    </div>
+  );
+}
+
 export function Shell({ children }: { children: ReactNode }) {
   const pathname = usePathname() ?? '/';
   const status = useConnectionStatus();
@@ -74,6 +90,7 @@ export function Shell({ children }: { children: ReactNode }) {
       </nav>
       <main className="main">
         <ConnectionBanner status={status} />
+        <ProtocolBanner status={status} />
         {children}
       </main>
     </div>
