@@ -1,7 +1,7 @@
 // Composition root: the only place that opens the database and wires services to transports.
 import fs from 'node:fs';
 import { appRouter, createContextFactory, type DaemonStatus, type TransportInfo } from '@restflow/api';
-import { mountWebSocket, type PipeServer, servePipe } from '@restflow/api/server';
+import { BufferBudget, mountWebSocket, type PipeServer, servePipe } from '@restflow/api/server';
 import {
   createServices,
   HEARTBEAT_STREAM,
@@ -171,7 +171,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     void telegram.start();
     teardown.push({ name: 'telegram', run: () => telegram?.stop() });
 
+    // One total of partly received requests over the pipe and the WebSocket (docs/limits.md).
+    const buffers = new BufferBudget();
     const pipe: PipeServer = await servePipe({
+      budget: buffers,
       router: appRouter,
       path: paths.pipe,
       createContext: () => createContext('pipe'),
@@ -240,6 +243,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         });
         // Closed before the listener (teardown runs in reverse): clients are told to reconnect, then dropped.
         const ws = mountWebSocket({
+          budget: buffers,
           server: server.server,
           router: appRouter,
           token: consoleToken.token,
