@@ -12,6 +12,7 @@ import { consoleCommand } from './commands/console.ts';
 import { daemonCommand, topLevelStatusCommand } from './commands/daemon.ts';
 import { infoCommand } from './commands/info.ts';
 import { keyCommand } from './commands/key.ts';
+import { logsCommand } from './commands/logs.ts';
 import { mcpCommand } from './commands/mcp.ts';
 import { memoryCommand } from './commands/memory.ts';
 import { modelsCommand } from './commands/models.ts';
@@ -51,6 +52,7 @@ const COMMANDS = [
   tokenCommand,
   webCommand,
   usageCommand,
+  logsCommand,
 ];
 
 /** Top-level command words → their sub-command words (empty for leaf commands). */
