@@ -132,6 +132,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(tokenCommand)
     .command(webCommand)
     .command(usageCommand)
+    .command(logsCommand)
     .command(modelsCommand)
     .command(mcpCommand)
     .command({
