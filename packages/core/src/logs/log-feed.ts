@@ -97,29 +97,26 @@ export class LogFeed {
   /** The last `limit` lines matching `filter`, oldest first: from the files when there are any, else the ring. */
   list(filter: LogFilter, limit: number): LogLine[] {
     const files = this.files().filter((file) => fs.existsSync(file));
-    const matched: LogLine[] = [];
-    if (files.length === 0) {
-      for (const line of this.ring) if (matchesLogFilter(line, filter)) matched.push(line);
-      return matched.slice(-limit);
-    }
-    let seq = 0;
-    for (const file of files) {
+    if (files.length === 0) return this.ring.filter((line) => matchesLogFilter(line, filter)).slice(-limit);
+    // Newest file first, each from its end: a small `limit` stops early instead of parsing every rotated file.
+    const newestFirst: LogLine[] = [];
+    for (const file of [...files].reverse()) {
       let content: string;
       try {
         content = fs.readFileSync(file, 'utf8');
       } catch {
         continue;
       }
-      for (const raw of content.split('\n')) {
-        if (!raw) continue;
-        const line = parseLogLine(raw, ++seq);
-        if (line && matchesLogFilter(line, filter)) {
-          matched.push(line);
-          if (matched.length > limit * 2) matched.splice(0, matched.length - limit);
-        }
+      const raws = content.split('\n');
+      for (let i = raws.length - 1; i >= 0 && newestFirst.length < limit; i--) {
+        const raw = raws[i] as string;
+        const line = raw ? parseLogLine(raw, 0) : undefined;
+        if (line && matchesLogFilter(line, filter)) newestFirst.push(line);
       }
+      if (newestFirst.length >= limit) break;
     }
-    return matched.slice(-limit);
+    // File lines have no live sequence number; they are numbered in order, oldest first.
+    return newestFirst.reverse().map((line, i) => ({ ...line, seq: i + 1 }));
   }
 
   /**
