@@ -43,12 +43,21 @@ export class BufferBudget {
    * second, frees it at once.
    */
   overflowed(): void {
-    const now = Date.now();
-    if (now - this.lastCollection < 1000) return;
-    this.lastCollection = now;
-    collectGarbage()?.();
+    const wait = this.lastCollection + 1000 - Date.now();
+    if (wait <= 0) {
+      this.lastCollection = Date.now();
+      collectGarbage()?.();
+      return;
+    }
+    // Connections refused within the same second are collected together, once the second is over.
+    this.trailing ??= setTimeout(() => {
+      this.trailing = undefined;
+      this.overflowed();
+    }, wait);
+    this.trailing.unref();
   }
 
+  private trailing: NodeJS.Timeout | undefined;
   private lastCollection = 0;
 
   get total(): number {
