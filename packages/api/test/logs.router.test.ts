@@ -39,8 +39,7 @@ describe('logs.list', () => {
 describe('logs.onLine', () => {
   it('yields matching live lines with tracked ids, and resumes after lastEventId', async () => {
     const { logs, caller } = setup();
-    const stop = new AbortController();
-    const stream = await caller.logs.onLine({ component: 'runs' }, { signal: stop.signal });
+    const stream = await caller.logs.onLine({ component: 'runs' });
     const seen: { id: string; msg: string }[] = [];
     const reading = (async () => {
       // The caller yields tracked() tuples: [id, line].
@@ -57,8 +56,7 @@ describe('logs.onLine', () => {
     await reading;
     expect(seen.map((s) => s.msg)).toEqual(['run started', 'run completed']);
 
-    const again = new AbortController();
-    const resumed = await caller.logs.onLine({ component: 'runs', lastEventId: seen[0]?.id }, { signal: again.signal });
+    const resumed = await caller.logs.onLine({ component: 'runs', lastEventId: seen[0]?.id });
     for await (const [, data] of resumed as AsyncIterable<[string, { msg: string }]>) {
       expect(data.msg).toBe('run completed');
       break;
