@@ -1,23 +1,26 @@
 // Issue 18's abuse probes against a real daemon process: partial frames parked on the pipe and the WebSocket, a
 // bigint of four million digits, a catastrophic regex memory search. Each runs while a second client pings the
 // daemon in a bounded loop; the daemon's resident memory (VmRSS) must stay under 200 MB and no ping may stall.
-// The 100 ms goal cannot be asserted here: the attacking sockets are written from this test's own event loop,
-// which also times the pings, on a shared and loaded machine; each probe prints its figures, and a stall is
-// anything over STALL_MS — a backtracking regex or an unbounded buffer costs several seconds.
-import crypto from 'node:crypto';
+// The parked frames are written by a child process, so the pings time the daemon. The 100 ms goal is printed,
+// not asserted: on a shared, loaded 2-core machine a ping can wait on other processes; a stall here is anything
+// over STALL_MS — a backtracking regex or an unbounded buffer costs several seconds.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { WS_CLOSE_OVER_BUDGET } from '@restflow/api/server';
 import { resolvePaths } from '@restflow/paths';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir, waitUntil } from '@restflow/testkit';
 
+// Measured against the built daemon bundle (npm run build -w @restflow/daemon): run from its TypeScript sources
+// through tsx, an idle daemon alone takes some 190 MB.
 const RSS_LIMIT_BYTES = 200 * 1024 * 1024;
-const WS_RSS_LIMIT_BYTES = 260 * 1024 * 1024;
 const STALL_MS = Number(process.env.RESTFLOW_PROBE_STALL_MS ?? 2000);
 const PARKED = 20;
 const PARKED_FRAME_BYTES = 15 * 1024 * 1024;
+const parkScript = fileURLToPath(new URL('./fixtures/park-frames.mjs', import.meta.url));
 
 let dataDir: string;
 let daemon: TestDaemon;
@@ -87,135 +90,103 @@ function report(name: string, figures: ProbeFigures): void {
   );
 }
 
-/** Writes `bytes` of `head` + filler without ever ending the frame; resolves once written or refused. */
-function parkOnPipe(id: number): Promise<{ socket: net.Socket; replies: () => string; closed: () => boolean }> {
-  return new Promise((resolve) => {
-    const socket = net.connect(daemon.pipe);
-    let received = '';
-    let closed = false;
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      received += chunk;
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      closed = true;
-    });
-    const handle = { socket, replies: () => received, closed: () => closed };
-    const head = `{"id":${id},"method":"mutation","params":{"path":"agents.create","input":{"json":{"name":"`;
-    const chunk = 'x'.repeat(1024 * 1024);
-    let written = 0;
-    const writeMore = () => {
-      while (written < PARKED_FRAME_BYTES && !closed) {
-        const piece = written === 0 ? head + chunk.slice(head.length) : chunk;
-        written += piece.length;
-        if (!socket.write(piece)) return void socket.once('drain', writeMore);
-      }
-      resolve(handle);
-    };
-    socket.on('close', () => resolve(handle));
-    socket.once('connect', writeMore);
+interface ParkedReport {
+  closed: boolean;
+  text: string;
+}
+
+/**
+ * Parks PARKED partial frames from a child process (fixtures/park-frames.mjs), so the pings of this process time
+ * the daemon rather than this process writing 300 MB.
+ */
+async function parkFromChild(mode: 'pipe' | 'ws', target: string) {
+  const child = spawn(process.execPath, [parkScript, mode, target, String(PARKED), String(PARKED_FRAME_BYTES)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    out += chunk;
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitUntil(() => out.startsWith('ready\n') || child.exitCode !== null, 120_000, 'the frames parked');
+  /** The parked connections as the child sees them now. */
+  const report = async (): Promise<ParkedReport[]> => {
+    const lines = out.split('\n').length;
+    child.stdin.write('report\n');
+    await waitUntil(() => out.split('\n').length > lines, 10_000, 'a report');
+    return JSON.parse(out.trimEnd().split('\n').at(-1) as string) as ParkedReport[];
+  };
+  const release = async () => {
+    child.stdin.end();
+    await exited;
+  };
+  return { report, release };
 }
 
 describe('bounded memory under abuse (real daemon)', () => {
   it('20 partial 15 MB frames parked on the pipe: RSS stays bounded, the over-limit ones are refused', async () => {
-    const parked: Awaited<ReturnType<typeof parkOnPipe>>[] = [];
+    let parked: Awaited<ReturnType<typeof parkFromChild>> | undefined;
     const figures = await probe(async () => {
-      // All at once, as an attacker would: the total fills up while they all arrive.
-      parked.push(...(await Promise.all(Array.from({ length: PARKED }, (_, i) => parkOnPipe(100 + i)))));
+      parked = await parkFromChild('pipe', daemon.pipe);
     });
     report('parked pipe frames', figures);
+    const { report: look, release } = parked as Awaited<ReturnType<typeof parkFromChild>>;
     try {
       expect(figures.maxRss).toBeLessThan(RSS_LIMIT_BYTES);
       expect(figures.maxPingMs).toBeLessThan(STALL_MS);
-      // Only a few maximal frames fit in the total; the rest got a typed error for their id and were closed.
-      const refused = parked.filter((p) => p.closed());
-      expect(refused.length).toBeGreaterThanOrEqual(PARKED - 1);
-      await waitUntil(() => refused.every((p) => p.replies().includes('\n')), 10_000, 'replies to refused frames');
-      for (const p of refused) {
-        const reply = JSON.parse(p.replies().split('\n')[0] as string);
+      // Only one maximal frame fits in the total; the rest got a typed error for their id and were closed.
+      let seen: ParkedReport[] = [];
+      await waitUntil(
+        async () => {
+          seen = await look();
+          return seen.filter((p) => p.closed && p.text.includes('\n')).length >= PARKED - 1;
+        },
+        30_000,
+        'the extra frames refused',
+        200,
+      );
+      for (const p of seen.filter((c) => c.closed)) {
+        const reply = JSON.parse(p.text.split('\n')[0] as string);
         expect(reply.error.json.data.code).toBe('SERVICE_UNAVAILABLE');
         expect(reply.error.json.message).toMatch(/partly received requests/);
       }
-      // Those that are still parked hold their place; the daemon still serves everyone else.
+      // The daemon still serves everyone else.
       expect(await client.system.ping.query()).toBeDefined();
     } finally {
-      for (const p of parked) p.socket.destroy();
-    }
-    // Once they go, their room is free again: a fresh frame that parks is not refused.
-    const again = await parkOnPipe(500);
-    try {
-      expect(again.closed()).toBe(false);
-    } finally {
-      again.socket.destroy();
+      await release();
     }
   }, 180_000);
 
   it('20 partial 15 MB WebSocket messages parked unauthenticated: RSS stays bounded, the extra ones are closed', async () => {
     const info = JSON.parse(fs.readFileSync(resolvePaths(dataDir).httpInfoFile, 'utf8')) as { port: number };
-    const host = `127.0.0.1:${info.port}`;
-    const sockets: { socket: net.Socket; closed: () => boolean; text: () => string }[] = [];
-    const park = () =>
-      new Promise<(typeof sockets)[number]>((resolve) => {
-        const socket = net.connect(info.port, '127.0.0.1');
-        let text = '';
-        let closed = false;
-        let upgraded = false;
-        socket.on('error', () => {});
-        const handle = { socket, closed: () => closed, text: () => text };
-        socket.on('close', () => {
-          closed = true;
-          resolve(handle);
-        });
-        socket.on('data', (chunk: Buffer) => {
-          text += chunk.toString('latin1');
-          if (upgraded || !text.includes('\r\n\r\n')) return;
-          upgraded = true;
-          if (!text.startsWith('HTTP/1.1 101')) return resolve(handle);
-          // One masked text frame announcing 15 MB, of which all but the last byte is sent.
-          const header = Buffer.alloc(14);
-          header[0] = 0x81;
-          header[1] = 0x80 | 127;
-          header.writeBigUInt64BE(BigInt(PARKED_FRAME_BYTES), 2);
-          crypto.randomFillSync(header, 10, 4);
-          socket.write(header);
-          const filler = Buffer.alloc(1024 * 1024, 0x61);
-          let written = 0;
-          const writeMore = () => {
-            while (written < PARKED_FRAME_BYTES - 1 && !closed) {
-              const piece = filler.subarray(0, Math.min(filler.length, PARKED_FRAME_BYTES - 1 - written));
-              written += piece.length;
-              if (!socket.write(piece)) return void socket.once('drain', writeMore);
-            }
-            resolve(handle);
-          };
-          writeMore();
-        });
-        socket.write(
-          `GET /trpc?connectionParams=1 HTTP/1.1\r\nHost: ${host}\r\nOrigin: http://${host}\r\nUpgrade: websocket\r\n` +
-            `Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${crypto.randomBytes(16).toString('base64')}\r\n\r\n`,
-        );
-      });
+    let parked: Awaited<ReturnType<typeof parkFromChild>> | undefined;
     const figures = await probe(async () => {
-      sockets.push(...(await Promise.all(Array.from({ length: PARKED }, () => park()))));
+      parked = await parkFromChild('ws', String(info.port));
     });
     report('parked WebSocket messages', figures);
+    const { report: look, release } = parked as Awaited<ReturnType<typeof parkFromChild>>;
     try {
-      expect(sockets.every((s) => s.text().startsWith('HTTP/1.1 101'))).toBe(true);
-      // Known gap: the WebSocket total is enforced (the extra connections are closed), but the daemon peaks at
-      // 200-250 MB here: `ws` keeps read buffers past what the total counts. Bounded, not yet reliably 200 MB.
-      expect(figures.maxRss).toBeLessThan(WS_RSS_LIMIT_BYTES);
+      expect(figures.maxRss).toBeLessThan(RSS_LIMIT_BYTES);
       expect(figures.maxPingMs).toBeLessThan(STALL_MS);
-      await waitUntil(() => sockets.filter((s) => s.closed()).length >= PARKED - 1, 10_000, 'extra ones closed');
+      let seen: ParkedReport[] = [];
+      await waitUntil(
+        async () => {
+          seen = await look();
+          return seen.filter((p) => p.closed).length >= PARKED - 1;
+        },
+        30_000,
+        'the extra ones closed',
+        200,
+      );
+      expect(seen.every((p) => p.text.startsWith('HTTP/1.1 101'))).toBe(true);
       // The close frame says why: code 1013 ("try again later").
-      const closedOne = sockets.find((s) => s.closed()) as (typeof sockets)[number];
-      const frameAt = closedOne.text().indexOf('\r\n\r\n') + 4;
-      const frame = Buffer.from(closedOne.text().slice(frameAt), 'latin1');
+      const closedOne = seen.find((p) => p.closed && p.text.length > p.text.indexOf('\r\n\r\n') + 4);
+      const frame = Buffer.from((closedOne as ParkedReport).text.split('\r\n\r\n')[1] as string, 'latin1');
       expect(frame[0]).toBe(0x88);
       expect(frame.readUInt16BE(2)).toBe(WS_CLOSE_OVER_BUDGET);
     } finally {
-      for (const s of sockets) s.socket.destroy();
+      await release();
     }
   }, 180_000);
 
