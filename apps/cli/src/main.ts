@@ -12,6 +12,7 @@ import { consoleCommand } from './commands/console.ts';
 import { daemonCommand, topLevelStatusCommand } from './commands/daemon.ts';
 import { infoCommand } from './commands/info.ts';
 import { keyCommand } from './commands/key.ts';
+import { logsCommand } from './commands/logs.ts';
 import { mcpCommand } from './commands/mcp.ts';
 import { memoryCommand } from './commands/memory.ts';
 import { modelsCommand } from './commands/models.ts';
@@ -53,6 +54,7 @@ const COMMANDS = [
   webCommand,
   usageCommand,
   startCommand,
+  logsCommand,
 ];
 
 /** Top-level command words → their sub-command words (empty for leaf commands). */
@@ -132,6 +134,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .command(tokenCommand)
     .command(webCommand)
     .command(usageCommand)
+    .command(logsCommand)
     .command(modelsCommand)
     .command(mcpCommand)
     .command(startCommand)

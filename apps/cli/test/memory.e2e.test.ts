@@ -72,7 +72,7 @@ describe('restflow memory', () => {
     const badRegex = await runCli(['memory', 'search', '(', '--mode', 'regex'], opts);
     expect(badRegex.code).toBe(1);
     // The defaulted agent is named first (stderr), then the error.
-    expect(badRegex.stderr).toMatch(/\nError: query: invalid regular expression: Unterminated group\n$/);
+    expect(badRegex.stderr).toMatch(/\nError: query: invalid regular expression: missing closing \): `\(`\n$/);
 
     expect((await runCli(['memory', 'delete', redis.id.slice(0, 14)], opts)).stdout).toBe(
       `Memory chunk deleted: ${redis.id}\n`,

@@ -2,10 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { appRouter, createContextFactory, type DaemonStatus, type TransportInfo } from '@restflow/api';
-import { mountWebSocket, type PipeServer, servePipe } from '@restflow/api/server';
+import { BufferBudget, mountWebSocket, type PipeServer, servePipe } from '@restflow/api/server';
 import {
   createServices,
   HEARTBEAT_STREAM,
+  type LogFeed,
   type Redactor,
   type RestflowServices,
   runChannel,
@@ -17,7 +18,8 @@ import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } 
 import type { TelegramChannel } from './channels/telegram/index.ts';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.ts';
 import { reportedProtocolVersion } from './lifecycle/test-hooks.ts';
-import type { Logger } from './logger.ts';
+import { componentLogger, type Logger } from './logger.ts';
+import { logIds, logRunLifecycle } from './run-log.ts';
 import { registerConsoleRoutes } from './transports/console-routes.ts';
 import { resolveWebDir } from './transports/console-static.ts';
 import { loadOrCreateConsoleToken } from './transports/console-token.ts';
@@ -41,6 +43,8 @@ export interface DaemonOptions {
   http?: { host: string; port: number } | false;
   /** Shared with the logger, so log lines lose the same secret values as tool output. */
   redactor?: Redactor;
+  /** The logger's lines for `logs.list` / `logs.onLine` (main.ts feeds it). */
+  logs?: LogFeed;
 }
 
 export interface RunningDaemon {
@@ -85,6 +89,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       paths,
       env: options.env ?? process.env,
       ...(options.redactor ? { redactor: options.redactor } : {}),
+      ...(options.logs ? { logs: options.logs } : {}),
     });
     if (services.sandbox.warning) logger.warn({ tools_sandbox: services.sandbox.kind }, services.sandbox.warning);
     else logger.info({ tools_sandbox: services.sandbox.kind }, 'agent tools run sandboxed');
@@ -115,10 +120,18 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     teardown.push({ name: 'agent runs', run: () => services.runs.stopAll() });
     services.terminals.markAllStopped();
     // Scheduler warnings (tick failures, busy workers, recovered runs) also go to the daemon log.
+    const schedulerLog = componentLogger(logger, 'scheduler');
     services.bus.subscribe(runChannel(HEARTBEAT_STREAM), (event) => {
       const { type, payload } = event as StoredEvent;
-      if (type === 'warning') logger.warn({ code: payload.code }, String(payload.message));
+      if (type === 'warning') {
+        schedulerLog.warn(
+          { code: payload.code, ...logIds(payload as Record<string, unknown>) },
+          String(payload.message),
+        );
+      }
     });
+    const unlogRuns = logRunLifecycle(services, { runs: componentLogger(logger, 'runs'), scheduler: schedulerLog });
+    teardown.push({ name: 'run log', run: unlogRuns });
     // After the recoveries above, so it never sees their runs; stopped before anything else on the way down.
     services.scheduler.start();
     teardown.push({ name: 'scheduler', run: () => services.scheduler.stop() });
@@ -174,7 +187,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     let telegramClosed = false;
     const telegramLoaded = import('./channels/telegram/index.ts').then(({ createTelegramChannel }) => {
       if (telegramClosed) return;
-      telegram = createTelegramChannel(services, createContext('local'), logger);
+      telegram = createTelegramChannel(services, createContext('local'), componentLogger(logger, 'telegram'));
       void telegram.start();
     });
     teardown.push({
@@ -186,7 +199,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       },
     });
 
+    // One total of partly received requests over the pipe and the WebSocket (docs/limits.md).
+    const buffers = new BufferBudget();
     const pipe: PipeServer = await servePipe({
+      budget: buffers,
       router: appRouter,
       path: paths.pipe,
       createContext: () => createContext('pipe'),
@@ -248,7 +264,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       });
       routes.mount('/api/execute', runStreams.execute).mount(RUN_EVENTS_PATH, runStreams.events);
       registerConsoleRoutes(routes, { token: consoleToken.token, webDir });
-      registerMcpRoute(routes, { auth: httpAuth, createContext, logger });
+      registerMcpRoute(routes, { auth: httpAuth, createContext, logger: componentLogger(logger, 'mcp') });
       const server = await startHttp(httpOptions, routes, logger);
       if (server) {
         transports.push({ kind: 'http', address: server.url });
@@ -262,6 +278,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         });
         // Closed before the listener (teardown runs in reverse): clients are told to reconnect, then dropped.
         const ws = mountWebSocket({
+          budget: buffers,
           server: server.server,
           router: appRouter,
           token: consoleToken.token,

@@ -1,3 +1,11 @@
 export { type DaemonOptions, type RunningDaemon, startDaemon } from './daemon.ts';
 export { AlreadyRunningError, acquireInstanceLock } from './lifecycle/instance-lock.ts';
-export { createLogger, rotateIfLarge } from './logger.ts';
+export {
+  componentLogger,
+  createLogger,
+  type LogRotation,
+  logFiles,
+  logRotationFromEnv,
+  RotatingLogFile,
+  rotateIfLarge,
+} from './logger.ts';

@@ -11,6 +11,84 @@ const redact = {
 
 export const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
 export const LOG_KEEP = 3;
+export const LOG_MAX_AGE_DAYS = 14;
+
+/** When the log file is rotated and how many old ones stay (docs/lifecycle.md#logs). */
+export interface LogRotation {
+  /** The current file is rotated once it passes this size. */
+  maxBytes: number;
+  /** Rotated files kept: `daemon.log.1` (newest) … `daemon.log.<keep>`. */
+  keep: number;
+  /** Rotated files older than this are removed, whatever their number. */
+  maxAgeDays: number;
+}
+
+/** RESTFLOW_LOG_MAX_MB, RESTFLOW_LOG_KEEP and RESTFLOW_LOG_MAX_AGE_DAYS override the defaults. */
+export function logRotationFromEnv(env: NodeJS.ProcessEnv = process.env): LogRotation {
+  const positive = (value: string | undefined, fallback: number) => {
+    const n = Number(value);
+    return value !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
+  };
+  return {
+    maxBytes: Math.round(positive(env.RESTFLOW_LOG_MAX_MB, LOG_ROTATE_BYTES / 1048576) * 1048576),
+    keep: Math.max(1, Math.floor(positive(env.RESTFLOW_LOG_KEEP, LOG_KEEP))),
+    maxAgeDays: positive(env.RESTFLOW_LOG_MAX_AGE_DAYS, LOG_MAX_AGE_DAYS),
+  };
+}
+
+/** The log files of `file`, oldest first: the rotated ones that exist, then the current one. */
+export function logFiles(file: string, keep = LOG_KEEP): string[] {
+  const files: string[] = [];
+  for (let i = keep; i >= 1; i--) if (fs.existsSync(`${file}.${i}`)) files.push(`${file}.${i}`);
+  files.push(file);
+  return files;
+}
+
+/**
+ * Appends lines synchronously (nothing is lost when the daemon is killed right after one) and rotates by size
+ * while running: past `maxBytes` the file becomes `.1`, older ones shift up, and those past `keep` or older than
+ * `maxAgeDays` are removed.
+ */
+export class RotatingLogFile implements pino.DestinationStream {
+  private fd: number;
+  private size: number;
+
+  constructor(
+    readonly file: string,
+    readonly rotation: LogRotation,
+  ) {
+    rotateIfLarge(file, rotation.maxBytes, rotation.keep);
+    removeOld(file, rotation);
+    this.fd = fs.openSync(file, 'a', 0o600);
+    this.size = fs.fstatSync(this.fd).size;
+  }
+
+  write(line: string): void {
+    const bytes = Buffer.byteLength(line);
+    if (this.size > 0 && this.size + bytes > this.rotation.maxBytes) this.rotate();
+    fs.writeSync(this.fd, line);
+    this.size += bytes;
+  }
+
+  private rotate(): void {
+    fs.closeSync(this.fd);
+    rotateIfLarge(this.file, 0, this.rotation.keep);
+    removeOld(this.file, this.rotation);
+    this.fd = fs.openSync(this.file, 'a', 0o600);
+    this.size = 0;
+  }
+}
+
+function removeOld(file: string, rotation: LogRotation): void {
+  const oldest = Date.now() - rotation.maxAgeDays * 86_400_000;
+  for (const rotated of logFiles(file, rotation.keep).slice(0, -1)) {
+    try {
+      if (fs.statSync(rotated).mtimeMs < oldest) fs.rmSync(rotated, { force: true });
+    } catch {
+      // Gone already.
+    }
+  }
+}
 
 /** At start-up, a log past `maxBytes` becomes `.1` (older ones shift up to `.keep`), so logs never grow unbounded. */
 export function rotateIfLarge(file: string, maxBytes = LOG_ROTATE_BYTES, keep = LOG_KEEP): boolean {
@@ -34,27 +112,60 @@ export interface LineRedactor {
   redact(text: string): string;
 }
 
-/** Every line passes the redactor before it is written: known secret values never reach the log file. */
-function redacting(destination: pino.DestinationStream, redactor: LineRedactor | undefined): pino.DestinationStream {
-  if (!redactor) return destination;
-  return { write: (line: string) => destination.write(redactor.redact(line)) };
+/** Where written lines go besides the file: the daemon's LogFeed (`logs.list`, `logs.onLine`). */
+export interface LineSink {
+  append(line: string): void;
 }
 
 /**
- * Structured JSON lines appended (never truncated) to logs/daemon.log; secret-bearing fields are redacted by
- * name, and with a `redactor` every known secret value wherever it appears.
+ * Every line passes the redactor before it is written or handed to followers: known secret values never reach
+ * the log file nor a `restflow logs` reader.
+ */
+function redacting(
+  destination: pino.DestinationStream,
+  redactor: LineRedactor | undefined,
+  sink: LineSink | undefined,
+): pino.DestinationStream {
+  if (!redactor && !sink) return destination;
+  return {
+    write: (line: string) => {
+      const clean = redactor ? redactor.redact(line) : line;
+      destination.write(clean);
+      sink?.append(clean);
+    },
+  };
+}
+
+/** Lines without a component of their own come from the daemon itself; child loggers name theirs. */
+function componentMixin(_merge: object, _level: number, logger: Logger): object {
+  return 'component' in logger.bindings() ? {} : { component: 'daemon' };
+}
+
+/** A logger for one component (`scheduler`, `runs`, `telegram`, `mcp`, `http`): its lines carry that name. */
+export function componentLogger(logger: Logger, component: string): Logger {
+  return logger.child({ component });
+}
+
+export interface LoggerOptions {
+  /** Fed every written line (after redaction). */
+  sink?: LineSink;
+  rotation?: LogRotation;
+}
+
+/**
+ * Structured JSON lines (`time`, `level`, `component`, `msg`, and `runId` / `taskId` / `sessionId` where they
+ * apply) appended to logs/daemon.log, rotated by size; secret-bearing fields are redacted by name, and with a
+ * `redactor` every known secret value wherever it appears.
  */
 export function createLogger(
   file: string | undefined,
   level = process.env.RESTFLOW_LOG_LEVEL ?? 'info',
   redactor?: LineRedactor,
+  options: LoggerOptions = {},
 ): Logger {
-  if (!file) return pino({ level, redact }, redacting(pino.destination(2), redactor));
+  const settings = { level, redact, mixin: componentMixin };
+  if (!file) return pino(settings, redacting(pino.destination(2), redactor, options.sink));
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  rotateIfLarge(file);
-  // Synchronous writes: a daemon logs little, and nothing is lost when it is killed right after a line.
-  return pino(
-    { level, redact },
-    redacting(pino.destination({ dest: file, append: true, sync: true, mode: 0o600 }), redactor),
-  );
+  const destination = new RotatingLogFile(file, options.rotation ?? logRotationFromEnv());
+  return pino(settings, redacting(destination, redactor, options.sink));
 }

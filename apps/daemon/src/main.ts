@@ -1,11 +1,11 @@
 // `restflow-daemon`: runs the daemon in the foreground until SIGTERM/SIGINT or `system.shutdown`.
-import { Redactor } from '@restflow/core';
+import { LogFeed, Redactor } from '@restflow/core';
 import { EXIT_ALREADY_RUNNING } from '@restflow/launcher';
 import { resolveDataDir, resolvePaths } from '@restflow/paths';
 import { startDaemon } from './daemon.ts';
 import { AlreadyRunningError } from './lifecycle/instance-lock.ts';
 import { crashAtBootRequested } from './lifecycle/test-hooks.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, logFiles, logRotationFromEnv } from './logger.ts';
 
 if (crashAtBootRequested()) {
   process.stderr.write('RestFlow daemon: crashing at boot (RESTFLOW_TEST_CRASH_AT_BOOT)\n');
@@ -19,7 +19,11 @@ const foreground = process.argv.includes('--foreground');
 // --log-stderr sends log lines to stderr instead of logs/daemon.log (for service managers such as systemd).
 // One redactor for log lines, tool output and run events; the daemon feeds it the secret values it knows.
 const redactor = new Redactor();
-const logger = createLogger(process.argv.includes('--log-stderr') ? undefined : paths.daemonLog, undefined, redactor);
+const logFile = process.argv.includes('--log-stderr') ? undefined : paths.daemonLog;
+const rotation = logRotationFromEnv();
+// What `restflow logs` reads and follows: the lines as written (redacted), and the files for older ones.
+const logs = new LogFeed(() => (logFile ? logFiles(logFile, rotation.keep) : []));
+const logger = createLogger(logFile, undefined, redactor, { sink: logs, rotation });
 
 /** A foreground daemon tells its terminal when and why it stops (the log has it too, as JSON). */
 const say = (text: string) => {
@@ -32,6 +36,7 @@ try {
     dataDir,
     logger,
     redactor,
+    logs,
     onShutdownRequested: (reason) => {
       say(`RestFlow daemon stopped at ${clock()} (${reason}).`);
       process.exit(0);

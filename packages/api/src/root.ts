@@ -2,6 +2,7 @@ import { agentsRouter } from './router/agents.ts';
 import { authRouter } from './router/auth.ts';
 import { chatRouter } from './router/chat.ts';
 import { configRouter } from './router/config.ts';
+import { logsRouter } from './router/logs.ts';
 import { mcpRouter } from './router/mcp.ts';
 import { memoryRouter } from './router/memory.ts';
 import { modelsRouter } from './router/models.ts';
@@ -38,6 +39,7 @@ export const appRouter = router({
   mcp: mcpRouter,
   tokens: tokensRouter,
   usage: usageRouter,
+  logs: logsRouter,
 });
 
 export type AppRouter = typeof appRouter;

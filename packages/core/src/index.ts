@@ -80,6 +80,15 @@ export {
   type LlmToolSpec,
   type StreamChunk,
 } from './llm/types.ts';
+export {
+  LOG_LEVELS,
+  LogFeed,
+  type LogFilter,
+  type LogLevelName,
+  type LogLine,
+  matchesLogFilter,
+  parseLogLine,
+} from './logs/log-feed.ts';
 export { type McpCallResult, McpClientPool, type McpToolInfo } from './mcp/mcp-client-pool.ts';
 export {
   type CreateMcpServerInput,

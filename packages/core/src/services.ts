@@ -17,6 +17,7 @@ import { createLlmClientFactory } from './llm/client-factory.ts';
 import type { ListModelsFn } from './llm/list-models.ts';
 import { ProviderSettingsService } from './llm/provider-settings.ts';
 import type { LlmClientFactory } from './llm/types.ts';
+import { LogFeed } from './logs/log-feed.ts';
 import { McpClientPool } from './mcp/mcp-client-pool.ts';
 import { McpServerService } from './mcp/mcp-server.service.ts';
 import { MemoryService } from './memory/memory.service.ts';
@@ -51,6 +52,8 @@ export interface ServiceDeps {
   sandbox?: ToolSandbox;
   /** Default: each provider's `GET /v1/models` through its SDK. */
   listModels?: ListModelsFn;
+  /** The daemon's log lines, fed by its logger; default: an in-memory feed nothing writes to. */
+  logs?: LogFeed;
 }
 
 /** The composition of every domain service; the daemon builds one, tests build their own. */
@@ -80,6 +83,7 @@ export interface RestflowServices extends CoreContext {
   apiTokens: ApiTokenService;
   telegram: TelegramSettingsService;
   usage: UsageService;
+  logs: LogFeed;
 }
 
 /**
@@ -158,6 +162,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets, usage }, { agentRunner });
   return {
     ...core,
+    logs: deps.logs ?? new LogFeed(),
     agents,
     config,
     secrets,

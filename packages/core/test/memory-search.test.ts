@@ -130,6 +130,28 @@ describe('memory search — phrase and regex', () => {
     expect(attempt).toThrow(InvalidInputError);
     expect(attempt).toThrow(/^query: invalid regular expression/);
   });
+
+  it('runs in linear time: a catastrophic pattern over a hostile chunk answers at once', () => {
+    const f = fixture();
+    const hostile = f.s.memory.storeChunk({ agent_id: f.agent, content: `${'a'.repeat(24)}!` }).id;
+    for (let i = 0; i < 200; i++) f.s.memory.storeChunk({ agent_id: f.agent, content: `${'a'.repeat(30)}-${i}` });
+    const started = performance.now();
+    const none = f.s.memory.search({ agent_id: f.agent, query: '^(a+)+$', search_mode: 'regex', limit: 5 });
+    // JS backtracking needs seconds for the first 24-character chunk alone (2^24 paths); RE2 is linear.
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(none.total_count).toBe(0);
+    const some = f.s.memory.search({ agent_id: f.agent, query: '^(a+)+!$', search_mode: 'regex', limit: 500 });
+    expect(some.chunks.map((c) => c.id)).toContain(hostile);
+  });
+
+  it('refuses what RE2 cannot run in linear time (backreferences, lookarounds) as invalid', () => {
+    const f = fixture();
+    for (const query of ['(a)\\1', '(?=a)b', '(?<!a)b']) {
+      expect(() => f.s.memory.search({ agent_id: f.agent, query, search_mode: 'regex' })).toThrow(
+        /^query: invalid regular expression/,
+      );
+    }
+  });
 });
 
 describe('memory search — filters and pagination', () => {

@@ -31,7 +31,7 @@ export const MemoryPage = MemoryView;
 export const SkillsPage = withSuspense(SkillsView);
 export const AuthProfilesPage = withSuspense(AuthProfilesView);
 export const SecurityPage = withSuspense(SecurityView);
-export const SettingsPage = SettingsView;
+export const SettingsPage = withSuspense(SettingsView);
 export const McpServersPage = withSuspense(McpServersView);
 
 /** Route → page, the same paths the shell's navigation links to. */

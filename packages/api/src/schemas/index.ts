@@ -6,6 +6,7 @@ export * from './common.ts';
 export * from './config.ts';
 export * from './execute.ts';
 export * from './limits.ts';
+export * from './logs.ts';
 export * from './mcp.ts';
 export * from './memory.ts';
 export * from './models.ts';

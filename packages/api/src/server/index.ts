@@ -1,4 +1,9 @@
 export {
+  BufferBudget,
+  MAX_OUTBOUND_BUFFERED_BYTES,
+  MAX_TOTAL_BUFFERED_BYTES,
+} from './buffer-budget.ts';
+export {
   CONSOLE_COOKIE_MAX_AGE_S,
   checkUpgrade,
   consoleCookie,
@@ -36,4 +41,11 @@ export {
   restErrorSchema,
 } from './rest-openapi.ts';
 export { REST_ROUTES, type RestMethod, type RestRoute } from './rest-routes.ts';
-export { mountWebSocket, WS_PATH, type WsMount, type WsMountOptions, type WsRefusal } from './ws-mount.ts';
+export {
+  mountWebSocket,
+  WS_CLOSE_OVER_BUDGET,
+  WS_PATH,
+  type WsMount,
+  type WsMountOptions,
+  type WsRefusal,
+} from './ws-mount.ts';

@@ -11,8 +11,11 @@ import { getErrorShape, transformTRPCResponse } from '@trpc/server/unstable-core
 import type { ApiContext } from '../context.ts';
 import { MAX_FRAME_CHARS, NdjsonSplitter } from '../ndjson.ts';
 import type { AppRouter } from '../root.ts';
+import { BufferBudget, MAX_OUTBOUND_BUFFERED_BYTES, overBudgetMessage } from './buffer-budget.ts';
 
 const OPEN = 1;
+/** How long a connection closed for the total limit stays half-open so its peer can read the error. */
+const CLOSE_GRACE_MS = 2_000;
 const CLOSED = 3;
 /** The frame limit under its first name (ws-mount's `maxPayload` uses it too). */
 export const MAX_FRAME_BYTES = MAX_FRAME_CHARS;
@@ -34,7 +37,8 @@ class NdjsonConnection extends EventEmitter {
 
   constructor(
     private readonly socket: net.Socket,
-    private readonly refuse: (id: number | string) => string,
+    private readonly refuse: (id: number | string, code?: 'SERVICE_UNAVAILABLE', message?: string) => string,
+    private readonly budget: BufferBudget,
   ) {
     super();
     socket.setEncoding('utf8');
@@ -42,12 +46,14 @@ class NdjsonConnection extends EventEmitter {
     socket.on('data', (chunk: string) => this.onData(chunk));
     socket.on('error', (error) => this.emit('error', error));
     socket.on('close', () => {
+      this.budget.release(this);
       this.readyState = CLOSED;
       this.emit('close');
     });
   }
 
   private onData(chunk: string): void {
+    if (this.readyState !== OPEN) return;
     let rest = chunk;
     if (this.skipping) {
       const end = rest.indexOf('\n');
@@ -66,6 +72,22 @@ class NdjsonConnection extends EventEmitter {
       this.skipping = { id: frameId(this.frames.head(256)) };
       this.frames.reset();
     }
+    if (!this.budget.hold(this, this.frames.pending)) this.closeOverBudget();
+  }
+
+  /** The total of partial frames over all connections is full: this one, asking for more, is closed. */
+  private closeOverBudget(): void {
+    const id = frameId(this.frames.head(256));
+    this.frames.reset();
+    this.budget.release(this);
+    if (id !== null) this.send(this.refuse(id, 'SERVICE_UNAVAILABLE', overBudgetMessage(this.budget)));
+    this.readyState = CLOSED;
+    // Whatever the peer still sends is not read into memory. Destroying at once would discard the reply along
+    // with the unread input (a Unix socket resets its peer), so the peer gets a moment to read it first.
+    this.socket.pause();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+    this.budget.overflowed();
   }
 
   private refuseOversized(id: number | string | null): void {
@@ -74,6 +96,11 @@ class NdjsonConnection extends EventEmitter {
 
   send(data: string | Uint8Array): void {
     if (this.readyState !== OPEN) return;
+    if (this.socket.writableLength > MAX_OUTBOUND_BUFFERED_BYTES) {
+      // A peer that stops reading (its subscriptions keep producing) must not grow the daemon.
+      this.terminate();
+      return;
+    }
     // JSON.stringify escapes newlines, so one JSON document is always exactly one line.
     this.socket.write(typeof data === 'string' ? `${data}\n` : `${Buffer.from(data).toString('utf8')}\n`);
   }
@@ -100,6 +127,8 @@ export interface PipeServerOptions {
    * clients' requests to the daemon without opening a TCP port (`restflow web serve`).
    */
   http?: (socket: net.Socket) => void;
+  /** Shared with the WebSocket mount so both count against one total (buffer-budget.ts). */
+  budget?: BufferBudget;
 }
 
 export interface PipeServer {
@@ -121,18 +150,20 @@ export async function servePipe(options: PipeServerOptions): Promise<PipeServer>
   });
   const config = options.router._def._config;
   /** The error frame for a request over the frame limit, shaped and encoded as tRPC answers any error. */
-  const refuse = (id: number | string) => {
+  const refuse = (id: number | string, code?: 'SERVICE_UNAVAILABLE', message?: string) => {
     const error = new TRPCError({
-      code: 'PAYLOAD_TOO_LARGE',
-      message: `The request is over the pipe's frame limit of ${MAX_FRAME_CHARS} characters (docs/limits.md)`,
+      code: code ?? 'PAYLOAD_TOO_LARGE',
+      message:
+        message ?? `The request is over the pipe's frame limit of ${MAX_FRAME_CHARS} characters (docs/limits.md)`,
     });
     const shape = getErrorShape({ config, error, type: 'unknown', path: undefined, input: undefined, ctx: undefined });
     return JSON.stringify(transformTRPCResponse(config, { id, jsonrpc: undefined, error: shape }));
   };
+  const budget = options.budget ?? new BufferBudget();
   const sockets = new Set<net.Socket>();
   const speakNdjson = (socket: net.Socket) => {
     const fakeRequest = { url: '/', headers: { host: 'localhost' }, socket } as unknown as IncomingMessage;
-    handler(new NdjsonConnection(socket, refuse) as never, fakeRequest);
+    handler(new NdjsonConnection(socket, refuse, budget) as never, fakeRequest);
   };
   const server = net.createServer((socket) => {
     sockets.add(socket);

@@ -6,9 +6,10 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { TRPCError } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { ApiContext } from '../context.ts';
 import type { AppRouter } from '../root.ts';
+import { BufferBudget, MAX_OUTBOUND_BUFFERED_BYTES } from './buffer-budget.ts';
 import { checkUpgrade, hasConsoleCookie, tokensEqual } from './console-auth.ts';
 import { WS_PATH } from './console-edge.ts';
 import { MAX_FRAME_BYTES } from './pipe-server.ts';
@@ -33,7 +34,12 @@ export interface WsMountOptions {
   keepAlive?: { pingMs: number; pongWaitMs: number };
   onError?: (error: unknown, path: string | undefined) => void;
   onRefused?: (refusal: WsRefusal) => void;
+  /** Shared with the pipe so both count against one total (buffer-budget.ts). */
+  budget?: BufferBudget;
 }
+
+/** WebSocket close code 1013, "try again later": the daemon's total of partly received messages is full. */
+export const WS_CLOSE_OVER_BUDGET = 1013;
 
 export interface WsMount {
   path: string;
@@ -55,6 +61,7 @@ export function mountWebSocket(options: WsMountOptions): WsMount {
   const { server, token } = options;
   const portOf = () => (server.address() as AddressInfo).port;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const budget = options.budget ?? new BufferBudget();
   const handler = applyWSSHandler<AppRouter>({
     wss,
     router: options.router,
@@ -85,7 +92,10 @@ export function mountWebSocket(options: WsMountOptions): WsMount {
       });
       return refuse(socket, verdict.status, verdict.reason);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      watchBuffers(ws, socket, budget);
+      wss.emit('connection', ws, req);
+    });
   };
   server.on('upgrade', onUpgrade);
 
@@ -99,4 +109,43 @@ export function mountWebSocket(options: WsMountOptions): WsMount {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * `ws` holds a message's fragments until it is complete (up to `maxPayload` each): the bytes received since the
+ * last complete message count against the shared total, and a client that stops reading its replies is dropped.
+ */
+function watchBuffers(ws: WebSocket, socket: Duplex, budget: BufferBudget): void {
+  let pending = 0;
+  let closing = false;
+  socket.on('data', (chunk: Buffer) => {
+    if (closing) {
+      // `ws` resumes the socket on its own; more input after the close frame is not read into memory.
+      ws.terminate();
+      return;
+    }
+    pending += chunk.length;
+    if (budget.hold(ws, pending)) return;
+    closing = true;
+    budget.release(ws);
+    socket.pause();
+    ws.close(WS_CLOSE_OVER_BUDGET, 'too many partly received messages in the daemon (docs/limits.md)');
+    // The close frame is written at once; the partial message `ws` holds is let go without waiting for the
+    // peer's side of the handshake.
+    const drop = setTimeout(() => ws.terminate(), 200);
+    ws.once('close', () => {
+      clearTimeout(drop);
+      budget.overflowed();
+    });
+  });
+  ws.on('message', () => {
+    pending = 0;
+    budget.hold(ws, 0);
+  });
+  ws.on('close', () => budget.release(ws));
+  const send = ws.send.bind(ws) as (...args: unknown[]) => void;
+  ws.send = ((...args: unknown[]) => {
+    if (ws.bufferedAmount > MAX_OUTBOUND_BUFFERED_BYTES) return ws.terminate();
+    send(...args);
+  }) as typeof ws.send;
 }

@@ -10,7 +10,14 @@ import {
   type MemorySearchQuery,
   type MemorySearchResult,
 } from './memory-model.ts';
-import { charLength, compileRegex, ftsString, keywordTokens, TRIGRAM_MIN_CHARS } from './text-match.ts';
+import {
+  charLength,
+  compileRegex,
+  ftsString,
+  keywordTokens,
+  type LinearRegex,
+  TRIGRAM_MIN_CHARS,
+} from './text-match.ts';
 
 /** A query whose agent has been resolved to a real id. */
 export type ResolvedSearchQuery = MemorySearchQuery & { agent_id: string };
@@ -18,7 +25,7 @@ export type ResolvedSearchQuery = MemorySearchQuery & { agent_id: string };
 interface SearchPlan {
   where: SQL;
   /** Set for regex mode: applied in JS to the rows matching `where`. */
-  regex?: RegExp;
+  regex?: LinearRegex;
 }
 
 const newestFirst = [desc(memoryChunks.createdAt), desc(memoryChunks.pk)];
@@ -62,7 +69,7 @@ export function planSearch(query: ResolvedSearchQuery): SearchPlan {
     );
   }
   const text = query.query?.trim();
-  let regex: RegExp | undefined;
+  let regex: LinearRegex | undefined;
   if (text) {
     if (query.search_mode === 'regex') regex = compileRegex(text);
     else conditions.push(...textConditions(text, query.search_mode));
@@ -104,7 +111,7 @@ export class MemorySearch {
       .orderBy(...newestFirst)
       .all();
     const chunks = rows.map(chunkToWire);
-    return plan.regex ? chunks.filter((c) => matchesRegex(plan.regex as RegExp, c.content)) : chunks;
+    return plan.regex ? chunks.filter((c) => plan.regex?.test(c.content)) : chunks;
   }
 
   private searchRegex(plan: Required<SearchPlan>, limit: number, offset: number): MemorySearchResult {
@@ -119,7 +126,7 @@ export class MemorySearch {
     const page: number[] = [];
     let total = 0;
     for (const [pk, content] of statement.iterate(...candidates.params) as Iterable<[number, string]>) {
-      if (!matchesRegex(plan.regex, content)) continue;
+      if (!plan.regex.test(content)) continue;
       if (total >= offset && page.length < limit) page.push(pk);
       total++;
     }
@@ -133,9 +140,4 @@ export class MemorySearch {
     const byPk = new Map(rows.map((row) => [row.pk, chunkToWire(row)] as const));
     return pks.map((pk) => byPk.get(pk)).filter((c): c is MemoryChunk => c !== undefined);
   }
-}
-
-function matchesRegex(regex: RegExp, content: string): boolean {
-  regex.lastIndex = 0;
-  return regex.test(content);
 }

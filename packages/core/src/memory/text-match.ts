@@ -1,6 +1,7 @@
 // The text semantics of memory search (docs/entities.md#search), shared by the SQL search, ranking and the
 // chat-message side of unified search: keyword = every whitespace token contained (case-insensitive),
-// phrase = substring (case-insensitive), regex = a JS RegExp over the raw content.
+// phrase = substring (case-insensitive), regex = an RE2 pattern over the raw content.
+import { RE2JS } from 're2js';
 import { InvalidInputError } from '../errors.ts';
 import type { SearchMode } from './memory-model.ts';
 
@@ -17,28 +18,38 @@ export const charLength = (text: string): number => [...text].length;
 /** An FTS5 string literal: the trigram tokenizer turns it into a phrase, i.e. an exact substring. */
 export const ftsString = (text: string): string => `"${text.replaceAll('"', '""')}"`;
 
-/** Compiles a regex query; a bad pattern is an input error naming `query`. */
-export function compileRegex(pattern: string): RegExp {
+/**
+ * A compiled regex query. RE2 matches in time linear in the text, so no pattern (`^(a+)+$` and friends) can hold
+ * the daemon's event loop; the price is RE2's syntax: no backreferences or lookarounds (refused as invalid).
+ */
+export interface LinearRegex {
+  test(content: string): boolean;
+  count(content: string): number;
+}
+
+/** Compiles a regex query; a bad pattern (or one RE2 cannot run in linear time) is an input error naming `query`. */
+export function compileRegex(pattern: string): LinearRegex {
+  let compiled: RE2JS;
   try {
-    return new RegExp(pattern, 'g');
+    compiled = RE2JS.compile(RE2JS.translateRegExp(pattern));
   } catch (error) {
-    // V8 repeats the pattern in its message ("Invalid regular expression: /(/g: Unterminated group").
-    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
     throw InvalidInputError.field('query', `invalid regular expression: ${reason}`);
   }
+  return {
+    test: (content) => compiled.test(content),
+    count: (content) => {
+      let count = 0;
+      for (const _ of compiled.matchAll(content)) count++;
+      return count;
+    },
+  };
 }
 
 function countOccurrences(haystack: string, needle: string): number {
   if (!needle) return 0;
   let count = 0;
   for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + needle.length)) count++;
-  return count;
-}
-
-function countRegex(content: string, regex: RegExp): number {
-  const global = regex.global ? regex : new RegExp(regex.source, `${regex.flags}g`);
-  let count = 0;
-  for (const _ of content.matchAll(global)) count++;
   return count;
 }
 
@@ -50,14 +61,7 @@ export interface TextMatcher {
 
 export function textMatcher(query: string, mode: SearchMode): TextMatcher {
   if (mode === 'regex') {
-    const regex = compileRegex(query);
-    return {
-      test: (content) => {
-        regex.lastIndex = 0;
-        return regex.test(content);
-      },
-      count: (content) => countRegex(content, regex),
-    };
+    return compileRegex(query);
   }
   if (mode === 'phrase') {
     const phrase = query.trim().toLowerCase();
