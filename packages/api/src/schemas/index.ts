@@ -9,6 +9,7 @@ export * from './limits.ts';
 export * from './mcp.ts';
 export * from './memory.ts';
 export * from './models.ts';
+export * from './recordings.ts';
 export * from './resources.ts';
 export * from './runs.ts';
 export * from './secrets.ts';

@@ -292,7 +292,7 @@ export const secretPresenceSchema = z
 export const runInfoSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['chat', 'task', 'exec', 'system']),
+    kind: z.enum(['chat', 'task', 'exec', 'system', 'replay']),
     status: z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']),
     agent_id: z.string().nullable(),
     session_id: z.string().nullable(),

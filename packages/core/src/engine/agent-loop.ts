@@ -12,7 +12,7 @@ import {
 import type { BudgetBreach } from '../usage/budgets.ts';
 import type { RunMeter } from '../usage/usage.service.ts';
 import type { RunEventSink } from './run-events.ts';
-import type { ToolCallResult, ToolContext, ToolRegistry } from './tools/index.ts';
+import type { ToolCallResult, ToolContext, ToolRunner } from './tools/index.ts';
 
 export interface AgentLoopInput {
   client: LlmClient;
@@ -20,7 +20,7 @@ export interface AgentLoopInput {
   model: string;
   /** System prompt, history and the new user message. */
   messages: LlmMessage[];
-  tools: ToolRegistry;
+  tools: ToolRunner;
   toolContext: Pick<ToolContext, 'runId' | 'agentId' | 'taskId' | 'workspaceDir'>;
   temperature?: number;
   maxTokens: number;

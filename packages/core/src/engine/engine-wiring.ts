@@ -20,6 +20,7 @@ import type { DeltaBatcherOptions } from './delta-batcher.ts';
 import { type EngineLimits, limitsFromEnv } from './limits.ts';
 import type { CommandSecurityPort, McpPort, MemoryPort, SecretPort, SessionPort, SkillPort } from './ports.ts';
 import { RunManager } from './run-manager.ts';
+import { RunRecordings } from './run-recordings.ts';
 
 export interface AgentRuntimeDeps {
   agents: AgentService;
@@ -45,6 +46,7 @@ export interface AgentRuntime {
   engine: AgentEngine;
   runs: RunManager;
   chat: ChatService;
+  recordings: RunRecordings;
 }
 
 const pathList = (value: string | undefined): string[] => (value ? value.split(path.delimiter).filter(Boolean) : []);
@@ -140,6 +142,7 @@ export function createAgentRuntime(core: CoreContext, deps: AgentRuntimeDeps): A
   });
   const sessions = sessionPort(deps.sessions);
   const runs = new RunManager(core, engine, sessions, deps.batching, deps.usage);
-  const chat = new ChatService(engine, runs, deps.agents, sessions, core.ids);
-  return { engine, runs, chat };
+  const recordings = new RunRecordings(core, engine, runs, deps.agents);
+  const chat = new ChatService(engine, runs, deps.agents, sessions, core.ids, recordings);
+  return { engine, runs, chat, recordings };
 }

@@ -77,6 +77,8 @@ export interface StartRunRequest {
   taskId?: string;
   /** Runs before the terminal event is published: a reader that sees `completed` finds the result saved. */
   onSettled?: (outcome: RunOutcome) => void;
+  /** Calls are priced but not stored nor held to budgets (a replay: docs/record-replay.md). */
+  dryMeter?: boolean;
 }
 
 export interface RunHandle {
@@ -179,14 +181,17 @@ export class RunManager {
 
     const controller = new AbortController();
     append('started', { model: request.prepared.model.model, input: request.input });
-    const meter = this.usage?.meter({
-      runId,
-      agentId: request.prepared.agent.id,
-      taskId: request.taskId,
-      sessionId: request.sessionId,
-      model: request.prepared.model.model,
-      provider: request.prepared.model.provider,
-    });
+    const meter = this.usage?.meter(
+      {
+        runId,
+        agentId: request.prepared.agent.id,
+        taskId: request.taskId,
+        sessionId: request.sessionId,
+        model: request.prepared.model.model,
+        provider: request.prepared.model.provider,
+      },
+      { dry: request.dryMeter === true },
+    );
 
     // Settles on the loop's own result, or — if a provider or tool ignores the abort — as soon as the run is
     // stopped, with what was streamed so far. Either way the run ends within the cancel budget.
