@@ -72,6 +72,7 @@ function comparable(kinds: RunEventKind[]): unknown[] {
 
 let recordedRun = '';
 let agentId = '';
+let taskRecordingFile = '';
 
 describe('record and replay', () => {
   it('records a run with tool calls; the file is versioned JSON with no secret in it', async () => {
@@ -137,6 +138,25 @@ describe('record and replay', () => {
     expect(fs.existsSync(path.join(dataDir, 'recordings', `${recordedRun}.json`))).toBe(true);
   }, 180_000);
 
+  it('a task with --record keeps a recording of each run, downloadable with `runs recording`', async () => {
+    const task = await runCliJson<{ id: string; execution_mode: { type: string; record?: boolean } }>(
+      ['task', 'create', '-a', agentId, '-n', 'nightly deploy', '-i', 'deploy tonight', '--every', '1d', '--record'],
+      opts,
+    );
+    expect(task.execution_mode).toEqual({ type: 'api', record: true });
+    fake.script({ text: 'Nothing to deploy tonight.' });
+    const ran = await runCli(['task', 'run', task.id], opts);
+    expect(ran.code).toBe(0);
+    const [run] = await sdk.runs.list.query({ task_id: task.id });
+    expect(run?.kind).toBe('task');
+    const file = path.join(dataDir, 'task.recording.json');
+    await runCliJson(['runs', 'recording', (run as { id: string }).id.slice(0, 8), '-o', file], opts);
+    const recording = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(recording).toMatchObject({ run_id: run?.id, task_id: task.id, input: 'deploy tonight' });
+    expect(recording.exchanges).toHaveLength(1);
+    taskRecordingFile = file;
+  }, 180_000);
+
   it('replays offline (fake provider stopped) with the same events', async () => {
     const requestsBefore = fake.requests.length;
     await fake.close();
@@ -157,6 +177,12 @@ describe('record and replay', () => {
     const run = await sdk.runs.get.query({ id: replay.run_id });
     expect(run.kind).toBe('replay');
     expect(run.usage.calls).toBe(0);
+    // A run that was not recorded has no recording, and says so.
+    const none = await runCli(['runs', 'recording', replay.run_id], opts);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain(`Recording of run ${replay.run_id} not found`);
+    const taskReplay = await runCliJson<{ status: string; content: string }>(['run', '--replay', taskRecordingFile], opts);
+    expect(taskReplay).toMatchObject({ status: 'completed', content: 'Nothing to deploy tonight.' });
   }, 180_000);
 
   it('a changed prompt makes the replay fail, naming the divergence with a short diff', async () => {

@@ -3,6 +3,7 @@
 import type { RestflowClient, RunEventKind, RunStreamEvent } from '@restflow/api/client';
 import { daemonLeaf, group } from '../command.ts';
 import { formatTime, shortId } from '../output.ts';
+import { runRecordingCommand } from './run-record.ts';
 import { formatUsd } from './usage.ts';
 
 type RunInfo = Awaited<ReturnType<RestflowClient['runs']['get']['query']>>;
@@ -370,4 +371,5 @@ export const runsCommand = group('runs', 'Past and running runs: list them, show
   runListCommand,
   runShowCommand,
   runDiffCommand,
+  runRecordingCommand,
 ]);

@@ -2,6 +2,7 @@
 // and replays; the CLI only moves the recording between the file and the daemon.
 import fs from 'node:fs';
 import type { RestflowClient } from '@restflow/api/client';
+import { daemonLeaf } from '../command.ts';
 import { CliError } from '../daemon-connection.ts';
 import type { Output } from '../output.ts';
 import { exitCodeOf, inputOrStdin, watchRun } from './run-stream.ts';
@@ -38,3 +39,27 @@ export async function runReplay(client: RestflowClient, args: { replay: string }
   if (out.json) out.printJson({ ...result, replay_of: started.replay_of });
   process.exitCode = exitCodeOf(result);
 }
+
+/** `restflow runs recording <run> [-o FILE]`: a recorded run's file (a task with `--record`, or `run --record`). */
+export const runRecordingCommand = daemonLeaf<{ run: string; output?: string }>(
+  'recording <run>',
+  'Download the recording of a recorded run (tasks created with --record keep one per run); replay it with ' +
+    'restflow run --replay FILE',
+  (y) =>
+    y
+      .positional('run', { type: 'string', demandOption: true, describe: 'Run id or unique prefix' })
+      .option('output', { alias: 'o', type: 'string', describe: 'Write it to FILE (default: stdout)' }),
+  async (client, args, out) => {
+    const recording = await client.runs.recording.query({ id: args.run });
+    const text = `${JSON.stringify(recording, null, 2)}\n`;
+    if (!args.output) {
+      out.write(text);
+      return;
+    }
+    fs.writeFileSync(args.output, text, { mode: 0o600 });
+    out.result(`Recording of run ${recording.run_id} written to ${args.output}`, {
+      run_id: recording.run_id,
+      file: args.output,
+    });
+  },
+);

@@ -63,7 +63,7 @@ export const taskSchema = z
       z.object({ type: z.literal('cron'), expression: z.string(), timezone: z.string().nullable() }),
     ]),
     execution_mode: z.discriminatedUnion('type', [
-      z.object({ type: z.literal('api') }),
+      z.object({ type: z.literal('api'), record: z.boolean().optional() }),
       z.object({
         type: z.literal('cli'),
         binary: z.string(),
