@@ -181,7 +181,10 @@ describe('record and replay', () => {
     const none = await runCli(['runs', 'recording', replay.run_id], opts);
     expect(none.code).not.toBe(0);
     expect(none.stderr).toContain(`Recording of run ${replay.run_id} not found`);
-    const taskReplay = await runCliJson<{ status: string; content: string }>(['run', '--replay', taskRecordingFile], opts);
+    const taskReplay = await runCliJson<{ status: string; content: string }>(
+      ['run', '--replay', taskRecordingFile],
+      opts,
+    );
     expect(taskReplay).toMatchObject({ status: 'completed', content: 'Nothing to deploy tonight.' });
   }, 180_000);
 

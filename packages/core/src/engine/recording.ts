@@ -12,6 +12,12 @@ import {
 import type { LlmProvider } from '../models/catalogue.ts';
 import type { ToolRunner } from './tools/index.ts';
 
+/**
+ * A plain-data copy. Not structuredClone: its objects may come from another realm (a test VM), which the redactor's
+ * plain-object walk would not descend into.
+ */
+const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
 export const RECORDING_FORMAT = 'restflow.run-recording';
 export const RECORDING_VERSION = 1;
 
@@ -72,11 +78,11 @@ export class RunRecorder {
     return {
       provider: inner.provider,
       async *stream(request: CompletionRequest, signal: AbortSignal): AsyncGenerator<StreamChunk> {
-        const exchange: RecordedExchange = { request: structuredClone(request), chunks: [] };
+        const exchange: RecordedExchange = { request: jsonCopy(request), chunks: [] };
         exchanges.push(exchange);
         try {
           for await (const chunk of inner.stream(request, signal)) {
-            exchange.chunks.push(structuredClone(chunk));
+            exchange.chunks.push(jsonCopy(chunk));
             yield chunk;
           }
         } catch (error) {
@@ -118,13 +124,13 @@ export class RunRecorder {
     return {
       format: RECORDING_FORMAT,
       version: RECORDING_VERSION,
-      ...redactor.redactDeep(structuredClone(this.meta)),
+      ...redactor.redactDeep(jsonCopy(this.meta)),
       exchanges: this.exchanges.map((exchange) => ({
-        request: redactor.redactDeep(structuredClone(exchange.request)),
+        request: redactor.redactDeep(jsonCopy(exchange.request)),
         chunks: redactChunks(exchange.chunks, redactor),
         ...(exchange.error ? { error: { ...exchange.error, message: redactor.redact(exchange.error.message) } } : {}),
       })),
-      tool_results: redactor.redactDeep(structuredClone(this.toolResults)),
+      tool_results: redactor.redactDeep(jsonCopy(this.toolResults)),
     };
   }
 }
@@ -153,7 +159,7 @@ function redactChunks(chunks: StreamChunk[], redactor: RecordingRedactor): Strea
     const first = chunks[i] as StreamChunk;
     const key = keyOf(first);
     if (!key) {
-      out.push(redactor.redactDeep(structuredClone(first)));
+      out.push(redactor.redactDeep(jsonCopy(first)));
       i += 1;
       continue;
     }
@@ -162,7 +168,7 @@ function redactChunks(chunks: StreamChunk[], redactor: RecordingRedactor): Strea
     const group = chunks.slice(i, j);
     const joined = group.map(textOf).join('');
     const redacted = redactor.redact(joined);
-    if (redacted === joined) out.push(...group.map((chunk) => structuredClone(chunk)));
+    if (redacted === joined) out.push(...group.map((chunk) => jsonCopy(chunk)));
     else if (first.type === 'tool_call_delta') out.push({ ...first, arguments: redacted });
     else out.push({ ...(first as { type: 'text' | 'thinking' }), text: redacted } as StreamChunk);
     i = j;
@@ -198,11 +204,11 @@ export class RunReplayer {
         `replay diverged: request ${index + 1} was not recorded (the recording holds ${this.recorded.exchanges.length} provider call(s))`,
       );
     }
-    const difference = describeRequestDifference(exchange.request, this.redactor.redactDeep(structuredClone(request)));
+    const difference = describeRequestDifference(exchange.request, this.redactor.redactDeep(jsonCopy(request)));
     if (difference) throw new ReplayDivergenceError(`replay diverged: request ${index + 1} differs: ${difference}`);
     for (const chunk of exchange.chunks) {
       if (signal.aborted) return;
-      yield structuredClone(chunk);
+      yield jsonCopy(chunk);
     }
     if (exchange.error) {
       throw new LlmError(exchange.error.message, exchange.error.kind, exchange.error.status);
@@ -259,7 +265,7 @@ export function shortDiff(before: string, after: string): string {
     const to = Math.min(text.length, end + CONTEXT_CHARS);
     const middle = text.slice(from, to);
     const clipped = middle.length > 200 ? `${middle.slice(0, 200)}…` : middle;
-    return `${from > 0 ? '…' : ''}${JSON.stringify(clipped).slice(1, -1)}${to < text.length ? '…' : ''}`;
+    return `${from > 0 ? '…' : ''}${clipped.replace(/\r?\n/g, '\\n')}${to < text.length ? '…' : ''}`;
   };
   return `\n  - ${excerpt(before, endBefore)}\n  + ${excerpt(after, endAfter)}`;
 }
