@@ -23,12 +23,16 @@ function cursorOf(lastEventId: string | null | undefined): number {
 
 /** Agent runs — chat turns, `agents.run`, task runs — whoever started them. */
 export const runsRouter = {
-  /** Recent runs, newest first (optionally of one session, or of one task). */
-  list: publicProcedure
-    .input(listRunsInput)
-    .query(({ ctx, input }) =>
-      ctx.services.runs.list({ sessionId: input?.session_id, taskId: input?.task_id, limit: input?.limit }),
-    ),
+  /** Recent runs, newest first; filters (session, task, agent, status) combine. */
+  list: publicProcedure.input(listRunsInput).query(({ ctx, input }) =>
+    ctx.services.runs.list({
+      sessionId: input?.session_id,
+      taskId: input?.task_id,
+      agentId: input?.agent_id,
+      status: input?.status,
+      limit: input?.limit,
+    }),
+  ),
 
   /** One run's state; `id` may be a unique prefix. */
   get: publicProcedure.input(idInput).query(({ ctx, input }) => ctx.services.runs.get(input.id)),

@@ -29,6 +29,9 @@ export const listRunsInput = z
     session_id: idSchema.optional(),
     /** A task's runs, by its full id. */
     task_id: text('id').trim().min(1).optional(),
+    /** An agent's runs, by its full id. */
+    agent_id: text('id').trim().min(1).optional(),
+    status: z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']).optional(),
     limit: z.number().int().min(1).max(500).optional(),
   })
   .strict()

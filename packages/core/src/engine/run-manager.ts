@@ -394,10 +394,14 @@ export class RunManager {
     return this.toInfo(row);
   }
 
-  list(filter: { sessionId?: string; taskId?: string; limit?: number } = {}): RunInfo[] {
+  list(
+    filter: { sessionId?: string; taskId?: string; agentId?: string; status?: RunStatus; limit?: number } = {},
+  ): RunInfo[] {
     const conditions = [
       ...(filter.sessionId ? [eq(runs.sessionId, filter.sessionId)] : []),
       ...(filter.taskId ? [eq(runs.taskId, filter.taskId)] : []),
+      ...(filter.agentId ? [eq(runs.agentId, filter.agentId)] : []),
+      ...(filter.status ? [eq(runs.status, filter.status)] : []),
     ];
     const rows = this.core.db
       .select()
