@@ -136,3 +136,21 @@ describe('Usage view', () => {
     await h.shot('usage-tokens-by-model');
   });
 });
+
+describe('at 420 px', () => {
+  it('the runs list, a timeline and the usage view do not scroll sideways', async () => {
+    await page.setViewportSize({ width: 420, height: 860 });
+    const pages: [string, string, string][] = [
+      ['runs-list-420', '/runs', '[data-testid="run-row"]'],
+      ['run-timeline-420', `/runs?run=${runId}`, '[data-testid="run-timeline"][data-ended="true"]'],
+      ['usage-420', '/usage', '[data-testid="usage-table"]'],
+    ];
+    for (const [name, path, ready] of pages) {
+      await page.goto(`${h.origin}${path}`);
+      await page.locator(ready).first().waitFor();
+      await h.shot(name);
+      expect([name, await page.evaluate(() => document.documentElement.scrollWidth)]).toEqual([name, 420]);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+});

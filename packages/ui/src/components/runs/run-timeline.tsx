@@ -93,6 +93,9 @@ function EntryBody({ entry }: { entry: TimelineEntry }) {
 }
 
 function Totals({ run }: { run: RunInfo }) {
+  const trpc = useTRPC();
+  const agents = useQuery(trpc.agents.list.queryOptions());
+  const agentName = agents.data?.find((a) => a.id === run.agent_id)?.name;
   const u = run.usage;
   const took = run.finished_at ? formatDuration(run.finished_at - run.started_at) : 'running';
   return (
@@ -102,7 +105,13 @@ function Totals({ run }: { run: RunInfo }) {
         <StatusBadge status={run.status} /> <Badge>{run.kind}</Badge>
       </dd>
       <dt>Agent</dt>
-      <dd className="mono">{run.agent_id ? shortId(run.agent_id) : '(inline)'}</dd>
+      <dd>
+        {run.agent_id ? (
+          <Link href={`/runs?agent=${run.agent_id}`}>{agentName ?? shortId(run.agent_id)}</Link>
+        ) : (
+          '(inline)'
+        )}
+      </dd>
       {run.task_id ? (
         <>
           <dt>Task</dt>

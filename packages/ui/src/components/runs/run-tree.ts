@@ -12,7 +12,10 @@ export interface RunNode<R extends TreeRun> {
   children: RunNode<R>[];
 }
 
-/** Roots in the list's order, each followed by its children (in the list's order); unknown parents make roots. */
+/**
+ * Roots in the list's order, each followed by its children (in the list's order); a run whose parent is not in the
+ * list is a root.
+ */
 export function buildRunTree<R extends TreeRun>(runs: readonly R[]): RunNode<R>[] {
   const nodes = new Map(runs.map((run) => [run.id, { run, depth: 0, children: [] } as RunNode<R>]));
   const roots: RunNode<R>[] = [];
@@ -30,6 +33,13 @@ export function buildRunTree<R extends TreeRun>(runs: readonly R[]): RunNode<R>[
   };
   const seen = new Set<string>();
   for (const root of roots) setDepth(root, 0, seen);
+  // Runs in a parent cycle (bad data) are reached from no root: they are listed as roots rather than lost.
+  for (const run of runs) {
+    if (seen.has(run.id)) continue;
+    const node = nodes.get(run.id) as RunNode<R>;
+    roots.push(node);
+    setDepth(node, 0, seen);
+  }
   return roots;
 }
 

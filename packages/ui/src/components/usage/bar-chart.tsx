@@ -7,6 +7,8 @@
 export interface Bar {
   key: string;
   label: string;
+  /** Hover text's name for the bar when the label is abbreviated (a day's full date). Default: the label. */
+  title?: string;
   value: number;
 }
 
@@ -43,7 +45,7 @@ export function BarChart({ bars, format, label, orientation = 'vertical', testId
       >
         {bars.map((bar, i) => (
           <g key={bar.key} transform={`translate(0 ${i * row})`} data-bar={bar.key}>
-            <title>{`${bar.label}: ${format(bar.value)}`}</title>
+            <title>{`${bar.title ?? bar.label}: ${format(bar.value)}`}</title>
             <text x={labelWidth - 8} y={row / 2} className="bar-label" textAnchor="end" dominantBaseline="middle">
               {bar.label.length > 22 ? `${bar.label.slice(0, 21)}…` : bar.label}
             </text>
@@ -71,8 +73,10 @@ export function BarChart({ bars, format, label, orientation = 'vertical', testId
   const height = 200;
   const top = 18;
   const bottom = 28;
+  // Room at both ends for the labels centred under the first and last bars.
+  const side = 28;
   const plot = height - top - bottom;
-  const slot = bars.length > 0 ? WIDTH / bars.length : WIDTH;
+  const slot = bars.length > 0 ? (WIDTH - 2 * side) / bars.length : WIDTH;
   const barWidth = Math.max(2, Math.min(48, slot * 0.7));
   // Label every bar when they fit, else every n-th one.
   const labelEvery = Math.max(1, Math.ceil(bars.length / 12));
@@ -88,10 +92,10 @@ export function BarChart({ bars, format, label, orientation = 'vertical', testId
       <line x1={0} x2={WIDTH} y1={top + plot} y2={top + plot} className="axis" />
       {bars.map((bar, i) => {
         const h = scale(bar.value, plot);
-        const x = i * slot + (slot - barWidth) / 2;
+        const x = side + i * slot + (slot - barWidth) / 2;
         return (
           <g key={bar.key} data-bar={bar.key}>
-            <title>{`${bar.label}: ${format(bar.value)}`}</title>
+            <title>{`${bar.title ?? bar.label}: ${format(bar.value)}`}</title>
             <rect
               x={x}
               y={top + plot - Math.max(bar.value > 0 ? 2 : 0, h)}
@@ -101,7 +105,12 @@ export function BarChart({ bars, format, label, orientation = 'vertical', testId
               rx={2}
             />
             {bar.value === max && max > 0 ? (
-              <text x={x + barWidth / 2} y={top + plot - h - 4} className="bar-value" textAnchor="middle">
+              <text
+                x={x + barWidth / 2}
+                y={top + plot - h - 4}
+                className="bar-value"
+                textAnchor={i > bars.length / 2 ? 'end' : 'start'}
+              >
                 {format(bar.value)}
               </text>
             ) : null}

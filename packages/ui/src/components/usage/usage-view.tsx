@@ -42,7 +42,7 @@ export function dayBars(rows: Row[], metric: Metric, since: number | undefined, 
   for (let day = first; day <= now; day += DAY_MS) {
     const key = utcDay(day);
     const row = byDay.get(key);
-    bars.push({ key, label: key.slice(5), value: row ? measureOf(row, metric) : 0 });
+    bars.push({ key, label: key.slice(5), title: key, value: row ? measureOf(row, metric) : 0 });
   }
   return bars;
 }
