@@ -177,6 +177,12 @@ describe('record and replay', () => {
     const run = await sdk.runs.get.query({ id: replay.run_id });
     expect(run.kind).toBe('replay');
     expect(run.usage.calls).toBe(0);
+    const listed = await runCliJson<{ id: string; kind: string }[]>(
+      ['runs', 'list', '--agent', 'deployer', '--status', 'completed'],
+      opts,
+    );
+    expect(listed.map((r) => r.id)).toEqual(expect.arrayContaining([replay.run_id, recordedRun]));
+    expect(listed.find((r) => r.id === replay.run_id)?.kind).toBe('replay');
     // A run that was not recorded has no recording, and says so.
     const none = await runCli(['runs', 'recording', replay.run_id], opts);
     expect(none.code).not.toBe(0);

@@ -125,18 +125,32 @@ export const runShowCommand = daemonLeaf<{ id: string; follow: boolean }>(
   },
 );
 
-export const runListCommand = daemonLeaf<{ task?: string; session?: string; limit: number }>(
+const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
+
+export const runListCommand = daemonLeaf<{
+  task?: string;
+  session?: string;
+  agent?: string;
+  status?: (typeof RUN_STATUSES)[number];
+  limit: number;
+}>(
   'list',
-  'Recent runs, newest first, with their tokens and cost (of one task or chat session); ids for runs show',
+  'Recent runs, newest first, with their tokens and cost (of one task, chat session or agent, in one status); ' +
+    'ids for runs show',
   (y) =>
     y
       .option('task', { type: 'string', describe: 'Only the engine runs of this task (id or unique prefix)' })
       .option('session', { type: 'string', describe: 'Only the runs of this chat session' })
+      .option('agent', { alias: 'a', type: 'string', describe: 'Only the runs of this agent (name, id or prefix)' })
+      .option('status', { choices: RUN_STATUSES, describe: 'Only runs in this status' })
       .option('limit', { alias: 'l', type: 'number', default: 20, describe: 'Number of runs' }),
   async (client, args, out) => {
     const taskId = args.task ? (await client.tasks.get.query({ id: args.task })).id : undefined;
+    const agentId = args.agent ? (await client.agents.get.query({ id: args.agent })).id : undefined;
     const runs = await client.runs.list.query({
       ...(taskId ? { task_id: taskId } : {}),
+      ...(agentId ? { agent_id: agentId } : {}),
+      ...(args.status ? { status: args.status } : {}),
       ...(args.session ? { session_id: args.session } : {}),
       limit: args.limit,
     });

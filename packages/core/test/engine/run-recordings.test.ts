@@ -1,14 +1,29 @@
 // Recording through the real services (in memory: no data dir) and replaying the recording as a `replay` run.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { createTestServices, ScriptedLlm, scriptedFactory, textTurn, toolTurn } from '@restflow/testkit';
+import { resolvePaths } from '@restflow/paths';
+import {
+  createTestServices,
+  removeDataDir,
+  ScriptedLlm,
+  scriptedFactory,
+  tempDataDir,
+  textTurn,
+  toolTurn,
+} from '@restflow/testkit';
 import { MAX_RECORDING_BYTES, parseRecording } from '../../src/index.ts';
 
-function setup() {
+function setup(dataDir?: string) {
   const llm = new ScriptedLlm([
     toolTurn([{ id: 'c1', name: 'skill', args: { action: 'list' } }]),
     textTurn('No skills', ' yet.'),
   ]);
-  const services = createTestServices({ llm: scriptedFactory(llm), env: { ANTHROPIC_API_KEY: 'sk-ant-unit-test' } });
+  const services = createTestServices({
+    llm: scriptedFactory(llm),
+    env: { ANTHROPIC_API_KEY: 'sk-ant-unit-test' },
+    ...(dataDir ? { paths: resolvePaths(dataDir) } : {}),
+  });
   const agent = services.agents.create('lister', { model: 'sonnet', tools: ['skill'], prompt: 'List skills.' });
   return { services, agent, llm };
 }
@@ -60,5 +75,23 @@ describe('RunRecordings', () => {
       'the recording is malformed: run_id, input, history, agent, exchanges, tool_results',
     );
     expect(() => parseRecording('x'.repeat(MAX_RECORDING_BYTES + 1))).toThrow('larger than');
+  });
+
+  it('with a data dir, keeps each recording as an owner-only file; a corrupt file is a clear error', async () => {
+    const dir = tempDataDir('rfrec');
+    try {
+      const { services, agent } = setup(dir);
+      const started = await services.chat.startExecution(agent.id, 'which skills?', undefined, { record: true });
+      await services.runs.wait(started.run_id);
+      const file = path.join(dir, 'recordings', `${started.run_id}.json`);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(services.recordings.has(started.run_id)).toBe(true);
+      expect(services.recordings.get(started.run_id).run_id).toBe(started.run_id);
+      expect(fs.readdirSync(path.join(dir, 'recordings'))).toEqual([`${started.run_id}.json`]);
+      fs.writeFileSync(file, 'not json');
+      expect(() => services.recordings.get(started.run_id)).toThrow('the recording is not JSON');
+    } finally {
+      removeDataDir(dir);
+    }
   });
 });
