@@ -137,6 +137,30 @@ describe('Usage view', () => {
   });
 });
 
+describe('from a task', () => {
+  it("a task's history links to its agent runs, and from there to a timeline", async () => {
+    const task = await h.sdk.tasks.create.mutate({
+      name: 'nightly check',
+      agent_id: agentId,
+      input: 'check the skills',
+      schedule: { type: 'interval', interval_ms: 86_400_000, start_at: null },
+    });
+    h.fake.script({ text: 'All good.', usage: { input_tokens: 100, output_tokens: 10 } });
+    await h.sdk.tasks.run.mutate({ id: task.id });
+    await page.goto(`${h.origin}/tasks?id=${task.id}`);
+    await page.getByTestId('task-runs-link').click();
+    await page.waitForURL(new RegExp(`/runs\\?task=${task.id}`));
+    const row = page.locator('[data-testid="run-row"][data-status="completed"]');
+    await row.waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('run-row').count()).toBe(1);
+    expect(await row.textContent()).toContain('nightly check');
+    await row.getByRole('link').first().click();
+    await page.locator('[data-testid="run-timeline"][data-ended="true"]').waitFor();
+    expect(await page.getByTestId('run-timeline').textContent()).toContain('All good.');
+    await h.shot('task-run-timeline');
+  });
+});
+
 describe('at 420 px', () => {
   it('the runs list, a timeline and the usage view do not scroll sideways', async () => {
     await page.setViewportSize({ width: 420, height: 860 });
