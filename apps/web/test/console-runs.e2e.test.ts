@@ -2,6 +2,7 @@
 // provider calls with usage) is found in the runs list (filtered), opened from its chat message, and its timeline
 // shows the steps, the tool call's arguments and result, tokens and cost; the Usage view charts and tables the same
 // figures. Screenshots are kept as artifacts (artifacts/console/runs/).
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { type ConsoleHarness, startConsole } from './console-harness.ts';
@@ -158,6 +159,29 @@ describe('from a task', () => {
     await page.locator('[data-testid="run-timeline"][data-ended="true"]').waitFor();
     expect(await page.getByTestId('run-timeline').textContent()).toContain('All good.');
     await h.shot('task-run-timeline');
+  });
+});
+
+describe('a recorded run', () => {
+  it('offers its recording for download from the timeline; other runs do not', async () => {
+    h.fake.script({ text: 'Recorded answer.', usage: { input_tokens: 50, output_tokens: 5 } });
+    const started = await h.sdk.agents.run.mutate({ id: agentId, input: 'record me', record: true });
+    await page.goto(`${h.origin}/runs?run=${started.run_id}`);
+    await page.locator('[data-testid="run-timeline"][data-ended="true"]').waitFor();
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('download-recording').click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe(`run-${started.run_id.slice(0, 8)}.recording.json`);
+    const recording = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    expect(recording).toMatchObject({ format: 'restflow.run-recording', version: 1, run_id: started.run_id });
+    expect(recording).toEqual(await h.sdk.runs.recording.query({ id: started.run_id }));
+    await h.shot('recorded-run-timeline');
+
+    // The chat run of the first test was not recorded: its timeline has no such button.
+    await page.goto(`${h.origin}/runs?run=${runId}`);
+    await page.locator('[data-testid="run-timeline"][data-ended="true"]').waitFor();
+    await page.getByTestId('no-recording').waitFor({ state: 'attached' });
+    expect(await page.getByTestId('download-recording').count()).toBe(0);
   });
 });
 

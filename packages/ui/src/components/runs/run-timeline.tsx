@@ -5,6 +5,7 @@
 import { formatUsd, Timeline, type TimelineEntry } from '@restflow/run-model';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { downloadText } from '../../lib/download';
 import { formatDateTime, formatDuration, prettyJson, shortId } from '../../lib/format';
 import type { RunStreamEvent } from '../../lib/run-stream';
 import { type RouterOutputs, useTRPC, useTRPCClient } from '../../lib/trpc';
@@ -180,6 +181,32 @@ function ChildRuns({ run }: { run: RunInfo & TreeRun }) {
   );
 }
 
+/** A recorded run's recording (docs/record-replay.md), to replay with `restflow run --replay FILE`. */
+function RecordingDownload({ runId, ended }: { runId: string; ended: boolean }) {
+  const trpc = useTRPC();
+  // Most runs are not recorded: a NOT_FOUND answer just means no button.
+  const recording = useQuery({ ...trpc.runs.recording.queryOptions({ id: runId }), enabled: ended, retry: false });
+  // A settled "no recording" leaves a marker, so a reader (a test) can tell it from a pending answer.
+  if (recording.isError) return <span hidden data-testid="no-recording" />;
+  if (!recording.data) return null;
+  return (
+    <button
+      type="button"
+      className="small"
+      data-testid="download-recording"
+      onClick={() =>
+        downloadText(
+          `run-${shortId(runId)}.recording.json`,
+          `${JSON.stringify(recording.data, null, 2)}\n`,
+          'application/json',
+        )
+      }
+    >
+      Download recording
+    </button>
+  );
+}
+
 export function RunTimeline({ runId }: { runId: string }) {
   const trpc = useTRPC();
   const { entries, ended, error } = useTimeline(runId);
@@ -188,7 +215,9 @@ export function RunTimeline({ runId }: { runId: string }) {
   return (
     <div data-testid="run-timeline" data-run-id={runId} data-ended={ended ? 'true' : 'false'}>
       <ErrorNote error={run.error ?? error} />
-      <Card title={`Run ${shortId(runId)}`}>{run.data ? <Totals run={run.data} /> : <Empty>Loading…</Empty>}</Card>
+      <Card title={`Run ${shortId(runId)}`} actions={<RecordingDownload runId={runId} ended={ended} />}>
+        {run.data ? <Totals run={run.data} /> : <Empty>Loading…</Empty>}
+      </Card>
       {run.data ? <ChildRuns run={run.data} /> : null}
       <Card title="Timeline">
         {entries.length === 0 && ended ? <Empty>No events.</Empty> : null}
