@@ -1,16 +1,14 @@
 // Record and replay (docs/record-replay.md): a recorded run's file, and the replay of one.
 import { z } from 'zod';
 import { idSchema } from './common.ts';
+import { TEXT_LIMITS, text } from './limits.ts';
 
 /** A recording sent for replay is refused above this many characters (well inside the transports' frame limit). */
-export const MAX_RECORDING_CHARS = 8 * 1024 * 1024;
+export const MAX_RECORDING_CHARS = TEXT_LIMITS.recording;
 
 export const replayRunInput = z.strictObject({
   /** The recording file's JSON text, as `runs.recording` returned it. */
-  recording: z
-    .string()
-    .min(1, 'recording: empty')
-    .max(MAX_RECORDING_CHARS, `recording: larger than ${MAX_RECORDING_CHARS} characters`),
+  recording: text('recording', 'recording').min(1, 'recording: empty'),
 });
 
 export const startedReplaySchema = z
