@@ -58,6 +58,8 @@ describe('RunRecordings', () => {
     const outcome = await services.runs.wait(replay.run_id);
     expect(outcome?.status).toBe('failed');
     expect(outcome?.error).toMatch(/^replay diverged: request 1 differs: /);
+    expect(outcome?.error_code).toBe('replay_diverged');
+    expect(services.runs.get(replay.run_id).error_code).toBe('replay_diverged');
   });
 
   it('refuses recordings of deleted agents and malformed recordings, clearly', async () => {
