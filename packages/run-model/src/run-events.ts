@@ -33,8 +33,12 @@ export interface BudgetBreachInfo {
 }
 
 export interface RunEventPayloads {
-  /** `input`: the user input the run answers (absent in runs recorded before it was added). */
-  started: { model: string; input?: string };
+  /**
+   * `input`: the user input the run answers (absent in runs recorded before it was added). `warnings`: what the
+   * agent asked for but does not get in this run (an unreachable MCP server, an unknown tool or skill, a model
+   * about to retire); absent when there are none.
+   */
+  started: { model: string; input?: string; warnings?: string[] };
   /** `token_count`: deltas streamed so far in this run, this batch included. */
   token: { text: string; token_count: number };
   thinking: { content: string };

@@ -40,10 +40,17 @@ export class Timeline {
     };
     switch (kind.type) {
       case 'started':
-        return push('started', `model ${kind.model}${kind.input ? ` · input "${flat(kind.input, 100)}"` : ''}`, {
-          model: kind.model,
-          ...(kind.input !== undefined ? { input: kind.input } : {}),
-        });
+        return push(
+          'started',
+          `model ${kind.model}${kind.input ? ` · input "${flat(kind.input, 100)}"` : ''}${
+            kind.warnings?.length ? ` · warnings: ${kind.warnings.join('; ')}` : ''
+          }`,
+          {
+            model: kind.model,
+            ...(kind.input !== undefined ? { input: kind.input } : {}),
+            ...(kind.warnings?.length ? { warnings: kind.warnings } : {}),
+          },
+        );
       case 'token':
       case 'thinking': {
         const type = kind.type === 'token' ? 'text' : 'thinking';
