@@ -22,6 +22,12 @@ function filterHref(params: Record<string, string | undefined>): string {
   return text ? `/runs?${text}` : '/runs';
 }
 
+/** The agent's name; a sub-agent run of a built-in definition has no agent id but may carry `agent_name`. */
+function agentLabel(run: RunInfo & { agent_name?: string | null }, names: Map<string, string>): string {
+  if (run.agent_id) return names.get(run.agent_id) ?? run.agent_name ?? shortId(run.agent_id);
+  return run.agent_name ?? '(inline)';
+}
+
 export function RunsView() {
   const trpc = useTRPC();
   const router = useRouter();
@@ -59,7 +65,9 @@ export function RunsView() {
     );
   }
 
-  const rows = flattenRunTree(buildRunTree((runs.data ?? []) as (RunInfo & TreeRun)[]));
+  const rows = flattenRunTree(
+    buildRunTree((runs.data ?? []) as (RunInfo & TreeRun & { agent_name?: string | null })[]),
+  );
   return (
     <div className="page" data-testid="runs-view">
       <PageHeader title="Runs" />
@@ -118,7 +126,7 @@ export function RunsView() {
                       <span className="muted"> · {taskNames.get(run.task_id) ?? shortId(run.task_id)}</span>
                     ) : null}
                   </td>
-                  <td>{run.agent_id ? (agentNames.get(run.agent_id) ?? shortId(run.agent_id)) : '(inline)'}</td>
+                  <td>{agentLabel(run, agentNames)}</td>
                   <td>
                     <Badge>{run.kind}</Badge>
                   </td>
