@@ -14,6 +14,15 @@ import {
 } from '@restflow/testkit';
 import { MAX_RECORDING_BYTES, parseRecording } from '../../src/index.ts';
 
+type Services = ReturnType<typeof createTestServices>;
+
+/** The run's terminal event, read from its stream (replayed from the store when the run has already ended). */
+async function terminal(services: Services, runId: string): Promise<Record<string, unknown>> {
+  let last: Record<string, unknown> = {};
+  for await (const event of services.runs.subscribe(runId)) last = event.kind as unknown as Record<string, unknown>;
+  return last;
+}
+
 function setup(dataDir?: string) {
   const llm = new ScriptedLlm([
     toolTurn([{ id: 'c1', name: 'skill', args: { action: 'list' } }]),
@@ -32,8 +41,7 @@ describe('RunRecordings', () => {
   it('records an execution and replays it with the recorded answers, as a replay run that costs nothing', async () => {
     const { services, agent, llm } = setup();
     const started = await services.chat.startExecution(agent.id, 'which skills?', undefined, { record: true });
-    const outcome = await services.runs.wait(started.run_id);
-    expect(outcome?.status).toBe('completed');
+    expect(await terminal(services, started.run_id)).toMatchObject({ type: 'completed' });
     expect(services.recordings.has(started.run_id)).toBe(true);
     const recording = services.recordings.get(started.run_id.slice(0, 8));
     expect(recording.exchanges).toHaveLength(2);
@@ -41,8 +49,10 @@ describe('RunRecordings', () => {
 
     const replay = await services.recordings.replay(JSON.stringify(recording));
     expect(replay.replay_of).toBe(started.run_id);
-    const replayed = await services.runs.wait(replay.run_id);
-    expect(replayed).toMatchObject({ status: 'completed', content: 'No skills yet.' });
+    expect(await terminal(services, replay.run_id)).toMatchObject({
+      type: 'completed',
+      full_content: 'No skills yet.',
+    });
     expect(llm.requests).toHaveLength(2); // the provider was not asked again
     expect(services.runs.get(replay.run_id)).toMatchObject({ kind: 'replay', usage: { calls: 0 } });
     expect(services.recordings.has(replay.run_id)).toBe(false);
@@ -55,10 +65,9 @@ describe('RunRecordings', () => {
     await services.runs.wait(started.run_id);
     services.agents.update(agent.id, { agent: { ...agent.agent, tools: [] } });
     const replay = await services.recordings.replay(services.recordings.get(started.run_id));
-    const outcome = await services.runs.wait(replay.run_id);
-    expect(outcome?.status).toBe('failed');
-    expect(outcome?.error).toMatch(/^replay diverged: request 1 differs: /);
-    expect(outcome?.error_code).toBe('replay_diverged');
+    const failed = await terminal(services, replay.run_id);
+    expect(failed).toMatchObject({ type: 'failed', error_code: 'replay_diverged' });
+    expect(failed.error).toMatch(/^replay diverged: request 1 differs: /);
     expect(services.runs.get(replay.run_id).error_code).toBe('replay_diverged');
   });
 
