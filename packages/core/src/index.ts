@@ -22,8 +22,18 @@ export { DeltaBatcher } from './engine/delta-batcher.ts';
 export { createAgentRuntime, mcpPort, memoryPort, secretPort, securityPort } from './engine/engine-wiring.ts';
 export type { EngineLimits } from './engine/limits.ts';
 export type { CommandSecurityPort, SessionPort, SubAgentPort, SubAgentState } from './engine/ports.ts';
+export {
+  describeRequestDifference,
+  RECORDING_FORMAT,
+  RECORDING_VERSION,
+  ReplayDivergenceError,
+  RunRecorder,
+  type RunRecording,
+  RunReplayer,
+} from './engine/recording.ts';
 export type { RunEventPayloads, RunEventSink, RunStreamEvent } from './engine/run-events.ts';
 export { INTERRUPTED_ERROR, RunManager, type RunTreeNode } from './engine/run-manager.ts';
+export { MAX_RECORDING_BYTES, parseRecording, RunRecordings, type StartedReplay } from './engine/run-recordings.ts';
 export { BUILTIN_SUB_AGENTS, type SubAgentDefinition } from './engine/sub-agents/definitions.ts';
 export { SubAgentService, type SubAgentSettings } from './engine/sub-agents/sub-agent.service.ts';
 export {

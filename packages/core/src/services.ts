@@ -10,6 +10,7 @@ import type { CoreContext } from './core-context.ts';
 import type { ChatService } from './engine/chat.service.ts';
 import { createAgentRuntime, mcpPort } from './engine/engine-wiring.ts';
 import type { RunManager } from './engine/run-manager.ts';
+import type { RunRecordings } from './engine/run-recordings.ts';
 import { ChangeFeed } from './events/change-feed.ts';
 import { EventBus } from './events/event-bus.ts';
 import { RunEventLog } from './events/run-event-log.ts';
@@ -75,6 +76,8 @@ export interface RestflowServices extends CoreContext {
   llm: LlmClientFactory;
   runs: RunManager;
   chat: ChatService;
+  /** Recorded runs and their replays (docs/record-replay.md). */
+  recordings: RunRecordings;
   scheduler: TaskScheduler;
   host: HostToolsService;
   /** External MCP servers agents may call, and the live connections to them. */
@@ -145,7 +148,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     agent: (id) => agents.find(id)?.name,
     task: (id) => tasks.find(id)?.name,
   });
-  const { runs, chat } = createAgentRuntime(core, {
+  const { runs, chat, recordings } = createAgentRuntime(core, {
     agents,
     sessions,
     security,
@@ -180,6 +183,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     llm,
     runs,
     chat,
+    recordings,
     scheduler,
     host: new HostToolsService(core),
     mcp,

@@ -30,9 +30,11 @@ export {
   McpServersPage,
   MemoryPage,
   RoutedPage,
+  RunsPage,
   SecurityPage,
   SettingsPage,
   SkillsPage,
   TasksPage,
+  UsagePage,
 } from './pages';
 export type { ConnectionCallbacks, ConsoleTransport } from './transport';

@@ -8,10 +8,12 @@ import { AuthProfilesView } from './components/auth/auth-profiles-view';
 import { ChatView } from './components/chat/chat-view';
 import { McpServersView } from './components/mcp/mcp-servers-view';
 import { MemoryView } from './components/memory/memory-view';
+import { RunsView } from './components/runs/runs-view';
 import { SecurityView } from './components/security/security-view';
 import { SettingsView } from './components/settings/settings-view';
 import { SkillsView } from './components/skills/skills-view';
 import { TasksView } from './components/tasks/tasks-view';
+import { UsageView } from './components/usage/usage-view';
 import { usePathname } from './navigation';
 
 function withSuspense(View: ComponentType): ComponentType {
@@ -33,6 +35,8 @@ export const AuthProfilesPage = withSuspense(AuthProfilesView);
 export const SecurityPage = withSuspense(SecurityView);
 export const SettingsPage = withSuspense(SettingsView);
 export const McpServersPage = withSuspense(McpServersView);
+export const RunsPage = withSuspense(RunsView);
+export const UsagePage = UsageView;
 
 /** Route → page, the same paths the shell's navigation links to. */
 export const consolePages: Record<string, ComponentType> = {
@@ -45,6 +49,8 @@ export const consolePages: Record<string, ComponentType> = {
   '/security': SecurityPage,
   '/settings': SettingsPage,
   '/mcp-servers': McpServersPage,
+  '/runs': RunsPage,
+  '/usage': UsagePage,
 };
 
 /** The page of the current route, for hosts without a router of their own (unknown paths show the chat). */

@@ -5,6 +5,7 @@ import type { RestflowClient } from '@restflow/api/client';
 import { daemonLeaf } from '../command.ts';
 import { CliError } from '../daemon-connection.ts';
 import type { Output } from '../output.ts';
+import { runRecorded, runReplay } from './run-record.ts';
 import { exitCodeOf, inputOrStdin, type RunResult, watchRun } from './run-stream.ts';
 
 const REPL_HELP = [
@@ -95,20 +96,44 @@ export const chatCommand = daemonLeaf<{ agent?: string; session?: string }>(
 );
 
 export const runCommand = daemonLeaf<{
-  agent: string;
+  agent?: string;
   input?: string;
   background: boolean;
   session?: string;
   save: boolean;
+  record?: string;
+  replay?: string;
 }>(
-  'run <agent>',
+  'run [agent]',
   'One shot: run an agent (name or id) on one input, stream the answer, exit. Not kept as a chat session ' +
     'unless --save (a new one) or --session (append to one). `agent exec` is the same run for scripts: with ' +
     '--format json it waits and prints the whole execution (steps, tokens). `runs list | show | diff` inspect ' +
-    'past runs',
+    'past runs. --record FILE keeps the run for `run --replay FILE`, which re-runs it offline and fails where ' +
+    'the agent no longer behaves as recorded',
   (y) =>
     y
-      .positional('agent', { type: 'string', demandOption: true, describe: 'Agent name, id or unique id prefix' })
+      .positional('agent', { type: 'string', describe: 'Agent name, id or unique id prefix' })
+      .option('record', {
+        type: 'string',
+        describe: 'Write the run’s provider exchanges and tool results (secrets redacted) to FILE',
+      })
+      .option('replay', {
+        type: 'string',
+        describe: 'Re-run a recording offline (no provider, no tools executed); fails at the first divergence',
+      })
+      .check((argv) => {
+        // Checked here rather than with .conflicts(): --save and --background default to false, which yargs
+        // would count as given.
+        if (argv.replay !== undefined) {
+          if (argv.agent || argv.input !== undefined || argv.save || argv.session || argv.background || argv.record)
+            throw new Error('--replay FILE runs the recorded agent on the recorded input: it takes no other argument');
+        } else if (!argv.agent) throw new Error('name the agent to run (or --replay FILE)');
+        if (argv.record !== undefined && (argv.save || argv.session || argv.background))
+          throw new Error(
+            '--record waits for the run and keeps it out of chat sessions: drop --save, --session, --background',
+          );
+        return true;
+      })
       .option('input', { alias: 'i', type: 'string', describe: 'The input (default: stdin)' })
       .option('save', { type: 'boolean', default: false, describe: 'Keep the turn as a new chat session' })
       .option('session', { alias: 's', type: 'string', describe: 'Record the turn in this chat session' })
@@ -119,7 +144,12 @@ export const runCommand = daemonLeaf<{
         describe: 'Start the run and return its id',
       })
       .conflicts('save', 'session'),
-  (client, args, out) => runOnce(client, args, out),
+  (client, args, out) => {
+    if (args.replay) return runReplay(client, { replay: args.replay }, out);
+    const agent = args.agent as string;
+    if (args.record) return runRecorded(client, { agent, input: args.input, record: args.record }, out);
+    return runOnce(client, { ...args, agent }, out);
+  },
 );
 
 async function runOnce(

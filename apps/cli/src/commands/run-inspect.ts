@@ -1,22 +1,15 @@
 // `restflow runs show <id> [--follow]` (a run's timeline from its persisted events), `runs list` and `runs diff <a> <b>`
 // (two runs side by side): docs/streams.md#run-inspector.
-import type { RestflowClient, RunEventKind, RunStreamEvent } from '@restflow/api/client';
+import { type RestflowClient, type RunStreamEvent, Timeline, type TimelineEntry } from '@restflow/api/client';
 import { daemonLeaf, group } from '../command.ts';
 import { formatTime, shortId } from '../output.ts';
+import { runRecordingCommand } from './run-record.ts';
 import { formatUsd } from './usage.ts';
+
+export { Timeline, type TimelineEntry };
 
 type RunInfo = Awaited<ReturnType<RestflowClient['runs']['get']['query']>>;
 type RunTree = Awaited<ReturnType<RestflowClient['runs']['tree']['query']>>;
-
-/** One line of a timeline: text and thinking deltas are merged into one entry each. */
-export interface TimelineEntry {
-  seq: number;
-  /** ms since the run started. */
-  at: number;
-  type: string;
-  summary: string;
-  detail?: Record<string, unknown>;
-}
 
 const flat = (text: string, max: number) => {
   const oneLine = text.replace(/\s+/g, ' ').trim();
@@ -24,97 +17,6 @@ const flat = (text: string, max: number) => {
 };
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}s`;
-
-/** Builds the timeline of a run's events, in order; `open` merges consecutive text / thinking deltas. */
-export class Timeline {
-  readonly entries: TimelineEntry[] = [];
-  private readonly toolNames = new Map<string, { name: string; at: number }>();
-  private startedAt: number | undefined;
-
-  add(event: Pick<RunStreamEvent, 'seq' | 'timestamp' | 'kind'>): TimelineEntry | undefined {
-    this.startedAt ??= event.timestamp;
-    const at = event.timestamp - this.startedAt;
-    const kind: RunEventKind = event.kind;
-    const last = this.entries.at(-1);
-    const push = (type: string, summary: string, detail?: Record<string, unknown>) => {
-      const entry = { seq: event.seq, at, type, summary, ...(detail ? { detail } : {}) };
-      this.entries.push(entry);
-      return entry;
-    };
-    switch (kind.type) {
-      case 'started':
-        return push(
-          'started',
-          `model ${kind.model}${kind.input ? ` · input "${flat(kind.input, 100)}"` : ''}${
-            kind.warnings?.length ? ` · warnings: ${kind.warnings.join('; ')}` : ''
-          }`,
-          {
-            model: kind.model,
-            ...(kind.input !== undefined ? { input: kind.input } : {}),
-            ...(kind.warnings?.length ? { warnings: kind.warnings } : {}),
-          },
-        );
-      case 'token':
-      case 'thinking': {
-        const type = kind.type === 'token' ? 'text' : 'thinking';
-        const text = kind.type === 'token' ? kind.text : kind.content;
-        if (last?.type === type && last.detail) {
-          last.detail.text = `${last.detail.text as string}${text}`;
-          last.summary = `"${flat(last.detail.text as string, 100)}"`;
-          return undefined;
-        }
-        return push(type, `"${flat(text, 100)}"`, { text });
-      }
-      case 'usage': {
-        const call = kind.call;
-        if (!call) return push('usage', `total ${kind.total_tokens} tokens`, { ...kind });
-        return push(
-          'llm_call',
-          `${call.model} · in ${call.input_tokens} (cached ${call.cached_tokens}) · out ${call.output_tokens} ` +
-            `(reasoning ${call.reasoning_tokens}) · ${formatUsd(call.cost_usd)} · ${seconds(call.duration_ms)}`,
-          { ...call },
-        );
-      }
-      case 'tool_call_start':
-        this.toolNames.set(kind.tool_id, { name: kind.tool_name, at });
-        return push('tool_call', `${kind.tool_name} ${flat(kind.arguments, 200)}`, {
-          tool_id: kind.tool_id,
-          tool_name: kind.tool_name,
-          arguments: kind.arguments,
-        });
-      case 'tool_call_end': {
-        const tool = this.toolNames.get(kind.tool_id);
-        const took = tool ? ` (${seconds(at - tool.at)})` : '';
-        return push(
-          'tool_result',
-          `${kind.success ? '✓' : '✗'} ${tool?.name ?? kind.tool_id} → ${flat(kind.result, 200)}${took}`,
-          { tool_id: kind.tool_id, tool_name: tool?.name ?? null, success: kind.success, result: kind.result },
-        );
-      }
-      case 'step':
-        // Tool steps repeat the tool events; approval steps say how an approval ended.
-        if (kind.step_type === 'tool_call') return undefined;
-        return push('step', `${kind.step_type} ${kind.name}: ${kind.status}`, { ...kind });
-      case 'approval_required':
-        return push('approval', `approval needed for ${kind.approval.command}`, { id: kind.approval.id });
-      case 'completed':
-        return push('completed', `in ${seconds(kind.duration_ms)} · ${kind.total_tokens} tokens`, {
-          duration_ms: kind.duration_ms,
-          total_tokens: kind.total_tokens,
-        });
-      case 'failed':
-        return push('failed', `${kind.error}${kind.error_code ? ` [${kind.error_code}]` : ''}`, {
-          error: kind.error,
-          ...(kind.error_code ? { error_code: kind.error_code } : {}),
-          ...(kind.budget ? { budget: kind.budget } : {}),
-        });
-      case 'cancelled':
-        return push('cancelled', 'cancelled');
-      default:
-        return undefined;
-    }
-  }
-}
 
 const MARK: Record<string, string> = {
   started: '▶',
@@ -255,26 +157,36 @@ export const runShowCommand = daemonLeaf<{ id: string; follow: boolean }>(
   },
 );
 
+const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
+
 export const runListCommand = daemonLeaf<{
   task?: string;
   session?: string;
+  agent?: string;
+  status?: (typeof RUN_STATUSES)[number];
   parent?: string;
   root?: string;
   limit: number;
 }>(
   'list',
-  'Recent runs, newest first, with their tokens and cost (of one task or chat session); ids for runs show',
+  'Recent runs, newest first, with their tokens and cost (of one task, chat session or agent, in one status); ' +
+    'ids for runs show',
   (y) =>
     y
       .option('task', { type: 'string', describe: 'Only the engine runs of this task (id or unique prefix)' })
       .option('session', { type: 'string', describe: 'Only the runs of this chat session' })
       .option('parent', { type: 'string', describe: 'Only the sub-agent runs this run spawned' })
       .option('root', { type: 'string', describe: 'A whole tree: this top-level run and every sub-agent run below it' })
+      .option('agent', { alias: 'a', type: 'string', describe: 'Only the runs of this agent (name, id or prefix)' })
+      .option('status', { choices: RUN_STATUSES, describe: 'Only runs in this status' })
       .option('limit', { alias: 'l', type: 'number', default: 20, describe: 'Number of runs' }),
   async (client, args, out) => {
     const taskId = args.task ? (await client.tasks.get.query({ id: args.task })).id : undefined;
+    const agentId = args.agent ? (await client.agents.get.query({ id: args.agent })).id : undefined;
     const runs = await client.runs.list.query({
       ...(taskId ? { task_id: taskId } : {}),
+      ...(agentId ? { agent_id: agentId } : {}),
+      ...(args.status ? { status: args.status } : {}),
       ...(args.session ? { session_id: args.session } : {}),
       ...(args.parent ? { parent_run_id: args.parent } : {}),
       ...(args.root ? { root_run_id: args.root } : {}),
@@ -420,4 +332,5 @@ export const runsCommand = group('runs', 'Past and running runs: list them, show
   runListCommand,
   runShowCommand,
   runDiffCommand,
+  runRecordingCommand,
 ]);

@@ -117,6 +117,8 @@ export interface ModeFlags {
   args?: string;
   workdir?: string;
   timeout?: number;
+  /** API mode: keep a recording of every run. */
+  record?: boolean;
 }
 
 /** The execution mode named by the flags, merged onto `current` when it already is a CLI mode. */
@@ -129,9 +131,14 @@ export function executionModeFromFlags(
     flags.args !== undefined ||
     flags.workdir !== undefined ||
     flags.timeout !== undefined;
-  if (flags.mode === 'api') {
+  if (flags.record !== undefined) {
+    if (flags.mode === 'cli' || cliFlags || (flags.mode === undefined && current?.type === 'cli'))
+      throw usage('--record applies to --mode api (an agent run)');
+  }
+  if (flags.mode === 'api' || flags.record !== undefined) {
     if (cliFlags) throw usage('--binary, --args, --workdir and --timeout apply to --mode cli');
-    return { type: 'api' };
+    const record = flags.record ?? (current?.type === 'api' ? current.record : undefined);
+    return record ? { type: 'api', record: true } : { type: 'api' };
   }
   if (flags.mode !== 'cli' && !cliFlags) return undefined;
   if (flags.mode === undefined && current?.type !== 'cli') {
@@ -160,7 +167,7 @@ export function describeSchedule(schedule: Task['schedule']): string {
 }
 
 export function describeMode(mode: Task['execution_mode']): string {
-  if (mode.type === 'api') return 'api';
+  if (mode.type === 'api') return mode.record ? 'api, each run recorded' : 'api';
   const args = mode.args.length ? ` ${mode.args.join(' ')}` : '';
   return `cli: ${mode.binary}${args} (timeout ${mode.timeout_secs}s${mode.working_dir ? `, in ${mode.working_dir}` : ''})`;
 }

@@ -98,6 +98,10 @@ function editOptions<T>(y: Argv<T>) {
     })
     .option('workdir', { type: 'string', describe: 'CLI mode: working directory' })
     .option('timeout', { type: 'number', describe: 'CLI mode: timeout in seconds (default 300)' })
+    .option('record', {
+      type: 'boolean',
+      describe: 'API mode: keep a recording of every run (--no-record stops); replay one with restflow run --replay',
+    })
     .conflicts('cron', ['every', 'at'])
     .conflicts('every', 'at');
 }

@@ -1,6 +1,6 @@
 // `restflow usage` (tokens and cost by agent, task, model or day), `usage prices` (the price table) and
 // `usage budget` (spending limits): docs/engine.md#usage-and-cost.
-import type { RestflowClient } from '@restflow/api/client';
+import { formatUsd, type RestflowClient } from '@restflow/api/client';
 import type { Argv } from 'yargs';
 import { daemonLeaf, type GlobalArgs, type GroupModule } from '../command.ts';
 import { CliError, withClient } from '../daemon-connection.ts';
@@ -20,7 +20,7 @@ export function parseSince(value: string, now = Date.now()): number {
   return date;
 }
 
-export const formatUsd = (usd: number) => `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
+export { formatUsd };
 
 type Report = Awaited<ReturnType<RestflowClient['usage']['report']['query']>>;
 

@@ -45,7 +45,9 @@ export const agentsRouter = {
   run: publicProcedure
     .input(runAgentInput)
     .output(startedRunSchema)
-    .mutation(({ ctx, input }) => ctx.services.chat.startExecution(input.id, input.input, input.session_id)),
+    .mutation(({ ctx, input }) =>
+      ctx.services.chat.startExecution(input.id, input.input, input.session_id, { record: input.record }),
+    ),
 
   /** Runs an unsaved agent definition to completion. */
   executeInline: publicProcedure

@@ -1,6 +1,15 @@
 import { TRPCError, type TRPCRouterRecord, tracked } from '@trpc/server';
 import { toTRPCError } from '../errors.ts';
-import { idInput, listRunsInput, runEventsInput, runTreeSchema } from '../schemas/index.ts';
+import {
+  idInput,
+  listRunsInput,
+  replayRunInput,
+  runEventsInput,
+  runRecordingInput,
+  runRecordingSchema,
+  runTreeSchema,
+  startedReplaySchema,
+} from '../schemas/index.ts';
 import { publicProcedure } from '../trpc.ts';
 
 /** The tracked() id is the run's seq; anything else is a client bug worth a clear error. */
@@ -15,11 +24,13 @@ function cursorOf(lastEventId: string | null | undefined): number {
 
 /** Agent runs — chat turns, `agents.run`, task runs — whoever started them. */
 export const runsRouter = {
-  /** Recent runs, newest first (optionally of one session, one task, one parent run or one tree). */
+  /** Recent runs, newest first; filters (session, task, agent, status, parent run, tree) combine. */
   list: publicProcedure.input(listRunsInput).query(({ ctx, input }) =>
     ctx.services.runs.list({
       sessionId: input?.session_id,
       taskId: input?.task_id,
+      agentId: input?.agent_id,
+      status: input?.status,
       parentRunId: input?.parent_run_id,
       rootRunId: input?.root_run_id,
       limit: input?.limit,
@@ -37,6 +48,21 @@ export const runsRouter = {
 
   /** One run's state; `id` may be a unique prefix. */
   get: publicProcedure.input(idInput).query(({ ctx, input }) => ctx.services.runs.get(input.id)),
+
+  /** The recording of a run started with `record` (secrets redacted): docs/record-replay.md. */
+  recording: publicProcedure
+    .input(runRecordingInput)
+    .output(runRecordingSchema)
+    .query(({ ctx, input }) => ctx.services.recordings.get(input.id)),
+
+  /**
+   * Runs a recording again, offline: the recorded agent as it is defined now, its provider calls and tool results
+   * served from the recording. The run fails at the first request that differs, naming what changed.
+   */
+  replay: publicProcedure
+    .input(replayRunInput)
+    .output(startedReplaySchema)
+    .mutation(({ ctx, input }) => ctx.services.recordings.replay(input.recording)),
 
   /** Stops the run (provider request and tools) and keeps the partial answer; resolves with its final state. */
   cancel: publicProcedure.input(idInput).mutation(({ ctx, input }) => ctx.services.runs.cancel(input.id)),

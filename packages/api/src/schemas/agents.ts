@@ -52,6 +52,8 @@ export const runAgentInput = z
     id: idSchema,
     input: textSchema('input'),
     session_id: idSchema.optional(),
+    /** Keep the run's provider exchanges and tool results, for `runs.recording` and `runs.replay`. */
+    record: z.boolean().optional(),
   })
   .strict();
 

@@ -44,6 +44,8 @@ export const TEXT_LIMITS = {
   document: 1024 * 1024,
   /** A terminal's scrollback (the service keeps its last 1 MiB). */
   history: 4 * 1024 * 1024,
+  /** A run recording sent for replay (docs/record-replay.md), well inside the transports' 16 MiB frame limit. */
+  recording: 8 * 1024 * 1024,
 } as const;
 
 export type TextLimit = keyof typeof TEXT_LIMITS;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { agentNodeSchema } from './agents.ts';
 import { memorySourceSchema } from './memory.ts';
+import { RUN_KINDS } from './run-tree.ts';
 import { executionSchema } from './sessions.ts';
 import { AUTH_PROVIDERS, AUTH_SOURCES, TASK_STATUSES } from './values.ts';
 
@@ -63,7 +64,7 @@ export const taskSchema = z
       z.object({ type: z.literal('cron'), expression: z.string(), timezone: z.string().nullable() }),
     ]),
     execution_mode: z.discriminatedUnion('type', [
-      z.object({ type: z.literal('api') }),
+      z.object({ type: z.literal('api'), record: z.boolean().optional() }),
       z.object({
         type: z.literal('cli'),
         binary: z.string(),
@@ -292,7 +293,7 @@ export const secretPresenceSchema = z
 export const runInfoSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['chat', 'task', 'exec', 'system']),
+    kind: z.enum(RUN_KINDS),
     status: z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']),
     agent_id: z.string().nullable(),
     session_id: z.string().nullable(),

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { usageTotalsSchema } from './usage.ts';
 
-export const RUN_KINDS = ['chat', 'task', 'exec', 'system'] as const;
+export const RUN_KINDS = ['chat', 'task', 'exec', 'system', 'replay'] as const;
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 
 /** A run as `runs.get` returns it, usage included. */

@@ -33,6 +33,9 @@ export const listRunsInput = z
     parent_run_id: idSchema.optional(),
     /** A whole tree: the top-level run and every sub-agent run below it (id or unique prefix). */
     root_run_id: idSchema.optional(),
+    /** An agent's runs, by its full id. */
+    agent_id: text('id').trim().min(1).optional(),
+    status: z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']).optional(),
     limit: z.number().int().min(1).max(500).optional(),
   })
   .strict()

@@ -24,7 +24,8 @@ export const taskScheduleSchema = z.discriminatedUnion('type', [
 ]);
 
 export const taskExecutionModeSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('api') }).strict(),
+  /** `record`: each run keeps a recording, downloadable with `runs.recording` (docs/record-replay.md). */
+  z.object({ type: z.literal('api'), record: z.boolean().optional() }).strict(),
   z
     .object({
       type: z.literal('cli'),

@@ -35,6 +35,10 @@ export const VERBS = {
   send: { type: 'mutation', meaning: 'adds a chat message and starts the run that answers it; returns at once' },
   run: { type: 'mutation', meaning: 'starts a run now and returns at once with its ids; watch it by subscription' },
   execute: { type: 'mutation', meaning: 'runs an agent to completion and returns its answer' },
+  replay: {
+    type: 'mutation',
+    meaning: 'runs a recorded run again offline, served from its recording; returns at once with its ids',
+  },
   cancel: { type: 'mutation', meaning: 'stops a run in progress' },
   pause: { type: 'mutation', meaning: 'stops scheduling a task' },
   resume: { type: 'mutation', meaning: 'schedules a paused task again' },

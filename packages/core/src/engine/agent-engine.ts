@@ -12,7 +12,7 @@ import { DEFAULT_LIMITS, type EngineLimits } from './limits.ts';
 import type { SkillPort, SkillRecord } from './ports.ts';
 import type { RunEventSink } from './run-events.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
-import { buildToolRegistry, mcpTools, resolveAllowList, type ToolDeps, type ToolRegistry } from './tools/index.ts';
+import { buildToolRegistry, mcpTools, resolveAllowList, type ToolDeps, type ToolRunner } from './tools/index.ts';
 
 /** Picks the provider client for an agent: key resolution and client construction live in the llm domain. */
 export interface LlmResolver {
@@ -31,7 +31,7 @@ export interface PreparedAgent {
   model: ModelMetadata;
   client: LlmClient;
   systemPrompt: string;
-  tools: ToolRegistry;
+  tools: ToolRunner;
   temperature: number | undefined;
   workspaceDir: string;
   /** Allow-list entries that named no known tool, and skills that do not exist. */
@@ -71,8 +71,11 @@ export class AgentEngine {
     this.workspaceRoot = deps.workspaceRoot ?? path.join(os.tmpdir(), 'restflow-workspaces');
   }
 
-  /** Fails fast, before anything is written, when the agent cannot run (no model, no key). */
-  async prepare(agent: AgentRef): Promise<PreparedAgent> {
+  /**
+   * Fails fast, before anything is written, when the agent cannot run (no model, no key). `client` replaces the
+   * provider client (and so the key resolution): a replay serves the provider's answers from a recording.
+   */
+  async prepare(agent: AgentRef, options: { client?: LlmClient } = {}): Promise<PreparedAgent> {
     const label = agent.id ? `Agent ${agent.name ?? agent.id} (${agent.id})` : 'The inline agent';
     const agentDetails = agent.id ? { agent_id: agent.id, agent_name: agent.name ?? null } : {};
     if (!agent.node.model) {
@@ -104,7 +107,7 @@ export class AgentEngine {
         details: { ...agentDetails, model: agent.node.model },
       });
     }
-    const client = await this.deps.llm.resolve({ id: agent.id, node: agent.node, model });
+    const client = options.client ?? (await this.deps.llm.resolve({ id: agent.id, node: agent.node, model }));
     const allowList = resolveAllowList(agent.node.tools);
     const mcp = await mcpTools(allowList.mcp, this.deps.tools.mcp, this.deps.tools.security);
     const tools = buildToolRegistry(

@@ -11,8 +11,9 @@ import {
 } from '../llm/types.ts';
 import type { BudgetBreach } from '../usage/budgets.ts';
 import type { RunMeter } from '../usage/usage.service.ts';
+import { ReplayDivergenceError } from './recording.ts';
 import type { RunEventSink } from './run-events.ts';
-import type { ToolCallResult, ToolContext, ToolRegistry } from './tools/index.ts';
+import type { ToolCallResult, ToolContext, ToolRunner } from './tools/index.ts';
 
 export interface AgentLoopInput {
   client: LlmClient;
@@ -20,7 +21,7 @@ export interface AgentLoopInput {
   model: string;
   /** System prompt, history and the new user message. */
   messages: LlmMessage[];
-  tools: ToolRegistry;
+  tools: ToolRunner;
   toolContext: Pick<ToolContext, 'runId' | 'agentId' | 'taskId' | 'workspaceDir'>;
   temperature?: number;
   maxTokens: number;
@@ -61,7 +62,7 @@ export interface AgentLoopResult {
   error?: string;
   /** The provider error behind a failure, for callers that map it (auth, rate limit, …). */
   llmError?: LlmError;
-  /** A code clients can read for failures they may act on (`budget_exceeded`). */
+  /** A code clients can read for failures they may act on (`budget_exceeded`, `replay_diverged`). */
   errorCode?: string;
   /** The budget that stopped the run. */
   budget?: BudgetBreach;
@@ -174,7 +175,11 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
     if (signal.aborted) return result('cancelled');
     const llmError = error instanceof LlmError ? error : undefined;
     if (llmError?.kind === 'cancelled') return result('cancelled');
-    return result('failed', { error: (error as Error).message ?? String(error), llmError });
+    return result('failed', {
+      error: (error as Error).message ?? String(error),
+      llmError,
+      ...(error instanceof ReplayDivergenceError ? { errorCode: error.code } : {}),
+    });
   }
 }
 

@@ -8,6 +8,7 @@ import type { IdGenerator } from '../runtime.ts';
 import type { AgentEngine, AgentRef, PreparedAgent } from './agent-engine.ts';
 import type { ChatMessageRecord, SessionPort } from './ports.ts';
 import { messageExecution, type RunHandle, type RunManager, type RunOutcome } from './run-manager.ts';
+import type { RunRecordings } from './run-recordings.ts';
 
 /** A started chat turn, as `chat.send` returns it. */
 export interface SendResult {
@@ -58,6 +59,8 @@ export interface StartAgentRunRequest {
   taskId?: string;
   /** The agent already prepared by the caller (so it is not resolved twice). */
   prepared?: PreparedAgent;
+  /** Keep the run's provider exchanges and tool results (docs/record-replay.md). */
+  record?: boolean;
 }
 
 export interface AgentRunHandle extends RunHandle {
@@ -79,6 +82,8 @@ export class ChatService {
     private readonly agents: AgentService,
     private readonly sessions: SessionPort,
     private readonly ids: IdGenerator,
+    /** Absent in tests that never record. */
+    private readonly recordings?: RunRecordings,
   ) {}
 
   /** Appends the user message and an empty assistant message, then starts the run that streams the reply. */
@@ -110,21 +115,29 @@ export class ChatService {
    * (fails fast without a model or key), records the turn in the session when there is one, starts the run.
    */
   async startAgentRun(request: StartAgentRunRequest): Promise<AgentRunHandle> {
-    const prepared = request.prepared ?? (await this.engine.prepare(request.agent));
+    const unrecorded = request.prepared ?? (await this.engine.prepare(request.agent));
     const { sessionId } = request;
+    const runId = this.ids.uuid();
+    const recording = (history: LlmMessage[]) =>
+      request.record && this.recordings
+        ? this.recordings.record({ runId, prepared: unrecorded, input: request.input, history, taskId: request.taskId })
+        : { prepared: unrecorded, save: () => {} };
     if (!sessionId) {
+      const { prepared, save } = recording([]);
       return this.runs.start({
+        runId,
         kind: request.kind,
         prepared,
         history: [],
         input: request.input,
         taskId: request.taskId,
+        onSettled: save,
       });
     }
     const busy = this.runs.activeRunOfSession(sessionId);
     if (busy) throw new ConflictError(`Chat session ${sessionId} is still answering (run ${busy}); cancel it first`);
     const history = toHistory(this.sessions.recentMessages(sessionId, this.engine.limits.historyWindow));
-    const runId = this.ids.uuid();
+    const { prepared, save } = recording(history);
     const user = this.sessions.appendMessage(sessionId, { role: 'user', content: request.input });
     const assistant = this.sessions.appendMessage(sessionId, {
       role: 'assistant',
@@ -141,11 +154,13 @@ export class ChatService {
       sessionId,
       messageId: assistant.id,
       taskId: request.taskId,
-      onSettled: (outcome) =>
+      onSettled: (outcome) => {
+        save();
         this.sessions.updateMessage(assistant.id, {
           content: outcome.content,
           execution: messageExecution(outcome, prepared.model.model),
-        }),
+        });
+      },
     });
     return { ...handle, sessionId, messageId: assistant.id, userMessageId: user.id };
   }
@@ -154,11 +169,16 @@ export class ChatService {
    * Starts a one-off run of a stored agent and returns at once (recorded in `sessionId` when given, else in no
    * session); callers stream it with runs.onEvents and can cancel it. `execute` is the same run, awaited.
    */
-  async startExecution(agentId: string, input: string, sessionId?: string): Promise<StartedRun> {
+  async startExecution(
+    agentId: string,
+    input: string,
+    sessionId?: string,
+    options: { record?: boolean } = {},
+  ): Promise<StartedRun> {
     const stored = this.agents.get(agentId);
     if (sessionId) this.sessions.get(sessionId);
     const agent = { id: stored.id, name: stored.name, node: stored.agent };
-    const handle = await this.startAgentRun({ agent, input, kind: 'exec', sessionId });
+    const handle = await this.startAgentRun({ agent, input, kind: 'exec', sessionId, record: options.record });
     return { run_id: handle.runId, session_id: handle.sessionId ?? null, message_id: handle.messageId ?? null };
   }
 

@@ -29,6 +29,7 @@ import type {
   SubAgentPort,
 } from './ports.ts';
 import { RunManager } from './run-manager.ts';
+import { RunRecordings } from './run-recordings.ts';
 import { SubAgentService } from './sub-agents/sub-agent.service.ts';
 
 export interface AgentRuntimeDeps {
@@ -58,6 +59,7 @@ export interface AgentRuntime {
   runs: RunManager;
   chat: ChatService;
   subAgents: SubAgentService;
+  recordings: RunRecordings;
 }
 
 const pathList = (value: string | undefined): string[] => (value ? value.split(path.delimiter).filter(Boolean) : []);
@@ -171,7 +173,8 @@ export function createAgentRuntime(core: CoreContext, deps: AgentRuntimeDeps): A
   });
   const sessions = sessionPort(deps.sessions);
   const runs = new RunManager(core, engine, sessions, deps.batching, deps.usage);
-  const chat = new ChatService(engine, runs, deps.agents, sessions, core.ids);
+  const recordings = new RunRecordings(core, engine, runs, deps.agents);
+  const chat = new ChatService(engine, runs, deps.agents, sessions, core.ids, recordings);
   subAgents = new SubAgentService({
     engine,
     runs,
@@ -185,5 +188,5 @@ export function createAgentRuntime(core: CoreContext, deps: AgentRuntimeDeps): A
       };
     },
   });
-  return { engine, runs, chat, subAgents };
+  return { engine, runs, chat, subAgents, recordings };
 }

@@ -100,6 +100,8 @@ export interface StartRunRequest {
    * built-in sub-agent spends for the agent and task of the run that spawned it.
    */
   meterScope?: MeterScope;
+  /** Calls are priced but not stored nor held to budgets (a replay: docs/record-replay.md). */
+  dryMeter?: boolean;
 }
 
 export interface MeterScope {
@@ -251,14 +253,17 @@ export class RunManager {
       ...(request.prepared.agent.id ? { agentId: request.prepared.agent.id } : {}),
       ...(request.taskId ? { taskId: request.taskId } : {}),
     };
-    const meter = this.usage?.meter({
-      runId,
-      agentId: meterScope.agentId,
-      taskId: meterScope.taskId,
-      sessionId: request.sessionId,
-      model: request.prepared.model.model,
-      provider: request.prepared.model.provider,
-    });
+    const meter = this.usage?.meter(
+      {
+        runId,
+        agentId: meterScope.agentId,
+        taskId: meterScope.taskId,
+        sessionId: request.sessionId,
+        model: request.prepared.model.model,
+        provider: request.prepared.model.provider,
+      },
+      { dry: request.dryMeter === true },
+    );
 
     // Settles on the loop's own result, or — if a provider or tool ignores the abort — as soon as the run is
     // stopped, with what was streamed so far. Either way the run ends within the cancel budget.
@@ -499,11 +504,21 @@ export class RunManager {
   }
 
   list(
-    filter: { sessionId?: string; taskId?: string; parentRunId?: string; rootRunId?: string; limit?: number } = {},
+    filter: {
+      sessionId?: string;
+      taskId?: string;
+      agentId?: string;
+      status?: RunStatus;
+      parentRunId?: string;
+      rootRunId?: string;
+      limit?: number;
+    } = {},
   ): RunInfo[] {
     const conditions = [
       ...(filter.sessionId ? [eq(runs.sessionId, filter.sessionId)] : []),
       ...(filter.taskId ? [eq(runs.taskId, filter.taskId)] : []),
+      ...(filter.agentId ? [eq(runs.agentId, filter.agentId)] : []),
+      ...(filter.status ? [eq(runs.status, filter.status)] : []),
       ...(filter.parentRunId ? [eq(runs.parentRunId, this.resolveId(filter.parentRunId))] : []),
       // Runs from before sub-agents existed have no root: a top-level run is its own.
       ...(filter.rootRunId

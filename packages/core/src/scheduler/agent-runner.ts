@@ -17,6 +17,8 @@ export interface TaskAgentRunRequest {
   signal: AbortSignal;
   /** Assistant text as it streams. */
   onText: (text: string) => void;
+  /** Keep a recording of the run (the task's `execution_mode.record`). */
+  record?: boolean;
 }
 
 export interface TaskAgentRunResult {
@@ -61,6 +63,7 @@ export interface AgentEnginePort {
       input: string;
       kind: 'task';
       taskId: string;
+      record?: boolean;
     }): Promise<{ runId: string; done: Promise<EngineRunOutcome> }>;
   };
   runs: Pick<RunManager, 'cancel' | 'subscribe'>;
@@ -82,6 +85,7 @@ export function engineTaskRunner(engine: AgentEnginePort): TaskAgentRunner {
         input: request.input,
         kind: 'task',
         taskId: request.taskId,
+        ...(request.record ? { record: true } : {}),
       });
       const cancel = () => void engine.runs.cancel(handle.runId);
       request.signal.addEventListener('abort', cancel, { once: true });

@@ -173,6 +173,7 @@ async function runApiMode(
       taskId: task.id,
       signal,
       onText: (text) => output.push(text, false, false, false),
+      ...(task.execution_mode.type === 'api' && task.execution_mode.record ? { record: true } : {}),
     });
   const primary = deps.agentModel(task.agent_id);
   for (let retry = 0; ; retry++) {

@@ -58,7 +58,7 @@ export interface TaskEvent {
 
 /** The CLI mode accepts a partial object; missing fields take the DEFAULT_CLI_MODE values. */
 export type TaskExecutionModeInput =
-  | { type: 'api' }
+  | { type: 'api'; record?: boolean }
   | {
       type: 'cli';
       binary?: string;
@@ -125,7 +125,7 @@ export function definedOnly<T extends object>(partial: T | undefined): Partial<T
 }
 
 export function normalizeExecutionMode(mode: TaskExecutionModeInput | undefined): TaskExecutionMode {
-  if (!mode || mode.type === 'api') return { type: 'api' };
+  if (!mode || mode.type === 'api') return mode?.record ? { type: 'api', record: true } : { type: 'api' };
   return { ...DEFAULT_CLI_MODE, args: [], ...definedOnly(mode), type: 'cli' };
 }
 

@@ -238,10 +238,15 @@ export class UsageService {
 
   // ── metering ───────────────────────────────────────────────────────────────────────────────────────────
 
-  meter(run: MeteredRun): RunMeter {
+  /**
+   * `dry`: a replayed run (docs/record-replay.md) prices its calls like the recorded run did, but spends nothing:
+   * no `llm_calls` row, no budget check.
+   */
+  meter(run: MeteredRun, options: { dry?: boolean } = {}): RunMeter {
     const totals = emptyTotals();
     return {
       check: () => {
+        if (options.dry) return undefined;
         const budgets = this.getBudgets();
         const perRun: [BudgetBreach['scope'], string | undefined][] = [
           ['agent', run.agentId],
@@ -264,7 +269,7 @@ export class UsageService {
         return daily ? this.stopFor(daily) : undefined;
       },
       record: (usage, durationMs) => {
-        const call = this.record(run, usage, durationMs);
+        const call = options.dry ? this.price(run, usage, durationMs) : this.record(run, usage, durationMs);
         totals.input_tokens += call.input_tokens;
         totals.output_tokens += call.output_tokens;
         totals.cached_tokens += call.cached_tokens;
@@ -278,8 +283,8 @@ export class UsageService {
     };
   }
 
-  /** Stores one provider call with its cost at today's price. */
-  record(run: MeteredRun, usage: LlmUsage, durationMs: number): CallRecord {
+  /** One provider call's tokens and cost at today's price, stored nowhere. */
+  price(run: MeteredRun, usage: LlmUsage, durationMs: number): CallRecord {
     const price = priceOf(run.model, this.configuredPrices());
     const tokens = {
       input_tokens: usage.prompt_tokens,
@@ -288,6 +293,12 @@ export class UsageService {
       reasoning_tokens: usage.reasoning_tokens ?? 0,
     };
     const cost = price ? costOf(tokens, price) : 0;
+    return { model: run.model, ...tokens, cost_usd: cost, priced: price !== undefined, duration_ms: durationMs };
+  }
+
+  /** Stores one provider call with its cost at today's price. */
+  record(run: MeteredRun, usage: LlmUsage, durationMs: number): CallRecord {
+    const call = this.price(run, usage, durationMs);
     this.db
       .insert(llmCalls)
       .values({
@@ -297,17 +308,17 @@ export class UsageService {
         sessionId: run.sessionId ?? null,
         model: run.model,
         provider: run.provider,
-        inputTokens: tokens.input_tokens,
-        outputTokens: tokens.output_tokens,
-        cachedTokens: tokens.cached_tokens,
-        reasoningTokens: tokens.reasoning_tokens,
-        costUsd: cost,
-        priced: price !== undefined,
+        inputTokens: call.input_tokens,
+        outputTokens: call.output_tokens,
+        cachedTokens: call.cached_tokens,
+        reasoningTokens: call.reasoning_tokens,
+        costUsd: call.cost_usd,
+        priced: call.priced,
         durationMs,
         createdAt: this.clock.now(),
       })
       .run();
-    return { model: run.model, ...tokens, cost_usd: cost, priced: price !== undefined, duration_ms: durationMs };
+    return call;
   }
 
   // ── reports ────────────────────────────────────────────────────────────────────────────────────────────

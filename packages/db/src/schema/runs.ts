@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
-export type RunKind = 'chat' | 'task' | 'exec' | 'system';
+/** `replay`: a recorded run served again from its recording (docs/record-replay.md). */
+export type RunKind = 'chat' | 'task' | 'exec' | 'system' | 'replay';
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 
 /** A run is owned by the daemon: chat turns, task executions, one-off agent executions. */

@@ -6,7 +6,8 @@ export type TaskSchedule =
   | { type: 'cron'; expression: string; timezone: string | null };
 
 export type TaskExecutionMode =
-  | { type: 'api' }
+  /** `record`: every run keeps a recording (docs/record-replay.md). */
+  | { type: 'api'; record?: boolean }
   | {
       type: 'cli';
       binary: string;

@@ -11,6 +11,8 @@ const NAV = [
   { href: '/', label: 'Chat' },
   { href: '/agents', label: 'Agents' },
   { href: '/tasks', label: 'Tasks' },
+  { href: '/runs', label: 'Runs' },
+  { href: '/usage', label: 'Usage' },
   { href: '/memory', label: 'Memory' },
   { href: '/skills', label: 'Skills' },
   { href: '/auth-profiles', label: 'Auth profiles' },

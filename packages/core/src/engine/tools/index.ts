@@ -178,5 +178,5 @@ export function buildToolRegistry(
 }
 
 export { type McpGrant, mcpToolName, mcpTools, parseMcpGrant } from './mcp.ts';
-export { type ToolCallResult, ToolRegistry } from './registry.ts';
+export { type ToolCallResult, ToolRegistry, type ToolRunner } from './registry.ts';
 export type { ToolContext, ToolDefinition, ToolOutput } from './types.ts';

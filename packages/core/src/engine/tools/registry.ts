@@ -39,6 +39,9 @@ function stringify(output: unknown): string {
   return JSON.stringify(output, null, 2) ?? 'null';
 }
 
+/** What the agent loop uses of a registry: a recorder or a replayer stands in front of it (engine/recording.ts). */
+export type ToolRunner = Pick<ToolRegistry, 'size' | 'names' | 'specs' | 'execute'>;
+
 /** The tools one agent may call, with their argument validators. */
 export class ToolRegistry {
   private readonly tools = new Map<string, { tool: ToolDefinition; validate: ValidateFunction }>();

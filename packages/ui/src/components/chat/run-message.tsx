@@ -12,6 +12,7 @@ import {
   type ToolCallView,
 } from '../../lib/run-stream';
 import { useTRPC, useTRPCClient } from '../../lib/trpc';
+import { Link } from '../../navigation';
 import { Markdown } from '../markdown';
 import { ErrorNote, StatusBadge } from '../ui';
 import { toolCallCount } from './stored-message';
@@ -129,6 +130,9 @@ export function RunMessage({ runId, storedContent, onFinished }: Props) {
         {view.durationMs !== undefined ? <span>{formatDuration(view.durationMs)}</span> : null}
         {view.totalTokens ? <span>{view.totalTokens} tokens</span> : null}
         {view.tools.length > 0 ? <span data-testid="tool-count">{toolCallCount(view.tools.length)}</span> : null}
+        <Link href={`/runs?run=${runId}`} className="small" data-testid="run-timeline-link">
+          Timeline
+        </Link>
       </div>
       {view.warnings?.map((warning) => (
         <div className="hint" data-testid="run-warning" key={warning}>

@@ -1,6 +1,7 @@
 'use client';
 import { formatDuration, plural } from '../../lib/format';
 import type { RouterOutputs } from '../../lib/trpc';
+import { Link } from '../../navigation';
 import { Markdown } from '../markdown';
 import { StatusBadge } from '../ui';
 
@@ -42,6 +43,11 @@ export function StoredMessage({ message, onShowDetails }: Props) {
           <button type="button" className="small" onClick={onShowDetails}>
             Details
           </button>
+        ) : null}
+        {message.run_id ? (
+          <Link href={`/runs?run=${message.run_id}`} className="small" data-testid="run-timeline-link">
+            Timeline
+          </Link>
         ) : null}
       </div>
       {message.content ? (

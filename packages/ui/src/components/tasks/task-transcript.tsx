@@ -73,6 +73,7 @@ export function TaskTranscript({ taskId, taskInput, runId, onClose }: Props) {
           </div>
         ) : null}
         {agentRuns.map((run) => (
+          // RunMessage links to the agent run's timeline (/runs?run=…).
           <RunMessage key={run.id} runId={run.id} storedContent="" />
         ))}
         {row ? <TaskRunItem run={row} /> : <Empty>Loading the run’s events…</Empty>}

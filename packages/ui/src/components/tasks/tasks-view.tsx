@@ -5,6 +5,7 @@ import { describeSchedule, formatDateTime, formatRelative, shortId } from '../..
 import { useListSelection } from '../../lib/list-selection';
 import { runsFromHistory, type TaskRunRow } from '../../lib/task-runs';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { Link } from '../../navigation';
 import { Card, Empty, ErrorNote, PageHeader, StatusBadge } from '../ui';
 import { TaskFeed, TaskRunItem } from './task-feed';
 import { TaskForm } from './task-form';
@@ -17,7 +18,14 @@ function TaskHistory({ task, onTranscript }: { task: Task; onTranscript(run: Tas
   const events = useQuery(trpc.tasks.events.list.queryOptions({ task_id: task.id, limit: 500 }));
   const runs = useMemo(() => runsFromHistory(events.data ?? []), [events.data]);
   return (
-    <Card title={`History of ${task.name}`}>
+    <Card
+      title={`History of ${task.name}`}
+      actions={
+        <Link href={`/runs?task=${task.id}`} data-testid="task-runs-link">
+          Agent runs and timelines
+        </Link>
+      }
+    >
       <div className="meta">
         <span>Created {formatDateTime(task.created_at)}</span>
         <span>Last run {formatDateTime(task.last_run_at)}</span>

@@ -1,0 +1,4 @@
+'use client';
+import { RunsPage } from '@restflow/ui';
+
+export default RunsPage;

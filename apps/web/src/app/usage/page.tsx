@@ -1,0 +1,4 @@
+'use client';
+import { UsagePage } from '@restflow/ui';
+
+export default UsagePage;
