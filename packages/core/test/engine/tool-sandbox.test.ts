@@ -100,7 +100,7 @@ describe('bubblewrap sandbox (Linux)', () => {
   it('keeps the system read-only, /tmp private and the daemon out of sight', async () => {
     // A system folder the sandbox must show read-only: not the checkout, which may itself live under /tmp (a CI
     // clone), and /tmp is private in the sandbox (writes there land in its own tmpfs).
-    const outside = path.join(path.dirname(process.execPath), `rf-sandbox-probe-${process.pid}`);
+    const outside = `/usr/bin/rf-sandbox-probe-${process.pid}`;
     const run = await bash(`touch ${outside}; ls /proc | grep -c '^[0-9]' ; touch /tmp/inside && echo tmp-ok`);
     const escaped = fs.existsSync(outside);
     fs.rmSync(outside, { force: true });
