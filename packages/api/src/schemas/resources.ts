@@ -5,9 +5,8 @@
 import { z } from 'zod';
 import { agentNodeSchema } from './agents.ts';
 import { memorySourceSchema } from './memory.ts';
-import { RUN_KINDS } from './run-tree.ts';
 import { executionSchema } from './sessions.ts';
-import { AUTH_PROVIDERS, AUTH_SOURCES, TASK_STATUSES } from './values.ts';
+import { AUTH_PROVIDERS, AUTH_SOURCES, RUN_KINDS, RUN_STATUSES, TASK_STATUSES } from './values.ts';
 
 const ms = z.number().int().describe('Unix time in ms');
 const rfc3339 = z.string().describe('RFC 3339 date-time (auth profile times are strings)');
@@ -294,7 +293,7 @@ export const runInfoSchema = z
   .object({
     id: z.string(),
     kind: z.enum(RUN_KINDS),
-    status: z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']),
+    status: z.enum(RUN_STATUSES),
     agent_id: z.string().nullable(),
     session_id: z.string().nullable(),
     task_id: z.string().nullable(),

@@ -2,9 +2,7 @@
 // client can indent it.
 import { z } from 'zod';
 import { usageTotalsSchema } from './usage.ts';
-
-export const RUN_KINDS = ['chat', 'task', 'exec', 'system', 'replay'] as const;
-export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
+import { RUN_KINDS, RUN_STATUSES } from './values.ts';
 
 /** A run as `runs.get` returns it, usage included. */
 export const runNodeSchema = z.strictObject({

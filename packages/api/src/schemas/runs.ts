@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema, textSchema } from './common.ts';
 import { text } from './limits.ts';
+import { RUN_STATUSES } from './values.ts';
 
 export const sendInput = z
   .object({
@@ -35,7 +36,7 @@ export const listRunsInput = z
     root_run_id: idSchema.optional(),
     /** An agent's runs, by its full id. */
     agent_id: text('id').trim().min(1).optional(),
-    status: z.enum(['running', 'completed', 'failed', 'cancelled', 'interrupted']).optional(),
+    status: z.enum(RUN_STATUSES).optional(),
     limit: z.number().int().min(1).max(500).optional(),
   })
   .strict()

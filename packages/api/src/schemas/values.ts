@@ -39,3 +39,7 @@ export const CONFIG_KEYS = [
   'subagent_timeout_seconds',
   'subagent_max_depth',
 ] as const;
+
+/** What started a run, and where it is: one list for every schema that names them. */
+export const RUN_KINDS = ['chat', 'task', 'exec', 'system', 'replay'] as const;
+export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
