@@ -91,6 +91,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       ...(options.redactor ? { redactor: options.redactor } : {}),
       ...(options.logs ? { logs: options.logs } : {}),
     });
+    // Just before the database closes (teardown runs in reverse): an approval's expiry timer must not fire into it.
+    teardown.push({ name: 'approval timers', run: () => services.security.approvals.dispose() });
     if (services.sandbox.warning) logger.warn({ tools_sandbox: services.sandbox.kind }, services.sandbox.warning);
     else logger.info({ tools_sandbox: services.sandbox.kind }, 'agent tools run sandboxed');
     const seeded = await services.defaultAgent.seed();

@@ -81,4 +81,20 @@ describe('daemon (in process)', () => {
     expect(daemon.status().transports.map((t) => t.kind)).toEqual(['pipe']);
     blocker.close();
   });
+
+  it('releases approval expiry timers before its database closes', async () => {
+    const daemon = await start();
+    const approvals = daemon.services.security.approvals;
+    const approval = approvals.create('make deploy');
+    const waiter = new AbortController();
+    const waiting = daemon.services.security.waitForDecision(approval.id, waiter.signal);
+    expect(approvals.armedTimers).toBe(1);
+    const entry = running.pop() as { daemon: RunningDaemon; dir: string };
+    await daemon.stop('test over');
+    // An armed timer would fire into the closed database later, in whatever code runs in this process then.
+    expect(approvals.armedTimers).toBe(0);
+    waiter.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    removeDataDir(entry.dir);
+  });
 });

@@ -65,6 +65,8 @@ beforeAll(async () => {
   handler = createIPCHandler({ client: connection.forward, ipcMain: ipcMain as never });
   browser = await launchBrowser();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  // Says why later steps fail with "Target page ... has been closed" when Chromium's renderer dies.
+  page.on('crash', () => console.error('desktop renderer test: the Chromium page crashed'));
   const webContents = pageWebContents(page);
   handler.attachWindow({ webContents } as never);
   // The test bridge: what exposeElectronTRPC() gives the page, with the IPC hop replaced by Playwright's.

@@ -91,6 +91,9 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Containers often give /dev/shm 64 MB; Chromium's renderers then crash ("Target page ... has been closed")
+  // when several browser suites run at once. /tmp has room.
+  '--disable-dev-shm-usage',
 ];
 
 export interface Browser {

@@ -216,6 +216,25 @@ describe('SecurityService approvals', () => {
     expect(s.security.approvals.armedTimers).toBe(0);
   });
 
+  it('arms no expiry timer once disposed, so none can fire after the database closes', async () => {
+    const s = createTestServices({ clock: { now: () => Date.now() } });
+    s.security.setPolicy({ approval_timeout_secs: 1 });
+    const a = s.security.approvals.create('make a');
+    const first = new AbortController();
+    const waiting = s.security.waitForDecision(a.id, first.signal);
+    expect(s.security.approvals.armedTimers).toBe(1);
+    s.security.approvals.dispose();
+    expect(s.security.approvals.armedTimers).toBe(0);
+    // A run still waiting when the daemon stops asks again: it may wait, but no timer is armed for it.
+    const second = new AbortController();
+    const again = s.security.waitForDecision(a.id, second.signal);
+    expect(s.security.approvals.armedTimers).toBe(0);
+    first.abort();
+    second.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(again).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('authorizeCommand runs the whole check: allow, block, or queue and wait', async () => {
     const s = createTestServices();
     const allowed = await s.security.authorizeCommand('ls -la');

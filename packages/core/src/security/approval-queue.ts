@@ -81,6 +81,8 @@ function abortReason(signal: AbortSignal): unknown {
  */
 export class ApprovalQueue {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Set on daemon stop: the database closes next, so no timer may fire into it or be armed again. */
+  private disposed = false;
 
   constructor(
     private readonly core: CoreContext,
@@ -222,8 +224,9 @@ export class ApprovalQueue {
     return this.timers.size;
   }
 
-  /** Clears the expiry timers (daemon stop); reads still expire what is due. */
+  /** Clears the expiry timers for good (daemon stop, before the database closes); reads still expire what is due. */
   dispose(): void {
+    this.disposed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
@@ -265,10 +268,11 @@ export class ApprovalQueue {
   }
 
   private scheduleExpiry(approval: PendingApproval): void {
-    if (this.timers.has(approval.id)) return;
+    if (this.disposed || this.timers.has(approval.id)) return;
     const delay = Math.min(Math.max(approval.expires_at * 1000 - this.core.clock.now(), 1), MAX_TIMER_MS);
     const timer = setTimeout(() => {
       this.timers.delete(approval.id);
+      if (this.disposed) return;
       this.expireDue();
       const still = this.core.db.select().from(pendingApprovals).where(eq(pendingApprovals.id, approval.id)).get();
       // The clock may lag the timer (or be a ManualClock): try again when it says the time is up.
