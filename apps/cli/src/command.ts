@@ -1,5 +1,6 @@
 import type { RestflowClient } from '@restflow/api/client';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { commandWords } from './command-words.ts';
 import { withClient } from './daemon-connection.ts';
 import { Output, type OutputFormat } from './output.ts';
 
@@ -40,12 +41,6 @@ export function daemonLeaf<A = object>(
   handler: ClientHandler<A>,
 ): CommandModule<GlobalArgs, A & GlobalArgs> {
   return leaf<A>(command, describe, builder, (args, out) => withClient(out, (client) => handler(client, args, out)));
-}
-
-/** The words a command module answers to: `'update <id>'` → `['update']`, aliases included. */
-export function commandWords(module: { command?: string | readonly string[] }): string[] {
-  const specs = Array.isArray(module.command) ? module.command : [module.command ?? ''];
-  return specs.map((spec: string) => spec.trim().split(/\s+/)[0] ?? '').filter((w) => w && !w.startsWith('$'));
 }
 
 /** A command group (`agent` …); `subcommands` names its children, so usage errors can say what was unknown. */
