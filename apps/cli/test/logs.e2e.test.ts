@@ -112,4 +112,16 @@ describe('restflow logs', () => {
       await exited;
     }
   }, 120_000);
+
+  it('config set log_keep_files applies to the running daemon: rotated files past the new count go at once', async () => {
+    const { daemonLog } = resolvePaths(dataDir);
+    // Rotated files as an earlier run of the daemon could have left them (the default keeps 3).
+    for (const i of [1, 2, 3]) fs.writeFileSync(`${daemonLog}.${i}`, `{"msg":"old ${i}"}\n`);
+    const set = await runCli(['config', 'set', 'log_keep_files', '1'], { dataDir });
+    expect(set.code).toBe(0);
+    expect([1, 2, 3].map((i) => fs.existsSync(`${daemonLog}.${i}`))).toEqual([true, false, false]);
+    const get = await runCli(['config', 'get', 'log_keep_files', '--format', 'json'], { dataDir });
+    expect(get.stdout).toContain('1');
+    expect((await runCli(['config', 'set', 'log_keep_files', '0'], { dataDir })).stderr).toMatch(/at least 1/);
+  });
 });

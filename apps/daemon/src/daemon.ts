@@ -18,7 +18,7 @@ import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } 
 import type { TelegramChannel } from './channels/telegram/index.ts';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.ts';
 import { reportedProtocolVersion } from './lifecycle/test-hooks.ts';
-import { componentLogger, type Logger } from './logger.ts';
+import { componentLogger, type Logger, type LogSettings } from './logger.ts';
 import { logIds, logRunLifecycle } from './run-log.ts';
 import { registerConsoleRoutes } from './transports/console-routes.ts';
 import { resolveWebDir } from './transports/console-static.ts';
@@ -45,6 +45,8 @@ export interface DaemonOptions {
   redactor?: Redactor;
   /** The logger's lines for `logs.list` / `logs.onLine` (main.ts feeds it). */
   logs?: LogFeed;
+  /** The config's log_* keys, once the database is open and again on each config change (log rotation). */
+  onLogSettings?: (settings: LogSettings) => void;
 }
 
 export interface RunningDaemon {
@@ -91,6 +93,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       ...(options.redactor ? { redactor: options.redactor } : {}),
       ...(options.logs ? { logs: options.logs } : {}),
     });
+    if (options.onLogSettings) {
+      const apply = options.onLogSettings;
+      apply(services.config.get());
+      teardown.push({ name: 'log settings', run: services.config.onChange(apply) });
+    }
     // Just before the database closes (teardown runs in reverse): an approval's expiry timer must not fire into it.
     teardown.push({ name: 'approval timers', run: () => services.security.approvals.dispose() });
     if (services.sandbox.warning) logger.warn({ tools_sandbox: services.sandbox.kind }, services.sandbox.warning);

@@ -5,7 +5,7 @@ export {
   createLogger,
   type LogRotation,
   logFiles,
-  logRotationFromEnv,
+  logRotation,
   RotatingLogFile,
   rotateIfLarge,
 } from './logger.ts';

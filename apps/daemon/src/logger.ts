@@ -23,16 +23,35 @@ export interface LogRotation {
   maxAgeDays: number;
 }
 
-/** RESTFLOW_LOG_MAX_MB, RESTFLOW_LOG_KEEP and RESTFLOW_LOG_MAX_AGE_DAYS override the defaults. */
-export function logRotationFromEnv(env: NodeJS.ProcessEnv = process.env): LogRotation {
+/** The config keys of the log's rotation (`restflow config set log_keep_files 5`). */
+export interface LogSettings {
+  log_max_file_mb: number;
+  log_keep_files: number;
+  log_max_age_days: number;
+}
+
+const DEFAULT_LOG_SETTINGS: LogSettings = {
+  log_max_file_mb: LOG_ROTATE_BYTES / 1048576,
+  log_keep_files: LOG_KEEP,
+  log_max_age_days: LOG_MAX_AGE_DAYS,
+};
+
+/**
+ * The rotation from the config keys (the defaults until the database is open); RESTFLOW_LOG_MAX_MB,
+ * RESTFLOW_LOG_KEEP and RESTFLOW_LOG_MAX_AGE_DAYS, when set, win over them (a service unit's choice stays).
+ */
+export function logRotation(
+  settings: LogSettings = DEFAULT_LOG_SETTINGS,
+  env: NodeJS.ProcessEnv = process.env,
+): LogRotation {
   const positive = (value: string | undefined, fallback: number) => {
     const n = Number(value);
     return value !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
   };
   return {
-    maxBytes: Math.round(positive(env.RESTFLOW_LOG_MAX_MB, LOG_ROTATE_BYTES / 1048576) * 1048576),
-    keep: Math.max(1, Math.floor(positive(env.RESTFLOW_LOG_KEEP, LOG_KEEP))),
-    maxAgeDays: positive(env.RESTFLOW_LOG_MAX_AGE_DAYS, LOG_MAX_AGE_DAYS),
+    maxBytes: Math.round(positive(env.RESTFLOW_LOG_MAX_MB, settings.log_max_file_mb) * 1048576),
+    keep: Math.max(1, Math.floor(positive(env.RESTFLOW_LOG_KEEP, settings.log_keep_files))),
+    maxAgeDays: positive(env.RESTFLOW_LOG_MAX_AGE_DAYS, settings.log_max_age_days),
   };
 }
 
@@ -55,25 +74,41 @@ export class RotatingLogFile implements pino.DestinationStream {
 
   constructor(
     readonly file: string,
-    readonly rotation: LogRotation,
+    private current: LogRotation,
   ) {
-    rotateIfLarge(file, rotation.maxBytes, rotation.keep);
-    removeOld(file, rotation);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    rotateIfLarge(file, current.maxBytes, current.keep);
+    removeOld(file, current);
     this.fd = fs.openSync(file, 'a', 0o600);
     this.size = fs.fstatSync(this.fd).size;
   }
 
+  get rotation(): LogRotation {
+    return this.current;
+  }
+
+  /** A changed config applies at once: a file already past the new size rotates, files past the new limits go. */
+  setRotation(rotation: LogRotation): void {
+    const fewer = rotation.keep < this.current.keep;
+    const previousKeep = this.current.keep;
+    this.current = rotation;
+    if (this.size > rotation.maxBytes) this.rotate();
+    else removeOld(this.file, rotation);
+    // Files numbered past the new count are no longer listed by logFiles(): remove them too.
+    if (fewer) for (let i = rotation.keep + 1; i <= previousKeep; i++) fs.rmSync(`${this.file}.${i}`, { force: true });
+  }
+
   write(line: string): void {
     const bytes = Buffer.byteLength(line);
-    if (this.size > 0 && this.size + bytes > this.rotation.maxBytes) this.rotate();
+    if (this.size > 0 && this.size + bytes > this.current.maxBytes) this.rotate();
     fs.writeSync(this.fd, line);
     this.size += bytes;
   }
 
   private rotate(): void {
     fs.closeSync(this.fd);
-    rotateIfLarge(this.file, 0, this.rotation.keep);
-    removeOld(this.file, this.rotation);
+    rotateIfLarge(this.file, 0, this.current.keep);
+    removeOld(this.file, this.current);
     this.fd = fs.openSync(this.file, 'a', 0o600);
     this.size = 0;
   }
@@ -149,7 +184,8 @@ export function componentLogger(logger: Logger, component: string): Logger {
 export interface LoggerOptions {
   /** Fed every written line (after redaction). */
   sink?: LineSink;
-  rotation?: LogRotation;
+  /** Where the lines of a log file go (main.ts keeps it, to apply config changes to its rotation). */
+  destination?: RotatingLogFile;
 }
 
 /**
@@ -165,7 +201,6 @@ export function createLogger(
 ): Logger {
   const settings = { level, redact, mixin: componentMixin };
   if (!file) return pino(settings, redacting(pino.destination(2), redactor, options.sink));
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const destination = new RotatingLogFile(file, options.rotation ?? logRotationFromEnv());
+  const destination = options.destination ?? new RotatingLogFile(file, logRotation());
   return pino(settings, redacting(destination, redactor, options.sink));
 }

@@ -5,7 +5,7 @@ import { resolveDataDir, resolvePaths } from '@restflow/paths';
 import { startDaemon } from './daemon.ts';
 import { AlreadyRunningError } from './lifecycle/instance-lock.ts';
 import { crashAtBootRequested } from './lifecycle/test-hooks.ts';
-import { createLogger, logFiles, logRotationFromEnv } from './logger.ts';
+import { createLogger, logFiles, logRotation, RotatingLogFile } from './logger.ts';
 
 if (crashAtBootRequested()) {
   process.stderr.write('RestFlow daemon: crashing at boot (RESTFLOW_TEST_CRASH_AT_BOOT)\n');
@@ -20,10 +20,11 @@ const foreground = process.argv.includes('--foreground');
 // One redactor for log lines, tool output and run events; the daemon feeds it the secret values it knows.
 const redactor = new Redactor();
 const logFile = process.argv.includes('--log-stderr') ? undefined : paths.daemonLog;
-const rotation = logRotationFromEnv();
+// Rotated by the defaults (or RESTFLOW_LOG_*) until the database is open; then by the config's log_* keys.
+const destination = logFile ? new RotatingLogFile(logFile, logRotation()) : undefined;
 // What `restflow logs` reads and follows: the lines as written (redacted), and the files for older ones.
-const logs = new LogFeed(() => (logFile ? logFiles(logFile, rotation.keep) : []));
-const logger = createLogger(logFile, undefined, redactor, { sink: logs, rotation });
+const logs = new LogFeed(() => (destination ? logFiles(destination.file, destination.rotation.keep) : []));
+const logger = createLogger(logFile, undefined, redactor, { sink: logs, ...(destination ? { destination } : {}) });
 
 /** A foreground daemon tells its terminal when and why it stops (the log has it too, as JSON). */
 const say = (text: string) => {
@@ -37,6 +38,7 @@ try {
     logger,
     redactor,
     logs,
+    onLogSettings: (settings) => destination?.setRotation(logRotation(settings)),
     onShutdownRequested: (reason) => {
       say(`RestFlow daemon stopped at ${clock()} (${reason}).`);
       process.exit(0);

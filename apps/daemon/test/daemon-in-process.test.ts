@@ -97,4 +97,22 @@ describe('daemon (in process)', () => {
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
     removeDataDir(entry.dir);
   });
+
+  it("hands the config's log keys to the log rotation at start and on every change", async () => {
+    const dir = tempDataDir();
+    const seen: number[] = [];
+    const daemon = await startDaemon({
+      dataDir: dir,
+      logger: createLogger(undefined, 'silent'),
+      http: false,
+      onLogSettings: (settings) => seen.push(settings.log_keep_files),
+    });
+    running.push({ daemon, dir });
+    expect(seen).toEqual([3]);
+    const client = createRestflowClient({ pipePath: daemon.paths.pipe });
+    await client.config.update.mutate({ key: 'log_keep_files', value: 6 });
+    await expect(client.config.update.mutate({ key: 'log_keep_files', value: 0 })).rejects.toThrow(/at least 1/);
+    client.close();
+    expect(seen).toEqual([3, 6]);
+  });
 });

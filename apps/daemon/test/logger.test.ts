@@ -3,7 +3,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Redactor } from '@restflow/core';
 import { removeDataDir, tempDataDir } from '@restflow/testkit';
-import { componentLogger, createLogger, logFiles, rotateIfLarge } from '../src/index.ts';
+import {
+  componentLogger,
+  createLogger,
+  logFiles,
+  logRotation,
+  RotatingLogFile,
+  rotateIfLarge,
+} from '../src/index.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -67,7 +74,7 @@ describe('log rotation while running', () => {
     const file = path.join(dir, 'daemon.log');
     const seen: string[] = [];
     const logger = createLogger(file, 'info', undefined, {
-      rotation: { maxBytes: 2000, keep: 2, maxAgeDays: 1 },
+      destination: new RotatingLogFile(file, { maxBytes: 2000, keep: 2, maxAgeDays: 1 }),
       sink: { append: (line) => seen.push(line) },
     });
     for (let i = 0; i < 100; i++) logger.info({ i }, `line ${i} ${'x'.repeat(40)}`);
@@ -85,6 +92,35 @@ describe('log rotation while running', () => {
     fs.utimesSync(`${file}.2`, old, old);
     for (let i = 0; i < 60; i++) logger.info(`more ${i} ${'y'.repeat(40)}`);
     expect(fs.existsSync(`${file}.2`) && fs.statSync(`${file}.2`).mtimeMs < Date.now() - 86_400_000).toBe(false);
+  });
+
+  it('takes a changed rotation at once: a file past the new size rotates, files past the new count go', () => {
+    const dir = tempDataDir();
+    dirs.push(dir);
+    const file = path.join(dir, 'daemon.log');
+    const destination = new RotatingLogFile(file, { maxBytes: 1_000_000, keep: 4, maxAgeDays: 14 });
+    const logger = createLogger(file, 'info', undefined, { destination });
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 20; i++) logger.info(`round ${round} line ${i} ${'z'.repeat(40)}`);
+      destination.setRotation({ maxBytes: 500, keep: 4, maxAgeDays: 14 });
+      destination.setRotation({ maxBytes: 1_000_000, keep: 4, maxAgeDays: 14 });
+    }
+    expect(logFiles(file, 4)).toHaveLength(5);
+    expect(fs.statSync(file).size).toBe(0);
+    destination.setRotation({ maxBytes: 1_000_000, keep: 2, maxAgeDays: 14 });
+    expect(destination.rotation.keep).toBe(2);
+    expect([1, 2, 3, 4].map((i) => fs.existsSync(`${file}.${i}`))).toEqual([true, true, false, false]);
+  });
+
+  it('rotates by the config keys unless RESTFLOW_LOG_* says otherwise', () => {
+    const settings = { log_max_file_mb: 2, log_keep_files: 7, log_max_age_days: 30 };
+    expect(logRotation(settings, {})).toEqual({ maxBytes: 2 * 1048576, keep: 7, maxAgeDays: 30 });
+    expect(logRotation(settings, { RESTFLOW_LOG_KEEP: '2', RESTFLOW_LOG_MAX_MB: 'lots' })).toEqual({
+      maxBytes: 2 * 1048576,
+      keep: 2,
+      maxAgeDays: 30,
+    });
+    expect(logRotation(undefined, {})).toEqual({ maxBytes: 10 * 1048576, keep: 3, maxAgeDays: 14 });
   });
 
   it('a component logger names its component once', () => {

@@ -12,6 +12,9 @@ describe('config router: keys and strict inputs', () => {
       'subagent_max_parallel',
       'subagent_timeout_seconds',
       'subagent_max_depth',
+      'log_max_file_mb',
+      'log_keep_files',
+      'log_max_age_days',
     ]);
     const config = { worker_count: 2, task_timeout_seconds: 60, stall_timeout_seconds: 60, max_retries: 2 };
     const extraSet = await errorOf(caller.config.set({ config, colour: 'red' } as never));
@@ -31,6 +34,9 @@ describe('config router: keys and strict inputs', () => {
       subagent_max_parallel: 5,
       subagent_timeout_seconds: 300,
       subagent_max_depth: 3,
+      log_max_file_mb: 10,
+      log_keep_files: 3,
+      log_max_age_days: 14,
     });
   });
 

@@ -12,6 +12,9 @@ export const systemConfigSchema = z
     subagent_max_parallel: count(1).optional(),
     subagent_timeout_seconds: count(1).optional(),
     subagent_max_depth: count(1).optional(),
+    log_max_file_mb: count(1).optional(),
+    log_keep_files: count(1).optional(),
+    log_max_age_days: count(1).optional(),
   })
   .strict();
 

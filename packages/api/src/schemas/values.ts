@@ -38,6 +38,9 @@ export const CONFIG_KEYS = [
   'subagent_max_parallel',
   'subagent_timeout_seconds',
   'subagent_max_depth',
+  'log_max_file_mb',
+  'log_keep_files',
+  'log_max_age_days',
 ] as const;
 
 /** What started a run, and where it is: one list for every schema that names them. */

@@ -14,6 +14,10 @@ export interface SystemConfig {
   subagent_max_parallel: number;
   subagent_timeout_seconds: number;
   subagent_max_depth: number;
+  /** The daemon log (docs/lifecycle.md#logs): rotated past this size, this many rotated files kept, none older. */
+  log_max_file_mb: number;
+  log_keep_files: number;
+  log_max_age_days: number;
 }
 
 export const DEFAULT_SYSTEM_CONFIG: Readonly<SystemConfig> = Object.freeze({
@@ -24,6 +28,9 @@ export const DEFAULT_SYSTEM_CONFIG: Readonly<SystemConfig> = Object.freeze({
   subagent_max_parallel: 5,
   subagent_timeout_seconds: 300,
   subagent_max_depth: 3,
+  log_max_file_mb: 10,
+  log_keep_files: 3,
+  log_max_age_days: 14,
 });
 
 export const CONFIG_KEYS = Object.keys(DEFAULT_SYSTEM_CONFIG) as (keyof SystemConfig)[];
@@ -36,6 +43,9 @@ const MINIMUMS: Record<keyof SystemConfig, number> = {
   subagent_max_parallel: 1,
   subagent_timeout_seconds: 1,
   subagent_max_depth: 1,
+  log_max_file_mb: 1,
+  log_keep_files: 1,
+  log_max_age_days: 1,
 };
 
 export function isConfigKey(key: string): key is keyof SystemConfig {

@@ -15,6 +15,9 @@ const CONFIG_FIELDS: { key: keyof SystemConfig; label: string; hint: string }[] 
   { key: 'subagent_max_parallel', label: 'Sub-agents at once', hint: 'Running sub-agents per parent run' },
   { key: 'subagent_timeout_seconds', label: 'Sub-agent timeout (s)', hint: 'A sub-agent is stopped after this' },
   { key: 'subagent_max_depth', label: 'Sub-agent depth', hint: 'Levels of sub-agents below a run' },
+  { key: 'log_max_file_mb', label: 'Log file size (MB)', hint: 'The daemon log is rotated past this' },
+  { key: 'log_keep_files', label: 'Old log files', hint: 'Rotated log files kept' },
+  { key: 'log_max_age_days', label: 'Log age (days)', hint: 'Older rotated log files are removed' },
 ];
 
 export function ConfigCard() {
@@ -45,15 +48,7 @@ export function ConfigCard() {
     if (!draft) return;
     setSaved(false);
     set.mutate({
-      config: {
-        worker_count: Number(draft.worker_count),
-        task_timeout_seconds: Number(draft.task_timeout_seconds),
-        stall_timeout_seconds: Number(draft.stall_timeout_seconds),
-        max_retries: Number(draft.max_retries),
-        subagent_max_parallel: Number(draft.subagent_max_parallel),
-        subagent_timeout_seconds: Number(draft.subagent_timeout_seconds),
-        subagent_max_depth: Number(draft.subagent_max_depth),
-      },
+      config: Object.fromEntries(CONFIG_FIELDS.map(({ key }) => [key, Number(draft[key])])) as unknown as SystemConfig,
     });
   };
 
