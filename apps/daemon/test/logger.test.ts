@@ -3,14 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Redactor } from '@restflow/core';
 import { removeDataDir, tempDataDir } from '@restflow/testkit';
-import {
-  componentLogger,
-  createLogger,
-  logFiles,
-  logRotation,
-  RotatingLogFile,
-  rotateIfLarge,
-} from '../src/index.ts';
+import { componentLogger, createLogger, logFiles, logRotation, RotatingLogFile, rotateIfLarge } from '../src/index.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
