@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { loadOnFirstCall } from './load-on-first-call.mjs';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
@@ -54,6 +55,7 @@ const result = await build({
         chunkNames: `chunks/${name}-[hash]`,
         external: ALWAYS_EXTERNAL,
         banner: { js: REQUIRE_SHIM },
+        plugins: [loadOnFirstCall],
       }
     : { plugins: [workspaceOnly] }),
 });
