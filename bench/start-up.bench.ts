@@ -1,7 +1,9 @@
 // Start-up costs users feel on every command, each next to `node -e 0` measured in the same run, rounds
 // alternating: a CLI command with the daemon up (`restflow agent list`), `restflow --version`, and the daemon's
 // cold start from spawn to its pipe answering. Medians over the rounds (a loaded machine has long tails).
-// Run: npm run bench:start [-- --rounds N]
+// Run: npm run bench:start [-- --rounds N] [--cli-node /path/to/node]: the CLI figures (and their `node -e 0`)
+// with another Node, e.g. Node 24 (scripts/node24.sh prepare) whose compile cache the bins turn on; the daemon
+// stays on this one (its SQLite driver is built for it).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { pingDaemon } from '@restflow/api/client';
@@ -13,13 +15,15 @@ const arg = (name: string, fallback: number) => {
   return at > 0 ? Number(process.argv[at + 1]) : fallback;
 };
 const ROUNDS = arg('rounds', 20);
+const cliNodeAt = process.argv.indexOf('--cli-node');
+const cliNode = cliNodeAt > 0 ? (process.argv[cliNodeAt + 1] as string) : process.execPath;
 const env = { ...process.env, NODE_OPTIONS: '' };
 
 const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? 0;
 
 function timed(args: string[], extraEnv: NodeJS.ProcessEnv = {}): number {
   const t = performance.now();
-  execFileSync(process.execPath, args, { env: { ...env, ...extraEnv }, stdio: 'ignore' });
+  execFileSync(cliNode, args, { env: { ...env, ...extraEnv }, stdio: 'ignore' });
   return performance.now() - t;
 }
 
@@ -74,7 +78,8 @@ const row = (label: string, value: number, goal: string) =>
   console.log(
     `${label.padEnd(34)} ${value.toFixed(1).padStart(7)} ms   ${(value / node).toFixed(2)}× node -e 0   goal ${goal}`,
   );
-console.log(`Node ${process.version}, ${ROUNDS} rounds, medians`);
+const cliVersion = execFileSync(cliNode, ['--version']).toString().trim();
+console.log(`CLI on Node ${cliVersion}, daemon on Node ${process.version}, ${ROUNDS} rounds, medians`);
 console.log(`${'node -e 0 (baseline)'.padEnd(34)} ${node.toFixed(1).padStart(7)} ms`);
 row('restflow --version', median(samples.version), '≤ 1.6×');
 row('restflow agent list (daemon up)', median(samples.agentList), '≤ 1.6×');

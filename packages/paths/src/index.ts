@@ -1,6 +1,5 @@
 // The one place that knows where RestFlow keeps its files. Daemon, CLI and SDK all resolve paths here so a
 // client always looks for the pipe exactly where the daemon put it.
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -33,13 +32,21 @@ export function resolveDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(fromEnv ? fromEnv : path.join(os.homedir(), '.restflow'));
 }
 
+/**
+ * A short hex name for the data dir. node:crypto is loaded only here, when a pipe path needs it: loading it costs
+ * every CLI command ~8 ms, and the usual socket path (inside the data dir) needs no digest.
+ */
+function digestOf(dataDir: string): string {
+  const { createHash } = process.getBuiltinModule('node:crypto');
+  return createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+}
+
 export function pipePathFor(dataDir: string, platform: NodeJS.Platform = process.platform): string {
-  const digest = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
   // Pipe names must not contain ':' (ws-style "<socket>:<path>" parsing splits on it) — a hex digest is safe.
-  if (platform === 'win32') return `\\\\.\\pipe\\restflow-${digest}`;
+  if (platform === 'win32') return `\\\\.\\pipe\\restflow-${digestOf(dataDir)}`;
   const preferred = path.join(dataDir, 'restflow.sock');
   if (Buffer.byteLength(preferred) <= MAX_SOCKET_PATH) return preferred;
-  return path.join(os.tmpdir(), `restflow-${digest}.sock`);
+  return path.join(os.tmpdir(), `restflow-${digestOf(dataDir)}.sock`);
 }
 
 export function resolvePaths(dataDir: string = resolveDataDir()): RestflowPaths {
