@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createServices, type ImportChunkInput } from '@restflow/core';
 import { closeDb, createDb } from '@restflow/db';
 import { chunkContent, keywordQueries, rand, tagPool } from './memory-corpus.ts';
+import { recordFigures } from './record.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -78,6 +79,11 @@ console.log('slowest           ');
 for (const s of [...samples].sort((a, b) => b.ms - a.ms).slice(0, 5)) {
   console.log(`  ${ms(s.ms).padStart(10)}  "${s.query}" (${s.total} matches)`);
 }
+
+recordFigures('memory', [
+  { what: `keyword search p50 (${stored} chunks)`, value: pct(50), unit: 'ms', goal: '≤ 20 ms', met: pct(50) <= 20 },
+  { what: 'keyword search p95', value: pct(95), unit: 'ms' },
+]);
 
 closeDb(db);
 if (args.keep || reuse) console.log(`database kept at ${file}`);

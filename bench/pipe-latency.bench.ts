@@ -2,6 +2,7 @@
 // Run: npm run bench:pipe
 import { createRestflowClient } from '@restflow/api/client';
 import { removeDataDir, startTestDaemon, tempDataDir } from '@restflow/testkit';
+import { recordFigures } from './record.ts';
 
 const WARMUP = 500;
 const ROUNDS = 3;
@@ -15,6 +16,7 @@ const daemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off' });
 const client = createRestflowClient({ dataDir });
 try {
   for (let i = 0; i < WARMUP; i++) await client.system.ping.query();
+  const all: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const samples: number[] = [];
     for (let i = 0; i < CALLS; i++) {
@@ -23,13 +25,33 @@ try {
       samples.push(performance.now() - t);
     }
     samples.sort((a, b) => a - b);
+    all.push(...samples);
     console.log(
       `round ${round}: ${CALLS} pings  p50 ${percentile(samples, 0.5).toFixed(3)} ms  p99 ${percentile(samples, 0.99).toFixed(3)} ms  max ${samples.at(-1)?.toFixed(2)} ms`,
     );
   }
   const t = performance.now();
   await Promise.all(Array.from({ length: 1000 }, () => client.agents.list.query()));
-  console.log(`1000 concurrent agents.list: ${(performance.now() - t).toFixed(1)} ms total`);
+  const concurrentMs = performance.now() - t;
+  console.log(`1000 concurrent agents.list: ${concurrentMs.toFixed(1)} ms total`);
+  all.sort((a, b) => a - b);
+  recordFigures('pipe', [
+    {
+      what: 'system.ping round trip p50',
+      value: percentile(all, 0.5),
+      unit: 'ms',
+      goal: 'p50 < 1 ms',
+      met: percentile(all, 0.5) < 1,
+    },
+    {
+      what: 'system.ping round trip p99',
+      value: percentile(all, 0.99),
+      unit: 'ms',
+      goal: '< 5 ms',
+      met: percentile(all, 0.99) < 5,
+    },
+    { what: '1000 concurrent agents.list', value: concurrentMs, unit: 'ms' },
+  ]);
 } finally {
   client.close();
   await daemon.stop();

@@ -14,6 +14,7 @@ import { AgentEngine, createServices, RunManager } from '@restflow/core';
 import { closeDb, createDb } from '@restflow/db';
 import { resolvePaths } from '@restflow/paths';
 import { fakeDaemonControl, ScriptedLlm } from '@restflow/testkit';
+import { recordFigures } from './record.ts';
 
 const { values: args } = parseArgs({
   options: { tokens: { type: 'string', default: '50000' }, subscribers: { type: 'string', default: '20' } },
@@ -101,6 +102,17 @@ try {
     `          ${(stored / totalSecs).toFixed(0)} events/s end to end per subscriber, ${(delivered / totalSecs).toFixed(0)} deliveries/s in all`,
   );
   console.log(`lost ${lost}, duplicated ${duplicated}`);
+  recordFigures('fanout', [
+    { what: 'events produced (persist + publish)', value: stored / produceSecs, unit: 'events/s' },
+    { what: `end to end per subscriber (${results.length} subscribers)`, value: stored / totalSecs, unit: 'events/s' },
+    {
+      what: 'events lost or duplicated',
+      value: lost + duplicated,
+      unit: 'events',
+      goal: '0',
+      met: lost + duplicated === 0,
+    },
+  ]);
   if (lost > 0 || duplicated > 0) process.exitCode = 1;
 } finally {
   await server.close();

@@ -15,6 +15,7 @@ import {
   sandboxRules,
   type ToolSandbox,
 } from '@restflow/core';
+import { recordFigures } from './record.ts';
 
 const argCalls = process.argv.indexOf('--calls');
 const CALLS = argCalls > 0 ? Number(process.argv[argCalls + 1]) : 200;
@@ -85,6 +86,7 @@ const fmt = (ms: number) => `${ms.toFixed(2)} ms`;
 try {
   for (const tools of Object.values(variants)) await time(tools, 'true', WARMUP);
   console.log(`bash tool, ${CALLS} sequential calls per round, ${ROUNDS} rounds, load ${os.loadavg()[0]?.toFixed(1)}`);
+  const overheads: Record<string, { base: number; bw: number }> = {};
   for (const command of ['true', 'echo hi']) {
     const all: Record<string, number[]> = { bubblewrap: [], none: [] };
     for (let round = 1; round <= ROUNDS; round++) {
@@ -95,6 +97,7 @@ try {
     }
     const bw = (all.bubblewrap ?? []).sort((a, b) => a - b);
     const base = (all.none ?? []).sort((a, b) => a - b);
+    overheads[command] = { base: pct(base, 0.5), bw: pct(bw, 0.5) };
     console.log(
       `${command.padEnd(8)} unsandboxed p50 ${fmt(pct(base, 0.5))} p95 ${fmt(pct(base, 0.95))} | bubblewrap p50 ${fmt(pct(bw, 0.5))} p95 ${fmt(pct(bw, 0.95))} | overhead p50 ${fmt(pct(bw, 0.5) - pct(base, 0.5))}`,
     );
@@ -117,6 +120,17 @@ try {
   const cpuBwrap = cpuPerCall(sandbox, CALLS);
   console.log(
     `CPU per \`bash -c true\` (user+sys, children): unsandboxed ${fmt(cpuBase)} | bubblewrap ${fmt(cpuBwrap)} | overhead ${fmt(cpuBwrap - cpuBase)}`,
+  );
+  recordFigures(
+    'sandbox',
+    Object.entries(overheads).map(([command, { base, bw }]) => ({
+      what: `bash tool \`${command}\` in bubblewrap, p50`,
+      value: bw,
+      unit: 'ms',
+      baseline: { what: 'unsandboxed', value: base },
+      goal: 'overhead ≤ 20 ms',
+      met: bw - base <= 20,
+    })),
   );
 } finally {
   fs.rmSync(root, { recursive: true, force: true });

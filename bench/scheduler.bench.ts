@@ -13,6 +13,7 @@ import {
   taskStreamId,
 } from '@restflow/core';
 import { closeDb, createDb, sql } from '@restflow/db';
+import { recordFigures } from './record.ts';
 
 const TASKS = 10_000;
 const PER_MINUTE = 1000;
@@ -102,8 +103,18 @@ try {
   await scheduler.stop();
   console.log(`tick with dispatch (per started run):      ${summary(dispatchCosts, 'ms')}`);
   console.log(`fire latency (start − next_run_at):        ${summary(latencies, 'ms', 0)}`);
+  const p50 = (samples: number[]) =>
+    percentile(
+      [...samples].sort((a, b) => a - b),
+      0.5,
+    );
+  recordFigures('scheduler', [
+    { what: `tick with nothing due (${TASKS} tasks)`, value: p50(idle), unit: 'ms' },
+    { what: 'tick with dispatch, per started run', value: p50(dispatchCosts), unit: 'ms' },
+    { what: 'fire latency p50 (start − next_run_at)', value: p50(latencies), unit: 'ms' },
+  ]);
   console.log(
-    `runs started ${latencies.length} of ${expected} due; run_events rows ${db.$client.prepare('SELECT count(*) AS n FROM run_events').get().n}`,
+    `runs started ${latencies.length} of ${expected} due; run_events rows ${(db.$client.prepare('SELECT count(*) AS n FROM run_events').get() as { n: number }).n}`,
   );
 } finally {
   closeDb(db);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { startFakeProvider } from '@restflow/fake-provider';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir } from '@restflow/testkit';
+import { recordFigures } from './record.ts';
 
 const SECS = Number(process.env.RESTFLOW_SOAK_SECS ?? (process.env.RESTFLOW_SOAK_LONG === '1' ? 3600 : 600));
 const WARMUP_SECS = Math.max(5, Math.round(SECS * 0.2));
@@ -116,6 +117,17 @@ try {
   console.log('| --- | --- | --- | --- | --- |');
   console.log(row('loaded'));
   console.log(row('idle'));
+  recordFigures('soak', [
+    {
+      what: `RSS growth after warm-up, ${SECS} s of mixed load (${counts.runs} agent runs)`,
+      value: growth('loaded') * 100,
+      unit: '%',
+      baseline: { what: 'an idle daemon', value: growth('idle') * 100 },
+      goal: `≤ ${MAX_GROWTH * 100} %`,
+      met: growth('loaded') <= MAX_GROWTH,
+    },
+    { what: 'daemon RSS at the end', value: endMem.loaded.rss / 1048576, unit: 'MB' },
+  ]);
   if (growth('loaded') > MAX_GROWTH) {
     console.log(`FAIL: RSS grew ${(growth('loaded') * 100).toFixed(1)} % after warm-up (limit ${MAX_GROWTH * 100} %)`);
     process.exitCode = 1;

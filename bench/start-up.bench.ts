@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { pingDaemon } from '@restflow/api/client';
 import { resolvePaths } from '@restflow/paths';
 import { cliBin, daemonBin, removeDataDir, startTestDaemon, tempDataDir } from '@restflow/testkit';
+import { recordFigures } from './record.ts';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -84,4 +85,27 @@ console.log(`${'node -e 0 (baseline)'.padEnd(34)} ${node.toFixed(1).padStart(7)}
 row('restflow --version', median(samples.version), '≤ 1.6×');
 row('restflow agent list (daemon up)', median(samples.agentList), '≤ 1.6×');
 row('daemon cold start to pipe', median(boots), '≤ 300 ms');
+recordFigures('start', [
+  ...(
+    [
+      ['restflow --version', median(samples.version)],
+      ['restflow agent list (daemon up)', median(samples.agentList)],
+    ] as const
+  ).map(([what, value]) => ({
+    what: `${what}, Node ${cliVersion}`,
+    value,
+    unit: 'ms',
+    baseline: { what: 'node -e 0', value: node },
+    goal: '≤ 1.6× node -e 0',
+    met: value <= 1.6 * node,
+  })),
+  { what: 'daemon cold start to pipe', value: median(boots), unit: 'ms', goal: '≤ 300 ms', met: median(boots) <= 300 },
+  {
+    what: 'daemon RSS at its first answer',
+    value: median(bootRss),
+    unit: 'MB',
+    goal: '≤ 120 MB',
+    met: median(bootRss) <= 120,
+  },
+]);
 console.log(`daemon RSS at first answer: ${median(bootRss).toFixed(0)} MB (goal idle ≤ 120 MB)`);

@@ -10,6 +10,7 @@ import { cliBin, removeDataDir, startTestDaemon, tempDataDir } from '@restflow/t
 import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
 import superjson from 'superjson';
 import { WebSocket } from 'ws';
+import { recordFigures } from './record.ts';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -112,6 +113,15 @@ try {
       return [name, { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95), p99: percentile(samples, 0.99) }];
     }),
   ) as Record<PathName, { p50: number; p95: number; p99: number }>;
+  recordFigures(
+    'web-proxy',
+    (['ws', 'http'] as const).map((kind) => ({
+      what: `system.ping p50 through web serve (${kind})`,
+      value: summary[`${kind} web serve`].p50,
+      unit: 'ms',
+      baseline: { what: 'straight to the daemon', value: summary[`${kind} direct`].p50 },
+    })),
+  );
   for (const kind of ['ws', 'http'] as const) {
     const base = summary[`${kind} direct`];
     const hop = summary[`${kind} web serve`];
