@@ -1,6 +1,8 @@
 // The supervisor under a daemon that crashes at boot (a test hook): it restarts it with backoff, gives up at the
 // 6th crash within a minute, records why, and `restflow status` says so; the next start begins afresh.
+import fs from 'node:fs';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
 import { readSupervisorRecord } from '@restflow/launcher';
 import { resolvePaths } from '@restflow/paths';
 import { dataDirPool, isProcessAlive, runCli, runCliJson, startTestDaemon } from '@restflow/testkit';
@@ -56,6 +58,24 @@ describe('daemon supervisor', () => {
     const running = await runCliJson<StatusJson>(['status'], { dataDir });
     expect(running.supervision).toMatchObject({ mode: 'supervised', restarts: 0, gave_up: null });
   }, 240_000);
+
+  it('a database this build cannot upgrade: no restarts, and the error says what to do', async () => {
+    const dataDir = dirs.create();
+    const paths = resolvePaths(dataDir);
+    fs.mkdirSync(dataDir, { recursive: true });
+    // A database an earlier pre-release build made (a differently made `agents` table, unknown migrations).
+    const older = new Database(paths.database);
+    older.exec('CREATE TABLE agents (id TEXT PRIMARY KEY, name TEXT)');
+    older.close();
+    const failed = await runCli(['agent', 'list'], { dataDir, timeoutMs: 60_000 });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('the daemon cannot start, and restarting it would not help');
+    expect(failed.stderr).toMatch(/made by an earlier pre-release build of RestFlow, and this build cannot upgrade/);
+    expect(failed.stderr).toContain(`mv "${dataDir}" "${dataDir}.old"`);
+    expect(readSupervisorRecord(paths)).toMatchObject({ state: 'gave_up', restarts: 0, last_exit: { code: 78 } });
+    const json = await runCliJson<StatusJson>(['status'], { dataDir });
+    expect(json.supervision.gave_up?.reason).toContain('restarting it would not help');
+  }, 120_000);
 
   it('status names the other modes: a daemon under a service unit, and one started by hand', async () => {
     const dataDir = dirs.create();

@@ -1,6 +1,7 @@
 // `restflow-daemon`: runs the daemon in the foreground until SIGTERM/SIGINT or `system.shutdown`.
 import { LogFeed, Redactor } from '@restflow/core';
-import { EXIT_ALREADY_RUNNING } from '@restflow/launcher';
+import { SchemaUpgradeError } from '@restflow/db';
+import { EXIT_ALREADY_RUNNING, EXIT_CANNOT_START } from '@restflow/launcher';
 import { resolveDataDir, resolvePaths } from '@restflow/paths';
 import { startDaemon } from './daemon.ts';
 import { AlreadyRunningError } from './lifecycle/instance-lock.ts';
@@ -82,5 +83,6 @@ try {
   }
   logger.fatal({ err: error }, 'daemon failed to start');
   process.stderr.write(`RestFlow daemon failed to start: ${(error as Error).message}\n`);
-  process.exit(1);
+  // A supervisor restarts a daemon that exited 1; one whose database cannot be upgraded would only fail again.
+  process.exit(error instanceof SchemaUpgradeError ? EXIT_CANNOT_START : 1);
 }

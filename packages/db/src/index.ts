@@ -45,6 +45,27 @@ function defaultMigrationsFolder(): string {
   }
 }
 
+/**
+ * The database's schema is one this build cannot bring up to date: its migrations would create tables that are
+ * already there, as with a database made by an earlier pre-release build whose initial migration differed
+ * (docs/lifecycle.md#schema-upgrades). Retrying cannot help; the message says what to do.
+ */
+export class SchemaUpgradeError extends Error {
+  override name = 'SchemaUpgradeError';
+  constructor(
+    readonly file: string,
+    cause: Error,
+  ) {
+    super(
+      `the database ${file} was made by an earlier pre-release build of RestFlow, and this build cannot upgrade ` +
+        `its schema (${cause.message.split('\n').at(-1)?.replace(/^.*: /, '')}). Nothing was changed. To start ` +
+        `afresh, move its data dir aside (mv "${path.dirname(file)}" "${path.dirname(file)}.old") or set RESTFLOW_DIR ` +
+        'to a new one; to keep using it, run the build that made it.',
+      { cause },
+    );
+  }
+}
+
 export interface CreateDbOptions {
   migrationsFolder?: string;
   readonly?: boolean;
@@ -61,7 +82,15 @@ export function createDb(file: string, options: CreateDbOptions = {}): Db {
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
   const db = drizzle({ client, schema }) as Db;
-  migrate(db, { migrationsFolder: options.migrationsFolder ?? defaultMigrationsFolder() });
+  try {
+    migrate(db, { migrationsFolder: options.migrationsFolder ?? defaultMigrationsFolder() });
+  } catch (error) {
+    client.close();
+    // drizzle runs each migration in a transaction: a failed one leaves the database as it was.
+    const text = `${(error as Error).message} ${String((error as Error).cause ?? '')}`;
+    if (/already exists/.test(text)) throw new SchemaUpgradeError(file, error as Error);
+    throw error;
+  }
   return db;
 }
 

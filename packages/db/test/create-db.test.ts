@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { agents, closeDb, createDb, eq, sql } from '../src/index.ts';
+import Database from 'better-sqlite3';
+import { agents, closeDb, createDb, eq, SchemaUpgradeError, sql } from '../src/index.ts';
 
 describe('createDb', () => {
   it('applies every migration to an in-memory database', () => {
@@ -51,6 +52,32 @@ describe('createDb', () => {
     const again = createDb(file);
     expect(again.select().from(agents).where(eq(agents.id, 'a1')).get()?.agent).toEqual({ model: 'gpt-5' });
     closeDb(again);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a database whose tables an earlier build made differently, changing nothing in it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-db-'));
+    const file = path.join(dir, 'restflow.db');
+    // As an earlier pre-release build left it: its own `agents` table, and no record of today's migrations.
+    const older = new Database(file);
+    older.exec("CREATE TABLE agents (id TEXT PRIMARY KEY, name TEXT); INSERT INTO agents VALUES (1, 'kept')");
+    older.close();
+    let refusal: unknown;
+    try {
+      createDb(file);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(SchemaUpgradeError);
+    expect((refusal as Error).message).toMatch(/made by an earlier pre-release build .* cannot upgrade/);
+    expect((refusal as Error).message).toContain(`mv "${dir}" "${dir}.old"`);
+    const after = new Database(file, { readonly: true });
+    const tables = after.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
+    expect(tables.map((t) => (t as { name: string }).name).filter((n) => !n.startsWith('__drizzle'))).toEqual([
+      'agents',
+    ]);
+    expect(after.prepare('SELECT name FROM agents').get()).toEqual({ name: 'kept' });
+    after.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

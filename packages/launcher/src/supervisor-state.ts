@@ -7,6 +7,8 @@ import { isProcessAlive, processIdentity } from './process-identity.ts';
 
 /** Exit code of a supervisor that stopped restarting a daemon that keeps crashing (supervisor.mjs). */
 export const EXIT_SUPERVISOR_GAVE_UP = 70;
+/** Exit code of a daemon that cannot start for a reason a restart will not change (its log says which). */
+export const EXIT_CANNOT_START = 78;
 
 export interface SupervisorRecord {
   pid: number;

@@ -13,6 +13,8 @@ import path from 'node:path';
 const EXIT_ALREADY_RUNNING = 75;
 /** Our exit code once we stopped restarting a daemon that keeps crashing. */
 const EXIT_GAVE_UP = 70;
+/** Exit code of a daemon that cannot start for a reason a restart will not change: never restarted. */
+const EXIT_CANNOT_START = 78;
 /** A 6th crash within this window ends supervision (at most 5 restarts a minute). */
 const CRASH_WINDOW_MS = 60_000;
 const MAX_RESTARTS_IN_WINDOW = 5;
@@ -96,6 +98,12 @@ function onExit(code, signal) {
   crashes.push({ at: now, code, signal });
   const recent = crashes.filter((c) => now - c.at <= CRASH_WINDOW_MS).length;
   const how = signal ? `signal ${signal}` : `code ${code}`;
+  if (code === EXIT_CANNOT_START) {
+    const reason = `the daemon cannot start, and restarting it would not help: see ${path.join(dataDir, 'logs', 'daemon.out')}`;
+    say(reason);
+    record('gave_up', { reason, gave_up_at: now, last_exit: { code, signal } });
+    process.exit(EXIT_GAVE_UP);
+  }
   if (recent > MAX_RESTARTS_IN_WINDOW) {
     const reason =
       `the daemon crashed ${recent} times within ${CRASH_WINDOW_MS / 1000} s (last: ${how}); ` +
