@@ -43,10 +43,13 @@ export class BufferBudget {
 
   /**
    * Called when `holder` was closed for the limit. What it had buffered is garbage now, but still memory: V8
-   * frees read buffers only once some 64 MB of them pile up, so a flood of connections each refused after
-   * filling the room left by the previous one would grow the daemon far past the limit. Its bytes therefore stay
-   * counted (the next connections asking for more are refused too, without reading more) until a full collection
-   * (some 10-30 ms, at most every COLLECT_EVERY_MS and once after the last refusal of a burst) frees them.
+   * frees read buffers only when a collection finds them dead, so a flood of connections each refused after
+   * filling the room left by the previous one would grow the daemon past the limit. Its bytes therefore stay
+   * counted (the next connections asking for more are refused too, without reading more) until a young-generation
+   * collection has run, at most every COLLECT_EVERY_MS and once after the last refusal of a burst: a few
+   * milliseconds, where a full collection took 20-60 ms of every client's time on a loaded machine
+   * (bench/abuse-probes.bench.ts). It frees the buffers of connections refused soon after they connected, the
+   * flood case; V8's own accounting of external memory takes care of older ones.
    */
   overflowed(holder: object): void {
     const bytes = this.held.get(holder) ?? 0;
@@ -58,7 +61,7 @@ export class BufferBudget {
   private scheduleCollection(): void {
     const wait = this.lastCollection + COLLECT_EVERY_MS - Date.now();
     if (wait <= 0) {
-      collectGarbage()?.();
+      collectYoungGarbage()?.({ type: 'minor' });
       // Counted from the end: a collection slower than the interval still leaves the event loop free between two.
       this.lastCollection = Date.now();
       this.used -= this.garbage;
@@ -88,13 +91,14 @@ export function overBudgetMessage(budget: BufferBudget): string {
   return `The daemon holds too many partly received requests (total limit ${mib} MiB, docs/limits.md); this connection is closed, retry later`;
 }
 
-let gc: (() => void) | null | undefined;
+type Collector = (options: { type: 'minor' | 'major' }) => void;
+let gc: Collector | null | undefined;
 /** V8's collector, made reachable once without starting the daemon with --expose-gc. */
-function collectGarbage(): (() => void) | null {
+function collectYoungGarbage(): Collector | null {
   if (gc !== undefined) return gc;
   try {
     v8.setFlagsFromString('--expose-gc');
-    gc = vm.runInNewContext('gc') as () => void;
+    gc = vm.runInNewContext('gc') as Collector;
   } catch {
     gc = null;
   }
