@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestServices, fakeDaemonControl, type TestServices, waitUntil } from '@restflow/testkit';
 import { createRestflowClient, type RestflowClient, TRPCClientError } from '../src/client/index.ts';
 import { createContextFactory } from '../src/context.ts';
-import { MAX_FRAME_CHARS } from '../src/ndjson.ts';
+import { MAX_FRAME_BYTES } from '../src/ndjson.ts';
 import { appRouter } from '../src/root.ts';
 import { type PipeServer, servePipe } from '../src/server/pipe-server.ts';
 
@@ -72,7 +72,7 @@ describe('the frame limit', () => {
     const subscription = client.system.onHeartbeat.subscribe(undefined, { onData: (e) => events.push(e) });
     try {
       const before = services.agents.list().length;
-      const huge = 'x'.repeat(MAX_FRAME_CHARS + 1024);
+      const huge = 'x'.repeat(MAX_FRAME_BYTES + 1024);
       const [big, ping] = await Promise.all([
         codeOf(client.agents.create.mutate({ name: 'big', agent: { prompt: huge } })),
         client.system.ping.query(),
@@ -86,6 +86,16 @@ describe('the frame limit', () => {
     }
   });
 
+  it('the limit counts bytes as sent: fewer characters than the limit, more bytes, is refused by the SDK', async () => {
+    const client = newClient();
+    const prompt = 'é'.repeat(MAX_FRAME_BYTES / 2 + 1024);
+    expect(prompt.length).toBeLessThan(MAX_FRAME_BYTES);
+    expect(await codeOf(client.agents.create.mutate({ name: 'wide', agent: { prompt } }), 1_000)).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
+    expect(await client.system.ping.query()).toBe('pong');
+  });
+
   it('a raw client sending an oversized frame gets PAYLOAD_TOO_LARGE for its id and keeps its connection', async () => {
     const socket = net.connect(server.path);
     socket.setEncoding('utf8');
@@ -97,7 +107,7 @@ describe('the frame limit', () => {
     const head = '{"id":41,"method":"mutation","params":{"path":"agents.create","input":{"json":{"name":"';
     socket.write(head);
     const chunk = 'y'.repeat(1024 * 1024);
-    for (let sent = 0; sent <= MAX_FRAME_CHARS; sent += chunk.length) socket.write(chunk);
+    for (let sent = 0; sent <= MAX_FRAME_BYTES; sent += chunk.length) socket.write(chunk);
     socket.write('"}}}}\n');
     socket.write('{"id":42,"method":"query","params":{"path":"system.ping"}}\n');
     await waitUntil(() => received.includes('"id":42'), 30_000, 'the answer to the frame after the oversized one');

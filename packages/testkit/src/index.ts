@@ -6,6 +6,7 @@ import { createDb } from '@restflow/db';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION } from '@restflow/paths';
 import type { TRPCError } from '@trpc/server';
 
+export * from './abuse-probes.ts';
 export * from './fake-telegram.ts';
 export * from './process.ts';
 export * from './scripted-llm.ts';

@@ -6,7 +6,7 @@ import { type Operation, TRPCClientError, type TRPCLink } from '@trpc/client';
 import type { AnyRouter } from '@trpc/server';
 import { type Observer, observable } from '@trpc/server/observable';
 import superjson from 'superjson';
-import { MAX_FRAME_CHARS, NdjsonSplitter } from '../ndjson.ts';
+import { MAX_FRAME_BYTES, NdjsonSplitter } from '../ndjson.ts';
 
 type ResultMessage = { type: 'started' } | { type: 'stopped' } | { type: 'data'; id?: string; data: unknown };
 
@@ -92,8 +92,8 @@ function encodeInput(op: Operation): { input: string } | { error: TRPCClientErro
     return { error: clientError('BAD_REQUEST', `input cannot be serialized: ${(error as Error).message}`, op.path) };
   }
   // The frame adds the id, method and path to the input.
-  if (input.length + op.path.length + 100 > MAX_FRAME_CHARS) {
-    const message = `The request is over the pipe's frame limit of ${MAX_FRAME_CHARS} characters (docs/limits.md)`;
+  if (Buffer.byteLength(input) + op.path.length + 100 > MAX_FRAME_BYTES) {
+    const message = `The request is over the pipe's frame limit of ${MAX_FRAME_BYTES} bytes (docs/limits.md)`;
     return { error: clientError('PAYLOAD_TOO_LARGE', message, op.path) };
   }
   return { input };
@@ -171,7 +171,6 @@ export class PipeConnection {
     this.retryTimer = undefined;
     const socket = net.connect(this.options.path);
     this.socket = socket;
-    socket.setEncoding('utf8');
     socket.setNoDelay(true);
     socket.on('connect', () => {
       this.connected = true;
@@ -181,7 +180,7 @@ export class PipeConnection {
       this.updateRef();
       this.options.onStateChange?.('connected');
     });
-    socket.on('data', (chunk: string) => this.onData(chunk));
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => {
       // 'close' follows and decides what to do.
     });
@@ -222,11 +221,11 @@ export class PipeConnection {
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
-  private onData(chunk: string): void {
+  private onData(chunk: Buffer): void {
     for (const line of this.frames.push(chunk)) {
       let message: ServerMessage;
       try {
-        message = JSON.parse(line) as ServerMessage;
+        message = JSON.parse(line.toString('utf8')) as ServerMessage;
       } catch {
         // Not our protocol (or a corrupted stream): drop the connection rather than guess.
         this.socket?.destroy();

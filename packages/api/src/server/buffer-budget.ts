@@ -1,20 +1,20 @@
 // Bytes held for requests that have not fully arrived, counted across every connection of the pipe and the
-// WebSocket together (docs/limits.md): each connection is already limited to one frame (MAX_FRAME_CHARS), and this
+// WebSocket together (docs/limits.md): each connection is already limited to one frame (MAX_FRAME_BYTES), and this
 // keeps many connections, each parking a partial frame just under that, from growing the daemon without bound.
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { MAX_FRAME_CHARS } from '../ndjson.ts';
+import { MAX_FRAME_BYTES } from '../ndjson.ts';
 
 /**
  * Room for one maximal frame plus ordinary traffic beside it; past it the connection that asks for more is closed
- * (a second maximal frame at the same moment is told to retry). Sized from a measurement: while partial frames
- * arrive the daemon holds two to three times what they count (read buffers, decoded text, garbage not yet
- * collected), and an idle daemon (about 125 MB resident) plus that must stay under 200 MB.
+ * (a second maximal frame at the same moment is told to retry). Counted in bytes as read: partial frames are held
+ * as the read buffers themselves (ndjson.ts, and `ws` for the WebSocket), and what a closed connection held stays
+ * counted until it is collected (`overflowed`), so the bytes counted are the bytes the daemon holds.
  */
-export const MAX_TOTAL_BUFFERED_BYTES = MAX_FRAME_CHARS + 1024 * 1024;
+export const MAX_TOTAL_BUFFERED_BYTES = MAX_FRAME_BYTES + 1024 * 1024;
 
 /** Replies queued for a peer that does not read: past this the connection is dropped instead of growing. */
-export const MAX_OUTBOUND_BUFFERED_BYTES = 2 * MAX_FRAME_CHARS;
+export const MAX_OUTBOUND_BUFFERED_BYTES = 2 * MAX_FRAME_BYTES;
 
 /** Only while connections are being refused, i.e. under attack; a quarter second keeps garbage from piling up. */
 const COLLECT_EVERY_MS = 250;
@@ -22,6 +22,8 @@ const COLLECT_EVERY_MS = 250;
 export class BufferBudget {
   private readonly held = new Map<object, number>();
   private used = 0;
+  /** Bytes of connections closed for the limit, not collected yet: still in memory, still counted in `used`. */
+  private garbage = 0;
 
   constructor(readonly limit = MAX_TOTAL_BUFFERED_BYTES) {}
 
@@ -40,22 +42,36 @@ export class BufferBudget {
   }
 
   /**
-   * Called when a connection was closed for the limit: what it had buffered (read buffers, decoded text) is now
-   * garbage, and V8 only collects read buffers once some 64 MB of them pile up, so under a flood of refused
-   * connections the daemon would still grow well past what the limit counts. A full collection (some 10-30 ms), at
-   * most every COLLECT_EVERY_MS and once more after the last refusal of a burst, frees it at once.
+   * Called when `holder` was closed for the limit. What it had buffered is garbage now, but still memory: V8
+   * frees read buffers only when a collection finds them dead, so a flood of connections each refused after
+   * filling the room left by the previous one would grow the daemon past the limit. Its bytes therefore stay
+   * counted (the next connections asking for more are refused too, without reading more) until a young-generation
+   * collection has run, at most every COLLECT_EVERY_MS and once after the last refusal of a burst: a few
+   * milliseconds, where a full collection took 20-60 ms of every client's time on a loaded machine
+   * (bench/abuse-probes.bench.ts). It frees the buffers of connections refused soon after they connected, the
+   * flood case; V8's own accounting of external memory takes care of older ones.
    */
-  overflowed(): void {
+  overflowed(holder: object): void {
+    const bytes = this.held.get(holder) ?? 0;
+    this.held.delete(holder);
+    this.garbage += bytes;
+    this.scheduleCollection();
+  }
+
+  private scheduleCollection(): void {
     const wait = this.lastCollection + COLLECT_EVERY_MS - Date.now();
     if (wait <= 0) {
+      collectYoungGarbage()?.({ type: 'minor' });
+      // Counted from the end: a collection slower than the interval still leaves the event loop free between two.
       this.lastCollection = Date.now();
-      collectGarbage()?.();
+      this.used -= this.garbage;
+      this.garbage = 0;
       return;
     }
     // Connections refused close together are collected together, once the interval is over.
     this.trailing ??= setTimeout(() => {
       this.trailing = undefined;
-      this.overflowed();
+      this.scheduleCollection();
     }, wait);
     this.trailing.unref();
   }
@@ -63,6 +79,7 @@ export class BufferBudget {
   private trailing: NodeJS.Timeout | undefined;
   private lastCollection = 0;
 
+  /** Bytes counted: held by open connections plus those of closed ones not collected yet. */
   get total(): number {
     return this.used;
   }
@@ -74,13 +91,14 @@ export function overBudgetMessage(budget: BufferBudget): string {
   return `The daemon holds too many partly received requests (total limit ${mib} MiB, docs/limits.md); this connection is closed, retry later`;
 }
 
-let gc: (() => void) | null | undefined;
+type Collector = (options: { type: 'minor' | 'major' }) => void;
+let gc: Collector | null | undefined;
 /** V8's collector, made reachable once without starting the daemon with --expose-gc. */
-function collectGarbage(): (() => void) | null {
+function collectYoungGarbage(): Collector | null {
   if (gc !== undefined) return gc;
   try {
     v8.setFlagsFromString('--expose-gc');
-    gc = vm.runInNewContext('gc') as () => void;
+    gc = vm.runInNewContext('gc') as Collector;
   } catch {
     gc = null;
   }

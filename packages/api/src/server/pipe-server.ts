@@ -9,7 +9,7 @@ import { TRPCError } from '@trpc/server';
 import { getWSConnectionHandler } from '@trpc/server/adapters/ws';
 import { getErrorShape, transformTRPCResponse } from '@trpc/server/unstable-core-do-not-import';
 import type { ApiContext } from '../context.ts';
-import { MAX_FRAME_CHARS, NdjsonSplitter } from '../ndjson.ts';
+import { MAX_FRAME_BYTES, NdjsonSplitter } from '../ndjson.ts';
 import type { AppRouter } from '../root.ts';
 import { BufferBudget, MAX_OUTBOUND_BUFFERED_BYTES, overBudgetMessage } from './buffer-budget.ts';
 
@@ -17,8 +17,9 @@ const OPEN = 1;
 /** How long a connection closed for the total limit stays half-open so its peer can read the error. */
 const CLOSE_GRACE_MS = 2_000;
 const CLOSED = 3;
-/** The frame limit under its first name (ws-mount's `maxPayload` uses it too). */
-export const MAX_FRAME_BYTES = MAX_FRAME_CHARS;
+
+/** The frame limit (ws-mount's `maxPayload` uses it too). */
+export { MAX_FRAME_BYTES };
 
 /** The request id at the start of a frame (`{"id":12,…`), as the SDK and tRPC clients write it. */
 export function frameId(head: string): number | string | null {
@@ -41,9 +42,9 @@ class NdjsonConnection extends EventEmitter {
     private readonly budget: BufferBudget,
   ) {
     super();
-    socket.setEncoding('utf8');
+    // Read as Buffers (no setEncoding): a partial frame is held as what was read and decoded once, when complete.
     socket.setNoDelay(true);
-    socket.on('data', (chunk: string) => this.onData(chunk));
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error) => this.emit('error', error));
     socket.on('close', () => {
       this.budget.release(this);
@@ -52,22 +53,22 @@ class NdjsonConnection extends EventEmitter {
     });
   }
 
-  private onData(chunk: string): void {
+  private onData(chunk: Buffer): void {
     if (this.readyState !== OPEN) return;
     let rest = chunk;
     if (this.skipping) {
-      const end = rest.indexOf('\n');
+      const end = rest.indexOf(0x0a);
       if (end === -1) return;
       this.refuseOversized(this.skipping.id);
       this.skipping = undefined;
-      rest = rest.slice(end + 1);
+      rest = rest.subarray(end + 1);
     }
     for (const line of this.frames.push(rest)) {
-      if (line.length > MAX_FRAME_CHARS) this.refuseOversized(frameId(line.slice(0, 256)));
-      // tRPC's handler accepts only Buffers (a string is rejected as UNPROCESSABLE_CONTENT).
-      else this.emit('message', Buffer.from(line, 'utf8'), false);
+      if (line.length > MAX_FRAME_BYTES) this.refuseOversized(frameId(line.subarray(0, 256).toString('utf8')));
+      // tRPC's handler takes the frame as a Buffer (a string is rejected as UNPROCESSABLE_CONTENT) and decodes it.
+      else this.emit('message', line, false);
     }
-    if (this.frames.pending > MAX_FRAME_CHARS) {
+    if (this.frames.pending > MAX_FRAME_BYTES) {
       // Not buffered without bound, and not the whole connection's fault: that one call fails.
       this.skipping = { id: frameId(this.frames.head(256)) };
       this.frames.reset();
@@ -79,7 +80,8 @@ class NdjsonConnection extends EventEmitter {
   private closeOverBudget(): void {
     const id = frameId(this.frames.head(256));
     this.frames.reset();
-    this.budget.release(this);
+    // What it held stays counted until collected (buffer-budget.ts).
+    this.budget.overflowed(this);
     if (id !== null) this.send(this.refuse(id, 'SERVICE_UNAVAILABLE', overBudgetMessage(this.budget)));
     this.readyState = CLOSED;
     // Whatever the peer still sends is not read into memory. Destroying at once would discard the reply along
@@ -87,7 +89,6 @@ class NdjsonConnection extends EventEmitter {
     this.socket.pause();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
-    this.budget.overflowed();
   }
 
   private refuseOversized(id: number | string | null): void {
@@ -153,8 +154,7 @@ export async function servePipe(options: PipeServerOptions): Promise<PipeServer>
   const refuse = (id: number | string, code?: 'SERVICE_UNAVAILABLE', message?: string) => {
     const error = new TRPCError({
       code: code ?? 'PAYLOAD_TOO_LARGE',
-      message:
-        message ?? `The request is over the pipe's frame limit of ${MAX_FRAME_CHARS} characters (docs/limits.md)`,
+      message: message ?? `The request is over the pipe's frame limit of ${MAX_FRAME_BYTES} bytes (docs/limits.md)`,
     });
     const shape = getErrorShape({ config, error, type: 'unknown', path: undefined, input: undefined, ctx: undefined });
     return JSON.stringify(transformTRPCResponse(config, { id, jsonrpc: undefined, error: shape }));

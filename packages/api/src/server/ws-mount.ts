@@ -117,32 +117,31 @@ export function mountWebSocket(options: WsMountOptions): WsMount {
  */
 function watchBuffers(ws: WebSocket, socket: Duplex, budget: BufferBudget): void {
   let pending = 0;
-  let closing = false;
+  let drop: NodeJS.Timeout | undefined;
   socket.on('data', (chunk: Buffer) => {
-    if (closing) {
+    if (drop) {
       // `ws` resumes the socket on its own; more input after the close frame is not read into memory.
       ws.terminate();
       return;
     }
     pending += chunk.length;
     if (budget.hold(ws, pending)) return;
-    closing = true;
-    budget.release(ws);
     socket.pause();
     ws.close(WS_CLOSE_OVER_BUDGET, 'too many partly received messages in the daemon (docs/limits.md)');
     // The close frame is written at once; the partial message `ws` holds is let go without waiting for the
     // peer's side of the handshake.
-    const drop = setTimeout(() => ws.terminate(), 200);
-    ws.once('close', () => {
-      clearTimeout(drop);
-      budget.overflowed();
-    });
+    drop = setTimeout(() => ws.terminate(), 200);
   });
   ws.on('message', () => {
     pending = 0;
     budget.hold(ws, 0);
   });
-  ws.on('close', () => budget.release(ws));
+  ws.on('close', () => {
+    clearTimeout(drop);
+    // Closed for the limit: what it held stays counted until collected (buffer-budget.ts).
+    if (drop) budget.overflowed(ws);
+    else budget.release(ws);
+  });
   const send = ws.send.bind(ws) as (...args: unknown[]) => void;
   ws.send = ((...args: unknown[]) => {
     if (ws.bufferedAmount > MAX_OUTBOUND_BUFFERED_BYTES) return ws.terminate();

@@ -2,6 +2,7 @@
 // writes (already redacted) is appended here and kept in a bounded ring for live followers; older lines are read
 // back from the log files. Knows nothing of pino or of transports: the daemon's log destination calls append().
 import fs from 'node:fs';
+import { linesFromEnd } from './tail-lines.ts';
 
 /** pino's numeric levels by name. */
 export const LOG_LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } as const;
@@ -98,20 +99,18 @@ export class LogFeed {
   list(filter: LogFilter, limit: number): LogLine[] {
     const files = this.files().filter((file) => fs.existsSync(file));
     if (files.length === 0) return this.ring.filter((line) => matchesLogFilter(line, filter)).slice(-limit);
-    // Newest file first, each from its end: a small `limit` stops early instead of parsing every rotated file.
+    // Newest file first, each read from its end a block at a time: a small `limit` reads a few blocks of the
+    // newest file instead of every file whole (they grow to the rotation size).
     const newestFirst: LogLine[] = [];
     for (const file of [...files].reverse()) {
-      let content: string;
       try {
-        content = fs.readFileSync(file, 'utf8');
+        for (const raw of linesFromEnd(file)) {
+          const line = parseLogLine(raw, 0);
+          if (line && matchesLogFilter(line, filter)) newestFirst.push(line);
+          if (newestFirst.length >= limit) break;
+        }
       } catch {
-        continue;
-      }
-      const raws = content.split('\n');
-      for (let i = raws.length - 1; i >= 0 && newestFirst.length < limit; i--) {
-        const raw = raws[i] as string;
-        const line = raw ? parseLogLine(raw, 0) : undefined;
-        if (line && matchesLogFilter(line, filter)) newestFirst.push(line);
+        // Rotated away or unreadable between the listing and the read: the other files still answer.
       }
       if (newestFirst.length >= limit) break;
     }
