@@ -23,6 +23,7 @@ import {
   type TestDaemon,
   tempDataDir,
 } from '@restflow/testkit';
+import { type Figure, recordFigures } from './record.ts';
 
 const ROUNDS = Number(process.env.RESTFLOW_ABUSE_ROUNDS ?? 3);
 const STALL_GOAL_MS = 100;
@@ -85,6 +86,7 @@ const load = () =>
 
 console.log(`abuse probes: ${ROUNDS} rounds per probe, Node ${process.version}, load average ${load()} (1/5/15 min)`);
 const rows: string[] = [];
+const figures: Figure[] = [];
 let failed = false;
 for (const probe of probes) {
   const dataDir = tempDataDir('rf-abuse');
@@ -112,6 +114,23 @@ for (const probe of probes) {
     const over = worst(probed, 'maxPingMs') - worst(baseline, 'maxPingMs');
     const pass = over <= STALL_GOAL_MS;
     failed ||= !pass;
+    figures.push(
+      {
+        what: `worst ping during ${probe.name}`,
+        value: worst(probed, 'maxPingMs'),
+        unit: 'ms',
+        baseline: { what: 'no probe', value: worst(baseline, 'maxPingMs') },
+        goal: `≤ baseline + ${STALL_GOAL_MS} ms`,
+        met: pass,
+      },
+      {
+        what: `RSS peak during ${probe.name}`,
+        value: worst(probed, 'maxRss') / 1048576,
+        unit: 'MB',
+        goal: '< 200 MB',
+        met: worst(probed, 'maxRss') < 200 * 1048576,
+      },
+    );
     rows.push(
       `| ${probe.name} | ${ms(worst(baseline, 'maxPingMs'))} / ${ms(worst(baseline, 'p99PingMs'))} | ` +
         `${ms(worst(probed, 'maxPingMs'))} / ${ms(worst(probed, 'p99PingMs'))} | ${over > 0 ? '+' : ''}${ms(over)}` +
@@ -127,6 +146,7 @@ console.log(`\nload average at the end ${load()}; worst of ${ROUNDS} rounds each
 console.log('| probe | baseline max / p99 | probe max / p99 | probe max − baseline max | RSS idle / peak |');
 console.log('| --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(row);
+recordFigures('abuse', figures);
 if (failed) {
   console.log(`FAIL: a probe stalled pings more than ${STALL_GOAL_MS} ms beyond the baseline's worst`);
   process.exit(1);
