@@ -4,6 +4,7 @@ import { EXIT_ALREADY_RUNNING } from '@restflow/launcher';
 import { resolveDataDir, resolvePaths } from '@restflow/paths';
 import { startDaemon } from './daemon.ts';
 import { AlreadyRunningError } from './lifecycle/instance-lock.ts';
+import { processSandboxProbe } from './lifecycle/sandbox-probe.ts';
 import { crashAtBootRequested } from './lifecycle/test-hooks.ts';
 import { createLogger, logFiles, logRotationFromEnv } from './logger.ts';
 
@@ -37,6 +38,7 @@ try {
     logger,
     redactor,
     logs,
+    sandbox: processSandboxProbe(),
     onShutdownRequested: (reason) => {
       say(`RestFlow daemon stopped at ${clock()} (${reason}).`);
       process.exit(0);
