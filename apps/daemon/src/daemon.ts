@@ -7,10 +7,12 @@ import {
   createServices,
   HEARTBEAT_STREAM,
   type LogFeed,
+  probeSandbox,
   type Redactor,
   type RestflowServices,
   runChannel,
   type StoredEvent,
+  type ToolSandbox,
 } from '@restflow/core';
 import { closeDb, createDb } from '@restflow/db';
 import { processIdentity, readPidFile, removePidFile, runModeOf, writePidFile } from '@restflow/launcher';
@@ -47,6 +49,11 @@ export interface DaemonOptions {
   logs?: LogFeed;
   /** The config's log_* keys, once the database is open and again on each config change (log rotation). */
   onLogSettings?: (settings: LogSettings) => void;
+  /**
+   * The tools sandbox, or its probe under way (main.ts passes the one boot.ts started before the code loaded).
+   * Default: probed here, while the database opens. Awaited before any service exists.
+   */
+  sandbox?: ToolSandbox | Promise<ToolSandbox>;
 }
 
 export interface RunningDaemon {
@@ -84,12 +91,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   try {
     recoverStaleFiles(paths, logger);
 
+    const sandbox = options.sandbox ?? probeSandbox(options.env ?? process.env);
     const db = createDb(paths.database);
     teardown.push({ name: 'database', run: () => closeDb(db) });
     const services = createServices({
       db,
       paths,
       env: options.env ?? process.env,
+      sandbox: await sandbox,
       ...(options.redactor ? { redactor: options.redactor } : {}),
       ...(options.logs ? { logs: options.logs } : {}),
     });
@@ -113,13 +122,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       );
     }
     // From now on a key, auth profile or endpoint that appears gives a model-less default agent one; the live
-    // lists (an OpenAI-compatible server's models) are asked once in the background, never delaying start-up.
+    // lists (an OpenAI-compatible server's models) are asked once in the background once the daemon is ready
+    // (assignLive below), never delaying start-up.
     const watchDefaults = new AbortController();
     const reportAssigned = (agent: { id: string; agent: { model?: string } }) =>
       logger.info({ agentId: agent.id, model: agent.agent.model }, 'gave the default agent a model');
     const reportError = (err: unknown) => logger.warn({ err }, 'could not pick a model for the default agent');
     void services.defaultAgent.watch(watchDefaults.signal, { onAssigned: reportAssigned, onError: reportError });
-    void services.defaultAgent.assign({ live: true }).then((a) => a && reportAssigned(a), reportError);
+    const assignLive = () =>
+      void services.defaultAgent.assign({ live: true }).then((a) => a && reportAssigned(a), reportError);
     teardown.push({ name: 'default agent watch', run: () => watchDefaults.abort() });
     const interrupted = services.runs.recoverInterrupted();
     if (interrupted) logger.warn({ runs: interrupted }, 'marked runs cut off by the previous daemon as interrupted');
@@ -192,13 +203,16 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     });
 
     // Never awaited: a slow or unreachable Telegram must not delay the daemon; its state is in the status. The
-    // channel's code (grammY) is loaded off the start-up path too, and never once the daemon is stopping.
+    // channel's code (grammY) is loaded once the daemon is ready (startTelegram below), and never once it is stopping.
     let telegramClosed = false;
-    const telegramLoaded = import('./channels/telegram/index.ts').then(({ createTelegramChannel }) => {
-      if (telegramClosed) return;
-      telegram = createTelegramChannel(services, createContext('local'), componentLogger(logger, 'telegram'));
-      void telegram.start();
-    });
+    let telegramLoaded: Promise<void> = Promise.resolve();
+    const startTelegram = () => {
+      telegramLoaded = import('./channels/telegram/index.ts').then(({ createTelegramChannel }) => {
+        if (telegramClosed) return;
+        telegram = createTelegramChannel(services, createContext('local'), componentLogger(logger, 'telegram'));
+        void telegram.start();
+      });
+    };
     teardown.push({
       name: 'telegram',
       run: async () => {
@@ -316,6 +330,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     teardown.push({ name: 'pid file', run: () => removePidFile(paths.pidFile, process.pid) });
 
     logger.info({ pipe: paths.pipe, dataDir: paths.dataDir, version: RESTFLOW_VERSION }, 'daemon ready');
+    assignLive();
+    startTelegram();
     return { paths, services, status, consoleUrl: () => consoleUrl, stop, stopped };
   } catch (error) {
     await runTeardown();

@@ -5,6 +5,7 @@ import { EXIT_ALREADY_RUNNING, EXIT_CANNOT_START } from '@restflow/launcher';
 import { resolveDataDir, resolvePaths } from '@restflow/paths';
 import { startDaemon } from './daemon.ts';
 import { AlreadyRunningError } from './lifecycle/instance-lock.ts';
+import { processSandboxProbe } from './lifecycle/sandbox-probe.ts';
 import { crashAtBootRequested } from './lifecycle/test-hooks.ts';
 import { createLogger, logFiles, logRotation, RotatingLogFile } from './logger.ts';
 
@@ -40,6 +41,7 @@ try {
     redactor,
     logs,
     onLogSettings: (settings) => destination?.setRotation(logRotation(settings)),
+    sandbox: processSandboxProbe(),
     onShutdownRequested: (reason) => {
       say(`RestFlow daemon stopped at ${clock()} (${reason}).`);
       process.exit(0);

@@ -64,7 +64,6 @@ export {
 export { CHANGES_CHANNEL, type Change } from './events/change-feed.ts';
 export { replayThenTail } from './events/replay-then-tail.ts';
 export { ALL_RUNS_CHANNEL, runChannel, type StoredEvent } from './events/run-event-log.ts';
-export { ANTHROPIC_DEFAULT_MAX_TOKENS, toAnthropicMessages } from './llm/anthropic-client.ts';
 export {
   BASE_URL_ENV,
   createLlmClientFactory,
@@ -74,7 +73,6 @@ export {
   resolveBaseUrl,
 } from './llm/client-factory.ts';
 export { createModelClientResolver, ModelClientResolver } from './llm/model-client.ts';
-export { OpenAiClient, toOpenAiMessages } from './llm/openai-client.ts';
 export { retryAfterMs, toLlmError } from './llm/provider-errors.ts';
 export { validateProviderSettings } from './llm/provider-settings.ts';
 export { NO_KEY_NEEDED, resolveApiKey } from './llm/resolve-api-key.ts';
@@ -167,7 +165,14 @@ export {
 } from './security/command-policy.ts';
 export { protectedPaths } from './security/protected-paths.ts';
 export { Redactor } from './security/redactor.ts';
-export { detectSandbox, noSandbox, sandboxRules, seatbeltProfile, type ToolSandbox } from './security/sandbox.ts';
+export {
+  detectSandbox,
+  noSandbox,
+  probeSandbox,
+  sandboxRules,
+  seatbeltProfile,
+  type ToolSandbox,
+} from './security/sandbox.ts';
 export { MAX_APPROVAL_TIMEOUT_SECS, type PatternListName } from './security/security.service.ts';
 export { createServices, type DomainServices, type RestflowServices, type ServiceDeps } from './services.ts';
 export { MAX_SHARED_VALUE_BYTES, SHARED_VISIBILITIES } from './shared/shared-space.service.ts';

@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
-import {
-  ANTHROPIC_DEFAULT_MAX_TOKENS,
-  createLlmClientFactory,
-  type LlmClientFactoryOptions,
-  LlmError,
-  type RetryNotice,
-  toAnthropicMessages,
-} from '../src/index.ts';
+import { createLlmClientFactory, type LlmClientFactoryOptions, LlmError, type RetryNotice } from '../src/index.ts';
+// Not exported from the package: the SDK modules stay out of its static imports (llm/lazy-client.ts).
+import { ANTHROPIC_DEFAULT_MAX_TOKENS, toAnthropicMessages } from '../src/llm/anthropic-client.ts';
 import { collect, never, reassembleToolCalls } from './llm-helpers.ts';
 
 let fake: FakeProvider;

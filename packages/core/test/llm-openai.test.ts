@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
-import {
-  createLlmClientFactory,
-  type LlmClientFactoryOptions,
-  LlmError,
-  OpenAiClient,
-  type RetryNotice,
-  toOpenAiMessages,
-} from '../src/index.ts';
+import { createLlmClientFactory, type LlmClientFactoryOptions, LlmError, type RetryNotice } from '../src/index.ts';
+// Not exported from the package: the SDK modules stay out of its static imports (llm/lazy-client.ts).
+import { OpenAiClient, toOpenAiMessages } from '../src/llm/openai-client.ts';
 import { collect, never, reassembleToolCalls } from './llm-helpers.ts';
 
 let fake: FakeProvider;

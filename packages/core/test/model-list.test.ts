@@ -180,6 +180,28 @@ describe('the default assistant’s model', () => {
     expect(await bare.defaultAgent.seed()).toEqual({});
   });
 
+  it('on a data dir seeded before, asks for no model list unless the default assistant still lacks a model', async () => {
+    const s = createTestServices({ env: { DEEPSEEK_API_KEY: 'sk-d' } });
+    expect((await s.defaultAgent.seed()).seeded).toBeDefined();
+    let listed = 0;
+    const list = s.models.list.bind(s.models);
+    s.models.list = (options) => {
+      listed += 1;
+      return list(options);
+    };
+    // A restart: the table has the assistant, on a model.
+    expect(await s.defaultAgent.seed()).toEqual({});
+    expect(listed).toBe(0);
+    // Model-less (no key when it was seeded): the lists are read, and it gets one.
+    const bare = createTestServices({ env: {} });
+    const { seeded } = await bare.defaultAgent.seed();
+    bare.secrets.set('DEEPSEEK_API_KEY', 'sk-d');
+    const again = await bare.defaultAgent.seed();
+    expect(again).toEqual({
+      assigned: expect.objectContaining({ id: seeded?.id, agent: expect.objectContaining({ model: 'deepseek-chat' }) }),
+    });
+  });
+
   it('gets one as soon as a key appears (even renamed), and a chosen model is never replaced', async () => {
     const s = createTestServices({ env: { OPENAI_BASE_URL: fake.openaiBaseUrl } });
     const { seeded } = await s.defaultAgent.seed();

@@ -17,10 +17,11 @@ export function acquireInstanceLock(file: string): InstanceLock {
   const db = new Database(file, { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
+    // BEGIN EXCLUSIVE takes the lock, and exclusive locking mode keeps it past COMMIT. Nothing is written once the
+    // file exists (the table is for daemons of earlier versions, which fill it): a write would cost every start
+    // the journal's fsyncs. The pid file says who holds the lock.
     db.exec('BEGIN EXCLUSIVE');
     db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER, acquired_at INTEGER)');
-    db.prepare('DELETE FROM holder').run();
-    db.prepare('INSERT INTO holder VALUES (?, ?)').run(process.pid, Date.now());
     db.exec('COMMIT');
   } catch (error) {
     db.close();

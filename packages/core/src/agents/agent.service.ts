@@ -112,13 +112,17 @@ export class AgentService {
     return { deleted: true, id };
   }
 
+  /** Whether the agents table has any row (a data dir seeded before). */
+  hasAny(): boolean {
+    return this.db.select({ id: agents.id }).from(agents).limit(1).get() !== undefined;
+  }
+
   /**
    * Startup invariant: an empty agents table gets the default assistant, on `model` when one is available (else
    * it waits for one: see default-agent-model.ts). Its id is remembered, so it is found again after a rename.
    */
   seedDefault(model?: string): StoredAgent | undefined {
-    const any = this.db.select({ id: agents.id }).from(agents).limit(1).get();
-    if (any) return undefined;
+    if (this.hasAny()) return undefined;
     const created = this.create(DEFAULT_AGENT_NAME, { prompt: DEFAULT_AGENT_PROMPT, ...(model ? { model } : {}) });
     const value = { id: created.id };
     const now = this.clock.now();

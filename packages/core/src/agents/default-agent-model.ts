@@ -46,6 +46,12 @@ export class DefaultAgentModel {
    * network: keys and settings only), then gives it a model if it has none. Returns what it did.
    */
   async seed(): Promise<{ seeded?: StoredAgent; assigned?: StoredAgent }> {
+    // A data dir seeded before (every restart): only a model-less default assistant needs the lists (assign
+    // reads them then), so a restart skips the key lookups of every provider.
+    if (this.agents.hasAny()) {
+      const assigned = await this.assign({ live: false });
+      return assigned ? { assigned } : {};
+    }
     const model = bestAvailableModel(await this.models.list({ live: false }));
     const seeded = this.agents.seedDefault(model);
     const assigned = seeded ? undefined : await this.assign({ live: false });

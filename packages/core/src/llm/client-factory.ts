@@ -1,8 +1,7 @@
 // The default LlmClientFactory: picks the SDK client for a provider, its base URL (settings → env → public
 // endpoint) and wraps it in retries.
 import type { LlmProvider } from '../models/catalogue.ts';
-import { AnthropicClient } from './anthropic-client.ts';
-import { OpenAiClient } from './openai-client.ts';
+import { lazyClient } from './lazy-client.ts';
 import type { ProviderSettings } from './provider-settings.ts';
 import { type RetryOptions, type RetryPolicy, withRetry } from './retry.ts';
 import type { LlmClient, LlmClientFactory, LlmClientOptions } from './types.ts';
@@ -96,17 +95,22 @@ export function createLlmClientFactory(options: LlmClientFactoryOptions = {}): L
         requestTimeoutMs: timeouts.requestMs,
         idleTimeoutMs: timeouts.idleMs,
       };
+      const { provider } = request;
       const client =
-        request.provider === 'anthropic'
-          ? new AnthropicClient(common)
-          : new OpenAiClient({
-              ...common,
-              provider: request.provider,
-              // Only OpenAI itself knows organizations and projects.
-              ...(request.provider === 'openai'
-                ? { organization: env.OPENAI_ORG_ID || undefined, project: env.OPENAI_PROJECT_ID || undefined }
-                : {}),
-            });
+        provider === 'anthropic'
+          ? lazyClient(provider, async () => new (await import('./anthropic-client.ts')).AnthropicClient(common))
+          : lazyClient(
+              provider,
+              async () =>
+                new (await import('./openai-client.ts')).OpenAiClient({
+                  ...common,
+                  provider,
+                  // Only OpenAI itself knows organizations and projects.
+                  ...(provider === 'openai'
+                    ? { organization: env.OPENAI_ORG_ID || undefined, project: env.OPENAI_PROJECT_ID || undefined }
+                    : {}),
+                }),
+            );
       return retry === false ? client : withRetry(client, retry);
     },
   };

@@ -1,7 +1,6 @@
 // A provider's live model list (`GET /v1/models`) through its official SDK: OpenAI, DeepSeek and
-// OpenAI-compatible servers (Ollama, LM Studio, vLLM) with the openai SDK, Anthropic with its own.
-import Anthropic, * as AnthropicSdk from '@anthropic-ai/sdk';
-import OpenAI, * as OpenAiSdk from 'openai';
+// OpenAI-compatible servers (Ollama, LM Studio, vLLM) with the openai SDK, Anthropic with its own. The SDKs are
+// imported when a list is first asked for, not at start-up (lazy-client.ts says why).
 import { isClaudeOAuthToken } from '../auth/auth-types.ts';
 import type { LlmProvider } from '../models/catalogue.ts';
 import { toLlmError } from './provider-errors.ts';
@@ -31,7 +30,7 @@ const MAX_MODELS = 1000;
 
 /** Fails with an LlmError worded like a chat failure (unreachable, key refused, …), never carrying the key. */
 export const listProviderModels: ListModelsFn = async (request) => {
-  const classes = request.provider === 'anthropic' ? AnthropicSdk : OpenAiSdk;
+  const classes = request.provider === 'anthropic' ? await import('@anthropic-ai/sdk') : await import('openai');
   try {
     return await fetchModels(request);
   } catch (error) {
@@ -44,6 +43,7 @@ async function fetchModels({ provider, apiKey, baseUrl, signal, timeoutMs = 10_0
   const options = { signal, timeout: timeoutMs };
   if (provider === 'anthropic') {
     const oauth = isClaudeOAuthToken(apiKey);
+    const { default: Anthropic } = await import('@anthropic-ai/sdk');
     const sdk = new Anthropic({
       ...(oauth ? { authToken: apiKey } : { apiKey }),
       baseURL: baseUrl,
@@ -57,6 +57,7 @@ async function fetchModels({ provider, apiKey, baseUrl, signal, timeoutMs = 10_0
     }
     return out;
   }
+  const { default: OpenAI } = await import('openai');
   const sdk = new OpenAI({ apiKey, baseURL: baseUrl, maxRetries: 0, organization: null, project: null });
   for await (const model of sdk.models.list(options)) {
     out.push({ id: model.id });

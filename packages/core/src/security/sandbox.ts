@@ -2,7 +2,7 @@
 // read-only, the protected paths (data dir, credential stores) masked, a private /tmp and process table, and the
 // network shared or cut per agent. Linux: bubblewrap; macOS: sandbox-exec (Seatbelt) with a profile generated
 // from the same rules. docs/security.md describes what each platform enforces.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { findExecutable } from '../tools/find-executable.ts';
@@ -130,30 +130,14 @@ export function noSandbox(warning: string): ToolSandbox {
 const UNSANDBOXED =
   'agent tools (bash, run_python) run unsandboxed: they can read every file this user can; only the command policy stands between an agent and your keys';
 
-/**
- * Picks the platform's sandbox and proves it starts (a bubblewrap that user namespaces refuse fails here, once,
- * not in every tool call).
- */
-export function detectSandbox(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): ToolSandbox {
+/** The platform's sandbox, or the bubblewrap that has yet to prove it starts. */
+function chooseSandbox(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): ToolSandbox | { bwrap: string } {
   const mode = (env[SANDBOX_MODE_ENV] ?? 'auto').trim().toLowerCase();
   if (mode === 'off' || mode === 'none') return noSandbox(`${UNSANDBOXED} (${SANDBOX_MODE_ENV}=${mode})`);
   if (platform === 'linux') {
     const bwrap = findExecutable('bwrap', env);
     if (!bwrap) return noSandbox(`${UNSANDBOXED} (bubblewrap is not installed: apt-get install bubblewrap)`);
-    const probe = spawnSync(
-      bwrap,
-      [...bubblewrapArgs({ writable: [], masked: [], network: false, workdir: '/' }), '--', 'true'],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        timeout: 10_000,
-        env,
-      },
-    );
-    if (probe.status !== 0) {
-      const why = probe.stderr?.toString().trim() || probe.error?.message || `exit ${probe.status}`;
-      return noSandbox(`${UNSANDBOXED} (bubblewrap cannot start here: ${why})`);
-    }
-    return bubblewrapSandbox(bwrap);
+    return { bwrap };
   }
   if (platform === 'darwin') {
     const sandboxExec = '/usr/bin/sandbox-exec';
@@ -161,6 +145,59 @@ export function detectSandbox(env: NodeJS.ProcessEnv, platform: NodeJS.Platform 
     return noSandbox(`${UNSANDBOXED} (sandbox-exec is missing)`);
   }
   return noSandbox(`${UNSANDBOXED} (no sandbox on ${platform})`);
+}
+
+/** `true` in the tightest sandbox a tool call gets: a bubblewrap that user namespaces refuse fails here. */
+const PROBE_ARGS = () => [...bubblewrapArgs({ writable: [], masked: [], network: false, workdir: '/' }), '--', 'true'];
+const PROBE_TIMEOUT_MS = 10_000;
+
+function probeVerdict(bwrap: string, exit: number | null, why: string): ToolSandbox {
+  if (exit === 0) return bubblewrapSandbox(bwrap);
+  return noSandbox(`${UNSANDBOXED} (bubblewrap cannot start here: ${why || `exit ${exit}`})`);
+}
+
+/**
+ * Picks the platform's sandbox and proves it starts (a bubblewrap that user namespaces refuse fails here, once,
+ * not in every tool call). Blocks until the probe ends: the daemon uses `probeSandbox`.
+ */
+export function detectSandbox(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): ToolSandbox {
+  const choice = chooseSandbox(env, platform);
+  if (!('bwrap' in choice)) return choice;
+  const probe = spawnSync(choice.bwrap, PROBE_ARGS(), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: PROBE_TIMEOUT_MS,
+    env,
+  });
+  return probeVerdict(choice.bwrap, probe.status, probe.stderr?.toString().trim() || probe.error?.message || '');
+}
+
+/**
+ * `detectSandbox` without blocking the event loop while bubblewrap starts: the daemon begins it before loading
+ * the rest of its code, so the probe runs alongside. Never rejects (a failed probe means no sandbox, with why).
+ */
+export function probeSandbox(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+): Promise<ToolSandbox> {
+  const choice = chooseSandbox(env, platform);
+  if (!('bwrap' in choice)) return Promise.resolve(choice);
+  const { bwrap } = choice;
+  return new Promise((resolve) => {
+    let stderr = '';
+    let failure = '';
+    const child = spawn(bwrap, PROBE_ARGS(), { stdio: ['ignore', 'ignore', 'pipe'], timeout: PROBE_TIMEOUT_MS, env });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.once('error', (error) => {
+      failure = error.message;
+    });
+    child.once('close', (code, signal) => {
+      const why =
+        stderr.trim() || failure || (signal ? `no answer within ${PROBE_TIMEOUT_MS / 1000} s (${signal})` : '');
+      resolve(probeVerdict(bwrap, code, why));
+    });
+  });
 }
 
 /** The rules for one tool call: the workspace and extra roots writable, the protected paths masked. */

@@ -12,7 +12,8 @@ export interface ToolCallResult {
   duration_ms: number;
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: false, strict: false });
+// Built on the first registry, not at import: the daemon would otherwise pay for it on every start.
+let ajv: Ajv | undefined;
 
 function describeArgs(validate: ValidateFunction): string {
   return (validate.errors ?? [])
@@ -28,6 +29,7 @@ const acceptAny = Object.assign(() => true, { errors: null }) as unknown as Vali
 /** An external tool's schema the validator cannot compile (an MCP server's) is left to the tool to check. */
 function compileOrAcceptAny(schema: Record<string, unknown>): ValidateFunction {
   try {
+    ajv ??= new Ajv({ allErrors: true, useDefaults: true, coerceTypes: false, strict: false });
     return ajv.compile(schema);
   } catch {
     return acceptAny;

@@ -1,0 +1,79 @@
+// The tools sandbox probe runs beside the daemon's start-up (boot.ts starts it before the code loads), but
+// nothing is served before its verdict: the first request already sees the sandbox every tool call will use.
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createRestflowClient } from '@restflow/api/client';
+import { noSandbox, type ToolSandbox } from '@restflow/core';
+import { resolvePaths } from '@restflow/paths';
+import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir, waitUntil } from '@restflow/testkit';
+import { createLogger, type RunningDaemon, startDaemon } from '../src/index.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function tempDir(): string {
+  const dir = tempDataDir('rf-start-order');
+  cleanups.push(() => removeDataDir(dir));
+  return dir;
+}
+
+describe('start-up order', () => {
+  it('serves nothing until the sandbox probe has answered, then reports its verdict', async () => {
+    const dataDir = tempDir();
+    let answer: (sandbox: ToolSandbox) => void = () => {};
+    const probe = new Promise<ToolSandbox>((resolve) => {
+      answer = resolve;
+    });
+    let daemon: RunningDaemon | undefined;
+    const starting = startDaemon({ dataDir, logger: createLogger(undefined, 'silent'), http: false, sandbox: probe });
+    void starting.then((d) => {
+      daemon = d;
+    });
+    cleanups.push(async () => (await starting).stop('test over'));
+    const { database, pipe } = resolvePaths(dataDir);
+    // The database opens while the probe runs; the pipe waits for it.
+    await waitUntil(() => fs.existsSync(database), 10_000, 'the database to be opened');
+    expect(fs.existsSync(pipe)).toBe(false);
+    expect(daemon).toBeUndefined();
+
+    const verdict = noSandbox('held back by the test');
+    answer(verdict);
+    const started = await starting;
+    expect(started.services.sandbox).toBe(verdict);
+    const client = createRestflowClient({ pipePath: pipe });
+    try {
+      const status = await client.system.status.query();
+      expect(status).toMatchObject({ tools_sandbox: 'none', tools_sandbox_warning: 'held back by the test' });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('probes the sandbox itself when not handed one', async () => {
+    const daemon = await startDaemon({
+      dataDir: tempDir(),
+      logger: createLogger(undefined, 'silent'),
+      http: false,
+      env: { ...process.env, RESTFLOW_TOOL_SANDBOX: 'off' },
+    });
+    cleanups.push(() => daemon.stop('test over'));
+    expect(daemon.status()).toMatchObject({ tools_sandbox: 'none' });
+    expect(daemon.status().tools_sandbox_warning).toContain('RESTFLOW_TOOL_SANDBOX=off');
+  });
+
+  it('the daemon process answers its first request with the bubblewrap sandbox already proven', async () => {
+    const dataDir = tempDir();
+    const daemon: TestDaemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off' });
+    cleanups.push(() => daemon.stop());
+    const client = createRestflowClient({ pipePath: daemon.pipe });
+    try {
+      // CI installs bubblewrap (.ci/run): the first status after the first ping names it, never "detecting".
+      const status = await client.system.status.query();
+      expect(status).toMatchObject({ tools_sandbox: 'bubblewrap', tools_sandbox_warning: null });
+    } finally {
+      client.close();
+    }
+  });
+});
