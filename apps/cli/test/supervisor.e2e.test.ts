@@ -2,10 +2,10 @@
 // 6th crash within a minute, records why, and `restflow status` says so; the next start begins afresh.
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
 import { readSupervisorRecord } from '@restflow/launcher';
 import { resolvePaths } from '@restflow/paths';
 import { dataDirPool, isProcessAlive, runCli, runCliJson, startTestDaemon } from '@restflow/testkit';
+import Database from 'better-sqlite3';
 
 const dirs = dataDirPool();
 afterAll(() => dirs.cleanup());
