@@ -115,7 +115,8 @@ if (daemonBaseline) {
   );
 }
 console.log(`load average: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-recordFigures('start', [
+// A run with --cli-node keeps its own record, beside this Node's.
+recordFigures(cliNode === process.execPath ? 'start' : `start-cli-node-${cliVersion.replace(/^v/, '')}`, [
   ...(
     [
       ['restflow --version', median(samples.version)],
