@@ -26,6 +26,7 @@ let connection: DaemonConnection;
 let handler: IPCHandler;
 let browser: Browser;
 let page: Page;
+let webContents: ReturnType<typeof pageWebContents> | undefined;
 const ipcMain = new EventEmitter();
 /** Replies main sent to the page, by kind, to show what crossed the bridge. */
 const replies = { data: 0, started: 0, stopped: 0, error: 0 };
@@ -36,6 +37,8 @@ function pageWebContents(target: Page) {
     id: number;
     isDestroyed(): boolean;
     send(channel: string, message: unknown): void;
+    /** Settles once every reply sent so far has reached the page. */
+    drained(): Promise<void>;
   };
   let queue = Promise.resolve();
   contents.id = 1;
@@ -45,10 +48,17 @@ function pageWebContents(target: Page) {
     if (m.error !== undefined) replies.error++;
     else if (m.result) replies[m.result.type]++;
     // Playwright serializes the argument: a structured copy, like Electron's IPC.
-    queue = queue.then(() =>
-      target.evaluate((msg) => (window as unknown as { __toPage(m: unknown): void }).__toPage(msg), message),
-    );
+    queue = queue
+      .then(() =>
+        target.evaluate((msg) => (window as unknown as { __toPage(m: unknown): void }).__toPage(msg), message),
+      )
+      // Electron drops a message to a window that has closed meanwhile; so does this stand-in (a reply still in
+      // flight when afterAll closes the browser is not a failure of the test).
+      .catch((error: unknown) => {
+        if (!target.isClosed()) throw error;
+      });
   };
+  contents.drained = () => queue;
   return contents;
 }
 
@@ -67,7 +77,7 @@ beforeAll(async () => {
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   // Says why later steps fail with "Target page ... has been closed" when Chromium's renderer dies.
   page.on('crash', () => console.error('desktop renderer test: the Chromium page crashed'));
-  const webContents = pageWebContents(page);
+  webContents = pageWebContents(page);
   handler.attachWindow({ webContents } as never);
   // The test bridge: what exposeElectronTRPC() gives the page, with the IPC hop replaced by Playwright's.
   await page.exposeFunction('__toMain', (message: unknown) =>
@@ -87,9 +97,11 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
+  // Main stops replying first; then the page gets what was already sent, and only then does it close.
   handler?.dispose();
   connection?.close();
+  await webContents?.drained();
+  await browser?.close();
   await daemon?.stop();
   await fake?.close();
   if (dataDir) removeDataDir(dataDir);
