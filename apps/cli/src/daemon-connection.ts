@@ -4,6 +4,7 @@ import {
   compareProtocol,
   createRestflowClient,
   type DaemonIdentity,
+  isDaemonUnavailable,
   type ProtocolCheck,
   protocolMismatchMessage,
   type RestflowClient,
@@ -80,11 +81,19 @@ export async function connectDaemon(
   out: Output,
   options: ConnectOptions = {},
 ): Promise<RestflowClient> {
-  const readiness = await ensureDaemon(paths, out);
+  // The common case first: a daemon answers at once, and its status is the handshake. The pid file, the liveness
+  // ping and the autostart (ensureDaemon) are only for when nothing answers: one connection instead of two.
   let client = createRestflowClient({ pipePath: paths.pipe });
-  if (readiness === 'started') return client;
+  let status = await statusIfAnswering(client);
+  if (status === undefined) {
+    client.close();
+    const readiness = await ensureDaemon(paths, out);
+    client = createRestflowClient({ pipePath: paths.pipe });
+    if (readiness === 'started') return client;
+  }
   try {
-    const check = compareProtocol(await client.system.status.query());
+    status ??= await client.system.status.query();
+    const check = compareProtocol(status);
     if (check.kind === 'same') return client;
     if (check.kind === 'newer') throw new CliError(protocolMismatchMessage(check, 'this CLI'), 1, 'PROTOCOL_MISMATCH');
     await waitForRuns(client, out, check, options.force === true);
@@ -109,6 +118,20 @@ export async function connectDaemon(
     return client;
   } catch (error) {
     client.close();
+    throw error;
+  }
+}
+
+/** How long a daemon may take to answer before ensureDaemon decides whether it is starting, busy or wedged. */
+const FIRST_ANSWER_MS = 1000;
+
+/** The daemon's status, or undefined when nothing answers on the pipe in time (other errors are thrown). */
+async function statusIfAnswering(client: RestflowClient): Promise<DaemonIdentity | undefined> {
+  const signal = AbortSignal.timeout(FIRST_ANSWER_MS);
+  try {
+    return await client.system.status.query(undefined, { signal });
+  } catch (error) {
+    if (isDaemonUnavailable(error) || signal.aborted) return undefined;
     throw error;
   }
 }
