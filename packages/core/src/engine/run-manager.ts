@@ -9,7 +9,7 @@ import { EventStream, kindOf, type TypedEvent } from '../events/event-stream.ts'
 import { resolveIdIn } from '../id-prefix.ts';
 import type { LlmError, LlmMessage } from '../llm/types.ts';
 import type { BudgetBreach } from '../usage/budgets.ts';
-import { emptyTotals, type UsageService, type UsageTotals } from '../usage/usage.service.ts';
+import { emptyTotals, type RunMeter, type UsageService, type UsageTotals } from '../usage/usage.service.ts';
 import type { AgentEngine, PreparedAgent } from './agent-engine.ts';
 import { type AgentLoopResult, emptyRunUsage } from './agent-loop.ts';
 import { DEFAULT_BATCHING, DeltaBatcher, type DeltaBatcherOptions } from './delta-batcher.ts';
@@ -123,6 +123,8 @@ interface ActiveRun {
   /** 0 for a top-level run, 1 for its sub-agents, … */
   depth: number;
   meterScope: MeterScope;
+  /** Its sub-agents' calls count against its per-run budgets too. */
+  meter: RunMeter | undefined;
 }
 
 /** What a sub-agent needs to know of the run spawning it. */
@@ -262,7 +264,7 @@ export class RunManager {
         model: request.prepared.model.model,
         provider: request.prepared.model.provider,
       },
-      { dry: request.dryMeter === true },
+      { dry: request.dryMeter === true, ...(parent?.meter ? { parent: parent.meter } : {}) },
     );
 
     // Settles on the loop's own result, or — if a provider or tool ignores the abort — as soon as the run is
@@ -350,6 +352,7 @@ export class RunManager {
       rootRunId,
       depth: parent ? parent.depth + 1 : 0,
       meterScope,
+      meter,
     });
     return { runId, done };
   }

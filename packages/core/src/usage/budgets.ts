@@ -105,10 +105,10 @@ const formatAmount = (metric: BudgetMetric, value: number) =>
   metric === 'cost' ? `$${value.toFixed(value < 1 ? 4 : 2)}` : `${value} tokens`;
 
 /** "the daily cost budget of agent reporter ($0.0100) is spent: $0.0123 used today". */
-export function describeBreach(breach: BudgetBreach, name?: string): string {
+export function describeBreach(breach: BudgetBreach, name?: string, spentBy = 'this run'): string {
   const owner = breach.scope === 'global' ? 'the global daily' : `the ${breach.period === 'run' ? 'per-run' : 'daily'}`;
   const of = breach.scope === 'global' ? '' : ` of ${breach.scope} ${name ?? breach.id}`;
-  const when = breach.period === 'run' ? 'by this run' : 'today (UTC)';
+  const when = breach.period === 'run' ? `by ${spentBy}` : 'today (UTC)';
   return (
     `budget exceeded: ${owner} ${breach.metric} budget${of} (${formatAmount(breach.metric, breach.limit)}) ` +
     `is spent: ${formatAmount(breach.metric, breach.used)} used ${when}`

@@ -67,12 +67,21 @@ export interface BudgetStop {
 
 /** The engine's view of usage for one run. */
 export interface RunMeter {
-  /** Before each provider call: the budget that is spent, if any. */
+  /** Before each provider call: the budget that is spent, if any (this run's, or one of the runs above it). */
   check(): BudgetStop | undefined;
   /** After each provider call that reported usage. */
   record(usage: LlmUsage, durationMs: number): CallRecord;
   /** Everything recorded for the run so far. */
   totals(): UsageTotals;
+  /** What this run and its sub-agents have spent so far: what its per-run budgets count. */
+  treeSpent(): Spent;
+}
+
+/** A run's meter as its sub-agents' meters see it: whose per-run budgets they also spend against. */
+interface TreeNode {
+  parent: TreeNode | undefined;
+  spent: Spent;
+  perRunBreach(budgets: BudgetSettings): BudgetBreach | undefined;
 }
 
 export interface MeteredRun {
@@ -150,6 +159,8 @@ export class UsageService {
   private readonly db: Db;
   private readonly clock: Clock;
   private readonly changes?: ChangeFeed;
+  /** Each live meter's place in its run tree (sub-agent meters point at their parent's). */
+  private readonly treeNodes = new WeakMap<RunMeter, TreeNode>();
 
   constructor(
     core: Pick<CoreContext, 'db' | 'clock'> & Partial<Pick<CoreContext, 'changes'>>,
@@ -225,15 +236,15 @@ export class UsageService {
     return undefined;
   }
 
-  /** The stop a breach means, with a message naming the budget. */
-  stopFor(breach: BudgetBreach): BudgetStop {
+  /** The stop a breach means, with a message naming the budget (and whose runs spent it, for a per-run one). */
+  stopFor(breach: BudgetBreach, spentBy?: string): BudgetStop {
     const name =
       breach.scope === 'agent' && breach.id
         ? this.names.agent(breach.id)
         : breach.scope === 'task' && breach.id
           ? this.names.task(breach.id)
           : undefined;
-    return { error_code: BUDGET_EXCEEDED, message: describeBreach(breach, name), budget: breach };
+    return { error_code: BUDGET_EXCEEDED, message: describeBreach(breach, name, spentBy), budget: breach };
   }
 
   // ── metering ───────────────────────────────────────────────────────────────────────────────────────────
@@ -242,12 +253,14 @@ export class UsageService {
    * `dry`: a replayed run (docs/record-replay.md) prices its calls like the recorded run did, but spends nothing:
    * no `llm_calls` row, no budget check.
    */
-  meter(run: MeteredRun, options: { dry?: boolean } = {}): RunMeter {
+  meter(run: MeteredRun, options: { dry?: boolean; parent?: RunMeter } = {}): RunMeter {
     const totals = emptyTotals();
-    return {
-      check: () => {
-        if (options.dry) return undefined;
-        const budgets = this.getBudgets();
+    // A sub-agent's calls count against the per-run budgets of every run above it too: a run's budget caps
+    // the whole tree it starts (docs/engine.md#budgets), so spawning sub-agents cannot get round it.
+    const node: TreeNode = {
+      parent: options.parent ? this.treeNodes.get(options.parent) : undefined,
+      spent: { tokens: 0, cost_usd: 0 },
+      perRunBreach: (budgets) => {
         const perRun: [BudgetBreach['scope'], string | undefined][] = [
           ['agent', run.agentId],
           ['task', run.taskId],
@@ -255,15 +268,27 @@ export class UsageService {
         for (const [scope, id] of perRun) {
           const limits = id ? (scope === 'agent' ? budgets.agents[id] : budgets.tasks[id]) : undefined;
           if (!limits) continue;
-          const spent = { tokens: totals.total_tokens, cost_usd: totals.cost_usd };
-          const breach = breachOf(
-            scope,
-            id,
-            'run',
-            { tokens: limits.tokens_per_run, cost: limits.cost_per_run_usd },
-            spent,
-          );
-          if (breach) return this.stopFor(breach);
+          const limit = { tokens: limits.tokens_per_run, cost: limits.cost_per_run_usd };
+          const breach = breachOf(scope, id, 'run', limit, node.spent);
+          if (breach) return breach;
+        }
+        return undefined;
+      },
+    };
+    const meter: RunMeter = {
+      check: () => {
+        if (options.dry) return undefined;
+        const budgets = this.getBudgets();
+        for (let at: TreeNode | undefined = node; at; at = at.parent) {
+          const breach = at.perRunBreach(budgets);
+          if (!breach) continue;
+          const mine = at === node && at.spent.tokens === totals.total_tokens && at.spent.cost_usd === totals.cost_usd;
+          const spentBy = mine
+            ? 'this run'
+            : at === node
+              ? 'this run and its sub-agents'
+              : 'the run that started this sub-agent and its sub-agents';
+          return this.stopFor(breach, spentBy);
         }
         const daily = this.dailyBreach({ taskId: run.taskId, agentId: run.agentId });
         return daily ? this.stopFor(daily) : undefined;
@@ -277,10 +302,17 @@ export class UsageService {
         totals.total_tokens += call.input_tokens + call.output_tokens;
         totals.cost_usd += call.cost_usd;
         totals.calls += 1;
+        for (let at: TreeNode | undefined = node; at; at = at.parent) {
+          at.spent.tokens += call.input_tokens + call.output_tokens;
+          at.spent.cost_usd += call.cost_usd;
+        }
         return call;
       },
       totals: () => ({ ...totals }),
+      treeSpent: () => ({ ...node.spent }),
     };
+    this.treeNodes.set(meter, node);
+    return meter;
   }
 
   /** One provider call's tokens and cost at today's price, stored nowhere. */

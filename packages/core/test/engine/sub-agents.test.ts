@@ -238,4 +238,28 @@ describe('sub-agents', () => {
     expect(toolResults(s.services, handle.runId)[0]?.result).toMatch(/"status": "failed"[\s\S]*budget exceeded/);
     expect(s.models['skilled technical writer']!.requests).toHaveLength(0);
   });
+
+  it('a run’s per-run budget caps its sub-agents’ spending too, and each run of the tree stops at it', async () => {
+    const again = (id: string) => toolTurn([{ id, name: 'no_such_tool', args: {} }]);
+    const s = setup({
+      LEAD: [toolTurn([spawn('c1', { agent: 'helper', task: 'work', wait: true })]), textTurn('never asked')],
+      'HELPER AGENT': [again('h1'), again('h2'), textTurn('never asked either')],
+    });
+    // A stored sub-agent without a budget of its own: only the lead's per-run budget (40 tokens) limits it.
+    s.services.agents.create('helper', { model: 'sonnet', prompt: 'HELPER AGENT' });
+    const handle = await runLead(s, 'You are LEAD.', (leadAgent) =>
+      s.services.usage.setBudgets({ agents: { [leadAgent]: { tokens_per_run: 40 } } }),
+    );
+    const outcome = await handle.done;
+    // 15 tokens of the lead's call and 2 × 15 of the helper's reach 40: the helper stops before its third call,
+    // the lead before its second, both naming the lead's budget and who spent it.
+    expect(s.models['HELPER AGENT']!.requests).toHaveLength(2);
+    expect(s.models.LEAD!.requests).toHaveLength(1);
+    const [lead, helper] = s.runtime.runs.tree(handle.runId);
+    expect(helper).toMatchObject({ agent_name: 'helper', status: 'failed', error_code: 'budget_exceeded' });
+    expect(helper!.error).toContain('45 tokens used by the run that started this sub-agent and its sub-agents');
+    expect(outcome.error_code).toBe('budget_exceeded');
+    expect(lead!.error).toContain('per-run tokens budget of agent lead-');
+    expect(lead!.error).toContain('45 tokens used by this run and its sub-agents');
+  });
 });
