@@ -35,6 +35,13 @@ const SKIPPED: Record<string, string> = {
  */
 const SELF_WRITTEN_TABLES = new Set(['task_events', 'run_events']);
 
+const CLOSED_PROVIDER_ENDPOINTS = Object.fromEntries(
+  ['OPENAI_BASE_URL', 'ANTHROPIC_BASE_URL', 'DEEPSEEK_BASE_URL', 'OPENAI_COMPATIBLE_BASE_URL'].map((name) => [
+    name,
+    'http://127.0.0.1:9/v1',
+  ]),
+);
+
 let daemon: RunningDaemon;
 let dir: string;
 let client: RestflowClient;
@@ -51,7 +58,9 @@ beforeAll(async () => {
     http: false,
     // No provider keys, a HOME inside the temp dir and an empty PATH: no run reaches a provider, discovery reads
     // nothing real, and a generated CLI task's binary name finds no program to start.
-    env: { HOME: dir, PATH: emptyPath },
+    // Provider endpoints on a closed loopback port: work a call starts in the background (a model list fetched
+    // for a key it added) fails at once, and nothing leaves the machine.
+    env: { HOME: dir, PATH: emptyPath, ...CLOSED_PROVIDER_ENDPOINTS },
   });
   client = createRestflowClient({ pipePath: daemon.paths.pipe });
   // Something for ids and prefixes to find.

@@ -445,7 +445,16 @@ async function settled(snapshot: () => Record<string, string>): Promise<Record<s
 export async function fuzzProcedure(procedure: FuzzProcedure, options: FuzzOptions): Promise<number> {
   let calls = 0;
   let previousSucceeded = true;
-  const property = fc.asyncProperty(inputFor(procedure, options.known), async (input) => {
+  // fast-check stops waiting for a run at the time limit but cannot stop the run itself: its call may still be
+  // writing when the next procedure takes its "before" snapshot, which then blames that procedure's first call.
+  // Each run is kept here and awaited before this procedure counts as done.
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const property = fc.asyncProperty(inputFor(procedure, options.known), (input) => {
+    const run = checkOne(input);
+    inFlight = run.catch(() => undefined);
+    return run;
+  });
+  const checkOne = async (input: unknown) => {
     calls++;
     // A call that succeeded may have started work that writes a little later (a run, the default agent's model
     // watch): wait until the data holds still, so only this call's writes are seen.
@@ -464,13 +473,14 @@ export async function fuzzProcedure(procedure: FuzzProcedure, options: FuzzOptio
         `${procedure.path}: a call rejected with ${outcome.code} changed the daemon's data (${changed.join(', ')})`,
       );
     }
-  });
+  };
   const details = await fc.check(property, {
     seed: options.seed,
     numRuns: options.numRuns,
     endOnFailure: true,
     ...(options.timeLimitMs ? { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false } : {}),
   });
+  await inFlight;
   // Running out of time is the bound of a default run, not a failure (the inputs that did run passed).
   if (details.failed && !(details.interrupted && details.errorInstance === null)) {
     const reason =
