@@ -1,45 +1,32 @@
-import { agentsRouter } from './router/agents.ts';
-import { authRouter } from './router/auth.ts';
-import { chatRouter } from './router/chat.ts';
-import { configRouter } from './router/config.ts';
-import { logsRouter } from './router/logs.ts';
-import { mcpRouter } from './router/mcp.ts';
-import { memoryRouter } from './router/memory.ts';
-import { modelsRouter } from './router/models.ts';
-import { runsRouter } from './router/runs.ts';
-import { secretsRouter } from './router/secrets.ts';
-import { securityRouter } from './router/security.ts';
-import { sessionsRouter } from './router/sessions.ts';
-import { sharedRouter } from './router/shared.ts';
-import { skillsRouter } from './router/skills.ts';
-import { systemRouter } from './router/system.ts';
-import { tasksRouter } from './router/tasks.ts';
-import { terminalsRouter } from './router/terminals.ts';
-import { tokensRouter } from './router/tokens.ts';
-import { usageRouter } from './router/usage.ts';
+import { lazy } from '@trpc/server';
 import { router } from './trpc.ts';
 
-/** One router, mounted on every transport. Each domain is a sub-router in ./router/<domain>.ts. */
+/**
+ * One router, mounted on every transport. Each domain is a sub-router in ./router/<domain>.ts, loaded (with the
+ * zod schemas its procedures build) on the first call into it, so the daemon serves its pipe without building
+ * every schema first. What needs every procedure at once (the REST table, the OpenAPI document, checks over all
+ * procedures) awaits loadAllRouters() (./lazy-routers.ts) first.
+ */
 export const appRouter = router({
-  system: systemRouter,
-  agents: agentsRouter,
-  config: configRouter,
-  skills: skillsRouter,
-  tasks: tasksRouter,
-  sessions: sessionsRouter,
-  chat: chatRouter,
-  runs: runsRouter,
-  memory: memoryRouter,
-  models: modelsRouter,
-  secrets: secretsRouter,
-  auth: authRouter,
-  security: securityRouter,
-  shared: sharedRouter,
-  terminals: terminalsRouter,
-  mcp: mcpRouter,
-  tokens: tokensRouter,
-  usage: usageRouter,
-  logs: logsRouter,
+  system: lazy(() => import('./router/system.ts').then((m) => m.systemRouter)),
+  agents: lazy(() => import('./router/agents.ts').then((m) => m.agentsRouter)),
+  config: lazy(() => import('./router/config.ts').then((m) => m.configRouter)),
+  skills: lazy(() => import('./router/skills.ts').then((m) => m.skillsRouter)),
+  tasks: lazy(() => import('./router/tasks.ts').then((m) => m.tasksRouter)),
+  sessions: lazy(() => import('./router/sessions.ts').then((m) => m.sessionsRouter)),
+  chat: lazy(() => import('./router/chat.ts').then((m) => m.chatRouter)),
+  runs: lazy(() => import('./router/runs.ts').then((m) => m.runsRouter)),
+  memory: lazy(() => import('./router/memory.ts').then((m) => m.memoryRouter)),
+  models: lazy(() => import('./router/models.ts').then((m) => m.modelsRouter)),
+  secrets: lazy(() => import('./router/secrets.ts').then((m) => m.secretsRouter)),
+  auth: lazy(() => import('./router/auth.ts').then((m) => m.authRouter)),
+  security: lazy(() => import('./router/security.ts').then((m) => m.securityRouter)),
+  shared: lazy(() => import('./router/shared.ts').then((m) => m.sharedRouter)),
+  terminals: lazy(() => import('./router/terminals.ts').then((m) => m.terminalsRouter)),
+  mcp: lazy(() => import('./router/mcp.ts').then((m) => m.mcpRouter)),
+  tokens: lazy(() => import('./router/tokens.ts').then((m) => m.tokensRouter)),
+  usage: lazy(() => import('./router/usage.ts').then((m) => m.usageRouter)),
+  logs: lazy(() => import('./router/logs.ts').then((m) => m.logsRouter)),
 });
 
 export type AppRouter = typeof appRouter;
