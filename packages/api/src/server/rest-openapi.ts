@@ -7,25 +7,11 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { loadAllRouters, loadRouterOf } from '../lazy-routers.ts';
 import type { AppRouter } from '../root.ts';
 import type * as Schemas from '../schemas/index.ts';
+import { BEARER_SCHEME, restErrorSchema } from './rest-errors.ts';
 import { inputShape, procedureOf } from './rest-handler.ts';
 import { REST_ROUTES, type RestRoute } from './rest-routes.ts';
 
-export const BEARER_SCHEME = 'bearer';
-
-const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
-
-export const restErrorSchema = z
-  .object({
-    error: z.string().describe("The router's message"),
-    code: z.string().describe("The router's error code: BAD_REQUEST, NOT_FOUND, CONFLICT, FORBIDDEN, …"),
-    field_errors: z
-      .array(fieldErrorSchema)
-      .optional()
-      .describe('Which input field is wrong and why (400 on invalid input), as the router reports it'),
-    reason: z.string().optional().describe('A domain reason such as NO_MODEL, NO_API_KEY or DUPLICATE_NAME'),
-    details: z.unknown().optional().describe("The reason's facts (e.g. the id of the existing thing)"),
-  })
-  .meta({ id: 'Error' });
+export { BEARER_SCHEME, restErrorSchema };
 
 const DESCRIPTION = `The RestFlow daemon's REST API: resource routes over the same router the CLI and the web console use
 (each operation's id names the procedure it calls), so inputs are validated by the same schemas and fail with the
