@@ -5,7 +5,7 @@ import type { AnyRouter } from '@trpc/server';
 
 /**
  * Loads every sub-router not loaded yet (and any lazy router inside them); afterwards `_def.procedures` is whole.
- * One at a time: jest's ESM loader fails to link modules that several concurrent imports share.
+ * One at a time, as root.ts loads them anyway.
  */
 export async function loadAllRouters(router: AnyRouter): Promise<void> {
   for (let next = Object.values(router._def.lazy)[0]; next; next = Object.values(router._def.lazy)[0]) {

@@ -51,6 +51,19 @@ describe('sub-routers loaded on first call', () => {
     expect(loaded()).toContain('memory.sessions.list');
   });
 
+  it('concurrent first calls into several sub-routers each get their answer', async () => {
+    const { caller } = createTestCaller();
+    const [sessions, terminals, shared, missing] = await Promise.all([
+      caller.sessions.count(),
+      caller.terminals.list(),
+      caller.shared.list(),
+      errorOf(caller.tokens.delete({ id: 'no-such-token' })),
+    ]);
+    expect([sessions, terminals, shared]).toEqual([0, [], []]);
+    expect(missing.code).toBe('NOT_FOUND');
+    expect(pending()).not.toEqual(expect.arrayContaining(['sessions', 'terminals', 'shared', 'tokens']));
+  });
+
   it('loadRouterOf loads the sub-router a path goes through; loadAllRouters leaves none pending', async () => {
     await loadRouterOf(appRouter, 'usage.report');
     expect(loaded()).toContain('usage.report');
