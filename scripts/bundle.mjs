@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { loadOnFirstCall } from './load-on-first-call.mjs';
+import { loadOnFirstCall, zodLocalesOnFirstCall } from './load-on-first-call.mjs';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
@@ -16,9 +16,14 @@ const allDeps = args.includes('--all-deps');
 // `--compact`: no comments or indentation in the output. Less to read and parse at every start, and the source
 // stays ASCII (a comment's `…` or `—` would make V8 hold and scan the whole chunk as two-byte text).
 const compact = args.includes('--compact');
+// `--zod-locales-on-first-call`: zod's locales stay out of the bundle, loaded from node_modules if ever called
+// (scripts/load-on-first-call.mjs). For bundles that run beside node_modules only.
+const zodLocalesOnDemand = args.includes('--zod-locales-on-first-call');
 const [entry, outfile] = args.filter((a) => !a.startsWith('--'));
 if (!entry || !outfile) {
-  console.error('usage: node scripts/bundle.mjs [--all-deps] [--compact] <entry.ts> <outfile.mjs>');
+  console.error(
+    'usage: node scripts/bundle.mjs [--all-deps] [--compact] [--zod-locales-on-first-call] <entry.ts> <outfile.mjs>',
+  );
   process.exit(2);
 }
 
@@ -59,7 +64,7 @@ const result = await build({
         chunkNames: `chunks/${name}-[hash]`,
         external: ALWAYS_EXTERNAL,
         banner: { js: REQUIRE_SHIM },
-        plugins: [loadOnFirstCall],
+        plugins: zodLocalesOnDemand ? [loadOnFirstCall, zodLocalesOnFirstCall] : [loadOnFirstCall],
       }
     : { plugins: [workspaceOnly] }),
 });

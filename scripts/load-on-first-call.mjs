@@ -47,3 +47,34 @@ export const loadOnFirstCall = {
     }));
   },
 };
+
+// zod's `z.locales` (every language's error messages, ~340 KB of source) is reachable from `z`, so a bundle holds
+// it all and V8 parses it at every start, yet nothing here calls a locale: English is set up by zod's schemas
+// module itself. The stand-in exports each locale as a function that loads the real one from node_modules on its
+// first call (zod is an ES module package: require() of ES modules needs Node 20.19 / 22.12, the supported range).
+// Only for bundles that run beside node_modules (the daemon's: its SQLite driver is there too).
+const LOCALES_INDEX = /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
+
+export const zodLocalesOnFirstCall = {
+  name: 'zod-locales-on-first-call',
+  setup(b) {
+    b.onLoad({ filter: LOCALES_INDEX }, (args) => {
+      const names = [
+        ...fs.readFileSync(args.path, 'utf8').matchAll(/export \{ default as (\w+) \} from "\.\/(\w+)\.js";/g),
+      ];
+      if (names.length === 0) return undefined;
+      const contents = names
+        .map(
+          ([, name, file]) =>
+            `export function ${name}(...args) { return require(${JSON.stringify(`zod/v4/locales/${file}.js`)}).default(...args); }`,
+        )
+        .join('\n');
+      return { contents, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+    b.onResolve({ filter: /^zod\/v4\/locales\/\w+\.js$/ }, (args) =>
+      args.kind === 'require-call' && LOCALES_INDEX.test(args.importer)
+        ? { path: args.path, external: true }
+        : undefined,
+    );
+  },
+};

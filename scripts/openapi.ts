@@ -10,6 +10,6 @@ import { openApiJson } from '@restflow/api/server';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const file = path.join(root, 'docs', 'openapi.json');
-fs.writeFileSync(file, openApiJson(appRouter));
+fs.writeFileSync(file, await openApiJson(appRouter));
 execFileSync(path.join(root, 'node_modules', '.bin', 'biome'), ['format', '--write', file], { stdio: 'ignore' });
 console.log(`wrote ${path.relative(process.cwd(), file)}`);

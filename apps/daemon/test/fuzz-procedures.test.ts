@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { appRouter } from '@restflow/api';
+import { appRouter, loadAllRouters } from '@restflow/api';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { removeDataDir, tempDataDir } from '@restflow/testkit';
 import { createLogger, type RunningDaemon, startDaemon } from '../src/index.ts';
@@ -89,6 +89,7 @@ afterAll(async () => {
   removeDataDir(dir);
 });
 
+await loadAllRouters(appRouter);
 const procedures = proceduresOf(appRouter);
 
 describe(`fuzzing every procedure over the pipe (seed ${SEED}${LONG ? ', long run' : ''})`, () => {

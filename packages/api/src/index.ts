@@ -3,6 +3,7 @@ import type { AppRouter } from './root.ts';
 
 export * from './context.ts';
 export { domainErrorCode, toTRPCError } from './errors.ts';
+export { loadAllRouters, loadRouterOf } from './lazy-routers.ts';
 export { type AppRouter, appRouter } from './root.ts';
 export { createCallerFactory } from './trpc.ts';
 

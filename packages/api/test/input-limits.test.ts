@@ -4,6 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createTestCaller, errorOf } from '@restflow/testkit';
 import { z } from 'zod';
+import { loadAllRouters } from '../src/lazy-routers.ts';
 import { appRouter } from '../src/root.ts';
 import { TEXT_LIMITS, WELL_FORMED_KEYWORD } from '../src/schemas/limits.ts';
 import { proceduresOf } from './wire-walk.ts';
@@ -25,7 +26,8 @@ function stringNodes(node: unknown, at: string, found: { at: string; node: Recor
 }
 
 describe('text limits on every input', () => {
-  it('every text field of every procedure input has a maxLength and the well-formed refinement', () => {
+  it('every text field of every procedure input has a maxLength and the well-formed refinement', async () => {
+    await loadAllRouters(appRouter);
     const unbounded: string[] = [];
     for (const procedure of proceduresOf(appRouter)) {
       for (const input of procedure.inputs) {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createTestServices, fakeDaemonControl } from '@restflow/testkit';
 import { type ApiContext, type Caller, LOCAL_CALLER } from '../src/context.ts';
+import { loadAllRouters } from '../src/lazy-routers.ts';
 import { appRouter } from '../src/root.ts';
 import { compileRoute, createRestApi, type RestReply } from '../src/server/rest-handler.ts';
 import { REST_ROUTES } from '../src/server/rest-routes.ts';
@@ -31,7 +32,8 @@ function setup() {
 }
 
 describe('REST handler', () => {
-  it('maps every route onto a procedure of the router, each procedure at most once', () => {
+  it('maps every route onto a procedure of the router, each procedure at most once', async () => {
+    await loadAllRouters(appRouter);
     const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
     for (const route of REST_ROUTES) {
       expect(procedures[route.procedure]?._def.type).toBe(route.method === 'GET' ? 'query' : 'mutation');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
+import { loadAllRouters } from '../src/lazy-routers.ts';
 import { appRouter } from '../src/root.ts';
 import { deleteResultSchema } from '../src/schemas/index.ts';
 import { publicProcedure, router } from '../src/trpc.ts';
@@ -11,6 +12,7 @@ import { verbProblems } from './verb-check.ts';
 import { camelOutputTypeFields, camelSchemaFields, proceduresOf, schemaFields } from './wire-walk.ts';
 
 const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/router-outputs.ts');
+await loadAllRouters(appRouter);
 const procedures = proceduresOf(appRouter);
 
 describe('one wire style: snake_case fields', () => {

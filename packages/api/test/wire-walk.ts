@@ -17,7 +17,10 @@ export interface Procedure {
   output: z.ZodType | undefined;
 }
 
+/** Every procedure of a router whose sub-routers are all loaded (loadAllRouters): never a partial list. */
 export function proceduresOf(appRouter: AnyRouter): Procedure[] {
+  const unloaded = Object.keys(appRouter._def.lazy);
+  if (unloaded.length > 0) throw new Error(`load every sub-router first (loadAllRouters); not loaded: ${unloaded}`);
   const procedures = appRouter._def.procedures as Record<string, { _def: Record<string, unknown> }>;
   return Object.entries(procedures).map(([path, procedure]) => ({
     path,

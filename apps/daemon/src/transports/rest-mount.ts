@@ -112,8 +112,8 @@ export function registerRestRoutes(routes: HttpRoutes, options: RestMountOptions
   // The reference describes the API and holds no data: it is served without a token, like /health, so a browser
   // (which cannot send a bearer token to a page) can read it.
   let documentJson: Buffer | undefined;
-  routes.add('GET', OPENAPI_PATH, () => {
-    documentJson ??= Buffer.from(JSON.stringify(createOpenApiDocument(options.router)), 'utf8');
+  routes.add('GET', OPENAPI_PATH, async () => {
+    documentJson ??= Buffer.from(JSON.stringify(await createOpenApiDocument(options.router)), 'utf8');
     return { status: 200, body: documentJson, headers: { 'content-type': 'application/json; charset=utf-8' } };
   });
   routes.add('GET', DOCS_PATH, () => asset(DOCS_PAGE, 'text/html; charset=utf-8', 'no-store'));

@@ -7,7 +7,6 @@
 // request's caller, so the same rules (read-only tokens, validation) apply.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApiContext, type AppRouter, type Caller, createCallerFactory } from '@restflow/api';
-import { executeRequestSchema } from '@restflow/api/schemas';
 import { getTRPCErrorFromUnknown, isTrackedEnvelope } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { HttpAuthenticator } from './http-auth.ts';
@@ -175,6 +174,8 @@ export function createRunStreamHandlers(options: RunStreamOptions) {
         code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
       });
     }
+    // The API's schemas load with the first request that needs them, not with the daemon (packages/api/src/root.ts).
+    const { executeRequestSchema } = await import('@restflow/api/schemas');
     const parsed = executeRequestSchema.safeParse(body ?? {});
     if (!parsed.success) {
       const field_errors = parsed.error.issues.map((i) => ({

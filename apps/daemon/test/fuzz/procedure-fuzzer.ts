@@ -19,6 +19,8 @@ export interface FuzzProcedure {
 
 /** The router's procedures, from its definition: a procedure added tomorrow is fuzzed without listing it here. */
 export function proceduresOf(router: AnyRouter): FuzzProcedure[] {
+  const unloaded = Object.keys(router._def.lazy);
+  if (unloaded.length > 0) throw new Error(`load every sub-router first (loadAllRouters); not loaded: ${unloaded}`);
   const procedures = router._def.procedures as Record<string, { _def: { type: string; inputs?: z.ZodType[] } }>;
   return Object.entries(procedures).map(([path, procedure]) => {
     const fields = new Set<string>();

@@ -1,4 +1,3 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import {
   agentNameSchema,
@@ -9,10 +8,10 @@ import {
   runAgentInput,
   startedRunSchema,
 } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 import { catalogueAgentNodeSchema } from './model-id.ts';
 
-export const agentsRouter = {
+export const agentsRouter = router({
   list: publicProcedure.query(({ ctx }) => ctx.services.agents.list()),
 
   /** `id` may be a unique prefix of an agent id. */
@@ -53,4 +52,4 @@ export const agentsRouter = {
   executeInline: publicProcedure
     .input(executeInlineInput.extend({ agent: catalogueAgentNodeSchema }).strict())
     .mutation(({ ctx, input }) => ctx.services.chat.executeInline(input.agent, input.input)),
-} satisfies TRPCRouterRecord;
+});

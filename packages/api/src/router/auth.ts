@@ -1,5 +1,4 @@
 import { UnavailableError } from '@restflow/core';
-import type { TRPCRouterRecord } from '@trpc/server';
 import {
   apiKeyInput,
   authProviderInput,
@@ -10,9 +9,9 @@ import {
   listAuthInput,
   updateAuthInput,
 } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
-export const authRouter = {
+export const authRouter = router({
   /** Profiles with secret refs and a masked hint; never a credential value. With `provider`: in selection order. */
   list: publicProcedure
     .input(listAuthInput)
@@ -66,4 +65,4 @@ export const authRouter = {
     if (!resolved) throw new UnavailableError(`no available auth profile holds a key for ${input.provider}`);
     return resolved;
   }),
-} satisfies TRPCRouterRecord;
+});

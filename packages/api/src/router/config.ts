@@ -1,5 +1,4 @@
 import { CONFIG_KEYS } from '@restflow/core';
-import type { TRPCRouterRecord } from '@trpc/server';
 import {
   setConfigInput,
   setProvidersInput,
@@ -7,9 +6,9 @@ import {
   telegramSettingsSchema,
   updateConfigInput,
 } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
-export const configRouter = {
+export const configRouter = router({
   get: publicProcedure.query(({ ctx }) => ctx.services.config.get()),
 
   /** Replaces the whole config. */
@@ -41,4 +40,4 @@ export const configRouter = {
       .output(telegramSettingsSchema)
       .mutation(({ ctx, input }) => ctx.services.telegram.set(input.telegram)),
   },
-} satisfies TRPCRouterRecord;
+});

@@ -1,9 +1,9 @@
-import { type TRPCRouterRecord, tracked } from '@trpc/server';
+import { tracked } from '@trpc/server';
 import { logFollowInput, logListInput, logListSchema } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
 /** The daemon's unified log: every component's JSON lines, already redacted (docs/lifecycle.md#logs). */
-export const logsRouter = {
+export const logsRouter = router({
   /** The newest lines matching the filters (all optional), oldest first; read from the log files. */
   list: publicProcedure
     .input(logListInput)
@@ -21,4 +21,4 @@ export const logsRouter = {
     for await (const line of ctx.services.logs.follow(filter, lastEventId, signal))
       yield tracked(String(line.seq), line);
   }),
-} satisfies TRPCRouterRecord;
+});

@@ -1,4 +1,3 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import {
   createMcpServerInput,
@@ -7,10 +6,10 @@ import {
   mcpServerSchema,
   mcpTestResultSchema,
 } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
 /** External MCP servers whose tools agents may use (`mcp:<server>:<tool>` in an agent's tools). */
-export const mcpRouter = {
+export const mcpRouter = router({
   /** Header names only, never their values. */
   list: publicProcedure.output(z.array(mcpServerSchema)).query(({ ctx }) => ctx.services.mcp.list()),
 
@@ -38,4 +37,4 @@ export const mcpRouter = {
       const server = ctx.services.mcp.get(input.id);
       return { server, tools: await ctx.services.mcpClients.test(server.id) };
     }),
-} satisfies TRPCRouterRecord;
+});

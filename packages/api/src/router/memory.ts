@@ -16,7 +16,7 @@ import {
   unifiedSearchInput,
   updateMemorySessionInput,
 } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
 /** Named groups of an agent's chunks. */
 const memorySessionsRouter = {
@@ -43,7 +43,7 @@ const memorySessionsRouter = {
     .mutation(({ ctx, input }) => ctx.services.memory.deleteSession(input.id, input.delete_chunks)),
 } satisfies TRPCRouterRecord;
 
-export const memoryRouter = {
+export const memoryRouter = router({
   /** MemorySearchResult: keyword (FTS index), phrase or regex, newest first. */
   search: publicProcedure.input(memorySearchInput).query(({ ctx, input }) => ctx.services.memory.search(input)),
 
@@ -96,4 +96,4 @@ export const memoryRouter = {
   }),
 
   sessions: memorySessionsRouter,
-} satisfies TRPCRouterRecord;
+});

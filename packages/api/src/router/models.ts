@@ -1,10 +1,9 @@
 import { MODEL_ALIASES, MODEL_RETIREMENTS } from '@restflow/core';
-import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { modelAliasesSchema, modelsListInput, providerModelsSchema } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
-export const modelsRouter = {
+export const modelsRouter = router({
   /**
    * Per provider: whether it is configured (key, auth profile or endpoint — `key_source` names where from,
    * never the value), its models (the provider's live `GET /v1/models` list, cached by the daemon and fetched
@@ -21,4 +20,4 @@ export const modelsRouter = {
     aliases: Object.entries(MODEL_ALIASES).map(([alias, model]) => ({ alias, model })),
     retirements: [...MODEL_RETIREMENTS],
   })),
-} satisfies TRPCRouterRecord;
+});

@@ -1,4 +1,4 @@
-import { TRPCError, type TRPCRouterRecord, tracked } from '@trpc/server';
+import { TRPCError, tracked } from '@trpc/server';
 import { toTRPCError } from '../errors.ts';
 import {
   idInput,
@@ -10,7 +10,7 @@ import {
   runTreeSchema,
   startedReplaySchema,
 } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
 /** The tracked() id is the run's seq; anything else is a client bug worth a clear error. */
 function cursorOf(lastEventId: string | null | undefined): number {
@@ -23,7 +23,7 @@ function cursorOf(lastEventId: string | null | undefined): number {
 }
 
 /** Agent runs — chat turns, `agents.run`, task runs — whoever started them. */
-export const runsRouter = {
+export const runsRouter = router({
   /** Recent runs, newest first; filters (session, task, agent, status, parent run, tree) combine. */
   list: publicProcedure.input(listRunsInput).query(({ ctx, input }) =>
     ctx.services.runs.list({
@@ -81,4 +81,4 @@ export const runsRouter = {
       throw toTRPCError(error);
     }
   }),
-} satisfies TRPCRouterRecord;
+});

@@ -1,8 +1,7 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { deleteResultSchema, listSecretsInput, secretKeyInput, setSecretInput } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
-export const secretsRouter = {
+export const secretsRouter = router({
   /** Keys and descriptions only, never values; `include_internal` adds auth-profile credential rows. */
   list: publicProcedure
     .input(listSecretsInput)
@@ -22,4 +21,4 @@ export const secretsRouter = {
     .input(secretKeyInput)
     .output(deleteResultSchema)
     .mutation(({ ctx, input }) => ctx.services.secrets.delete(input.key)),
-} satisfies TRPCRouterRecord;
+});

@@ -14,7 +14,7 @@ import {
   setPatternsInput,
   updatePolicyInput,
 } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
 /** get / set / add / remove for one pattern list of the policy (an ordered list of values, no ids). */
 function patternListRouter<List extends PatternListName>(list: List) {
@@ -38,7 +38,7 @@ function patternListRouter<List extends PatternListName>(list: List) {
   } satisfies TRPCRouterRecord;
 }
 
-export const securityRouter = {
+export const securityRouter = router({
   policy: {
     get: publicProcedure.query(({ ctx }) => ctx.services.security.getPolicy()),
     /** Replaces the given fields; the others keep their values. */
@@ -93,4 +93,4 @@ export const securityRouter = {
     .subscription(({ ctx, input, signal }) =>
       ctx.services.security.approvals.subscribe({ includePending: input?.include_pending, signal }),
     ),
-} satisfies TRPCRouterRecord;
+});

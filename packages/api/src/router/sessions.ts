@@ -11,7 +11,7 @@ import {
   searchSessionsInput,
   updateSessionInput,
 } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
 /** The messages of one chat session. */
 const messagesRouter = {
@@ -27,7 +27,7 @@ const messagesRouter = {
   }),
 } satisfies TRPCRouterRecord;
 
-export const sessionsRouter = {
+export const sessionsRouter = router({
   /** Summaries, most recently updated first; optionally of one agent and/or skill. */
   list: publicProcedure
     .input(listSessionsInput)
@@ -66,4 +66,4 @@ export const sessionsRouter = {
   count: publicProcedure.query(({ ctx }) => ctx.services.sessions.count()),
 
   messages: messagesRouter,
-} satisfies TRPCRouterRecord;
+});

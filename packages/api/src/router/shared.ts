@@ -1,8 +1,7 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { deleteResultSchema, listSharedInput, setSharedInput, sharedKeyInput } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
-export const sharedRouter = {
+export const sharedRouter = router({
   /**
    * Creates or replaces `namespace:name`. Public entries anyone may change; shared and private ones only their
    * owner (UNAUTHORIZED otherwise). Options not given keep their values on update.
@@ -31,4 +30,4 @@ export const sharedRouter = {
   keys: publicProcedure
     .input(listSharedInput)
     .query(({ ctx, input }) => ctx.services.shared.listKeys(input?.namespace, input?.accessor)),
-} satisfies TRPCRouterRecord;
+});

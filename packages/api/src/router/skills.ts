@@ -1,5 +1,4 @@
 import { startSkillRun } from '@restflow/core';
-import type { TRPCRouterRecord } from '@trpc/server';
 import {
   createSkillInput,
   deleteResultSchema,
@@ -10,9 +9,9 @@ import {
   syncSkillsInput,
   updateSkillInput,
 } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
-export const skillsRouter = {
+export const skillsRouter = router({
   /** Most recently updated first. */
   list: publicProcedure.query(({ ctx }) => ctx.services.skills.list()),
 
@@ -52,4 +51,4 @@ export const skillsRouter = {
 
   /** Scans `<dir>/*\/SKILL.md` (default: the data dir's `skills/`) → `{scanned, created, updated, skipped, errors}`. */
   sync: publicProcedure.input(syncSkillsInput).mutation(({ ctx, input }) => ctx.services.skills.syncFolder(input.dir)),
-} satisfies TRPCRouterRecord;
+});

@@ -1,9 +1,10 @@
 import { TOOL_CATALOGUE } from '@restflow/core';
-import { type TRPCRouterRecord, tracked } from '@trpc/server';
-import { daemonStatusSchema, heartbeatStreamInput } from '../schemas/index.ts';
-import { publicProcedure, TRPCError } from '../trpc.ts';
+import { tracked } from '@trpc/server';
+// Its own schemas only, not the index: the first ping loads this sub-router, and serving it builds no other schema.
+import { daemonStatusSchema, heartbeatStreamInput } from '../schemas/system.ts';
+import { publicProcedure, router, TRPCError } from '../trpc.ts';
 
-export const systemRouter = {
+export const systemRouter = router({
   ping: publicProcedure.query(() => 'pong' as const),
 
   status: publicProcedure.output(daemonStatusSchema).query(({ ctx }) => ctx.daemon.status()),
@@ -79,4 +80,4 @@ export const systemRouter = {
       yield tracked(String(seq), event);
     }
   }),
-} satisfies TRPCRouterRecord;
+});

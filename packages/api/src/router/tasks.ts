@@ -9,7 +9,7 @@ import {
   taskEventsStreamInput,
   updateTaskInput,
 } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
 /** The events a task's runs recorded. */
 const taskEventsRouter = {
@@ -19,7 +19,7 @@ const taskEventsRouter = {
     .query(({ ctx, input }) => ctx.services.tasks.listEvents(input.task_id, input.limit)),
 } satisfies TRPCRouterRecord;
 
-export const tasksRouter = {
+export const tasksRouter = router({
   list: publicProcedure.input(listTasksInput).query(({ ctx, input }) => ctx.services.tasks.list(input?.status)),
 
   /** `id` may be a unique prefix of a task id. */
@@ -77,4 +77,4 @@ export const tasksRouter = {
       throw toTRPCError(error);
     }
   }),
-} satisfies TRPCRouterRecord;
+});

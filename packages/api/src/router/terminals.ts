@@ -1,8 +1,7 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { createTerminalInput, deleteResultSchema, idInput, updateTerminalInput } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
-export const terminalsRouter = {
+export const terminalsRouter = router({
   /** In creation order. */
   list: publicProcedure.query(({ ctx }) => ctx.services.terminals.list()),
 
@@ -24,4 +23,4 @@ export const terminalsRouter = {
     .input(idInput)
     .output(deleteResultSchema)
     .mutation(({ ctx, input }) => ctx.services.terminals.delete(input.id)),
-} satisfies TRPCRouterRecord;
+});

@@ -1,4 +1,3 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import {
   apiTokenRefInput,
@@ -7,10 +6,10 @@ import {
   createdApiTokenSchema,
   deleteResultSchema,
 } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
 /** API tokens for `Authorization: Bearer` clients (docs/remote-access.md); only the local user manages them. */
-export const tokensRouter = {
+export const tokensRouter = router({
   /** The answer carries the token in clear, once: it is stored hashed and never shown again. */
   create: publicProcedure
     .input(createApiTokenInput)
@@ -25,4 +24,4 @@ export const tokensRouter = {
     .input(apiTokenRefInput)
     .output(deleteResultSchema)
     .mutation(({ ctx, input }) => ctx.services.apiTokens.delete(input.id)),
-} satisfies TRPCRouterRecord;
+});

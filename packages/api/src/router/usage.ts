@@ -1,4 +1,3 @@
-import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import {
   budgetSettingsSchema,
@@ -8,10 +7,10 @@ import {
   usageReportInput,
   usageReportSchema,
 } from '../schemas/index.ts';
-import { publicProcedure } from '../trpc.ts';
+import { publicProcedure, router } from '../trpc.ts';
 
 /** Tokens and cost of provider calls, the price table that turns one into the other, and the budgets. */
-export const usageRouter = {
+export const usageRouter = router({
   /** Sums of every provider call, grouped `by` agent (default), task, model or UTC day, since a time. */
   report: publicProcedure
     .input(usageReportInput)
@@ -51,4 +50,4 @@ export const usageRouter = {
         });
       }),
   },
-} satisfies TRPCRouterRecord;
+});

@@ -23,6 +23,7 @@ export {
   type McpRefusal,
 } from './mcp-mount.ts';
 export { MAX_FRAME_BYTES, type PipeServer, servePipe } from './pipe-server.ts';
+export { BEARER_SCHEME, restErrorSchema } from './rest-errors.ts';
 export {
   type CompiledRoute,
   compileRoute,
@@ -33,13 +34,7 @@ export {
   type RestReply,
   type RestRequest,
 } from './rest-handler.ts';
-export {
-  BEARER_SCHEME,
-  createOpenApiDocument,
-  openApiJson,
-  responseSchemaOf,
-  restErrorSchema,
-} from './rest-openapi.ts';
+export { createOpenApiDocument, openApiJson, responseSchemaOf } from './rest-openapi-on-demand.ts';
 export { REST_ROUTES, type RestMethod, type RestRoute } from './rest-routes.ts';
 export {
   mountWebSocket,

@@ -7,6 +7,7 @@ import { getTRPCErrorShape, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { z } from 'zod';
 import type { ApiContext } from '../context.ts';
+import { loadRouterOf } from '../lazy-routers.ts';
 import type { AppRouter } from '../root.ts';
 import { createCallerFactory } from '../trpc.ts';
 import { REST_ROUTES, type RestRoute } from './rest-routes.ts';
@@ -169,7 +170,15 @@ export function createRestApi(options: RestApiOptions): RestApi {
   const { router } = options;
   const createCaller = createCallerFactory(router);
   const routes = REST_ROUTES.map(compileRoute);
-  const shapes = new Map(routes.map((r) => [r.route, inputShape(procedureOf(router, r.route.procedure).input)]));
+  // A route's input shape is read from its procedure, whose sub-router loads on the route's first request.
+  const shapes = new Map<RestRoute, Record<string, z.ZodType> | undefined>();
+  const shapeOf = async (route: RestRoute) => {
+    if (!shapes.has(route)) {
+      await loadRouterOf(router, route.procedure);
+      shapes.set(route, inputShape(procedureOf(router, route.procedure).input));
+    }
+    return shapes.get(route);
+  };
 
   const call = async (route: RestRoute, input: unknown, context: ApiContext): Promise<unknown> => {
     const caller = createCaller(context) as unknown as Record<string, unknown>;
@@ -185,7 +194,10 @@ export function createRestApi(options: RestApiOptions): RestApi {
     const shape = getTRPCErrorShape({
       config: router._def._config,
       error,
-      type: procedureOf(router, route.procedure).type as 'query' | 'mutation',
+      // The procedure is loaded unless loading its sub-router is what failed: then the route's method tells.
+      type: ((router._def.procedures as unknown as Record<string, { _def: { type: string } } | undefined>)[
+        route.procedure
+      ]?._def.type ?? (route.method === 'GET' ? 'query' : 'mutation')) as 'query' | 'mutation',
       path: route.procedure,
       input,
       ctx: undefined,
@@ -215,7 +227,12 @@ export function createRestApi(options: RestApiOptions): RestApi {
         compiled.keys.forEach((key, i) => {
           fromPath[route.params?.[key] ?? key] = decodeURIComponent(m[i + 1] ?? '');
         });
-        const shape = shapes.get(route);
+        let shape: Record<string, z.ZodType> | undefined;
+        try {
+          shape = await shapeOf(route);
+        } catch (error) {
+          return toErrorReply(error, route, undefined);
+        }
         let fields: Record<string, unknown>;
         if (method === 'GET' || method === 'DELETE') {
           fields = queryInput(request.query, shape);

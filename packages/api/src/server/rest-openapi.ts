@@ -4,26 +4,14 @@
 import { PROTOCOL_VERSION, RESTFLOW_VERSION } from '@restflow/paths';
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { loadAllRouters, loadRouterOf } from '../lazy-routers.ts';
 import type { AppRouter } from '../root.ts';
+import type * as Schemas from '../schemas/index.ts';
+import { BEARER_SCHEME, restErrorSchema } from './rest-errors.ts';
 import { inputShape, procedureOf } from './rest-handler.ts';
 import { REST_ROUTES, type RestRoute } from './rest-routes.ts';
 
-export const BEARER_SCHEME = 'bearer';
-
-const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
-
-export const restErrorSchema = z
-  .object({
-    error: z.string().describe("The router's message"),
-    code: z.string().describe("The router's error code: BAD_REQUEST, NOT_FOUND, CONFLICT, FORBIDDEN, …"),
-    field_errors: z
-      .array(fieldErrorSchema)
-      .optional()
-      .describe('Which input field is wrong and why (400 on invalid input), as the router reports it'),
-    reason: z.string().optional().describe('A domain reason such as NO_MODEL, NO_API_KEY or DUPLICATE_NAME'),
-    details: z.unknown().optional().describe("The reason's facts (e.g. the id of the existing thing)"),
-  })
-  .meta({ id: 'Error' });
+export { BEARER_SCHEME, restErrorSchema };
 
 const DESCRIPTION = `The RestFlow daemon's REST API: resource routes over the same router the CLI and the web console use
 (each operation's id names the procedure it calls), so inputs are validated by the same schemas and fail with the
@@ -55,13 +43,19 @@ export function pathKeys(route: RestRoute): string[] {
   return [...route.path.matchAll(/\{([A-Za-z_]+)\}/g)].map((m) => m[1] as string);
 }
 
-export function responseSchemaOf(router: AppRouter, route: RestRoute): z.ZodType {
-  const schema = route.response ?? procedureOf(router, route.procedure).output;
+function responseOf(router: AppRouter, route: RestRoute, schemas: typeof Schemas): z.ZodType {
+  const schema = route.response?.(schemas) ?? procedureOf(router, route.procedure).output;
   if (!schema) throw new Error(`REST route ${route.method} ${route.path} documents no response`);
   return schema;
 }
 
-function operationOf(router: AppRouter, route: RestRoute): ZodOpenApiOperationObject {
+/** What a route answers: the route's response or its procedure's `.output()` (both loaded on demand). */
+export async function responseSchemaOf(router: AppRouter, route: RestRoute): Promise<z.ZodType> {
+  await loadRouterOf(router, route.procedure);
+  return responseOf(router, route, await import('../schemas/index.ts'));
+}
+
+function operationOf(router: AppRouter, route: RestRoute, schemas: typeof Schemas): ZodOpenApiOperationObject {
   const shape = inputShape(procedureOf(router, route.procedure).input) ?? {};
   const fromPath = new Map(pathKeys(route).map((key) => [key, route.params?.[key] ?? key]));
   const pathFields = new Set(fromPath.values());
@@ -74,7 +68,7 @@ function operationOf(router: AppRouter, route: RestRoute): ZodOpenApiOperationOb
     responses: {
       [String(route.status ?? 200)]: {
         description: route.status === 201 ? 'Created' : 'OK',
-        content: { 'application/json': { schema: responseSchemaOf(router, route) } },
+        content: { 'application/json': { schema: responseOf(router, route, schemas) } },
       },
       ...(rest.length > 0 || fromPath.size > 0 ? { '400': errorResponse('Invalid input (see field_errors)') } : {}),
       '401': errorResponse('No valid API token'),
@@ -104,10 +98,13 @@ function operationOf(router: AppRouter, route: RestRoute): ZodOpenApiOperationOb
   return operation;
 }
 
-export function createOpenApiDocument(router: AppRouter): ReturnType<typeof createDocument> {
+/** The whole document: every sub-router is loaded first, so no route is left out for want of its procedure. */
+export async function createOpenApiDocument(router: AppRouter): Promise<ReturnType<typeof createDocument>> {
+  await loadAllRouters(router);
+  const schemas = await import('../schemas/index.ts');
   const paths: ZodOpenApiPathsObject = {};
   for (const route of REST_ROUTES) {
-    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationOf(router, route) };
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationOf(router, route, schemas) };
   }
   return createDocument(
     {
@@ -139,6 +136,6 @@ export function createOpenApiDocument(router: AppRouter): ReturnType<typeof crea
 }
 
 /** The document as committed in docs/openapi.json (stable key order from the route table, two-space indent). */
-export function openApiJson(router: AppRouter): string {
-  return `${JSON.stringify(createOpenApiDocument(router), null, 2)}\n`;
+export async function openApiJson(router: AppRouter): Promise<string> {
+  return `${JSON.stringify(await createOpenApiDocument(router), null, 2)}\n`;
 }

@@ -4,31 +4,7 @@
 // zod schemas. A procedure that declares `.output()` documents its response; the others name theirs here
 // (schemas/resources.ts).
 import { z } from 'zod';
-import {
-  activeTaskRunSchema,
-  agentSchema,
-  authProfileSchema,
-  authSummarySchema,
-  chatMessageSchema,
-  chatSessionSchema,
-  chatSessionSearchHitSchema,
-  chatSessionSummarySchema,
-  memoryChunkSchema,
-  memorySearchResultSchema,
-  memorySessionSchema,
-  memoryStatsSchema,
-  providerSettingsSchema,
-  runInfoSchema,
-  secretInfoSchema,
-  secretPresenceSchema,
-  skillExportSchema,
-  skillSchema,
-  systemConfigSchema,
-  taskCancelResultSchema,
-  taskEventSchema,
-  taskRunAcceptedSchema,
-  taskSchema,
-} from '../schemas/index.ts';
+import type * as schemas from '../schemas/index.ts';
 
 export type RestMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -43,8 +19,11 @@ export interface RestRoute {
   summary: string;
   /** The resource family: the document's tag. */
   tag: string;
-  /** Required unless the procedure declares `.output()`. */
-  response?: z.ZodType;
+  /**
+   * Required unless the procedure declares `.output()`. Read from the schemas module when the OpenAPI document is
+   * built, so serving REST requests never builds the response schemas.
+   */
+  response?: (s: typeof schemas) => z.ZodType;
   /** 201 for creates, else 200. */
   status?: 200 | 201;
 }
@@ -63,7 +42,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'agents.list',
     tag: 'agents',
     summary: 'List agents',
-    response: list(agentSchema),
+    response: (s) => list(s.agentSchema),
   },
   {
     method: 'POST',
@@ -71,7 +50,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'agents.create',
     tag: 'agents',
     summary: 'Create an agent',
-    response: agentSchema,
+    response: (s) => s.agentSchema,
     status: 201,
   },
   {
@@ -80,7 +59,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'agents.get',
     tag: 'agents',
     summary: 'Get an agent (id or unique prefix)',
-    response: agentSchema,
+    response: (s) => s.agentSchema,
   },
   {
     method: 'PATCH',
@@ -88,7 +67,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'agents.update',
     tag: 'agents',
     summary: 'Update an agent',
-    response: agentSchema,
+    response: (s) => s.agentSchema,
   },
   { method: 'DELETE', path: '/api/agents/{id}', procedure: 'agents.delete', tag: 'agents', summary: 'Delete an agent' },
   {
@@ -107,7 +86,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'skills.list',
     tag: 'skills',
     summary: 'List skills, most recently updated first',
-    response: list(skillSchema),
+    response: (s) => list(s.skillSchema),
   },
   {
     method: 'POST',
@@ -115,7 +94,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'skills.create',
     tag: 'skills',
     summary: 'Create a skill',
-    response: skillSchema,
+    response: (s) => s.skillSchema,
     status: 201,
   },
   {
@@ -124,7 +103,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'skills.import',
     tag: 'skills',
     summary: 'Import a skill from markdown with YAML frontmatter',
-    response: skillSchema,
+    response: (s) => s.skillSchema,
   },
   {
     method: 'GET',
@@ -132,7 +111,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'skills.get',
     tag: 'skills',
     summary: 'Get a skill',
-    response: skillSchema,
+    response: (s) => s.skillSchema,
   },
   {
     method: 'PATCH',
@@ -140,7 +119,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'skills.update',
     tag: 'skills',
     summary: 'Update a skill',
-    response: skillSchema,
+    response: (s) => s.skillSchema,
   },
   { method: 'DELETE', path: '/api/skills/{id}', procedure: 'skills.delete', tag: 'skills', summary: 'Delete a skill' },
   {
@@ -149,7 +128,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'skills.export',
     tag: 'skills',
     summary: 'Export a skill as markdown',
-    response: skillExportSchema,
+    response: (s) => s.skillExportSchema,
   },
 
   // Tasks
@@ -159,7 +138,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'tasks.list',
     tag: 'tasks',
     summary: 'List tasks',
-    response: list(taskSchema),
+    response: (s) => list(s.taskSchema),
   },
   {
     method: 'POST',
@@ -167,7 +146,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'tasks.create',
     tag: 'tasks',
     summary: 'Create a task (no schedule = hourly)',
-    response: taskSchema,
+    response: (s) => s.taskSchema,
     status: 201,
   },
   {
@@ -176,7 +155,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'tasks.active',
     tag: 'tasks',
     summary: 'Runs in progress and runs waiting for a worker',
-    response: list(activeTaskRunSchema),
+    response: (s) => list(s.activeTaskRunSchema),
   },
   {
     method: 'GET',
@@ -184,7 +163,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'tasks.get',
     tag: 'tasks',
     summary: 'Get a task',
-    response: taskSchema,
+    response: (s) => s.taskSchema,
   },
   {
     method: 'PATCH',
@@ -192,7 +171,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'tasks.update',
     tag: 'tasks',
     summary: 'Update a task',
-    response: taskSchema,
+    response: (s) => s.taskSchema,
   },
   {
     method: 'DELETE',
@@ -207,7 +186,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'tasks.run',
     tag: 'tasks',
     summary: 'Run the task now (409 when it is already running or queued)',
-    response: taskRunAcceptedSchema,
+    response: (s) => s.taskRunAcceptedSchema,
   },
   {
     method: 'POST',
@@ -215,7 +194,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'tasks.cancel',
     tag: 'tasks',
     summary: 'Stop a running or queued run and pause the task',
-    response: taskCancelResultSchema,
+    response: (s) => s.taskCancelResultSchema,
   },
   {
     method: 'POST',
@@ -223,7 +202,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'tasks.pause',
     tag: 'tasks',
     summary: 'Pause the task',
-    response: taskSchema,
+    response: (s) => s.taskSchema,
   },
   {
     method: 'POST',
@@ -231,7 +210,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'tasks.resume',
     tag: 'tasks',
     summary: 'Resume a paused task',
-    response: taskSchema,
+    response: (s) => s.taskSchema,
   },
   {
     method: 'GET',
@@ -240,7 +219,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     params: { id: 'task_id' },
     tag: 'tasks',
     summary: "The task's events, newest first",
-    response: list(taskEventSchema),
+    response: (s) => list(s.taskEventSchema),
   },
 
   // Memory
@@ -250,7 +229,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'memory.list',
     tag: 'memory',
     summary: 'Chunks by agent and/or tag, newest first',
-    response: list(memoryChunkSchema),
+    response: (s) => list(s.memoryChunkSchema),
   },
   {
     method: 'POST',
@@ -258,7 +237,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'memory.create',
     tag: 'memory',
     summary: 'Store a chunk (the same content again returns the existing chunk)',
-    response: memoryChunkSchema,
+    response: (s) => s.memoryChunkSchema,
     status: 201,
   },
   {
@@ -267,7 +246,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'memory.search',
     tag: 'memory',
     summary: 'Keyword, phrase or regex search, newest first',
-    response: memorySearchResultSchema,
+    response: (s) => s.memorySearchResultSchema,
   },
   {
     method: 'GET',
@@ -275,7 +254,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'memory.stats',
     tag: 'memory',
     summary: "An agent's memory statistics",
-    response: memoryStatsSchema,
+    response: (s) => s.memoryStatsSchema,
   },
   {
     method: 'POST',
@@ -290,7 +269,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'memory.sessions.list',
     tag: 'memory',
     summary: 'Memory sessions, most recently updated first',
-    response: list(memorySessionSchema),
+    response: (s) => list(s.memorySessionSchema),
   },
   {
     method: 'POST',
@@ -298,7 +277,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'memory.sessions.create',
     tag: 'memory',
     summary: 'Create a memory session',
-    response: memorySessionSchema,
+    response: (s) => s.memorySessionSchema,
     status: 201,
   },
   {
@@ -307,7 +286,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'memory.sessions.get',
     tag: 'memory',
     summary: 'Get a memory session',
-    response: memorySessionSchema,
+    response: (s) => s.memorySessionSchema,
   },
   {
     method: 'PATCH',
@@ -315,7 +294,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'memory.sessions.update',
     tag: 'memory',
     summary: 'Update a memory session',
-    response: memorySessionSchema,
+    response: (s) => s.memorySessionSchema,
   },
   {
     method: 'DELETE',
@@ -330,7 +309,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'memory.get',
     tag: 'memory',
     summary: 'Get a chunk',
-    response: memoryChunkSchema,
+    response: (s) => s.memoryChunkSchema,
   },
   { method: 'DELETE', path: '/api/memory/{id}', procedure: 'memory.delete', tag: 'memory', summary: 'Delete a chunk' },
 
@@ -341,7 +320,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'sessions.list',
     tag: 'sessions',
     summary: 'Session summaries, most recently updated first',
-    response: list(chatSessionSummarySchema),
+    response: (s) => list(s.chatSessionSummarySchema),
   },
   {
     method: 'POST',
@@ -349,7 +328,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'sessions.create',
     tag: 'sessions',
     summary: 'Create a chat session',
-    response: chatSessionSchema,
+    response: (s) => s.chatSessionSchema,
     status: 201,
   },
   {
@@ -358,7 +337,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'sessions.search',
     tag: 'sessions',
     summary: 'Sessions whose name or messages contain the query',
-    response: list(chatSessionSearchHitSchema),
+    response: (s) => list(s.chatSessionSearchHitSchema),
   },
   {
     method: 'GET',
@@ -366,7 +345,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'sessions.get',
     tag: 'sessions',
     summary: 'A session with its messages',
-    response: chatSessionSchema,
+    response: (s) => s.chatSessionSchema,
   },
   {
     method: 'PATCH',
@@ -374,7 +353,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'sessions.update',
     tag: 'sessions',
     summary: 'Rename a session or change its agent or model',
-    response: chatSessionSchema,
+    response: (s) => s.chatSessionSchema,
   },
   {
     method: 'DELETE',
@@ -390,7 +369,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     params: { id: 'session_id' },
     tag: 'sessions',
     summary: 'The last `limit` messages, oldest first',
-    response: list(chatMessageSchema),
+    response: (s) => list(s.chatMessageSchema),
   },
   {
     method: 'POST',
@@ -399,7 +378,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     params: { id: 'session_id' },
     tag: 'sessions',
     summary: 'Append a message (starts no run)',
-    response: chatSessionSchema,
+    response: (s) => s.chatSessionSchema,
     status: 201,
   },
 
@@ -410,7 +389,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'auth.list',
     tag: 'auth',
     summary: 'Auth profiles (secret refs and a masked hint, never a credential)',
-    response: list(authProfileSchema),
+    response: (s) => list(s.authProfileSchema),
   },
   {
     method: 'POST',
@@ -418,7 +397,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'auth.create',
     tag: 'auth',
     summary: 'Add an auth profile (the credential is stored as secrets)',
-    response: authProfileSchema,
+    response: (s) => s.authProfileSchema,
     status: 201,
   },
   {
@@ -427,7 +406,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'auth.summary',
     tag: 'auth',
     summary: 'Counts of profiles by state, provider and source',
-    response: authSummarySchema,
+    response: (s) => s.authSummarySchema,
   },
   {
     method: 'GET',
@@ -435,7 +414,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'auth.get',
     tag: 'auth',
     summary: 'Get an auth profile',
-    response: authProfileSchema,
+    response: (s) => s.authProfileSchema,
   },
   {
     method: 'PATCH',
@@ -443,7 +422,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'auth.update',
     tag: 'auth',
     summary: 'Rename, enable/disable or reprioritise a profile',
-    response: authProfileSchema,
+    response: (s) => s.authProfileSchema,
   },
   {
     method: 'DELETE',
@@ -458,7 +437,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'auth.use',
     tag: 'auth',
     summary: 'Make the profile the first choice',
-    response: authProfileSchema,
+    response: (s) => s.authProfileSchema,
   },
   {
     method: 'POST',
@@ -466,7 +445,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'auth.enable',
     tag: 'auth',
     summary: 'Enable a profile',
-    response: authProfileSchema,
+    response: (s) => s.authProfileSchema,
   },
   {
     method: 'POST',
@@ -474,7 +453,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'auth.disable',
     tag: 'auth',
     summary: 'Disable a profile',
-    response: authProfileSchema,
+    response: (s) => s.authProfileSchema,
   },
 
   // Secrets: never a value over REST (secrets.get is not mapped)
@@ -484,7 +463,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'secrets.list',
     tag: 'secrets',
     summary: 'Secret keys and descriptions, never values',
-    response: list(secretInfoSchema),
+    response: (s) => list(s.secretInfoSchema),
   },
   {
     method: 'GET',
@@ -492,7 +471,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'secrets.has',
     tag: 'secrets',
     summary: 'Whether the secret exists and where from (never its value)',
-    response: secretPresenceSchema,
+    response: (s) => s.secretPresenceSchema,
   },
   {
     method: 'PUT',
@@ -500,7 +479,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'secrets.set',
     tag: 'secrets',
     summary: 'Create or replace a secret; the answer holds no value',
-    response: secretInfoSchema,
+    response: (s) => s.secretInfoSchema,
   },
   {
     method: 'DELETE',
@@ -517,7 +496,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'config.get',
     tag: 'config',
     summary: 'The system config',
-    response: systemConfigSchema,
+    response: (s) => s.systemConfigSchema,
   },
   {
     method: 'PUT',
@@ -525,7 +504,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'config.set',
     tag: 'config',
     summary: 'Replace the whole system config',
-    response: systemConfigSchema,
+    response: (s) => s.systemConfigSchema,
   },
   {
     method: 'POST',
@@ -533,7 +512,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'config.reset',
     tag: 'config',
     summary: 'Put the system config back to its defaults',
-    response: systemConfigSchema,
+    response: (s) => s.systemConfigSchema,
   },
   {
     method: 'GET',
@@ -541,7 +520,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'config.providers.get',
     tag: 'config',
     summary: 'Provider endpoint settings',
-    response: providerSettingsSchema,
+    response: (s) => s.providerSettingsSchema,
   },
   {
     method: 'PUT',
@@ -549,7 +528,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'config.providers.set',
     tag: 'config',
     summary: 'Replace the provider endpoint settings',
-    response: providerSettingsSchema,
+    response: (s) => s.providerSettingsSchema,
   },
   {
     method: 'PUT',
@@ -557,7 +536,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'config.update',
     tag: 'config',
     summary: 'Set one config key (an unknown key is a 400 naming it)',
-    response: systemConfigSchema,
+    response: (s) => s.systemConfigSchema,
   },
 
   // Models
@@ -583,7 +562,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'runs.list',
     tag: 'runs',
     summary: 'Recent runs, newest first',
-    response: list(runInfoSchema),
+    response: (s) => list(s.runInfoSchema),
   },
   {
     method: 'GET',
@@ -591,7 +570,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'runs.get',
     tag: 'runs',
     summary: "One run's state",
-    response: runInfoSchema,
+    response: (s) => s.runInfoSchema,
   },
   {
     method: 'POST',
@@ -599,6 +578,6 @@ export const REST_ROUTES: readonly RestRoute[] = [
     procedure: 'runs.cancel',
     tag: 'runs',
     summary: 'Stop a run, keeping the partial answer',
-    response: runInfoSchema,
+    response: (s) => s.runInfoSchema,
   },
 ];

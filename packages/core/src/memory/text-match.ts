@@ -1,7 +1,8 @@
 // The text semantics of memory search (docs/entities.md#search), shared by the SQL search, ranking and the
 // chat-message side of unified search: keyword = every whitespace token contained (case-insensitive),
 // phrase = substring (case-insensitive), regex = an RE2 pattern over the raw content.
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
 import { InvalidInputError } from '../errors.ts';
 import type { SearchMode } from './memory-model.ts';
 
@@ -27,11 +28,17 @@ export interface LinearRegex {
   count(content: string): number;
 }
 
+// re2js builds its character tables as it loads: it is loaded by the first regex query, not with the daemon.
+let re2js: typeof RE2JS | undefined;
+const loadRe2js = (): typeof RE2JS =>
+  (re2js ??= (createRequire(import.meta.url)('re2js') as typeof import('re2js')).RE2JS);
+
 /** Compiles a regex query; a bad pattern (or one RE2 cannot run in linear time) is an input error naming `query`. */
 export function compileRegex(pattern: string): LinearRegex {
+  const RE2 = loadRe2js();
   let compiled: RE2JS;
   try {
-    compiled = RE2JS.compile(RE2JS.translateRegExp(pattern));
+    compiled = RE2.compile(RE2.translateRegExp(pattern));
   } catch (error) {
     const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
     throw InvalidInputError.field('query', `invalid regular expression: ${reason}`);

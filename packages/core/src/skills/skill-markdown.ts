@@ -1,8 +1,13 @@
 // The markdown form of a skill (docs/entities.md#skills): a YAML frontmatter block, one blank line, the body.
-import YAML, { isScalar } from 'yaml';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
 import { FRONTMATTER_KEYS, type SkillFields } from './skill-model.ts';
+
+// The YAML library is loaded by the first skill read or written as markdown, not with the daemon.
+let yamlModule: typeof import('yaml') | undefined;
+const yamlLib = (): typeof import('yaml') =>
+  (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 // Sticky + multiline: the block must open at offset 0 and close on a line of its own.
 const FRONTMATTER = /^---[ \t]*\r?\n([\s\S]*?)^---[ \t]*(?:\r?\n|$)/my;
@@ -57,7 +62,7 @@ export function parseSkillMarkdown(markdown: string, options: ParseOptions = {})
 }
 
 function readYaml(yaml: string, field: string): Record<string, unknown> {
-  const doc = YAML.parseDocument(yaml);
+  const doc = yamlLib().parseDocument(yaml);
   if (doc.errors.length > 0) {
     throw InvalidInputError.field(field, `invalid YAML frontmatter: ${doc.errors[0]?.message.split('\n')[0]}`);
   }
@@ -68,7 +73,7 @@ function readYaml(yaml: string, field: string): Record<string, unknown> {
   const data = value as Record<string, unknown>;
   // `version: 1.10` would read as the number 1.1; keep what the author wrote.
   const version = doc.get('version', true);
-  if (isScalar(version) && typeof version.value === 'number' && typeof version.source === 'string') {
+  if (yamlLib().isScalar(version) && typeof version.value === 'number' && typeof version.source === 'string') {
     data.version = version.source;
   }
   return data;
@@ -81,5 +86,5 @@ export function skillToMarkdown(skill: SkillFields): string {
     const value = skill[key];
     if (value !== undefined && value !== null) frontmatter[key] = value;
   }
-  return `---\n${YAML.stringify(frontmatter, { lineWidth: 0 })}---\n\n${skill.content}`;
+  return `---\n${yamlLib().stringify(frontmatter, { lineWidth: 0 })}---\n\n${skill.content}`;
 }

@@ -1,4 +1,5 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ValidateFunction } from 'ajv';
 import type { LlmToolCall, LlmToolSpec } from '../../llm/types.ts';
 import { truncateToolResult } from '../limits.ts';
 import { type ToolContext, type ToolDefinition, ToolError } from './types.ts';
@@ -12,7 +13,7 @@ export interface ToolCallResult {
   duration_ms: number;
 }
 
-// Built on the first registry, not at import: the daemon would otherwise pay for it on every start.
+// Loaded and built on the first schema compiled, not at import: the daemon would otherwise pay for it on every start.
 let ajv: Ajv | undefined;
 
 function describeArgs(validate: ValidateFunction): string {
@@ -29,7 +30,12 @@ const acceptAny = Object.assign(() => true, { errors: null }) as unknown as Vali
 /** An external tool's schema the validator cannot compile (an MCP server's) is left to the tool to check. */
 function compileOrAcceptAny(schema: Record<string, unknown>): ValidateFunction {
   try {
-    ajv ??= new Ajv({ allErrors: true, useDefaults: true, coerceTypes: false, strict: false });
+    ajv ??= new (createRequire(import.meta.url)('ajv') as typeof import('ajv')).Ajv({
+      allErrors: true,
+      useDefaults: true,
+      coerceTypes: false,
+      strict: false,
+    });
     return ajv.compile(schema);
   } catch {
     return acceptAny;
