@@ -476,13 +476,19 @@ export async function fuzzProcedure(procedure: FuzzProcedure, options: FuzzOptio
       );
     }
   };
-  const details = await fc.check(property, {
+  let details = await fc.check(property, {
     seed: options.seed,
     numRuns: options.numRuns,
     endOnFailure: true,
     ...(options.timeLimitMs ? { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false } : {}),
   });
   await inFlight;
+  // On a loaded machine a short share can run out before the first input is even tried: every procedure gets at
+  // least one, whatever the time.
+  if (calls === 0) {
+    details = await fc.check(property, { seed: options.seed, numRuns: 1, endOnFailure: true });
+    await inFlight;
+  }
   // Running out of time is the bound of a default run, not a failure (the inputs that did run passed).
   if (details.failed && !(details.interrupted && details.errorInstance === null)) {
     const reason =
