@@ -42,8 +42,14 @@ describe('page reads', () => {
     const messages = await walk((cursor) =>
       caller.sessions.messages.page({ session_id: newest?.id as string, cursor, limit: 2 }),
     );
-    expect(messages.map((page) => page.map((m) => m.content))).toEqual([['m6.1', 'm6.2'], ['m6.0']]);
-    expect((await caller.sessions.search({ query: 'm', limit: 2 })).map((h) => h.name)).toEqual(['Chat 6', 'Chat 5']);
+    const n = newest?.name.replace('Chat ', '');
+    expect(messages.map((page) => page.map((m) => m.content))).toEqual([[`m${n}.1`, `m${n}.2`], [`m${n}.0`]]);
+    expect((await caller.sessions.search({ query: 'm', limit: 2 })).map((h) => h.name)).toEqual(
+      services.sessions
+        .list()
+        .slice(0, 2)
+        .map((x) => x.name),
+    );
   });
 
   it('pages runs and memory chunks', async () => {
