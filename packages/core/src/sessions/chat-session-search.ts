@@ -36,11 +36,17 @@ interface MatchRow {
 const toMap = (rows: MatchRow[], query: string) =>
   new Map(rows.map((r) => [r.sessionId, { count: r.count, preview: previewOfMatch(r.content, query) }]));
 
+/** A session's matches as the index gives them: how many, and the key of the first (the earliest appended). */
+export interface IndexedMatches {
+  count: number;
+  firstKey: number;
+}
+
 /**
  * The matches of an ASCII query of 3+ characters from the trigram index, per session; undefined when there are
- * more than INDEXED_MATCH_CAP of them.
+ * more than INDEXED_MATCH_CAP of them. Reads only the index and its key table (in key order), no message.
  */
-export function indexedMessageMatches(db: Db, query: string): Map<string, MessageMatches> | undefined {
+export function indexedMessageMatches(db: Db, query: string): Map<string, IndexedMatches> | undefined {
   const phrase = `"${query.replaceAll('"', '""')}"`;
   // Only the keys first, capped: a frequent term stops here after INDEXED_MATCH_CAP + 1 index entries.
   const keys = db.$client
@@ -49,16 +55,36 @@ export function indexedMessageMatches(db: Db, query: string): Map<string, Messag
     .all(phrase, INDEXED_MATCH_CAP + 1) as number[];
   if (keys.length > INDEXED_MATCH_CAP) return undefined;
   if (keys.length === 0) return new Map();
-  // With min(), SQLite takes the bare `content` column from the row holding the minimum: the first match.
   const rows = db.$client
     .prepare(
-      `SELECT m.session_id AS sessionId, count(*) AS count, min(m.seq) AS firstSeq, m.content AS content
-         FROM chat_messages_fts_keys k JOIN chat_messages m ON m.id = k.message_id
-        WHERE k.pk IN (SELECT value FROM json_each(?))
-        GROUP BY m.session_id`,
+      `SELECT session_id AS sessionId, count(*) AS count, min(pk) AS firstKey FROM chat_messages_fts_keys
+        WHERE pk IN (SELECT value FROM json_each(?)) GROUP BY session_id`,
     )
-    .all(JSON.stringify(keys)) as MatchRow[];
-  return toMap(rows, query);
+    .all(JSON.stringify(keys)) as ({ sessionId: string } & IndexedMatches)[];
+  return new Map(rows.map((r) => [r.sessionId, { count: r.count, firstKey: r.firstKey }]));
+}
+
+/** Counts and previews for the sessions shown: only their first matching messages are read. */
+export function previewsOf(
+  db: Db,
+  query: string,
+  matches: Map<string, IndexedMatches>,
+  sessionIds: string[],
+): Map<string, MessageMatches> {
+  const firstKeys = sessionIds.flatMap((id) => matches.get(id)?.firstKey ?? []);
+  const rows = db.$client
+    .prepare(
+      `SELECT k.session_id AS sessionId, m.content AS content
+         FROM chat_messages_fts_keys k JOIN chat_messages m ON m.id = k.message_id
+        WHERE k.pk IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(firstKeys)) as { sessionId: string; content: string }[];
+  return new Map(
+    rows.map((r) => [
+      r.sessionId,
+      { count: matches.get(r.sessionId)?.count ?? 0, preview: previewOfMatch(r.content, query) },
+    ]),
+  );
 }
 
 /** The matches of an ASCII query within the given sessions (their messages only, through the seq index). */

@@ -23,11 +23,13 @@ import {
 } from './chat-session-model.ts';
 import {
   findMessageMatches,
+  type IndexedMatches,
   indexedMessageMatches,
   isAscii,
   likeContains,
   type MessageMatches,
   matchesInSessions,
+  previewsOf,
 } from './chat-session-search.ts';
 import { autoSessionName, messagePreview } from './chat-text.ts';
 
@@ -265,7 +267,16 @@ export class ChatSessionService {
     const nameMatches = (row: SessionRow) => row.name.toLowerCase().includes(lowered);
     if (isAscii(needle)) {
       const indexed = needle.length >= 3 ? indexedMessageMatches(this.core.db, needle) : undefined;
-      if (indexed) return this.hitsOf(this.indexedHitRows(indexed, needle, agentId, limit), indexed, limit);
+      if (indexed) {
+        const rows = this.indexedHitRows(indexed, needle, agentId, limit);
+        const shown = previewsOf(
+          this.core.db,
+          needle,
+          indexed,
+          rows.map((r) => r.id),
+        );
+        return this.hitsOf(rows, shown, limit);
+      }
       return this.walkSessions(needle, agentId, nameMatches, limit);
     }
     const matches = findMessageMatches(this.core.db, needle);
@@ -276,7 +287,7 @@ export class ChatSessionService {
 
   /** The first `limit` sessions, in list order, holding indexed matches or whose name matches. */
   private indexedHitRows(
-    matches: Map<string, MessageMatches>,
+    matches: Map<string, IndexedMatches>,
     needle: string,
     agentId: string | undefined,
     limit: number,
