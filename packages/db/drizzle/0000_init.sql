@@ -45,9 +45,9 @@ CREATE TABLE `chat_sessions` (
 	`last_model` text
 );
 --> statement-breakpoint
-CREATE INDEX `chat_sessions_agent_updated_idx` ON `chat_sessions` (`agent_id`,`updated_at`,`id`);--> statement-breakpoint
+CREATE INDEX `chat_sessions_agent_idx` ON `chat_sessions` (`agent_id`);--> statement-breakpoint
 CREATE INDEX `chat_sessions_skill_idx` ON `chat_sessions` (`skill_id`);--> statement-breakpoint
-CREATE INDEX `chat_sessions_updated_idx` ON `chat_sessions` (`updated_at`,`id`);--> statement-breakpoint
+CREATE INDEX `chat_sessions_updated_idx` ON `chat_sessions` (`updated_at`);--> statement-breakpoint
 CREATE TABLE `auth_profiles` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
@@ -115,7 +115,6 @@ CREATE UNIQUE INDEX `memory_chunks_id_unique` ON `memory_chunks` (`id`);--> stat
 CREATE UNIQUE INDEX `memory_chunks_content_hash_unique` ON `memory_chunks` (`content_hash`);--> statement-breakpoint
 CREATE INDEX `memory_chunks_agent_idx` ON `memory_chunks` (`agent_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `memory_chunks_session_idx` ON `memory_chunks` (`session_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `memory_chunks_created_idx` ON `memory_chunks` (`created_at`);--> statement-breakpoint
 CREATE TABLE `memory_sessions` (
 	`id` text PRIMARY KEY NOT NULL,
 	`agent_id` text NOT NULL,
@@ -159,9 +158,7 @@ CREATE INDEX `runs_status_idx` ON `runs` (`status`);--> statement-breakpoint
 CREATE INDEX `runs_parent_idx` ON `runs` (`parent_run_id`);--> statement-breakpoint
 CREATE INDEX `runs_root_idx` ON `runs` (`root_run_id`);--> statement-breakpoint
 CREATE INDEX `runs_task_idx` ON `runs` (`task_id`,`started_at`);--> statement-breakpoint
-CREATE INDEX `runs_session_idx` ON `runs` (`session_id`,`started_at`,`id`);--> statement-breakpoint
-CREATE INDEX `runs_agent_idx` ON `runs` (`agent_id`,`started_at`,`id`);--> statement-breakpoint
-CREATE INDEX `runs_started_idx` ON `runs` (`started_at`,`id`);--> statement-breakpoint
+CREATE INDEX `runs_session_idx` ON `runs` (`session_id`);--> statement-breakpoint
 CREATE TABLE `pending_approvals` (
 	`id` text PRIMARY KEY NOT NULL,
 	`command` text NOT NULL,
