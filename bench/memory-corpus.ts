@@ -115,6 +115,14 @@ export function chunkContent(): string {
   return text.trim();
 }
 
+/** A chat message: 1–4 sentences (a question, an answer's paragraph), shorter than a memory chunk. */
+export function messageContent(): string {
+  const n = 1 + Math.floor(rand() ** 2 * 4);
+  let text = '';
+  for (let i = 0; i < n; i++) text += `${sentence()} `;
+  return text.trim();
+}
+
 /** 1–3 word queries over frequent, mid-frequency and rare terms, plus tokens shorter than a trigram. */
 export const keywordQueries: string[] = [
   'deploy',

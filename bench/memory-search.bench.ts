@@ -1,6 +1,9 @@
 // Keyword memory search at scale: 100k generated chunks in a file database (5 agents), then 200 keyword
 // queries through MemoryService.search. Run: `npm run bench:memory` (options: --chunks N, --queries N, --keep to
-// leave the database behind, --db FILE to query a kept database again without regenerating it).
+// leave the database behind, --db FILE to query a kept database again without regenerating it, --direct to
+// insert the corpus through packages/db in big transactions instead of the service: `--chunks 1000000
+// --direct` builds the 1M corpus in minutes instead of the service's ~25).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +19,7 @@ const { values: args } = parseArgs({
     chunks: { type: 'string', default: '100000' },
     queries: { type: 'string', default: '200' },
     keep: { type: 'boolean', default: false },
+    direct: { type: 'boolean', default: false },
     db: { type: 'string' },
   },
 });
@@ -45,7 +49,27 @@ for (let done = 0; !reuse && done < CHUNKS; done += BATCH) {
       created_at: start + Math.floor(rand() * span),
     });
   }
-  services.memory.import(agentIds[(done / BATCH) % agentIds.length], chunks);
+  const agentId = agentIds[(done / BATCH) % agentIds.length] as string;
+  if (args.direct) insertDirect(agentId, chunks, done);
+  else services.memory.import(agentId, chunks);
+}
+
+/** The rows MemoryService.store writes (the FTS triggers still fire), without its per-chunk dedup and stats. */
+function insertDirect(agentId: string, chunks: ImportChunkInput[], offset: number): void {
+  const chunk = db.$client.prepare(
+    `INSERT OR IGNORE INTO memory_chunks (id, agent_id, content, content_hash, source_type, source, created_at, tags,
+       token_count) VALUES (?, ?, ?, ?, 'manual_note', '{"type":"manual_note"}', ?, ?, ?)`,
+  );
+  const tag = db.$client.prepare('INSERT INTO memory_chunk_tags (chunk_id, tag) VALUES (?, ?)');
+  db.$client.transaction(() => {
+    chunks.forEach((c, i) => {
+      const id = `chunk-bench-${offset + i}`;
+      const hash = createHash('sha256').update(c.content).digest('hex');
+      const tags = c.tags ?? [];
+      const added = chunk.run(id, agentId, c.content, hash, c.created_at, JSON.stringify(tags), c.content.length >> 2);
+      if (added.changes > 0) for (const t of tags) tag.run(id, t);
+    });
+  })();
 }
 const insertMs = performance.now() - insertStarted;
 const stored = agentIds.reduce((n, id) => n + services.memory.stats(id).chunk_count, 0);
@@ -80,9 +104,22 @@ for (const s of [...samples].sort((a, b) => b.ms - a.ms).slice(0, 5)) {
   console.log(`  ${ms(s.ms).padStart(10)}  "${s.query}" (${s.total} matches)`);
 }
 
-recordFigures('memory', [
-  { what: `keyword search p50 (${stored} chunks)`, value: pct(50), unit: 'ms', goal: '≤ 20 ms', met: pct(50) <= 20 },
-  { what: 'keyword search p95', value: pct(95), unit: 'ms' },
+// The goals depend on the corpus size: at 100k p50 ≤ 5 ms and p95 ≤ 20 ms, at 1M p50 ≤ 20 ms.
+const million = stored >= 1_000_000;
+recordFigures(million ? 'memory-1M' : 'memory', [
+  {
+    what: `keyword search p50 (${stored} chunks)`,
+    value: pct(50),
+    unit: 'ms',
+    goal: million ? 'p50 ≤ 20 ms' : 'p50 ≤ 5 ms',
+    met: pct(50) <= (million ? 20 : 5),
+  },
+  {
+    what: `keyword search p95 (${stored} chunks)`,
+    value: pct(95),
+    unit: 'ms',
+    ...(million ? {} : { goal: 'p95 ≤ 20 ms', met: pct(95) <= 20 }),
+  },
 ]);
 
 closeDb(db);

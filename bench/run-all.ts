@@ -25,6 +25,11 @@ const BENCHES: { name: string; file: string; quickArgs: string[]; quickEnv?: Nod
   { name: 'scheduler', file: 'scheduler.bench.ts', quickArgs: ['10'] },
   { name: 'sandbox', file: 'sandbox-overhead.bench.ts', quickArgs: ['--calls', '50'] },
   { name: 'memory', file: 'memory-search.bench.ts', quickArgs: ['--chunks', '5000', '--queries', '50'] },
+  {
+    name: 'sessions',
+    file: 'sessions-scale.bench.ts',
+    quickArgs: ['--sessions', '1000', '--messages', '10000', '--rounds', '50'],
+  },
   { name: 'abuse', file: 'abuse-probes.bench.ts', quickArgs: [] },
   { name: 'soak', file: 'soak.bench.ts', quickArgs: [], quickEnv: { RESTFLOW_SOAK_SECS: '40' } },
 ];

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { agents, closeDb, createDb, eq, SchemaUpgradeError, sql } from '../src/index.ts';
@@ -93,5 +94,44 @@ describe('createDb', () => {
     db.$client.prepare("DELETE FROM memory_chunks WHERE id = 'c1'").run();
     expect(db.all(sql`SELECT rowid FROM memory_chunks_fts WHERE memory_chunks_fts MATCH 'brown'`)).toHaveLength(0);
     closeDb(db);
+  });
+
+  it('upgrades a database made before the list-order indexes and the message index, indexing its messages', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-db-'));
+    const file = path.join(dir, 'restflow.db');
+    // The migrations as the earlier build shipped them: the first two entries of the journal.
+    const migrations = path.join(path.dirname(fileURLToPath(import.meta.url)), '../drizzle');
+    const earlier = path.join(dir, 'drizzle');
+    fs.mkdirSync(path.join(earlier, 'meta'), { recursive: true });
+    const journal = JSON.parse(fs.readFileSync(path.join(migrations, 'meta/_journal.json'), 'utf8'));
+    journal.entries = journal.entries.slice(0, 2);
+    fs.writeFileSync(path.join(earlier, 'meta/_journal.json'), JSON.stringify(journal));
+    for (const entry of journal.entries as { tag: string }[]) {
+      fs.copyFileSync(path.join(migrations, `${entry.tag}.sql`), path.join(earlier, `${entry.tag}.sql`));
+    }
+    const old = createDb(file, { migrationsFolder: earlier });
+    old.$client.exec(`INSERT INTO chat_sessions (id, name, agent_id, model, created_at, updated_at)
+      VALUES ('s1', 'Chat', 'a', 'default', 1, 1);
+      INSERT INTO chat_messages (id, session_id, seq, role, content, timestamp)
+      VALUES ('m1', 's1', 1, 'user', 'The zeppelin has landed', 1)`);
+    closeDb(old);
+
+    const db = createDb(file);
+    const indexes = db.$client
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'chat_sessions_%' ORDER BY name")
+      .pluck()
+      .all();
+    expect(indexes).toEqual([
+      'chat_sessions_agent_updated_idx',
+      'chat_sessions_skill_idx',
+      'chat_sessions_updated_idx',
+    ]);
+    const match = sql`SELECT k.message_id AS id, k.session_id AS session FROM chat_messages_fts f
+      JOIN chat_messages_fts_keys k ON k.pk = f.rowid WHERE chat_messages_fts MATCH '"ZEPPELIN"'`;
+    expect(db.all(match)).toEqual([{ id: 'm1', session: 's1' }]);
+    db.$client.prepare("DELETE FROM chat_sessions WHERE id = 's1'").run();
+    expect(db.all(match)).toEqual([]);
+    closeDb(db);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

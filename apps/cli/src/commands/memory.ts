@@ -118,7 +118,8 @@ const search = daemonLeaf(
       ],
       result,
     );
-    if (!out.json) out.line(`${result.chunks.length} of ${result.total_count} results`);
+    if (!out.json)
+      out.line(`${result.chunks.length} of ${result.total_count}${result.total_capped ? '+' : ''} results`);
   },
 );
 

@@ -247,6 +247,8 @@ export function createRestflowMcpServer(api: RestflowApi): McpServer {
     (args) =>
       answer(async () => {
         const { limit, ...filter } = args;
+        // One keyset page reads `limit` sessions, not the whole history; pages stop at 500.
+        if (limit <= 500) return (await api.sessions.page.query({ ...filter, limit })).items;
         return (await api.sessions.list.query(filter)).slice(0, limit);
       }),
   );

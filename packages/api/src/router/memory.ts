@@ -1,5 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import {
+  chunksPageInput,
+  chunksPageSchema,
   clearMemoryInput,
   clearResultSchema,
   createChunkInput,
@@ -62,6 +64,12 @@ export const memoryRouter = router({
 
   /** Chunks by agent and/or tag (at least one), newest first. */
   list: publicProcedure.input(listChunksInput).query(({ ctx, input }) => ctx.services.memory.listChunks(input)),
+
+  /** One page of chunks, newest first, with the list's filters; `next_cursor` leads to the next (pages.ts). */
+  page: publicProcedure
+    .input(chunksPageInput)
+    .output(chunksPageSchema)
+    .query(({ ctx, input }) => ctx.services.memory.listChunksPage(input)),
 
   /** `id` may be a unique prefix, with or without `chunk-`. */
   get: publicProcedure.input(idInput).query(({ ctx, input }) => ctx.services.memory.get(input.id)),

@@ -7,6 +7,8 @@ import {
   runEventsInput,
   runRecordingInput,
   runRecordingSchema,
+  runsPageInput,
+  runsPageSchema,
   runTreeSchema,
   startedReplaySchema,
 } from '../schemas/index.ts';
@@ -36,6 +38,23 @@ export const runsRouter = router({
       limit: input?.limit,
     }),
   ),
+
+  /** One page of the list, newest first, with the list's filters; `next_cursor` leads to the next (pages.ts). */
+  page: publicProcedure
+    .input(runsPageInput)
+    .output(runsPageSchema)
+    .query(({ ctx, input }) =>
+      ctx.services.runs.listPage({
+        sessionId: input.session_id,
+        taskId: input.task_id,
+        agentId: input.agent_id,
+        status: input.status,
+        parentRunId: input.parent_run_id,
+        rootRunId: input.root_run_id,
+        cursor: input.cursor,
+        limit: input.limit,
+      }),
+    ),
 
   /** A run and every sub-agent run below it, depth-first, each with its status and usage (docs/engine.md#sub-agents). */
   tree: publicProcedure

@@ -8,7 +8,11 @@ import {
   idInput,
   listMessagesInput,
   listSessionsInput,
+  messagesPageInput,
+  messagesPageSchema,
   searchSessionsInput,
+  sessionsPageInput,
+  sessionsPageSchema,
   updateSessionInput,
 } from '../schemas/index.ts';
 import { publicProcedure, router } from '../trpc.ts';
@@ -19,6 +23,15 @@ const messagesRouter = {
   list: publicProcedure
     .input(listMessagesInput)
     .query(({ ctx, input }) => ctx.services.sessions.messages(input.session_id, input.limit)),
+
+  /** One page of a session's messages: the last ones first, each page oldest first (pages.ts). */
+  page: publicProcedure
+    .input(messagesPageInput)
+    .output(messagesPageSchema)
+    .query(({ ctx, input }) => {
+      const { session_id, ...page } = input;
+      return ctx.services.sessions.messagesPage(session_id, page);
+    }),
 
   /** Appends one message and returns the updated session (assistant messages default to an empty execution). */
   create: publicProcedure.input(createMessageInput).mutation(({ ctx, input }) => {
@@ -32,6 +45,12 @@ export const sessionsRouter = router({
   list: publicProcedure
     .input(listSessionsInput)
     .query(({ ctx, input }) => ctx.services.sessions.list({ agent_id: input?.agent_id, skill_id: input?.skill_id })),
+
+  /** One page of the summaries, in list order; `next_cursor` leads to the next (pages.ts). */
+  page: publicProcedure
+    .input(sessionsPageInput)
+    .output(sessionsPageSchema)
+    .query(({ ctx, input }) => ctx.services.sessions.listPage(input)),
 
   /** The full session with its messages; `id` may be a unique prefix. */
   get: publicProcedure.input(idInput).query(({ ctx, input }) => ctx.services.sessions.get(input.id)),
@@ -58,10 +77,15 @@ export const sessionsRouter = router({
     .output(clearResultSchema)
     .mutation(({ ctx, input }) => ({ deleted_count: ctx.services.sessions.deleteOlderThan(input.older_than_ms) })),
 
-  /** Name or any message contains `query` (case-insensitive) → summaries + match_count + match_preview. */
+  /**
+   * Name or any message contains `query` (case-insensitive) → summaries + match_count + match_preview, most
+   * recently updated first; `limit` keeps the first ones (and is what keeps a search of a long history fast).
+   */
   search: publicProcedure
     .input(searchSessionsInput)
-    .query(({ ctx, input }) => ctx.services.sessions.search(input.query, { agent_id: input.agent_id })),
+    .query(({ ctx, input }) =>
+      ctx.services.sessions.search(input.query, { agent_id: input.agent_id, limit: input.limit }),
+    ),
 
   count: publicProcedure.query(({ ctx }) => ctx.services.sessions.count()),
 

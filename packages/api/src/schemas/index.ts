@@ -10,6 +10,7 @@ export * from './logs.ts';
 export * from './mcp.ts';
 export * from './memory.ts';
 export * from './models.ts';
+export * from './pages.ts';
 export * from './recordings.ts';
 export * from './resources.ts';
 export * from './run-tree.ts';

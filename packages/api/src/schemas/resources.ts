@@ -170,7 +170,12 @@ export const memorySessionSchema = z
   .meta({ id: 'MemorySession' });
 
 export const memorySearchResultSchema = z
-  .object({ chunks: z.array(memoryChunkSchema), total_count: z.number().int(), has_more: z.boolean() })
+  .object({
+    chunks: z.array(memoryChunkSchema),
+    total_count: z.number().int().describe('exact up to 1000; beyond, 1000 with total_capped ("1000+")'),
+    has_more: z.boolean(),
+    total_capped: z.boolean().optional().describe('true when more chunks match than total_count'),
+  })
   .meta({ id: 'MemorySearchResult' });
 
 export const memoryStatsSchema = z

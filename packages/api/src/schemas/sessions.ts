@@ -48,6 +48,8 @@ export const updateSessionInput = z.strictObject({
 export const searchSessionsInput = z.strictObject({
   query: text('query').trim().min(1, 'query is required'),
   agent_id: idSchema.optional(),
+  /** At most this many sessions, the most recently updated; absent: every matching session. */
+  limit: z.number().int().min(1).max(500).optional(),
 });
 
 /** Sessions last updated before `older_than_ms` (epoch ms). */

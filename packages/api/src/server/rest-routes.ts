@@ -242,6 +242,13 @@ export const REST_ROUTES: readonly RestRoute[] = [
   },
   {
     method: 'GET',
+    path: '/api/memory/page',
+    procedure: 'memory.page',
+    tag: 'memory',
+    summary: 'One page of chunks, newest first (pass next_cursor back as cursor)',
+  },
+  {
+    method: 'GET',
     path: '/api/memory/search',
     procedure: 'memory.search',
     tag: 'memory',
@@ -333,6 +340,13 @@ export const REST_ROUTES: readonly RestRoute[] = [
   },
   {
     method: 'GET',
+    path: '/api/sessions/page',
+    procedure: 'sessions.page',
+    tag: 'sessions',
+    summary: 'One page of session summaries, most recently updated first (pass next_cursor back as cursor)',
+  },
+  {
+    method: 'GET',
     path: '/api/sessions/search',
     procedure: 'sessions.search',
     tag: 'sessions',
@@ -370,6 +384,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
     tag: 'sessions',
     summary: 'The last `limit` messages, oldest first',
     response: (s) => list(s.chatMessageSchema),
+  },
+  {
+    method: 'GET',
+    path: '/api/sessions/{id}/messages/page',
+    procedure: 'sessions.messages.page',
+    params: { id: 'session_id' },
+    tag: 'sessions',
+    summary: 'One page of messages, the last ones first, each page oldest first (next_cursor goes back in time)',
   },
   {
     method: 'POST',
@@ -563,6 +585,13 @@ export const REST_ROUTES: readonly RestRoute[] = [
     tag: 'runs',
     summary: 'Recent runs, newest first',
     response: (s) => list(s.runInfoSchema),
+  },
+  {
+    method: 'GET',
+    path: '/api/runs/page',
+    procedure: 'runs.page',
+    tag: 'runs',
+    summary: 'One page of runs, newest first (pass next_cursor back as cursor)',
   },
   {
     method: 'GET',

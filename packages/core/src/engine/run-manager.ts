@@ -1,13 +1,14 @@
 // Runs belong to the daemon, not to whoever watches them: a run keeps going when its subscriber disconnects,
 // every event is persisted before it is published, and a run left `running` by a crash is closed at start-up.
 import type { ExecutionStepInfo, MessageExecution, RunKind, RunStatus } from '@restflow/db';
-import { and, desc, eq, or, runs } from '@restflow/db';
+import { and, desc, eq, or, runs, type SQL, sql } from '@restflow/db';
 import { reduceRunEvents } from '@restflow/run-model';
 import type { CoreContext } from '../core-context.ts';
 import { NotFoundError } from '../errors.ts';
 import { EventStream, kindOf, type TypedEvent } from '../events/event-stream.ts';
 import { resolveIdIn } from '../id-prefix.ts';
 import type { LlmError, LlmMessage } from '../llm/types.ts';
+import { decodeCursor, type Page, pageOf, pageSize } from '../page-cursor.ts';
 import type { BudgetBreach } from '../usage/budgets.ts';
 import { emptyTotals, type RunMeter, type UsageService, type UsageTotals } from '../usage/usage.service.ts';
 import type { AgentEngine, PreparedAgent } from './agent-engine.ts';
@@ -159,6 +160,16 @@ export function messageExecution(outcome: RunOutcome, model?: string): MessageEx
     ...(model ? { model } : {}),
     ...(status === 'failed' && outcome.error ? { error: outcome.error } : {}),
   };
+}
+
+/** Filters of the run list; they combine. */
+export interface RunListFilter {
+  sessionId?: string;
+  taskId?: string;
+  agentId?: string;
+  status?: RunStatus;
+  parentRunId?: string;
+  rootRunId?: string;
 }
 
 export class RunManager {
@@ -506,18 +517,45 @@ export class RunManager {
     return this.toInfo(row);
   }
 
-  list(
-    filter: {
-      sessionId?: string;
-      taskId?: string;
-      agentId?: string;
-      status?: RunStatus;
-      parentRunId?: string;
-      rootRunId?: string;
-      limit?: number;
-    } = {},
-  ): RunInfo[] {
-    const conditions = [
+  list(filter: RunListFilter & { limit?: number } = {}): RunInfo[] {
+    return this.core.db
+      .select()
+      .from(runs)
+      .where(and(...this.listConditions(filter)))
+      .orderBy(desc(runs.startedAt), desc(runs.id))
+      .limit(filter.limit ?? 50)
+      .all()
+      .map((row) => this.toInfo(row));
+  }
+
+  /**
+   * One page of the list, newest first: `cursor` is the `next_cursor` of the page before (keyset on started_at
+   * and id, through runs_started_idx and the per-session / per-agent indexes).
+   */
+  listPage(filter: RunListFilter & { cursor?: string; limit?: number } = {}): Page<RunInfo> {
+    const limit = pageSize(filter.limit);
+    const conditions = this.listConditions(filter);
+    if (filter.cursor !== undefined) {
+      const [startedAt, id] = decodeCursor(filter.cursor, ['number', 'string']);
+      conditions.push(sql`(${runs.startedAt}, ${runs.id}) < (${startedAt}, ${id})`);
+    }
+    const rows = this.core.db
+      .select()
+      .from(runs)
+      .where(and(...conditions))
+      .orderBy(desc(runs.startedAt), desc(runs.id))
+      .limit(limit + 1)
+      .all();
+    return pageOf(
+      rows,
+      limit,
+      (r) => [r.startedAt, r.id],
+      (page) => page.map((row) => this.toInfo(row)),
+    );
+  }
+
+  private listConditions(filter: RunListFilter): SQL[] {
+    const conditions: (SQL | undefined)[] = [
       ...(filter.sessionId ? [eq(runs.sessionId, filter.sessionId)] : []),
       ...(filter.taskId ? [eq(runs.taskId, filter.taskId)] : []),
       ...(filter.agentId ? [eq(runs.agentId, filter.agentId)] : []),
@@ -528,14 +566,7 @@ export class RunManager {
         ? [or(eq(runs.rootRunId, this.resolveId(filter.rootRunId)), eq(runs.id, this.resolveId(filter.rootRunId)))]
         : []),
     ];
-    const rows = this.core.db
-      .select()
-      .from(runs)
-      .where(and(...conditions))
-      .orderBy(desc(runs.startedAt))
-      .limit(filter.limit ?? 50)
-      .all();
-    return rows.map((row) => this.toInfo(row));
+    return conditions.filter((c): c is SQL => c !== undefined);
   }
 
   /**

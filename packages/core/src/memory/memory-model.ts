@@ -74,9 +74,18 @@ export interface MemorySearchQuery {
 
 export interface MemorySearchResult {
   chunks: MemoryChunk[];
+  /** Exact up to SEARCH_TOTAL_CAP; beyond it the cap, with total_capped set ("1000+"). */
   total_count: number;
   has_more: boolean;
+  /** Set (true) when more chunks match than total_count says: the count stopped at the cap. */
+  total_capped?: boolean;
 }
+
+/**
+ * Keyword and phrase search count their matches exactly up to this many: past it, a term found in a third of a
+ * large memory would make every search walk all of its matches for a number nobody reads as exact.
+ */
+export const SEARCH_TOTAL_CAP = 1000;
 
 export const DEFAULT_SEARCH_LIMIT = 50;
 

@@ -9,6 +9,7 @@ import {
   type MemoryChunk,
   type MemorySearchQuery,
   type MemorySearchResult,
+  SEARCH_TOTAL_CAP,
 } from './memory-model.ts';
 import {
   charLength,
@@ -85,20 +86,28 @@ export class MemorySearch {
     const offset = query.offset ?? 0;
     const plan = planSearch(query);
     if (plan.regex) return this.searchRegex(plan as Required<SearchPlan>, limit, offset);
-    // One pass over the matching ids (newest first) gives both the page and the exact total, so the FTS
-    // index is evaluated once; only the rows of the page are read in full.
+    // One pass over the matching ids (newest first) gives both the page and the total, so the FTS index is
+    // evaluated once; only the rows of the page are read in full. The pass stops one past the cap (or the page).
+    const counted = Math.max(SEARCH_TOTAL_CAP, offset + limit);
     const ids = this.db
       .select({ pk: memoryChunks.pk })
       .from(memoryChunks)
       .where(plan.where)
       .orderBy(...newestFirst)
+      .limit(counted + 1)
       .toSQL();
     const pks = this.db.$client
       .prepare(ids.sql)
       .pluck()
       .all(...ids.params) as number[];
     const chunks = this.rowsInOrder(pks.slice(offset, offset + limit));
-    return { chunks, total_count: pks.length, has_more: offset + chunks.length < pks.length };
+    const result: MemorySearchResult = {
+      chunks,
+      total_count: Math.min(pks.length, counted),
+      has_more: offset + chunks.length < pks.length,
+    };
+    if (pks.length > counted) result.total_capped = true;
+    return result;
   }
 
   /** Every match, newest first (ranked and unified search score them all). */

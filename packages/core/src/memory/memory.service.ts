@@ -2,11 +2,24 @@
 // memory sessions, stats, search (filtered / ranked / unified with chat) and markdown export.
 
 import { createHash } from 'node:crypto';
-import { agents, and, asc, count, desc, eq, memoryChunks, memoryChunkTags, memorySessions, sql } from '@restflow/db';
+import {
+  agents,
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  memoryChunks,
+  memoryChunkTags,
+  memorySessions,
+  type SQL,
+  sql,
+} from '@restflow/db';
 import type { AgentService } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { decodeCursor, type Page, pageOf, pageSize } from '../page-cursor.ts';
 import { type ChunkerOptions, chunkText } from './chunker.ts';
 import {
   type ExportOptions,
@@ -207,15 +220,7 @@ export class MemoryService {
 
   /** The list procedure: by agent and/or tag (neither: every agent's chunks), optionally one session, paginated. */
   listChunks(options: ListChunksOptions): MemoryChunk[] {
-    const conditions = [];
-    if (options.agent_id) conditions.push(eq(memoryChunks.agentId, this.resolveAgentId(options.agent_id)));
-    if (options.session_id) conditions.push(eq(memoryChunks.sessionId, options.session_id));
-    const tag = options.tag?.trim().toLowerCase();
-    if (tag) {
-      conditions.push(
-        sql`EXISTS (SELECT 1 FROM memory_chunk_tags t WHERE t.chunk_id = ${memoryChunks.id} AND t.tag = ${tag})`,
-      );
-    }
+    const conditions = this.chunkListConditions(options);
     const query = this.core.db
       .select()
       .from(memoryChunks)
@@ -225,6 +230,45 @@ export class MemoryService {
       .limit(options.limit ?? Number.MAX_SAFE_INTEGER)
       .offset(options.offset ?? 0);
     return query.all().map(chunkToWire);
+  }
+
+  /**
+   * One page of the list, newest first: `cursor` is the `next_cursor` of the page before (keyset on created_at
+   * and the chunk's integer key, through memory_chunks_agent_idx / memory_chunks_created_idx).
+   */
+  listChunksPage(options: Omit<ListChunksOptions, 'offset'> & { cursor?: string }): Page<MemoryChunk> {
+    const limit = pageSize(options.limit);
+    const conditions = this.chunkListConditions(options);
+    if (options.cursor !== undefined) {
+      const [createdAt, pk] = decodeCursor(options.cursor, ['number', 'number']);
+      conditions.push(sql`(${memoryChunks.createdAt}, ${memoryChunks.pk}) < (${createdAt}, ${pk})`);
+    }
+    const rows = this.core.db
+      .select()
+      .from(memoryChunks)
+      .where(and(...conditions))
+      .orderBy(desc(memoryChunks.createdAt), desc(memoryChunks.pk))
+      .limit(limit + 1)
+      .all();
+    return pageOf(
+      rows,
+      limit,
+      (r) => [r.createdAt, r.pk],
+      (page) => page.map(chunkToWire),
+    );
+  }
+
+  private chunkListConditions(options: Omit<ListChunksOptions, 'offset'>): SQL[] {
+    const conditions: SQL[] = [];
+    if (options.agent_id) conditions.push(eq(memoryChunks.agentId, this.resolveAgentId(options.agent_id)));
+    if (options.session_id) conditions.push(eq(memoryChunks.sessionId, options.session_id));
+    const tag = options.tag?.trim().toLowerCase();
+    if (tag) {
+      conditions.push(
+        sql`EXISTS (SELECT 1 FROM memory_chunk_tags t WHERE t.chunk_id = ${memoryChunks.id} AND t.tag = ${tag})`,
+      );
+    }
+    return conditions;
   }
 
   existsByContent(content: string): boolean {

@@ -1,10 +1,11 @@
-import { and, asc, chatMessages, chatSessions, count, desc, eq, inArray, lt, sql } from '@restflow/db';
+import { and, asc, chatMessages, chatSessions, count, desc, eq, inArray, lt, type SQL, sql } from '@restflow/db';
 import type { AgentService, StoredAgent } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError, UnavailableError } from '../errors.ts';
 import { resolveRefIn } from '../id-prefix.ts';
 import { findModel } from '../models/catalogue.ts';
+import { decodeCursor, type Page, pageOf, pageSize } from '../page-cursor.ts';
 import type { SkillService } from '../skills/skill.service.ts';
 import {
   type ChatMessage,
@@ -20,12 +21,27 @@ import {
   type NewChatSession,
   type StoredChatMessage,
 } from './chat-session-model.ts';
-import { findMessageMatches } from './chat-session-search.ts';
+import {
+  findMessageMatches,
+  type IndexedMatches,
+  indexedMessageMatches,
+  isAscii,
+  likeContains,
+  type MessageMatches,
+  matchesInSessions,
+  previewsOf,
+} from './chat-session-search.ts';
 import { autoSessionName, messagePreview } from './chat-text.ts';
 
 export * from './chat-session-model.ts';
 
 type SessionRow = typeof chatSessions.$inferSelect;
+
+export interface SessionListFilter {
+  /** A unique prefix of an existing agent, or the full id of a deleted one. */
+  agent_id?: string;
+  skill_id?: string;
+}
 type MessageRow = typeof chatMessages.$inferSelect;
 
 function messageToWire(row: MessageRow): ChatMessage {
@@ -75,6 +91,8 @@ function assertName(name: string): string {
 
 /** Beyond this many ids, fetching every session's last message is cheaper than a huge IN list. */
 const MAX_IN_LIST = 500;
+/** Sessions checked per statement while a search walks them newest first. */
+const WALK_BATCH = 100;
 
 export class ChatSessionService {
   constructor(
@@ -135,12 +153,43 @@ export class ChatSessionService {
    * Summaries, most recently updated first; optionally of one agent (a unique prefix of an existing agent, or
    * the full id of a deleted one) and/or one skill.
    */
-  list(filter: { agent_id?: string; skill_id?: string } = {}): ChatSessionSummary[] {
-    const conditions = [
-      filter.agent_id === undefined ? undefined : eq(chatSessions.agentId, this.agentIdForFilter(filter.agent_id)),
-      filter.skill_id === undefined ? undefined : eq(chatSessions.skillId, filter.skill_id),
-    ].filter((condition) => condition !== undefined);
+  list(filter: SessionListFilter = {}): ChatSessionSummary[] {
+    const conditions = this.listConditions(filter);
     return this.summaries(this.rowsWhere(conditions.length > 0 ? and(...conditions) : undefined));
+  }
+
+  private listConditions(filter: SessionListFilter): SQL[] {
+    const conditions: SQL[] = [];
+    if (filter.agent_id !== undefined)
+      conditions.push(eq(chatSessions.agentId, this.agentIdForFilter(filter.agent_id)));
+    if (filter.skill_id !== undefined) conditions.push(eq(chatSessions.skillId, filter.skill_id));
+    return conditions;
+  }
+
+  /**
+   * One page of the list, in its order (most recently updated first, then id): `cursor` is the `next_cursor` of
+   * the page before. Read by keyset off chat_sessions_updated_idx / chat_sessions_agent_updated_idx.
+   */
+  listPage(filter: SessionListFilter & { cursor?: string; limit?: number } = {}): Page<ChatSessionSummary> {
+    const limit = pageSize(filter.limit);
+    const conditions = this.listConditions(filter);
+    if (filter.cursor !== undefined) {
+      const [updatedAt, id] = decodeCursor(filter.cursor, ['number', 'string']);
+      conditions.push(sql`(${chatSessions.updatedAt}, ${chatSessions.id}) < (${updatedAt}, ${id})`);
+    }
+    const rows = this.core.db
+      .select()
+      .from(chatSessions)
+      .where(and(...conditions))
+      .orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id))
+      .limit(limit + 1)
+      .all();
+    return pageOf(
+      rows,
+      limit,
+      (r) => [r.updatedAt, r.id],
+      (page) => this.summaries(page),
+    );
   }
 
   count(): number {
@@ -201,17 +250,110 @@ export class ChatSessionService {
 
   /**
    * Sessions whose name or any message contains `query` (case-insensitive), most recently updated first,
-   * each with its number of matching messages and a preview of the first match.
+   * each with its number of matching messages and a preview of the first match; at most `limit` of them.
+   *
+   * A query of 3+ ASCII characters is looked up in the trigram index (chat_messages_fts). When it matches more
+   * messages than INDEXED_MATCH_CAP, the sessions are walked newest first instead, each checked with LIKE over
+   * its own messages, until `limit` hits: a frequent term fills a page within a few sessions, and no search
+   * gathers every match of a term found in half the history. Shorter ASCII queries take the same walk; other
+   * queries (Unicode case folding) are matched in JS over every message.
    */
-  search(query: string, options: { agent_id?: string } = {}): ChatSessionSearchHit[] {
+  search(query: string, options: { agent_id?: string; limit?: number } = {}): ChatSessionSearchHit[] {
     const needle = query.trim();
     if (!needle) throw InvalidInputError.field('query', 'must not be empty');
-    const matches = findMessageMatches(this.core.db, needle);
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    const agentId = options.agent_id !== undefined ? this.agentIdForFilter(options.agent_id) : undefined;
     const lowered = needle.toLowerCase();
-    const filter =
-      options.agent_id !== undefined ? eq(chatSessions.agentId, this.agentIdForFilter(options.agent_id)) : undefined;
-    const rows = this.rowsWhere(filter).filter((r) => matches.has(r.id) || r.name.toLowerCase().includes(lowered));
-    return this.summaries(rows).map((summary) => {
+    const nameMatches = (row: SessionRow) => row.name.toLowerCase().includes(lowered);
+    if (isAscii(needle)) {
+      const indexed = needle.length >= 3 ? indexedMessageMatches(this.core.db, needle) : undefined;
+      if (indexed) {
+        const rows = this.indexedHitRows(indexed, needle, agentId, limit);
+        const shown = previewsOf(
+          this.core.db,
+          needle,
+          indexed,
+          rows.map((r) => r.id),
+        );
+        return this.hitsOf(rows, shown, limit);
+      }
+      return this.walkSessions(needle, agentId, nameMatches, limit);
+    }
+    const matches = findMessageMatches(this.core.db, needle);
+    const filter = agentId !== undefined ? eq(chatSessions.agentId, agentId) : undefined;
+    const rows = this.rowsWhere(filter).filter((r) => matches.has(r.id) || nameMatches(r));
+    return this.hitsOf(rows, matches, limit);
+  }
+
+  /** The first `limit` sessions, in list order, holding indexed matches or whose name matches. */
+  private indexedHitRows(
+    matches: Map<string, IndexedMatches>,
+    needle: string,
+    agentId: string | undefined,
+    limit: number,
+  ): SessionRow[] {
+    const hit = sql`(${chatSessions.id} IN (SELECT value FROM json_each(${JSON.stringify([...matches.keys()])})) OR ${likeContains(chatSessions.name, needle)})`;
+    const query = this.core.db
+      .select()
+      .from(chatSessions)
+      .where(agentId === undefined ? hit : and(eq(chatSessions.agentId, agentId), hit))
+      .orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id));
+    return Number.isFinite(limit) ? query.limit(limit).all() : query.all();
+  }
+
+  /** Newest sessions first, a batch at a time, until `limit` of them match by name or message. */
+  private walkSessions(
+    needle: string,
+    agentId: string | undefined,
+    nameMatches: (row: SessionRow) => boolean,
+    limit: number,
+  ): ChatSessionSearchHit[] {
+    const hits: SessionRow[] = [];
+    const matches = new Map<string, MessageMatches>();
+    let cursor: string | undefined;
+    do {
+      const page = this.rowPage(agentId, cursor, WALK_BATCH);
+      const found = matchesInSessions(
+        this.core.db,
+        needle,
+        page.rows.map((r) => r.id),
+      );
+      for (const row of page.rows) {
+        const match = found.get(row.id);
+        if (match) matches.set(row.id, match);
+        if (match || nameMatches(row)) hits.push(row);
+        if (hits.length >= limit) break;
+      }
+      cursor = page.next;
+    } while (cursor !== undefined && hits.length < limit);
+    return this.hitsOf(hits, matches, limit);
+  }
+
+  /** Session rows in list order after a keyset position (the walk's batches). */
+  private rowPage(agentId: string | undefined, after: string | undefined, size: number) {
+    const conditions: SQL[] = agentId !== undefined ? [eq(chatSessions.agentId, agentId)] : [];
+    if (after !== undefined) {
+      const [updatedAt, id] = decodeCursor(after, ['number', 'string']);
+      conditions.push(sql`(${chatSessions.updatedAt}, ${chatSessions.id}) < (${updatedAt}, ${id})`);
+    }
+    const rows = this.core.db
+      .select()
+      .from(chatSessions)
+      .where(and(...conditions))
+      .orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id))
+      .limit(size + 1)
+      .all();
+    const page = pageOf(
+      rows,
+      size,
+      (r) => [r.updatedAt, r.id],
+      (kept) => kept,
+    );
+    return { rows: page.items, next: page.next_cursor ?? undefined };
+  }
+
+  private hitsOf(rows: SessionRow[], matches: Map<string, MessageMatches>, limit: number): ChatSessionSearchHit[] {
+    return this.summaries(rows.slice(0, limit)).map((summary) => {
       const match = matches.get(summary.id);
       const hit: ChatSessionSearchHit = { ...summary, match_count: match?.count ?? 0 };
       if (match) hit.match_preview = match.preview;
@@ -305,6 +447,33 @@ export class ChatSessionService {
   /** The last `limit` messages (all when absent), oldest first. */
   messages(sessionId: string, limit?: number): ChatMessage[] {
     return this.lastMessages(this.row(sessionId).id, limit).map(messageToWire);
+  }
+
+  /**
+   * One page of a session's messages, going back in time: the first page holds the last `limit` messages, each
+   * page oldest first, and `next_cursor` leads to the messages before it (keyset on the session's seq index).
+   */
+  messagesPage(sessionId: string, page: { cursor?: string; limit?: number } = {}): Page<ChatMessage> {
+    const limit = pageSize(page.limit);
+    const id = this.row(sessionId).id;
+    const conditions = [eq(chatMessages.sessionId, id)];
+    if (page.cursor !== undefined) {
+      const [seq] = decodeCursor(page.cursor, ['number']);
+      conditions.push(lt(chatMessages.seq, seq as number));
+    }
+    const rows = this.core.db
+      .select()
+      .from(chatMessages)
+      .where(and(...conditions))
+      .orderBy(desc(chatMessages.seq))
+      .limit(limit + 1)
+      .all();
+    return pageOf(
+      rows,
+      limit,
+      (r) => [r.seq],
+      (newestFirst) => newestFirst.reverse().map(messageToWire),
+    );
   }
 
   /** The last `n` messages, oldest first, with their ids and sequence numbers (agent-engine history). */

@@ -33,10 +33,11 @@ export const chatSessions = sqliteTable(
     messageCount: integer('message_count').notNull().default(0),
     lastModel: text('last_model'),
   },
+  // The list's order (updated_at DESC, id DESC) with and without an agent: pages are read by keyset off these.
   (t) => [
-    index('chat_sessions_agent_idx').on(t.agentId),
+    index('chat_sessions_agent_updated_idx').on(t.agentId, t.updatedAt, t.id),
     index('chat_sessions_skill_idx').on(t.skillId),
-    index('chat_sessions_updated_idx').on(t.updatedAt),
+    index('chat_sessions_updated_idx').on(t.updatedAt, t.id),
   ],
 );
 

@@ -43,6 +43,8 @@ export const memoryChunks = sqliteTable(
   (t) => [
     index('memory_chunks_agent_idx').on(t.agentId, t.createdAt),
     index('memory_chunks_session_idx').on(t.sessionId, t.createdAt),
+    // Every agent's chunks newest first (the list without an agent filter).
+    index('memory_chunks_created_idx').on(t.createdAt),
   ],
 );
 

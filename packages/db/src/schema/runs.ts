@@ -24,12 +24,15 @@ export const runs = sqliteTable(
     /** The name a sub-agent was spawned as (a built-in definition has no agent id). */
     agentName: text('agent_name'),
   },
+  // The run list's order (started_at DESC, id DESC), alone and per session or agent: keyset pages use these.
   (t) => [
     index('runs_status_idx').on(t.status),
     index('runs_parent_idx').on(t.parentRunId),
     index('runs_root_idx').on(t.rootRunId),
     index('runs_task_idx').on(t.taskId, t.startedAt),
-    index('runs_session_idx').on(t.sessionId),
+    index('runs_session_idx').on(t.sessionId, t.startedAt, t.id),
+    index('runs_agent_idx').on(t.agentId, t.startedAt, t.id),
+    index('runs_started_idx').on(t.startedAt, t.id),
   ],
 );
 

@@ -214,7 +214,9 @@ export function MemoryView() {
       {submitted ? (
         <Card
           title={
-            results.data ? `${results.data.total_count} result${results.data.total_count === 1 ? '' : 's'}` : 'Results'
+            results.data
+              ? `${results.data.total_count}${results.data.total_capped ? '+' : ''} result${results.data.total_count === 1 ? '' : 's'}`
+              : 'Results'
           }
         >
           <ErrorNote error={results.error} />
