@@ -174,6 +174,9 @@ describe('REST API over HTTP', () => {
     );
     expect(await ok('GET', `/api/runs/${run.run_id}`)).toMatchObject({ status: 'completed', agent_id: agent.id });
     expect((await ok<{ id: string }[]>('GET', '/api/runs?limit=5')).map((r) => r.id)).toContain(run.run_id);
+    const runsPage = await ok<{ items: { id: string }[]; next_cursor: string | null }>('GET', '/api/runs/page?limit=1');
+    expect(runsPage.items.map((r) => r.id)).toEqual([run.run_id]);
+    await expectError(api('GET', '/api/runs/page?cursor=not-a-cursor'), 400, 'BAD_REQUEST');
     expect(await ok('POST', `/api/runs/${run.run_id}/cancel`)).toMatchObject({ id: run.run_id, status: 'completed' });
     await expectSameInvalid(api('GET', '/api/runs?limit=0'), pipe.runs.list.query({ limit: 0 }));
     await expectError(api('GET', '/api/runs/no-such-run'), 404, 'NOT_FOUND');
@@ -278,6 +281,10 @@ describe('REST API over HTTP', () => {
     expect(await ok('GET', `/api/memory/search?agent_id=${agent.id}&query=deploy&tags=ops`)).toMatchObject({
       total_count: 1,
     });
+    expect(await ok('GET', `/api/memory/page?agent_id=${agent.id}&limit=10`)).toEqual({
+      items: [expect.objectContaining({ id: chunk.id })],
+      next_cursor: null,
+    });
     expect(await ok('GET', `/api/memory/stats?agent_id=${agent.id}`)).toMatchObject({ chunk_count: 1 });
     expect(await ok('GET', `/api/memory/${chunk.id}`)).toMatchObject({ id: chunk.id, tags: ['ops'] });
     const session = await ok<{ id: string }>(
@@ -318,6 +325,12 @@ describe('REST API over HTTP', () => {
     expect(
       await ok('POST', `/api/sessions/${session.id}/messages`, { role: 'user', content: 'ship the REST API' }, 201),
     ).toMatchObject({ id: session.id });
+    const sessionsPage = await ok<{ items: { id: string }[] }>('GET', `/api/sessions/page?agent_id=${agent.id}`);
+    expect(sessionsPage.items.map((s) => s.id)).toContain(session.id);
+    expect(await ok('GET', `/api/sessions/${session.id}/messages/page?limit=10`)).toMatchObject({
+      items: [expect.objectContaining({ content: 'ship the REST API' })],
+      next_cursor: null,
+    });
     expect(await ok('GET', `/api/sessions/${session.id}/messages?limit=10`)).toEqual([
       expect.objectContaining({ role: 'user', content: 'ship the REST API' }),
     ]);
