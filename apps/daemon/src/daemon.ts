@@ -15,10 +15,11 @@ import {
   type ToolSandbox,
 } from '@restflow/core';
 import { closeDb, createDb } from '@restflow/db';
-import { processIdentity, readPidFile, removePidFile, runModeOf, writePidFile } from '@restflow/launcher';
+import { processIdentity, removePidFile, runModeOf, writePidFile } from '@restflow/launcher';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
 import type { TelegramChannel } from './channels/telegram/index.ts';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.ts';
+import { recoverStaleFiles } from './lifecycle/stale-files.ts';
 import { reportedProtocolVersion } from './lifecycle/test-hooks.ts';
 import { componentLogger, type Logger, type LogSettings } from './logger.ts';
 import { logIds, logRunLifecycle } from './run-log.ts';
@@ -367,19 +368,6 @@ async function startHttp(
   } catch (error) {
     logger.error({ err: error, ...options }, 'http listener could not start; continuing without it');
     return undefined;
-  }
-}
-
-/** Holding the lock proves no other daemon owns these: whatever is left came from a crash. */
-function recoverStaleFiles(paths: RestflowPaths, logger: Logger): void {
-  const pid = readPidFile(paths.pidFile);
-  if (pid.kind !== 'missing') {
-    fs.rmSync(paths.pidFile, { force: true });
-    logger.warn({ previous: pid.kind === 'garbage' ? pid.content : pid.record.pid }, 'removed stale pid file');
-  }
-  if (!paths.pipe.startsWith('\\\\') && fs.existsSync(paths.pipe)) {
-    fs.rmSync(paths.pipe, { force: true });
-    logger.warn({ pipe: paths.pipe }, 'removed stale socket file');
   }
 }
 
