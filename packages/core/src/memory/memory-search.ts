@@ -1,5 +1,5 @@
 // Filtered memory search (docs/entities.md#search). Keyword and phrase queries are answered by
-// the FTS5 trigram index (`memory_chunks_fts`, packages/db/sql/memory_fts.sql), so they stay fast at 100k
+// the FTS5 trigram index (`memory_chunks_fts`, packages/db/drizzle/0001_memory_fts.sql), so they stay fast at 100k
 // chunks; only regex queries — which no index can answer — walk the rows left by the other filters.
 import { and, type Db, desc, eq, gte, inArray, lte, memoryChunks, type SQL, sql } from '@restflow/db';
 import { InvalidInputError } from '../errors.ts';

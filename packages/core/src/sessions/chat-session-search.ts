@@ -1,5 +1,5 @@
 // Case-insensitive "contains" over chat messages. A query of 3+ ASCII characters is a trigram phrase of the
-// chat_messages_fts index (packages/db/sql/chat_messages_fts.sql); LIKE, which folds case for ASCII only, checks
+// chat_messages_fts index (packages/db/drizzle/0003_chat_messages_fts.sql); LIKE, which folds case for ASCII only, checks
 // the messages of given sessions; any other query is matched in JS with full Unicode case folding.
 import { chatMessages, type Db, inArray, type SQL, sql } from '@restflow/db';
 import { snippetAround } from './chat-text.ts';
