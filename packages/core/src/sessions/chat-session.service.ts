@@ -171,26 +171,10 @@ export class ChatSessionService {
    * the page before. Read by keyset off chat_sessions_updated_idx / chat_sessions_agent_updated_idx.
    */
   listPage(filter: SessionListFilter & { cursor?: string; limit?: number } = {}): Page<ChatSessionSummary> {
-    const limit = pageSize(filter.limit);
-    const conditions = this.listConditions(filter);
-    if (filter.cursor !== undefined) {
-      const [updatedAt, id] = decodeCursor(filter.cursor, ['number', 'string']);
-      conditions.push(sql`(${chatSessions.updatedAt}, ${chatSessions.id}) < (${updatedAt}, ${id})`);
-    }
-    const rows = this.core.db
-      .select()
-      .from(chatSessions)
-      .where(and(...conditions))
-      .orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id))
-      .limit(limit + 1)
-      .all();
-    return pageOf(
-      rows,
-      limit,
-      (r) => [r.updatedAt, r.id],
-      (page) => this.summaries(page),
-    );
+    const page = this.rowsPage(this.listConditions(filter), filter.cursor, pageSize(filter.limit));
+    return { items: this.summaries(page.items), next_cursor: page.next_cursor };
   }
+
 
   count(): number {
     return this.core.db.select({ n: count() }).from(chatSessions).get()?.n ?? 0;
@@ -331,9 +315,14 @@ export class ChatSessionService {
 
   /** Session rows in list order after a keyset position (the walk's batches). */
   private rowPage(agentId: string | undefined, after: string | undefined, size: number) {
-    const conditions: SQL[] = agentId !== undefined ? [eq(chatSessions.agentId, agentId)] : [];
-    if (after !== undefined) {
-      const [updatedAt, id] = decodeCursor(after, ['number', 'string']);
+    const page = this.rowsPage(agentId !== undefined ? [eq(chatSessions.agentId, agentId)] : [], after, size);
+    return { rows: page.items, next: page.next_cursor ?? undefined };
+  }
+
+  /** One keyset page of session rows matching `conditions`, in list order (updated_at, then id, descending). */
+  private rowsPage(conditions: SQL[], cursor: string | undefined, size: number): Page<SessionRow> {
+    if (cursor !== undefined) {
+      const [updatedAt, id] = decodeCursor(cursor, ['number', 'string']);
       conditions.push(sql`(${chatSessions.updatedAt}, ${chatSessions.id}) < (${updatedAt}, ${id})`);
     }
     const rows = this.core.db
@@ -343,14 +332,14 @@ export class ChatSessionService {
       .orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id))
       .limit(size + 1)
       .all();
-    const page = pageOf(
+    return pageOf(
       rows,
       size,
       (r) => [r.updatedAt, r.id],
       (kept) => kept,
     );
-    return { rows: page.items, next: page.next_cursor ?? undefined };
   }
+
 
   private hitsOf(rows: SessionRow[], matches: Map<string, MessageMatches>, limit: number): ChatSessionSearchHit[] {
     return this.summaries(rows.slice(0, limit)).map((summary) => {
