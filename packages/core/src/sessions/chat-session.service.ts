@@ -175,7 +175,6 @@ export class ChatSessionService {
     return { items: this.summaries(page.items), next_cursor: page.next_cursor };
   }
 
-
   count(): number {
     return this.core.db.select({ n: count() }).from(chatSessions).get()?.n ?? 0;
   }
@@ -339,7 +338,6 @@ export class ChatSessionService {
       (kept) => kept,
     );
   }
-
 
   private hitsOf(rows: SessionRow[], matches: Map<string, MessageMatches>, limit: number): ChatSessionSearchHit[] {
     return this.summaries(rows.slice(0, limit)).map((summary) => {
