@@ -114,4 +114,16 @@ describe('a NUL in a search query', () => {
     expect(quoted.chunks).toEqual([]);
     expect((await caller.memory.search({ agent_id: agent.id, query: 'alpha bet' })).chunks).toHaveLength(1);
   });
+
+  it('is a BAD_REQUEST in sessions.search, whichever way the query would be matched', async () => {
+    const { caller } = createTestCaller();
+    const agent = await caller.agents.create({ name: 'Chatter' });
+    await caller.sessions.create({ agent_id: agent.id, name: 'alpha beta gamma' });
+    // Index phrase (3+ ASCII), LIKE walk (short ASCII) and Unicode folding (non-ASCII).
+    for (const query of ['4ikw\u0000refG#', 'a\u0000', 'ä\u0000ß']) {
+      const error = await errorOf(caller.sessions.search({ query, agent_id: agent.id }));
+      expect([error.code, error.message]).toEqual(['BAD_REQUEST', expect.stringContaining('NUL')]);
+    }
+    expect(await caller.sessions.search({ query: 'beta' })).toHaveLength(1);
+  });
 });

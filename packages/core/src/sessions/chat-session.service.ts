@@ -244,6 +244,9 @@ export class ChatSessionService {
   search(query: string, options: { agent_id?: string; limit?: number } = {}): ChatSessionSearchHit[] {
     const needle = query.trim();
     if (!needle) throw InvalidInputError.field('query', 'must not be empty');
+    // SQLite ends text at a NUL in FTS5 strings ("unterminated string") and in LIKE patterns (silently widening
+    // the match), so such a query would fail or find the wrong sessions; memory search refuses it the same way.
+    if (needle.includes('\u0000')) throw InvalidInputError.field('query', 'must not contain a NUL character');
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     const agentId = options.agent_id !== undefined ? this.agentIdForFilter(options.agent_id) : undefined;
     const lowered = needle.toLowerCase();
