@@ -9,9 +9,14 @@ import {
   protocolMismatchMessage,
   type RestflowClient,
 } from '@restflow/api/client';
-import { daemonEntry, getDaemonState, listenerEnvOf, startDaemonInBackground, stopDaemon } from '@restflow/launcher';
 import { PROTOCOL_VERSION, type RestflowPaths, resolveDataDir, resolvePaths } from '@restflow/paths';
 import type { Output } from './output.ts';
+
+/**
+ * Starting, stopping and finding a daemon's process (and node:child_process with it) are loaded only when no daemon
+ * answers or one must be restarted: a command whose daemon is up never needs them.
+ */
+const launcher = () => import('@restflow/launcher');
 
 export class CliError extends Error {
   override name = 'CliError';
@@ -33,6 +38,7 @@ export function cliPaths(): RestflowPaths {
 export type DaemonReadiness = 'running' | 'started';
 
 export async function ensureDaemon(paths: RestflowPaths, out: Output): Promise<DaemonReadiness> {
+  const { getDaemonState, startDaemonInBackground } = await launcher();
   const state = await getDaemonState(paths);
   if (state.state === 'running') return 'running';
   if (state.state === 'unresponsive') {
@@ -101,6 +107,7 @@ export async function connectDaemon(
     out.notice(
       `Restarting the RestFlow daemon: it speaks protocol ${check.daemon ?? 'older than 2'}, this CLI ${PROTOCOL_VERSION}…`,
     );
+    const { daemonEntry, listenerEnvOf, startDaemonInBackground, stopDaemon } = await launcher();
     const listener = listenerEnvOf(paths);
     await stopDaemon(paths);
     await startDaemonInBackground(paths, { env: listener });

@@ -6,6 +6,7 @@ import type { GlobalArgs, GroupModule } from './command.ts';
 import { type AnyCommand, commandsFor } from './command-index.ts';
 import { commandWords } from './command-words.ts';
 import { printError, wantsJson } from './error-output.ts';
+import { skipHelpCache } from './skip-help-cache.ts';
 
 /** Top-level command words → their sub-command words (empty for leaf commands), of the commands loaded. */
 function commandTree(commands: readonly AnyCommand[]): Map<string, string[]> {
@@ -117,6 +118,7 @@ export function buildCli(argv: string[], commands: readonly AnyCommand[]): Argv<
       );
       process.exit(2);
     });
+  skipHelpCache(cli);
   return cli as unknown as Argv<GlobalArgs>;
 }
 

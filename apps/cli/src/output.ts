@@ -1,5 +1,5 @@
 // All CLI output goes through here: text tables / key-value lines, or stable machine-readable JSON.
-import Table from 'cli-table3';
+import { boxTable } from './box-table.ts';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -29,9 +29,12 @@ export class Output {
       this.line('(none)');
       return;
     }
-    const table = new Table({ head: columns.map((c) => c.header), style: { head: [], border: [] } });
-    for (const row of rows) table.push(columns.map((c) => formatCell(c.value(row))));
-    this.line(table.toString());
+    this.line(
+      boxTable(
+        columns.map((c) => c.header),
+        rows.map((row) => columns.map((c) => formatCell(c.value(row)))),
+      ),
+    );
   }
 
   /** JSON mode prints `data`; text mode prints aligned `Key: value` lines. */
