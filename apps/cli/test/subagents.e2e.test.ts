@@ -174,6 +174,19 @@ describe('sub-agents', () => {
       { dataDir, timeoutMs: 60_000 },
     );
     expect(listed.map((run) => run.id).sort()).toEqual([parentId, ...subRuns.map((run) => run.id)].sort());
+    // In pages: the same runs in the same order, each with its usage.
+    type RunsPage = { items: { id: string; usage: { total_tokens: number } }[]; next_cursor: string | null };
+    const firstTwo = await runCliJson<RunsPage>(['runs', 'list', '--root', parentId, '--limit', '2'], {
+      dataDir,
+      timeoutMs: 60_000,
+    });
+    const rest = await runCliJson<RunsPage>(
+      ['runs', 'list', '--root', parentId, '--limit', '2', '--cursor', firstTwo.next_cursor ?? ''],
+      { dataDir, timeoutMs: 60_000 },
+    );
+    expect([...firstTwo.items, ...rest.items].map((run) => run.id)).toEqual(listed.map((run) => run.id));
+    expect(rest.next_cursor).toBeNull();
+    expect(firstTwo.items.every((run) => run.usage.total_tokens > 0)).toBe(true);
     const byParent = await runCli(['runs', 'list', '--parent', parentId], { dataDir, timeoutMs: 60_000 });
     expect(byParent.stdout).toContain('researcher');
     expect(byParent.stdout).toContain('writer');

@@ -4,6 +4,7 @@ import type { RestflowClient, RouterOutputs } from '@restflow/api/client';
 import { daemonLeaf, group, listOption } from '../command.ts';
 import { CliError } from '../daemon-connection.ts';
 import { formatTime, type Output, preview, shortId } from '../output.ts';
+import { type PageArgs, printPage, withPageOptions } from '../paging.ts';
 
 type Chunk = RouterOutputs['memory']['get'];
 
@@ -123,34 +124,40 @@ const search = daemonLeaf(
   },
 );
 
-const list = daemonLeaf(
+const MEMORY_PAGE = 50;
+
+const list = daemonLeaf<{ agent?: string; tag?: string; session?: string; offset?: number } & PageArgs>(
   'list',
-  "List memory chunks, newest first: every agent's, or one agent's (--agent), or by tag",
+  "List memory chunks, newest first: every agent's, or one agent's (--agent), or by tag; --limit/--cursor page",
   (y) =>
-    y
+    withPageOptions(y, MEMORY_PAGE)
       .option('agent', { alias: 'a', type: 'string', describe: 'Only this agent (name, id or prefix)' })
       .option('tag', { alias: 't', type: 'string', describe: 'Only chunks with this tag' })
       .option('session', { type: 'string', describe: 'Only chunks of this memory session' })
-      .option('limit', { alias: 'n', type: 'number', default: 50, describe: 'At most this many' })
-      .option('offset', { type: 'number', default: 0, describe: 'Skip this many' }),
+      .option('offset', { type: 'number', describe: 'Skip this many (--cursor is faster deep into a long list)' })
+      .conflicts('offset', 'cursor'),
   async (client, args, out) => {
     const agentId = args.agent === undefined ? undefined : await agentFor(client, args.agent, out);
     if (agentId === undefined) out.notice("Every agent's memory (--agent NAME narrows it)");
-    const chunks = await client.memory.list.query({
-      agent_id: agentId,
-      tag: args.tag,
-      session_id: args.session,
-      limit: args.limit,
-      offset: args.offset,
-    });
+    const limit = args.limit ?? MEMORY_PAGE;
+    const filter = { agent_id: agentId, tag: args.tag, session_id: args.session };
+    const page = args.offset
+      ? { items: await client.memory.list.query({ ...filter, limit, offset: args.offset }), next_cursor: null }
+      : await client.memory.page.query({ ...filter, limit, cursor: args.cursor });
     const names = out.json ? new Map<string, string>() : await agentNames(client);
-    out.table(chunks, [
-      { header: 'ID', value: (c) => shortChunkId(c.id) },
-      { header: 'Agent', value: (c) => names.get(c.agent_id) ?? shortId(c.agent_id) },
-      { header: 'Created', value: (c) => formatTime(c.created_at) },
-      { header: 'Tags', value: (c) => c.tags },
-      { header: 'Preview', value: (c) => preview(c.content) },
-    ]);
+    printPage(
+      out,
+      page,
+      [
+        { header: 'ID', value: (c) => shortChunkId(c.id) },
+        { header: 'Agent', value: (c) => names.get(c.agent_id) ?? shortId(c.agent_id) },
+        { header: 'Created', value: (c) => formatTime(c.created_at) },
+        { header: 'Tags', value: (c) => c.tags },
+        { header: 'Preview', value: (c) => preview(c.content) },
+      ],
+      args,
+      limit,
+    );
   },
 );
 

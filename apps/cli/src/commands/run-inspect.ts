@@ -3,6 +3,7 @@
 import { type RestflowClient, type RunStreamEvent, Timeline, type TimelineEntry } from '@restflow/api/client';
 import { daemonLeaf, group } from '../command.ts';
 import { formatTime, shortId } from '../output.ts';
+import { type PageArgs, printPage, withPageOptions } from '../paging.ts';
 import { runRecordingCommand } from './run-record.ts';
 import { formatUsd } from './usage.ts';
 
@@ -157,52 +158,61 @@ export const runShowCommand = daemonLeaf<{ id: string; follow: boolean }>(
   },
 );
 
+const RUN_PAGE = 20;
 const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 
-export const runListCommand = daemonLeaf<{
-  task?: string;
-  session?: string;
-  agent?: string;
-  status?: (typeof RUN_STATUSES)[number];
-  parent?: string;
-  root?: string;
-  limit: number;
-}>(
+export const runListCommand = daemonLeaf<
+  {
+    task?: string;
+    session?: string;
+    agent?: string;
+    status?: (typeof RUN_STATUSES)[number];
+    parent?: string;
+    root?: string;
+  } & PageArgs
+>(
   'list',
   'Recent runs, newest first, with their tokens and cost (of one task, chat session or agent, in one status); ' +
-    'ids for runs show',
+    'ids for runs show; --limit/--cursor page through them',
   (y) =>
-    y
+    withPageOptions(y, RUN_PAGE, 'l')
       .option('task', { type: 'string', describe: 'Only the engine runs of this task (id or unique prefix)' })
       .option('session', { type: 'string', describe: 'Only the runs of this chat session' })
       .option('parent', { type: 'string', describe: 'Only the sub-agent runs this run spawned' })
       .option('root', { type: 'string', describe: 'A whole tree: this top-level run and every sub-agent run below it' })
       .option('agent', { alias: 'a', type: 'string', describe: 'Only the runs of this agent (name, id or prefix)' })
-      .option('status', { choices: RUN_STATUSES, describe: 'Only runs in this status' })
-      .option('limit', { alias: 'l', type: 'number', default: 20, describe: 'Number of runs' }),
+      .option('status', { choices: RUN_STATUSES, describe: 'Only runs in this status' }),
   async (client, args, out) => {
     const taskId = args.task ? (await client.tasks.get.query({ id: args.task })).id : undefined;
     const agentId = args.agent ? (await client.agents.get.query({ id: args.agent })).id : undefined;
-    const runs = await client.runs.list.query({
+    const limit = args.limit ?? RUN_PAGE;
+    const page = await client.runs.page.query({
       ...(taskId ? { task_id: taskId } : {}),
       ...(agentId ? { agent_id: agentId } : {}),
       ...(args.status ? { status: args.status } : {}),
       ...(args.session ? { session_id: args.session } : {}),
       ...(args.parent ? { parent_run_id: args.parent } : {}),
       ...(args.root ? { root_run_id: args.root } : {}),
-      limit: args.limit,
+      limit,
+      cursor: args.cursor,
     });
-    out.table(runs, [
-      { header: 'Id', value: (r) => shortId(r.id) },
-      { header: 'Kind', value: (r) => r.kind },
-      { header: 'Status', value: (r) => r.status },
-      { header: 'Agent', value: (r) => r.agent_name ?? shortId(r.agent_id) },
-      { header: 'Parent', value: (r) => shortId(r.parent_run_id) },
-      { header: 'Started', value: (r) => formatTime(r.started_at) },
-      { header: 'Tokens', value: (r) => r.usage.total_tokens },
-      { header: 'Cost', value: (r) => formatUsd(r.usage.cost_usd) },
-      { header: 'Error', value: (r) => (r.error_code ? `[${r.error_code}] ` : '') + (r.error ?? '') },
-    ]);
+    printPage(
+      out,
+      page,
+      [
+        { header: 'Id', value: (r) => shortId(r.id) },
+        { header: 'Kind', value: (r) => r.kind },
+        { header: 'Status', value: (r) => r.status },
+        { header: 'Agent', value: (r) => r.agent_name ?? shortId(r.agent_id) },
+        { header: 'Parent', value: (r) => shortId(r.parent_run_id) },
+        { header: 'Started', value: (r) => formatTime(r.started_at) },
+        { header: 'Tokens', value: (r) => r.usage.total_tokens },
+        { header: 'Cost', value: (r) => formatUsd(r.usage.cost_usd) },
+        { header: 'Error', value: (r) => (r.error_code ? `[${r.error_code}] ` : '') + (r.error ?? '') },
+      ],
+      args,
+      limit,
+    );
   },
 );
 

@@ -1,6 +1,9 @@
 import type { RestflowClient, RouterOutputs } from '@restflow/api/client';
-import { daemonLeaf, group, noArgs } from '../command.ts';
+import { daemonLeaf, group } from '../command.ts';
 import { formatTime, type Output, preview, shortId } from '../output.ts';
+import { type PageArgs, printPage, wantsPages, withPageOptions } from '../paging.ts';
+
+const SESSION_PAGE = 50;
 
 type Session = RouterOutputs['sessions']['get'];
 
@@ -34,21 +37,30 @@ function showSession(out: Output, session: Session, names: Map<string, string>):
   }
 }
 
-const list = daemonLeaf(
+const list = daemonLeaf<PageArgs>(
   'list',
-  'List chat sessions (most recently updated first)',
-  noArgs,
-  async (client, _args, out) => {
-    const sessions = await client.sessions.list.query();
+  'List chat sessions (most recently updated first); --limit/--cursor read them a page at a time',
+  (y) => withPageOptions(y, SESSION_PAGE),
+  async (client, args, out) => {
+    const limit = args.limit ?? SESSION_PAGE;
+    const page = wantsPages(args)
+      ? await client.sessions.page.query({ limit, cursor: args.cursor })
+      : { items: await client.sessions.list.query(), next_cursor: null };
     const names = out.json ? new Map<string, string>() : await agentNames(client);
-    out.table(sessions, [
-      { header: 'ID', value: (s) => shortId(s.id) },
-      { header: 'Name', value: (s) => s.name },
-      { header: 'Agent', value: (s) => agentLabel(names, s.agent_id) },
-      { header: 'Model', value: (s) => s.model },
-      { header: 'Messages', value: (s) => s.message_count },
-      { header: 'Updated', value: (s) => formatTime(s.updated_at) },
-    ]);
+    printPage(
+      out,
+      page,
+      [
+        { header: 'ID', value: (s) => shortId(s.id) },
+        { header: 'Name', value: (s) => s.name },
+        { header: 'Agent', value: (s) => agentLabel(names, s.agent_id) },
+        { header: 'Model', value: (s) => s.model },
+        { header: 'Messages', value: (s) => s.message_count },
+        { header: 'Updated', value: (s) => formatTime(s.updated_at) },
+      ],
+      args,
+      limit,
+    );
   },
 );
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { agentNodeSchema } from './agents.ts';
 import { memorySourceSchema } from './memory.ts';
 import { executionSchema } from './sessions.ts';
+import { usageTotalsSchema } from './usage.ts';
 import { AUTH_PROVIDERS, AUTH_SOURCES, RUN_KINDS, RUN_STATUSES, TASK_STATUSES } from './values.ts';
 
 const ms = z.number().int().describe('Unix time in ms');
@@ -306,9 +307,12 @@ export const runInfoSchema = z
     started_at: ms,
     finished_at: ms.nullable(),
     error: z.string().nullable(),
+    error_code: z.string().nullable().describe('set for failures a client may act on (budget_exceeded)'),
     last_seq: z.number().int().describe('seq of the last stored event: the cursor a subscriber resumes from'),
+    usage: usageTotalsSchema.describe("tokens and cost of the run's own provider calls"),
     parent_run_id: z.string().nullable().describe('the run that spawned this one as a sub-agent'),
     root_run_id: z.string().describe('the top-level run of its tree (itself when it has no parent)'),
     agent_name: z.string().nullable().describe('the name a sub-agent was spawned as'),
+    usage_total: usageTotalsSchema.describe('usage plus that of every sub-agent run below this one'),
   })
   .meta({ id: 'RunInfo' });
