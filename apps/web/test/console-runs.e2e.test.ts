@@ -4,6 +4,7 @@
 // figures. Screenshots are kept as artifacts (artifacts/console/runs/).
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitUntil } from '@restflow/testkit';
 import type { Page } from 'playwright-core';
 import { type ConsoleHarness, startConsole } from './console-harness.ts';
 
@@ -205,4 +206,29 @@ describe('at 420 px', () => {
     }
     await page.setViewportSize({ width: 1280, height: 800 });
   });
+});
+
+describe('a long history', () => {
+  it('shows the newest page of runs and loads older ones as the list scrolls to its end', async () => {
+    // Last in the file: these runs would change the Usage view's figures above.
+    const pager = await h.sdk.agents.create.mutate({ name: 'pager', agent: { model: 'sonnet' } });
+    const count = 57;
+    h.fake.script(...Array.from({ length: count }, (_, i) => ({ text: `answer ${i}` })));
+    for (let i = 0; i < count; i++) await h.sdk.agents.run.mutate({ id: pager.id, input: `question ${i}` });
+    const completed = () => h.sdk.runs.list.query({ agent_id: pager.id, status: 'completed', limit: 500 });
+    await waitUntil(async () => (await completed()).length === count, 120_000, `${count} runs completed`);
+    const newestFirst = (await completed()).map((run) => run.id);
+
+    await page.goto(`${h.origin}/runs?agent=${pager.id}`);
+    const rows = page.getByTestId('run-row');
+    await rows.nth(49).waitFor();
+    // One page (50) until the end of the list is scrolled to; then the rest, in the same order as the daemon's.
+    expect(await rows.count()).toBe(50);
+    await page.getByRole('button', { name: 'Older runs' }).scrollIntoViewIfNeeded();
+    await rows.nth(count - 1).waitFor();
+    const shown = await rows.evaluateAll((elements) => elements.map((row) => row.getAttribute('data-run-id')));
+    expect(shown).toEqual(newestFirst);
+    await page.getByRole('button', { name: 'Older runs' }).waitFor({ state: 'detached' });
+    await h.shot('runs-list-scrolled');
+  }, 240_000);
 });

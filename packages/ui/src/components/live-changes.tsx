@@ -40,8 +40,8 @@ export function LiveChanges() {
       new ChangeBatcher<ChangeEntity>((entities) => {
         for (const entity of entities) {
           void queryClient.invalidateQueries({ queryKey: routerKey(trpc, entity) });
-          // A session changes when one of its runs starts or ends: the runs list (sidebar states) follows.
-          if (entity === 'sessions') void queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey() });
+          // A session changes when one of its runs starts or ends: the runs lists and pages (sidebar states, Runs view) follow.
+          if (entity === 'sessions') void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
         }
       }),
   );

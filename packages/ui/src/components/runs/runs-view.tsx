@@ -1,16 +1,19 @@
 'use client';
 // Runs: every agent run (chat turns, executions, task runs, replays), newest first, filtered by agent, task and
 // status; `?run=ID` shows one run's timeline. Chat messages and task transcripts link here. Runs that carry
-// `parent_run_id` (sub-agents) are shown under their parent.
+// `parent_run_id` (sub-agents) are shown under their parent. Older runs load a page at a time as the list scrolls.
 import { formatUsd } from '@restflow/run-model';
 import { useQuery } from '@tanstack/react-query';
 import { formatDuration, formatRelative, shortId } from '../../lib/format';
-import { useTRPC } from '../../lib/trpc';
+import { useTRPC, useTRPCClient } from '../../lib/trpc';
+import { usePages } from '../../lib/use-pages';
 import { Link, useRouter, useSearchParams } from '../../navigation';
 import { Badge, Card, Empty, ErrorNote, PageHeader, StatusBadge } from '../ui';
 import { type RunInfo, RunTimeline } from './run-timeline';
 import { buildRunTree, flattenRunTree, type TreeRun } from './run-tree';
 
+/** Runs per page: a screenful and more; the next page loads when the list's end scrolls into view. */
+const RUNS_PAGE = 50;
 const STATUSES = ['running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 type Status = (typeof STATUSES)[number];
 
@@ -39,13 +42,16 @@ export function RunsView() {
   const status = STATUSES.includes(statusParam as Status) ? (statusParam as Status) : undefined;
   const agents = useQuery(trpc.agents.list.queryOptions());
   const tasks = useQuery(trpc.tasks.list.queryOptions());
-  const runs = useQuery({
-    ...trpc.runs.list.queryOptions({
-      limit: 200,
-      ...(agent ? { agent_id: agent } : {}),
-      ...(task ? { task_id: task } : {}),
-      ...(status ? { status } : {}),
-    }),
+  const client = useTRPCClient();
+  const filters = {
+    limit: RUNS_PAGE,
+    ...(agent ? { agent_id: agent } : {}),
+    ...(task ? { task_id: task } : {}),
+    ...(status ? { status } : {}),
+  };
+  const runs = usePages({
+    queryKey: trpc.runs.page.queryKey(filters),
+    read: (cursor) => client.runs.page.query({ ...filters, cursor }),
     enabled: !runId,
     refetchInterval: 5000,
   });
@@ -65,9 +71,7 @@ export function RunsView() {
     );
   }
 
-  const rows = flattenRunTree(
-    buildRunTree((runs.data ?? []) as (RunInfo & TreeRun & { agent_name?: string | null })[]),
-  );
+  const rows = flattenRunTree(buildRunTree(runs.items as (RunInfo & TreeRun & { agent_name?: string | null })[]));
   return (
     <div className="page" data-testid="runs-view">
       <PageHeader title="Runs" />
@@ -99,7 +103,7 @@ export function RunsView() {
           </select>
         </div>
         <ErrorNote error={runs.error ?? agents.error ?? tasks.error} />
-        {runs.data?.length === 0 ? <Empty>No runs match.</Empty> : null}
+        {runs.isSuccess && runs.items.length === 0 ? <Empty>No runs match.</Empty> : null}
         {rows.length > 0 ? (
           <table data-testid="run-list">
             <thead>
@@ -141,6 +145,13 @@ export function RunsView() {
               ))}
             </tbody>
           </table>
+        ) : null}
+        {runs.hasNextPage ? (
+          <div ref={runs.endRef} className="list-end">
+            <button type="button" onClick={() => void runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
+              {runs.isFetchingNextPage ? 'Loading older runs…' : 'Older runs'}
+            </button>
+          </div>
         ) : null}
       </Card>
     </div>
