@@ -302,3 +302,27 @@ describe('chat in the console', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 });
+
+describe('a long chat history', () => {
+  it('lists the newest 50 chats and loads older ones as the list scrolls to its end', async () => {
+    // Last in the file: the other tests find their sessions near the top of the list.
+    const before = (await h.sdk.sessions.list.query()).length;
+    for (let i = 0; i < 55; i++) await h.sdk.sessions.create.mutate({ agent_id: agentId, name: `old chat ${i}` });
+    const all = (await h.sdk.sessions.list.query()).map((session) => session.name);
+    expect(all).toHaveLength(before + 55);
+    await page.goto(h.origin);
+    const items = page.getByTestId('session-list').locator('.session-item');
+    await items.nth(49).waitFor();
+    expect(await items.count()).toBe(50);
+    // Scrolling to the end of the list loads the next page, as many times as there are pages.
+    while ((await items.count()) < all.length) {
+      const count = await items.count();
+      await page.getByRole('button', { name: 'Older chats' }).scrollIntoViewIfNeeded();
+      await items.nth(count).waitFor();
+    }
+    // Every chat once, in the daemon's order (the newest first); names are shown as inline Markdown.
+    expect(await items.locator('.name').allTextContents()).toEqual(all.map((name) => name.replaceAll('**', '')));
+    await page.getByRole('button', { name: 'Older chats' }).waitFor({ state: 'detached' });
+    await h.shot('chat-sidebar-scrolled');
+  }, 120_000);
+});

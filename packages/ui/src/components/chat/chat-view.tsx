@@ -67,8 +67,8 @@ export function ChatView() {
   const refresh = async () => {
     await Promise.all([
       queryClient.invalidateQueries({ queryKey: trpc.sessions.get.queryKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.sessions.list.queryKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.sessions.page.queryKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() }),
     ]);
   };
 
@@ -92,7 +92,7 @@ export function ChatView() {
     trpc.sessions.delete.mutationOptions({
       onSuccess: async () => {
         router.replace('/');
-        await queryClient.invalidateQueries({ queryKey: trpc.sessions.list.queryKey() });
+        await queryClient.invalidateQueries({ queryKey: trpc.sessions.page.queryKey() });
       },
     }),
   );

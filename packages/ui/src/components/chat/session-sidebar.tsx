@@ -2,7 +2,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { formatRelative } from '../../lib/format';
-import { useTRPC } from '../../lib/trpc';
+import { useTRPC, useTRPCClient } from '../../lib/trpc';
+import { usePages } from '../../lib/use-pages';
 import { InlineMarkdown } from '../markdown';
 import { Badge, Empty, ErrorNote } from '../ui';
 
@@ -16,6 +17,9 @@ interface Props {
 }
 
 type SessionState = 'answering' | 'failed' | 'cancelled';
+
+/** Sessions per page: the newest first; older ones load when the end of the list scrolls into view. */
+const SESSIONS_PAGE = 50;
 
 /** Each session's latest run decides its badge: answering while it runs, failed when it failed. */
 function useSessionStates(): Map<string, SessionState> {
@@ -37,7 +41,11 @@ function useSessionStates(): Map<string, SessionState> {
 
 export function SessionSidebar({ activeId, agentNames, onSelect, onNew, onClose }: Props) {
   const trpc = useTRPC();
-  const sessions = useQuery(trpc.sessions.list.queryOptions());
+  const client = useTRPCClient();
+  const sessions = usePages({
+    queryKey: trpc.sessions.page.queryKey({ limit: SESSIONS_PAGE }),
+    read: (cursor) => client.sessions.page.query({ limit: SESSIONS_PAGE, cursor }),
+  });
   const states = useSessionStates();
   return (
     <aside className="sessions" aria-label="Chat sessions">
@@ -51,8 +59,8 @@ export function SessionSidebar({ activeId, agentNames, onSelect, onNew, onClose 
       </div>
       <div className="session-list" data-testid="session-list">
         <ErrorNote error={sessions.error} />
-        {sessions.data?.length === 0 ? <Empty>No conversations yet.</Empty> : null}
-        {sessions.data?.map((session) => {
+        {sessions.isSuccess && sessions.items.length === 0 ? <Empty>No conversations yet.</Empty> : null}
+        {sessions.items.map((session) => {
           const state = states.get(session.id);
           return (
             <button
@@ -77,6 +85,13 @@ export function SessionSidebar({ activeId, agentNames, onSelect, onNew, onClose 
             </button>
           );
         })}
+        {sessions.hasNextPage ? (
+          <div ref={sessions.endRef} className="list-end">
+            <button type="button" onClick={() => void sessions.fetchNextPage()} disabled={sessions.isFetchingNextPage}>
+              {sessions.isFetchingNextPage ? 'Loading older chats…' : 'Older chats'}
+            </button>
+          </div>
+        ) : null}
       </div>
     </aside>
   );
