@@ -92,3 +92,21 @@ describe('memory in the console', () => {
     await chunks.getByText('The release train leaves on Thursdays at 10:00.').waitFor();
   });
 });
+
+describe('a long memory', () => {
+  it('lists the newest 50 chunks and loads older ones as the list scrolls to its end', async () => {
+    const keeper = await h.sdk.agents.create.mutate({ name: 'keeper', agent: { model: 'sonnet' } });
+    for (let i = 0; i < 60; i++) await h.sdk.memory.create.mutate({ agent_id: keeper.id, content: `fact number ${i}` });
+    const newestFirst = (await h.sdk.memory.list.query({ agent_id: keeper.id, limit: 500 })).map((c) => c.id);
+    await page.locator('#memory-agent').selectOption({ label: 'keeper' });
+    const chunks = page.getByTestId('memory-chunks').getByTestId('memory-chunk');
+    await chunks.nth(49).waitFor();
+    expect(await chunks.count()).toBe(50);
+    await page.getByRole('button', { name: 'Older memories' }).scrollIntoViewIfNeeded();
+    await chunks.nth(59).waitFor();
+    expect(await chunks.evaluateAll((items) => items.map((item) => item.getAttribute('data-chunk-id')))).toEqual(
+      newestFirst,
+    );
+    await page.getByRole('button', { name: 'Older memories' }).waitFor({ state: 'detached' });
+  }, 120_000);
+});

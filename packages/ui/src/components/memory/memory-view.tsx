@@ -4,7 +4,8 @@ import { skipToken, useMutation, useQuery, useQueryClient } from '@tanstack/reac
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { useFieldErrors } from '../../lib/field-errors';
 import { formatDateTime, plural, shortId } from '../../lib/format';
-import { type RouterInputs, type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { type RouterInputs, type RouterOutputs, useTRPC, useTRPCClient } from '../../lib/trpc';
+import { usePages } from '../../lib/use-pages';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../ui';
 
 type SearchMode = NonNullable<RouterInputs['memory']['search']['search_mode']>;
@@ -12,6 +13,7 @@ type MemoryChunk = RouterOutputs['memory']['list'][number];
 type MemorySource = MemoryChunk['source'];
 type Agent = RouterOutputs['agents']['list'][number];
 
+/** Chunks per page: the newest first; older ones load when the end of the list scrolls into view. */
 const PAGE = 50;
 
 const MODES: { value: SearchMode; label: string }[] = [
@@ -149,11 +151,15 @@ export function MemoryView() {
   const [picked, setPicked] = useState('');
   // The agent whose memory the page shows: the one picked, else the first one.
   const agentId = agents.data?.some((a) => a.id === picked) ? picked : (agents.data?.[0]?.id ?? '');
-  const [limit, setLimit] = useState(PAGE);
   const [query, setQuery] = useState('');
   const [mode, setMode] = useState<SearchMode>('keyword');
   const [submitted, setSubmitted] = useState<RouterInputs['memory']['search'] | null>(null);
-  const chunks = useQuery(trpc.memory.list.queryOptions(agentId ? { agent_id: agentId, limit } : skipToken));
+  const client = useTRPCClient();
+  const chunks = usePages({
+    queryKey: trpc.memory.page.queryKey({ agent_id: agentId, limit: PAGE }),
+    read: (cursor) => client.memory.page.query({ agent_id: agentId, limit: PAGE, cursor }),
+    enabled: agentId !== '',
+  });
   const results = useQuery(trpc.memory.search.queryOptions(submitted ?? skipToken));
   const stats = useQuery(trpc.memory.stats.queryOptions(agentId ? { agent_id: agentId } : skipToken));
   const agentNames = useMemo(() => new Map(agents.data?.map((a) => [a.id, a.name])), [agents.data]);
@@ -165,7 +171,6 @@ export function MemoryView() {
   };
   const pickAgent = (id: string) => {
     setPicked(id);
-    setLimit(PAGE);
     setSubmitted(null);
   };
 
@@ -244,18 +249,20 @@ export function MemoryView() {
         }
       >
         <ErrorNote error={chunks.error ?? stats.error} />
-        {chunks.data?.length === 0 ? (
+        {chunks.isSuccess && chunks.items.length === 0 ? (
           <Empty>No memories yet. Add a note below, or let the agent remember.</Empty>
         ) : null}
         <div data-testid="memory-chunks">
-          {chunks.data?.map((chunk) => (
+          {chunks.items.map((chunk) => (
             <ChunkItem key={chunk.id} chunk={chunk} agentName={nameOf(chunk.agent_id)} />
           ))}
         </div>
-        {chunks.data && chunks.data.length >= limit ? (
-          <button type="button" onClick={() => setLimit((n) => n + PAGE)}>
-            Show more
-          </button>
+        {chunks.hasNextPage ? (
+          <div ref={chunks.endRef} className="list-end">
+            <button type="button" onClick={() => void chunks.fetchNextPage()} disabled={chunks.isFetchingNextPage}>
+              {chunks.isFetchingNextPage ? 'Loading older memories…' : 'Older memories'}
+            </button>
+          </div>
         ) : null}
       </Card>
 
