@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { formatRelative } from '../../lib/format';
 import { useTRPC, useTRPCClient } from '../../lib/trpc';
 import { usePages } from '../../lib/use-pages';
+import { ListEnd } from '../list-end';
 import { InlineMarkdown } from '../markdown';
 import { Badge, Empty, ErrorNote } from '../ui';
 
@@ -85,13 +86,7 @@ export function SessionSidebar({ activeId, agentNames, onSelect, onNew, onClose 
             </button>
           );
         })}
-        {sessions.hasNextPage ? (
-          <div ref={sessions.endRef} className="list-end">
-            <button type="button" onClick={() => void sessions.fetchNextPage()} disabled={sessions.isFetchingNextPage}>
-              {sessions.isFetchingNextPage ? 'Loading older chats…' : 'Older chats'}
-            </button>
-          </div>
-        ) : null}
+        <ListEnd pages={sessions} label="Older chats" />
       </div>
     </aside>
   );

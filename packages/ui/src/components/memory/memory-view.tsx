@@ -6,6 +6,7 @@ import { useFieldErrors } from '../../lib/field-errors';
 import { formatDateTime, plural, shortId } from '../../lib/format';
 import { type RouterInputs, type RouterOutputs, useTRPC, useTRPCClient } from '../../lib/trpc';
 import { usePages } from '../../lib/use-pages';
+import { ListEnd } from '../list-end';
 import { Badge, Card, Empty, ErrorNote, Field, PageHeader } from '../ui';
 
 type SearchMode = NonNullable<RouterInputs['memory']['search']['search_mode']>;
@@ -257,13 +258,7 @@ export function MemoryView() {
             <ChunkItem key={chunk.id} chunk={chunk} agentName={nameOf(chunk.agent_id)} />
           ))}
         </div>
-        {chunks.hasNextPage ? (
-          <div ref={chunks.endRef} className="list-end">
-            <button type="button" onClick={() => void chunks.fetchNextPage()} disabled={chunks.isFetchingNextPage}>
-              {chunks.isFetchingNextPage ? 'Loading older memories…' : 'Older memories'}
-            </button>
-          </div>
-        ) : null}
+        <ListEnd pages={chunks} label="Older memories" />
       </Card>
 
       <Card title="Add a note">

@@ -8,6 +8,7 @@ import { formatDuration, formatRelative, shortId } from '../../lib/format';
 import { useTRPC, useTRPCClient } from '../../lib/trpc';
 import { usePages } from '../../lib/use-pages';
 import { Link, useRouter, useSearchParams } from '../../navigation';
+import { ListEnd } from '../list-end';
 import { Badge, Card, Empty, ErrorNote, PageHeader, StatusBadge } from '../ui';
 import { type RunInfo, RunTimeline } from './run-timeline';
 import { buildRunTree, flattenRunTree, type TreeRun } from './run-tree';
@@ -146,13 +147,7 @@ export function RunsView() {
             </tbody>
           </table>
         ) : null}
-        {runs.hasNextPage ? (
-          <div ref={runs.endRef} className="list-end">
-            <button type="button" onClick={() => void runs.fetchNextPage()} disabled={runs.isFetchingNextPage}>
-              {runs.isFetchingNextPage ? 'Loading older runs…' : 'Older runs'}
-            </button>
-          </div>
-        ) : null}
+        <ListEnd pages={runs} label="Older runs" />
       </Card>
     </div>
   );
