@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { loadAllRouters } from '../src/lazy-routers.ts';
 import { appRouter } from '../src/root.ts';
 import { TEXT_LIMITS, WELL_FORMED_KEYWORD } from '../src/schemas/limits.ts';
+import { searchSessionsInput } from '../src/schemas/sessions.ts';
 import { proceduresOf } from './wire-walk.ts';
 
 /** Every `type: string` node of a JSON Schema document that is an input text field, with its path. */
@@ -125,5 +126,10 @@ describe('a NUL in a search query', () => {
       expect([error.code, error.message]).toEqual(['BAD_REQUEST', expect.stringContaining('NUL')]);
     }
     expect(await caller.sessions.search({ query: 'beta' })).toHaveLength(1);
+    // Refused by the input schema itself, as memory search's query is: the rule shows to every transport.
+    const parsed = searchSessionsInput.safeParse({ query: 'beta\u0000' });
+    expect(parsed.error?.issues).toEqual([
+      expect.objectContaining({ path: ['query'], message: 'must not contain a NUL character' }),
+    ]);
   });
 });

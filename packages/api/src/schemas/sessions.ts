@@ -46,7 +46,12 @@ export const updateSessionInput = z.strictObject({
 });
 
 export const searchSessionsInput = z.strictObject({
-  query: text('query').trim().min(1, 'query is required'),
+  // As memory search's query: SQLite ends text at a NUL in FTS5 strings and LIKE patterns (ChatSessionService.search
+  // refuses it too, for callers inside the daemon).
+  query: text('query')
+    .trim()
+    .min(1, 'query is required')
+    .refine((q) => !q.includes('\u0000'), 'must not contain a NUL character'),
   agent_id: idSchema.optional(),
   /** At most this many sessions, the most recently updated; absent: every matching session. */
   limit: z.number().int().min(1).max(500).optional(),
