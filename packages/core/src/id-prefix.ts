@@ -46,6 +46,13 @@ export function resolveIdIn(db: Db, table: PrefixTable, entity: string, idOrPref
   );
 }
 
+/**
+ * A row named like the bound parameter, ASCII case folded (as NOCASE and LIKE fold). Not `= ? COLLATE NOCASE`:
+ * that collation stops comparing at a NUL character, so "a\0x" would name the row "a\0y" (and a delete by name
+ * would remove it); SQLite's lower() keeps the whole text and compares it byte for byte.
+ */
+const SAME_NAME = 'lower(name) = lower(?)';
+
 /** Tables whose rows people name (and so refer to by name as well as by id). */
 export type NamedTable = 'agents' | 'skills' | 'tasks' | 'chat_sessions';
 
@@ -58,7 +65,7 @@ export function resolveRefIn(db: Db, table: NamedTable, entity: string, ref: str
   if (exact) return exact.id;
   const name = ref.trim();
   const named = db.$client
-    .prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE name = ? COLLATE NOCASE ORDER BY id`)
+    .prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE ${SAME_NAME} ORDER BY id`)
     .all(name);
   if (named.length === 1) return (named[0] as { id: string }).id;
   if (named.length > 1) {
@@ -73,9 +80,7 @@ export function resolveRefIn(db: Db, table: NamedTable, entity: string, ref: str
 /** The id of another row of `table` named `name` (case-insensitive), if any: names of agents and tasks are unique. */
 export function nameTakenIn(db: Db, table: NamedTable, name: string, exceptId?: string): string | undefined {
   const row = db.$client
-    .prepare<[string, string], { id: string }>(
-      `SELECT id FROM ${table} WHERE name = ? COLLATE NOCASE AND id != ? LIMIT 1`,
-    )
+    .prepare<[string, string], { id: string }>(`SELECT id FROM ${table} WHERE ${SAME_NAME} AND id != ? LIMIT 1`)
     .get(name.trim(), exceptId ?? '');
   return row?.id;
 }
