@@ -46,6 +46,7 @@ let daemon: RunningDaemon;
 let dir: string;
 let client: RestflowClient;
 let snapshot: () => Record<string, string>;
+let quiesce: () => Promise<void>;
 const known: string[] = [];
 
 beforeAll(async () => {
@@ -81,6 +82,17 @@ beforeAll(async () => {
       Buffer.isBuffer(v) ? v.toString('base64') : typeof v === 'bigint' ? String(v) : v,
     );
   snapshot = () => Object.fromEntries(tables.map((table) => [table, rows(table)]));
+  // Runs a call started (agents.run, skills.run, chat.send…) end on their own at once when there is no
+  // credential, but retry a refused provider connection for seconds when a fuzzed call stored one: those are
+  // cancelled (the daemon's own cancel, which waits for the run to settle) after a short wait.
+  const running = () =>
+    (sqlite.prepare("SELECT id FROM runs WHERE status = 'running'").pluck().all() as string[]).filter((id) =>
+      daemon.services.runs.isActive(id),
+    );
+  quiesce = async () => {
+    for (let look = 0; look < 10 && running().length > 0; look++) await new Promise((r) => setTimeout(r, 20));
+    for (const id of running()) await client.runs.cancel.mutate({ id }).catch(() => undefined);
+  };
 });
 
 afterAll(async () => {
@@ -110,6 +122,7 @@ describe(`fuzzing every procedure over the pipe (seed ${SEED}${LONG ? ', long ru
         procedures,
         call: pipeCaller(client),
         snapshot,
+        quiesce,
         seed: SEED,
         numRuns: RUNS,
         timeLimitMs: share,
