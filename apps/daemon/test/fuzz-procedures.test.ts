@@ -50,6 +50,18 @@ let quiesce: () => Promise<void>;
 const known: string[] = [];
 
 beforeAll(async () => {
+  // The daemon imports these SDKs on first use, several at once (McpClientPool.open). Jest's ESM loader can fail
+  // such concurrent first imports of modules sharing a dependency ("request for 'zod/v4' is not in cache"), which
+  // the daemon reports as INTERNAL_SERVER_ERROR: a test-runner race (a bundled daemon has no such loader), not a
+  // finding. Loaded once here, they are in the registry the daemon under test shares.
+  for (const sdk of [
+    '@modelcontextprotocol/sdk/client/index.js',
+    '@modelcontextprotocol/sdk/client/stdio.js',
+    '@modelcontextprotocol/sdk/client/streamableHttp.js',
+    'openai',
+    '@anthropic-ai/sdk',
+  ])
+    await import(sdk);
   dir = tempDataDir('rfz');
   const emptyPath = path.join(dir, 'no-programs');
   fs.mkdirSync(emptyPath);
