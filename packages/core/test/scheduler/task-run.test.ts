@@ -73,6 +73,24 @@ describe('CLI-mode runs', () => {
     });
   });
 
+  it('an input or argument with a NUL character (which no program can be given) fails the run as a spawn error', async () => {
+    const { scheduler, createTask, streamOf } = setupScheduler();
+    const cases = [
+      createTask({ input: 'hello\u0000there', execution_mode: nodeScript('lines', '1') }),
+      createTask({ execution_mode: { ...nodeScript('lines', '1'), args: ['a\u0000b'] } }),
+    ];
+    for (const task of cases) {
+      scheduler.runNow(task.id);
+      await scheduler.idle();
+      expect(streamOf(task.id).at(-1)?.kind).toMatchObject({
+        type: 'failed',
+        error_code: 'spawn',
+        recoverable: false,
+        error: 'cannot start the program: a NUL character in its arguments',
+      });
+    }
+  });
+
   it('cancel kills the whole process tree, even a child that would outlive its parent', async () => {
     const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rf-tree-')), 'pids.json');
     const { services, scheduler, createTask, streamOf } = setupScheduler();
