@@ -133,3 +133,41 @@ describe('a NUL in a search query', () => {
     ]);
   });
 });
+
+describe('a NUL in what starts a program', () => {
+  it('is a BAD_REQUEST naming the field in MCP servers and CLI tasks, and nothing is stored', async () => {
+    const { caller, services } = createTestCaller();
+    const agent = services.agents.create('Launcher');
+    const cli = (mode: Record<string, unknown>) => ({ type: 'cli' as const, binary: '/bin/echo', ...mode });
+    const cases: [string, () => Promise<unknown>][] = [
+      ['command', () => caller.mcp.create({ name: 'nul', command: 'serve\u0000r' })],
+      ['args.0', () => caller.mcp.create({ name: 'nul', command: 'server', args: ['--token=a\u0000b'] })],
+      [
+        'binary',
+        () => caller.tasks.create({ name: 'n', agent_id: agent.id, execution_mode: cli({ binary: 'ec\u0000ho' }) }),
+      ],
+      [
+        'args.1',
+        () => caller.tasks.create({ name: 'n', agent_id: agent.id, execution_mode: cli({ args: ['-n', 'a\u0000'] }) }),
+      ],
+      [
+        'working_dir',
+        () =>
+          caller.tasks.create({ name: 'n', agent_id: agent.id, execution_mode: cli({ working_dir: '/tmp\u0000' }) }),
+      ],
+    ];
+    for (const [field, call] of cases) {
+      const error = await errorOf(call());
+      expect([error.code, error.message]).toEqual([
+        'BAD_REQUEST',
+        expect.stringContaining(`${field}: must not contain a NUL character`),
+      ]);
+      // Never echoes the value (an argument may carry a token).
+      expect(error.message).not.toContain('a\u0000b');
+    }
+    expect(await caller.mcp.list()).toEqual([]);
+    expect(await caller.tasks.list()).toEqual([]);
+    // The same text without the NUL is accepted.
+    await caller.tasks.create({ name: 'n', agent_id: agent.id, execution_mode: cli({ args: ['-n', 'a'] }) });
+  });
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from './common.ts';
-import { text } from './limits.ts';
+import { NUL_REFUSED, text, withoutNul } from './limits.ts';
 
 // Session model names ("default" or a catalogue id/alias) are checked by the daemon, so the engine gets the same
 // rule.
@@ -48,10 +48,7 @@ export const updateSessionInput = z.strictObject({
 export const searchSessionsInput = z.strictObject({
   // As memory search's query: SQLite ends text at a NUL in FTS5 strings and LIKE patterns (ChatSessionService.search
   // refuses it too, for callers inside the daemon).
-  query: text('query')
-    .trim()
-    .min(1, 'query is required')
-    .refine((q) => !q.includes('\u0000'), 'must not contain a NUL character'),
+  query: text('query').trim().min(1, 'query is required').refine(withoutNul, NUL_REFUSED),
   agent_id: idSchema.optional(),
   /** At most this many sessions, the most recently updated; absent: every matching session. */
   limit: z.number().int().min(1).max(500).optional(),
