@@ -134,6 +134,21 @@ describe('a NUL in a search query', () => {
   });
 });
 
+describe('lists that become SQL parameters', () => {
+  it('memory.searchUnified takes at most 1000 session_ids (40000 were an SQLite "too many SQL variables" error)', async () => {
+    const { caller, services } = createTestCaller();
+    const agent = services.agents.create('Searcher');
+    await caller.memory.create({ agent_id: agent.id, content: 'alpha' });
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `session-${i}`);
+    const error = await errorOf(
+      caller.memory.searchUnified({ agent_id: agent.id, query: 'alpha', session_ids: ids(40_000) }),
+    );
+    expect([error.code, error.message]).toEqual(['BAD_REQUEST', expect.stringContaining('session_ids')]);
+    const found = await caller.memory.searchUnified({ agent_id: agent.id, query: 'alpha', session_ids: ids(1000) });
+    expect(found.source_counts).toEqual({ memory: 1, sessions: 0 });
+  });
+});
+
 describe('a NUL in what starts a program', () => {
   it('is a BAD_REQUEST naming the field in MCP servers and CLI tasks, and nothing is stored', async () => {
     const { caller, services } = createTestCaller();

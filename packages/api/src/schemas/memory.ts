@@ -39,7 +39,8 @@ export const rankedSearchInput = z.strictObject({
 export const unifiedSearchInput = z.strictObject({
   ...searchQueryShape,
   include_sessions: z.boolean().default(true),
-  session_ids: z.array(idSchema).default([]),
+  // Each id is one SQLite variable (at most 32766 in a statement): a bounded list is refused cleanly instead.
+  session_ids: z.array(idSchema).max(1000).default([]),
   session_agent_id: agentIdSchema.nullish(),
 });
 
