@@ -51,8 +51,14 @@ function validName(name: string): string {
 }
 
 const optional = (value: string | undefined) => (value === undefined ? undefined : value.trim() || null);
-const capHistory = (history: string) =>
-  history.length > MAX_TERMINAL_HISTORY_CHARS ? history.slice(history.length - MAX_TERMINAL_HISTORY_CHARS) : history;
+function capHistory(history: string): string {
+  if (history.length <= MAX_TERMINAL_HISTORY_CHARS) return history;
+  let start = history.length - MAX_TERMINAL_HISTORY_CHARS;
+  // Never from inside a surrogate pair: half an emoji is stored by SQLite as invalid UTF-8 and read back as U+FFFD.
+  const unit = history.charCodeAt(start);
+  if (unit >= 0xdc00 && unit <= 0xdfff) start++;
+  return history.slice(start);
+}
 
 /** Records of the console's terminal tabs (the PTYs themselves live in the desktop/console process). */
 export class TerminalSessionService {
