@@ -3,6 +3,7 @@ import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { resolveIdIn } from '../id-prefix.ts';
+import { tailOf } from '../text-cut.ts';
 
 export type TerminalStatus = 'running' | 'stopped';
 
@@ -51,14 +52,8 @@ function validName(name: string): string {
 }
 
 const optional = (value: string | undefined) => (value === undefined ? undefined : value.trim() || null);
-function capHistory(history: string): string {
-  if (history.length <= MAX_TERMINAL_HISTORY_CHARS) return history;
-  let start = history.length - MAX_TERMINAL_HISTORY_CHARS;
-  // Never from inside a surrogate pair: half an emoji is stored by SQLite as invalid UTF-8 and read back as U+FFFD.
-  const unit = history.charCodeAt(start);
-  if (unit >= 0xdc00 && unit <= 0xdfff) start++;
-  return history.slice(start);
-}
+// The last 1 MiB of characters, never starting inside a surrogate pair.
+const capHistory = (history: string) => tailOf(history, MAX_TERMINAL_HISTORY_CHARS);
 
 /** Records of the console's terminal tabs (the PTYs themselves live in the desktop/console process). */
 export class TerminalSessionService {
