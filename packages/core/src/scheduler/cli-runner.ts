@@ -1,9 +1,10 @@
 // CLI-mode task runs: `binary args… <input>` in the task's working dir, each stdout/stderr
 // line streamed as it arrives. The process gets its own process group so cancel and timeout can stop the whole
 // tree (SIGTERM the group, then SIGKILL), not just the direct child.
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 
 /** Grace between SIGTERM and SIGKILL of a process group. */
 export const KILL_GRACE_MS = 2000;
@@ -80,7 +81,7 @@ export function runCliProcess(request: CliRunRequest): Promise<CliRunResult> {
       reject(new CliSpawnError(`cannot start the program: a NUL character in its ${unspawnable}`));
       return;
     }
-    let child: ReturnType<typeof spawn>;
+    let child: ChildProcessByStdio<null, Readable, Readable>;
     try {
       child = spawn(request.binary, args, {
         cwd: request.cwd ?? undefined,
