@@ -145,6 +145,33 @@ describe('API-mode runs', () => {
     expect(services.tasks.get(task.id).success_count).toBe(1);
   });
 
+  it('a run that throws (a fault of the daemon) still ends as failed, and the task can run again', async () => {
+    const { services, scheduler, createTask, streamOf } = setupScheduler({
+      agentRunner: swappableRunner(stubRunner([() => 'second run'])),
+    });
+    const task = createTask({ memory: { persist_on_complete: false } });
+    // The agent lookup the run makes first fails once, as a broken store would: nothing in the run catches that.
+    const find = services.agents.find.bind(services.agents);
+    let broken = true;
+    services.agents.find = (id) => {
+      if (!broken) return find(id);
+      broken = false;
+      throw new Error('store went away: a detail for the log');
+    };
+    scheduler.runNow(task.id);
+    await scheduler.idle();
+    expect(streamOf(task.id).at(-1)?.kind).toMatchObject({
+      type: 'failed',
+      error_code: 'internal',
+      recoverable: false,
+      error: 'the run failed unexpectedly (the daemon log has the details)',
+    });
+    expect(services.tasks.get(task.id).status).not.toBe('running');
+    scheduler.runNow(task.id);
+    await scheduler.idle();
+    expect(streamOf(task.id).at(-1)?.kind).toMatchObject({ type: 'completed', result: 'second run' });
+  });
+
   it('retries transient errors with exponential backoff, up to max_retries, then fails as recoverable', async () => {
     const transient = () => {
       throw new LlmError('overloaded', 'server', 529);
