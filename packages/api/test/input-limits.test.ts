@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { loadAllRouters } from '../src/lazy-routers.ts';
 import { appRouter } from '../src/root.ts';
 import { TEXT_LIMITS, WELL_FORMED_KEYWORD } from '../src/schemas/limits.ts';
+import { searchSessionsInput } from '../src/schemas/sessions.ts';
 import { proceduresOf } from './wire-walk.ts';
 
 /** Every `type: string` node of a JSON Schema document that is an input text field, with its path. */
@@ -125,5 +126,63 @@ describe('a NUL in a search query', () => {
       expect([error.code, error.message]).toEqual(['BAD_REQUEST', expect.stringContaining('NUL')]);
     }
     expect(await caller.sessions.search({ query: 'beta' })).toHaveLength(1);
+    // Refused by the input schema itself, as memory search's query is: the rule shows to every transport.
+    const parsed = searchSessionsInput.safeParse({ query: 'beta\u0000' });
+    expect(parsed.error?.issues).toEqual([
+      expect.objectContaining({ path: ['query'], message: 'must not contain a NUL character' }),
+    ]);
+  });
+});
+
+describe('lists that become SQL parameters', () => {
+  it('memory.searchUnified takes at most 1000 session_ids (40000 were an SQLite "too many SQL variables" error)', async () => {
+    const { caller, services } = createTestCaller();
+    const agent = services.agents.create('Searcher');
+    await caller.memory.create({ agent_id: agent.id, content: 'alpha' });
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `session-${i}`);
+    const error = await errorOf(
+      caller.memory.searchUnified({ agent_id: agent.id, query: 'alpha', session_ids: ids(40_000) }),
+    );
+    expect([error.code, error.message]).toEqual(['BAD_REQUEST', expect.stringContaining('session_ids')]);
+    const found = await caller.memory.searchUnified({ agent_id: agent.id, query: 'alpha', session_ids: ids(1000) });
+    expect(found.source_counts).toEqual({ memory: 1, sessions: 0 });
+  });
+});
+
+describe('a NUL in what starts a program', () => {
+  it('is a BAD_REQUEST naming the field in MCP servers and CLI tasks, and nothing is stored', async () => {
+    const { caller, services } = createTestCaller();
+    const agent = services.agents.create('Launcher');
+    const cli = (mode: Record<string, unknown>) => ({ type: 'cli' as const, binary: '/bin/echo', ...mode });
+    const cases: [string, () => Promise<unknown>][] = [
+      ['command', () => caller.mcp.create({ name: 'nul', command: 'serve\u0000r' })],
+      ['args.0', () => caller.mcp.create({ name: 'nul', command: 'server', args: ['--token=a\u0000b'] })],
+      [
+        'binary',
+        () => caller.tasks.create({ name: 'n', agent_id: agent.id, execution_mode: cli({ binary: 'ec\u0000ho' }) }),
+      ],
+      [
+        'args.1',
+        () => caller.tasks.create({ name: 'n', agent_id: agent.id, execution_mode: cli({ args: ['-n', 'a\u0000'] }) }),
+      ],
+      [
+        'working_dir',
+        () =>
+          caller.tasks.create({ name: 'n', agent_id: agent.id, execution_mode: cli({ working_dir: '/tmp\u0000' }) }),
+      ],
+    ];
+    for (const [field, call] of cases) {
+      const error = await errorOf(call());
+      expect([error.code, error.message]).toEqual([
+        'BAD_REQUEST',
+        expect.stringContaining(`${field}: must not contain a NUL character`),
+      ]);
+      // Never echoes the value (an argument may carry a token).
+      expect(error.message).not.toContain('a\u0000b');
+    }
+    expect(await caller.mcp.list()).toEqual([]);
+    expect(await caller.tasks.list()).toEqual([]);
+    // The same text without the NUL is accepted.
+    await caller.tasks.create({ name: 'n', agent_id: agent.id, execution_mode: cli({ args: ['-n', 'a'] }) });
   });
 });

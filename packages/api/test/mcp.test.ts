@@ -69,6 +69,18 @@ describe('mcp router', () => {
     expect(
       (await errorOf(caller.mcp.create({ name: 'hdr2', url: 'http://a/', headers: { 'bad header': 'b' } }))).message,
     ).toMatch(/not a header name/);
+    // A value fetch would refuse at connect time, quoting it in its error: refused when stored, never quoted.
+    for (const value of ['Bearer sec\u0000ret', 'Bearer sec\r\nX-Injected: 1', 'Bearer sec€ret']) {
+      const error = await errorOf(
+        caller.mcp.create({ name: 'hdr3', url: 'http://a/', headers: { Authorization: value } }),
+      );
+      expect([error.code, error.message]).toEqual([
+        'BAD_REQUEST',
+        expect.stringContaining('headers: the value of Authorization must be one line of Latin-1 text'),
+      ]);
+      expect(error.message).not.toContain('sec');
+    }
+    expect((await caller.mcp.list()).map((s) => s.name)).toEqual(['tools', 'web']);
 
     expect(await caller.mcp.delete({ id: 'web' })).toEqual({ deleted: true, id: web.id });
     expect((await errorOf(caller.mcp.get({ id: 'web' }))).code).toBe('NOT_FOUND');

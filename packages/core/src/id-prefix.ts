@@ -46,6 +46,14 @@ export function resolveIdIn(db: Db, table: PrefixTable, entity: string, idOrPref
   );
 }
 
+/**
+ * A row named `@name`, ASCII case folded (as NOCASE and LIKE fold). `COLLATE NOCASE` alone stops comparing at a
+ * NUL character, so "a\0x" would name the row "a\0y" (and a delete by name would remove it); lower() keeps the
+ * whole text and compares it byte for byte. NOCASE goes first: it rejects most rows without copying their names,
+ * so the scan stays as fast as before.
+ */
+const SAME_NAME = 'name = @name COLLATE NOCASE AND lower(name) = lower(@name)';
+
 /** Tables whose rows people name (and so refer to by name as well as by id). */
 export type NamedTable = 'agents' | 'skills' | 'tasks' | 'chat_sessions';
 
@@ -58,8 +66,8 @@ export function resolveRefIn(db: Db, table: NamedTable, entity: string, ref: str
   if (exact) return exact.id;
   const name = ref.trim();
   const named = db.$client
-    .prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE name = ? COLLATE NOCASE ORDER BY id`)
-    .all(name);
+    .prepare<[{ name: string }], { id: string }>(`SELECT id FROM ${table} WHERE ${SAME_NAME} ORDER BY id`)
+    .all({ name });
   if (named.length === 1) return (named[0] as { id: string }).id;
   if (named.length > 1) {
     throw InvalidInputError.field(
@@ -73,9 +81,9 @@ export function resolveRefIn(db: Db, table: NamedTable, entity: string, ref: str
 /** The id of another row of `table` named `name` (case-insensitive), if any: names of agents and tasks are unique. */
 export function nameTakenIn(db: Db, table: NamedTable, name: string, exceptId?: string): string | undefined {
   const row = db.$client
-    .prepare<[string, string], { id: string }>(
-      `SELECT id FROM ${table} WHERE name = ? COLLATE NOCASE AND id != ? LIMIT 1`,
+    .prepare<[{ name: string; except: string }], { id: string }>(
+      `SELECT id FROM ${table} WHERE ${SAME_NAME} AND id != @except LIMIT 1`,
     )
-    .get(name.trim(), exceptId ?? '');
+    .get({ name: name.trim(), except: exceptId ?? '' });
   return row?.id;
 }

@@ -58,4 +58,17 @@ describe('AgentService', () => {
     expect(() => s.agents.get('writer')).toThrow(/2 agents are named "writer"/);
     expect(s.agents.get(writer.id).name).toBe('writer');
   });
+
+  it('compares whole names: one differing only after a NUL character is another name', () => {
+    const s = createTestServices();
+    const first = s.agents.create('a\u0000x');
+    // SQLite's NOCASE collation stops at a NUL: "a\0y" was taken for "a\0x" (a duplicate, and its target).
+    const second = s.agents.create('A\u0000y');
+    expect(s.agents.resolveId('A\u0000X')).toBe(first.id);
+    expect(s.agents.resolveId('a\u0000Y')).toBe(second.id);
+    expect(() => s.agents.get('a\u0000z')).toThrow(NotFoundError);
+    expect(s.agents.delete('a\u0000y')).toEqual({ deleted: true, id: second.id });
+    expect(s.agents.get(first.id).name).toBe('a\u0000x');
+    expect(() => s.agents.create('A\u0000X')).toThrow(/already exists/);
+  });
 });

@@ -90,6 +90,23 @@ describe('memory search — keyword (FTS5 trigram)', () => {
     expect(f.s.memory.search({ agent_id: f.agent, query: 'a_b 50%' }).total_count).toBe(1);
   });
 
+  it('answers a query of a thousand one-character words (was an SQLite "Expression tree is too large" error)', () => {
+    const f = fixture();
+    // 1000 distinct CJK characters and the spaces between them: 1999 characters, within the query limit.
+    const words = Array.from({ length: 1000 }, (_, i) => String.fromCharCode(0x4e00 + i));
+    f.s.memory.storeChunk({ agent_id: f.agent, content: words.join('') });
+    f.s.memory.storeChunk({ agent_id: f.agent, content: words.slice(1).join('') });
+    const query = words.join(' ');
+    expect(f.s.memory.search({ agent_id: f.agent, query }).total_count).toBe(1);
+    const unified = f.s.memory.searchUnified({ agent_id: f.agent, query });
+    expect(unified.source_counts).toEqual({ memory: 1, sessions: 0 });
+    // Short words beside long ones: the index and the scan together.
+    expect(
+      f.s.memory.search({ agent_id: f.agent, query: `${query.slice(0, 1990)} ${words.slice(0, 3).join('')}` })
+        .total_count,
+    ).toBe(1);
+  });
+
   it('folds case of non-ASCII letters through the trigram index', () => {
     const f = fixture();
     expect(idsOf(f, { query: 'über straße' })).toEqual(['unicode']);

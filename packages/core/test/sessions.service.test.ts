@@ -237,6 +237,15 @@ describe('ChatSessionService: search', () => {
     expect(() => s.sessions.search('  ')).toThrow(/query: must not be empty/);
   });
 
+  it('previews never cut an emoji in half (no unpaired surrogate handed out)', () => {
+    const { s, agentId } = withAgent();
+    const session = s.sessions.create({ agent_id: agentId, name: 'Emoji' });
+    // The match is 30 code units from an emoji on either side: a plain slice would keep half of each.
+    s.sessions.appendMessage(session.id, { role: 'user', content: `😀😀${'a'.repeat(29)}needle${'b'.repeat(29)}😀😀` });
+    const preview = s.sessions.search('needle')[0]?.match_preview ?? '';
+    expect(preview).toBe(`...😀${'a'.repeat(29)}needle${'b'.repeat(29)}😀...`);
+  });
+
   it('folds case beyond ASCII', () => {
     const { s, agentId } = withAgent();
     const session = s.sessions.create({ agent_id: agentId });

@@ -61,6 +61,16 @@ describe('TerminalSessionService', () => {
     expect(saved.history?.startsWith('b')).toBe(true);
   });
 
+  it('cuts a long history between characters, never inside an emoji (stored and read back unchanged)', () => {
+    const s = createTestServices();
+    const t = s.terminals.create();
+    // One unit too long, and the cut would fall between the halves of the first emoji.
+    const history = `${'😀'.repeat(MAX_TERMINAL_HISTORY_CHARS / 2)}$`;
+    const saved = s.terminals.update(t.id, { history });
+    expect(saved.history).toBe(`${'😀'.repeat(MAX_TERMINAL_HISTORY_CHARS / 2 - 1)}$`);
+    expect(s.terminals.get(t.id).history).toBe(saved.history);
+  });
+
   it('markAllStopped stops every running session once', () => {
     const s = createTestServices();
     const a = s.terminals.create();

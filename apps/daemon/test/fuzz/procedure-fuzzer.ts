@@ -401,6 +401,11 @@ export interface FuzzOptions {
   call: (procedure: FuzzProcedure, input: unknown) => Promise<Outcome>;
   /** A dump of the daemon's data by part (table): compared before and after every rejected call. */
   snapshot: () => Record<string, string>;
+  /**
+   * Brings work a successful call started in the background to an end before the next call's "before" snapshot
+   * (a run retrying a provider for seconds), so its later writes are not blamed on a rejected call.
+   */
+  quiesce?: () => Promise<void>;
   seed: number;
   numRuns: number;
   /** Stops generating (without failing) once this much time has been spent on one procedure. */
@@ -459,7 +464,10 @@ export async function fuzzProcedure(procedure: FuzzProcedure, options: FuzzOptio
   const checkOne = async (input: unknown) => {
     calls++;
     // A call that succeeded may have started work that writes a little later (a run, the default agent's model
-    // watch): wait until the data holds still, so only this call's writes are seen.
+    // watch): end it and wait until the data holds still, so only this call's writes are seen. Holding still for
+    // a moment is not enough on its own: a run whose provider refuses the connection retries with backoff (1, 2,
+    // 4 s) and writes its failure seconds later, during whichever call is then in flight.
+    if (previousSucceeded) await options.quiesce?.();
     const before = previousSucceeded ? await settled(options.snapshot) : options.snapshot();
     const started = Date.now();
     const outcome = await options.call(procedure, input);

@@ -72,6 +72,13 @@ export function isWellFormedText(value: string): boolean {
 }
 
 /**
+ * For text SQLite or the operating system would end at a NUL character: search queries (FTS5 and LIKE patterns)
+ * and what starts a program (its path, arguments, working directory), which Node refuses to spawn.
+ */
+export const withoutNul = (value: string): boolean => !value.includes('\u0000');
+export const NUL_REFUSED = 'must not contain a NUL character';
+
+/**
  * A text field: at most `TEXT_LIMITS[limit]` code units, well-formed Unicode. Chain `.trim()`, `.min()`,
  * `.regex()`… after it as with `z.string()`. Messages name the field, never echo the value (it may be a secret).
  */

@@ -1,7 +1,7 @@
 // External MCP servers (`mcp.*`) and skill runs through the engine.
 import { z } from 'zod';
 import { idSchema, textSchema } from './common.ts';
-import { text } from './limits.ts';
+import { NUL_REFUSED, text, withoutNul } from './limits.ts';
 
 const serverNameSchema = text('name')
   .trim()
@@ -13,8 +13,8 @@ const serverNameSchema = text('name')
 /** A stdio server (`command` + `args`) or a Streamable HTTP one (`url` + `headers`). */
 export const createMcpServerInput = z.strictObject({
   name: serverNameSchema,
-  command: text('path').trim().min(1).optional(),
-  args: z.array(text('argument')).optional(),
+  command: text('path').trim().min(1).refine(withoutNul, NUL_REFUSED).optional(),
+  args: z.array(text('argument').refine(withoutNul, NUL_REFUSED)).optional(),
   url: z.url({ protocol: /^https?$/, error: 'url must be an http:// or https:// URL' }).optional(),
   /** Sent with every request to an HTTP server; stored encrypted, never listed (only their names are). */
   headers: z.record(text('name').min(1), text('secret')).optional(),

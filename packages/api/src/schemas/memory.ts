@@ -1,7 +1,7 @@
 // Agent ids accept a unique prefix; where the agent is optional it defaults to the first agent created.
 import { z } from 'zod';
 import { idSchema } from './common.ts';
-import { text } from './limits.ts';
+import { NUL_REFUSED, text, withoutNul } from './limits.ts';
 import { EXPORT_PRESET_NAMES, MEMORY_SOURCE_TYPES, SCORING_PRESET_NAMES, SEARCH_MODES } from './values.ts';
 
 const agentIdSchema = text('id').trim().min(1, 'agent_id must not be empty').max(200);
@@ -18,9 +18,7 @@ export const memorySourceSchema = z.discriminatedUnion('type', [
 
 const searchQueryShape = {
   agent_id: agentIdSchema.optional(),
-  query: text('query')
-    .refine((q) => !q.includes('\u0000'), 'must not contain a NUL character')
-    .nullish(),
+  query: text('query').refine(withoutNul, NUL_REFUSED).nullish(),
   search_mode: z.enum(SEARCH_MODES).default('keyword'),
   session_id: text('id').min(1).nullish(),
   tags: tagsSchema.default([]),
@@ -41,7 +39,8 @@ export const rankedSearchInput = z.strictObject({
 export const unifiedSearchInput = z.strictObject({
   ...searchQueryShape,
   include_sessions: z.boolean().default(true),
-  session_ids: z.array(idSchema).default([]),
+  // Each id is one SQLite variable (at most 32766 in a statement): a bounded list is refused cleanly instead.
+  session_ids: z.array(idSchema).max(1000).default([]),
   session_agent_id: agentIdSchema.nullish(),
 });
 

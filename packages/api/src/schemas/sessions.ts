@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from './common.ts';
-import { text } from './limits.ts';
+import { NUL_REFUSED, text, withoutNul } from './limits.ts';
 
 // Session model names ("default" or a catalogue id/alias) are checked by the daemon, so the engine gets the same
 // rule.
@@ -46,7 +46,9 @@ export const updateSessionInput = z.strictObject({
 });
 
 export const searchSessionsInput = z.strictObject({
-  query: text('query').trim().min(1, 'query is required'),
+  // As memory search's query: SQLite ends text at a NUL in FTS5 strings and LIKE patterns (ChatSessionService.search
+  // refuses it too, for callers inside the daemon).
+  query: text('query').trim().min(1, 'query is required').refine(withoutNul, NUL_REFUSED),
   agent_id: idSchema.optional(),
   /** At most this many sessions, the most recently updated; absent: every matching session. */
   limit: z.number().int().min(1).max(500).optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { eventCursorSchema, idSchema } from './common.ts';
-import { text } from './limits.ts';
+import { NUL_REFUSED, text, withoutNul } from './limits.ts';
 import { MIN_INTERVAL_MS, TASK_STATUSES } from './values.ts';
 
 const msSchema = z.number().int('must be an integer (Unix ms)').nonnegative('must be a Unix time in ms');
@@ -29,9 +29,9 @@ export const taskExecutionModeSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('cli'),
-      binary: text('path').trim().min(1).optional(),
-      args: z.array(text('argument')).optional(),
-      working_dir: text('path').min(1).nullable().optional(),
+      binary: text('path').trim().min(1).refine(withoutNul, NUL_REFUSED).optional(),
+      args: z.array(text('argument').refine(withoutNul, NUL_REFUSED)).optional(),
+      working_dir: text('path').min(1).refine(withoutNul, NUL_REFUSED).nullable().optional(),
       timeout_secs: z.number().int().positive().optional(),
       use_pty: z.boolean().optional(),
     })

@@ -37,6 +37,11 @@ export interface CreateMcpServerInput {
 /** Also part of the model-facing tool names (`mcp__<name>__<tool>`), which providers limit to these characters. */
 export const MCP_SERVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * What an HTTP header value cannot hold (NUL, CR, LF, or a character past Latin-1). Checked when the server is
+ * stored: fetch refuses such a value only at connect time, with an error quoting it, and header values are secrets.
+ */
+const BAD_HEADER_VALUE = /[\0\r\n\u0100-\uffff]/;
 
 type Row = typeof mcpServers.$inferSelect;
 
@@ -77,8 +82,14 @@ function validate(input: CreateMcpServerInput): McpTransport {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw InvalidInputError.field('url', 'must be an http:// or https:// URL');
     }
-    for (const name of Object.keys(input.headers ?? {})) {
+    for (const [name, value] of Object.entries(input.headers ?? {})) {
       if (!HEADER_NAME_PATTERN.test(name)) throw InvalidInputError.field('headers', `"${name}" is not a header name`);
+      if (BAD_HEADER_VALUE.test(value)) {
+        throw InvalidInputError.field(
+          'headers',
+          `the value of ${name} must be one line of Latin-1 text (no NUL, CR or LF character)`,
+        );
+      }
     }
     return 'http';
   }

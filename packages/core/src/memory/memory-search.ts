@@ -41,6 +41,24 @@ const ftsMatch = (expression: string): SQL =>
 const likeContains = (needle: string): SQL =>
   sql`${memoryChunks.content} LIKE ${`%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} ESCAPE '\\'`;
 
+/** Conditions per AND group of `allOf`: far below SQLite's expression depth limit of 1000. */
+const AND_GROUP = 100;
+
+/**
+ * Every condition, as nested groups of ANDs: SQLite parses `a AND b AND c …` into a tree as deep as the terms
+ * are many and refuses one deeper than 1000 ("Expression tree is too large"), which a keyword query of ~1000
+ * distinct one-character words (CJK, say) reaches within the query's 2000 characters.
+ */
+export function allOf(conditions: SQL[]): SQL | undefined {
+  let level = conditions;
+  while (level.length > AND_GROUP) {
+    const groups: SQL[] = [];
+    for (let i = 0; i < level.length; i += AND_GROUP) groups.push(and(...level.slice(i, i + AND_GROUP)) as SQL);
+    level = groups;
+  }
+  return and(...level);
+}
+
 function textConditions(text: string, mode: MemorySearchQuery['search_mode']): SQL[] {
   // FTS5 ends a string literal at a NUL ("unterminated string"), and no stored text is searched for one.
   if (text.includes('\u0000')) throw InvalidInputError.field('query', 'must not contain a NUL character');
@@ -75,7 +93,7 @@ export function planSearch(query: ResolvedSearchQuery): SearchPlan {
     if (query.search_mode === 'regex') regex = compileRegex(text);
     else conditions.push(...textConditions(text, query.search_mode));
   }
-  return { where: and(...conditions) as SQL, regex };
+  return { where: allOf(conditions) as SQL, regex };
 }
 
 export class MemorySearch {

@@ -18,6 +18,7 @@ import {
   sql,
 } from '@restflow/db';
 import type { MemoryChunk, MemorySearchQuery } from './memory-model.ts';
+import { allOf } from './memory-search.ts';
 import { rankChunks, recencyScore, textMatcherFor } from './ranked.ts';
 import { keywordTokens, type TextMatcher, wordCount } from './text-match.ts';
 
@@ -140,7 +141,7 @@ export class UnifiedSearch {
       })
       .from(chatMessages)
       .innerJoin(chatSessions, eq(chatSessions.id, chatMessages.sessionId))
-      .where(and(...conditions))
+      .where(allOf(conditions))
       .all();
     return rows.flatMap((row) => {
       const score = messageScore(row.content, row.timestamp, matcher, now);

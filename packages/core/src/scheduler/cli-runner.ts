@@ -1,9 +1,10 @@
 // CLI-mode task runs: `binary args… <input>` in the task's working dir, each stdout/stderr
 // line streamed as it arrives. The process gets its own process group so cancel and timeout can stop the whole
 // tree (SIGTERM the group, then SIGKILL), not just the direct child.
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 
 /** Grace between SIGTERM and SIGKILL of a process group. */
 export const KILL_GRACE_MS = 2000;
@@ -52,6 +53,21 @@ export function signalProcessTree(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * What of a run's program text holds a NUL character, which no program can be given (the operating system ends
+ * its strings there, and Node throws instead of starting it); a task's input is one of its arguments.
+ */
+function nulIn(request: CliRunRequest, args: string[], env: NodeJS.ProcessEnv): string | undefined {
+  const hasNul = (text: string | null | undefined) => text?.includes('\u0000') ?? false;
+  if (hasNul(request.binary)) return 'binary';
+  if (args.some(hasNul)) return 'arguments';
+  if (hasNul(request.cwd)) return 'working directory';
+  const variable = Object.entries(env).find(([name, value]) => hasNul(name) || hasNul(value))?.[0];
+  // The variable's name only, never its value (it may be a granted secret).
+  if (variable !== undefined) return `environment variable ${variable.replaceAll('\u0000', '\\0')}`;
+  return undefined;
+}
+
 export function runCliProcess(request: CliRunRequest): Promise<CliRunResult> {
   return new Promise((resolve, reject) => {
     if (request.signal.aborted) {
@@ -59,13 +75,27 @@ export function runCliProcess(request: CliRunRequest): Promise<CliRunResult> {
       return;
     }
     const args = request.input ? [...request.args, request.input] : [...request.args];
-    const child = spawn(request.binary, args, {
-      cwd: request.cwd ?? undefined,
-      env: { ...(request.env ?? process.env), [RUN_ID_ENV]: request.runId },
-      detached: process.platform !== 'win32',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
+    const env = { ...(request.env ?? process.env), [RUN_ID_ENV]: request.runId };
+    const unspawnable = nulIn(request, args, env);
+    if (unspawnable) {
+      reject(new CliSpawnError(`cannot start the program: a NUL character in its ${unspawnable}`));
+      return;
+    }
+    let child: ChildProcessByStdio<null, Readable, Readable>;
+    try {
+      child = spawn(request.binary, args, {
+        cwd: request.cwd ?? undefined,
+        env,
+        detached: process.platform !== 'win32',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+    } catch (error) {
+      // Node refuses some values before starting anything; its message quotes them (an environment value may be
+      // a granted secret), so only its code is passed on.
+      reject(new CliSpawnError(`cannot start the program (${(error as NodeJS.ErrnoException).code ?? 'spawn'})`));
+      return;
+    }
     let lastStderr = '';
     let killed = false;
     const streams = [

@@ -1,6 +1,7 @@
 // One execution of a task, in either mode, under a timeout: streams output as task events and returns how it
 // ended. It does not touch the task's lifecycle — the settlement (task-settle.ts) does, once, afterwards.
 import type { AgentTask } from '../tasks/task-model.ts';
+import { tailOf } from '../text-cut.ts';
 import { BudgetExceededError } from '../usage/budgets.ts';
 import type { TaskAgentRunner } from './agent-runner.ts';
 import { CliSpawnError, runCliProcess } from './cli-runner.ts';
@@ -64,7 +65,7 @@ class OutputCollector {
     if (isComplete) this.lines += 1;
     if (keep) {
       this.text += isComplete ? `${text}\n` : text;
-      if (this.text.length > 2 * MAX_RESULT_CHARS) this.text = this.text.slice(-MAX_RESULT_CHARS);
+      if (this.text.length > 2 * MAX_RESULT_CHARS) this.text = tailOf(this.text, MAX_RESULT_CHARS);
     }
     this.events += 1;
     if (this.events <= MAX_OUTPUT_EVENTS)
@@ -75,7 +76,7 @@ class OutputCollector {
   }
 
   result(): string {
-    return this.text.slice(-MAX_RESULT_CHARS).replace(/\n$/, '');
+    return tailOf(this.text, MAX_RESULT_CHARS).replace(/\n$/, '');
   }
 }
 

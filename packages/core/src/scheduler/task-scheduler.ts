@@ -26,7 +26,7 @@ import type {
   SchedulerDeps,
   SchedulerOptions,
 } from './scheduler-model.ts';
-import { executeTaskRun } from './task-run.ts';
+import { executeTaskRun, type TaskRunOutcome } from './task-run.ts';
 import { CANCELLED_BY_USER, notify, settleRun } from './task-settle.ts';
 import { type TaskStreamKind, TaskStreamLog, type TaskTrigger } from './task-stream.ts';
 import { WebhookTrigger } from './webhook.ts';
@@ -304,9 +304,47 @@ export class TaskScheduler {
   }
 
   private async execute(run: ActiveRun, input: string | null): Promise<void> {
-    const config = this.deps.config.get();
     const emit = (kind: TaskStreamKind) => this.emit(run.task.id, run.runId, kind);
-    const outcome = await executeTaskRun(
+    const outcome = await this.outcomeOf(run, input, emit);
+    await settleRun(
+      {
+        tasks: this.deps.tasks,
+        memory: this.deps.memory,
+        notifier: this.notifier,
+        secret: (key) => this.deps.secrets.getValue(key),
+        emit,
+      },
+      { task: run.task, runId: run.runId, input, outcome },
+    );
+  }
+
+  /**
+   * The run's outcome. A run that throws (a fault of the daemon, not of the task) still ends, as failed: left
+   * without an outcome, its stream would stop at "started" and the task stay "running", refusing every later run.
+   */
+  private async outcomeOf(
+    run: ActiveRun,
+    input: string | null,
+    emit: (kind: TaskStreamKind) => void,
+  ): Promise<TaskRunOutcome> {
+    try {
+      return await this.runTask(run, input, emit);
+    } catch (error) {
+      this.heartbeat.warning('run_error', `task ${run.task.id} run ${run.runId}: ${(error as Error)?.message}`);
+      return {
+        status: 'failed',
+        // The message may quote what the run was given (inputs, granted values): it goes to the log only.
+        error: 'the run failed unexpectedly (the daemon log has the details)',
+        errorCode: 'internal',
+        recoverable: false,
+        durationMs: this.core.clock.now() - run.startedAt,
+      };
+    }
+  }
+
+  private runTask(run: ActiveRun, input: string | null, emit: (kind: TaskStreamKind) => void): Promise<TaskRunOutcome> {
+    const config = this.deps.config.get();
+    return executeTaskRun(
       { task: run.task, runId: run.runId, input, signal: run.controller.signal, emit },
       {
         agentRunner: this.agentRunner,
@@ -330,16 +368,6 @@ export class TaskScheduler {
             secret: (key) => this.deps.secrets.getValue(key),
           }),
       },
-    );
-    await settleRun(
-      {
-        tasks: this.deps.tasks,
-        memory: this.deps.memory,
-        notifier: this.notifier,
-        secret: (key) => this.deps.secrets.getValue(key),
-        emit,
-      },
-      { task: run.task, runId: run.runId, input, outcome },
     );
   }
 

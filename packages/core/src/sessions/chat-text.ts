@@ -13,10 +13,17 @@ export function autoSessionName(content: string): string {
 
 export const messagePreview = (content: string): string => truncateWithEllipsis(content, 50);
 
-/** Up to `radius` characters either side of the match, on one line, with "..." where cut. */
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
+
+/**
+ * Up to `radius` characters either side of the match, on one line, with "..." where cut. Never cut inside a
+ * surrogate pair (an emoji), which would hand out half of it: an unpaired surrogate no input would accept.
+ */
 export function snippetAround(content: string, index: number, length: number, radius = 30): string {
-  const start = Math.max(0, index - radius);
-  const end = Math.min(content.length, index + length + radius);
+  let start = Math.max(0, index - radius);
+  if (start > 0 && isLowSurrogate(content.charCodeAt(start))) start--;
+  let end = Math.min(content.length, index + length + radius);
+  if (end < content.length && isLowSurrogate(content.charCodeAt(end))) end++;
   const middle = content.slice(start, end).replace(/\s+/g, ' ').trim();
   return `${start > 0 ? '...' : ''}${middle}${end < content.length ? '...' : ''}`;
 }

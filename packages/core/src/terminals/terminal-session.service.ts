@@ -3,6 +3,7 @@ import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { resolveIdIn } from '../id-prefix.ts';
+import { tailOf } from '../text-cut.ts';
 
 export type TerminalStatus = 'running' | 'stopped';
 
@@ -51,8 +52,8 @@ function validName(name: string): string {
 }
 
 const optional = (value: string | undefined) => (value === undefined ? undefined : value.trim() || null);
-const capHistory = (history: string) =>
-  history.length > MAX_TERMINAL_HISTORY_CHARS ? history.slice(history.length - MAX_TERMINAL_HISTORY_CHARS) : history;
+// The last 1 MiB of characters, never starting inside a surrogate pair.
+const capHistory = (history: string) => tailOf(history, MAX_TERMINAL_HISTORY_CHARS);
 
 /** Records of the console's terminal tabs (the PTYs themselves live in the desktop/console process). */
 export class TerminalSessionService {

@@ -73,6 +73,24 @@ describe('CLI-mode runs', () => {
     });
   });
 
+  it('an input or argument with a NUL character (which no program can be given) fails the run as a spawn error', async () => {
+    const { scheduler, createTask, streamOf } = setupScheduler();
+    const cases = [
+      createTask({ input: 'hello\u0000there', execution_mode: nodeScript('lines', '1') }),
+      createTask({ execution_mode: { ...nodeScript('lines', '1'), args: ['a\u0000b'] } }),
+    ];
+    for (const task of cases) {
+      scheduler.runNow(task.id);
+      await scheduler.idle();
+      expect(streamOf(task.id).at(-1)?.kind).toMatchObject({
+        type: 'failed',
+        error_code: 'spawn',
+        recoverable: false,
+        error: 'cannot start the program: a NUL character in its arguments',
+      });
+    }
+  });
+
   it('cancel kills the whole process tree, even a child that would outlive its parent', async () => {
     const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rf-tree-')), 'pids.json');
     const { services, scheduler, createTask, streamOf } = setupScheduler();
@@ -125,6 +143,33 @@ describe('API-mode runs', () => {
       }),
     ]);
     expect(services.tasks.get(task.id).success_count).toBe(1);
+  });
+
+  it('a run that throws (a fault of the daemon) still ends as failed, and the task can run again', async () => {
+    const { services, scheduler, createTask, streamOf } = setupScheduler({
+      agentRunner: swappableRunner(stubRunner([() => 'second run'])),
+    });
+    const task = createTask({ memory: { persist_on_complete: false } });
+    // The agent lookup the run makes first fails once, as a broken store would: nothing in the run catches that.
+    const find = services.agents.find.bind(services.agents);
+    let broken = true;
+    services.agents.find = (id) => {
+      if (!broken) return find(id);
+      broken = false;
+      throw new Error('store went away: a detail for the log');
+    };
+    scheduler.runNow(task.id);
+    await scheduler.idle();
+    expect(streamOf(task.id).at(-1)?.kind).toMatchObject({
+      type: 'failed',
+      error_code: 'internal',
+      recoverable: false,
+      error: 'the run failed unexpectedly (the daemon log has the details)',
+    });
+    expect(services.tasks.get(task.id).status).not.toBe('running');
+    scheduler.runNow(task.id);
+    await scheduler.idle();
+    expect(streamOf(task.id).at(-1)?.kind).toMatchObject({ type: 'completed', result: 'second run' });
   });
 
   it('retries transient errors with exponential backoff, up to max_retries, then fails as recoverable', async () => {

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { headOf } from '../../text-cut.ts';
 import { PathGuard } from './path-guard.ts';
 import { catalogueSpec } from './spec.ts';
 import { ok, type ToolDefinition, ToolError } from './types.ts';
@@ -47,7 +48,7 @@ export function fileTool(
       switch (args.action) {
         case 'read': {
           const text = await fs.readFile(target, 'utf8');
-          return ok(text.length > MAX_READ_CHARS ? text.slice(0, MAX_READ_CHARS) : text);
+          return ok(headOf(text, MAX_READ_CHARS));
         }
         case 'write': {
           if (typeof args.content !== 'string') throw new ToolError('write needs "content"');
