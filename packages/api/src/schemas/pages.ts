@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { idSchema } from './common.ts';
 import { text } from './limits.ts';
 import { chatMessageSchema, chatSessionSummarySchema, memoryChunkSchema, runInfoSchema } from './resources.ts';
-import { RUN_STATUSES } from './values.ts';
+import { runFilterFields } from './runs.ts';
 
 const pageFields = {
   cursor: text('key').min(1).optional().describe('next_cursor of the page before; absent: the first page'),
@@ -29,17 +29,7 @@ export const sessionsPageSchema = pageOf(chatSessionSummarySchema, 'ChatSessionS
 export const messagesPageInput = z.strictObject({ session_id: idSchema, ...pageFields });
 export const messagesPageSchema = pageOf(chatMessageSchema, 'ChatMessagePage');
 
-export const runsPageInput = z
-  .strictObject({
-    session_id: idSchema.optional(),
-    task_id: text('id').trim().min(1).optional(),
-    parent_run_id: idSchema.optional(),
-    root_run_id: idSchema.optional(),
-    agent_id: text('id').trim().min(1).optional(),
-    status: z.enum(RUN_STATUSES).optional(),
-    ...pageFields,
-  })
-  .default({});
+export const runsPageInput = z.strictObject({ ...runFilterFields, ...pageFields }).default({});
 export const runsPageSchema = pageOf(runInfoSchema, 'RunInfoPage');
 
 export const chunksPageInput = z

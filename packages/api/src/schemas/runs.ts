@@ -25,20 +25,22 @@ export const sendResultSchema = z.strictObject({
   user_message_id: z.string(),
 });
 
+/** The filters of the runs list, the same for `runs.list` and its pages (`runs.page`, pages.ts); they combine. */
+export const runFilterFields = {
+  session_id: idSchema.optional(),
+  /** A task's runs, by its full id. */
+  task_id: text('id').trim().min(1).optional(),
+  /** The sub-agent runs one run spawned (id or unique prefix). */
+  parent_run_id: idSchema.optional(),
+  /** A whole tree: the top-level run and every sub-agent run below it (id or unique prefix). */
+  root_run_id: idSchema.optional(),
+  /** An agent's runs, by its full id. */
+  agent_id: text('id').trim().min(1).optional(),
+  status: z.enum(RUN_STATUSES).optional(),
+};
+
 export const listRunsInput = z
-  .object({
-    session_id: idSchema.optional(),
-    /** A task's runs, by its full id. */
-    task_id: text('id').trim().min(1).optional(),
-    /** The sub-agent runs one run spawned (id or unique prefix). */
-    parent_run_id: idSchema.optional(),
-    /** A whole tree: the top-level run and every sub-agent run below it (id or unique prefix). */
-    root_run_id: idSchema.optional(),
-    /** An agent's runs, by its full id. */
-    agent_id: text('id').trim().min(1).optional(),
-    status: z.enum(RUN_STATUSES).optional(),
-    limit: z.number().int().min(1).max(500).optional(),
-  })
+  .object({ ...runFilterFields, limit: z.number().int().min(1).max(500).optional() })
   .strict()
   .optional();
 
