@@ -28,6 +28,7 @@ export {
   type SQL,
   sql,
 } from 'drizzle-orm';
+export type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 export * from './schema/index.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };

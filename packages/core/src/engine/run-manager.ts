@@ -1,14 +1,15 @@
 // Runs belong to the daemon, not to whoever watches them: a run keeps going when its subscriber disconnects,
 // every event is persisted before it is published, and a run left `running` by a crash is closed at start-up.
 import type { ExecutionStepInfo, MessageExecution, RunKind, RunStatus } from '@restflow/db';
-import { and, desc, eq, or, runs, type SQL, sql } from '@restflow/db';
+import { and, desc, eq, or, runs, type SQL } from '@restflow/db';
 import { reduceRunEvents } from '@restflow/run-model';
 import type { CoreContext } from '../core-context.ts';
 import { NotFoundError } from '../errors.ts';
 import { EventStream, kindOf, type TypedEvent } from '../events/event-stream.ts';
 import { resolveIdIn } from '../id-prefix.ts';
 import type { LlmError, LlmMessage } from '../llm/types.ts';
-import { decodeCursor, type Page, pageOf, pageSize } from '../page-cursor.ts';
+import { newestFirstPage } from '../newest-first-page.ts';
+import { type Page, pageSize } from '../page-cursor.ts';
 import type { BudgetBreach } from '../usage/budgets.ts';
 import { emptyTotals, type RunMeter, type UsageService, type UsageTotals } from '../usage/usage.service.ts';
 import type { AgentEngine, PreparedAgent } from './agent-engine.ts';
@@ -533,25 +534,15 @@ export class RunManager {
    * and id, through runs_started_idx and the per-session / per-agent indexes).
    */
   listPage(filter: RunListFilter & { cursor?: string; limit?: number } = {}): Page<RunInfo> {
-    const limit = pageSize(filter.limit);
-    const conditions = this.listConditions(filter);
-    if (filter.cursor !== undefined) {
-      const [startedAt, id] = decodeCursor(filter.cursor, ['number', 'string']);
-      conditions.push(sql`(${runs.startedAt}, ${runs.id}) < (${startedAt}, ${id})`);
-    }
-    const rows = this.core.db
-      .select()
-      .from(runs)
-      .where(and(...conditions))
-      .orderBy(desc(runs.startedAt), desc(runs.id))
-      .limit(limit + 1)
-      .all();
-    return pageOf(
-      rows,
-      limit,
-      (r) => [r.startedAt, r.id],
-      (page) => page.map((row) => this.toInfo(row)),
+    const page = newestFirstPage(
+      this.core.db,
+      runs,
+      { columns: [runs.startedAt, runs.id], shape: ['number', 'string'], of: (r) => [r.startedAt, r.id] },
+      this.listConditions(filter),
+      filter.cursor,
+      pageSize(filter.limit),
     );
+    return { items: page.items.map((row) => this.toInfo(row)), next_cursor: page.next_cursor };
   }
 
   private listConditions(filter: RunListFilter): SQL[] {

@@ -19,7 +19,8 @@ import type { AgentService } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
-import { decodeCursor, type Page, pageOf, pageSize } from '../page-cursor.ts';
+import { newestFirstPage } from '../newest-first-page.ts';
+import { type Page, pageSize } from '../page-cursor.ts';
 import { type ChunkerOptions, chunkText } from './chunker.ts';
 import {
   type ExportOptions,
@@ -237,25 +238,19 @@ export class MemoryService {
    * and the chunk's integer key, through memory_chunks_agent_idx / memory_chunks_created_idx).
    */
   listChunksPage(options: Omit<ListChunksOptions, 'offset'> & { cursor?: string }): Page<MemoryChunk> {
-    const limit = pageSize(options.limit);
-    const conditions = this.chunkListConditions(options);
-    if (options.cursor !== undefined) {
-      const [createdAt, pk] = decodeCursor(options.cursor, ['number', 'number']);
-      conditions.push(sql`(${memoryChunks.createdAt}, ${memoryChunks.pk}) < (${createdAt}, ${pk})`);
-    }
-    const rows = this.core.db
-      .select()
-      .from(memoryChunks)
-      .where(and(...conditions))
-      .orderBy(desc(memoryChunks.createdAt), desc(memoryChunks.pk))
-      .limit(limit + 1)
-      .all();
-    return pageOf(
-      rows,
-      limit,
-      (r) => [r.createdAt, r.pk],
-      (page) => page.map(chunkToWire),
+    const page = newestFirstPage(
+      this.core.db,
+      memoryChunks,
+      {
+        columns: [memoryChunks.createdAt, memoryChunks.pk],
+        shape: ['number', 'number'],
+        of: (r) => [r.createdAt, r.pk],
+      },
+      this.chunkListConditions(options),
+      options.cursor,
+      pageSize(options.limit),
     );
+    return { items: page.items.map(chunkToWire), next_cursor: page.next_cursor };
   }
 
   private chunkListConditions(options: Omit<ListChunksOptions, 'offset'>): SQL[] {

@@ -5,6 +5,7 @@ import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError, UnavailableError } from '../errors.ts';
 import { resolveRefIn } from '../id-prefix.ts';
 import { findModel } from '../models/catalogue.ts';
+import { newestFirstPage } from '../newest-first-page.ts';
 import { decodeCursor, type Page, pageOf, pageSize } from '../page-cursor.ts';
 import type { SkillService } from '../skills/skill.service.ts';
 import {
@@ -323,22 +324,17 @@ export class ChatSessionService {
 
   /** One keyset page of session rows matching `conditions`, in list order (updated_at, then id, descending). */
   private rowsPage(conditions: SQL[], cursor: string | undefined, size: number): Page<SessionRow> {
-    if (cursor !== undefined) {
-      const [updatedAt, id] = decodeCursor(cursor, ['number', 'string']);
-      conditions.push(sql`(${chatSessions.updatedAt}, ${chatSessions.id}) < (${updatedAt}, ${id})`);
-    }
-    const rows = this.core.db
-      .select()
-      .from(chatSessions)
-      .where(and(...conditions))
-      .orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id))
-      .limit(size + 1)
-      .all();
-    return pageOf(
-      rows,
+    return newestFirstPage(
+      this.core.db,
+      chatSessions,
+      {
+        columns: [chatSessions.updatedAt, chatSessions.id],
+        shape: ['number', 'string'],
+        of: (r) => [r.updatedAt, r.id],
+      },
+      conditions,
+      cursor,
       size,
-      (r) => [r.updatedAt, r.id],
-      (kept) => kept,
     );
   }
 
