@@ -4,13 +4,10 @@
 // insert the corpus through packages/db in big transactions instead of the service: `--chunks 1000000
 // --direct` builds the 1M corpus in minutes instead of the service's ~25).
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createServices, type ImportChunkInput } from '@restflow/core';
-import { closeDb, createDb } from '@restflow/db';
+import type { ImportChunkInput } from '@restflow/core';
+import { openBenchDatabase } from './bench-database.ts';
 import { chunkContent, keywordQueries, rand, tagPool } from './memory-corpus.ts';
 import { recordFigures } from './record.ts';
 
@@ -27,11 +24,7 @@ const CHUNKS = Number(args.chunks);
 const QUERIES = Number(args.queries);
 const BATCH = 1000;
 
-const reuse = args.db !== undefined;
-const dir = reuse ? path.dirname(args.db as string) : fs.mkdtempSync(path.join(os.tmpdir(), 'rf-bench-'));
-const file = reuse ? (args.db as string) : path.join(dir, 'bench.db');
-const db = createDb(file);
-const services = createServices({ db, env: {} });
+const { reuse, db, services, sizeMiB, close } = openBenchDatabase(args.db, 'bench.db');
 const agentIds = reuse
   ? services.agents.list().map((a) => a.id)
   : ['Researcher', 'Ops', 'Support', 'Writer', 'Planner'].map((n) => services.agents.create(n).id);
@@ -73,7 +66,7 @@ function insertDirect(agentId: string, chunks: ImportChunkInput[], offset: numbe
 }
 const insertMs = performance.now() - insertStarted;
 const stored = agentIds.reduce((n, id) => n + services.memory.stats(id).chunk_count, 0);
-const fileMiB = (fs.statSync(file).size + (fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0)) / 2 ** 20;
+const fileMiB = sizeMiB();
 
 // Warm the page cache once, as a long-running daemon's would be.
 for (const query of keywordQueries) services.memory.search({ agent_id: agentIds[0], query });
@@ -122,6 +115,4 @@ recordFigures(million ? 'memory-1M' : 'memory', [
   },
 ]);
 
-closeDb(db);
-if (args.keep || reuse) console.log(`database kept at ${file}`);
-else fs.rmSync(dir, { recursive: true, force: true });
+close(args.keep);

@@ -1,18 +1,7 @@
-// Chat history at scale: 10k sessions holding 100k (default) or 1M (`--messages 1000000`) messages in a file
-// database, then the reads a person does all day through the real ChatSessionService: the session list's first
-// page, opening a session (its summary and last 50 messages), and message search. Run: `npm run bench:sessions`
-// (options: --sessions N, --messages N, --rounds N, --keep to leave the database behind, --db FILE to measure a
-// kept database again without regenerating it).
-//
-// The corpus goes in through packages/db in big transactions (a service call per message would take an hour at
-// 1M); the session rows carry the counters and timestamps the service would have written.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createServices } from '@restflow/core';
-import { closeDb, createDb, type Db } from '@restflow/db';
+import type { Db } from '@restflow/db';
+import { openBenchDatabase } from './bench-database.ts';
 import { messageContent, pick, rand } from './memory-corpus.ts';
 import { recordFigures } from './record.ts';
 
@@ -30,11 +19,7 @@ const MESSAGES = Number(args.messages);
 const ROUNDS = Number(args.rounds);
 const PAGE = 50;
 
-const reuse = args.db !== undefined;
-const dir = reuse ? path.dirname(args.db as string) : fs.mkdtempSync(path.join(os.tmpdir(), 'rf-bench-'));
-const file = reuse ? (args.db as string) : path.join(dir, 'sessions.db');
-const db = createDb(file);
-const services = createServices({ db, env: {} });
+const { reuse, db, services, sizeMiB, close } = openBenchDatabase(args.db, 'sessions.db');
 
 /** Sessions get Zipf-like shares of the messages: a few long-running chats, most short ones. */
 function generate(db: Db): number {
@@ -81,7 +66,7 @@ const inserted = reuse ? 0 : generate(db);
 const insertMs = performance.now() - insertStarted;
 const stored = db.$client.prepare('SELECT count(*) FROM chat_messages').pluck().get() as number;
 const sessionIds = db.$client.prepare('SELECT id FROM chat_sessions').pluck().all() as string[];
-const fileMiB = (fs.statSync(file).size + (fs.statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0)) / 2 ** 20;
+const fileMiB = sizeMiB();
 
 /** Median and p95 of `rounds` timed calls (after two untimed ones: a running daemon's page cache is warm). */
 function measure(
@@ -140,6 +125,4 @@ recordFigures(`sessions-${size}`, [
   { what: 'message search p95', value: search.p95, unit: 'ms' },
 ]);
 
-closeDb(db);
-if (args.keep || reuse) console.log(`database kept at ${file}`);
-else fs.rmSync(dir, { recursive: true, force: true });
+close(args.keep);
