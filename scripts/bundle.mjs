@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { loadOnFirstCall, zodLocalesOnFirstCall } from './load-on-first-call.mjs';
+import { yargsKnownVersion } from './yargs-known-version.mjs';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
@@ -64,7 +65,9 @@ const result = await build({
         chunkNames: `chunks/${name}-[hash]`,
         external: ALWAYS_EXTERNAL,
         banner: { js: REQUIRE_SHIM },
-        plugins: zodLocalesOnDemand ? [loadOnFirstCall, zodLocalesOnFirstCall] : [loadOnFirstCall],
+        plugins: zodLocalesOnDemand
+          ? [loadOnFirstCall, zodLocalesOnFirstCall, yargsKnownVersion]
+          : [loadOnFirstCall, yargsKnownVersion],
       }
     : { plugins: [workspaceOnly] }),
 });

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { RESTFLOW_VERSION } from '@restflow/paths';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 let outDir: string;
@@ -64,5 +65,20 @@ describe('the CLI bundle', () => {
       env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_DIR: outDir },
     });
     expect(help.toString()).toContain('restflow agent list');
+  });
+
+  it("names its version itself: yargs' factory does not guess it from a package.json (scripts/yargs-known-version.mjs)", () => {
+    const entry = fs.readFileSync(path.join(outDir, 'restflow.mjs'), 'utf8');
+    expect(entry).toContain('yargs.version("");');
+    expect(entry).not.toContain('yargs.version();');
+    // A package.json where the command runs is the user's project, not RestFlow: its version must not show.
+    fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ name: 'users-project', version: '9.9.9' }));
+    const run = (args: string[]) =>
+      execFileSync(process.execPath, [path.join(outDir, 'restflow.mjs'), ...args], {
+        cwd: outDir,
+        env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_DIR: outDir },
+      }).toString();
+    expect(run(['--version']).trim()).toBe(RESTFLOW_VERSION);
+    expect(run(['--help'])).toMatch(/--version\s+Show version number/);
   });
 });
