@@ -2,7 +2,6 @@ import type { RouterOutputs } from '@restflow/api/client';
 import { daemonLeaf, group, listOption, noArgs } from '../command.ts';
 import { CliError } from '../daemon-connection.ts';
 import { formatTime, type Output, shortId } from '../output.ts';
-import { exitCodeOf, inputOrStdin, watchRun } from './run-stream.ts';
 
 type Agent = RouterOutputs['agents']['get'];
 
@@ -116,6 +115,8 @@ const exec = daemonLeaf(
       .option('input', { alias: 'i', type: 'string', describe: 'The input (default: stdin)' })
       .option('session', { alias: 's', type: 'string', describe: 'Record the turn in this chat session' }),
   async (client, args, out) => {
+    // Loaded here: the run renderer (and the run model under it) is for exec only, not for every agent command.
+    const { exitCodeOf, inputOrStdin, watchRun } = await import('./run-stream.ts');
     const input = await inputOrStdin(args.input);
     if (!input) throw new CliError('no input: pass -i TEXT or pipe it on stdin', 2);
     const request = { id: args.id, input, session_id: args.session };
