@@ -5,9 +5,11 @@
 // run time (tsx, ws's optional addons) stay external. Also writes `<name>.inputs.json`, the workspace sources the
 // bundle was built from: the bins (scripts/pick-entry.mjs) check only those to know whether it is current.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { toCommonJsChunks } from './commonjs-chunks.mjs';
 import { loadOnFirstCall, zodLocalesOnFirstCall } from './load-on-first-call.mjs';
 import { yargsKnownVersion } from './yargs-known-version.mjs';
 
@@ -20,10 +22,13 @@ const compact = args.includes('--compact');
 // `--zod-locales-on-first-call`: zod's locales stay out of the bundle, loaded from node_modules if ever called
 // (scripts/load-on-first-call.mjs). For bundles that run beside node_modules only.
 const zodLocalesOnDemand = args.includes('--zod-locales-on-first-call');
+// `--cjs` (with `--all-deps`; outfile `<name>.cjs`): the chunks are CommonJS modules (scripts/commonjs-chunks.mjs).
+// Node then loads them with require(), and a start never sets up its ES module loader (~10 ms of the CLI's start).
+const cjs = args.includes('--cjs');
 const [entry, outfile] = args.filter((a) => !a.startsWith('--'));
-if (!entry || !outfile) {
+if (!entry || !outfile || (cjs && !allDeps)) {
   console.error(
-    'usage: node scripts/bundle.mjs [--all-deps] [--compact] [--zod-locales-on-first-call] <entry.ts> <outfile.mjs>',
+    'usage: node scripts/bundle.mjs [--all-deps [--cjs]] [--compact] [--zod-locales-on-first-call] <entry.ts> <outfile.mjs|.cjs>',
   );
   process.exit(2);
 }
@@ -45,11 +50,15 @@ const REQUIRE_SHIM =
   "import { createRequire as __restflowCreateRequire } from 'node:module'; const require = __restflowCreateRequire(import.meta.url);";
 
 const outdir = path.dirname(path.resolve(outfile));
-const name = path.basename(outfile, '.mjs');
+const extension = cjs ? '.cjs' : '.mjs';
+const name = path.basename(outfile, extension);
 fs.rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
+fs.mkdirSync(outdir, { recursive: true });
+// CommonJS chunks are made from the ES module chunks esbuild splits out, written to a scratch dir first.
+const esmOutdir = cjs ? fs.mkdtempSync(path.join(os.tmpdir(), 'rf-bundle-')) : outdir;
 const result = await build({
   entryPoints: { [name]: path.resolve(entry) },
-  outdir,
+  outdir: esmOutdir,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -64,7 +73,8 @@ const result = await build({
         splitting: true,
         chunkNames: `chunks/${name}-[hash]`,
         external: ALWAYS_EXTERNAL,
-        banner: { js: REQUIRE_SHIM },
+        // CommonJS output has a real require() of its own.
+        ...(cjs ? {} : { banner: { js: REQUIRE_SHIM } }),
         plugins: zodLocalesOnDemand
           ? [loadOnFirstCall, zodLocalesOnFirstCall, yargsKnownVersion]
           : [loadOnFirstCall, yargsKnownVersion],
@@ -76,3 +86,7 @@ const sources = Object.keys(result.metafile.inputs)
   .map((input) => path.relative(repoRoot, path.resolve(input)))
   .sort();
 fs.writeFileSync(path.join(outdir, `${name}.inputs.json`), `${JSON.stringify(sources, null, 1)}\n`);
+if (cjs) {
+  await toCommonJsChunks(esmOutdir, outdir, { compact });
+  fs.rmSync(esmOutdir, { recursive: true, force: true });
+}

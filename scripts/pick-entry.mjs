@@ -1,26 +1,14 @@
 // Chooses what a bin runs: the bundle from `npm run build` when it is newer than every source it was built from
 // (the list the bundler wrote next to it: scripts/bundle.mjs), else the TypeScript sources through tsx. A fresh
 // checkout, a build, and an edit without a rebuild all run the current code; an up-to-date bundle costs a few
-// stat calls and skips the TypeScript loader.
-import fs from 'node:fs';
+// stat calls and skips the TypeScript loader. For ES module bundles (scripts/pick-entry.cjs: CommonJS ones).
 import module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import commonJsPicker from './pick-entry.cjs';
 
+const { isCurrent, runSource } = commonJsPicker;
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-
-/** Whether every source listed for the bundle exists and is no newer than it. */
-function isCurrent(bundlePath) {
-  if (process.env.RESTFLOW_FROM_SOURCE === '1') return false;
-  try {
-    const built = fs.statSync(bundlePath).mtimeMs;
-    const sources = JSON.parse(fs.readFileSync(bundlePath.replace(/\.mjs$/, '.inputs.json'), 'utf8'));
-    return sources.every((source) => fs.statSync(path.join(repoRoot, source)).mtimeMs <= built);
-  } catch {
-    // Not built, built before the list existed, or a source is gone: the sources decide.
-    return false;
-  }
-}
 
 /**
  * @param {string} bundle repo-relative path of the built bundle
@@ -31,7 +19,5 @@ export async function runEntry(bundle, source) {
   module.enableCompileCache?.();
   const bundlePath = path.join(repoRoot, bundle);
   if (isCurrent(bundlePath)) return import(pathToFileURL(bundlePath).href);
-  const { register } = await import('tsx/esm/api');
-  register();
-  return import(pathToFileURL(path.join(repoRoot, source)).href);
+  return runSource(source);
 }

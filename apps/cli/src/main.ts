@@ -142,4 +142,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// Not awaited at the top level: the bundle is CommonJS (scripts/bundle.mjs --cjs), and main() settles every error.
+void main();

@@ -9,7 +9,7 @@ import { readPidFile, stopDaemon } from '@restflow/launcher';
 import { resolvePaths } from '@restflow/paths';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const cliBin = path.join(repoRoot, 'apps/cli/bin/restflow.js');
+export const cliBin = path.join(repoRoot, 'apps/cli/bin/restflow.cjs');
 export const daemonBin = path.join(repoRoot, 'apps/daemon/bin/restflow-daemon.js');
 /** A small external MCP server built with the SDK (stdio; `--http` for Streamable HTTP): echo, crash, whoami. */
 export const mcpTestServerScript = path.join(repoRoot, 'packages/testkit/fixtures/mcp-test-server.mjs');
@@ -38,7 +38,7 @@ export interface RunCliOptions {
   nodeArgs?: string[];
 }
 
-/** Runs the real CLI (`node apps/cli/bin/restflow.js …`) against `dataDir`. */
+/** Runs the real CLI (`node apps/cli/bin/restflow.cjs …`) against `dataDir`. */
 export function runCli(args: string[], options: RunCliOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cliBin, ...args], {
