@@ -3,6 +3,7 @@
 // requests never are, since another try cannot fix them.
 import { UnavailableError } from '../errors.ts';
 import { LlmError } from '../llm/types.ts';
+import { WorkerLostError } from '../workers/execution-backend.ts';
 
 export interface TaskRetryPolicy {
   initialDelayMs: number;
@@ -58,6 +59,8 @@ const hasPrimary = (error: unknown): error is HasPrimaryError =>
 export function isTransientError(error: unknown): boolean {
   if (hasPrimary(error)) return isTransientError(error.primary);
   if (error instanceof LlmError) return error.retryable;
+  // The worker running it died: another worker can run it (docs/workers.md).
+  if (error instanceof WorkerLostError) return true;
   // "No API key", "unknown model": configuration, not luck.
   if (error instanceof UnavailableError) return false;
   if (!(error instanceof Error)) return false;

@@ -40,6 +40,8 @@ interface ActiveRun {
   runId: string;
   trigger: TaskTrigger;
   startedAt: number;
+  /** The schedule slot a scheduled run is for (null for manual and webhook runs). */
+  scheduledAt: number | null;
   controller: AbortController;
   done: Promise<void>;
 }
@@ -254,6 +256,7 @@ export class TaskScheduler {
       runId,
       trigger,
       startedAt: this.core.clock.now(),
+      scheduledAt: options.scheduledAt,
       controller,
       done: Promise.resolve(),
     };
@@ -345,7 +348,14 @@ export class TaskScheduler {
   private runTask(run: ActiveRun, input: string | null, emit: (kind: TaskStreamKind) => void): Promise<TaskRunOutcome> {
     const config = this.deps.config.get();
     return executeTaskRun(
-      { task: run.task, runId: run.runId, input, signal: run.controller.signal, emit },
+      {
+        task: run.task,
+        runId: run.runId,
+        input,
+        signal: run.controller.signal,
+        emit,
+        ...(run.scheduledAt !== null ? { slot: run.scheduledAt } : {}),
+      },
       {
         agentRunner: this.agentRunner,
         failover: this.failover,
