@@ -21,6 +21,20 @@ export const DEFAULT_TASK_RETRY_POLICY: Readonly<TaskRetryPolicy> = Object.freez
   jitter: 0.25,
 });
 
+/**
+ * RESTFLOW_TASK_RETRY_INITIAL_MS and RESTFLOW_TASK_RETRY_MAX_MS (positive integers, read by the daemon): a deployment
+ * whose retries go to other workers (docs/workers.md) may want them sooner than a minute.
+ */
+export function retryPolicyFromEnv(env: NodeJS.ProcessEnv): Partial<TaskRetryPolicy> {
+  const read = (name: string) => {
+    const value = Number(env[name]);
+    return env[name] && Number.isInteger(value) && value > 0 ? value : undefined;
+  };
+  const initialDelayMs = read('RESTFLOW_TASK_RETRY_INITIAL_MS');
+  const maxDelayMs = read('RESTFLOW_TASK_RETRY_MAX_MS');
+  return { ...(initialDelayMs ? { initialDelayMs } : {}), ...(maxDelayMs ? { maxDelayMs } : {}) };
+}
+
 /** The wait before retry number `retry` (1-based). */
 export function retryBackoffMs(retry: number, policy: TaskRetryPolicy, random: () => number = Math.random): number {
   const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.multiplier ** (retry - 1));

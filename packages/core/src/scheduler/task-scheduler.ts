@@ -17,7 +17,7 @@ import { DEFAULT_FAILOVER_POLICY, DEFAULT_FALLBACK_MODELS, ModelFailover } from 
 import { Heartbeat } from './heartbeat.ts';
 import { DEFAULT_TELEGRAM_API_BASE, TelegramNotifier } from './notifier.ts';
 import { recoverInterruptedRuns } from './recovery.ts';
-import { abortableSleep, DEFAULT_TASK_RETRY_POLICY } from './retry.ts';
+import { abortableSleep, DEFAULT_TASK_RETRY_POLICY, retryPolicyFromEnv } from './retry.ts';
 import type {
   ActiveTaskRun,
   CancelResult,
@@ -365,7 +365,11 @@ export class TaskScheduler {
           return model ? (normalizeModelId(model) ?? model) : undefined;
         },
         fallbackModels: this.fallbackModels,
-        retryPolicy: { ...DEFAULT_TASK_RETRY_POLICY, ...this.options.retryPolicy },
+        retryPolicy: {
+          ...DEFAULT_TASK_RETRY_POLICY,
+          ...retryPolicyFromEnv(this.core.env),
+          ...this.options.retryPolicy,
+        },
         maxRetries: config.max_retries,
         apiTimeoutMs: config.task_timeout_seconds * 1000,
         sleep: this.options.sleep ?? abortableSleep,
