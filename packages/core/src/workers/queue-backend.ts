@@ -130,9 +130,11 @@ export class QueueExecutionBackend implements ExecutionBackend {
       const onAbort = () => {
         if (run.workerId) void this.publishCancel(request.runId);
         else {
+          // Only this run's own job: a duplicate's job id belongs to the run that got it first.
           void this.queue(queue)
-            .remove(jobId)
-            .catch(() => 0);
+            .getJob(jobId)
+            .then((job) => (job?.data.run_id === request.runId ? job.remove() : undefined))
+            .catch(() => undefined);
           run.settle(ended('cancelled'));
         }
       };
@@ -143,21 +145,35 @@ export class QueueExecutionBackend implements ExecutionBackend {
         .values({ runId: request.runId, queue, jobId, enqueuedAt: this.deps.core.clock.now() })
         .onConflictDoNothing()
         .run();
-      this.queue(queue)
-        .add('run', { run_id: request.runId }, { jobId, removeOnComplete: KEEP_JOBS, removeOnFail: KEEP_JOBS })
-        .then((job) => {
-          if (job.data.run_id !== request.runId) {
-            run.settle(
-              ended(
-                'failed',
-                `job ${jobId} was already queued (run ${job.data.run_id}): not started twice`,
-                'duplicate_job',
-              ),
-            );
-          }
-        })
-        .catch((error: unknown) => run.settle(ended('failed', `could not queue the run: ${(error as Error).message}`)));
+      void this.enqueue(run, request.runId);
     });
+  }
+
+  /**
+   * Adds the run's job. BullMQ keeps the first job of an id and answers a second add without adding it (with a job
+   * object carrying the new data), so the stored job says whether this run got the id.
+   */
+  private async enqueue(run: PendingRun, runId: string): Promise<void> {
+    const queue = this.queue(run.queue);
+    try {
+      await queue.add(
+        'run',
+        { run_id: runId },
+        { jobId: run.jobId, removeOnComplete: KEEP_JOBS, removeOnFail: KEEP_JOBS },
+      );
+      const stored = await queue.getJob(run.jobId);
+      if (stored && stored.data.run_id !== runId) {
+        run.settle(
+          ended(
+            'failed',
+            `job ${run.jobId} was already queued (run ${stored.data.run_id}): not started twice`,
+            'duplicate_job',
+          ),
+        );
+      }
+    } catch (error) {
+      run.settle(ended('failed', `could not queue the run: ${(error as Error).message}`));
+    }
   }
 
   register(hello: WorkerHello): WorkerInfo & { heartbeat_ms: number; redis_url: string; prefix: string } {

@@ -117,6 +117,19 @@ describe('queue execution backend', () => {
     expect(services.workers.placement(ids[0] as string).queue).toBe('default.gpu');
   }, 30_000);
 
+  it('starts a job key at most once: a second run with the same key ends failed without running', async () => {
+    const agent = services.agents.create('once-per-slot', { model: 'sonnet' });
+    const ref = { id: agent.id, name: agent.name, node: agent.agent };
+    const jobKey = 'task-t1-slot-1767225600000-try-0-agent';
+    const first = await services.chat.startAgentRun({ agent: ref, input: 'slot', kind: 'task', jobKey });
+    const second = await services.chat.startAgentRun({ agent: ref, input: 'slot again', kind: 'task', jobKey });
+    const [a, b] = await Promise.all([first.done, second.done]);
+    expect(a.status).toBe('completed');
+    expect(b).toMatchObject({ status: 'failed', error: expect.stringContaining('not started twice') });
+    expect(services.events.listAfter(second.runId, 0, 100).at(-1)?.payload.error_code).toBe('duplicate_job');
+    expect(services.workers.placement(second.runId).worker_id).toBeNull();
+  }, 30_000);
+
   it('cancel reaches the worker within 500 ms: its provider request is cut', async () => {
     await startWorker('w-cancel');
     const agent = services.agents.create('slow', { model: 'sonnet' });
