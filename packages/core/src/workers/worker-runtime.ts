@@ -62,8 +62,8 @@ export interface WorkerRuntimeOptions {
   secrets?: string[];
   /** Problems that do not stop the worker (a failed heartbeat, a lost report). */
   onWarning?: (message: string) => void;
-  /** A run was taken and claimed (`runId`), or ended (`done`). */
-  onRun?: (event: { run_id: string; phase: 'started' | 'ended'; status?: string }) => void;
+  /** A run was claimed and started, or ended; or its job was dropped (the daemon no longer runs it). */
+  onRun?: (event: { run_id: string; phase: 'started' | 'ended' | 'dropped'; status?: string }) => void;
 }
 
 /** Sink calls are sent in batches this often at most (an event other than text is sent at once). */
@@ -161,7 +161,10 @@ export class WorkerRuntime {
     const runId = job.data.run_id;
     if (!workerId || !job.id) return 'gone';
     const claim = await this.options.link.claim(workerId, runId, job.id);
-    if (claim.status === 'gone') return 'gone';
+    if (claim.status === 'gone') {
+      this.options.onRun?.({ run_id: runId, phase: 'dropped' });
+      return 'gone';
+    }
     const controller = new AbortController();
     this.active.set(runId, controller);
     signal?.addEventListener('abort', () => controller.abort('cancel'), { once: true });
