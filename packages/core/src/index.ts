@@ -214,7 +214,12 @@ export {
   WORKER_LOST,
   WorkerLostError,
 } from './workers/execution-backend.ts';
-export { type ClaimAnswer, QueueExecutionBackend, WORKER_EVENT_TYPES } from './workers/queue-backend.ts';
+export {
+  type ClaimAnswer,
+  QueueExecutionBackend,
+  type ReportAnswer,
+  WORKER_EVENT_TYPES,
+} from './workers/queue-backend.ts';
 export { normalizeTags, queueFor, queuesServing } from './workers/queue-names.ts';
 export type { ProviderGrant, RemoteRunEvent, RemoteRunResult, RemoteRunSpec } from './workers/remote-run.ts';
 export { type ExecutionSettings, executionSettingsFromEnv, WorkerService } from './workers/worker.service.ts';

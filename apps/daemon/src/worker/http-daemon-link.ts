@@ -1,7 +1,7 @@
 // The worker's DaemonLink over the daemon's HTTP API (the one router, an API token): a worker never opens the
 // database, it registers, claims, reports and settles through workers.* like any other client.
 import { type createHttpRestflowClient, TRPCClientError } from '@restflow/api/client';
-import { type ClaimAnswer, type DaemonLink, WorkerUnknownError } from '@restflow/core';
+import { type ClaimAnswer, type DaemonLink, type ReportAnswer, WorkerUnknownError } from '@restflow/core';
 
 type Client = ReturnType<typeof createHttpRestflowClient>;
 type SettleResult = Parameters<Client['workers']['runs']['settle']['mutate']>[0]['result'];
@@ -25,7 +25,12 @@ export function httpDaemonLink(client: Client): DaemonLink {
     claim: (id, runId, jobId) =>
       client.workers.runs.claim.mutate({ worker_id: id, run_id: runId, job_id: jobId }) as Promise<ClaimAnswer>,
     report: (id, runId, seq, events) =>
-      client.workers.events.add.mutate({ worker_id: id, run_id: runId, seq, events: events as ReportedEvents }),
+      client.workers.events.add.mutate({
+        worker_id: id,
+        run_id: runId,
+        seq,
+        events: events as ReportedEvents,
+      }) as Promise<ReportAnswer>,
     settle: (id, runId, result) =>
       client.workers.runs.settle.mutate({ worker_id: id, run_id: runId, result: result as SettleResult }),
   };

@@ -8,6 +8,7 @@ import {
   deleteResultSchema,
   registeredWorkerSchema,
   registerWorkerInput,
+  reportAnswerSchema,
   runPlacementInput,
   runPlacementSchema,
   settleRunInput,
@@ -17,6 +18,7 @@ import {
 import { publicProcedure, router } from '../trpc.ts';
 
 type ClaimAnswerWire = z.infer<typeof claimAnswerSchema>;
+type ReportAnswerWire = z.infer<typeof reportAnswerSchema>;
 
 /**
  * Remote workers under the queue backend (docs/workers.md). A worker calls these over HTTP with a full API token;
@@ -74,12 +76,16 @@ export const workersRouter = router({
   }),
 
   events: router({
-    /** A batch of the run's events, in order; `accepted: false` tells the worker to stop the run. */
+    /**
+     * A batch of the run's events, in order (provider usage is metered by the daemon); `accepted: false` tells the
+     * worker to stop the run, `budget_stop` that a budget is spent.
+     */
     add: publicProcedure
       .input(addRunEventsInput)
-      .output(acceptedSchema)
-      .mutation(({ ctx, input }) =>
-        ctx.services.workers.report(input.worker_id, input.run_id, input.seq, input.events),
+      .output(reportAnswerSchema)
+      .mutation(
+        ({ ctx, input }) =>
+          ctx.services.workers.report(input.worker_id, input.run_id, input.seq, input.events) as ReportAnswerWire,
       ),
   }),
 });

@@ -53,6 +53,11 @@ const llmMessageSchema = z
   .object({ role: z.enum(['system', 'user', 'assistant', 'tool']), content: z.string() })
   .catchall(z.unknown());
 
+/** A budget the run has spent (docs/engine.md#budgets): the worker makes no further provider call. */
+const budgetStopSchema = z
+  .strictObject({ error_code: z.literal('budget_exceeded'), message: z.string(), budget: jsonRecord })
+  .nullable();
+
 export const remoteRunSpecSchema = z.strictObject({
   run_id: z.string(),
   task_id: z.string().nullable(),
@@ -80,6 +85,7 @@ export const remoteRunSpecSchema = z.strictObject({
     z.strictObject({ id: z.string(), name: z.string(), description: z.string().nullish(), content: z.string() }),
   ),
   secrets: z.record(z.string(), z.string()),
+  budget_stop: budgetStopSchema,
 });
 
 export const claimAnswerSchema = z.discriminatedUnion('status', [
@@ -105,6 +111,9 @@ export const addRunEventsInput = z.strictObject({
 });
 
 export const acceptedSchema = z.strictObject({ accepted: z.boolean() });
+
+/** `accepted: false` tells the worker to stop the run; `budget_stop`, that a budget is spent. */
+export const reportAnswerSchema = z.strictObject({ accepted: z.boolean(), budget_stop: budgetStopSchema });
 
 const runUsageSchema = z.strictObject({
   input_tokens: z.number(),

@@ -9,9 +9,10 @@ import type { EngineRunRequest, PreparedAgent } from '../engine/agent-engine.ts'
 import { type AgentLoopResult, emptyRunUsage } from '../engine/agent-loop.ts';
 import type { EngineLimits } from '../engine/limits.ts';
 import type { SecretPort, SkillPort } from '../engine/ports.ts';
-import type { RunEventSink } from '../engine/run-events.ts';
+import type { RunEventPayloads } from '../engine/run-events.ts';
 import { NotFoundError } from '../errors.ts';
 import type { SecurityPolicy } from '../security/command-policy.ts';
+import type { BudgetStop } from '../usage/usage.service.ts';
 import { type ExecutionBackend, type RunPlacement, WORKER_LOST } from './execution-backend.ts';
 import { cancelChannel, jobIdFor, queueFor } from './queue-names.ts';
 import {
@@ -55,6 +56,12 @@ export interface QueueBackendDeps {
 
 export type ClaimAnswer = { status: 'run'; spec: RemoteRunSpec } | { status: 'gone' };
 
+/** `budget_stop`: a budget the run has spent, so the worker makes no further provider call. */
+export interface ReportAnswer {
+  accepted: boolean;
+  budget_stop: BudgetStop | null;
+}
+
 interface PendingRun {
   prepared: PreparedAgent;
   request: EngineRunRequest;
@@ -63,6 +70,8 @@ interface PendingRun {
   workerId: string | undefined;
   /** Seq of the last report batch applied: a batch sent twice (a retried HTTP call) is applied once. */
   appliedSeq: number;
+  /** What the run's provider calls cost so far, as the daemon's meter priced them. */
+  costUsd: number;
   settle(result: AgentLoopResult): void;
 }
 
@@ -119,6 +128,7 @@ export class QueueExecutionBackend implements ExecutionBackend {
         jobId,
         workerId: undefined,
         appliedSeq: 0,
+        costUsd: 0,
         settle: (result) => {
           if (this.pending.get(request.runId) !== run) return;
           this.pending.delete(request.runId);
@@ -221,15 +231,49 @@ export class QueueExecutionBackend implements ExecutionBackend {
   }
 
   /** Applies one batch of a worker's sink calls; `accepted: false` tells the worker to stop the run. */
-  report(workerId: string, runId: string, seq: number, events: RemoteRunEvent[]): { accepted: boolean } {
+  report(workerId: string, runId: string, seq: number, events: RemoteRunEvent[]): ReportAnswer {
     this.workers.beat(workerId);
     const run = this.pending.get(runId);
-    if (!run || run.workerId !== workerId) return { accepted: false };
+    if (!run || run.workerId !== workerId) return { accepted: false, budget_stop: null };
     if (seq > run.appliedSeq) {
       run.appliedSeq = seq;
-      applyEvents(run.request.sink, events);
+      for (const event of events) this.apply(run, event);
     }
-    return { accepted: !run.request.signal.aborted };
+    return { accepted: !run.request.signal.aborted, budget_stop: run.request.meter?.check() ?? null };
+  }
+
+  /**
+   * One sink call of the worker's loop. A provider call's usage is metered here, by the run's own meter (its
+   * `llm_calls` row, its price, the budgets), and the event carries the daemon's price as a local run's does.
+   */
+  private apply(run: PendingRun, event: RemoteRunEvent): void {
+    const { sink, meter } = run.request;
+    if (event.type === 'token') return sink.token(event.text);
+    if (event.type === 'thinking') return sink.thinking(event.content);
+    if (!(WORKER_EVENT_TYPES as readonly string[]).includes(event.event_type)) return;
+    if (event.event_type === 'usage' && meter) {
+      const payload = event.payload as RunEventPayloads['usage'];
+      const call = payload.call;
+      if (call) {
+        const priced = meter.record(
+          {
+            prompt_tokens: call.input_tokens,
+            completion_tokens: call.output_tokens,
+            total_tokens: call.input_tokens + call.output_tokens,
+            cached_tokens: call.cached_tokens,
+            reasoning_tokens: call.reasoning_tokens,
+          },
+          call.duration_ms,
+        );
+        run.costUsd += priced.cost_usd;
+        return sink.emit('usage', {
+          ...payload,
+          cost_usd: run.costUsd,
+          call: { ...call, model: priced.model, cost_usd: priced.cost_usd },
+        });
+      }
+    }
+    sink.emit(event.event_type as (typeof WORKER_EVENT_TYPES)[number], event.payload as never);
   }
 
   settle(workerId: string, runId: string, result: RemoteRunResult): { accepted: boolean } {
@@ -309,6 +353,8 @@ export class QueueExecutionBackend implements ExecutionBackend {
           : [];
       }),
       secrets,
+      // A daily budget already spent stops the run before its first call, as it would locally.
+      budget_stop: request.meter?.check() ?? null,
     };
   }
 
@@ -339,16 +385,6 @@ export class QueueExecutionBackend implements ExecutionBackend {
       await this.redis.publish(cancelChannel(this.options.prefix), runId);
     } catch {
       // A worker that misses it still learns at its next report (accepted: false).
-    }
-  }
-}
-
-function applyEvents(sink: RunEventSink, events: RemoteRunEvent[]): void {
-  for (const event of events) {
-    if (event.type === 'token') sink.token(event.text);
-    else if (event.type === 'thinking') sink.thinking(event.content);
-    else if ((WORKER_EVENT_TYPES as readonly string[]).includes(event.event_type)) {
-      sink.emit(event.event_type as (typeof WORKER_EVENT_TYPES)[number], event.payload as never);
     }
   }
 }

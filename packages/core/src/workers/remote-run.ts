@@ -7,6 +7,7 @@ import type { SkillRecord } from '../engine/ports.ts';
 import { LlmError, type LlmErrorKind, type LlmMessage } from '../llm/types.ts';
 import type { LlmProvider } from '../models/catalogue.ts';
 import type { SecurityPolicy } from '../security/command-policy.ts';
+import type { BudgetStop } from '../usage/usage.service.ts';
 
 export interface ProviderGrant {
   provider: LlmProvider;
@@ -35,6 +36,8 @@ export interface RemoteRunSpec {
   skills: SkillRecord[];
   /** Values of the secrets the agent's `env` grants name, for this run's tool processes only. */
   secrets: Record<string, string>;
+  /** A budget already spent when the run was claimed: the loop stops before its first provider call. */
+  budget_stop: BudgetStop | null;
 }
 
 /** One call of the engine's event sink, in the order the worker's loop made them. */

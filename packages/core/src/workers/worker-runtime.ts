@@ -16,7 +16,8 @@ import { evaluateCommand } from '../security/command-policy.ts';
 import { protectedPaths } from '../security/protected-paths.ts';
 import { Redactor } from '../security/redactor.ts';
 import type { ToolSandbox } from '../security/sandbox.ts';
-import type { ClaimAnswer, RunJobData } from './queue-backend.ts';
+import { type BudgetStop, emptyTotals, type RunMeter } from '../usage/usage.service.ts';
+import type { ClaimAnswer, ReportAnswer, RunJobData } from './queue-backend.ts';
 import { cancelChannel, queuesServing } from './queue-names.ts';
 import { type RemoteRunEvent, type RemoteRunResult, type RemoteRunSpec, toRemoteResult } from './remote-run.ts';
 import type { WorkerHello } from './worker-registry.ts';
@@ -35,7 +36,7 @@ export interface DaemonLink {
   heartbeat(workerId: string, activeRuns: string[]): Promise<void>;
   deregister(workerId: string): Promise<void>;
   claim(workerId: string, runId: string, jobId: string): Promise<ClaimAnswer>;
-  report(workerId: string, runId: string, seq: number, events: RemoteRunEvent[]): Promise<{ accepted: boolean }>;
+  report(workerId: string, runId: string, seq: number, events: RemoteRunEvent[]): Promise<ReportAnswer>;
   settle(workerId: string, runId: string, result: RemoteRunResult): Promise<{ accepted: boolean }>;
 }
 
@@ -169,11 +170,16 @@ export class WorkerRuntime {
     this.active.set(runId, controller);
     signal?.addEventListener('abort', () => controller.abort('cancel'), { once: true });
     this.options.onRun?.({ run_id: runId, phase: 'started' });
+    // The daemon meters the run's provider calls (they reach it as usage events) and says when a budget is spent.
+    const budget: { stop: BudgetStop | null } = { stop: claim.spec.budget_stop };
     const reporter = new RunReporter(
       this.options.link,
       workerId,
       runId,
-      () => controller.abort('cancel'),
+      (answer) => {
+        if (!answer.accepted) controller.abort('cancel');
+        if (answer.budget_stop) budget.stop = answer.budget_stop;
+      },
       (m) => this.warn(m),
     );
     let result: AgentLoopResult;
@@ -186,6 +192,7 @@ export class WorkerRuntime {
         input: claim.spec.input,
         signal: controller.signal,
         sink: reporter.sink,
+        meter: reportedMeter(claim.spec.model, budget),
       });
     } catch (error) {
       result = {
@@ -307,7 +314,7 @@ class RunReporter {
     private readonly link: DaemonLink,
     private readonly workerId: string,
     private readonly runId: string,
-    private readonly onRefused: () => void,
+    private readonly onAnswer: (answer: ReportAnswer) => void,
     private readonly warn: (message: string) => void,
   ) {}
 
@@ -330,8 +337,7 @@ class RunReporter {
   private async send(seq: number, events: RemoteRunEvent[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const answer = await this.link.report(this.workerId, this.runId, seq, events);
-        if (!answer.accepted) this.onRefused();
+        this.onAnswer(await this.link.report(this.workerId, this.runId, seq, events));
         return;
       } catch (error) {
         if (attempt >= REPORT_ATTEMPTS)
@@ -345,6 +351,28 @@ class RunReporter {
     this.flush();
     await this.sending;
   }
+}
+
+/**
+ * The loop's meter on a worker: prices nothing itself (the daemon meters the usage events it receives) and stops
+ * the loop once the daemon has said a budget is spent — at the latest one call after the local backend would.
+ */
+function reportedMeter(model: string, budget: { stop: BudgetStop | null }): RunMeter {
+  return {
+    check: () => budget.stop ?? undefined,
+    record: (usage, durationMs) => ({
+      model,
+      input_tokens: usage.prompt_tokens,
+      output_tokens: usage.completion_tokens,
+      cached_tokens: usage.cached_tokens ?? 0,
+      reasoning_tokens: usage.reasoning_tokens ?? 0,
+      cost_usd: 0,
+      priced: false,
+      duration_ms: durationMs,
+    }),
+    totals: () => emptyTotals(),
+    treeSpent: () => ({ tokens: 0, cost_usd: 0 }),
+  };
 }
 
 /** The command policy as the daemon had it when the run was claimed; approvals cannot be asked from a worker yet. */

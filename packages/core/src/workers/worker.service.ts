@@ -7,7 +7,7 @@ import type { EngineLimits } from '../engine/limits.ts';
 import type { RunManager } from '../engine/run-manager.ts';
 import { InvalidInputError, UnavailableError } from '../errors.ts';
 import { localBackend } from './execution-backend.ts';
-import { type ClaimAnswer, type QueueBackendDeps, QueueExecutionBackend } from './queue-backend.ts';
+import { type ClaimAnswer, type QueueBackendDeps, QueueExecutionBackend, type ReportAnswer } from './queue-backend.ts';
 import type { RemoteRunEvent, RemoteRunResult } from './remote-run.ts';
 import type { WorkerHello, WorkerInfo } from './worker-registry.ts';
 
@@ -108,7 +108,7 @@ export class WorkerService {
     return this.queue().claim(workerId, runId, jobId);
   }
 
-  report(workerId: string, runId: string, seq: number, events: RemoteRunEvent[]): { accepted: boolean } {
+  report(workerId: string, runId: string, seq: number, events: RemoteRunEvent[]): ReportAnswer {
     return this.queue().report(workerId, runId, seq, events);
   }
 

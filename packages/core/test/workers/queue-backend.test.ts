@@ -163,6 +163,36 @@ describe('queue execution backend', () => {
   });
 });
 
+describe('metering of remote runs', () => {
+  it("meters a remote run's provider calls in the daemon: llm_calls rows, priced usage events", async () => {
+    const agent = services.agents.create('metered', { model: 'sonnet' });
+    fake.script({ text: 'counted', usage: { input_tokens: 1200, output_tokens: 300 } });
+    const started = await services.chat.startExecution(agent.id, 'count me');
+    expect((await services.runs.wait(started.run_id))?.status).toBe('completed');
+    const totals = services.usage.ofRun(started.run_id);
+    expect(totals).toMatchObject({ calls: 1, input_tokens: 1200, output_tokens: 300 });
+    expect(totals.cost_usd).toBeGreaterThan(0);
+    const usage = services.events.listAfter(started.run_id, 0, 100).find((e) => e.type === 'usage');
+    expect(usage?.payload.cost_usd).toBeCloseTo(totals.cost_usd, 10);
+    expect((usage?.payload.call as { model: string }).model).toBe('claude-sonnet-5-5');
+  }, 30_000);
+
+  it('a daily budget already spent stops a remote run before its first provider call', async () => {
+    const agent = services.agents.create('frugal-remote', { model: 'sonnet' });
+    services.usage.setBudgets({ global: { tokens_per_day: 1 } });
+    try {
+      const before = fake.requests.length;
+      const started = await services.chat.startExecution(agent.id, 'too late today');
+      const outcome = await services.runs.wait(started.run_id);
+      expect(outcome).toMatchObject({ status: 'failed', error_code: 'budget_exceeded' });
+      expect(fake.requests.length).toBe(before);
+      expect(services.workers.placement(started.run_id).worker_id).not.toBeNull();
+    } finally {
+      services.usage.setBudgets({});
+    }
+  }, 30_000);
+});
+
 describe('local execution backend (the default)', () => {
   it('has no workers and says how to turn the queue on', () => {
     const local = createServices({ db: createDb(':memory:'), env: {} });
