@@ -248,8 +248,14 @@ export class QueueExecutionBackend implements ExecutionBackend {
    */
   private apply(run: PendingRun, event: RemoteRunEvent): void {
     const { sink, meter } = run.request;
-    if (event.type === 'token') return sink.token(event.text);
-    if (event.type === 'thinking') return sink.thinking(event.content);
+    if (event.type === 'token') {
+      sink.token(event.text);
+      return;
+    }
+    if (event.type === 'thinking') {
+      sink.thinking(event.content);
+      return;
+    }
     if (!(WORKER_EVENT_TYPES as readonly string[]).includes(event.event_type)) return;
     if (event.event_type === 'usage' && meter) {
       const payload = event.payload as RunEventPayloads['usage'];
@@ -266,11 +272,12 @@ export class QueueExecutionBackend implements ExecutionBackend {
           call.duration_ms,
         );
         run.costUsd += priced.cost_usd;
-        return sink.emit('usage', {
+        sink.emit('usage', {
           ...payload,
           cost_usd: run.costUsd,
           call: { ...call, model: priced.model, cost_usd: priced.cost_usd },
         });
+        return;
       }
     }
     sink.emit(event.event_type as (typeof WORKER_EVENT_TYPES)[number], event.payload as never);
