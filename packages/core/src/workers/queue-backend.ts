@@ -2,7 +2,7 @@
 // takes. The run itself stays the daemon's: the worker claims the run's spec, reports every sink call back (the
 // run manager persists and publishes them exactly as for a local run) and settles it with the loop's result.
 import { eq, runPlacements } from '@restflow/db';
-import { Queue } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { CoreContext } from '../core-context.ts';
 import type { EngineRunRequest, PreparedAgent } from '../engine/agent-engine.ts';
@@ -98,6 +98,9 @@ export class QueueExecutionBackend implements ExecutionBackend {
   readonly workers: WorkerRegistry;
   private readonly redis: Redis;
   private readonly queues = new Map<string, Queue<RunJobData>>();
+  /** Each queue's event stream: a job that fails before any worker claimed its run settles the run. */
+  private readonly queueEvents: QueueEvents[] = [];
+  private readonly eventConnections: Redis[] = [];
   private readonly pending = new Map<string, PendingRun>();
   private readonly sweeper: NodeJS.Timeout;
 
@@ -307,7 +310,11 @@ export class QueueExecutionBackend implements ExecutionBackend {
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
-    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+    await Promise.allSettled([
+      ...[...this.queues.values()].map((queue) => queue.close()),
+      ...this.queueEvents.map((events) => events.close()),
+    ]);
+    for (const connection of this.eventConnections) connection.disconnect();
     this.redis.disconnect();
   }
 
@@ -319,6 +326,18 @@ export class QueueExecutionBackend implements ExecutionBackend {
         // Surfaces as the failed add or remove that caused it.
       });
       this.queues.set(name, queue);
+      // Its own connection: reading the event stream blocks it.
+      const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
+      connection.on('error', () => {
+        // ioredis reconnects by itself; a missed event leaves the run to its own timeout or a cancel.
+      });
+      const events = new QueueEvents(name, { connection, prefix: this.options.prefix });
+      events.on('error', () => {
+        // As above.
+      });
+      events.on('failed', ({ jobId, failedReason }) => this.jobFailed(jobId, failedReason));
+      this.eventConnections.push(connection);
+      this.queueEvents.push(events);
     }
     return queue;
   }
@@ -371,6 +390,19 @@ export class QueueExecutionBackend implements ExecutionBackend {
       live.active_runs = live.active_runs.filter((id) => id !== runId);
     } catch {
       // A lost worker keeps the list of what it was running.
+    }
+  }
+
+  /**
+   * A job that failed in the queue before any worker claimed its run (the worker could not reach the daemon, or
+   * died holding the job past BullMQ's stalled-job limit): the run would otherwise wait for ever.
+   */
+  private jobFailed(jobId: string, reason: string): void {
+    for (const run of this.pending.values()) {
+      if (run.jobId === jobId && !run.workerId) {
+        run.settle(ended('failed', `no worker could take the run: ${reason}`));
+        return;
+      }
     }
   }
 

@@ -161,7 +161,9 @@ export class WorkerRuntime {
     const workerId = this.workerId;
     const runId = job.data.run_id;
     if (!workerId || !job.id) return 'gone';
-    const claim = await this.options.link.claim(workerId, runId, job.id);
+    const jobId = job.id;
+    // A daemon briefly out of reach must not fail the job: its run would end failed on the daemon.
+    const claim = await retried(REPORT_ATTEMPTS, () => this.options.link.claim(workerId, runId, jobId));
     if (claim.status === 'gone') {
       this.options.onRun?.({ run_id: runId, phase: 'dropped' });
       return 'gone';
@@ -294,6 +296,17 @@ export class WorkerRuntime {
 
   private warn(message: string): void {
     this.options.onWarning?.(message);
+  }
+}
+
+async function retried<T>(attempts: number, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= attempts || error instanceof WorkerUnknownError) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
   }
 }
 

@@ -130,6 +130,33 @@ describe('queue execution backend', () => {
     expect(services.workers.placement(second.runId).worker_id).toBeNull();
   }, 30_000);
 
+  it('a job that fails before any worker claimed its run settles the run failed (it never waits for ever)', async () => {
+    const unreachable = new WorkerRuntime({
+      link: { ...directLink(services), claim: async () => Promise.reject(new Error('connect ECONNREFUSED')) },
+      name: 'w-cut-off',
+      version: 'test',
+      protocolVersion: PROTOCOL_VERSION,
+      queue: 'default',
+      tags: ['island'],
+      concurrency: 1,
+      env: {},
+    });
+    await unreachable.start();
+    try {
+      const agent = services.agents.create('on-an-island', { model: 'sonnet', requires: ['island'] });
+      const started = await services.chat.startExecution(agent.id, 'anyone?');
+      const outcome = await services.runs.wait(started.run_id);
+      expect(outcome).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('no worker could take the run'),
+      });
+      expect(outcome?.error).toContain('ECONNREFUSED');
+    } finally {
+      // It also serves the base queue, where it would fail every run it took.
+      await unreachable.stop();
+    }
+  }, 30_000);
+
   it('cancel reaches the worker within 500 ms: its provider request is cut', async () => {
     await startWorker('w-cancel');
     const agent = services.agents.create('slow', { model: 'sonnet' });
