@@ -31,6 +31,7 @@ const BENCHES: { name: string; file: string; quickArgs: string[]; quickEnv?: Nod
     quickArgs: ['--sessions', '1000', '--messages', '10000', '--rounds', '50'],
   },
   { name: 'abuse', file: 'abuse-probes.bench.ts', quickArgs: [] },
+  { name: 'workers', file: 'workers-queue.bench.ts', quickArgs: ['--runs', '20', '--workers', '1,2'] },
   { name: 'soak', file: 'soak.bench.ts', quickArgs: [], quickEnv: { RESTFLOW_SOAK_SECS: '40' } },
 ];
 

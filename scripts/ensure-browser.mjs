@@ -2,7 +2,8 @@
 // Part of `npm test`: the console's browser tests drive headless Chromium (RESTFLOW_CHROMIUM, else
 // /usr/bin/chromium). When it is missing, install Debian's `chromium` if this machine can (apt-get, as root);
 // otherwise stop with one line that says how. The same for bubblewrap on Linux, which the agent tools' sandbox
-// tests need (docs/security.md). So `npm ci && npm test` is the whole set-up on a fresh machine.
+// tests need (docs/security.md), and redis-server, which the queue backend's tests need (docs/workers.md). So
+// `npm ci && npm test` is the whole set-up on a fresh machine.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
@@ -43,12 +44,27 @@ function ensureBubblewrap() {
   aptInstall('bubblewrap');
 }
 
+// The queue backend's tests (docs/workers.md) start a real redis-server on a free loopback port.
+function ensureRedisServer() {
+  if (process.platform !== 'linux' || onPath('redis-server')) return;
+  if (!(onPath('apt-get') && process.getuid?.() === 0)) {
+    fail(
+      'The queue backend tests need redis-server: install it (sudo apt-get install redis-server), then run npm test again.',
+    );
+  }
+  process.stderr.write(
+    'redis-server is missing: installing Debian’s redis-server (apt-get) for the queue backend tests…\n',
+  );
+  aptInstall('redis-server');
+}
+
 function fail(line) {
   process.stderr.write(`${line}\n`);
   process.exit(1);
 }
 
 ensureBubblewrap();
+ensureRedisServer();
 if (isExecutable(browser)) process.exit(0);
 if (process.env.RESTFLOW_CHROMIUM) {
   fail(`RESTFLOW_CHROMIUM=${browser} is not an executable file: point it at a Chromium or Chrome binary.`);

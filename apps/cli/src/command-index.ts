@@ -40,6 +40,8 @@ export const COMMAND_INDEX: readonly IndexEntry[] = [
   { words: ['models'], load: async () => (await import('./commands/models.ts')).modelsCommand },
   { words: ['mcp'], load: async () => (await import('./commands/mcp.ts')).mcpCommand },
   { words: ['start'], load: async () => (await import('./commands/start.ts')).startCommand },
+  { words: ['worker'], load: async () => (await import('./commands/worker.ts')).workerCommand },
+  { words: ['workers'], load: async () => (await import('./commands/worker.ts')).workersCommand },
 ];
 
 /**

@@ -137,6 +137,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     if (interrupted) logger.warn({ runs: interrupted }, 'marked runs cut off by the previous daemon as interrupted');
     // After the runs that may be calling them (teardown runs in reverse): no MCP server process outlives us.
     teardown.push({ name: 'mcp servers', run: () => services.mcpClients.stopAll() });
+    // After the active runs have stopped (teardown runs in reverse): the queue backend's connections (docs/workers.md).
+    teardown.push({ name: 'execution backend', run: () => services.workers.close() });
     // Runs before the database closes (teardown runs in reverse): active runs end as interrupted, saved.
     teardown.push({ name: 'agent runs', run: () => services.runs.stopAll() });
     services.terminals.markAllStopped();

@@ -38,6 +38,7 @@ export const appRouter = router({
   tokens: lazy(oneAtATime(() => import('./router/tokens.ts').then((m) => m.tokensRouter))),
   usage: lazy(oneAtATime(() => import('./router/usage.ts').then((m) => m.usageRouter))),
   logs: lazy(oneAtATime(() => import('./router/logs.ts').then((m) => m.logsRouter))),
+  workers: lazy(oneAtATime(() => import('./router/workers.ts').then((m) => m.workersRouter))),
 });
 
 export type AppRouter = typeof appRouter;

@@ -33,6 +33,7 @@ describe('sub-routers loaded on first call', () => {
         'terminals',
         'tokens',
         'usage',
+        'workers',
       ].sort(),
     );
   });

@@ -207,3 +207,27 @@ export {
   UsageService,
   type UsageTotals,
 } from './usage/usage.service.ts';
+export {
+  type ExecutionBackend,
+  localBackend,
+  type RunPlacement,
+  WORKER_LOST,
+  WorkerLostError,
+} from './workers/execution-backend.ts';
+export {
+  type ClaimAnswer,
+  QueueExecutionBackend,
+  type ReportAnswer,
+  WORKER_EVENT_TYPES,
+} from './workers/queue-backend.ts';
+export { normalizeTags, queueFor, queuesServing } from './workers/queue-names.ts';
+export type { ProviderGrant, RemoteRunEvent, RemoteRunResult, RemoteRunSpec } from './workers/remote-run.ts';
+export { type ExecutionSettings, executionSettingsFromEnv, WorkerService } from './workers/worker.service.ts';
+export type { WorkerHello, WorkerInfo } from './workers/worker-registry.ts';
+export {
+  type DaemonLink,
+  type WorkerRegistration,
+  WorkerRuntime,
+  type WorkerRuntimeOptions,
+  WorkerUnknownError,
+} from './workers/worker-runtime.ts';

@@ -37,6 +37,8 @@ import { TaskService } from './tasks/task.service.ts';
 import { TerminalSessionService } from './terminals/terminal-session.service.ts';
 import { HostToolsService } from './tools/host-tools.service.ts';
 import { UsageService } from './usage/usage.service.ts';
+import type { WorkerService } from './workers/worker.service.ts';
+import { createWorkerService } from './workers/worker-wiring.ts';
 
 export interface ServiceDeps {
   db: Db;
@@ -87,6 +89,8 @@ export interface RestflowServices extends CoreContext {
   telegram: TelegramSettingsService;
   usage: UsageService;
   logs: LogFeed;
+  /** Remote workers under the queue backend (docs/workers.md); empty under the default local backend. */
+  workers: WorkerService;
 }
 
 /**
@@ -148,7 +152,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     agent: (id) => agents.find(id)?.name,
     task: (id) => tasks.find(id)?.name,
   });
-  const { runs, chat, recordings } = createAgentRuntime(core, {
+  const { engine, runs, chat, recordings } = createAgentRuntime(core, {
     agents,
     sessions,
     security,
@@ -161,6 +165,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     mcpTools: mcpPort(mcpClients),
     config,
   });
+  const workers = createWorkerService(core, { engine, runs, security, secrets, skills, auth, providers });
   const agentRunner = engineTaskRunner({ chat, runs, agents });
   const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets, usage }, { agentRunner });
   return {
@@ -191,6 +196,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     apiTokens: new ApiTokenService(core),
     telegram: new TelegramSettingsService(core),
     usage,
+    workers,
   };
 }
 

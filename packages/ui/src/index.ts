@@ -36,5 +36,6 @@ export {
   SkillsPage,
   TasksPage,
   UsagePage,
+  WorkersPage,
 } from './pages';
 export type { ConnectionCallbacks, ConsoleTransport } from './transport';

@@ -14,6 +14,7 @@ import { SettingsView } from './components/settings/settings-view';
 import { SkillsView } from './components/skills/skills-view';
 import { TasksView } from './components/tasks/tasks-view';
 import { UsageView } from './components/usage/usage-view';
+import { WorkersView } from './components/workers/workers-view';
 import { usePathname } from './navigation';
 
 function withSuspense(View: ComponentType): ComponentType {
@@ -37,6 +38,7 @@ export const SettingsPage = withSuspense(SettingsView);
 export const McpServersPage = withSuspense(McpServersView);
 export const RunsPage = withSuspense(RunsView);
 export const UsagePage = UsageView;
+export const WorkersPage = WorkersView;
 
 /** Route → page, the same paths the shell's navigation links to. */
 export const consolePages: Record<string, ComponentType> = {
@@ -51,6 +53,7 @@ export const consolePages: Record<string, ComponentType> = {
   '/mcp-servers': McpServersPage,
   '/runs': RunsPage,
   '/usage': UsagePage,
+  '/workers': WorkersPage,
 };
 
 /** The page of the current route, for hosts without a router of their own (unknown paths show the chat). */

@@ -9,6 +9,7 @@ import { compareProtocol, ProtocolMismatchError } from './protocol.ts';
 /** The run event vocabulary and the one fold of it (what a run shows), for renderers of `runs.onEvents`. */
 export * from '@restflow/run-model';
 export type { AppRouter, RouterInputs, RouterOutputs } from '../index.ts';
+export { createHttpRestflowClient, type HttpClientOptions, type RestflowHttpClient } from './http-client.ts';
 /** The pipe link itself, for processes that forward operations (the desktop app's main process). */
 export { PipeConnection, type PipeConnectionOptions, pipeLink } from './pipe-link.ts';
 export {

@@ -38,6 +38,16 @@ export const agentNodeSchema = z
           .regex(/^(\*\.)?[a-z0-9.-]+$/, 'must be a host name such as example.com or *.example.com'),
       )
       .optional(),
+    // Worker tags its runs need under the queue backend (docs/workers.md).
+    requires: z
+      .array(
+        text('tag')
+          .trim()
+          .toLowerCase()
+          .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be a lower-case word (a-z, 0-9, _ and -)'),
+      )
+      .max(6)
+      .optional(),
   })
   .strict();
 

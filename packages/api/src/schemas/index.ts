@@ -28,3 +28,4 @@ export * from './tokens.ts';
 export * from './usage.ts';
 export * from './values.ts';
 export * from './verbs.ts';
+export * from './workers.ts';

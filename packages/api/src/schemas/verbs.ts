@@ -40,6 +40,8 @@ export const VERBS = {
     meaning: 'runs a recorded run again offline, served from its recording; returns at once with its ids',
   },
   cancel: { type: 'mutation', meaning: 'stops a run in progress' },
+  claim: { type: 'mutation', meaning: 'takes queued work for the caller and returns what it needs to do it' },
+  settle: { type: 'mutation', meaning: 'reports how work taken with claim ended' },
   pause: { type: 'mutation', meaning: 'stops scheduling a task' },
   resume: { type: 'mutation', meaning: 'schedules a paused task again' },
   enable: { type: 'mutation', meaning: 'makes a thing available for selection again' },

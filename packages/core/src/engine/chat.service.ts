@@ -61,6 +61,8 @@ export interface StartAgentRunRequest {
   prepared?: PreparedAgent;
   /** Keep the run's provider exchanges and tool results (docs/record-replay.md). */
   record?: boolean;
+  /** Under the queue backend, the run starts at most once per key (a scheduled task's slot: docs/workers.md). */
+  jobKey?: string;
 }
 
 export interface AgentRunHandle extends RunHandle {
@@ -122,6 +124,11 @@ export class ChatService {
       request.record && this.recordings
         ? this.recordings.record({ runId, prepared: unrecorded, input: request.input, history, taskId: request.taskId })
         : { prepared: unrecorded, save: () => {} };
+    // A recording is kept by the daemon's ports, so a recorded run stays local.
+    const placement = {
+      ...(request.record ? { local: true } : {}),
+      ...(request.jobKey ? { jobKey: request.jobKey } : {}),
+    };
     if (!sessionId) {
       const { prepared, save } = recording([]);
       return this.runs.start({
@@ -132,6 +139,7 @@ export class ChatService {
         input: request.input,
         taskId: request.taskId,
         onSettled: save,
+        placement,
       });
     }
     const busy = this.runs.activeRunOfSession(sessionId);
@@ -154,6 +162,7 @@ export class ChatService {
       sessionId,
       messageId: assistant.id,
       taskId: request.taskId,
+      placement,
       onSettled: (outcome) => {
         save();
         this.sessions.updateMessage(assistant.id, {

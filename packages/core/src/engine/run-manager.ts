@@ -12,6 +12,7 @@ import { newestFirstPage } from '../newest-first-page.ts';
 import { type Page, pageSize } from '../page-cursor.ts';
 import type { BudgetBreach } from '../usage/budgets.ts';
 import { emptyTotals, type RunMeter, type UsageService, type UsageTotals } from '../usage/usage.service.ts';
+import { type ExecutionBackend, localBackend, WORKER_LOST } from '../workers/execution-backend.ts';
 import type { AgentEngine, PreparedAgent } from './agent-engine.ts';
 import { type AgentLoopResult, emptyRunUsage } from './agent-loop.ts';
 import { DEFAULT_BATCHING, DeltaBatcher, type DeltaBatcherOptions } from './delta-batcher.ts';
@@ -104,6 +105,11 @@ export interface StartRunRequest {
   meterScope?: MeterScope;
   /** Calls are priced but not stored nor held to budgets (a replay: docs/record-replay.md). */
   dryMeter?: boolean;
+  /**
+   * For the queue backend (docs/workers.md): `local` keeps the run in the daemon (a recorded run); `jobKey` makes
+   * the queue start it at most once (a scheduled task's slot).
+   */
+  placement?: { local?: boolean; jobKey?: string };
 }
 
 export interface MeterScope {
@@ -176,10 +182,12 @@ export interface RunListFilter {
 export class RunManager {
   private readonly active = new Map<string, ActiveRun>();
   private readonly events: EventStream<RunEventPayloads>;
+  /** Where run loops execute: this process unless the daemon was set up with the queue backend. */
+  private backend: ExecutionBackend;
 
   constructor(
     private readonly core: CoreContext,
-    private readonly engine: AgentEngine,
+    engine: AgentEngine,
     /** Finalizes the assistant message of runs a crash left open. */
     private readonly messages: Pick<SessionPort, 'updateMessage'>,
     private readonly batching: DeltaBatcherOptions = DEFAULT_BATCHING,
@@ -187,6 +195,12 @@ export class RunManager {
     private readonly usage?: Pick<UsageService, 'meter' | 'ofRun' | 'ofRunTree'>,
   ) {
     this.events = new EventStream(core.events, core.bus);
+    this.backend = localBackend(engine);
+  }
+
+  /** Sends the loops of runs started from now on to another backend (the queue: docs/workers.md). */
+  useBackend(backend: ExecutionBackend): void {
+    this.backend = backend;
   }
 
   start(request: StartRunRequest): RunHandle {
@@ -302,16 +316,25 @@ export class RunManager {
         { once: true },
       );
     });
-    const loop = this.engine
-      .run(request.prepared, {
-        runId,
-        taskId: request.taskId,
-        history: request.history,
-        input: request.input,
-        signal: controller.signal,
-        sink,
-        ...(meter ? { meter } : {}),
-      })
+    const loop = this.backend
+      .execute(
+        request.prepared,
+        {
+          runId,
+          taskId: request.taskId,
+          history: request.history,
+          input: request.input,
+          signal: controller.signal,
+          sink,
+          ...(meter ? { meter } : {}),
+        },
+        {
+          // Sub-agents, replays and recordings need the daemon's own services while they run.
+          remote: !parent && request.kind !== 'replay' && !request.dryMeter && request.placement?.local !== true,
+          ...(request.placement?.jobKey ? { jobKey: request.placement.jobKey } : {}),
+          ...(request.prepared.agent.node.requires ? { requires: request.prepared.agent.node.requires } : {}),
+        },
+      )
       .catch(
         (error: unknown): AgentLoopResult => ({
           status: 'failed',
@@ -388,6 +411,7 @@ export class RunManager {
       error = `timed out after ${formatSeconds(limits.timeoutMs ?? 0)}`;
       errorCode = 'timeout';
     } else if (reason === 'cancel' || result.status === 'cancelled') status = 'cancelled';
+    else if (errorCode === WORKER_LOST) status = 'interrupted';
     else if (result.status === 'completed') status = 'completed';
     else status = 'failed';
     return {
@@ -398,7 +422,7 @@ export class RunManager {
       answer: result.answer,
       ...(status === 'failed' || status === 'interrupted' ? { error: error ?? 'unknown error' } : {}),
       ...(result.llmError ? { llmError: result.llmError } : {}),
-      ...(status === 'failed' && errorCode ? { error_code: errorCode } : {}),
+      ...((status === 'failed' || errorCode === WORKER_LOST) && errorCode ? { error_code: errorCode } : {}),
       ...(status === 'failed' && result.budget ? { budget: result.budget } : {}),
       duration_ms: durationMs,
       total_tokens: result.usage.total_tokens || result.tokenCount,

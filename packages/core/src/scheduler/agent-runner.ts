@@ -6,6 +6,7 @@ import type { RunManager } from '../engine/run-manager.ts';
 import { UnavailableError } from '../errors.ts';
 import type { LlmError } from '../llm/types.ts';
 import { BUDGET_EXCEEDED, type BudgetBreach, BudgetExceededError } from '../usage/budgets.ts';
+import { WORKER_LOST, WorkerLostError } from '../workers/execution-backend.ts';
 import type { TranscriptMessage } from './task-memory.ts';
 
 export interface TaskAgentRunRequest {
@@ -19,6 +20,8 @@ export interface TaskAgentRunRequest {
   onText: (text: string) => void;
   /** Keep a recording of the run (the task's `execution_mode.record`). */
   record?: boolean;
+  /** Under the queue backend, this attempt starts at most once (docs/workers.md). */
+  jobKey?: string;
 }
 
 export interface TaskAgentRunResult {
@@ -64,6 +67,7 @@ export interface AgentEnginePort {
       kind: 'task';
       taskId: string;
       record?: boolean;
+      jobKey?: string;
     }): Promise<{ runId: string; done: Promise<EngineRunOutcome> }>;
   };
   runs: Pick<RunManager, 'cancel' | 'subscribe'>;
@@ -86,6 +90,7 @@ export function engineTaskRunner(engine: AgentEnginePort): TaskAgentRunner {
         kind: 'task',
         taskId: request.taskId,
         ...(request.record ? { record: true } : {}),
+        ...(request.jobKey ? { jobKey: request.jobKey } : {}),
       });
       const cancel = () => void engine.runs.cancel(handle.runId);
       request.signal.addEventListener('abort', cancel, { once: true });
@@ -108,6 +113,9 @@ export function engineTaskRunner(engine: AgentEnginePort): TaskAgentRunner {
           };
         }
         if (outcome.status === 'cancelled') throw new RunCancelledError(`engine run ${handle.runId} was cancelled`);
+        if (outcome.status === 'interrupted' && outcome.error_code === WORKER_LOST) {
+          throw new WorkerLostError(outcome.error ?? `engine run ${handle.runId} lost its worker`);
+        }
         if (outcome.error_code === BUDGET_EXCEEDED) {
           throw new BudgetExceededError(outcome.error ?? 'budget exceeded', outcome.budget);
         }

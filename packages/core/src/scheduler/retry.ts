@@ -3,6 +3,7 @@
 // requests never are, since another try cannot fix them.
 import { UnavailableError } from '../errors.ts';
 import { LlmError } from '../llm/types.ts';
+import { WorkerLostError } from '../workers/execution-backend.ts';
 
 export interface TaskRetryPolicy {
   initialDelayMs: number;
@@ -19,6 +20,20 @@ export const DEFAULT_TASK_RETRY_POLICY: Readonly<TaskRetryPolicy> = Object.freez
   multiplier: 2,
   jitter: 0.25,
 });
+
+/**
+ * RESTFLOW_TASK_RETRY_INITIAL_MS and RESTFLOW_TASK_RETRY_MAX_MS (positive integers, read by the daemon): a deployment
+ * whose retries go to other workers (docs/workers.md) may want them sooner than a minute.
+ */
+export function retryPolicyFromEnv(env: NodeJS.ProcessEnv): Partial<TaskRetryPolicy> {
+  const read = (name: string) => {
+    const value = Number(env[name]);
+    return env[name] && Number.isInteger(value) && value > 0 ? value : undefined;
+  };
+  const initialDelayMs = read('RESTFLOW_TASK_RETRY_INITIAL_MS');
+  const maxDelayMs = read('RESTFLOW_TASK_RETRY_MAX_MS');
+  return { ...(initialDelayMs ? { initialDelayMs } : {}), ...(maxDelayMs ? { maxDelayMs } : {}) };
+}
 
 /** The wait before retry number `retry` (1-based). */
 export function retryBackoffMs(retry: number, policy: TaskRetryPolicy, random: () => number = Math.random): number {
@@ -58,6 +73,8 @@ const hasPrimary = (error: unknown): error is HasPrimaryError =>
 export function isTransientError(error: unknown): boolean {
   if (hasPrimary(error)) return isTransientError(error.primary);
   if (error instanceof LlmError) return error.retryable;
+  // The worker running it died: another worker can run it (docs/workers.md).
+  if (error instanceof WorkerLostError) return true;
   // "No API key", "unknown model": configuration, not luck.
   if (error instanceof UnavailableError) return false;
   if (!(error instanceof Error)) return false;

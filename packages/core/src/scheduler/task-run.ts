@@ -33,6 +33,8 @@ export interface TaskRunRequest {
   input: string | null;
   /** Aborted with a RunStopReason. */
   signal: AbortSignal;
+  /** The schedule slot of a scheduled run: under the queue backend each attempt starts at most once per slot. */
+  slot?: number;
   emit: (kind: TaskStreamKind) => void;
 }
 
@@ -166,8 +168,12 @@ async function runApiMode(
   const { task } = request;
   const input = request.input?.trim() ? request.input : DEFAULT_TASK_INPUT;
   const output = new OutputCollector(request.emit);
+  let retry = 0;
   const attempt = (model: string | undefined) =>
     deps.agentRunner.run({
+      ...(request.slot !== undefined
+        ? { jobKey: `task-${task.id}-slot-${request.slot}-try-${retry}-${model ?? 'agent'}` }
+        : {}),
       agentId: task.agent_id,
       model,
       input,
@@ -177,7 +183,7 @@ async function runApiMode(
       ...(task.execution_mode.type === 'api' && task.execution_mode.record ? { record: true } : {}),
     });
   const primary = deps.agentModel(task.agent_id);
-  for (let retry = 0; ; retry++) {
+  for (; ; retry++) {
     try {
       const result = primary
         ? (

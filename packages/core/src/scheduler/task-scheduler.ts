@@ -17,7 +17,7 @@ import { DEFAULT_FAILOVER_POLICY, DEFAULT_FALLBACK_MODELS, ModelFailover } from 
 import { Heartbeat } from './heartbeat.ts';
 import { DEFAULT_TELEGRAM_API_BASE, TelegramNotifier } from './notifier.ts';
 import { recoverInterruptedRuns } from './recovery.ts';
-import { abortableSleep, DEFAULT_TASK_RETRY_POLICY } from './retry.ts';
+import { abortableSleep, DEFAULT_TASK_RETRY_POLICY, retryPolicyFromEnv } from './retry.ts';
 import type {
   ActiveTaskRun,
   CancelResult,
@@ -40,6 +40,8 @@ interface ActiveRun {
   runId: string;
   trigger: TaskTrigger;
   startedAt: number;
+  /** The schedule slot a scheduled run is for (null for manual and webhook runs). */
+  scheduledAt: number | null;
   controller: AbortController;
   done: Promise<void>;
 }
@@ -254,6 +256,7 @@ export class TaskScheduler {
       runId,
       trigger,
       startedAt: this.core.clock.now(),
+      scheduledAt: options.scheduledAt,
       controller,
       done: Promise.resolve(),
     };
@@ -345,7 +348,14 @@ export class TaskScheduler {
   private runTask(run: ActiveRun, input: string | null, emit: (kind: TaskStreamKind) => void): Promise<TaskRunOutcome> {
     const config = this.deps.config.get();
     return executeTaskRun(
-      { task: run.task, runId: run.runId, input, signal: run.controller.signal, emit },
+      {
+        task: run.task,
+        runId: run.runId,
+        input,
+        signal: run.controller.signal,
+        emit,
+        ...(run.scheduledAt !== null ? { slot: run.scheduledAt } : {}),
+      },
       {
         agentRunner: this.agentRunner,
         failover: this.failover,
@@ -355,7 +365,11 @@ export class TaskScheduler {
           return model ? (normalizeModelId(model) ?? model) : undefined;
         },
         fallbackModels: this.fallbackModels,
-        retryPolicy: { ...DEFAULT_TASK_RETRY_POLICY, ...this.options.retryPolicy },
+        retryPolicy: {
+          ...DEFAULT_TASK_RETRY_POLICY,
+          ...retryPolicyFromEnv(this.core.env),
+          ...this.options.retryPolicy,
+        },
         maxRetries: config.max_retries,
         apiTimeoutMs: config.task_timeout_seconds * 1000,
         sleep: this.options.sleep ?? abortableSleep,

@@ -15,6 +15,8 @@ export interface AgentNode {
   sandbox?: { network?: boolean };
   /** Hosts `http_request` may reach (`example.com` or `*.example.com`); absent: any public host. */
   allowed_hosts?: string[];
+  /** Worker tags a run of this agent needs under the queue backend (docs/workers.md); absent: any worker. */
+  requires?: string[];
 }
 
 export const agents = sqliteTable(

@@ -10,3 +10,4 @@ export * from './skills.ts';
 export * from './system.ts';
 export * from './tasks.ts';
 export * from './usage.ts';
+export * from './workers.ts';

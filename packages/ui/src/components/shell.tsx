@@ -13,6 +13,7 @@ const NAV = [
   { href: '/tasks', label: 'Tasks' },
   { href: '/runs', label: 'Runs' },
   { href: '/usage', label: 'Usage' },
+  { href: '/workers', label: 'Workers' },
   { href: '/memory', label: 'Memory' },
   { href: '/skills', label: 'Skills' },
   { href: '/auth-profiles', label: 'Auth profiles' },

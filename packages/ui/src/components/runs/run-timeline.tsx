@@ -11,6 +11,7 @@ import type { RunStreamEvent } from '../../lib/run-stream';
 import { type RouterOutputs, useTRPC, useTRPCClient } from '../../lib/trpc';
 import { Link } from '../../navigation';
 import { Badge, Card, Empty, ErrorNote, StatusBadge } from '../ui';
+import { RunPlacement } from '../workers/workers-view';
 import { buildRunTree, flattenRunTree, type TreeRun } from './run-tree';
 
 export type RunInfo = RouterOutputs['runs']['get'];
@@ -104,6 +105,10 @@ function Totals({ run }: { run: RunInfo }) {
       <dt>Status</dt>
       <dd>
         <StatusBadge status={run.status} /> <Badge>{run.kind}</Badge>
+      </dd>
+      <dt>Ran on</dt>
+      <dd>
+        <RunPlacement runId={run.id} />
       </dd>
       <dt>Agent</dt>
       <dd>

@@ -1,0 +1,37 @@
+// The worker's DaemonLink over the daemon's HTTP API (the one router, an API token): a worker never opens the
+// database, it registers, claims, reports and settles through workers.* like any other client.
+import { type createHttpRestflowClient, TRPCClientError } from '@restflow/api/client';
+import { type ClaimAnswer, type DaemonLink, type ReportAnswer, WorkerUnknownError } from '@restflow/core';
+
+type Client = ReturnType<typeof createHttpRestflowClient>;
+type SettleResult = Parameters<Client['workers']['runs']['settle']['mutate']>[0]['result'];
+type ReportedEvents = Parameters<Client['workers']['events']['add']['mutate']>[0]['events'];
+
+const notFound = (error: unknown) => error instanceof TRPCClientError && error.data?.code === 'NOT_FOUND';
+
+export function httpDaemonLink(client: Client): DaemonLink {
+  return {
+    register: (hello) => client.workers.create.mutate(hello),
+    heartbeat: async (id) => {
+      try {
+        await client.workers.update.mutate({ id });
+      } catch (error) {
+        throw notFound(error) ? new WorkerUnknownError(`the daemon no longer knows worker ${id}`) : error;
+      }
+    },
+    deregister: async (id) => {
+      await client.workers.delete.mutate({ id });
+    },
+    claim: (id, runId, jobId) =>
+      client.workers.runs.claim.mutate({ worker_id: id, run_id: runId, job_id: jobId }) as Promise<ClaimAnswer>,
+    report: (id, runId, seq, events) =>
+      client.workers.events.add.mutate({
+        worker_id: id,
+        run_id: runId,
+        seq,
+        events: events as ReportedEvents,
+      }) as Promise<ReportAnswer>,
+    settle: (id, runId, result) =>
+      client.workers.runs.settle.mutate({ worker_id: id, run_id: runId, result: result as SettleResult }),
+  };
+}

@@ -1,0 +1,4 @@
+'use client';
+import { WorkersPage } from '@restflow/ui';
+
+export default WorkersPage;

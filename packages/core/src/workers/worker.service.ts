@@ -1,0 +1,148 @@
+// What the router's workers.* procedures call (docs/workers.md). Under the local backend there are no workers:
+// the listing is empty and what only a worker does is refused with a message saying how to turn the queue on.
+import type { runPlacements } from '@restflow/db';
+import type { CoreContext } from '../core-context.ts';
+import type { AgentEngine } from '../engine/agent-engine.ts';
+import type { EngineLimits } from '../engine/limits.ts';
+import type { RunManager } from '../engine/run-manager.ts';
+import { InvalidInputError, UnavailableError } from '../errors.ts';
+import { localBackend } from './execution-backend.ts';
+import { type ClaimAnswer, type QueueBackendDeps, QueueExecutionBackend, type ReportAnswer } from './queue-backend.ts';
+import type { RemoteRunEvent, RemoteRunResult } from './remote-run.ts';
+import type { WorkerHello, WorkerInfo } from './worker-registry.ts';
+
+export interface ExecutionSettings {
+  backend: 'local' | 'queue';
+  /** Required for `queue`; may carry a password, so it is never logged nor listed. */
+  redisUrl?: string;
+  queue: string;
+  prefix: string;
+  workerTimeoutMs: number;
+  heartbeatMs: number;
+}
+
+/**
+ * RESTFLOW_EXECUTION_BACKEND (`local` | `queue`), RESTFLOW_REDIS_URL, RESTFLOW_QUEUE (default `default`),
+ * RESTFLOW_QUEUE_PREFIX (default `restflow`), RESTFLOW_WORKER_TIMEOUT_MS (default 15000),
+ * RESTFLOW_WORKER_HEARTBEAT_MS (default a third of the timeout). Read once at start.
+ */
+export function executionSettingsFromEnv(env: NodeJS.ProcessEnv): ExecutionSettings {
+  const backend = env.RESTFLOW_EXECUTION_BACKEND?.trim() || 'local';
+  if (backend !== 'local' && backend !== 'queue') {
+    throw InvalidInputError.field('RESTFLOW_EXECUTION_BACKEND', 'must be local or queue');
+  }
+  const positive = (name: string, fallback: number) => {
+    const value = Number(env[name]);
+    return env[name] && Number.isInteger(value) && value > 0 ? value : fallback;
+  };
+  const workerTimeoutMs = positive('RESTFLOW_WORKER_TIMEOUT_MS', 15_000);
+  const redisUrl = env.RESTFLOW_REDIS_URL?.trim();
+  if (backend === 'queue' && !redisUrl) {
+    throw InvalidInputError.field('RESTFLOW_REDIS_URL', 'is required with RESTFLOW_EXECUTION_BACKEND=queue');
+  }
+  return {
+    backend,
+    ...(redisUrl ? { redisUrl } : {}),
+    queue: env.RESTFLOW_QUEUE?.trim() || 'default',
+    prefix: env.RESTFLOW_QUEUE_PREFIX?.trim() || 'restflow',
+    workerTimeoutMs,
+    heartbeatMs: positive('RESTFLOW_WORKER_HEARTBEAT_MS', Math.max(50, Math.floor(workerTimeoutMs / 3))),
+  };
+}
+
+export interface WorkerServiceDeps extends Omit<QueueBackendDeps, 'core' | 'local' | 'limits'> {
+  core: Pick<CoreContext, 'db' | 'clock' | 'ids'>;
+  engine: Pick<AgentEngine, 'run' | 'limits'>;
+  runs: Pick<RunManager, 'useBackend'>;
+  protocolVersion: number;
+}
+
+export type RunPlacementRow = typeof runPlacements.$inferSelect;
+
+export class WorkerService {
+  readonly backend: QueueExecutionBackend | undefined;
+
+  constructor(
+    readonly settings: ExecutionSettings,
+    deps: WorkerServiceDeps,
+  ) {
+    if (settings.backend === 'queue' && settings.redisUrl) {
+      this.backend = new QueueExecutionBackend(
+        {
+          redisUrl: settings.redisUrl,
+          queue: settings.queue,
+          prefix: settings.prefix,
+          workerTimeoutMs: settings.workerTimeoutMs,
+          heartbeatMs: settings.heartbeatMs,
+          protocolVersion: deps.protocolVersion,
+        },
+        { ...deps, limits: deps.engine.limits as EngineLimits, local: localBackend(deps.engine) },
+      );
+      deps.runs.useBackend(this.backend);
+    }
+  }
+
+  private queue(): QueueExecutionBackend {
+    if (!this.backend) {
+      throw new UnavailableError(
+        'this daemon runs agents itself: start it with RESTFLOW_EXECUTION_BACKEND=queue and RESTFLOW_REDIS_URL ' +
+          'to use workers (docs/workers.md)',
+      );
+    }
+    return this.backend;
+  }
+
+  register(hello: WorkerHello) {
+    return this.queue().register(hello);
+  }
+
+  heartbeat(workerId: string): WorkerInfo {
+    return this.queue().heartbeat(workerId);
+  }
+
+  deregister(workerId: string): void {
+    this.queue().deregister(workerId);
+  }
+
+  claim(workerId: string, runId: string, jobId: string): Promise<ClaimAnswer> {
+    return this.queue().claim(workerId, runId, jobId);
+  }
+
+  report(workerId: string, runId: string, seq: number, events: RemoteRunEvent[]): ReportAnswer {
+    return this.queue().report(workerId, runId, seq, events);
+  }
+
+  settle(workerId: string, runId: string, result: RemoteRunResult): { accepted: boolean } {
+    return this.queue().settle(workerId, runId, result);
+  }
+
+  list(): WorkerInfo[] {
+    return this.backend?.workers.list() ?? [];
+  }
+
+  /** Where a run executed: a worker (with the queue it went through), or the daemon itself. */
+  placement(runId: string): {
+    run_id: string;
+    backend: 'local' | 'queue';
+    queue: string | null;
+    worker_id: string | null;
+    worker_name: string | null;
+  } {
+    try {
+      const row = this.queue().placement(runId);
+      return {
+        run_id: runId,
+        backend: 'queue',
+        queue: row.queue,
+        worker_id: row.workerId,
+        worker_name: row.workerName,
+      };
+    } catch {
+      return { run_id: runId, backend: 'local', queue: null, worker_id: null, worker_name: null };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.backend?.close() ?? Promise.resolve();
+  }
+}

@@ -1,0 +1,230 @@
+// The queue backend against a real redis-server and real BullMQ: runs started in the daemon's services go to
+// WorkerRuntimes (in this process, linked to the services without HTTP: the router's part is tested in the
+// daemon's e2e), which run the loop against the fake provider and report back. What subscribers see is what a
+// local run gives them.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createDb } from '@restflow/db';
+import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
+import { PROTOCOL_VERSION } from '@restflow/paths';
+import { startRedis, type TestRedis, waitUntil } from '@restflow/testkit';
+import {
+  createServices,
+  type DaemonLink,
+  type RestflowServices,
+  WorkerRuntime,
+  WorkerUnknownError,
+} from '../../src/index.ts';
+
+let redis: TestRedis;
+let fake: FakeProvider;
+let services: RestflowServices;
+const runtimes: WorkerRuntime[] = [];
+
+/** The link as the wire would have it: every payload goes through JSON. */
+function directLink(target: RestflowServices): DaemonLink {
+  const wire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+  const known = <T>(call: () => T): T => {
+    try {
+      return call();
+    } catch (error) {
+      if ((error as Error).name === 'NotFoundError') throw new WorkerUnknownError((error as Error).message);
+      throw error;
+    }
+  };
+  return {
+    register: async (hello) => wire(target.workers.register(wire(hello))),
+    heartbeat: async (id) => {
+      known(() => target.workers.heartbeat(id));
+    },
+    deregister: async (id) => target.workers.deregister(id),
+    claim: async (id, runId, jobId) => wire(await target.workers.claim(id, runId, jobId)),
+    report: async (id, runId, seq, events) => wire(target.workers.report(id, runId, seq, wire(events))),
+    settle: async (id, runId, result) => wire(target.workers.settle(id, runId, wire(result))),
+  };
+}
+
+async function startWorker(name: string, tags: string[] = []): Promise<WorkerRuntime> {
+  const runtime = new WorkerRuntime({
+    link: directLink(services),
+    name,
+    version: 'test',
+    protocolVersion: PROTOCOL_VERSION,
+    queue: 'default',
+    tags,
+    concurrency: 2,
+    env: {},
+  });
+  runtimes.push(runtime);
+  await runtime.start();
+  return runtime;
+}
+
+beforeAll(async () => {
+  [redis, fake] = await Promise.all([startRedis(), startFakeProvider({ fallback: { text: 'done by a worker' } })]);
+  services = createServices({
+    db: createDb(':memory:'),
+    env: {
+      ...fake.env(),
+      ANTHROPIC_API_KEY: 'sk-ant-worker-test',
+      RESTFLOW_EXECUTION_BACKEND: 'queue',
+      RESTFLOW_REDIS_URL: redis.url,
+      RESTFLOW_QUEUE_PREFIX: 'core-test',
+      RESTFLOW_WORKER_TIMEOUT_MS: '5000',
+    },
+  });
+}, 30_000);
+
+afterAll(async () => {
+  for (const runtime of runtimes) await runtime.stop({ abortRuns: true });
+  await services?.runs.stopAll();
+  await services?.workers.close();
+  await fake?.close();
+  await redis?.stop();
+});
+
+describe('queue execution backend', () => {
+  it('runs a stored agent on a worker: same events as a local run, the answer saved, the placement recorded', async () => {
+    const worker = await startWorker('w-plain');
+    const agent = services.agents.create('remote', { model: 'sonnet' });
+    fake.script({ text: 'Hello from far away', tokens: 4 });
+    const started = await services.chat.startExecution(agent.id, 'say hello');
+    const outcome = await services.runs.wait(started.run_id);
+    const settled = await outcome;
+    expect(settled?.status).toBe('completed');
+    expect(settled?.content).toBe('Hello from far away');
+    const types = services.events.listAfter(started.run_id, 0, 100).map((e) => e.type);
+    expect(types[0]).toBe('started');
+    expect(types.at(-1)).toBe('completed');
+    expect(types.filter((t) => t === 'completed')).toHaveLength(1);
+    const placement = services.workers.placement(started.run_id);
+    expect(placement).toMatchObject({
+      backend: 'queue',
+      queue: 'default',
+      worker_id: worker.id,
+      worker_name: 'w-plain',
+    });
+    // The key reached the provider from the worker, and only for the run.
+    expect(fake.requests.at(-1)?.headers['x-api-key']).toBe('sk-ant-worker-test');
+  }, 30_000);
+
+  it('routes an agent that requires a tag only to a worker carrying it', async () => {
+    const gpu = await startWorker('w-gpu', ['gpu']);
+    const agent = services.agents.create('needs-gpu', { model: 'sonnet', requires: ['gpu'] });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await services.chat.startExecution(agent.id, `job ${i}`)).run_id);
+    for (const id of ids) expect((await services.runs.wait(id))?.status).toBe('completed');
+    for (const id of ids) expect(services.workers.placement(id).worker_id).toBe(gpu.id);
+    expect(services.workers.placement(ids[0] as string).queue).toBe('default.gpu');
+  }, 30_000);
+
+  it('starts a job key at most once: a second run with the same key ends failed without running', async () => {
+    const agent = services.agents.create('once-per-slot', { model: 'sonnet' });
+    const ref = { id: agent.id, name: agent.name, node: agent.agent };
+    const jobKey = 'task-t1-slot-1767225600000-try-0-agent';
+    const first = await services.chat.startAgentRun({ agent: ref, input: 'slot', kind: 'task', jobKey });
+    const second = await services.chat.startAgentRun({ agent: ref, input: 'slot again', kind: 'task', jobKey });
+    const [a, b] = await Promise.all([first.done, second.done]);
+    expect(a.status).toBe('completed');
+    expect(b).toMatchObject({ status: 'failed', error: expect.stringContaining('not started twice') });
+    expect(services.events.listAfter(second.runId, 0, 100).at(-1)?.payload.error_code).toBe('duplicate_job');
+    expect(services.workers.placement(second.runId).worker_id).toBeNull();
+  }, 30_000);
+
+  it('a job that fails before any worker claimed its run settles the run failed (it never waits for ever)', async () => {
+    const unreachable = new WorkerRuntime({
+      link: { ...directLink(services), claim: async () => Promise.reject(new Error('connect ECONNREFUSED')) },
+      name: 'w-cut-off',
+      version: 'test',
+      protocolVersion: PROTOCOL_VERSION,
+      queue: 'default',
+      tags: ['island'],
+      concurrency: 1,
+      env: {},
+    });
+    await unreachable.start();
+    try {
+      const agent = services.agents.create('on-an-island', { model: 'sonnet', requires: ['island'] });
+      const started = await services.chat.startExecution(agent.id, 'anyone?');
+      const outcome = await services.runs.wait(started.run_id);
+      expect(outcome).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('no worker could take the run'),
+      });
+      expect(outcome?.error).toContain('ECONNREFUSED');
+    } finally {
+      // It also serves the base queue, where it would fail every run it took.
+      await unreachable.stop();
+    }
+  }, 30_000);
+
+  it('cancel reaches the worker within 500 ms: its provider request is cut', async () => {
+    await startWorker('w-cancel');
+    const agent = services.agents.create('slow', { model: 'sonnet' });
+    fake.reset();
+    fake.script({ hang: true });
+    const started = await services.chat.startExecution(agent.id, 'take your time');
+    await fake.received(1, 10_000);
+    const asked = performance.now();
+    const cancelled = await services.runs.cancel(started.run_id);
+    expect(cancelled.status).toBe('cancelled');
+    const request = await fake.ended(0, 5000);
+    expect(request.aborted).toBe(true);
+    expect((request.endedAt ?? Number.POSITIVE_INFINITY) - (asked + performance.timeOrigin)).toBeLessThan(500);
+  }, 30_000);
+
+  it('lists workers with their tags and load; a worker with another protocol is refused', async () => {
+    await waitUntil(() => services.workers.list().length >= 3, 5000, 'three workers registered');
+    const listed = services.workers.list();
+    expect(listed.map((w) => w.name)).toEqual(expect.arrayContaining(['w-plain', 'w-gpu', 'w-cancel']));
+    expect(listed.find((w) => w.name === 'w-gpu')).toMatchObject({ tags: ['gpu'], status: 'online', concurrency: 2 });
+    expect(() =>
+      services.workers.register({
+        name: 'old',
+        version: '0.0.1',
+        protocol_version: PROTOCOL_VERSION + 1,
+        tags: [],
+        queue: 'default',
+        concurrency: 1,
+      }),
+    ).toThrow(/speaks protocol/);
+  });
+});
+
+describe('metering of remote runs', () => {
+  it("meters a remote run's provider calls in the daemon: llm_calls rows, priced usage events", async () => {
+    const agent = services.agents.create('metered', { model: 'sonnet' });
+    fake.script({ text: 'counted', usage: { input_tokens: 1200, output_tokens: 300 } });
+    const started = await services.chat.startExecution(agent.id, 'count me');
+    expect((await services.runs.wait(started.run_id))?.status).toBe('completed');
+    const totals = services.usage.ofRun(started.run_id);
+    expect(totals).toMatchObject({ calls: 1, input_tokens: 1200, output_tokens: 300 });
+    expect(totals.cost_usd).toBeGreaterThan(0);
+    const usage = services.events.listAfter(started.run_id, 0, 100).find((e) => e.type === 'usage');
+    expect(usage?.payload.cost_usd).toBeCloseTo(totals.cost_usd, 10);
+    expect((usage?.payload.call as { model: string } | undefined)?.model).toBe('claude-sonnet-5-5');
+  }, 30_000);
+
+  it('a daily budget already spent stops a remote run before its first provider call', async () => {
+    const agent = services.agents.create('frugal-remote', { model: 'sonnet' });
+    services.usage.setBudgets({ global: { tokens_per_day: 1 } });
+    try {
+      const before = fake.requests.length;
+      const started = await services.chat.startExecution(agent.id, 'too late today');
+      const outcome = await services.runs.wait(started.run_id);
+      expect(outcome).toMatchObject({ status: 'failed', error_code: 'budget_exceeded' });
+      expect(fake.requests.length).toBe(before);
+      expect(services.workers.placement(started.run_id).worker_id).not.toBeNull();
+    } finally {
+      services.usage.setBudgets({});
+    }
+  }, 30_000);
+});
+
+describe('local execution backend (the default)', () => {
+  it('has no workers and says how to turn the queue on', () => {
+    const local = createServices({ db: createDb(':memory:'), env: {} });
+    expect(local.workers.list()).toEqual([]);
+    expect(() => local.workers.heartbeat('w')).toThrow(/RESTFLOW_EXECUTION_BACKEND=queue/);
+    expect(local.workers.placement('any').backend).toBe('local');
+  });
+});
