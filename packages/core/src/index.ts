@@ -97,6 +97,17 @@ export {
   matchesLogFilter,
   parseLogLine,
 } from './logs/log-feed.ts';
+export {
+  DatabaseMaintenance,
+  type MaintenanceOptions,
+  type MaintenanceReport,
+} from './maintenance/database-maintenance.ts';
+export {
+  type CompactedRun,
+  type CompactionPass,
+  compactRunEvents,
+  RunEventCompactor,
+} from './maintenance/run-event-compaction.ts';
 export { type McpCallResult, McpClientPool, type McpToolInfo } from './mcp/mcp-client-pool.ts';
 export {
   type CreateMcpServerInput,
