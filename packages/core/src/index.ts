@@ -63,7 +63,7 @@ export {
 } from './errors.ts';
 export { CHANGES_CHANNEL, type Change } from './events/change-feed.ts';
 export { replayThenTail } from './events/replay-then-tail.ts';
-export { ALL_RUNS_CHANNEL, runChannel, type StoredEvent } from './events/run-event-log.ts';
+export { ALL_RUNS_CHANNEL, RunEventLog, runChannel, type StoredEvent } from './events/run-event-log.ts';
 export {
   BASE_URL_ENV,
   createLlmClientFactory,

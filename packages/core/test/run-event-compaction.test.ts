@@ -7,9 +7,11 @@ import { describe, expect, it } from '@jest/globals';
 import { closeDb, createDb } from '@restflow/db';
 import { applyRunEvent, emptyRunView, type RunStreamEvent, Timeline } from '@restflow/run-model';
 import { createTestServices, ScriptedLlm, type TestServices, textTurn, toolTurn } from '@restflow/testkit';
+import { EventBus } from '../src/events/event-bus.ts';
 import {
   DatabaseMaintenance,
   RunEventCompactor,
+  RunEventLog,
   RunManager,
   type SessionPort,
   type StreamChunk,
@@ -148,7 +150,7 @@ describe('run event compaction', () => {
     await maintenance.stop();
   });
 
-  it('finds the runs to compact and reads a run through indexes, never a scan of runs or run_events', async () => {
+  it('finds the runs to compact, replays a run and lists runs through indexes, never a scan of runs or run_events', async () => {
     const services = createTestServices();
     const insertRun = services.db.$client.prepare(
       `INSERT INTO runs (id, kind, status, started_at, finished_at) VALUES (?, 'exec', 'completed', ?, ?)`,
@@ -166,6 +168,18 @@ describe('run event compaction', () => {
     const compactor = new RunEventCompactor(services.db, () => 1000);
     const statements = statementsOf(services.db, () => compactor.compactStartedBefore(150, 20));
     expect(statements.some((st) => /FROM runs/.test(st.sql))).toBe(true);
+    // A replay's reads (the log prepares its statements when made) and the run list, with its usage per run tree.
+    statements.push(
+      ...statementsOf(services.db, () => {
+        const log = new RunEventLog(services.db, new EventBus(), services.clock);
+        log.listAfter('run-7', 0, 1000);
+        log.listAfter('run-7', 3, 1000);
+        log.lastSummary('run-7');
+      }),
+      ...statementsOf(services.db, () => services.runs.listPage({ limit: 20 })),
+    );
+    expect(statements.filter((st) => /WITH RECURSIVE tree/.test(st.sql))).toHaveLength(20);
+    expect(statements.filter((st) => /FROM run_events WHERE run_id = \? AND seq > \?/.test(st.sql))).toHaveLength(2);
     expect(
       planProblems(services.db, statements, { bigTables: ['runs', 'run_events', 'run_event_compactions'] }),
     ).toEqual([]);
