@@ -1,4 +1,4 @@
-import { and, asc, chatMessages, chatSessions, count, desc, eq, inArray, lt, type SQL, sql } from '@restflow/db';
+import { and, asc, chatMessages, chatSessions, count, desc, eq, lt, type SQL, sql } from '@restflow/db';
 import type { AgentService, StoredAgent } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
@@ -90,8 +90,6 @@ function assertName(name: string): string {
   return trimmed;
 }
 
-/** Beyond this many ids, fetching every session's last message is cheaper than a huge IN list. */
-const MAX_IN_LIST = 500;
 /** Sessions checked per statement while a search walks them newest first. */
 const WALK_BATCH = 100;
 
@@ -532,17 +530,17 @@ export class ChatSessionService {
 
   private summaries(rows: SessionRow[]): ChatSessionSummary[] {
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const lastMessage = sql`${chatMessages.seq} = (SELECT max(m2.seq) FROM chat_messages m2 WHERE m2.session_id = chat_messages.session_id)`;
-    const filter = ids.length <= MAX_IN_LIST ? and(lastMessage, inArray(chatMessages.sessionId, ids)) : lastMessage;
-    const lastContent = new Map(
-      this.core.db
-        .select({ sessionId: chatMessages.sessionId, content: chatMessages.content })
-        .from(chatMessages)
-        .where(filter)
-        .all()
-        .map((m) => [m.sessionId, m.content]),
-    );
+    // Per session, its last seq and then that one message, both through (session_id, seq): a filter of every
+    // message against its session's max(seq) would read each message of a long chat.
+    const last = this.core.db.$client
+      .prepare(
+        `SELECT m.session_id, m.content FROM json_each(?) j
+           CROSS JOIN chat_messages m ON m.session_id = j.value
+            AND m.seq = (SELECT max(m2.seq) FROM chat_messages m2 WHERE m2.session_id = j.value)`,
+      )
+      .raw(true)
+      .all(JSON.stringify(rows.map((r) => r.id))) as [string, string][];
+    const lastContent = new Map(last);
     return rows.map((row) => summaryOf(row, lastContent.get(row.id)));
   }
 
