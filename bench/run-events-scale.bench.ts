@@ -124,7 +124,11 @@ for (let i = 0; i < ROUNDS; i++) {
 const list = percentiles(listPage);
 
 // A long run replayed whole, then compacted and replayed again: the same text from fewer rows.
-const longRun = runIdAt(Math.floor(runCount / 2 / 50) * 50 + 7);
+// The newest long run still holding every delta (a --db rerun finds the one before, compacted by the last run).
+const eventsOf = client.prepare('SELECT count(*) FROM run_events WHERE run_id = ?').pluck();
+let longIndex = Math.floor((runCount - 8) / 50) * 50 + 7;
+while (longIndex > 7 && (eventsOf.get(runIdAt(longIndex)) as number) < 1000) longIndex -= 50;
+const longRun = runIdAt(longIndex);
 const longBefore = await wholeReplayMs(longRun);
 const compactStart = performance.now();
 compactRunEvents(db, longRun);
