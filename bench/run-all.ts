@@ -30,6 +30,8 @@ const BENCHES: { name: string; file: string; quickArgs: string[]; quickEnv?: Nod
     file: 'sessions-scale.bench.ts',
     quickArgs: ['--sessions', '1000', '--messages', '10000', '--rounds', '50'],
   },
+  { name: 'run-events', file: 'run-events-scale.bench.ts', quickArgs: ['--events', '100000', '--rounds', '50'] },
+  { name: 'growth', file: 'db-growth.bench.ts', quickArgs: ['--days', '60'] },
   { name: 'abuse', file: 'abuse-probes.bench.ts', quickArgs: [] },
   { name: 'workers', file: 'workers-queue.bench.ts', quickArgs: ['--runs', '20', '--workers', '1,2'] },
   { name: 'soak', file: 'soak.bench.ts', quickArgs: [], quickEnv: { RESTFLOW_SOAK_SECS: '40' } },

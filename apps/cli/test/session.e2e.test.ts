@@ -68,6 +68,11 @@ describe('restflow session', () => {
       opts,
     );
     expect(json.map((h) => [h.id, h.match_count])).toEqual([[planned.id, 2]]);
+    const page = await runCliJson<{ items: { id: string }[]; next_cursor: string | null }>(
+      ['session', 'search', 'porto', '--limit', '1'],
+      opts,
+    );
+    expect(page).toEqual({ items: [expect.objectContaining({ id: planned.id })], next_cursor: null });
     const none = await runCli(['session', 'search', 'porto', '--agent', 'zzzz-unknown'], opts);
     expect(none.stdout).toBe('(none)\n');
 

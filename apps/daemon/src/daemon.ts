@@ -158,6 +158,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     // After the recoveries above, so it never sees their runs; stopped before anything else on the way down.
     services.scheduler.start();
     teardown.push({ name: 'scheduler', run: () => services.scheduler.stop() });
+    services.maintenance.start();
+    teardown.push({ name: 'maintenance', run: () => services.maintenance.stop() });
 
     const startedAt = Date.now();
     const transports: TransportInfo[] = [];

@@ -15,6 +15,7 @@ describe('config router: keys and strict inputs', () => {
       'log_max_file_mb',
       'log_keep_files',
       'log_max_age_days',
+      'run_events_keep_days',
     ]);
     const config = { worker_count: 2, task_timeout_seconds: 60, stall_timeout_seconds: 60, max_retries: 2 };
     const extraSet = await errorOf(caller.config.set({ config, colour: 'red' } as never));
@@ -37,6 +38,7 @@ describe('config router: keys and strict inputs', () => {
       log_max_file_mb: 10,
       log_keep_files: 3,
       log_max_age_days: 14,
+      run_events_keep_days: 30,
     });
   });
 

@@ -63,7 +63,7 @@ export {
 } from './errors.ts';
 export { CHANGES_CHANNEL, type Change } from './events/change-feed.ts';
 export { replayThenTail } from './events/replay-then-tail.ts';
-export { ALL_RUNS_CHANNEL, runChannel, type StoredEvent } from './events/run-event-log.ts';
+export { ALL_RUNS_CHANNEL, RunEventLog, runChannel, type StoredEvent } from './events/run-event-log.ts';
 export {
   BASE_URL_ENV,
   createLlmClientFactory,
@@ -97,6 +97,17 @@ export {
   matchesLogFilter,
   parseLogLine,
 } from './logs/log-feed.ts';
+export {
+  DatabaseMaintenance,
+  type MaintenanceOptions,
+  type MaintenanceReport,
+} from './maintenance/database-maintenance.ts';
+export {
+  type CompactedRun,
+  type CompactionPass,
+  compactRunEvents,
+  RunEventCompactor,
+} from './maintenance/run-event-compaction.ts';
 export { type McpCallResult, McpClientPool, type McpToolInfo } from './mcp/mcp-client-pool.ts';
 export {
   type CreateMcpServerInput,

@@ -19,6 +19,7 @@ import type { ListModelsFn } from './llm/list-models.ts';
 import { ProviderSettingsService } from './llm/provider-settings.ts';
 import type { LlmClientFactory } from './llm/types.ts';
 import { LogFeed } from './logs/log-feed.ts';
+import { DatabaseMaintenance } from './maintenance/database-maintenance.ts';
 import { McpClientPool } from './mcp/mcp-client-pool.ts';
 import { McpServerService } from './mcp/mcp-server.service.ts';
 import { MemoryService } from './memory/memory.service.ts';
@@ -81,6 +82,8 @@ export interface RestflowServices extends CoreContext {
   /** Recorded runs and their replays (docs/record-replay.md). */
   recordings: RunRecordings;
   scheduler: TaskScheduler;
+  /** The database's upkeep: old runs' deltas compacted, statistics, WAL checkpoints, incremental vacuum. */
+  maintenance: DatabaseMaintenance;
   host: HostToolsService;
   /** External MCP servers agents may call, and the live connections to them. */
   mcp: McpServerService;
@@ -168,6 +171,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const workers = createWorkerService(core, { engine, runs, security, secrets, skills, auth, providers });
   const agentRunner = engineTaskRunner({ chat, runs, agents });
   const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets, usage }, { agentRunner });
+  const maintenance = new DatabaseMaintenance(db, core.clock, { keepDays: () => config.get().run_events_keep_days });
   return {
     ...core,
     logs: deps.logs ?? new LogFeed(),
@@ -190,6 +194,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     chat,
     recordings,
     scheduler,
+    maintenance,
     host: new HostToolsService(core),
     mcp,
     mcpClients,

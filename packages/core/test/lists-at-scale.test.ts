@@ -3,6 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createTestServices, type TestServices } from '@restflow/testkit';
 import { SEARCH_TOTAL_CAP } from '../src/memory/memory-model.ts';
+import { SEARCH_WALK_ROWS } from '../src/memory/memory-search.ts';
 import { planProblems, statementsOf } from './query-plans.ts';
 
 function allPages<T>(read: (cursor?: string) => { items: T[]; next_cursor: string | null }): T[] {
@@ -114,6 +115,74 @@ describe('MemoryService: chunk pages and the capped search total', () => {
     );
     expect(far.total_count).toBe(SEARCH_TOTAL_CAP + 50);
     expect(far.total_capped).toBe(true);
+  });
+
+  /** Chunks straight into the table (the FTS triggers fire): a memory larger than the search's walk, quickly. */
+  function withManyChunks(count: number, content: (i: number) => string): { s: TestServices; agentId: string } {
+    const s = createTestServices();
+    const agentId = s.agents.create('Keeper', {}).id;
+    const insert = s.db.$client.prepare(
+      `INSERT INTO memory_chunks (id, agent_id, content, content_hash, source_type, source, created_at, tags)
+       VALUES (?, ?, ?, ?, 'manual_note', '{"type":"manual_note"}', ?, '[]')`,
+    );
+    s.db.$client.transaction(() => {
+      // created_at runs against the key: the walk must follow created_at, not insertion order.
+      for (let i = 0; i < count; i++) insert.run(`chunk-${i}`, agentId, content(i), `hash-${i}`, 1_000_000 - i);
+    })();
+    return { s, agentId };
+  }
+
+  const newestMatching = (s: TestServices, agentId: string, needle: string, limit: number) =>
+    s.memory
+      .listChunks({ agent_id: agentId })
+      .filter((c) => c.content.toLowerCase().includes(needle))
+      .slice(0, limit)
+      .map((c) => c.id);
+
+  it('estimates the total of a frequent term from the newest chunks, and pages it like the index', () => {
+    const count = SEARCH_WALK_ROWS * 2;
+    // "cargo" in one chunk of 8 (500 of 4000, under the cap), "Zeppelin" in every one.
+    const { s, agentId } = withManyChunks(
+      count,
+      (i) => `note ${i} about the Zeppelin${i % 8 === 0 ? ' and its cargo' : ''}`,
+    );
+    const frequent = s.memory.search({ agent_id: agentId, query: 'CARGO', limit: 20 });
+    expect(frequent.chunks.map((c) => c.id)).toEqual(newestMatching(s, agentId, 'cargo', 20));
+    expect(frequent).toMatchObject({ has_more: true, total_estimated: true });
+    expect(Math.abs(frequent.total_count - count / 8)).toBeLessThanOrEqual(count / 8 / 10);
+    const everywhere = s.memory.search({ agent_id: agentId, query: 'zeppelin', limit: 20, offset: 40 });
+    expect(everywhere).toMatchObject({ total_count: SEARCH_TOTAL_CAP, total_capped: true, has_more: true });
+    expect(everywhere.chunks.map((c) => c.id)).toEqual(newestMatching(s, agentId, 'zeppelin', 60).slice(40));
+    // A phrase and a query of short tokens take the same path.
+    const phrase = s.memory.search({ agent_id: agentId, query: 'its cargo', search_mode: 'phrase', limit: 5 });
+    expect(phrase.chunks.map((c) => c.id)).toEqual(newestMatching(s, agentId, 'its cargo', 5));
+    expect(phrase.total_estimated).toBe(true);
+    // A page deeper than the walk reaches comes from the index, exact up to the cap.
+    const deep = s.memory.search({ agent_id: agentId, query: 'cargo', limit: 50, offset: 450 });
+    expect(deep.chunks.map((c) => c.id)).toEqual(newestMatching(s, agentId, 'cargo', 500).slice(450));
+    expect(deep).toMatchObject({ total_count: count / 8, has_more: false });
+    expect(deep.total_estimated).toBeUndefined();
+  });
+
+  it('answers a rare term from the index with an exact total', () => {
+    const { s, agentId } = withManyChunks(SEARCH_WALK_ROWS * 2, (i) => `note ${i}${i % 500 === 7 ? ' walrus' : ''}`);
+    const rare = s.memory.search({ agent_id: agentId, query: 'walrus', limit: 3 });
+    expect(rare.chunks.map((c) => c.id)).toEqual(newestMatching(s, agentId, 'walrus', 3));
+    expect(rare).toMatchObject({ total_count: 8, has_more: true });
+    expect(rare.total_estimated).toBeUndefined();
+  });
+
+  it('reads a frequent term through the agent index, never a scan of every chunk', () => {
+    const { s, agentId } = withManyChunks(SEARCH_WALK_ROWS * 2, (i) => `note ${i}${i % 4 === 0 ? ' cargo' : ''}`);
+    s.db.$client.exec('ANALYZE');
+    const statements = [
+      ...statementsOf(s.db, () => s.memory.search({ agent_id: agentId, query: 'cargo' })),
+      ...statementsOf(s.db, () => s.memory.search({ agent_id: agentId, query: 'ca' })),
+      ...statementsOf(s.db, () => s.memory.search({ agent_id: agentId, query: 'cargo', search_mode: 'phrase' })),
+    ];
+    expect(statements.filter((st) => /memory_chunks_fts MATCH/.test(st.sql)).length).toBeGreaterThan(0);
+    expect(statements.filter((st) => /WHERE hit LIMIT/.test(st.sql))).toHaveLength(3);
+    expect(planProblems(s.db, statements, { bigTables: ['memory_chunks'] })).toEqual([]);
   });
 
   it('reads chunk pages through an index in list order', () => {

@@ -144,6 +144,28 @@ describe('ChatSessionService: search paths agree', () => {
     expect(hits('Rollout plan')).toEqual([[ids[7], 0]]);
     const [first] = s.sessions.search('canary', { limit: 1 });
     expect(first?.match_preview).toMatch(/^Rollout \d+\/\d: the 5% canary$/);
+
+    // searchPage: the pages of every path (index, walk, Unicode scan) add up to the whole answer, in order.
+    for (const i of [3, 9, 21]) s.sessions.appendMessage(ids[i] as string, { role: 'user', content: 'Straße' });
+    const paged = (needle: string, options: { agent_id?: string } = {}) =>
+      allPages((cursor) => s.sessions.searchPage(needle, { ...options, cursor, limit: 4 }))
+        .flat()
+        .map((h) => [h.id, h.match_count]);
+    for (const needle of ['ROLLOUT', '5%', 'e 5% c', 'nothing in', 'STRAßE'])
+      expect(paged(needle)).toEqual(hits(needle));
+    expect(paged('STRAßE')).toHaveLength(3);
+    expect(paged('rollout', { agent_id: agentIds[1] })).toEqual(hits('rollout', { agent_id: agentIds[1] }));
+    // A hit updated between pages moves to the front: it is neither repeated nor does it shift the later pages.
+    const before = hits('rollout').map(([id]) => id);
+    const firstPage = s.sessions.searchPage('rollout', { limit: 5 });
+    s.clock.advance(1000);
+    s.sessions.appendMessage(firstPage.items[2]?.id as string, { role: 'user', content: 'rollout again' });
+    expect(hits('rollout')[0]?.[0]).toBe(firstPage.items[2]?.id);
+    const rest = allPages((cursor) =>
+      s.sessions.searchPage('rollout', { cursor: cursor ?? (firstPage.next_cursor as string), limit: 5 }),
+    ).flat();
+    expect([...firstPage.items, ...rest].map((h) => h.id)).toEqual(before);
+    expect(() => s.sessions.searchPage('rollout', { cursor: 'nope' })).toThrow(/cursor: is not a cursor of this list/);
   });
 
   it('walks the newest sessions when a term matches more messages than the index answer is gathered for', () => {
@@ -169,6 +191,10 @@ describe('ChatSessionService: search paths agree', () => {
       newest.map((x) => (s.sessions.messages(x.id)[0]?.content === 'no match' ? perSession - 1 : perSession)),
     );
     expect(s.sessions.search('common')).toHaveLength(sessions);
+    const paged = allPages((cursor) => s.sessions.searchPage('COMMON', { cursor, limit: 5 })).flat();
+    expect(paged.map((h) => [h.id, h.match_count])).toEqual(
+      s.sessions.search('common').map((h) => [h.id, h.match_count]),
+    );
   });
 
   it('keeps the index in step with edits and deletes', () => {

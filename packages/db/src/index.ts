@@ -78,6 +78,13 @@ export interface CreateDbOptions {
  */
 export function createDb(file: string, options: CreateDbOptions = {}): Db {
   const client = new Database(file, { readonly: options.readonly ?? false });
+  // A new database hands the pages that deletes free back to the file system, a few at a time
+  // (DatabaseMaintenance in core); the mode can only be chosen before the first table exists. An existing
+  // database keeps its mode (none, before this): its free pages are reused by later writes, and only a VACUUM
+  // would change it (docs/lifecycle.md#database-upkeep).
+  if (!options.readonly && client.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() === 0) {
+    client.pragma('auto_vacuum = INCREMENTAL');
+  }
   if (file !== ':memory:') client.pragma('journal_mode = WAL');
   client.pragma('busy_timeout = 5000');
   client.pragma('synchronous = NORMAL');

@@ -7,6 +7,25 @@ import Database from 'better-sqlite3';
 import { agents, closeDb, createDb, eq, SchemaUpgradeError, sql } from '../src/index.ts';
 
 describe('createDb', () => {
+  it('creates a new database with incremental auto-vacuum, and leaves an existing one in its mode', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-db-vacuum-'));
+    try {
+      const fresh = createDb(path.join(dir, 'new.db'));
+      expect(fresh.$client.pragma('auto_vacuum', { simple: true })).toBe(2);
+      closeDb(fresh);
+      const oldFile = path.join(dir, 'old.db');
+      const made = new Database(oldFile);
+      made.exec('CREATE TABLE left_from_before (x)');
+      made.close();
+      const old = createDb(oldFile);
+      expect(old.$client.pragma('auto_vacuum', { simple: true })).toBe(0);
+      expect(old.$client.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'runs'").pluck().get()).toBe(1);
+      closeDb(old);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('applies every migration to an in-memory database', () => {
     const db = createDb(':memory:');
     const tables = db.$client

@@ -120,7 +120,9 @@ const search = daemonLeaf(
       result,
     );
     if (!out.json)
-      out.line(`${result.chunks.length} of ${result.total_count}${result.total_capped ? '+' : ''} results`);
+      out.line(
+        `${result.chunks.length} of ${result.total_estimated ? '~' : ''}${result.total_count}${result.total_capped ? '+' : ''} results`,
+      );
   },
 );
 

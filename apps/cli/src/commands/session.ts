@@ -104,22 +104,34 @@ const remove = daemonLeaf(
   },
 );
 
-const search = daemonLeaf(
+const search = daemonLeaf<{ query: string; agent?: string } & PageArgs>(
   'search <query>',
-  'Find sessions whose name or messages contain the text (case-insensitive)',
+  'Find sessions whose name or messages contain the text (case-insensitive); --limit/--cursor read a page at a time',
   (y) =>
-    y
-      .positional('query', { type: 'string', demandOption: true })
-      .option('agent', { alias: 'a', type: 'string', describe: 'Only sessions of this agent' }),
+    withPageOptions(
+      y
+        .positional('query', { type: 'string', demandOption: true })
+        .option('agent', { alias: 'a', type: 'string', describe: 'Only sessions of this agent' }),
+      SESSION_PAGE,
+    ),
   async (client, args, out) => {
-    const hits = await client.sessions.search.query({ query: args.query, agent_id: args.agent });
-    out.table(hits, [
-      { header: 'ID', value: (h) => shortId(h.id) },
-      { header: 'Name', value: (h) => h.name },
-      { header: 'Matches', value: (h) => h.match_count },
-      { header: 'Preview', value: (h) => preview(h.match_preview, 70) },
-      { header: 'Updated', value: (h) => formatTime(h.updated_at) },
-    ]);
+    const limit = args.limit ?? SESSION_PAGE;
+    const page = wantsPages(args)
+      ? await client.sessions.searchPage.query({ query: args.query, agent_id: args.agent, limit, cursor: args.cursor })
+      : { items: await client.sessions.search.query({ query: args.query, agent_id: args.agent }), next_cursor: null };
+    printPage(
+      out,
+      page,
+      [
+        { header: 'ID', value: (h) => shortId(h.id) },
+        { header: 'Name', value: (h) => h.name },
+        { header: 'Matches', value: (h) => h.match_count },
+        { header: 'Preview', value: (h) => preview(h.match_preview, 70) },
+        { header: 'Updated', value: (h) => formatTime(h.updated_at) },
+      ],
+      args,
+      limit,
+    );
   },
 );
 

@@ -11,6 +11,8 @@ import {
   messagesPageInput,
   messagesPageSchema,
   searchSessionsInput,
+  searchSessionsPageInput,
+  searchSessionsPageSchema,
   sessionsPageInput,
   sessionsPageSchema,
   updateSessionInput,
@@ -86,6 +88,15 @@ export const sessionsRouter = router({
     .query(({ ctx, input }) =>
       ctx.services.sessions.search(input.query, { agent_id: input.agent_id, limit: input.limit }),
     ),
+
+  /** One page of `search`'s hits, in the same order; `next_cursor` leads to the next (pages.ts). */
+  searchPage: publicProcedure
+    .input(searchSessionsPageInput)
+    .output(searchSessionsPageSchema)
+    .query(({ ctx, input }) => {
+      const { query, ...page } = input;
+      return ctx.services.sessions.searchPage(query, page);
+    }),
 
   count: publicProcedure.query(({ ctx }) => ctx.services.sessions.count()),
 

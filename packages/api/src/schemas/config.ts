@@ -15,6 +15,7 @@ export const systemConfigSchema = z
     log_max_file_mb: count(1).optional(),
     log_keep_files: count(1).optional(),
     log_max_age_days: count(1).optional(),
+    run_events_keep_days: count(1).optional(),
   })
   .strict();
 

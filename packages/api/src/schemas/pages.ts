@@ -4,8 +4,15 @@
 import { z } from 'zod';
 import { idSchema } from './common.ts';
 import { text } from './limits.ts';
-import { chatMessageSchema, chatSessionSummarySchema, memoryChunkSchema, runInfoSchema } from './resources.ts';
+import {
+  chatMessageSchema,
+  chatSessionSearchHitSchema,
+  chatSessionSummarySchema,
+  memoryChunkSchema,
+  runInfoSchema,
+} from './resources.ts';
 import { runFilterFields } from './runs.ts';
+import { searchSessionsFields } from './sessions.ts';
 
 const pageFields = {
   cursor: text('key').min(1).optional().describe('next_cursor of the page before; absent: the first page'),
@@ -24,6 +31,10 @@ export const sessionsPageInput = z
   .strictObject({ agent_id: idSchema.optional(), skill_id: idSchema.optional(), ...pageFields })
   .default({});
 export const sessionsPageSchema = pageOf(chatSessionSummarySchema, 'ChatSessionSummaryPage');
+
+/** Search hits in the session list's order, a page at a time. */
+export const searchSessionsPageInput = z.strictObject({ ...searchSessionsFields, ...pageFields });
+export const searchSessionsPageSchema = pageOf(chatSessionSearchHitSchema, 'ChatSessionSearchHitPage');
 
 /** The first page holds a session's last messages; each page is oldest first, next_cursor goes back in time. */
 export const messagesPageInput = z.strictObject({ session_id: idSchema, ...pageFields });

@@ -173,9 +173,16 @@ export const memorySessionSchema = z
 export const memorySearchResultSchema = z
   .object({
     chunks: z.array(memoryChunkSchema),
-    total_count: z.number().int().describe('exact up to 1000; beyond, 1000 with total_capped ("1000+")'),
+    total_count: z
+      .number()
+      .int()
+      .describe('exact up to 1000 unless total_estimated; beyond, 1000 with total_capped ("1000+")'),
     has_more: z.boolean(),
     total_capped: z.boolean().optional().describe('true when more chunks match than total_count'),
+    total_estimated: z
+      .boolean()
+      .optional()
+      .describe('true when total_count is estimated from the share of the newest chunks that match ("~N")'),
   })
   .meta({ id: 'MemorySearchResult' });
 

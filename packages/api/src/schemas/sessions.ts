@@ -45,11 +45,15 @@ export const updateSessionInput = z.strictObject({
   model: text('id').trim().min(1).optional(),
 });
 
-export const searchSessionsInput = z.strictObject({
+export const searchSessionsFields = {
   // As memory search's query: SQLite ends text at a NUL in FTS5 strings and LIKE patterns (ChatSessionService.search
   // refuses it too, for callers inside the daemon).
   query: text('query').trim().min(1, 'query is required').refine(withoutNul, NUL_REFUSED),
   agent_id: idSchema.optional(),
+};
+
+export const searchSessionsInput = z.strictObject({
+  ...searchSessionsFields,
   /** At most this many sessions, the most recently updated; absent: every matching session. */
   limit: z.number().int().min(1).max(500).optional(),
 });

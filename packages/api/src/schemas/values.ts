@@ -41,6 +41,7 @@ export const CONFIG_KEYS = [
   'log_max_file_mb',
   'log_keep_files',
   'log_max_age_days',
+  'run_events_keep_days',
 ] as const;
 
 /** What started a run, and where it is: one list for every schema that names them. */

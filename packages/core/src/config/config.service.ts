@@ -18,6 +18,8 @@ export interface SystemConfig {
   log_max_file_mb: number;
   log_keep_files: number;
   log_max_age_days: number;
+  /** Runs started longer ago than this have their token and thinking deltas compacted (docs/streams.md#compaction). */
+  run_events_keep_days: number;
 }
 
 export const DEFAULT_SYSTEM_CONFIG: Readonly<SystemConfig> = Object.freeze({
@@ -31,6 +33,7 @@ export const DEFAULT_SYSTEM_CONFIG: Readonly<SystemConfig> = Object.freeze({
   log_max_file_mb: 10,
   log_keep_files: 3,
   log_max_age_days: 14,
+  run_events_keep_days: 30,
 });
 
 export const CONFIG_KEYS = Object.keys(DEFAULT_SYSTEM_CONFIG) as (keyof SystemConfig)[];
@@ -46,6 +49,7 @@ const MINIMUMS: Record<keyof SystemConfig, number> = {
   log_max_file_mb: 1,
   log_keep_files: 1,
   log_max_age_days: 1,
+  run_events_keep_days: 1,
 };
 
 export function isConfigKey(key: string): key is keyof SystemConfig {

@@ -606,8 +606,8 @@ export class RunManager {
   }
 
   private toInfo(row: RunRow): RunInfo {
-    const last = this.core.events.last(row.id);
-    const errorCode = last?.type === 'failed' ? last.payload.error_code : undefined;
+    const last = this.core.events.lastSummary(row.id);
+    const errorCode = last?.errorCode;
     const usage = this.usage?.ofRun(row.id) ?? emptyTotals();
     return {
       id: row.id,

@@ -71,6 +71,10 @@ export class RunEventLog {
       last: client.prepare<[string], EventRow>(
         `SELECT ${columns} FROM run_events WHERE run_id = ? ORDER BY seq DESC LIMIT 1`,
       ),
+      tail: client.prepare<[string], { seq: number; type: string; error_code: unknown }>(
+        `SELECT seq, type, CASE WHEN type = 'failed' THEN json_extract(payload, '$.error_code') END AS error_code
+           FROM run_events WHERE run_id = ? ORDER BY seq DESC LIMIT 1`,
+      ),
       maxSeq: client.prepare<[string], { max: number | null }>(
         'SELECT max(seq) AS max FROM run_events WHERE run_id = ?',
       ),
@@ -103,6 +107,15 @@ export class RunEventLog {
   last(runId: string): StoredEvent | undefined {
     const row = this.statements.last.get(runId);
     return row ? toEvent(row) : undefined;
+  }
+
+  /**
+   * The last event's seq and type (and a failure's error_code) without reading its payload: a run list shows
+   * these for every row, and a finished run's last payload holds its whole answer.
+   */
+  lastSummary(runId: string): { seq: number; type: string; errorCode: unknown } | undefined {
+    const row = this.statements.tail.get(runId);
+    return row ? { seq: row.seq, type: row.type, errorCode: row.error_code } : undefined;
   }
 
   private nextSeq(runId: string): number {

@@ -74,11 +74,16 @@ export interface MemorySearchQuery {
 
 export interface MemorySearchResult {
   chunks: MemoryChunk[];
-  /** Exact up to SEARCH_TOTAL_CAP; beyond it the cap, with total_capped set ("1000+"). */
+  /** Exact up to SEARCH_TOTAL_CAP (unless total_estimated); beyond it the cap, with total_capped set ("1000+"). */
   total_count: number;
   has_more: boolean;
   /** Set (true) when more chunks match than total_count says: the count stopped at the cap. */
   total_capped?: boolean;
+  /**
+   * Set (true) when total_count is an estimate: a frequent term's page was found among the newest chunks, and
+   * the total extrapolated from the share of them that match (memory-search.ts, searchNewest).
+   */
+  total_estimated?: boolean;
 }
 
 /**

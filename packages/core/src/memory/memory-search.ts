@@ -25,9 +25,32 @@ export type ResolvedSearchQuery = MemorySearchQuery & { agent_id: string };
 
 interface SearchPlan {
   where: SQL;
+  /** The filters other than the text (agent, session, source, time, tags): the rows a text match is sought in. */
+  filters: SQL;
+  /**
+   * The text condition as LIKEs over the content alone, when it means exactly what the FTS match means: every
+   * token ASCII (LIKE folds ASCII case only, the trigram index folds Unicode case too).
+   */
+  textLike?: SQL;
+  /**
+   * With textLike: the one FTS phrase of the text, whose density among the newest chunks decides between reading
+   * the newest rows and asking the index; absent when no token is long enough for the index (LIKE it is).
+   */
+  densityProbe?: string;
   /** Set for regex mode: applied in JS to the rows matching `where`. */
   regex?: LinearRegex;
 }
+
+/**
+ * A frequent term's page is found by reading the newest candidate rows with LIKE and stopping at the page; the
+ * FTS index would first have to walk every match (a term in a quarter of 100k chunks: ~7 ms for its list alone,
+ * then the agent's index for the newest). A term counts as frequent when at least one chunk in DENSE_SHARE among
+ * the newest ones matches, seen from the newest DENSITY_PROBE matches the index gives in key order (cheap: it
+ * stops there). The walk reads at most SEARCH_WALK_ROWS rows before handing over to the index.
+ */
+export const SEARCH_WALK_ROWS = 2000;
+const DENSITY_PROBE = 64;
+const DENSE_SHARE = 10;
 
 const newestFirst = [desc(memoryChunks.createdAt), desc(memoryChunks.pk)];
 
@@ -59,19 +82,33 @@ export function allOf(conditions: SQL[]): SQL | undefined {
   return and(...level);
 }
 
-function textConditions(text: string, mode: MemorySearchQuery['search_mode']): SQL[] {
+const ascii = (text: string): boolean => /^[\x20-\x7e]*$/.test(text);
+
+/** The text's conditions through the FTS index, and the same as LIKEs alone when they are equivalent. */
+function textConditions(
+  text: string,
+  mode: MemorySearchQuery['search_mode'],
+): { indexed: SQL[]; like?: SQL; probe?: string } {
   // FTS5 ends a string literal at a NUL ("unterminated string"), and no stored text is searched for one.
   if (text.includes('\u0000')) throw InvalidInputError.field('query', 'must not contain a NUL character');
   if (mode === 'phrase') {
     const phrase = text.toLowerCase();
-    return [charLength(phrase) >= TRIGRAM_MIN_CHARS ? ftsMatch(ftsString(phrase)) : likeContains(phrase)];
+    return {
+      indexed: [charLength(phrase) >= TRIGRAM_MIN_CHARS ? ftsMatch(ftsString(phrase)) : likeContains(phrase)],
+      like: ascii(phrase) ? likeContains(phrase) : undefined,
+      probe: charLength(phrase) >= TRIGRAM_MIN_CHARS ? ftsString(phrase) : undefined,
+    };
   }
   const tokens = keywordTokens(text);
   const long = tokens.filter((t) => charLength(t) >= TRIGRAM_MIN_CHARS);
   const short = tokens.filter((t) => charLength(t) < TRIGRAM_MIN_CHARS);
-  const conditions = short.map(likeContains);
-  if (long.length > 0) conditions.unshift(ftsMatch(long.map(ftsString).join(' AND ')));
-  return conditions;
+  const indexed = short.map(likeContains);
+  if (long.length > 0) indexed.unshift(ftsMatch(long.map(ftsString).join(' AND ')));
+  // Several long tokens: their AND through the index is the cheap path unless all are frequent, which one probe
+  // cannot tell; they stay with the index.
+  const like =
+    long.length <= 1 && tokens.length <= AND_GROUP && tokens.every(ascii) ? allOf(tokens.map(likeContains)) : undefined;
+  return { indexed, like, probe: long.length === 1 ? ftsString(long[0] as string) : undefined };
 }
 
 export function planSearch(query: ResolvedSearchQuery): SearchPlan {
@@ -87,13 +124,12 @@ export function planSearch(query: ResolvedSearchQuery): SearchPlan {
       sql`EXISTS (SELECT 1 FROM memory_chunk_tags t WHERE t.chunk_id = ${memoryChunks.id} AND t.tag = ${tag})`,
     );
   }
+  const filters = allOf(conditions) as SQL;
   const text = query.query?.trim();
-  let regex: LinearRegex | undefined;
-  if (text) {
-    if (query.search_mode === 'regex') regex = compileRegex(text);
-    else conditions.push(...textConditions(text, query.search_mode));
-  }
-  return { where: allOf(conditions) as SQL, regex };
+  if (!text) return { where: filters, filters };
+  if (query.search_mode === 'regex') return { where: filters, filters, regex: compileRegex(text) };
+  const { indexed, like, probe } = textConditions(text, query.search_mode);
+  return { where: allOf([...conditions, ...indexed]) as SQL, filters, textLike: like, densityProbe: probe };
 }
 
 export class MemorySearch {
@@ -104,6 +140,9 @@ export class MemorySearch {
     const offset = query.offset ?? 0;
     const plan = planSearch(query);
     if (plan.regex) return this.searchRegex(plan as Required<SearchPlan>, limit, offset);
+    const frequent = plan.textLike && (plan.densityProbe === undefined || this.dense(plan.densityProbe));
+    const walked = frequent ? this.searchNewest(plan, plan.textLike as SQL, limit, offset) : undefined;
+    if (walked) return walked;
     // One pass over the matching ids (newest first) gives both the page and the total, so the FTS index is
     // evaluated once; only the rows of the page are read in full. The pass stops one past the cap (or the page).
     const counted = Math.max(SEARCH_TOTAL_CAP, offset + limit);
@@ -126,6 +165,88 @@ export class MemorySearch {
     };
     if (pks.length > counted) result.total_capped = true;
     return result;
+  }
+
+  /** Whether at least one chunk in DENSE_SHARE among the newest matches the FTS expression (any agent's). */
+  private dense(expression: string): boolean {
+    const client = this.db.$client;
+    const newest = client
+      .prepare('SELECT rowid FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ? ORDER BY rowid DESC LIMIT ?')
+      .pluck()
+      .all(expression, DENSITY_PROBE) as number[];
+    if (newest.length < DENSITY_PROBE) return false;
+    const last = client.prepare('SELECT max(pk) FROM memory_chunks').pluck().get() as number;
+    return last - (newest.at(-1) as number) + 1 <= DENSITY_PROBE * DENSE_SHARE;
+  }
+
+  /**
+   * A search answered by reading the newest candidate rows with LIKE, when that finds the page within
+   * SEARCH_WALK_ROWS rows (a frequent term) or those rows are all the candidates (a small memory); otherwise
+   * undefined, and the FTS index answers. The total is exact when every candidate was read; else it is estimated
+   * from the share of matches among the rows read ("1000+" once the estimate reaches the cap).
+   */
+  private searchNewest(plan: SearchPlan, textLike: SQL, limit: number, offset: number): MemorySearchResult | undefined {
+    const client = this.db.$client;
+    const needed = offset + limit + 1;
+    const newest = this.db
+      .select({ pk: memoryChunks.pk, createdAt: memoryChunks.createdAt, hit: sql<number>`${textLike}`.as('hit') })
+      .from(memoryChunks)
+      .where(plan.filters)
+      .orderBy(...newestFirst)
+      .limit(SEARCH_WALK_ROWS)
+      .toSQL();
+    // The subquery runs as a co-routine: rows are read only until the outer LIMIT has its hits.
+    const hits = client
+      .prepare(`SELECT pk, created_at FROM (${newest.sql}) WHERE hit LIMIT ?`)
+      .raw(true)
+      .all(...newest.params, needed) as [number, number][];
+    const candidates = (atMost: number): number => {
+      const counted = this.db.select({ one: sql`1` }).from(memoryChunks).where(plan.filters).limit(atMost).toSQL();
+      return client
+        .prepare(`SELECT count(*) FROM (${counted.sql})`)
+        .pluck()
+        .get(...counted.params) as number;
+    };
+    const page = (pks: number[]) => this.rowsInOrder(pks.slice(offset, offset + limit));
+    const walkedAll = candidates(SEARCH_WALK_ROWS + 1) <= SEARCH_WALK_ROWS;
+    if (walkedAll) {
+      // Every candidate is among the rows read: the total is exact, and capped like the index's.
+      const counted = Math.max(SEARCH_TOTAL_CAP, offset + limit);
+      const all =
+        hits.length < needed
+          ? hits.length
+          : (client
+              .prepare(`SELECT count(*) FROM (${newest.sql}) WHERE hit`)
+              .pluck()
+              .get(...newest.params) as number);
+      const chunks = page(hits.map(([pk]) => pk));
+      const result: MemorySearchResult = {
+        chunks,
+        total_count: Math.min(all, counted),
+        has_more: offset + chunks.length < all,
+      };
+      if (all > counted) result.total_capped = true;
+      return result;
+    }
+    if (hits.length < needed) return undefined;
+    // Rows read up to the last hit: the share of matches among the newest candidates.
+    const [lastPk, lastCreated] = hits[hits.length - 1] as [number, number];
+    const upToLast = this.db
+      .select({ one: sql`1` })
+      .from(memoryChunks)
+      .where(and(plan.filters, sql`(${memoryChunks.createdAt}, ${memoryChunks.pk}) >= (${lastCreated}, ${lastPk})`))
+      .toSQL();
+    const read = client
+      .prepare(`SELECT count(*) FROM (${upToLast.sql})`)
+      .pluck()
+      .get(...upToLast.params) as number;
+    // The estimate reaches the cap once there are this many candidates: count no further.
+    const capAt = Math.ceil((SEARCH_TOTAL_CAP * read) / needed);
+    const total = candidates(capAt);
+    const chunks = page(hits.map(([pk]) => pk));
+    if (total >= capAt) return { chunks, total_count: SEARCH_TOTAL_CAP, has_more: true, total_capped: true };
+    const estimate = Math.max(needed, Math.round((needed * total) / read));
+    return { chunks, total_count: Math.min(estimate, SEARCH_TOTAL_CAP), has_more: true, total_estimated: true };
   }
 
   /** Every match, newest first (ranked and unified search score them all). */

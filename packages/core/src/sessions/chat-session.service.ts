@@ -1,4 +1,4 @@
-import { and, asc, chatMessages, chatSessions, count, desc, eq, inArray, lt, type SQL, sql } from '@restflow/db';
+import { and, asc, chatMessages, chatSessions, count, desc, eq, lt, type SQL, sql } from '@restflow/db';
 import type { AgentService, StoredAgent } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
@@ -6,7 +6,7 @@ import { InvalidInputError, NotFoundError, UnavailableError } from '../errors.ts
 import { resolveRefIn } from '../id-prefix.ts';
 import { findModel } from '../models/catalogue.ts';
 import { newestFirstPage } from '../newest-first-page.ts';
-import { decodeCursor, type Page, pageOf, pageSize } from '../page-cursor.ts';
+import { decodeCursor, encodeCursor, type Page, pageOf, pageSize } from '../page-cursor.ts';
 import type { SkillService } from '../skills/skill.service.ts';
 import {
   type ChatMessage,
@@ -90,8 +90,6 @@ function assertName(name: string): string {
   return trimmed;
 }
 
-/** Beyond this many ids, fetching every session's last message is cheaper than a huge IN list. */
-const MAX_IN_LIST = 500;
 /** Sessions checked per statement while a search walks them newest first. */
 const WALK_BATCH = 100;
 
@@ -243,19 +241,47 @@ export class ChatSessionService {
    * queries (Unicode case folding) are matched in JS over every message.
    */
   search(query: string, options: { agent_id?: string; limit?: number } = {}): ChatSessionSearchHit[] {
+    return this.findHits(query, options.agent_id, options.limit ?? Number.POSITIVE_INFINITY, undefined);
+  }
+
+  /**
+   * One page of `search`'s hits, in the same order; `cursor` is the `next_cursor` of the page before (keyset on
+   * updated_at and id, the list's own: a session updated meanwhile moves to the front and is not seen twice).
+   */
+  searchPage(
+    query: string,
+    options: { agent_id?: string; cursor?: string; limit?: number } = {},
+  ): Page<ChatSessionSearchHit> {
+    const size = pageSize(options.limit);
+    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, ['number', 'string']);
+    const hits = this.findHits(query, options.agent_id, size + 1, after as readonly [number, string] | undefined);
+    return pageOf(
+      hits,
+      size,
+      (hit) => [hit.updated_at, hit.id],
+      (kept) => kept,
+    );
+  }
+
+  private findHits(
+    query: string,
+    agentRef: string | undefined,
+    limit: number,
+    after: readonly [number, string] | undefined,
+  ): ChatSessionSearchHit[] {
     const needle = query.trim();
     if (!needle) throw InvalidInputError.field('query', 'must not be empty');
     // SQLite ends text at a NUL in FTS5 strings ("unterminated string") and in LIKE patterns (silently widening
     // the match), so such a query would fail or find the wrong sessions; memory search refuses it the same way.
     if (needle.includes('\u0000')) throw InvalidInputError.field('query', 'must not contain a NUL character');
-    const limit = options.limit ?? Number.POSITIVE_INFINITY;
-    const agentId = options.agent_id !== undefined ? this.agentIdForFilter(options.agent_id) : undefined;
+    const agentId = agentRef !== undefined ? this.agentIdForFilter(agentRef) : undefined;
+    const before = after && sql`(${chatSessions.updatedAt}, ${chatSessions.id}) < (${after[0]}, ${after[1]})`;
     const lowered = needle.toLowerCase();
     const nameMatches = (row: SessionRow) => row.name.toLowerCase().includes(lowered);
     if (isAscii(needle)) {
       const indexed = needle.length >= 3 ? indexedMessageMatches(this.core.db, needle) : undefined;
       if (indexed) {
-        const rows = this.indexedHitRows(indexed, needle, agentId, limit);
+        const rows = this.indexedHitRows(indexed, needle, agentId, limit, before);
         const shown = previewsOf(
           this.core.db,
           needle,
@@ -264,10 +290,10 @@ export class ChatSessionService {
         );
         return this.hitsOf(rows, shown, limit);
       }
-      return this.walkSessions(needle, agentId, nameMatches, limit);
+      return this.walkSessions(needle, agentId, nameMatches, limit, after && encodeCursor(after));
     }
     const matches = findMessageMatches(this.core.db, needle);
-    const filter = agentId !== undefined ? eq(chatSessions.agentId, agentId) : undefined;
+    const filter = and(agentId !== undefined ? eq(chatSessions.agentId, agentId) : undefined, before);
     const rows = this.rowsWhere(filter).filter((r) => matches.has(r.id) || nameMatches(r));
     return this.hitsOf(rows, matches, limit);
   }
@@ -278,12 +304,13 @@ export class ChatSessionService {
     needle: string,
     agentId: string | undefined,
     limit: number,
+    before: SQL | undefined,
   ): SessionRow[] {
     const hit = sql`(${chatSessions.id} IN (SELECT value FROM json_each(${JSON.stringify([...matches.keys()])})) OR ${likeContains(chatSessions.name, needle)})`;
     const query = this.core.db
       .select()
       .from(chatSessions)
-      .where(agentId === undefined ? hit : and(eq(chatSessions.agentId, agentId), hit))
+      .where(and(agentId === undefined ? undefined : eq(chatSessions.agentId, agentId), before, hit))
       .orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id));
     return Number.isFinite(limit) ? query.limit(limit).all() : query.all();
   }
@@ -294,10 +321,11 @@ export class ChatSessionService {
     agentId: string | undefined,
     nameMatches: (row: SessionRow) => boolean,
     limit: number,
+    from: string | undefined,
   ): ChatSessionSearchHit[] {
     const hits: SessionRow[] = [];
     const matches = new Map<string, MessageMatches>();
-    let cursor: string | undefined;
+    let cursor = from;
     do {
       const page = this.rowPage(agentId, cursor, WALK_BATCH);
       const found = matchesInSessions(
@@ -502,17 +530,17 @@ export class ChatSessionService {
 
   private summaries(rows: SessionRow[]): ChatSessionSummary[] {
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const lastMessage = sql`${chatMessages.seq} = (SELECT max(m2.seq) FROM chat_messages m2 WHERE m2.session_id = chat_messages.session_id)`;
-    const filter = ids.length <= MAX_IN_LIST ? and(lastMessage, inArray(chatMessages.sessionId, ids)) : lastMessage;
-    const lastContent = new Map(
-      this.core.db
-        .select({ sessionId: chatMessages.sessionId, content: chatMessages.content })
-        .from(chatMessages)
-        .where(filter)
-        .all()
-        .map((m) => [m.sessionId, m.content]),
-    );
+    // Per session, its last seq and then that one message, both through (session_id, seq): a filter of every
+    // message against its session's max(seq) would read each message of a long chat.
+    const last = this.core.db.$client
+      .prepare(
+        `SELECT m.session_id, m.content FROM json_each(?) j
+           CROSS JOIN chat_messages m ON m.session_id = j.value
+            AND m.seq = (SELECT max(m2.seq) FROM chat_messages m2 WHERE m2.session_id = j.value)`,
+      )
+      .raw(true)
+      .all(JSON.stringify(rows.map((r) => r.id))) as [string, string][];
+    const lastContent = new Map(last);
     return rows.map((row) => summaryOf(row, lastContent.get(row.id)));
   }
 

@@ -140,9 +140,13 @@ interface SumRow {
   runs: number;
 }
 
-const SUMS = `coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
+type PreparedRead = ReturnType<Db['$client']['prepare']>;
+
+const CALL_SUMS = `coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
   coalesce(sum(cached_tokens), 0) AS cached_tokens, coalesce(sum(reasoning_tokens), 0) AS reasoning_tokens,
-  coalesce(sum(cost_usd), 0) AS cost_usd, count(*) AS calls, count(DISTINCT run_id) AS runs`;
+  coalesce(sum(cost_usd), 0) AS cost_usd, count(*) AS calls`;
+// The run count's DISTINCT costs an ephemeral table per statement: left out of the per-run sums the run list reads.
+const SUMS = `${CALL_SUMS}, count(DISTINCT run_id) AS runs`;
 
 const totalsOf = (row: Omit<SumRow, 'key' | 'runs'>): UsageTotals => ({
   input_tokens: row.input_tokens,
@@ -161,6 +165,8 @@ export class UsageService {
   private readonly changes?: ChangeFeed;
   /** Each live meter's place in its run tree (sub-agent meters point at their parent's). */
   private readonly treeNodes = new WeakMap<RunMeter, TreeNode>();
+  /** The per-run reads, prepared once: the run list makes two per row. */
+  private perRun?: { run: PreparedRead; tree: PreparedRead };
 
   constructor(
     core: Pick<CoreContext, 'db' | 'clock'> & Partial<Pick<CoreContext, 'changes'>>,
@@ -367,8 +373,7 @@ export class UsageService {
 
   /** A run's usage; all zeros for a run that made no provider call. */
   ofRun(runId: string): UsageTotals {
-    const row = this.db.$client.prepare(`SELECT ${SUMS} FROM llm_calls WHERE run_id = ?`).get(runId) as SumRow;
-    return totalsOf(row);
+    return totalsOf(this.perRunStatements().run.get(runId) as SumRow);
   }
 
   /**
@@ -376,13 +381,26 @@ export class UsageService {
    * one run that made it, so trees add up without counting a call twice, and reports stay per call.
    */
   ofRunTree(runId: string): UsageTotals {
-    const row = this.db.$client
-      .prepare(
-        `WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT runs.id FROM runs JOIN tree ON runs.parent_run_id = tree.id)
-         SELECT ${SUMS} FROM llm_calls WHERE run_id IN (SELECT id FROM tree)`,
-      )
-      .get(runId) as SumRow;
-    return totalsOf(row);
+    return totalsOf(this.perRunStatements().tree.get(runId) as SumRow);
+  }
+
+  private perRunStatements() {
+    this.perRun ??= {
+      run: this.db.$client.prepare(`SELECT ${CALL_SUMS} FROM llm_calls WHERE run_id = ?`),
+      tree: this.db.$client.prepare(
+        // The run list asks this for every row, so it must cost an index lookup per run of the tree:
+        // INDEXED BY — almost every run's parent is NULL, and ANALYZE's statistics (PRAGMA optimize, hourly) can
+        // make the index look useless, the planner then scanning every run at each step; CROSS JOIN — the tree
+        // first, then its calls through llm_calls_run_idx; UNION ALL — a run has one parent, so the tree holds no
+        // repeats, and UNION's de-duplication costs ~1 ms per call (the depth bound only guards a corrupt cycle).
+        `WITH RECURSIVE tree(id, depth) AS (
+           SELECT CAST(? AS TEXT), 0 UNION ALL
+           SELECT runs.id, tree.depth + 1 FROM tree JOIN runs INDEXED BY runs_parent_idx ON runs.parent_run_id = tree.id
+            WHERE tree.depth < 64)
+         SELECT ${CALL_SUMS} FROM tree CROSS JOIN llm_calls ON llm_calls.run_id = tree.id`,
+      ),
+    };
+    return this.perRun;
   }
 
   /** Usage grouped by agent, task, model or UTC day, largest cost first (days: newest first). */

@@ -2,6 +2,7 @@ export * from './agents.ts';
 export * from './api-tokens.ts';
 export * from './chat.ts';
 export * from './credentials.ts';
+export * from './maintenance.ts';
 export * from './mcp.ts';
 export * from './memory.ts';
 export * from './runs.ts';

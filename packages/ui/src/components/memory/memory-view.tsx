@@ -221,7 +221,7 @@ export function MemoryView() {
         <Card
           title={
             results.data
-              ? `${results.data.total_count}${results.data.total_capped ? '+' : ''} result${results.data.total_count === 1 ? '' : 's'}`
+              ? `${results.data.total_estimated ? '~' : ''}${results.data.total_count}${results.data.total_capped ? '+' : ''} result${results.data.total_count === 1 ? '' : 's'}`
               : 'Results'
           }
         >
