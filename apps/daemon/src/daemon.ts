@@ -103,6 +103,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       ...(options.redactor ? { redactor: options.redactor } : {}),
       ...(options.logs ? { logs: options.logs } : {}),
     });
+    // Under the queue backend runs go to workers: its connection is in place before anything can start a run.
+    await services.workers.ready;
     if (options.onLogSettings) {
       const apply = options.onLogSettings;
       apply(services.config.get());

@@ -1,7 +1,8 @@
 // The worker's DaemonLink over the daemon's HTTP API (the one router, an API token): a worker never opens the
 // database, it registers, claims, reports and settles through workers.* like any other client.
 import { type createHttpRestflowClient, TRPCClientError } from '@restflow/api/client';
-import { type ClaimAnswer, type DaemonLink, type ReportAnswer, WorkerUnknownError } from '@restflow/core';
+import type { ClaimAnswer, ReportAnswer } from '@restflow/core';
+import { type DaemonLink, WorkerUnknownError } from '@restflow/core/worker-runtime';
 
 type Client = ReturnType<typeof createHttpRestflowClient>;
 type SettleResult = Parameters<Client['workers']['runs']['settle']['mutate']>[0]['result'];

@@ -4,7 +4,8 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { compareProtocol, createHttpRestflowClient, protocolMismatchMessage } from '@restflow/api/client';
-import { detectSandbox, normalizeTags, WorkerRuntime } from '@restflow/core';
+import { detectSandbox, normalizeTags } from '@restflow/core';
+import { WorkerRuntime } from '@restflow/core/worker-runtime';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION } from '@restflow/paths';
 import { httpDaemonLink } from './http-daemon-link.ts';
 

@@ -7,7 +7,7 @@ import type { EngineLimits } from '../engine/limits.ts';
 import type { RunManager } from '../engine/run-manager.ts';
 import { InvalidInputError, UnavailableError } from '../errors.ts';
 import { localBackend } from './execution-backend.ts';
-import { type ClaimAnswer, type QueueBackendDeps, QueueExecutionBackend, type ReportAnswer } from './queue-backend.ts';
+import type { ClaimAnswer, QueueBackendDeps, QueueExecutionBackend, ReportAnswer } from './queue-backend.ts';
 import type { RemoteRunEvent, RemoteRunResult } from './remote-run.ts';
 import type { WorkerHello, WorkerInfo } from './worker-registry.ts';
 
@@ -60,26 +60,35 @@ export interface WorkerServiceDeps extends Omit<QueueBackendDeps, 'core' | 'loca
 export type RunPlacementRow = typeof runPlacements.$inferSelect;
 
 export class WorkerService {
-  readonly backend: QueueExecutionBackend | undefined;
+  backend: QueueExecutionBackend | undefined;
+  /**
+   * Settles once the queue backend is connected to the run manager (at once under the local backend). BullMQ and
+   * ioredis load only here, for the queue backend: a daemon that runs agents itself never parses them.
+   */
+  readonly ready: Promise<void>;
 
   constructor(
     readonly settings: ExecutionSettings,
     deps: WorkerServiceDeps,
   ) {
-    if (settings.backend === 'queue' && settings.redisUrl) {
-      this.backend = new QueueExecutionBackend(
-        {
-          redisUrl: settings.redisUrl,
-          queue: settings.queue,
-          prefix: settings.prefix,
-          workerTimeoutMs: settings.workerTimeoutMs,
-          heartbeatMs: settings.heartbeatMs,
-          protocolVersion: deps.protocolVersion,
-        },
-        { ...deps, limits: deps.engine.limits as EngineLimits, local: localBackend(deps.engine) },
-      );
-      deps.runs.useBackend(this.backend);
-    }
+    this.ready =
+      settings.backend === 'queue' && settings.redisUrl ? this.useQueue(settings.redisUrl, deps) : Promise.resolve();
+  }
+
+  private async useQueue(redisUrl: string, deps: WorkerServiceDeps): Promise<void> {
+    const { QueueExecutionBackend } = await import('./queue-backend.ts');
+    this.backend = new QueueExecutionBackend(
+      {
+        redisUrl,
+        queue: this.settings.queue,
+        prefix: this.settings.prefix,
+        workerTimeoutMs: this.settings.workerTimeoutMs,
+        heartbeatMs: this.settings.heartbeatMs,
+        protocolVersion: deps.protocolVersion,
+      },
+      { ...deps, limits: deps.engine.limits as EngineLimits, local: localBackend(deps.engine) },
+    );
+    deps.runs.useBackend(this.backend);
   }
 
   private queue(): QueueExecutionBackend {
@@ -142,7 +151,9 @@ export class WorkerService {
     }
   }
 
-  close(): Promise<void> {
-    return this.backend?.close() ?? Promise.resolve();
+  async close(): Promise<void> {
+    // A backend still loading is closed once it exists.
+    await this.ready.catch(() => undefined);
+    await this.backend?.close();
   }
 }

@@ -7,13 +7,8 @@ import { createDb } from '@restflow/db';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import { PROTOCOL_VERSION } from '@restflow/paths';
 import { startRedis, type TestRedis, waitUntil } from '@restflow/testkit';
-import {
-  createServices,
-  type DaemonLink,
-  type RestflowServices,
-  WorkerRuntime,
-  WorkerUnknownError,
-} from '../../src/index.ts';
+import { createServices, type DaemonLink, type RestflowServices } from '../../src/index.ts';
+import { WorkerRuntime, WorkerUnknownError } from '../../src/workers/worker-runtime.ts';
 
 let redis: TestRedis;
 let fake: FakeProvider;
@@ -72,6 +67,7 @@ beforeAll(async () => {
       RESTFLOW_WORKER_TIMEOUT_MS: '5000',
     },
   });
+  await services.workers.ready;
 }, 30_000);
 
 afterAll(async () => {
