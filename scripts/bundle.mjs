@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { toCommonJsChunks } from './commonjs-chunks.mjs';
 import { loadOnFirstCall, zodLocalesOnFirstCall } from './load-on-first-call.mjs';
-import { yargsKnownVersion } from './yargs-known-version.mjs';
+import { yargsKnownVersion, yargsLazyAssert } from './yargs-known-version.mjs';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
@@ -76,13 +76,14 @@ const result = await build({
         // CommonJS output has a real require() of its own.
         ...(cjs ? {} : { banner: { js: REQUIRE_SHIM } }),
         plugins: zodLocalesOnDemand
-          ? [loadOnFirstCall, zodLocalesOnFirstCall, yargsKnownVersion]
-          : [loadOnFirstCall, yargsKnownVersion],
+          ? [loadOnFirstCall, zodLocalesOnFirstCall, yargsKnownVersion, yargsLazyAssert]
+          : [loadOnFirstCall, yargsKnownVersion, yargsLazyAssert],
       }
     : { plugins: [workspaceOnly] }),
 });
 const sources = Object.keys(result.metafile.inputs)
-  .filter((input) => !input.includes('node_modules'))
+  // Not npm packages, nor a plugin's virtual modules (`namespace:path`, no file to stat).
+  .filter((input) => !input.includes('node_modules') && !/^[a-z][\w-]+:/i.test(input))
   .map((input) => path.relative(repoRoot, path.resolve(input)))
   .sort();
 fs.writeFileSync(path.join(outdir, `${name}.inputs.json`), `${JSON.stringify(sources, null, 1)}\n`);

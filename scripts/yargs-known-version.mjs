@@ -1,4 +1,6 @@
-// An esbuild plugin for scripts/bundle.mjs. yargs' factory calls `.version()` with no argument on every start, which
+// esbuild plugins for scripts/bundle.mjs that keep yargs' start-up work out of every CLI command.
+//
+// yargsKnownVersion: yargs' factory calls `.version()` with no argument on every start, which
 // guesses the program's version: it walks up from the bundle's directory — from the working directory, once
 // bundled — listing each directory until it finds a package.json, and builds (and discards) an AssertionError,
 // loading node:util's inspect, when there is none. That costs a CLI start ~10 ms, and the CLI names its version
@@ -26,5 +28,33 @@ export const yargsKnownVersion = {
       contents: withoutVersionGuess(fs.readFileSync(args.path, 'utf8')),
       loader: 'js',
     }));
+  },
+};
+
+// yargsLazyAssert: yargs' platform shim imports node:assert for two checks that fail only on a programming error,
+// and loading node:assert (with its AssertionError and util's inspect) costs every command a few ms. The shim gets
+// the same two functions: a check that holds returns at once, one that fails is handed to node:assert, which
+// throws its usual AssertionError.
+const YARGS_SHIM = /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/;
+export const LAZY_ASSERT = `
+import { createRequire } from 'node:module';
+const real = () => createRequire(import.meta.url)('node:assert');
+export function notStrictEqual(actual, expected, ...rest) {
+  if (!Object.is(actual, expected)) return;
+  real().notStrictEqual(actual, expected, ...rest);
+}
+export function strictEqual(actual, expected, ...rest) {
+  if (Object.is(actual, expected)) return;
+  real().strictEqual(actual, expected, ...rest);
+}
+`;
+
+export const yargsLazyAssert = {
+  name: 'yargs-lazy-assert',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?assert$/ }, (args) =>
+      YARGS_SHIM.test(args.importer) ? { path: 'assert', namespace: 'yargs-lazy-assert' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'yargs-lazy-assert' }, () => ({ contents: LAZY_ASSERT, loader: 'js' }));
   },
 };

@@ -35,6 +35,8 @@ describe('the CLI bundle', () => {
     const sources = JSON.parse(fs.readFileSync(path.join(outDir, 'restflow.inputs.json'), 'utf8')) as string[];
     expect(sources).toContain('apps/cli/src/main.ts');
     expect(sources.filter((s) => /^packages\/(core|db)\//.test(s))).toEqual([]);
+    // The bins stat each listed source to know whether the bundle is current: every one must be a file.
+    expect(sources.filter((s) => !fs.existsSync(path.join(repoRoot, s)))).toEqual([]);
     const outputs = [
       path.join(outDir, 'restflow.cjs'),
       ...fs.readdirSync(path.join(outDir, 'chunks')).map((f) => path.join(outDir, 'chunks', f)),
