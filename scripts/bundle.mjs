@@ -4,6 +4,7 @@
 // command start reads one file instead of resolving hundreds of modules. Native addons and what must resolve at
 // run time (tsx, ws's optional addons) stay external. Also writes `<name>.inputs.json`, the workspace sources the
 // bundle was built from: the bins (scripts/pick-entry.mjs) check only those to know whether it is current.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,4 +91,20 @@ fs.writeFileSync(path.join(outdir, `${name}.inputs.json`), `${JSON.stringify(sou
 if (cjs) {
   await toCommonJsChunks(esmOutdir, outdir, { compact });
   fs.rmSync(esmOutdir, { recursive: true, force: true });
+  // What the bins' code cache is keyed by (scripts/code-cache.cjs): a digest of everything this build wrote.
+  fs.writeFileSync(path.join(outdir, `${name}.build-id`), `${buildDigest(outdir, name)}\n`);
+}
+
+/** A digest of the bundle's entry and chunks: the same sources built twice give the same id. */
+function buildDigest(dir, bundleName) {
+  const hash = createHash('sha256');
+  const files = [`${bundleName}.cjs`, ...fs.readdirSync(path.join(dir, 'chunks')).map((f) => `chunks/${f}`)]
+    .filter((file) => file.endsWith('.cjs'))
+    .sort();
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(fs.readFileSync(path.join(dir, file)));
+  return hash.digest('hex').slice(0, 20);
 }

@@ -71,7 +71,7 @@ describe('daemon lifecycle', () => {
     const daemons = execFileSync('ps', ['-eo', 'pid,args'])
       .toString()
       .split('\n')
-      .filter((line) => line.includes('restflow-daemon.js') && !line.includes('ps -eo'));
+      .filter((line) => line.includes('restflow-daemon.cjs') && !line.includes('ps -eo'));
     const ours = daemons.filter((line) => {
       const pid = Number(line.trim().split(/\s+/)[0]);
       try {

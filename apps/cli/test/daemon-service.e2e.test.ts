@@ -49,7 +49,7 @@ describe('restflow daemon install / uninstall', () => {
     expect(installed).toMatchObject({ installed: true, kind: 'systemd', file: unit, enabled: true });
     const content = fs.readFileSync(unit, 'utf8');
     expect(content).toContain(
-      `ExecStart="${process.execPath}" "${path.join(repoRoot, 'apps/daemon/bin/restflow-daemon.js')}"\n`,
+      `ExecStart="${process.execPath}" "${path.join(repoRoot, 'apps/daemon/bin/restflow-daemon.cjs')}"\n`,
     );
     expect(content).toContain(`Environment="RESTFLOW_DIR=${dataDir}"\n`);
     expect(content).toContain('Environment=RESTFLOW_RUN_MODE=service\n');

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { runEntry } from '../../../scripts/pick-entry.mjs';
-
-await runEntry('apps/daemon/dist/restflow-daemon.mjs', 'apps/daemon/src/boot.ts');
+// The daemon's bin before it became CommonJS (restflow-daemon.cjs): service units written by earlier versions of
+// `restflow daemon install` start this file.
+import './restflow-daemon.cjs';

@@ -3,4 +3,4 @@
 import { processSandboxProbe } from './lifecycle/sandbox-probe.ts';
 
 void processSandboxProbe();
-await import('./main.ts');
+void import('./main.ts');

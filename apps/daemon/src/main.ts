@@ -34,57 +34,62 @@ const say = (text: string) => {
 };
 const clock = () => new Date().toLocaleTimeString();
 
-try {
-  const daemon = await startDaemon({
-    dataDir,
-    logger,
-    redactor,
-    logs,
-    onLogSettings: (settings) => destination?.setRotation(logRotation(settings)),
-    sandbox: processSandboxProbe(),
-    onShutdownRequested: (reason) => {
-      say(`RestFlow daemon stopped at ${clock()} (${reason}).`);
-      process.exit(0);
-    },
-  });
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      say(`Second ${signal}: exiting now, without waiting for runs to stop.`);
-      process.exit(130);
-    }
-    say(
-      `\nStopping the RestFlow daemon (${signal === 'SIGINT' ? 'Ctrl-C' : signal}) — active runs are saved as interrupted…`,
-    );
-    void daemon.stop(`signal ${signal}`).then(() => {
-      say(`RestFlow daemon stopped at ${clock()} (${signal === 'SIGINT' ? 'Ctrl-C' : signal}).`);
-      process.exit(0);
+/** Runs the daemon until it stops; a function rather than top-level await, so that the bundle can be CommonJS. */
+async function main(): Promise<void> {
+  try {
+    const daemon = await startDaemon({
+      dataDir,
+      logger,
+      redactor,
+      logs,
+      onLogSettings: (settings) => destination?.setRotation(logRotation(settings)),
+      sandbox: processSandboxProbe(),
+      onShutdownRequested: (reason) => {
+        say(`RestFlow daemon stopped at ${clock()} (${reason}).`);
+        process.exit(0);
+      },
     });
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGHUP', onSignal);
-  const addresses = daemon
-    .status()
-    .transports.map((t) => `  ${t.kind.padEnd(7)} ${t.address}`)
-    .join('\n');
-  process.stderr.write(`RestFlow daemon ready (pid ${process.pid}, data ${dataDir})\n${addresses}\n`);
-  if (foreground) {
-    // Only on a terminal: the URL carries the console token, and a background daemon's stderr is its log file.
-    const consoleUrl = daemon.consoleUrl();
-    if (consoleUrl) process.stderr.write(`  console ${consoleUrl}\n`);
-    process.stderr.write(`  logs    ${paths.daemonLog}\nPress Ctrl-C to stop.\n`);
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) {
+        logger.warn({ signal }, 'second signal: exiting now');
+        say(`Second ${signal}: exiting now, without waiting for runs to stop.`);
+        process.exit(130);
+      }
+      say(
+        `\nStopping the RestFlow daemon (${signal === 'SIGINT' ? 'Ctrl-C' : signal}) — active runs are saved as interrupted…`,
+      );
+      void daemon.stop(`signal ${signal}`).then(() => {
+        say(`RestFlow daemon stopped at ${clock()} (${signal === 'SIGINT' ? 'Ctrl-C' : signal}).`);
+        process.exit(0);
+      });
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGHUP', onSignal);
+    const addresses = daemon
+      .status()
+      .transports.map((t) => `  ${t.kind.padEnd(7)} ${t.address}`)
+      .join('\n');
+    process.stderr.write(`RestFlow daemon ready (pid ${process.pid}, data ${dataDir})\n${addresses}\n`);
+    if (foreground) {
+      // Only on a terminal: the URL carries the console token, and a background daemon's stderr is its log file.
+      const consoleUrl = daemon.consoleUrl();
+      if (consoleUrl) process.stderr.write(`  console ${consoleUrl}\n`);
+      process.stderr.write(`  logs    ${paths.daemonLog}\nPress Ctrl-C to stop.\n`);
+    }
+  } catch (error) {
+    if (error instanceof AlreadyRunningError) {
+      logger.info('another daemon is already running; exiting');
+      process.stderr.write(`RestFlow daemon already running for ${dataDir}\n`);
+      process.exit(EXIT_ALREADY_RUNNING);
+    }
+    logger.fatal({ err: error }, 'daemon failed to start');
+    process.stderr.write(`RestFlow daemon failed to start: ${(error as Error).message}\n`);
+    // A supervisor restarts a daemon that exited 1; one whose database cannot be upgraded would only fail again.
+    process.exit(error instanceof SchemaUpgradeError ? EXIT_CANNOT_START : 1);
   }
-} catch (error) {
-  if (error instanceof AlreadyRunningError) {
-    logger.info('another daemon is already running; exiting');
-    process.stderr.write(`RestFlow daemon already running for ${dataDir}\n`);
-    process.exit(EXIT_ALREADY_RUNNING);
-  }
-  logger.fatal({ err: error }, 'daemon failed to start');
-  process.stderr.write(`RestFlow daemon failed to start: ${(error as Error).message}\n`);
-  // A supervisor restarts a daemon that exited 1; one whose database cannot be upgraded would only fail again.
-  process.exit(error instanceof SchemaUpgradeError ? EXIT_CANNOT_START : 1);
 }
+
+void main();

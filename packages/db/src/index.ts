@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,8 +91,9 @@ export function createDb(file: string, options: CreateDbOptions = {}): Db {
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
   const db = drizzle({ client, schema }) as Db;
+  const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder();
   try {
-    migrate(db, { migrationsFolder: options.migrationsFolder ?? defaultMigrationsFolder() });
+    if (!migrationsApplied(client, migrationsFolder)) migrate(db, { migrationsFolder });
   } catch (error) {
     client.close();
     // drizzle runs each migration in a transaction: a failed one leaves the database as it was.
@@ -100,6 +102,28 @@ export function createDb(file: string, options: CreateDbOptions = {}): Db {
     throw error;
   }
   return db;
+}
+
+/**
+ * Whether the database already has every migration of the folder, by drizzle's own rule (a migration runs when it
+ * is newer than the newest one recorded). Drizzle's migrator reads and hashes every migration file to find that out,
+ * at each daemon start; this reads the journal only. Anything unexpected leaves the decision to the migrator.
+ */
+function migrationsApplied(client: Database.Database, migrationsFolder: string): boolean {
+  try {
+    const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+      entries: { when: number }[];
+    };
+    const newest = Math.max(...journal.entries.map((entry) => entry.when));
+    const recorded = client
+      .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = '__drizzle_migrations'")
+      .get();
+    if (!recorded || !Number.isFinite(newest)) return false;
+    const last = client.prepare('SELECT max(created_at) FROM __drizzle_migrations').pluck().get();
+    return last !== null && Number(last) >= newest;
+  } catch {
+    return false;
+  }
 }
 
 export function closeDb(db: Db): void {

@@ -154,3 +154,39 @@ describe('createDb', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('createDb on a database that is up to date', () => {
+  it('opens it from the journal alone, and still applies a migration that is newer than the database', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-db-'));
+    const file = path.join(dir, 'restflow.db');
+    const migrations = path.join(path.dirname(fileURLToPath(import.meta.url)), '../drizzle');
+    const copy = path.join(dir, 'drizzle');
+    fs.cpSync(migrations, copy, { recursive: true });
+    closeDb(createDb(file, { migrationsFolder: copy }));
+    // Up to date: the migration files are not read (the migrator would fail on an unreadable one).
+    const journal = JSON.parse(fs.readFileSync(path.join(copy, 'meta/_journal.json'), 'utf8'));
+    for (const entry of journal.entries as { tag: string }[])
+      fs.writeFileSync(path.join(copy, `${entry.tag}.sql`), 'NOT SQL');
+    closeDb(createDb(file, { migrationsFolder: copy }));
+    // A newer migration in the journal runs.
+    const newest = Math.max(...(journal.entries as { when: number }[]).map((e) => e.when));
+    journal.entries.push({
+      idx: journal.entries.length,
+      version: '6',
+      when: newest + 1,
+      tag: '9999_later',
+      breakpoints: true,
+    });
+    fs.writeFileSync(path.join(copy, 'meta/_journal.json'), JSON.stringify(journal));
+    fs.writeFileSync(path.join(copy, '9999_later.sql'), 'CREATE TABLE later_table (id INTEGER PRIMARY KEY);');
+    for (const entry of journal.entries.slice(0, -1) as { tag: string }[]) {
+      fs.copyFileSync(path.join(migrations, `${entry.tag}.sql`), path.join(copy, `${entry.tag}.sql`));
+    }
+    const db = createDb(file, { migrationsFolder: copy });
+    expect(db.$client.prepare("SELECT name FROM sqlite_schema WHERE name = 'later_table'").pluck().get()).toBe(
+      'later_table',
+    );
+    closeDb(db);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -86,7 +86,7 @@ async function statusPid(pipe: string): Promise<number | undefined> {
 export function daemonEntry(env: NodeJS.ProcessEnv = process.env): string {
   if (env.RESTFLOW_DAEMON_ENTRY) return env.RESTFLOW_DAEMON_ENTRY;
   const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('@restflow/daemon/package.json')), 'bin', 'restflow-daemon.js');
+  return path.join(path.dirname(require.resolve('@restflow/daemon/package.json')), 'bin', 'restflow-daemon.cjs');
 }
 
 export interface StartOptions {

@@ -10,7 +10,7 @@ import { resolvePaths } from '@restflow/paths';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const cliBin = path.join(repoRoot, 'apps/cli/bin/restflow.cjs');
-export const daemonBin = path.join(repoRoot, 'apps/daemon/bin/restflow-daemon.js');
+export const daemonBin = path.join(repoRoot, 'apps/daemon/bin/restflow-daemon.cjs');
 /** A small external MCP server built with the SDK (stdio; `--http` for Streamable HTTP): echo, crash, whoami. */
 export const mcpTestServerScript = path.join(repoRoot, 'packages/testkit/fixtures/mcp-test-server.mjs');
 

@@ -71,8 +71,8 @@ export function renderService(target: ServiceTarget, dataDir: string, node = pro
   }
   return template
     .replace(
-      'ExecStart=@NODE@ @REPO@/apps/daemon/bin/restflow-daemon.js',
-      () => `ExecStart=${systemdValue(node)} ${systemdValue(path.join(repo, 'apps/daemon/bin/restflow-daemon.js'))}`,
+      'ExecStart=@NODE@ @REPO@/apps/daemon/bin/restflow-daemon.cjs',
+      () => `ExecStart=${systemdValue(node)} ${systemdValue(path.join(repo, 'apps/daemon/bin/restflow-daemon.cjs'))}`,
     )
     .replace('Environment=RESTFLOW_DIR=@DATA_DIR@', () => `Environment=${systemdValue(`RESTFLOW_DIR=${dataDir}`)}`);
 }
