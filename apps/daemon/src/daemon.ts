@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { appRouter, createContextFactory, type DaemonStatus, type TransportInfo } from '@restflow/api';
-import { BufferBudget, mountWebSocket, type PipeServer, servePipe } from '@restflow/api/server';
+import { BufferBudget, type PipeServer, servePipe } from '@restflow/api/server/pipe';
 import {
   createServices,
   HEARTBEAT_STREAM,
@@ -15,7 +15,7 @@ import {
   type ToolSandbox,
 } from '@restflow/core';
 import { closeDb, createDb } from '@restflow/db';
-import { processIdentity, removePidFile, runModeOf, writePidFile } from '@restflow/launcher';
+import { processIdentity, removePidFile, runModeOf, writePidFile } from '@restflow/launcher/records';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
 import type { TelegramChannel } from './channels/telegram/index.ts';
 import { acquireInstanceLock, type InstanceLock } from './lifecycle/instance-lock.ts';
@@ -23,18 +23,8 @@ import { recoverStaleFiles } from './lifecycle/stale-files.ts';
 import { reportedProtocolVersion } from './lifecycle/test-hooks.ts';
 import { componentLogger, type Logger, type LogSettings } from './logger.ts';
 import { logIds, logRunLifecycle } from './run-log.ts';
-import { registerConsoleRoutes } from './transports/console-routes.ts';
-import { resolveWebDir } from './transports/console-static.ts';
-import { loadOrCreateConsoleToken } from './transports/console-token.ts';
 import { createHttpAuthenticator } from './transports/http-auth.ts';
-import { registerHttpRoutes } from './transports/http-routes.ts';
-import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './transports/http-server.ts';
-import { registerMcpRoute } from './transports/mcp-route.ts';
 import { createPipeHttp } from './transports/pipe-http.ts';
-import { remoteBindRefusal } from './transports/remote-bind.ts';
-import { registerRestRoutes } from './transports/rest-mount.ts';
-import { createRunStreamHandlers, RUN_EVENTS_PATH } from './transports/run-stream-routes.ts';
-import { mountTrpcHttp } from './transports/trpc-http.ts';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -256,73 +246,24 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
     const httpOptions = options.http ?? httpOptionsFromEnv(options.env ?? process.env);
     if (httpOptions) {
-      const refusal = remoteBindRefusal(httpOptions.host, services.apiTokens.count());
-      if (refusal) throw new Error(refusal);
-      const consoleToken = loadOrCreateConsoleToken(paths.consoleToken);
-      services.redactor.set('console_token', [consoleToken.token]);
-      if (consoleToken.created) logger.info({ file: paths.consoleToken }, 'created the web console token');
-      const webDir = resolveWebDir(options.env ?? process.env);
-      const routes = new HttpRoutes().add('GET', '/health', () => ({
-        status: 200,
-        body: { status: 'ok', ...status() },
-      }));
-      registerHttpRoutes(routes, services);
-      // The gate of every HTTP API route (/trpc over HTTP, /api/*, /mcp): API tokens or the console's cookie.
-      const httpAuth = createHttpAuthenticator({
-        tokens: services.apiTokens,
-        consoleToken: consoleToken.token,
-        onRefused: (refusal) =>
-          logger[refusal.status === 401 ? 'debug' : 'warn'](refusal, 'refused an HTTP API request'),
+      // Loaded once the pipe serves: the HTTP side's code (routes, REST, MCP, the WebSocket) is not on the way to
+      // the first pipe answer.
+      const { startHttpStack } = await import('./transports/http-stack.ts');
+      const http = await startHttpStack({
+        listen: httpOptions,
+        services,
+        paths,
+        env: options.env ?? process.env,
+        logger,
+        budget: buffers,
+        createContext,
+        status,
+        onTrpcError: (error, path) => logTrpcError(logger, error, path),
+        onTeardown: (step) => teardown.push(step),
       });
-      mountTrpcHttp(routes, {
-        router: appRouter,
-        auth: httpAuth,
-        createContext: (caller) => createContext('http', caller),
-        onError: (error, path) => logTrpcError(logger, error, path),
-      });
-      registerRestRoutes(routes, {
-        router: appRouter,
-        auth: httpAuth,
-        createContext: (caller) => createContext('http', caller),
-        onError: (err, path) => logger.error({ err, path }, 'REST request failed'),
-      });
-      const runStreams = createRunStreamHandlers({
-        router: appRouter,
-        auth: httpAuth,
-        createContext: (caller) => createContext('http', caller),
-        onError: (err) => logger.error({ err }, 'run stream failed'),
-      });
-      routes.mount('/api/execute', runStreams.execute).mount(RUN_EVENTS_PATH, runStreams.events);
-      registerConsoleRoutes(routes, { token: consoleToken.token, webDir });
-      registerMcpRoute(routes, { auth: httpAuth, createContext, logger: componentLogger(logger, 'mcp') });
-      const server = await startHttp(httpOptions, routes, logger);
-      if (server) {
-        transports.push({ kind: 'http', address: server.url });
-        writeHttpInfo(paths.httpInfoFile, { url: server.url, port: server.port, host: server.host, pid: process.pid });
-        teardown.push({
-          name: 'http',
-          run: async () => {
-            await server.close();
-            fs.rmSync(paths.httpInfoFile, { force: true });
-          },
-        });
-        // Closed before the listener (teardown runs in reverse): clients are told to reconnect, then dropped.
-        const ws = mountWebSocket({
-          budget: buffers,
-          server: server.server,
-          router: appRouter,
-          token: consoleToken.token,
-          createContext: () => createContext('ws', { kind: 'console' }),
-          onError: (error, path) => logTrpcError(logger, error, path),
-          // A foreign origin is an attack signal; a console without a valid cookie just retries now and then.
-          onRefused: (refusal) =>
-            logger[refusal.status === 403 ? 'warn' : 'debug'](refusal, 'refused a WebSocket upgrade'),
-        });
-        teardown.push({ name: 'websocket', run: () => ws.close() });
-        const origin = `${loopbackName(server.host)}:${server.port}`;
-        transports.push({ kind: 'ws', address: `ws://${origin}${ws.path}` });
-        consoleUrl = `http://${origin}/auth?token=${consoleToken.token}`;
-        logger.info({ webDir: webDir ?? null, ws: `ws://${origin}${ws.path}` }, 'web console mounted');
+      if (http) {
+        transports.push(...http.transports);
+        consoleUrl = http.consoleUrl;
       }
     }
 
@@ -350,31 +291,6 @@ function httpOptionsFromEnv(env: NodeJS.ProcessEnv): { host: string; port: numbe
   if (env.RESTFLOW_HTTP === 'off') return false;
   const port = env.RESTFLOW_HTTP_PORT === undefined ? 8787 : Number(env.RESTFLOW_HTTP_PORT);
   return { host: env.RESTFLOW_HTTP_HOST ?? '127.0.0.1', port: Number.isInteger(port) && port >= 0 ? port : 8787 };
-}
-
-/** The console only accepts loopback Host names (console-auth.ts), so its URLs use one even for a wildcard bind. */
-function loopbackName(host: string): string {
-  return host === 'localhost' || host === '::1' ? 'localhost' : '127.0.0.1';
-}
-
-/** A busy port must not take the daemon down: the pipe still serves every client; the status says so. */
-async function startHttp(
-  options: { host: string; port: number },
-  routes: HttpRoutes,
-  logger: Logger,
-): Promise<RunningHttpServer | undefined> {
-  try {
-    const server = await serveHttp({
-      ...options,
-      routes,
-      onError: (err) => logger.error({ err }, 'http handler error'),
-    });
-    logger.info({ url: server.url }, 'http listener ready');
-    return server;
-  } catch (error) {
-    logger.error({ err: error, ...options }, 'http listener could not start; continuing without it');
-    return undefined;
-  }
 }
 
 function logTrpcError(logger: Logger, error: unknown, path: string | undefined): void {

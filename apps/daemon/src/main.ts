@@ -1,7 +1,7 @@
 // `restflow-daemon`: runs the daemon in the foreground until SIGTERM/SIGINT or `system.shutdown`.
 import { LogFeed, Redactor } from '@restflow/core';
 import { SchemaUpgradeError } from '@restflow/db';
-import { EXIT_ALREADY_RUNNING, EXIT_CANNOT_START } from '@restflow/launcher';
+import { EXIT_ALREADY_RUNNING, EXIT_CANNOT_START } from '@restflow/launcher/records';
 import { resolveDataDir, resolvePaths } from '@restflow/paths';
 import { startDaemon } from './daemon.ts';
 import { AlreadyRunningError } from './lifecycle/instance-lock.ts';

@@ -10,14 +10,12 @@ import { readPidFile } from './pid-file.ts';
 import { isProcessAlive } from './process-identity.ts';
 import {
   clearSupervisorRecord,
+  EXIT_ALREADY_RUNNING,
   EXIT_SUPERVISOR_GAVE_UP,
   liveSupervisor,
   readSupervisorRecord,
   supervisorEntry,
 } from './supervisor-state.ts';
-
-/** Exit code of a daemon that found another instance holding the lock. */
-export const EXIT_ALREADY_RUNNING = 75;
 
 export type DaemonState =
   | { state: 'running'; pid: number | undefined; pipe: string }

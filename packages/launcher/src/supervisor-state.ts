@@ -5,6 +5,8 @@ import type { RestflowPaths } from '@restflow/paths';
 import { type PidRecord, readPidFile } from './pid-file.ts';
 import { isProcessAlive, processIdentity } from './process-identity.ts';
 
+/** Exit code of a daemon that found another instance holding the lock. */
+export const EXIT_ALREADY_RUNNING = 75;
 /** Exit code of a supervisor that stopped restarting a daemon that keeps crashing (supervisor.mjs). */
 export const EXIT_SUPERVISOR_GAVE_UP = 70;
 /** Exit code of a daemon that cannot start for a reason a restart will not change (its log says which). */

@@ -1,7 +1,7 @@
 // What a crashed daemon leaves behind, cleared by its successor once it holds the instance lock (holding it
 // proves no other daemon owns these files).
 import fs from 'node:fs';
-import { liveSupervisor, readPidFile } from '@restflow/launcher';
+import { liveSupervisor, readPidFile } from '@restflow/launcher/records';
 import type { RestflowPaths } from '@restflow/paths';
 import type { Logger } from '../logger.ts';
 
