@@ -168,7 +168,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     mcpTools: mcpPort(mcpClients),
     config,
   });
-  const workers = createWorkerService(core, { engine, runs, security, secrets, skills, auth, providers });
+  const workers = createWorkerService(core, { engine, runs, security, secrets, skills, auth, providers, agents });
   const agentRunner = engineTaskRunner({ chat, runs, agents });
   const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets, usage }, { agentRunner });
   const maintenance = new DatabaseMaintenance(db, core.clock, { keepDays: () => config.get().run_events_keep_days });

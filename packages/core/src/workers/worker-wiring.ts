@@ -1,6 +1,7 @@
 // Builds the workers service from the composed services (createServices): the provider grant a worker gets at
 // claim time comes from the same key chain and base URL settings the daemon's own runs use.
 import { PROTOCOL_VERSION } from '@restflow/paths';
+import type { AgentService } from '../agents/agent.service.ts';
 import type { AuthProfileService } from '../auth/auth-profile.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { AgentEngine } from '../engine/agent-engine.ts';
@@ -24,6 +25,7 @@ export function createWorkerService(
     skills: SkillService;
     auth: AuthProfileService;
     providers: ProviderSettingsService;
+    agents?: Pick<AgentService, 'find'>;
   },
 ): WorkerService {
   return new WorkerService(executionSettingsFromEnv(core.env), {
@@ -31,6 +33,7 @@ export function createWorkerService(
     engine: deps.engine,
     runs: deps.runs,
     protocolVersion: PROTOCOL_VERSION,
+    storedAgent: (id) => deps.agents?.find(id)?.agent,
     policy: () => deps.security.getPolicy(),
     secrets: secretPort(deps.secrets),
     skills: skillPort(deps.skills),

@@ -1,14 +1,15 @@
 // What the router's workers.* procedures call (docs/workers.md). Under the local backend there are no workers:
 // the listing is empty and what only a worker does is refused with a message saying how to turn the queue on.
-import type { runPlacements } from '@restflow/db';
+import type { AgentNode, runPlacements } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
-import type { AgentEngine } from '../engine/agent-engine.ts';
+import type { AgentEngine, PreparedAgent } from '../engine/agent-engine.ts';
 import type { EngineLimits } from '../engine/limits.ts';
 import type { RunManager } from '../engine/run-manager.ts';
 import { InvalidInputError, UnavailableError } from '../errors.ts';
+import { findModel } from '../models/catalogue.ts';
 import { localBackend } from './execution-backend.ts';
 import type { ClaimAnswer, QueueBackendDeps, QueueExecutionBackend, ReportAnswer } from './queue-backend.ts';
-import type { RemoteRunEvent, RemoteRunResult } from './remote-run.ts';
+import type { RemoteRunEvent, RemoteRunResult, RunResumeBasis } from './remote-run.ts';
 import type { WorkerHello, WorkerInfo } from './worker-registry.ts';
 
 export interface ExecutionSettings {
@@ -53,11 +54,25 @@ export function executionSettingsFromEnv(env: NodeJS.ProcessEnv): ExecutionSetti
 export interface WorkerServiceDeps extends Omit<QueueBackendDeps, 'core' | 'local' | 'limits'> {
   core: Pick<CoreContext, 'db' | 'clock' | 'ids'>;
   engine: Pick<AgentEngine, 'run' | 'limits'>;
-  runs: Pick<RunManager, 'useBackend'>;
+  runs: Pick<RunManager, 'useBackend' | 'resume'>;
   protocolVersion: number;
+  /** A stored agent's current definition: a re-attached run gets back a key kept in it (never copied to the queue). */
+  storedAgent?: (id: string) => AgentNode | undefined;
 }
 
 export type RunPlacementRow = typeof runPlacements.$inferSelect;
+
+/** The provider client and tools of a re-attached run: its loop runs on a worker, so touching them is a bug. */
+const remoteOnly = new Proxy(
+  {},
+  {
+    get(_target, property) {
+      // Inspection (printing, awaiting, serializing) must not throw.
+      if (typeof property === 'symbol' || property === 'then' || property === 'toJSON') return undefined;
+      throw new Error(`a re-attached run executes on a worker; its ${String(property)} is not here`);
+    },
+  },
+);
 
 export class WorkerService {
   backend: QueueExecutionBackend | undefined;
@@ -69,7 +84,7 @@ export class WorkerService {
 
   constructor(
     readonly settings: ExecutionSettings,
-    deps: WorkerServiceDeps,
+    private readonly deps: WorkerServiceDeps,
   ) {
     this.ready =
       settings.backend === 'queue' && settings.redisUrl ? this.useQueue(settings.redisUrl, deps) : Promise.resolve();
@@ -89,6 +104,59 @@ export class WorkerService {
       { ...deps, limits: deps.engine.limits as EngineLimits, local: localBackend(deps.engine) },
     );
     deps.runs.useBackend(this.backend);
+  }
+
+  /**
+   * Daemon start, before runs left `running` are closed as interrupted: re-attaches every run a previous daemon
+   * left queued whose job still waits (docs/workers.md), so a restart loses no queued job and starts none twice.
+   * Returns the ids re-attached.
+   */
+  async reattach(): Promise<string[]> {
+    await this.ready;
+    if (!this.backend) return [];
+    const ids: string[] = [];
+    for (const { runId, basis } of await this.backend.reattachable()) {
+      const prepared = this.preparedOf(basis);
+      if (!prepared) continue;
+      this.deps.runs.resume({
+        runId,
+        prepared,
+        history: basis.history,
+        input: basis.input,
+        ...(basis.job_key ? { jobKey: basis.job_key } : {}),
+      });
+      ids.push(runId);
+    }
+    return ids;
+  }
+
+  /**
+   * The prepared agent of a re-attached run, from what it was started with. Its loop runs on a worker, so it has
+   * no provider client nor tools here; undefined when its model is no longer known (the run ends interrupted).
+   */
+  private preparedOf(basis: RunResumeBasis): PreparedAgent | undefined {
+    const model = basis.agent.node.model ? findModel(basis.agent.node.model) : undefined;
+    if (!model) return undefined;
+    const stored = basis.agent.id ? this.deps.storedAgent?.(basis.agent.id) : undefined;
+    const node =
+      stored?.api_key_config && !basis.agent.node.api_key_config
+        ? { ...basis.agent.node, api_key_config: stored.api_key_config }
+        : basis.agent.node;
+    return {
+      agent: {
+        ...(basis.agent.id ? { id: basis.agent.id } : {}),
+        ...(basis.agent.name ? { name: basis.agent.name } : {}),
+        node,
+      },
+      model,
+      client: remoteOnly as PreparedAgent['client'],
+      tools: remoteOnly as PreparedAgent['tools'],
+      systemPrompt: basis.system_prompt,
+      temperature: basis.temperature ?? undefined,
+      workspaceDir: '',
+      warnings: basis.warnings,
+      ...(basis.max_iterations !== null ? { maxIterations: basis.max_iterations } : {}),
+    };
   }
 
   private queue(): QueueExecutionBackend {
