@@ -13,7 +13,8 @@ import { resolveApiKey } from '../llm/resolve-api-key.ts';
 import type { SecretService } from '../secrets/secret.service.ts';
 import type { SecurityService } from '../security/security.service.ts';
 import type { SkillService } from '../skills/skill.service.ts';
-import { executionSettingsFromEnv, WorkerService } from './worker.service.ts';
+import type { ExecutionSettingsService } from './execution-settings.ts';
+import { WorkerService } from './worker.service.ts';
 
 export function createWorkerService(
   core: CoreContext,
@@ -26,9 +27,10 @@ export function createWorkerService(
     auth: AuthProfileService;
     providers: ProviderSettingsService;
     agents?: Pick<AgentService, 'find'>;
+    execution: Pick<ExecutionSettingsService, 'settings'>;
   },
 ): WorkerService {
-  return new WorkerService(executionSettingsFromEnv(core.env), {
+  return new WorkerService(deps.execution.settings(), {
     core,
     engine: deps.engine,
     runs: deps.runs,

@@ -5,13 +5,14 @@ import type { CoreContext } from '../core-context.ts';
 import type { AgentEngine, PreparedAgent } from '../engine/agent-engine.ts';
 import type { EngineLimits } from '../engine/limits.ts';
 import type { RunManager } from '../engine/run-manager.ts';
-import { InvalidInputError, UnavailableError } from '../errors.ts';
+import { UnavailableError } from '../errors.ts';
 import { findModel } from '../models/catalogue.ts';
 import { localBackend } from './execution-backend.ts';
 import type { ClaimAnswer, QueueBackendDeps, QueueExecutionBackend, ReportAnswer } from './queue-backend.ts';
 import type { RemoteRunEvent, RemoteRunResult, RunResumeBasis } from './remote-run.ts';
 import type { WorkerHello, WorkerInfo } from './worker-registry.ts';
 
+/** What the daemon runs with, resolved once at start (execution-settings.ts: environment, then config keys). */
 export interface ExecutionSettings {
   backend: 'local' | 'queue';
   /** Required for `queue`; may carry a password, so it is never logged nor listed. */
@@ -20,35 +21,6 @@ export interface ExecutionSettings {
   prefix: string;
   workerTimeoutMs: number;
   heartbeatMs: number;
-}
-
-/**
- * RESTFLOW_EXECUTION_BACKEND (`local` | `queue`), RESTFLOW_REDIS_URL, RESTFLOW_QUEUE (default `default`),
- * RESTFLOW_QUEUE_PREFIX (default `restflow`), RESTFLOW_WORKER_TIMEOUT_MS (default 15000),
- * RESTFLOW_WORKER_HEARTBEAT_MS (default a third of the timeout). Read once at start.
- */
-export function executionSettingsFromEnv(env: NodeJS.ProcessEnv): ExecutionSettings {
-  const backend = env.RESTFLOW_EXECUTION_BACKEND?.trim() || 'local';
-  if (backend !== 'local' && backend !== 'queue') {
-    throw InvalidInputError.field('RESTFLOW_EXECUTION_BACKEND', 'must be local or queue');
-  }
-  const positive = (name: string, fallback: number) => {
-    const value = Number(env[name]);
-    return env[name] && Number.isInteger(value) && value > 0 ? value : fallback;
-  };
-  const workerTimeoutMs = positive('RESTFLOW_WORKER_TIMEOUT_MS', 15_000);
-  const redisUrl = env.RESTFLOW_REDIS_URL?.trim();
-  if (backend === 'queue' && !redisUrl) {
-    throw InvalidInputError.field('RESTFLOW_REDIS_URL', 'is required with RESTFLOW_EXECUTION_BACKEND=queue');
-  }
-  return {
-    backend,
-    ...(redisUrl ? { redisUrl } : {}),
-    queue: env.RESTFLOW_QUEUE?.trim() || 'default',
-    prefix: env.RESTFLOW_QUEUE_PREFIX?.trim() || 'restflow',
-    workerTimeoutMs,
-    heartbeatMs: positive('RESTFLOW_WORKER_HEARTBEAT_MS', Math.max(50, Math.floor(workerTimeoutMs / 3))),
-  };
 }
 
 export interface WorkerServiceDeps extends Omit<QueueBackendDeps, 'core' | 'local' | 'limits'> {
@@ -162,8 +134,8 @@ export class WorkerService {
   private queue(): QueueExecutionBackend {
     if (!this.backend) {
       throw new UnavailableError(
-        'this daemon runs agents itself: start it with RESTFLOW_EXECUTION_BACKEND=queue and RESTFLOW_REDIS_URL ' +
-          'to use workers (docs/workers.md)',
+        'this daemon runs agents itself: to use workers, `restflow config set execution.redis_url redis://…` and ' +
+          '`restflow config set execution.backend queue`, then restart the daemon (docs/workers.md)',
       );
     }
     return this.backend;
