@@ -104,6 +104,15 @@ export function redisUrlForDisplay(url: string | undefined | null): string | nul
   }
 }
 
+function passwordOf(url: string): string | null {
+  try {
+    return splitRedisUrl(url).password;
+  } catch {
+    // Not a URL this check reads: ioredis says what is wrong with it when it connects.
+    return null;
+  }
+}
+
 function checkQueueName(field: string, value: string | null | undefined): string | null {
   const trimmed = value?.trim();
   if (!trimmed) return null;
@@ -119,10 +128,13 @@ export class ExecutionSettingsService {
   private readonly env: NodeJS.ProcessEnv;
   private effective: ExecutionSettings | undefined;
 
+  private readonly redactor: CoreContext['redactor'] | undefined;
+
   constructor(
-    core: Pick<CoreContext, 'db' | 'clock' | 'changes' | 'env'>,
+    core: Pick<CoreContext, 'db' | 'clock' | 'changes' | 'env'> & Partial<Pick<CoreContext, 'redactor'>>,
     private readonly secrets: Pick<SecretService, 'set' | 'getValue' | 'has' | 'delete'>,
   ) {
+    this.redactor = core.redactor;
     this.db = core.db;
     this.clock = core.clock;
     this.changes = core.changes;
@@ -217,6 +229,11 @@ export class ExecutionSettingsService {
     };
     const workerTimeoutMs = positive('RESTFLOW_WORKER_TIMEOUT_MS', 15_000);
     const fromEnv = env.RESTFLOW_REDIS_URL?.trim();
+    // The password as it stands in the URL (percent-encoded) too: the redactor keeps both forms out of every log.
+    const envPassword = fromEnv ? passwordOf(fromEnv) : null;
+    if (envPassword) this.redactor?.set('RESTFLOW_REDIS_URL', [envPassword, encodeURIComponent(envPassword)]);
+    const storedPassword = stored.redis_url ? this.secrets.getValue(REDIS_PASSWORD_SECRET) : undefined;
+    if (storedPassword) this.redactor?.set('execution.redis_url', [encodeURIComponent(storedPassword)]);
     const redisUrl =
       fromEnv ||
       (stored.redis_url

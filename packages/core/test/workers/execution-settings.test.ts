@@ -44,7 +44,7 @@ describe('execution settings', () => {
     expect(s.secrets.get(REDIS_PASSWORD_SECRET).value).toBe(PASSWORD);
     // The secret list names it, without its value; the redactor knows the value.
     expect(JSON.stringify(s.secrets.list())).not.toContain(PASSWORD);
-    expect(s.redactor.redact(`connect ${WITH_PASSWORD}`)).not.toContain(PASSWORD);
+    expect(s.redactor.redact(`connect with ${PASSWORD}`)).not.toContain(PASSWORD);
 
     // A URL without a password keeps the stored one; an empty URL removes both.
     expect(s.execution.set({ redis_url: 'redis://10.0.0.6:6379' }).redis_password_secret).toBe(REDIS_PASSWORD_SECRET);
@@ -93,6 +93,8 @@ describe('execution settings', () => {
       queue: 'jobs',
       prefix: 'restflow',
     });
+    // Once in the URL the daemon connects with, the password is percent-encoded: that form is redacted too.
+    expect(createServices({ db, env: key }).redactor.redact(WITH_PASSWORD)).not.toContain(encodeURIComponent(PASSWORD));
     expect(keysOnly.view().in_effect).toEqual({
       backend: 'queue',
       redis_url: 'redis://10.0.0.5:6380/2',
@@ -106,6 +108,12 @@ describe('execution settings', () => {
     }).execution;
     expect(overridden.settings()).toMatchObject({ backend: 'local', redisUrl: WITH_PASSWORD, queue: 'other' });
     expect(overridden.view().in_effect.from_environment).toEqual(['RESTFLOW_EXECUTION_BACKEND', 'RESTFLOW_QUEUE']);
+    // A password given in RESTFLOW_REDIS_URL is redacted as a stored one is.
+    const fromEnv = createServices({ db: createDb(':memory:'), env: { RESTFLOW_REDIS_URL: WITH_PASSWORD } });
+    expect(fromEnv.execution.settings().redisUrl).toBe(WITH_PASSWORD);
+    const logged = fromEnv.redactor.redact(`connecting to ${WITH_PASSWORD} (password ${PASSWORD})`);
+    expect(logged).not.toContain(PASSWORD);
+    expect(logged).not.toContain(encodeURIComponent(PASSWORD));
     expect(() => createServices({ db: createDb(':memory:'), env: { RESTFLOW_EXECUTION_BACKEND: 'queue' } })).toThrow(
       /RESTFLOW_REDIS_URL/,
     );
