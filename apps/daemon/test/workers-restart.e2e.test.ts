@@ -3,7 +3,9 @@
 // is up. The queued jobs survive both restarts: the restarted daemon re-attaches to each waiting job (its run stays
 // `running`), and once a worker comes every run completes exactly once — one `started`, one `completed`, no repeated
 // seq — a chat turn's assistant message gets its reply, and a scheduled task's slot runs once and settles the task.
+// A run a worker had already claimed when the daemon crashed is not re-attached: it ends interrupted, as before.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
@@ -27,8 +29,12 @@ let fake: FakeProvider;
 let daemon: TestDaemon | undefined;
 let pipe: RestflowClient | undefined;
 let worker: ChildProcess | undefined;
+let workerLog = '';
+/** One HTTP port for every daemon of the file, so a worker started before a restart reaches the next daemon. */
+let httpPort = 0;
 
 const env = () => ({
+  RESTFLOW_HTTP_PORT: String(httpPort),
   ...fake.env(),
   ANTHROPIC_API_KEY: 'sk-ant-e2e-restart',
   RESTFLOW_EXECUTION_BACKEND: 'queue',
@@ -74,6 +80,10 @@ function eventsOf(client: RestflowClient, runId: string): Promise<StreamedEvent[
 
 beforeAll(async () => {
   [redis, fake] = await Promise.all([startRedis(), startFakeProvider({ fallback: { text: 'ran once' } })]);
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  httpPort = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }, 30_000);
 
 afterAll(async () => {
@@ -133,14 +143,14 @@ it('runs queued with no worker survive a crash and a stop of the daemon, then ea
   // Only now a worker.
   const base = (await client.system.status.query()).transports.find((t) => t.kind === 'http')?.address as string;
   const { token } = await client.tokens.create.mutate({ name: 'restart-worker' });
-  let log = '';
   worker = spawn(process.execPath, [workerBin, '--daemon-url', base, '--name', 'after-restart'], {
     env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_WORKER_TOKEN: token },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   worker.stderr?.on('data', (chunk: Buffer) => {
-    log += chunk.toString();
+    workerLog += chunk.toString();
   });
+  const log = () => workerLog;
 
   const current = client;
   for (const id of runIds) {
@@ -154,8 +164,8 @@ it('runs queued with no worker survive a crash and a stop of the daemon, then ea
   }
   // Each run reached the provider once and was started once on the worker; none was dropped.
   expect(fake.requests).toHaveLength(runIds.length);
-  for (const id of runIds) expect(log.split(`run ${id} started`)).toHaveLength(2);
-  expect(log).not.toContain('dropped');
+  for (const id of runIds) expect(log().split(`run ${id} started`)).toHaveLength(2);
+  expect(log()).not.toContain('dropped');
 
   // The chat turn's assistant message has the reply.
   const messages = await current.sessions.messages.list.query({ session_id: chat.session_id });
@@ -174,3 +184,31 @@ it('runs queued with no worker survive a crash and a stop of the daemon, then ea
   expect(settled).toMatchObject({ success_count: 1, failure_count: 0 });
   expect(await current.runs.list.query({ task_id: task.id })).toHaveLength(1);
 }, 240_000);
+
+it('a run a worker had claimed is not re-attached: it ends interrupted, and what the worker reports after is refused', async () => {
+  let client = pipe as RestflowClient;
+  const agent = await client.agents.create.mutate({ name: 'claimed', agent: { model: 'sonnet' } });
+  fake.reset();
+  fake.script({ hang: true });
+  const { run_id } = await client.agents.run.mutate({ id: agent.id, input: 'hold on' });
+  await fake.received(1, 30_000);
+  expect(await client.workers.placement.query({ run_id })).toMatchObject({ worker_name: 'after-restart' });
+
+  client = await restart('kill');
+  const run = await client.runs.get.query({ id: run_id });
+  expect(run).toMatchObject({ status: 'interrupted', error: expect.stringContaining('interrupted') });
+  // The worker finds the new daemon on the same address, learns it is unknown there, stops the run and registers
+  // again; whatever it reported for the run after the restart was refused.
+  await waitUntil(() => workerLog.includes(`run ${run_id} ended`), 60_000, 'the worker stopped the run', 100);
+  await waitUntil(
+    async () => (await client.workers.list.query()).some((w) => w.name === 'after-restart'),
+    60_000,
+    'the worker registered again',
+    100,
+  );
+  const events = await eventsOf(client, run_id);
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  expect(events.map((e) => e.kind.type).filter((t) => TERMINAL.includes(t))).toEqual(['failed']);
+  expect((await client.runs.get.query({ id: run_id })).status).toBe('interrupted');
+  expect(fake.requests).toHaveLength(1);
+}, 180_000);
