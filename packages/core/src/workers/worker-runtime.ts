@@ -189,7 +189,10 @@ export class WorkerRuntime {
   private releaseSlot(): void {
     const next = this.slotWaiters.shift();
     // The slot passes to a job already fetched; else it frees, and the queues are fetched from again.
-    if (next) return next();
+    if (next) {
+      next();
+      return;
+    }
     this.slotsUsed -= 1;
     if (!this.fetching && !this.stopping && this.slotsUsed < this.options.concurrency) {
       this.fetching = true;
