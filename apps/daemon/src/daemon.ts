@@ -125,6 +125,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const assignLive = () =>
       void services.defaultAgent.assign({ live: true }).then((a) => a && reportAssigned(a), reportError);
     teardown.push({ name: 'default agent watch', run: () => watchDefaults.abort() });
+    // Before the runs a previous daemon left running are closed: those whose job still waits in the queue are
+    // re-attached instead (docs/workers.md), so a restart loses no queued job.
+    const reattached = await services.workers.reattach();
+    if (reattached.length > 0) logger.info({ runs: reattached.length }, 're-attached runs still queued for workers');
     const interrupted = services.runs.recoverInterrupted();
     if (interrupted) logger.warn({ runs: interrupted }, 'marked runs cut off by the previous daemon as interrupted');
     // After the runs that may be calling them (teardown runs in reverse): no MCP server process outlives us.

@@ -225,11 +225,18 @@ export {
   WORKER_LOST,
   WorkerLostError,
 } from './workers/execution-backend.ts';
+export {
+  EXECUTION_BACKENDS,
+  type ExecutionSettingsPatch,
+  ExecutionSettingsService,
+  type ExecutionSettingsView,
+  REDIS_PASSWORD_SECRET,
+} from './workers/execution-settings.ts';
 // The queue backend and the worker's runtime load BullMQ: not from here (the daemon's start would parse it), but
 // through WorkerService (queue backend) and '@restflow/core/worker-runtime' (a worker process).
 export type { ClaimAnswer, ReportAnswer } from './workers/queue-backend.ts';
 export { normalizeTags, queueFor, queuesServing } from './workers/queue-names.ts';
 export type { ProviderGrant, RemoteRunEvent, RemoteRunResult, RemoteRunSpec } from './workers/remote-run.ts';
-export { type ExecutionSettings, executionSettingsFromEnv, WorkerService } from './workers/worker.service.ts';
+export { type ExecutionSettings, WorkerService } from './workers/worker.service.ts';
 export type { WorkerHello, WorkerInfo } from './workers/worker-registry.ts';
 export type { DaemonLink, WorkerRegistration, WorkerRuntimeOptions } from './workers/worker-runtime.ts';

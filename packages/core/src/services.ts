@@ -38,6 +38,7 @@ import { TaskService } from './tasks/task.service.ts';
 import { TerminalSessionService } from './terminals/terminal-session.service.ts';
 import { HostToolsService } from './tools/host-tools.service.ts';
 import { UsageService } from './usage/usage.service.ts';
+import { ExecutionSettingsService } from './workers/execution-settings.ts';
 import type { WorkerService } from './workers/worker.service.ts';
 import { createWorkerService } from './workers/worker-wiring.ts';
 
@@ -94,6 +95,8 @@ export interface RestflowServices extends CoreContext {
   logs: LogFeed;
   /** Remote workers under the queue backend (docs/workers.md); empty under the default local backend. */
   workers: WorkerService;
+  /** `execution.*` config keys: the execution backend and its Redis (the password kept as a secret). */
+  execution: ExecutionSettingsService;
 }
 
 /**
@@ -139,6 +142,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
   const shared = new SharedSpaceService(core);
   const terminals = new TerminalSessionService(core);
   const providers = new ProviderSettingsService(core);
+  const execution = new ExecutionSettingsService(core, secrets);
   const models = new ModelListService({
     keys: { secrets, auth, env: core.env },
     settings: () => providers.get(),
@@ -168,7 +172,17 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     mcpTools: mcpPort(mcpClients),
     config,
   });
-  const workers = createWorkerService(core, { engine, runs, security, secrets, skills, auth, providers });
+  const workers = createWorkerService(core, {
+    engine,
+    runs,
+    security,
+    secrets,
+    skills,
+    auth,
+    providers,
+    agents,
+    execution,
+  });
   const agentRunner = engineTaskRunner({ chat, runs, agents });
   const scheduler = new TaskScheduler(core, { tasks, config, agents, memory, secrets, usage }, { agentRunner });
   const maintenance = new DatabaseMaintenance(db, core.clock, { keepDays: () => config.get().run_events_keep_days });
@@ -200,6 +214,7 @@ export function createServices(deps: ServiceDeps): RestflowServices {
     mcpClients,
     apiTokens: new ApiTokenService(core),
     telegram: new TelegramSettingsService(core),
+    execution,
     usage,
     workers,
   };

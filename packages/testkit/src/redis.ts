@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
 export interface TestRedis {
-  /** `redis://127.0.0.1:<port>` */
+  /** `redis://127.0.0.1:<port>`, or `redis://:<password>@127.0.0.1:<port>` for a server started with a password */
   url: string;
   port: number;
   stop(): Promise<void>;
@@ -21,11 +21,30 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startRedis(timeoutMs = 10_000): Promise<TestRedis> {
+export interface StartRedisOptions {
+  timeoutMs?: number;
+  /** Clients must authenticate with it (`requirepass`). */
+  password?: string;
+}
+
+export async function startRedis(options: StartRedisOptions | number = {}): Promise<TestRedis> {
+  const { timeoutMs = 10_000, password } = typeof options === 'number' ? { timeoutMs: options } : options;
   const port = await freePort();
   const child: ChildProcess = spawn(
     REDIS_SERVER,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'notice'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--loglevel',
+      'notice',
+      ...(password ? ['--requirepass', password] : []),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -61,7 +80,7 @@ export async function startRedis(timeoutMs = 10_000): Promise<TestRedis> {
     });
   });
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: password ? `redis://:${encodeURIComponent(password)}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`,
     port,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

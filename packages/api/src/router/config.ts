@@ -1,6 +1,8 @@
 import { CONFIG_KEYS } from '@restflow/core';
 import {
+  executionSettingsSchema,
   setConfigInput,
+  setExecutionSettingsInput,
   setProvidersInput,
   setTelegramSettingsInput,
   telegramSettingsSchema,
@@ -29,6 +31,19 @@ export const configRouter = router({
     set: publicProcedure
       .input(setProvidersInput)
       .mutation(({ ctx, input }) => ctx.services.providers.set(input.providers)),
+  },
+
+  /**
+   * Where agent runs execute (docs/workers.md): `backend` local | queue, the Redis URL (its password kept as the
+   * secret RESTFLOW_REDIS_PASSWORD, never shown), the queue names. Applied at the next daemon start.
+   */
+  execution: {
+    get: publicProcedure.output(executionSettingsSchema).query(({ ctx }) => ctx.services.execution.view()),
+    /** Changes the keys given; a bad one is a BAD_REQUEST naming it (never quoting a password). */
+    set: publicProcedure
+      .input(setExecutionSettingsInput)
+      .output(executionSettingsSchema)
+      .mutation(({ ctx, input }) => ctx.services.execution.set(input.execution)),
   },
 
   /** The Telegram channel's settings: `allowed_chats` may use the bot; applied to the next message. */

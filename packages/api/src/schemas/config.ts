@@ -40,3 +40,38 @@ export const setConfigInput = z.object({ config: systemConfigSchema }).strict();
 export const updateConfigInput = z.object({ key: text('token').min(1), value: z.number().int() }).strict();
 
 export const setProvidersInput = z.object({ providers: providerSettingsSchema }).strict();
+
+const executionBackendSchema = z.enum(['local', 'queue']);
+
+/**
+ * The `execution.*` keys (docs/workers.md) and what the daemon runs with. A Redis password is never part of it:
+ * `redis_url` comes without it and `redis_password_secret` names the secret that holds it.
+ */
+export const executionSettingsSchema = z.strictObject({
+  backend: executionBackendSchema,
+  redis_url: z.string().nullable(),
+  redis_password_secret: z.string().nullable(),
+  queue: z.string(),
+  queue_prefix: z.string(),
+  /** Read once at start (a change applies at the next daemon start); RESTFLOW_* variables override the keys. */
+  in_effect: z.strictObject({
+    backend: executionBackendSchema,
+    redis_url: z.string().nullable(),
+    queue: z.string(),
+    queue_prefix: z.string(),
+    from_environment: z.array(z.string()),
+  }),
+});
+
+/**
+ * Changes the keys given. `redis_url` may carry a password: it is moved to the secret RESTFLOW_REDIS_PASSWORD;
+ * empty or null unsets the URL and its password. Empty or null `queue` / `queue_prefix` restore the default.
+ */
+export const setExecutionSettingsInput = z.strictObject({
+  execution: z.strictObject({
+    backend: executionBackendSchema.optional(),
+    redis_url: text('url').nullable().optional(),
+    queue: text('name').nullable().optional(),
+    queue_prefix: text('name').nullable().optional(),
+  }),
+});

@@ -12,7 +12,7 @@ import { newestFirstPage } from '../newest-first-page.ts';
 import { type Page, pageSize } from '../page-cursor.ts';
 import type { BudgetBreach } from '../usage/budgets.ts';
 import { emptyTotals, type RunMeter, type UsageService, type UsageTotals } from '../usage/usage.service.ts';
-import { type ExecutionBackend, localBackend, WORKER_LOST } from '../workers/execution-backend.ts';
+import { DETACHED, type ExecutionBackend, localBackend, WORKER_LOST } from '../workers/execution-backend.ts';
 import type { AgentEngine, PreparedAgent } from './agent-engine.ts';
 import { type AgentLoopResult, emptyRunUsage } from './agent-loop.ts';
 import { DEFAULT_BATCHING, DeltaBatcher, type DeltaBatcherOptions } from './delta-batcher.ts';
@@ -112,6 +112,23 @@ export interface StartRunRequest {
   placement?: { local?: boolean; jobKey?: string };
 }
 
+/** A run a previous daemon left queued (docs/workers.md): its row and `started` event exist already. */
+export interface ResumeRunRequest {
+  runId: string;
+  /** Rebuilt from what the run was started with; its loop runs on a worker, never here. */
+  prepared: PreparedAgent;
+  history: LlmMessage[];
+  input: string;
+  jobKey?: string;
+}
+
+/** What a re-attached task run's scheduler needs to carry on with it. */
+export interface ResumedRun {
+  runId: string;
+  input: string;
+  jobKey: string | undefined;
+}
+
 export interface MeterScope {
   agentId?: string;
   taskId?: string;
@@ -181,6 +198,8 @@ export interface RunListFilter {
 
 export class RunManager {
   private readonly active = new Map<string, ActiveRun>();
+  /** Re-attached task runs by task id, until they settle. */
+  private readonly resumed = new Map<string, ResumedRun>();
   private readonly events: EventStream<RunEventPayloads>;
   /** Where run loops execute: this process unless the daemon was set up with the queue backend. */
   private backend: ExecutionBackend;
@@ -210,7 +229,6 @@ export class RunManager {
     if (request.parentRunId && !parent) throw new NotFoundError('Run', request.parentRunId);
     const rootRunId = parent?.rootRunId ?? runId;
     const startedAt = core.clock.now();
-    const started = performance.now();
     core.db
       .insert(runs)
       .values({
@@ -227,7 +245,68 @@ export class RunManager {
         agentName: request.agentName ?? null,
       })
       .run();
+    return this.launch(runId, rootRunId, parent, request, { resumed: false, startedAt });
+  }
 
+  /**
+   * Re-attaches a run a previous daemon left queued (docs/workers.md): it is active again, its job goes on waiting
+   * for a worker, and it settles as any run — its assistant message, if it has one, gets the reply. No second
+   * `started` event. NotFoundError for unknown runs.
+   */
+  resume(request: ResumeRunRequest): RunHandle {
+    const row = this.core.db.select().from(runs).where(eq(runs.id, request.runId)).get();
+    if (!row) throw new NotFoundError('Run', request.runId);
+    const model = request.prepared.model.model;
+    const handle = this.launch(
+      row.id,
+      row.rootRunId ?? row.id,
+      undefined,
+      {
+        runId: row.id,
+        kind: row.kind,
+        prepared: request.prepared,
+        history: request.history,
+        input: request.input,
+        ...(row.sessionId ? { sessionId: row.sessionId } : {}),
+        ...(row.messageId ? { messageId: row.messageId } : {}),
+        ...(row.taskId ? { taskId: row.taskId } : {}),
+        ...(row.agentName ? { agentName: row.agentName } : {}),
+        ...(request.jobKey ? { placement: { jobKey: request.jobKey } } : {}),
+        onSettled: (outcome) => {
+          if (!row.messageId) return;
+          this.messages.updateMessage(row.messageId, {
+            content: outcome.content,
+            execution: messageExecution(outcome, model),
+          });
+        },
+      },
+      { resumed: true, startedAt: row.startedAt },
+    );
+    if (row.taskId) {
+      this.resumed.set(row.taskId, { runId: row.id, input: request.input, jobKey: request.jobKey });
+      void handle.done.finally(() => {
+        if (this.resumed.get(row.taskId as string)?.runId === row.id) this.resumed.delete(row.taskId as string);
+      });
+    }
+    return handle;
+  }
+
+  /** The re-attached run of a task that is still active (the scheduler carries on with it). */
+  resumedOf(taskId: string): ResumedRun | undefined {
+    const resumed = this.resumed.get(taskId);
+    return resumed && this.active.has(resumed.runId) ? resumed : undefined;
+  }
+
+  private launch(
+    runId: string,
+    rootRunId: string,
+    parent: ActiveRun | undefined,
+    request: StartRunRequest,
+    options: { resumed: boolean; startedAt: number },
+  ): RunHandle {
+    const { core } = this;
+    // A re-attached run's duration counts from its first start.
+    const started = performance.now() - Math.max(0, core.clock.now() - options.startedAt);
     let closed = false;
     let streamed = '';
     let deltas = 0;
@@ -272,11 +351,13 @@ export class RunManager {
         }, request.timeoutMs)
       : undefined;
     const { warnings } = request.prepared;
-    append('started', {
-      model: request.prepared.model.model,
-      input: request.input,
-      ...(warnings.length > 0 ? { warnings } : {}),
-    });
+    if (!options.resumed) {
+      append('started', {
+        model: request.prepared.model.model,
+        input: request.input,
+        ...(warnings.length > 0 ? { warnings } : {}),
+      });
+    }
     const meterScope: MeterScope = request.meterScope ?? {
       ...(request.prepared.agent.id ? { agentId: request.prepared.agent.id } : {}),
       ...(request.taskId ? { taskId: request.taskId } : {}),
@@ -357,6 +438,13 @@ export class RunManager {
       const outcome = this.outcomeOf(runId, result, reason, streamed, Math.round(performance.now() - started), {
         timeoutMs: request.timeoutMs,
       });
+      if (reason === 'shutdown' && result.errorCode === DETACHED) {
+        // Its job stays queued and the next daemon re-attaches to it: nothing is settled, nothing appended.
+        closed = true;
+        core.events.forget(runId);
+        this.active.delete(runId);
+        return { ...outcome, error_code: DETACHED };
+      }
       try {
         request.onSettled?.(outcome);
       } catch (error) {
@@ -463,7 +551,21 @@ export class RunManager {
     return this.get(runId);
   }
 
-  /** Daemon stop: every active run ends as interrupted, with its partial answer saved. */
+  /**
+   * Stops one run as a daemon stop does (the scheduler stopping): it ends interrupted, or — a queued remote run no
+   * worker has taken — stays queued for the next daemon. Resolves once it has settled.
+   */
+  async interrupt(runId: string): Promise<void> {
+    const run = this.active.get(runId);
+    if (!run) return;
+    if (!run.controller.signal.aborted) run.controller.abort('shutdown' satisfies StopReason);
+    await Promise.race([run.done, delay(SETTLE_WAIT_MS)]);
+  }
+
+  /**
+   * Daemon stop: every active run ends as interrupted, with its partial answer saved (a queued remote run no
+   * worker has taken stays queued: docs/workers.md).
+   */
   async stopAll(): Promise<void> {
     const pending = [...this.active.values()].map((run) => {
       if (!run.controller.signal.aborted) run.controller.abort('shutdown' satisfies StopReason);
@@ -636,9 +738,14 @@ export class RunManager {
    */
   recoverInterrupted(): number {
     const { core } = this;
-    const open = core.db.select().from(runs).where(eq(runs.status, 'running')).all();
+    // Runs active here were re-attached (docs/workers.md): they are not cut off.
+    const open = core.db
+      .select()
+      .from(runs)
+      .where(eq(runs.status, 'running'))
+      .all()
+      .filter((row) => !this.active.has(row.id));
     for (const row of open) {
-      if (this.active.has(row.id)) continue;
       const { partial, steps, tokens } = replayProgress(this.events.listAfter(row.id, 0, 1_000_000));
       const now = core.clock.now();
       if (row.messageId) {

@@ -6,7 +6,7 @@ import type { RunManager } from '../engine/run-manager.ts';
 import { UnavailableError } from '../errors.ts';
 import type { LlmError } from '../llm/types.ts';
 import { BUDGET_EXCEEDED, type BudgetBreach, BudgetExceededError } from '../usage/budgets.ts';
-import { WORKER_LOST, WorkerLostError } from '../workers/execution-backend.ts';
+import { DETACHED, WORKER_LOST, WorkerLostError } from '../workers/execution-backend.ts';
 import type { TranscriptMessage } from './task-memory.ts';
 
 export interface TaskAgentRunRequest {
@@ -22,6 +22,15 @@ export interface TaskAgentRunRequest {
   record?: boolean;
   /** Under the queue backend, this attempt starts at most once (docs/workers.md). */
   jobKey?: string;
+  /** Carry on with this engine run, which a previous daemon started and this one re-attached, instead of starting one. */
+  adopt?: string;
+}
+
+/** An engine run of a task that a restarted daemon re-attached (its job was still queued: docs/workers.md). */
+export interface AdoptableRun {
+  engineRunId: string;
+  input: string;
+  jobKey: string | undefined;
 }
 
 export interface TaskAgentRunResult {
@@ -36,6 +45,8 @@ export interface TaskAgentRunResult {
 /** Rejects with the cause of a failure (LlmError for provider errors, UnavailableError for configuration). */
 export interface TaskAgentRunner {
   run(request: TaskAgentRunRequest): Promise<TaskAgentRunResult>;
+  /** The task's engine run re-attached at start, which the scheduler carries on with rather than interrupting. */
+  adoptable?(taskId: string): AdoptableRun | undefined;
 }
 
 /** Until the engine is wired in, API-mode runs fail with a clear message (CLI mode works regardless). */
@@ -70,7 +81,7 @@ export interface AgentEnginePort {
       jobKey?: string;
     }): Promise<{ runId: string; done: Promise<EngineRunOutcome> }>;
   };
-  runs: Pick<RunManager, 'cancel' | 'subscribe'>;
+  runs: Pick<RunManager, 'cancel' | 'subscribe' | 'interrupt' | 'wait' | 'resumedOf'>;
   agents: Pick<AgentService, 'get'>;
 }
 
@@ -78,30 +89,56 @@ export class RunCancelledError extends Error {
   override name = 'RunCancelledError';
 }
 
+/** The daemon stopped while the attempt's job still waited in the queue: it stays there for the next daemon. */
+export class RunDetachedError extends Error {
+  override name = 'RunDetachedError';
+}
+
 /** A TaskAgentRunner over the engine: one engine run per attempt, its token events relayed as task output. */
 export function engineTaskRunner(engine: AgentEnginePort): TaskAgentRunner {
   return {
+    adoptable(taskId) {
+      const resumed = engine.runs.resumedOf(taskId);
+      return resumed ? { engineRunId: resumed.runId, input: resumed.input, jobKey: resumed.jobKey } : undefined;
+    },
     async run(request) {
-      const stored = engine.agents.get(request.agentId);
-      const node = request.model ? { ...stored.agent, model: request.model } : stored.agent;
-      const handle = await engine.chat.startAgentRun({
-        agent: { id: stored.id, name: stored.name, node },
-        input: request.input,
-        kind: 'task',
-        taskId: request.taskId,
-        ...(request.record ? { record: true } : {}),
-        ...(request.jobKey ? { jobKey: request.jobKey } : {}),
-      });
-      const cancel = () => void engine.runs.cancel(handle.runId);
+      const adopted = request.adopt ? engine.runs.wait(request.adopt) : undefined;
+      const handle =
+        request.adopt && adopted
+          ? { runId: request.adopt, done: adopted }
+          : await (() => {
+              const stored = engine.agents.get(request.agentId);
+              const node = request.model ? { ...stored.agent, model: request.model } : stored.agent;
+              return engine.chat.startAgentRun({
+                agent: { id: stored.id, name: stored.name, node },
+                input: request.input,
+                kind: 'task',
+                taskId: request.taskId,
+                ...(request.record ? { record: true } : {}),
+                ...(request.jobKey ? { jobKey: request.jobKey } : {}),
+              });
+            })();
+      // A daemon stopping interrupts the run (a queued job then stays for the next daemon); anything else cancels it.
+      const cancel = () =>
+        void (request.signal.reason === 'shutdown'
+          ? engine.runs.interrupt(handle.runId)
+          : engine.runs.cancel(handle.runId));
       request.signal.addEventListener('abort', cancel, { once: true });
       if (request.signal.aborted) cancel();
+      // A detached run gets no terminal event (the next daemon settles it): its relay is stopped by hand.
+      const relayStop = new AbortController();
       const relay = (async () => {
-        for await (const { kind } of engine.runs.subscribe(handle.runId)) {
+        for await (const { kind } of engine.runs.subscribe(handle.runId, { signal: relayStop.signal })) {
           if (kind.type === 'token') request.onText(kind.text);
         }
       })();
       try {
         const outcome = await handle.done;
+        if (outcome.error_code === DETACHED) {
+          relayStop.abort();
+          await relay.catch(() => undefined);
+          throw new RunDetachedError(`engine run ${handle.runId} stays queued`);
+        }
         await relay;
         if (outcome.status === 'completed') {
           return {

@@ -16,10 +16,10 @@ export interface RecoveryDeps {
 
 /**
  * Tasks left `running` go back to `active` with their next run computed from now (so the slot that was running
- * is not run again); their stream gets the ending it never had, and an orphaned CLI process tree is killed.
+ * is not run again), except those in `keep` (carried on with: docs/workers.md); their stream gets the ending it never had, and an orphaned CLI process tree is killed.
  */
-export function recoverInterruptedRuns(deps: RecoveryDeps, now: number): number {
-  const recovered = deps.tasks.recoverInterrupted(now);
+export function recoverInterruptedRuns(deps: RecoveryDeps, now: number, keep: ReadonlySet<string> = new Set()): number {
+  const recovered = deps.tasks.recoverInterrupted(now, keep);
   for (const task of recovered) {
     const runId = deps.tasks.events.lastStartedRunId(task.id);
     if (!runId) continue;

@@ -3,7 +3,8 @@
 import type { AgentTask } from '../tasks/task-model.ts';
 import { tailOf } from '../text-cut.ts';
 import { BudgetExceededError } from '../usage/budgets.ts';
-import type { TaskAgentRunner } from './agent-runner.ts';
+import { taskJobKey } from '../workers/queue-names.ts';
+import { RunDetachedError, type TaskAgentRunner } from './agent-runner.ts';
 import { CliSpawnError, runCliProcess } from './cli-runner.ts';
 import type { ModelFailover } from './failover.ts';
 import { isTransientError, retryBackoffMs, type TaskRetryPolicy } from './retry.ts';
@@ -24,7 +25,9 @@ export type TaskRunOutcome =
   | { status: 'completed'; output: string; durationMs: number; stats: TaskRunStats; transcript: TranscriptMessage[] }
   | { status: 'failed'; error: string; errorCode?: string; recoverable: boolean; durationMs: number }
   | { status: 'timeout'; durationMs: number; timeoutMs: number }
-  | { status: 'cancelled' | 'interrupted'; durationMs: number };
+  | { status: 'cancelled' | 'interrupted'; durationMs: number }
+  /** The daemon stopped while the attempt's job waited in the queue: the next daemon carries on with it. */
+  | { status: 'detached'; durationMs: number };
 
 export interface TaskRunRequest {
   task: AgentTask;
@@ -35,6 +38,8 @@ export interface TaskRunRequest {
   signal: AbortSignal;
   /** The schedule slot of a scheduled run: under the queue backend each attempt starts at most once per slot. */
   slot?: number;
+  /** Carry on with an engine run a previous daemon started (re-attached at start), as attempt `retry` with `model`. */
+  resume?: { engineRunId: string; retry: number; model?: string };
   emit: (kind: TaskStreamKind) => void;
 }
 
@@ -168,12 +173,14 @@ async function runApiMode(
   const { task } = request;
   const input = request.input?.trim() ? request.input : DEFAULT_TASK_INPUT;
   const output = new OutputCollector(request.emit);
-  let retry = 0;
+  let retry = request.resume?.retry ?? 0;
+  let adopt = request.resume?.engineRunId;
   const attempt = (model: string | undefined) =>
     deps.agentRunner.run({
       ...(request.slot !== undefined
-        ? { jobKey: `task-${task.id}-slot-${request.slot}-try-${retry}-${model ?? 'agent'}` }
+        ? { jobKey: taskJobKey({ taskId: task.id, slot: request.slot, retry, model }) }
         : {}),
+      ...(adopt ? { adopt } : {}),
       agentId: task.agent_id,
       model,
       input,
@@ -185,13 +192,18 @@ async function runApiMode(
   const primary = deps.agentModel(task.agent_id);
   for (; ; retry++) {
     try {
-      const result = primary
-        ? (
-            await deps.failover.run(primary, deps.fallbackModels, attempt, (from, to, error) =>
-              request.emit({ type: 'progress', phase: 'failover', details: { from, to, error: messageOf(error) } }),
-            )
-          ).result
-        : await attempt(undefined);
+      const adopting = adopt !== undefined;
+      const result = adopting
+        ? await attempt(request.resume?.model).finally(() => {
+            adopt = undefined;
+          })
+        : primary
+          ? (
+              await deps.failover.run(primary, deps.fallbackModels, attempt, (from, to, error) =>
+                request.emit({ type: 'progress', phase: 'failover', details: { from, to, error: messageOf(error) } }),
+              )
+            ).result
+          : await attempt(undefined);
       const stats = {
         output_lines: output.lines,
         output_bytes: output.bytes,
@@ -206,6 +218,7 @@ async function runApiMode(
         transcript: result.transcript,
       };
     } catch (error) {
+      if (error instanceof RunDetachedError) return { status: 'detached', durationMs: elapsed() };
       if (signal.aborted) return stopped();
       if (error instanceof BudgetExceededError) {
         return {

@@ -11,7 +11,8 @@ import { toolEnv } from '../security/tool-env.ts';
 import { ALL_TASKS_CHANNEL } from '../tasks/task-events.ts';
 import type { AgentTask, TaskEvent } from '../tasks/task-model.ts';
 import { DAY_MS, utcDayStart } from '../usage/budgets.ts';
-import { type TaskAgentRunner, unavailableAgentRunner } from './agent-runner.ts';
+import { parseTaskJobKey } from '../workers/queue-names.ts';
+import { type AdoptableRun, type TaskAgentRunner, unavailableAgentRunner } from './agent-runner.ts';
 import { countDue, earliestNextRun } from './due-index.ts';
 import { DEFAULT_FAILOVER_POLICY, DEFAULT_FALLBACK_MODELS, ModelFailover } from './failover.ts';
 import { Heartbeat } from './heartbeat.ts';
@@ -44,6 +45,8 @@ interface ActiveRun {
   scheduledAt: number | null;
   controller: AbortController;
   done: Promise<void>;
+  /** An engine run a previous daemon started and this one re-attached (docs/workers.md). */
+  resume?: { engineRunId: string; retry: number; model?: string };
 }
 
 interface QueuedRun extends Required<Pick<RunNowOptions, 'trigger'>>, Omit<RunNowOptions, 'trigger'> {
@@ -75,6 +78,8 @@ export class TaskScheduler {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private lastBusyWarning = Number.NEGATIVE_INFINITY;
+  /** Tasks whose run's job stays queued as the daemon stops: they stay `running` for the next daemon. */
+  private readonly detached = new Set<string>();
 
   constructor(
     private readonly core: CoreContext,
@@ -125,10 +130,18 @@ export class TaskScheduler {
     if (this.state !== 'idle') return;
     this.state = 'started';
     this.heartbeat.statusChange('starting');
+    // A task whose engine run was re-attached (its job still queued: docs/workers.md) carries on with it; the
+    // others a crash left running are closed.
+    const adopted = this.deps.tasks.list('running').flatMap((task) => {
+      const run = this.agentRunner.adoptable?.(task.id);
+      return run ? [{ task, run }] : [];
+    });
     recoverInterruptedRuns(
       { tasks: this.deps.tasks, stream: this.stream, events: this.core.events, heartbeat: this.heartbeat },
       this.core.clock.now(),
+      new Set(adopted.map(({ task }) => task.id)),
     );
+    for (const { task, run } of adopted) this.adopt(task, run);
     this.unsubscribe = this.core.bus.subscribe(ALL_TASKS_CHANNEL, (event) => {
       const type = (event as TaskEvent).event_type;
       if (type === 'created' || type === 'resumed') this.wake();
@@ -153,7 +166,7 @@ export class TaskScheduler {
     const runs = [...this.running.values()];
     for (const run of runs) run.controller.abort('shutdown');
     await Promise.race([Promise.allSettled(runs.map((r) => r.done)), delay(this.options.stopTimeoutMs ?? 5000)]);
-    this.deps.tasks.recoverInterrupted(this.core.clock.now());
+    this.deps.tasks.recoverInterrupted(this.core.clock.now(), this.detached);
     this.heartbeat.stop();
     this.heartbeat.statusChange('stopped');
     this.state = 'stopped';
@@ -260,20 +273,45 @@ export class TaskScheduler {
       controller,
       done: Promise.resolve(),
     };
-    this.running.set(current.id, run);
+    this.track(run, input);
+    return run;
+  }
+
+  private track(run: ActiveRun, input: string | null): void {
+    const taskId = run.task.id;
+    this.running.set(taskId, run);
     run.done = this.execute(run, input)
       .catch((error: unknown) => {
         try {
-          this.heartbeat.warning('run_error', `task ${current.id} run ${runId}: ${(error as Error).message}`);
+          this.heartbeat.warning('run_error', `task ${taskId} run ${run.runId}: ${(error as Error).message}`);
         } catch {
           // The database is already closed (a run that outlived the stop timeout): nothing left to record.
         }
       })
       .finally(() => {
-        this.running.delete(current.id);
+        this.running.delete(taskId);
         this.wake();
       });
-    return run;
+  }
+
+  /** Carries on with a task run a previous daemon started whose engine run was re-attached: the task stays running. */
+  private adopt(task: AgentTask, adoptable: AdoptableRun): void {
+    const key = adoptable.jobKey ? parseTaskJobKey(adoptable.jobKey) : undefined;
+    const run: ActiveRun = {
+      task,
+      runId: this.deps.tasks.events.lastStartedRunId(task.id) ?? adoptable.engineRunId,
+      trigger: key ? 'schedule' : 'manual',
+      startedAt: task.last_run_at ?? this.core.clock.now(),
+      scheduledAt: key?.slot ?? null,
+      controller: new AbortController(),
+      done: Promise.resolve(),
+      resume: {
+        engineRunId: adoptable.engineRunId,
+        retry: key?.retry ?? 0,
+        ...(key?.model ? { model: key.model } : {}),
+      },
+    };
+    this.track(run, adoptable.input);
   }
 
   /** A scheduled slot whose daily budget is spent is skipped until the next UTC day: recorded, then notified. */
@@ -309,6 +347,7 @@ export class TaskScheduler {
   private async execute(run: ActiveRun, input: string | null): Promise<void> {
     const emit = (kind: TaskStreamKind) => this.emit(run.task.id, run.runId, kind);
     const outcome = await this.outcomeOf(run, input, emit);
+    if (outcome.status === 'detached') this.detached.add(run.task.id);
     await settleRun(
       {
         tasks: this.deps.tasks,
@@ -355,6 +394,7 @@ export class TaskScheduler {
         signal: run.controller.signal,
         emit,
         ...(run.scheduledAt !== null ? { slot: run.scheduledAt } : {}),
+        ...(run.resume ? { resume: run.resume } : {}),
       },
       {
         agentRunner: this.agentRunner,

@@ -95,6 +95,9 @@ export async function settleRun(deps: SettleDeps, request: SettleRequest): Promi
       emit({ type: 'cancelled', reason: CANCELLED_BY_USER, duration_ms });
       return;
     }
+    case 'detached':
+      // Its job stays queued: the next daemon re-attaches to it and this run settles then.
+      return;
     case 'interrupted':
       // The task row is closed by recoverInterrupted when the scheduler stops (or at the next start).
       emit({ type: 'failed', error: INTERRUPTED_BY_STOP, error_code: 'interrupted', duration_ms, recoverable: true });

@@ -281,10 +281,16 @@ export class TaskService {
   /**
    * At daemon start: tasks left `running` by a crash get an `interrupted` event and count a failure. A
    * recurring task goes back to `active` with its next run computed from `now`, so the slot that was running
-   * is not run a second time; a once task has no slot left and becomes `failed`.
+   * is not run a second time; a once task has no slot left and becomes `failed`. Tasks in `keep` stay running:
+   * their run's job is still queued and a daemon carries on with it (docs/workers.md).
    */
-  recoverInterrupted(now: number = this.now()): AgentTask[] {
-    const running = this.db.select().from(tasks).where(eq(tasks.status, 'running')).all();
+  recoverInterrupted(now: number = this.now(), keep: ReadonlySet<string> = new Set()): AgentTask[] {
+    const running = this.db
+      .select()
+      .from(tasks)
+      .where(eq(tasks.status, 'running'))
+      .all()
+      .filter((row) => !keep.has(row.id));
     return running.map((row) => {
       const once = row.schedule.type === 'once';
       return this.transition(

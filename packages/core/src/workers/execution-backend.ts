@@ -33,6 +33,12 @@ export function localBackend(engine: Pick<AgentEngine, 'run'>): ExecutionBackend
   };
 }
 
+/**
+ * The error code a backend settles a run with when the daemon stops while the run's job still waits in the queue:
+ * the job is kept and the run left `running` (no terminal event), so the next daemon re-attaches to it.
+ */
+export const DETACHED = 'detached';
+
 /** The error code of a run whose worker stopped answering: it ends `interrupted`, and a task retries it. */
 export const WORKER_LOST = 'worker_lost';
 

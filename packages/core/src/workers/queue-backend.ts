@@ -1,7 +1,7 @@
 // The `queue` execution backend (docs/workers.md): a run's loop goes to a BullMQ job that a worker process
 // takes. The run itself stays the daemon's: the worker claims the run's spec, reports every sink call back (the
 // run manager persists and publishes them exactly as for a local run) and settles it with the loop's result.
-import { eq, runPlacements } from '@restflow/db';
+import { and, eq, isNull, runPlacements, runs } from '@restflow/db';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { CoreContext } from '../core-context.ts';
@@ -13,7 +13,7 @@ import type { RunEventPayloads } from '../engine/run-events.ts';
 import { NotFoundError } from '../errors.ts';
 import type { SecurityPolicy } from '../security/command-policy.ts';
 import type { BudgetStop } from '../usage/usage.service.ts';
-import { type ExecutionBackend, type RunPlacement, WORKER_LOST } from './execution-backend.ts';
+import { DETACHED, type ExecutionBackend, type RunPlacement, WORKER_LOST } from './execution-backend.ts';
 import { cancelChannel, jobIdFor, queueFor } from './queue-names.ts';
 import {
   fromRemoteResult,
@@ -21,6 +21,7 @@ import {
   type RemoteRunEvent,
   type RemoteRunResult,
   type RemoteRunSpec,
+  type RunResumeBasis,
 } from './remote-run.ts';
 import { type WorkerHello, type WorkerInfo, WorkerRegistry } from './worker-registry.ts';
 
@@ -53,6 +54,15 @@ export interface QueueBackendDeps {
   /** Runs that must stay in the daemon. */
   local: ExecutionBackend;
 }
+
+/** A run a previous daemon left queued whose job still waits: the next daemon re-attaches to it. */
+export interface QueuedRunLeft {
+  runId: string;
+  basis: RunResumeBasis;
+}
+
+/** Job states in which no worker has started the run yet (an `active` job whose claim never reached us included). */
+const NOT_STARTED = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children', 'active']);
 
 export type ClaimAnswer = { status: 'run'; spec: RemoteRunSpec } | { status: 'gone' };
 
@@ -142,7 +152,11 @@ export class QueueExecutionBackend implements ExecutionBackend {
       };
       const onAbort = () => {
         if (run.workerId) void this.publishCancel(request.runId);
-        else {
+        else if (request.signal.reason === 'shutdown') {
+          // The daemon is stopping and no worker has the run: its job stays queued for the next daemon, which
+          // re-attaches to it (reattachable), so the run is neither lost nor started twice.
+          run.settle(ended('failed', 'the daemon stopped; the job stays queued', DETACHED));
+        } else {
           // Only this run's own job: a duplicate's job id belongs to the run that got it first.
           void this.queue(queue)
             .getJob(jobId)
@@ -155,7 +169,13 @@ export class QueueExecutionBackend implements ExecutionBackend {
       request.signal.addEventListener('abort', onAbort, { once: true });
       this.deps.core.db
         .insert(runPlacements)
-        .values({ runId: request.runId, queue, jobId, enqueuedAt: this.deps.core.clock.now() })
+        .values({
+          runId: request.runId,
+          queue,
+          jobId,
+          enqueuedAt: this.deps.core.clock.now(),
+          request: basisOf(prepared, request, placement.jobKey) as unknown as Record<string, unknown>,
+        })
         .onConflictDoNothing()
         .run();
       void this.enqueue(run, request.runId);
@@ -187,6 +207,38 @@ export class QueueExecutionBackend implements ExecutionBackend {
     } catch (error) {
       run.settle(ended('failed', `could not queue the run: ${(error as Error).message}`));
     }
+  }
+
+  /**
+   * Daemon start: the runs a previous daemon left `running` whose job still waits in the queue, unclaimed. They are
+   * re-attached (RunManager.resume) rather than interrupted; a run some worker had claimed is not among them (its
+   * worker lost the daemon it reported to: it ends interrupted, and a task retries it per its retry policy).
+   */
+  async reattachable(): Promise<QueuedRunLeft[]> {
+    const rows = this.deps.core.db
+      .select({
+        runId: runPlacements.runId,
+        queue: runPlacements.queue,
+        jobId: runPlacements.jobId,
+        request: runPlacements.request,
+      })
+      .from(runPlacements)
+      .innerJoin(runs, eq(runs.id, runPlacements.runId))
+      .where(and(eq(runs.status, 'running'), isNull(runPlacements.workerId)))
+      .all();
+    const left: QueuedRunLeft[] = [];
+    for (const row of rows) {
+      if (!row.request) continue;
+      try {
+        const job = await this.queue(row.queue).getJob(row.jobId);
+        if (!job || job.data.run_id !== row.runId) continue;
+        if (!NOT_STARTED.has(await job.getState())) continue;
+        left.push({ runId: row.runId, basis: row.request as unknown as RunResumeBasis });
+      } catch {
+        // Redis unreachable: the run is closed as interrupted, as before there were queued runs to keep.
+      }
+    }
+    return left;
   }
 
   register(hello: WorkerHello): WorkerInfo & { heartbeat_ms: number; redis_url: string; prefix: string } {
@@ -426,4 +478,23 @@ export class QueueExecutionBackend implements ExecutionBackend {
       // A worker that misses it still learns at its next report (accepted: false).
     }
   }
+}
+
+function basisOf(prepared: PreparedAgent, request: EngineRunRequest, jobKey: string | undefined): RunResumeBasis {
+  // A key written into the definition itself is not copied here; a re-attached stored agent gets its own again.
+  const { api_key_config: key, ...node } = prepared.agent.node;
+  return {
+    agent: {
+      id: prepared.agent.id ?? null,
+      name: prepared.agent.name ?? null,
+      node: key && key.type !== 'direct' ? { ...node, api_key_config: key } : node,
+    },
+    system_prompt: prepared.systemPrompt,
+    temperature: prepared.temperature ?? null,
+    max_iterations: prepared.maxIterations ?? null,
+    warnings: prepared.warnings,
+    history: request.history,
+    input: request.input,
+    job_key: jobKey ?? null,
+  };
 }

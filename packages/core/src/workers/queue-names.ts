@@ -43,3 +43,24 @@ export function jobIdFor(key: string): string {
 
 /** The Redis pub/sub channel that carries cancels to the workers of a queue prefix. */
 export const cancelChannel = (prefix: string) => `${prefix}:restflow-cancel`;
+
+/** What a scheduled task attempt's job key says: its slot, its retry number and the model it was tried with. */
+export interface TaskJobKey {
+  taskId: string;
+  slot: number;
+  retry: number;
+  /** Undefined: the agent's own model. */
+  model?: string;
+}
+
+/** The job key of one attempt of a scheduled slot: the same attempt is never started twice. */
+export function taskJobKey(key: TaskJobKey): string {
+  return `task-${key.taskId}-slot-${key.slot}-try-${key.retry}-${key.model ?? 'agent'}`;
+}
+
+export function parseTaskJobKey(key: string): TaskJobKey | undefined {
+  const match = /^task-(.+?)-slot-(\d+)-try-(\d+)-(.+)$/.exec(key);
+  if (!match) return undefined;
+  const [, taskId, slot, retry, model] = match as unknown as [string, string, string, string, string];
+  return { taskId, slot: Number(slot), retry: Number(retry), ...(model === 'agent' ? {} : { model }) };
+}

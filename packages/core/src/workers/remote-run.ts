@@ -40,6 +40,22 @@ export interface RemoteRunSpec {
   budget_stop: BudgetStop | null;
 }
 
+/**
+ * What a queued run was started with, kept with its placement: a daemon restarted while the job still waits
+ * rebuilds the run from it (docs/workers.md). No credential: the provider key is resolved at claim time.
+ */
+export interface RunResumeBasis {
+  agent: { id: string | null; name: string | null; node: AgentNode };
+  system_prompt: string;
+  temperature: number | null;
+  max_iterations: number | null;
+  warnings: string[];
+  history: LlmMessage[];
+  input: string;
+  /** The key the job id was derived from (a scheduled task's slot and attempt), or null for `run-<id>`. */
+  job_key: string | null;
+}
+
 /** One call of the engine's event sink, in the order the worker's loop made them. */
 export type RemoteRunEvent =
   | { type: 'token'; text: string }

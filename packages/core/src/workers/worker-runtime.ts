@@ -51,7 +51,7 @@ export interface WorkerRuntimeOptions {
   protocolVersion: number;
   queue: string;
   tags: string[];
-  /** Runs at once, per queue the worker serves. */
+  /** Runs at once in this process, over all the queues it serves (one per subset of its tags). */
   concurrency: number;
   /** Overrides the Redis URL the daemon gives at registration. */
   redisUrl?: string;
@@ -80,6 +80,14 @@ export class WorkerRuntime {
   private readonly active = new Map<string, AbortController>();
   private readonly env: NodeJS.ProcessEnv;
   private stopping = false;
+  private stopped: Promise<void> | undefined;
+  /** Jobs holding one of the process's `concurrency` slots, and those waiting for one. */
+  private slotsUsed = 0;
+  private readonly slotWaiters: (() => void)[] = [];
+  /** The queues' workers stop fetching while every slot is taken (pause), and fetch again when one frees. */
+  private fetching = true;
+  /** The last pause or resume of the queues' workers: a stop waits for it, so none outlives the close. */
+  private toggled: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: WorkerRuntimeOptions) {
     this.env = options.env ?? process.env;
@@ -121,10 +129,17 @@ export class WorkerRuntime {
   }
 
   /** Stops taking jobs; runs in progress are cancelled when `abortRuns`, else finished first. */
-  async stop(options: { abortRuns?: boolean } = {}): Promise<void> {
+  stop(options: { abortRuns?: boolean } = {}): Promise<void> {
+    // A second stop waits for the first rather than closing (and deregistering) again.
+    this.stopped ??= this.close(options);
+    return this.stopped;
+  }
+
+  private async close(options: { abortRuns?: boolean }): Promise<void> {
     this.stopping = true;
     clearInterval(this.heartbeat);
     if (options.abortRuns) for (const controller of this.active.values()) controller.abort('shutdown');
+    await this.toggled;
     await Promise.allSettled(this.workers.map((worker) => worker.close()));
     for (const connection of this.connections) connection.disconnect();
     this.subscriber?.disconnect();
@@ -157,7 +172,44 @@ export class WorkerRuntime {
     }
   }
 
+  /**
+   * BullMQ's concurrency is per queue, and a worker with tags serves several queues: the process-wide limit is this
+   * gate. While it is full the queues' workers stop fetching, so jobs stay in the queue for other workers; a job
+   * one of them fetched just before waits here for a slot (its lock is kept renewed meanwhile).
+   */
+  private async acquireSlot(): Promise<void> {
+    if (this.slotsUsed < this.options.concurrency) this.slotsUsed += 1;
+    else await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    if (this.slotsUsed >= this.options.concurrency && this.fetching) {
+      this.fetching = false;
+      this.toggled = Promise.allSettled(this.workers.map((worker) => worker.pause(true)));
+    }
+  }
+
+  private releaseSlot(): void {
+    const next = this.slotWaiters.shift();
+    // The slot passes to a job already fetched; else it frees, and the queues are fetched from again.
+    if (next) {
+      next();
+      return;
+    }
+    this.slotsUsed -= 1;
+    if (!this.fetching && !this.stopping && this.slotsUsed < this.options.concurrency) {
+      this.fetching = true;
+      this.toggled = Promise.allSettled(this.workers.map((worker) => worker.resume()));
+    }
+  }
+
   private async runJob(job: Job<RunJobData>, signal?: AbortSignal): Promise<string> {
+    await this.acquireSlot();
+    try {
+      return await this.runJobInSlot(job, signal);
+    } finally {
+      this.releaseSlot();
+    }
+  }
+
+  private async runJobInSlot(job: Job<RunJobData>, signal?: AbortSignal): Promise<string> {
     const workerId = this.workerId;
     const runId = job.data.run_id;
     if (!workerId || !job.id) return 'gone';

@@ -1,6 +1,7 @@
 // Builds the workers service from the composed services (createServices): the provider grant a worker gets at
 // claim time comes from the same key chain and base URL settings the daemon's own runs use.
 import { PROTOCOL_VERSION } from '@restflow/paths';
+import type { AgentService } from '../agents/agent.service.ts';
 import type { AuthProfileService } from '../auth/auth-profile.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { AgentEngine } from '../engine/agent-engine.ts';
@@ -12,7 +13,8 @@ import { resolveApiKey } from '../llm/resolve-api-key.ts';
 import type { SecretService } from '../secrets/secret.service.ts';
 import type { SecurityService } from '../security/security.service.ts';
 import type { SkillService } from '../skills/skill.service.ts';
-import { executionSettingsFromEnv, WorkerService } from './worker.service.ts';
+import type { ExecutionSettingsService } from './execution-settings.ts';
+import { WorkerService } from './worker.service.ts';
 
 export function createWorkerService(
   core: CoreContext,
@@ -24,13 +26,16 @@ export function createWorkerService(
     skills: SkillService;
     auth: AuthProfileService;
     providers: ProviderSettingsService;
+    agents?: Pick<AgentService, 'find'>;
+    execution: Pick<ExecutionSettingsService, 'settings'>;
   },
 ): WorkerService {
-  return new WorkerService(executionSettingsFromEnv(core.env), {
+  return new WorkerService(deps.execution.settings(), {
     core,
     engine: deps.engine,
     runs: deps.runs,
     protocolVersion: PROTOCOL_VERSION,
+    storedAgent: (id) => deps.agents?.find(id)?.agent,
     policy: () => deps.security.getPolicy(),
     secrets: secretPort(deps.secrets),
     skills: skillPort(deps.skills),

@@ -1,16 +1,18 @@
 // What the router's workers.* procedures call (docs/workers.md). Under the local backend there are no workers:
 // the listing is empty and what only a worker does is refused with a message saying how to turn the queue on.
-import type { runPlacements } from '@restflow/db';
+import type { AgentNode, runPlacements } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
-import type { AgentEngine } from '../engine/agent-engine.ts';
+import type { AgentEngine, PreparedAgent } from '../engine/agent-engine.ts';
 import type { EngineLimits } from '../engine/limits.ts';
 import type { RunManager } from '../engine/run-manager.ts';
-import { InvalidInputError, UnavailableError } from '../errors.ts';
+import { UnavailableError } from '../errors.ts';
+import { findModel } from '../models/catalogue.ts';
 import { localBackend } from './execution-backend.ts';
 import type { ClaimAnswer, QueueBackendDeps, QueueExecutionBackend, ReportAnswer } from './queue-backend.ts';
-import type { RemoteRunEvent, RemoteRunResult } from './remote-run.ts';
+import type { RemoteRunEvent, RemoteRunResult, RunResumeBasis } from './remote-run.ts';
 import type { WorkerHello, WorkerInfo } from './worker-registry.ts';
 
+/** What the daemon runs with, resolved once at start (execution-settings.ts: environment, then config keys). */
 export interface ExecutionSettings {
   backend: 'local' | 'queue';
   /** Required for `queue`; may carry a password, so it is never logged nor listed. */
@@ -21,43 +23,28 @@ export interface ExecutionSettings {
   heartbeatMs: number;
 }
 
-/**
- * RESTFLOW_EXECUTION_BACKEND (`local` | `queue`), RESTFLOW_REDIS_URL, RESTFLOW_QUEUE (default `default`),
- * RESTFLOW_QUEUE_PREFIX (default `restflow`), RESTFLOW_WORKER_TIMEOUT_MS (default 15000),
- * RESTFLOW_WORKER_HEARTBEAT_MS (default a third of the timeout). Read once at start.
- */
-export function executionSettingsFromEnv(env: NodeJS.ProcessEnv): ExecutionSettings {
-  const backend = env.RESTFLOW_EXECUTION_BACKEND?.trim() || 'local';
-  if (backend !== 'local' && backend !== 'queue') {
-    throw InvalidInputError.field('RESTFLOW_EXECUTION_BACKEND', 'must be local or queue');
-  }
-  const positive = (name: string, fallback: number) => {
-    const value = Number(env[name]);
-    return env[name] && Number.isInteger(value) && value > 0 ? value : fallback;
-  };
-  const workerTimeoutMs = positive('RESTFLOW_WORKER_TIMEOUT_MS', 15_000);
-  const redisUrl = env.RESTFLOW_REDIS_URL?.trim();
-  if (backend === 'queue' && !redisUrl) {
-    throw InvalidInputError.field('RESTFLOW_REDIS_URL', 'is required with RESTFLOW_EXECUTION_BACKEND=queue');
-  }
-  return {
-    backend,
-    ...(redisUrl ? { redisUrl } : {}),
-    queue: env.RESTFLOW_QUEUE?.trim() || 'default',
-    prefix: env.RESTFLOW_QUEUE_PREFIX?.trim() || 'restflow',
-    workerTimeoutMs,
-    heartbeatMs: positive('RESTFLOW_WORKER_HEARTBEAT_MS', Math.max(50, Math.floor(workerTimeoutMs / 3))),
-  };
-}
-
 export interface WorkerServiceDeps extends Omit<QueueBackendDeps, 'core' | 'local' | 'limits'> {
   core: Pick<CoreContext, 'db' | 'clock' | 'ids'>;
   engine: Pick<AgentEngine, 'run' | 'limits'>;
-  runs: Pick<RunManager, 'useBackend'>;
+  runs: Pick<RunManager, 'useBackend' | 'resume'>;
   protocolVersion: number;
+  /** A stored agent's current definition: a re-attached run gets back a key kept in it (never copied to the queue). */
+  storedAgent?: (id: string) => AgentNode | undefined;
 }
 
 export type RunPlacementRow = typeof runPlacements.$inferSelect;
+
+/** The provider client and tools of a re-attached run: its loop runs on a worker, so touching them is a bug. */
+const remoteOnly = new Proxy(
+  {},
+  {
+    get(_target, property) {
+      // Inspection (printing, awaiting, serializing) must not throw.
+      if (typeof property === 'symbol' || property === 'then' || property === 'toJSON') return undefined;
+      throw new Error(`a re-attached run executes on a worker; its ${String(property)} is not here`);
+    },
+  },
+);
 
 export class WorkerService {
   backend: QueueExecutionBackend | undefined;
@@ -69,7 +56,7 @@ export class WorkerService {
 
   constructor(
     readonly settings: ExecutionSettings,
-    deps: WorkerServiceDeps,
+    private readonly deps: WorkerServiceDeps,
   ) {
     this.ready =
       settings.backend === 'queue' && settings.redisUrl ? this.useQueue(settings.redisUrl, deps) : Promise.resolve();
@@ -91,11 +78,64 @@ export class WorkerService {
     deps.runs.useBackend(this.backend);
   }
 
+  /**
+   * Daemon start, before runs left `running` are closed as interrupted: re-attaches every run a previous daemon
+   * left queued whose job still waits (docs/workers.md), so a restart loses no queued job and starts none twice.
+   * Returns the ids re-attached.
+   */
+  async reattach(): Promise<string[]> {
+    await this.ready;
+    if (!this.backend) return [];
+    const ids: string[] = [];
+    for (const { runId, basis } of await this.backend.reattachable()) {
+      const prepared = this.preparedOf(basis);
+      if (!prepared) continue;
+      this.deps.runs.resume({
+        runId,
+        prepared,
+        history: basis.history,
+        input: basis.input,
+        ...(basis.job_key ? { jobKey: basis.job_key } : {}),
+      });
+      ids.push(runId);
+    }
+    return ids;
+  }
+
+  /**
+   * The prepared agent of a re-attached run, from what it was started with. Its loop runs on a worker, so it has
+   * no provider client nor tools here; undefined when its model is no longer known (the run ends interrupted).
+   */
+  private preparedOf(basis: RunResumeBasis): PreparedAgent | undefined {
+    const model = basis.agent.node.model ? findModel(basis.agent.node.model) : undefined;
+    if (!model) return undefined;
+    const stored = basis.agent.id ? this.deps.storedAgent?.(basis.agent.id) : undefined;
+    const node =
+      stored?.api_key_config && !basis.agent.node.api_key_config
+        ? { ...basis.agent.node, api_key_config: stored.api_key_config }
+        : basis.agent.node;
+    return {
+      agent: {
+        ...(basis.agent.id ? { id: basis.agent.id } : {}),
+        ...(basis.agent.name ? { name: basis.agent.name } : {}),
+        node,
+      },
+      model,
+      client: remoteOnly as PreparedAgent['client'],
+      tools: remoteOnly as PreparedAgent['tools'],
+      systemPrompt: basis.system_prompt,
+      temperature: basis.temperature ?? undefined,
+      workspaceDir: '',
+      warnings: basis.warnings,
+      ...(basis.max_iterations !== null ? { maxIterations: basis.max_iterations } : {}),
+    };
+  }
+
   private queue(): QueueExecutionBackend {
     if (!this.backend) {
       throw new UnavailableError(
-        'this daemon runs agents itself: start it with RESTFLOW_EXECUTION_BACKEND=queue and RESTFLOW_REDIS_URL ' +
-          'to use workers (docs/workers.md)',
+        'this daemon runs agents itself: to use workers, `restflow config set execution.redis_url redis://…` and ' +
+          '`restflow config set execution.backend queue`, then restart the daemon (docs/workers.md)',
       );
     }
     return this.backend;

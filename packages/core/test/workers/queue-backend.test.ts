@@ -107,8 +107,13 @@ describe('queue execution backend', () => {
     const gpu = await startWorker('w-gpu', ['gpu']);
     const agent = services.agents.create('needs-gpu', { model: 'sonnet', requires: ['gpu'] });
     const ids: string[] = [];
-    for (let i = 0; i < 4; i++) ids.push((await services.chat.startExecution(agent.id, `job ${i}`)).run_id);
-    for (const id of ids) expect((await services.runs.wait(id))?.status).toBe('completed');
+    // Each run's outcome taken as it starts: one that ends before an earlier one is still waited for.
+    const outcomes: Promise<unknown>[] = [];
+    for (let i = 0; i < 4; i++) {
+      ids.push((await services.chat.startExecution(agent.id, `job ${i}`)).run_id);
+      outcomes.push(services.runs.wait(ids.at(-1) as string) as Promise<unknown>);
+    }
+    for (const outcome of await Promise.all(outcomes)) expect(outcome).toMatchObject({ status: 'completed' });
     for (const id of ids) expect(services.workers.placement(id).worker_id).toBe(gpu.id);
     expect(services.workers.placement(ids[0] as string).queue).toBe('default.gpu');
   }, 30_000);
@@ -184,6 +189,45 @@ describe('queue execution backend', () => {
       }),
     ).toThrow(/speaks protocol/);
   });
+
+  it('--concurrency caps the runs of the whole worker process, over every queue its tags make it serve', async () => {
+    let running = 0;
+    let most = 0;
+    const capped = new WorkerRuntime({
+      link: directLink(services),
+      name: 'w-capped',
+      version: 'test',
+      protocolVersion: PROTOCOL_VERSION,
+      queue: 'default',
+      // Three queues only this worker serves: default.cap-a, default.cap-b and default.cap-a+cap-b.
+      tags: ['cap-a', 'cap-b'],
+      concurrency: 2,
+      env: {},
+      onRun: ({ phase }) => {
+        if (phase === 'started') most = Math.max(most, ++running);
+        if (phase === 'ended') running -= 1;
+      },
+    });
+    runtimes.push(capped);
+    await capped.start();
+    const agents = [['cap-a'], ['cap-b'], ['cap-a', 'cap-b']].map((requires, i) =>
+      services.agents.create(`capped-${i}`, { model: 'sonnet', requires }),
+    );
+    fake.reset();
+    for (let i = 0; i < 6; i++) fake.script({ text: 'slow and steady', tokens: 6, tokenDelayMs: 40 });
+    const ids: string[] = [];
+    const outcomes: Promise<unknown>[] = [];
+    for (let i = 0; i < 6; i++) {
+      ids.push((await services.chat.startExecution((agents[i % 3] as { id: string }).id, `job ${i}`)).run_id);
+      outcomes.push(services.runs.wait(ids.at(-1) as string) as Promise<unknown>);
+    }
+    for (const outcome of await Promise.all(outcomes)) expect(outcome).toMatchObject({ status: 'completed' });
+    for (const id of ids) expect(services.workers.placement(id).worker_name).toBe('w-capped');
+    // Two at a time at most (BullMQ's own concurrency, per queue, would have allowed six), and both slots used.
+    expect(most).toBe(2);
+    expect(running).toBe(0);
+    await capped.stop();
+  }, 60_000);
 });
 
 describe('metering of remote runs', () => {
@@ -220,7 +264,7 @@ describe('local execution backend (the default)', () => {
   it('has no workers and says how to turn the queue on', () => {
     const local = createServices({ db: createDb(':memory:'), env: {} });
     expect(local.workers.list()).toEqual([]);
-    expect(() => local.workers.heartbeat('w')).toThrow(/RESTFLOW_EXECUTION_BACKEND=queue/);
+    expect(() => local.workers.heartbeat('w')).toThrow(/config set execution.backend queue/);
     expect(local.workers.placement('any').backend).toBe('local');
   });
 });

@@ -15,6 +15,12 @@ export const runPlacements = sqliteTable(
     workerName: text('worker_name'),
     enqueuedAt: integer('enqueued_at').notNull(),
     claimedAt: integer('claimed_at'),
+    /**
+     * What the run was started with (agent, system prompt, history, input, job key; JSON), so a daemon restarted
+     * while the job still waits re-attaches to it instead of losing it. Holds no credential: the provider key is
+     * resolved when a worker claims the run.
+     */
+    request: text('request', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
   (t) => [index('run_placements_worker_idx').on(t.workerId)],
 );
