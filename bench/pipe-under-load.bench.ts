@@ -10,9 +10,11 @@
 // A/B in one run: `-- --b-node-options "--max-semi-space-size=32"` and/or `-- --b-bin <restflow-daemon.mjs of
 // another build>` start a second daemon (B) beside the first (A, the repo's build, `--a-node-options` for its
 // flags); each round then times A's and B's windows one after the other, the order alternating between rounds.
+// `-- --gc` loads bench/gc-probe.mjs into the daemons and reports their collections in each window (count, pauses).
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir } from '@restflow/testkit';
@@ -35,6 +37,7 @@ const MAX_CALLS_PER_CLIENT = Math.ceil(RATE * WINDOW_SECS * 2) + 100;
 const SEED_CHUNKS = 300;
 const SEED_SESSIONS = 30;
 const GOAL_P99_MS = 1;
+const AFTER_LOAD_SECS = 10;
 
 const WORDS = ['alpha', 'budget', 'cluster', 'deploy', 'engine', 'forest', 'gateway', 'harbor', 'invoice', 'journal'];
 
@@ -173,6 +176,10 @@ interface Daemon {
   errors: number;
   idleRss?: number;
   peakRss: number;
+  afterRss?: number;
+  /** Where bench/gc-probe.mjs writes the daemon's collections (`--gc`). */
+  gcFile?: string;
+  gcs: { minor: number[]; major: number[] };
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -210,9 +217,15 @@ const rssOf = (pid: number) => {
   }
 };
 
+const GC_PROBE = fileURLToPath(new URL('./gc-probe.mjs', import.meta.url));
+
 async function startDaemon(name: string, nodeOptions: string, bin: string | undefined): Promise<Daemon> {
   const dataDir = tempDataDir(`rf-bench-load-${name}`);
-  const daemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off', NODE_OPTIONS: nodeOptions }, { bin });
+  const gcFile = process.argv.includes('--gc') ? path.join(dataDir, 'gc.log') : undefined;
+  const env = gcFile
+    ? { NODE_OPTIONS: `${nodeOptions} --import ${GC_PROBE}`, RESTFLOW_BENCH_GC_FILE: gcFile }
+    : { NODE_OPTIONS: nodeOptions };
+  const daemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off', ...env }, { bin });
   const pinger = createRestflowClient({ pipePath: daemon.pipe });
   // A history to list and search: a few hundred chunks, a few dozen sessions with messages.
   for (let i = 0; i < SEED_CHUNKS; i++) {
@@ -241,8 +254,29 @@ async function startDaemon(name: string, nodeOptions: string, bin: string | unde
     events: 0,
     errors: 0,
     peakRss: 0,
+    gcFile,
+    gcs: { minor: [], major: [] },
   };
 }
+
+/** The daemon's collections that started between `from` and `to` (epoch ms), from bench/gc-probe.mjs's file. */
+function collections(d: Daemon, from: number, to: number): { minor: number[]; major: number[] } {
+  const found = { minor: [] as number[], major: [] as number[] };
+  if (!d.gcFile || !fs.existsSync(d.gcFile)) return found;
+  for (const line of fs.readFileSync(d.gcFile, 'utf8').split('\n')) {
+    const [at, kind, pause] = line.split(' ');
+    if (Number(at) < from || Number(at) > to) continue;
+    if (kind === 'minor') found.minor.push(Number(pause));
+    else if (kind === 'major') found.major.push(Number(pause));
+  }
+  return found;
+}
+
+const showGc = (gcs: { minor: number[]; major: number[] }, secs: number) => {
+  const minor = [...gcs.minor].sort((a, b) => a - b);
+  const total = [...gcs.minor, ...gcs.major].reduce((a, b) => a + b, 0);
+  return `GC: ${minor.length} scavenges (${(minor.length / secs).toFixed(1)}/s, pause p50 ${percentile(minor, 0.5).toFixed(2)} max ${(minor.at(-1) ?? 0).toFixed(2)} ms), ${gcs.major.length} mark-compact, ${((100 * total) / (secs * 1000)).toFixed(2)} % of the time in pauses`;
+};
 
 /** Sequential pings for `secs` seconds (at most MAX_PINGS_PER_WINDOW): their round trips in ms. */
 async function pings(client: RestflowClient, secs: number): Promise<number[]> {
@@ -302,6 +336,7 @@ async function main(): Promise<void> {
         }, 250);
         const cpuBefore = cpuMsOf(d.daemon.pid);
         const windowStart = performance.now();
+        const windowStartMs = Date.now();
         const busy = await pings(d.pinger, WINDOW_SECS);
         const daemonCpu = (100 * (cpuMsOf(d.daemon.pid) - cpuBefore)) / (performance.now() - windowStart);
         clearInterval(rssTimer);
@@ -309,16 +344,24 @@ async function main(): Promise<void> {
         load.send({ type: 'stop' } satisfies LoadMessage);
         const report = await stopped;
         d.loaded.push(...busy);
+        // The probe writes its entries a little after each collection.
+        if (d.gcFile) await new Promise((r) => setTimeout(r, 200));
+        const gcs = collections(d, windowStartMs, windowStartMs + WINDOW_SECS * 1000);
+        d.gcs.minor.push(...gcs.minor);
+        d.gcs.major.push(...gcs.major);
         for (const [name, count] of Object.entries(report.calls)) d.calls[name] = (d.calls[name] ?? 0) + count;
         d.events += report.events;
         d.errors += report.errors;
         const callCount = Object.values(report.calls).reduce((a, b) => a + b, 0);
         console.log(
-          `${d.name} round ${round} load:    ${show(summary(busy))}  (${callCount} load calls, ${report.events} change events, ${report.errors} errors${report.firstError ? `: ${report.firstError}` : ''}; CPU: daemon ${daemonCpu.toFixed(0)} %, load ${((100 * report.cpuMs) / (WINDOW_SECS * 1000)).toFixed(0)} %, machine load ${os.loadavg()[0]?.toFixed(1)})`,
+          `${d.name} round ${round} load:    ${show(summary(busy))}  (${callCount} load calls, ${report.events} change events, ${report.errors} errors${report.firstError ? `: ${report.firstError}` : ''}; CPU: daemon ${daemonCpu.toFixed(0)} %, load ${((100 * report.cpuMs) / (WINDOW_SECS * 1000)).toFixed(0)} %, machine load ${os.loadavg()[0]?.toFixed(1)})${d.gcFile ? `\n    ${showGc(gcs, WINDOW_SECS)}` : ''}`,
         );
       }
     }
     load.send({ type: 'exit' } satisfies LoadMessage);
+    // What the daemon keeps once the load is over (a larger young generation must not stay resident).
+    await new Promise((r) => setTimeout(r, AFTER_LOAD_SECS * 1000));
+    for (const d of daemons) d.afterRss = rssOf(d.daemon.pid);
 
     const figures: Figure[] = [];
     for (const d of daemons) {
@@ -331,11 +374,12 @@ async function main(): Promise<void> {
       );
       console.log(`  all rounds, no load: ${show(base)}`);
       console.log(`  all rounds, load:    ${show(busy)}`);
+      if (d.gcFile) console.log(`  under load, ${showGc(d.gcs, ROUNDS * WINDOW_SECS)}`);
       console.log(
         `  load: ${CLIENTS} clients at ${RATE} calls/s each; ${callTotal} calls (${rate}/s): ${JSON.stringify(d.calls)}; ${d.events} change events; ${d.errors} errors`,
       );
       console.log(
-        `  daemon RSS: ${d.idleRss?.toFixed(1) ?? '?'} MB idle after seeding, ${d.peakRss.toFixed(1)} MB peak under load`,
+        `  daemon RSS: ${d.idleRss?.toFixed(1) ?? '?'} MB idle after seeding, ${d.peakRss.toFixed(1)} MB peak under load, ${d.afterRss?.toFixed(1) ?? '?'} MB ${AFTER_LOAD_SECS} s after the load`,
       );
       if (d.errors > 0) process.exitCode = 1;
       const suffix = bVariant ? ` [${d.name}]` : '';
@@ -361,6 +405,9 @@ async function main(): Promise<void> {
           baseline: { what: 'max without load', value: base.max },
         },
         ...(d.peakRss > 0 ? [{ what: `daemon RSS peak under load${suffix}`, value: d.peakRss, unit: 'MB' }] : []),
+        ...(d.afterRss !== undefined
+          ? [{ what: `daemon RSS ${AFTER_LOAD_SECS} s after the load${suffix}`, value: d.afterRss, unit: 'MB' }]
+          : []),
       );
     }
     recordFigures('pipe-load', figures);
