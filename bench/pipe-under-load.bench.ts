@@ -225,22 +225,18 @@ async function startDaemon(name: string, nodeOptions: string, bin: string | unde
   const env = gcFile
     ? { NODE_OPTIONS: `${nodeOptions} --import ${GC_PROBE}`, RESTFLOW_BENCH_GC_FILE: gcFile }
     : { NODE_OPTIONS: nodeOptions };
-  const daemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off', ...env }, { bin });
-  const pinger = createRestflowClient({ pipePath: daemon.pipe });
-  // A history to list and search: a few hundred chunks, a few dozen sessions with messages.
-  for (let i = 0; i < SEED_CHUNKS; i++) {
-    const words = [0, 1, 2].map((k) => WORDS[(i * 7 + k * 3) % WORDS.length]).join(' ');
-    await pinger.memory.create.mutate({ content: `seed ${i}: notes about ${words} and more`, tags: ['seed'] });
-  }
-  for (let i = 0; i < SEED_SESSIONS; i++) {
-    const session = await pinger.sessions.create.mutate({ name: `seed ${i}` });
-    for (let m = 0; m < 4; m++) {
-      await pinger.sessions.messages.create.mutate({
-        session_id: session.id,
-        role: m % 2 ? 'assistant' : 'user',
-        content: `message ${m} of session ${i} about ${WORDS[(i + m) % WORDS.length]}`,
-      });
-    }
+  let daemon: TestDaemon | undefined;
+  let pinger: RestflowClient | undefined;
+  try {
+    daemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off', ...env }, { bin });
+    pinger = createRestflowClient({ pipePath: daemon.pipe });
+    await seed(pinger);
+  } catch (error) {
+    // Nothing of a daemon that did not come up (or could not be seeded) outlives the bench.
+    pinger?.close();
+    await daemon?.stop();
+    removeDataDir(dataDir);
+    throw error;
   }
   return {
     name,
@@ -257,6 +253,24 @@ async function startDaemon(name: string, nodeOptions: string, bin: string | unde
     gcFile,
     gcs: { minor: [], major: [] },
   };
+}
+
+/** A history to list and search: a few hundred chunks, a few dozen sessions with messages. */
+async function seed(pinger: RestflowClient): Promise<void> {
+  for (let i = 0; i < SEED_CHUNKS; i++) {
+    const words = [0, 1, 2].map((k) => WORDS[(i * 7 + k * 3) % WORDS.length]).join(' ');
+    await pinger.memory.create.mutate({ content: `seed ${i}: notes about ${words} and more`, tags: ['seed'] });
+  }
+  for (let i = 0; i < SEED_SESSIONS; i++) {
+    const session = await pinger.sessions.create.mutate({ name: `seed ${i}` });
+    for (let m = 0; m < 4; m++) {
+      await pinger.sessions.messages.create.mutate({
+        session_id: session.id,
+        role: m % 2 ? 'assistant' : 'user',
+        content: `message ${m} of session ${i} about ${WORDS[(i + m) % WORDS.length]}`,
+      });
+    }
+  }
 }
 
 /** The daemon's collections that started between `from` and `to` (epoch ms), from bench/gc-probe.mjs's file. */
