@@ -20,6 +20,8 @@ const BENCHES: { name: string; file: string; quickArgs: string[]; quickEnv?: Nod
   { name: 'start', file: 'start-up.bench.ts', quickArgs: ['--rounds', '5'] },
   { name: 'restart', file: 'daemon-restart.bench.ts', quickArgs: [], quickEnv: { ROUNDS: '2' } },
   { name: 'pipe', file: 'pipe-latency.bench.ts', quickArgs: [] },
+  { name: 'pipe-load', file: 'pipe-under-load.bench.ts', quickArgs: ['--secs', '3', '--rounds', '1'] },
+  { name: 'pipe-alloc', file: 'pipe-alloc.bench.ts', quickArgs: ['--calls', '500'] },
   { name: 'web-proxy', file: 'web-proxy.bench.ts', quickArgs: ['--calls', '500', '--rounds', '1'] },
   { name: 'fanout', file: 'run-fanout.bench.ts', quickArgs: ['--tokens', '2000', '--subscribers', '4'] },
   { name: 'scheduler', file: 'scheduler.bench.ts', quickArgs: ['10'] },

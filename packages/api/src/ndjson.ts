@@ -37,7 +37,7 @@ export class NdjsonSplitter {
       start = newline + 1;
       newline = chunk.indexOf(NEWLINE, start);
     }
-    this.append(chunk.subarray(start));
+    if (start < chunk.length) this.append(chunk.subarray(start));
     return lines;
   }
 

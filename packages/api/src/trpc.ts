@@ -1,6 +1,6 @@
 // The one place that sets up tRPC: transformer, error shape, base procedures. Routers import from here only.
 import { DomainError, InvalidInputError } from '@restflow/core';
-import { initTRPC, TRPCError } from '@trpc/server';
+import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { assertCallerMay } from './caller-rules.ts';
 import type { ApiContext } from './context.ts';
@@ -46,37 +46,43 @@ const t = initTRPC.context<ApiContext>().create({
   },
 });
 
-/** Maps domain errors thrown by services to typed tRPC errors, for every procedure. */
-const mapDomainErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && result.error.cause instanceof ZodError) {
-    // Same readable message for in-process callers as the error formatter gives remote clients.
-    const issues = fieldErrorsOf(result.error.cause) ?? [];
+/**
+ * The error a call ends with, as clients see it: a ZodError's readable BAD_REQUEST (the same message for
+ * in-process callers as the error formatter gives remote clients), a domain error's own code, else unchanged.
+ */
+function mapCallError(error: TRPCError): TRPCError {
+  if (error.cause instanceof ZodError) {
+    const issues = fieldErrorsOf(error.cause) ?? [];
     const message = `Invalid input: ${issues.map((f) => `${f.path}: ${f.message}`).join('; ')}`;
-    return { ...result, error: new TRPCError({ code: 'BAD_REQUEST', message, cause: result.error.cause }) };
+    return new TRPCError({ code: 'BAD_REQUEST', message, cause: error.cause });
   }
-  if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR') {
-    const mapped = toTRPCError(result.error.cause ?? result.error);
-    if (mapped !== result.error) return { ...result, error: mapped };
+  if (error.code === 'INTERNAL_SERVER_ERROR') return toTRPCError(error.cause ?? error);
+  return error;
+}
+
+/**
+ * Every procedure's rules, in one middleware: tRPC allocates ~4 KB per middleware level and call (copies of the
+ * call's options, a closure, an async frame), which over a busy pipe is young-generation garbage and so GC pauses
+ * in other calls' latency (bench/pipe-under-load.bench.ts). In order: read-only tokens and token management
+ * (caller-rules.ts) before anything runs; an input the transformer refused to decode (too deep, a huge bigint,
+ * prototype keys) is that call's BAD_REQUEST; then domain errors thrown by services become typed tRPC errors.
+ */
+const procedureRules = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
+  try {
+    assertCallerMay(ctx.caller, type, path);
+    const raw = await getRawInput();
+    if (raw instanceof RefusedInput) throw new TRPCError({ code: 'BAD_REQUEST', message: raw.reason });
+  } catch (cause) {
+    throw mapCallError(getTRPCErrorFromUnknown(cause));
   }
-  return result;
-});
-
-/** Read-only tokens and token management (caller-rules.ts), before any procedure runs. */
-const enforceCallerRules = t.middleware(({ ctx, type, path, next }) => {
-  assertCallerMay(ctx.caller, type, path);
-  return next();
-});
-
-/** An input the transformer refused to decode (too deep, a huge bigint, prototype keys) is that call's BAD_REQUEST. */
-const refuseUndecodableInput = t.middleware(async ({ getRawInput, next }) => {
-  const raw = await getRawInput();
-  if (raw instanceof RefusedInput) throw new TRPCError({ code: 'BAD_REQUEST', message: raw.reason });
-  return next();
+  const result = await next();
+  if (result.ok) return result;
+  const mapped = mapCallError(result.error);
+  return mapped === result.error ? result : { ...result, error: mapped };
 });
 
 export const router = t.router;
 export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapDomainErrors).use(enforceCallerRules).use(refuseUndecodableInput);
+export const publicProcedure = t.procedure.use(procedureRules);
 export { TRPCError };

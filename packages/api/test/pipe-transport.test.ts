@@ -117,6 +117,37 @@ describe('pipe transport', () => {
     expect(await client(file).add.mutate({ a: 1, b: 2 })).toBe(3);
   });
 
+  it('answers raw frames as before: PING with PONG, text that is no JSON with a PARSE_ERROR, UTF-8 intact', async () => {
+    // Frames reach tRPC's handler as bytes (decoded once), except 4-byte ones, which may be PING/PONG text.
+    const file = socketPath();
+    await serve(file);
+    const { connect } = await import('node:net');
+    const socket = connect(file);
+    socket.setEncoding('utf8');
+    let received = '';
+    socket.on('data', (text: string) => {
+      received += text;
+    });
+    const lines = () => received.split('\n').filter(Boolean);
+    socket.write('PING\n');
+    await waitUntil(() => lines().length >= 1, 5_000, 'the PONG');
+    expect(lines()[0]).toBe('PONG');
+    socket.write('PONG\n{not json}\n');
+    await waitUntil(() => lines().length >= 2, 5_000, 'the parse error');
+    expect(JSON.parse(lines()[1] as string)).toMatchObject({
+      id: null,
+      error: { json: { data: { code: 'PARSE_ERROR' } } },
+    });
+    const at = '2026-01-02T03:04:05.000Z';
+    socket.write(
+      `{"id":7,"method":"query","params":{"path":"echo","input":{"json":{"at":"${at}","n":1,"s":"é ✓ 🎉"},"meta":{"values":{"at":["Date"]}}}}}\n`,
+    );
+    await waitUntil(() => lines().length >= 3, 5_000, 'the echo');
+    // The schema strips the unknown key; what matters is that the frame with multi-byte text parsed and answered.
+    expect(JSON.parse(lines()[2] as string)).toMatchObject({ id: 7, result: { data: { json: { at, n: 1 } } } });
+    socket.destroy();
+  });
+
   it('delivers typed errors and input validation errors', async () => {
     const file = socketPath();
     await serve(file);

@@ -26,6 +26,22 @@ describe('wire transformer', () => {
     expect(wireTransformer.deserialize(wireTransformer.serialize([new Date(0)]))).toEqual([new Date(0)]);
   });
 
+  it("decodes a call without input (superjson's undefined) as superjson does, and only that shortcut", () => {
+    const none = JSON.parse(JSON.stringify(superjson.serialize(undefined)));
+    expect(none).toEqual({ json: null, meta: { values: ['undefined'], v: 1 } });
+    expect(wireTransformer.deserialize(none)).toBeUndefined();
+    expect(wireTransformer.deserialize({ meta: { values: ['undefined'] } })).toBeUndefined();
+    // Anything else still goes through the refusal walk and superjson.
+    for (const value of [{ n: undefined }, [undefined], { a: [1, undefined] }, null, 0, '']) {
+      const wire = JSON.parse(JSON.stringify(superjson.serialize(value)));
+      expect(wireTransformer.deserialize(wire)).toEqual(superjson.deserialize(wire));
+    }
+    const shared = { x: 1 };
+    const withRefs = JSON.parse(JSON.stringify(superjson.serialize({ a: shared, b: shared })));
+    const back = wireTransformer.deserialize(withRefs) as { a: object; b: object };
+    expect(back.a).toBe(back.b);
+  });
+
   it('does not trust objects with prototypes or pathological depth', () => {
     class Point {
       constructor(readonly x: number) {}

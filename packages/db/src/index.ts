@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 // Re-exported so nothing above this package imports drizzle-orm directly.
 export {
@@ -90,7 +91,9 @@ export function createDb(file: string, options: CreateDbOptions = {}): Db {
   client.pragma('busy_timeout = 5000');
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
-  const db = drizzle({ client, schema }) as Db;
+  // drizzle's queries reuse their compiled statements (statement-cache.ts); `$client` stays the database itself.
+  const db = drizzle({ client: withStatementCache(client), schema }) as Db;
+  db.$client = client;
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder();
   try {
     if (!migrationsApplied(client, migrationsFolder)) migrate(db, { migrationsFolder });

@@ -84,10 +84,17 @@ export interface TestDaemon {
   kill(): Promise<void>;
 }
 
-/** Starts the real daemon as a child process on `dataDir` and waits until it answers. */
-export async function startTestDaemon(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<TestDaemon> {
+/**
+ * Starts the real daemon as a child process on `dataDir` and waits until it answers. `options.bin`: another build
+ * of the daemon to run (a benchmark comparing two builds in one run), else the repo's bin.
+ */
+export async function startTestDaemon(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = {},
+  options: { bin?: string } = {},
+): Promise<TestDaemon> {
   const paths = resolvePaths(dataDir);
-  const child = spawn(process.execPath, [daemonBin], {
+  const child = spawn(process.execPath, [options.bin ?? daemonBin], {
     env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_HTTP_PORT: '0', ...env, RESTFLOW_DIR: dataDir },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

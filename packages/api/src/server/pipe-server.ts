@@ -29,6 +29,20 @@ export function frameId(head: string): number | string | null {
   return id.startsWith('"') ? (JSON.parse(id) as string) : Number(id);
 }
 
+/**
+ * tRPC's JSON encoder, but taking a frame's bytes too (its default refuses binary frames), so a frame is decoded
+ * from the Buffer it was read into, once.
+ */
+const frameEncoder = {
+  encode: (data: unknown) => JSON.stringify(data),
+  decode: (data: string | ArrayBuffer | Uint8Array): unknown =>
+    JSON.parse(
+      typeof data === 'string'
+        ? data
+        : (Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer)).toString('utf8'),
+    ),
+};
+
 /** The subset of a `ws` WebSocket that tRPC's connection handler uses. */
 class NdjsonConnection extends EventEmitter {
   readyState = OPEN;
@@ -65,8 +79,10 @@ class NdjsonConnection extends EventEmitter {
     }
     for (const line of this.frames.push(rest)) {
       if (line.length > MAX_FRAME_BYTES) this.refuseOversized(frameId(line.subarray(0, 256).toString('utf8')));
-      // tRPC's handler takes the frame as a Buffer (a string is rejected as UNPROCESSABLE_CONTENT) and decodes it.
-      else this.emit('message', line, false);
+      // tRPC's handler takes the frame as a Buffer (a string is rejected as UNPROCESSABLE_CONTENT). Marked binary,
+      // it is parsed from the bytes once (frameEncoder); as text, the handler would first decode it to a string to
+      // compare with PING/PONG and then again to parse it. Only a 4-byte frame can be PING or PONG: those stay text.
+      else this.emit('message', line, line.length !== 4);
     }
     if (this.frames.pending > MAX_FRAME_BYTES) {
       // Not buffered without bound, and not the whole connection's fault: that one call fails.
@@ -146,6 +162,7 @@ export async function servePipe(options: PipeServerOptions): Promise<PipeServer>
     // Typed as required but unused by the per-connection handler: there is no WebSocketServer here.
     wss: undefined as never,
     router: options.router,
+    experimental_encoder: frameEncoder,
     createContext: () => options.createContext(),
     onError: ({ error, path }) => options.onError?.(error, path),
   });

@@ -1,0 +1,48 @@
+// drizzle prepares (compiles) every query's SQL anew on each call (its better-sqlite3 session calls
+// `client.prepare(sql)` per query): a third of the CPU of a busy daemon's list and search calls went to building
+// and compiling statements it had compiled a moment before, and each left a Statement behind for the collector
+// (bench/pipe-under-load.bench.ts). The client drizzle is given keeps the statements it prepared, by their SQL.
+import type Database from 'better-sqlite3';
+
+/** Distinct SQL texts kept; past this the least recently used statement is dropped (finalized when collected). */
+export const STATEMENT_CACHE_SIZE = 128;
+
+/**
+ * `client`, with a `prepare` that returns the statement it compiled before for the same SQL. Only for drizzle's
+ * session (createDb): drizzle uses a statement right after preparing it and never holds it, and switches it to
+ * array rows with `raw()` for queries that map columns, leaving it so; a plain query of the same text expects
+ * objects, so a reused statement is switched back first. Code that prepares its own statements on `$client`
+ * (and sets `pluck()` or keeps them) does not go through this.
+ */
+export function withStatementCache(client: Database.Database, size = STATEMENT_CACHE_SIZE): Database.Database {
+  const statements = new Map<string, Database.Statement>();
+  const original = (Object.getPrototypeOf(client) as Database.Database).prepare;
+  const prepare = (source: string): Database.Statement => {
+    // A prepare replaced on the database itself (a test recording the statements a call runs: core's
+    // test/query-plans.ts) sees every statement, and what it returns is not kept.
+    if (client.prepare !== original) return client.prepare(source);
+    const cached = statements.get(source);
+    // A statement being iterated cannot run again until it is done: that caller gets one of its own.
+    if (cached && !cached.busy) {
+      // Map order is the recency order: the first entry is the next to go.
+      statements.delete(source);
+      statements.set(source, cached);
+      if (cached.reader) cached.raw(false);
+      return cached;
+    }
+    const statement = client.prepare(source);
+    if (!cached) {
+      statements.set(source, statement);
+      if (statements.size > size) statements.delete(statements.keys().next().value as string);
+    }
+    return statement;
+  };
+  return new Proxy(client, {
+    get(target, key) {
+      if (key === 'prepare') return prepare;
+      const value = Reflect.get(target, key, target);
+      // better-sqlite3's methods are native and must be called on the database itself.
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
