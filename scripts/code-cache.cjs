@@ -103,31 +103,42 @@ function requireWithCodeCache(entryPath, options = {}) {
     return module.exports;
   };
 
-  const save = () => {
-    if (toSave.length === 0) return;
+  /** Writes one file's cache; false once nothing is left or the cache cannot be written. */
+  const saveOne = () => {
+    const next = toSave.shift();
+    if (!next) return false;
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-      for (const { script, cacheFile } of toSave.splice(0)) {
-        const temporary = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
-        fs.renameSync(temporary, cacheFile);
-        found.written += 1;
-      }
-      pruneOtherBuilds(dir);
+      const temporary = `${next.cacheFile}.${process.pid}.tmp`;
+      fs.writeFileSync(temporary, next.script.createCachedData(), { mode: 0o600 });
+      fs.renameSync(temporary, next.cacheFile);
+      found.written += 1;
+      if (toSave.length === 0) pruneOtherBuilds(dir);
+      return true;
     } catch {
       // A cache that cannot be written (read-only home, full disk) only means the next start compiles again.
+      toSave.length = 0;
+      return false;
     }
   };
+  // A running process (the daemon) writes one file per turn of the event loop: serializing the largest chunks takes
+  // tens of milliseconds each, which its clients would otherwise wait for at once.
+  const saveInTurns = () => {
+    if (saveOne()) setImmediate(saveInTurns).unref();
+  };
   // Saved after the start, or at exit for a short-lived process (a CLI command), whichever comes first.
-  const timer = setTimeout(save, options.saveAfterMs ?? SAVE_AFTER_MS);
+  const timer = setTimeout(saveInTurns, options.saveAfterMs ?? SAVE_AFTER_MS);
   timer.unref();
-  process.once('exit', save);
+  process.once('exit', () => {
+    while (saveOne());
+  });
   return load(entryPath, require.main ?? null);
 }
 
 /**
- * Removes the caches of this bundle's other builds (and Node versions) that no start has written to for a week. Only when a new cache
- * is written, so a start that finds its cache does no directory work; two checkouts sharing the cache both keep theirs.
+ * Removes the caches of this bundle's other builds (and Node versions) that no start has written to for a week.
+ * Only when a new cache is written, so a start that finds its cache does no directory work; two checkouts sharing
+ * the cache both keep theirs.
  */
 function pruneOtherBuilds(dir) {
   const builds = path.dirname(dir);
