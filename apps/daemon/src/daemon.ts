@@ -26,6 +26,9 @@ import { logIds, logRunLifecycle } from './run-log.ts';
 import { createHttpAuthenticator } from './transports/http-auth.ts';
 import { createPipeHttp } from './transports/pipe-http.ts';
 
+/** How long after "ready" the work no client waits for starts (the Telegram channel, the live model lists). */
+const BACKGROUND_START_DELAY_MS = 250;
+
 export interface DaemonOptions {
   dataDir: string;
   logger: Logger;
@@ -115,8 +118,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       );
     }
     // From now on a key, auth profile or endpoint that appears gives a model-less default agent one; the live
-    // lists (an OpenAI-compatible server's models) are asked once in the background once the daemon is ready
-    // (assignLive below), never delaying start-up.
+    // lists (an OpenAI-compatible server's models) are asked once in the background a moment after the daemon is
+    // ready (assignLive below), never delaying start-up.
     const watchDefaults = new AbortController();
     const reportAssigned = (agent: { id: string; agent: { model?: string } }) =>
       logger.info({ agentId: agent.id, model: agent.agent.model }, 'gave the default agent a model');
@@ -204,7 +207,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     });
 
     // Never awaited: a slow or unreachable Telegram must not delay the daemon; its state is in the status. The
-    // channel's code (grammY) is loaded once the daemon is ready (startTelegram below), and never once it is stopping.
+    // channel's code (grammY) is loaded once the daemon is ready (afterStart below), and never once it is stopping.
     let telegramClosed = false;
     let telegramLoaded: Promise<void> = Promise.resolve();
     const startTelegram = () => {
@@ -251,8 +254,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const httpOptions = options.http ?? httpOptionsFromEnv(options.env ?? process.env);
     if (httpOptions) {
       // Loaded once the pipe serves: the HTTP side's code (routes, REST, MCP, the WebSocket) is not on the way to
-      // the first pipe answer.
+      // the first pipe answer. A turn of the event loop before loading it and another before mounting it: a client
+      // that connected as the pipe appeared waits for neither whole (~7 and ~5 ms).
+      await turnOfEventLoop();
       const { startHttpStack } = await import('./transports/http-stack.ts');
+      await turnOfEventLoop();
       const http = await startHttpStack({
         listen: httpOptions,
         services,
@@ -282,14 +288,23 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     teardown.push({ name: 'pid file', run: () => removePidFile(paths.pidFile, process.pid) });
 
     logger.info({ pipe: paths.pipe, dataDir: paths.dataDir, version: RESTFLOW_VERSION }, 'daemon ready');
-    assignLive();
-    startTelegram();
+    // Work no client waits for starts a moment later, once the clients that started the daemon have had their first
+    // answers: loading grammY takes ~35 ms and asking for the live model lists ~6 ms, and no request is answered
+    // meanwhile.
+    const later = [
+      setTimeout(assignLive, BACKGROUND_START_DELAY_MS),
+      setTimeout(startTelegram, BACKGROUND_START_DELAY_MS),
+    ];
+    // Runs before the Telegram step (teardown runs in reverse): a daemon stopped at once never loads the channel.
+    teardown.push({ name: 'background start', run: () => later.forEach(clearTimeout) });
     return { paths, services, status, consoleUrl: () => consoleUrl, stop, stopped };
   } catch (error) {
     await runTeardown();
     throw error;
   }
 }
+
+const turnOfEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 
 function httpOptionsFromEnv(env: NodeJS.ProcessEnv): { host: string; port: number } | false {
   if (env.RESTFLOW_HTTP === 'off') return false;
