@@ -3,7 +3,8 @@
 // tree (SIGTERM the group, then SIGKILL), not just the direct child.
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
+import type readline from 'node:readline';
 import type { Readable } from 'node:stream';
 
 /** Grace between SIGTERM and SIGKILL of a process group. */
@@ -98,6 +99,8 @@ export function runCliProcess(request: CliRunRequest): Promise<CliRunResult> {
     }
     let lastStderr = '';
     let killed = false;
+    // node:readline loads with the first CLI task, not with the daemon.
+    const { createInterface } = createRequire(import.meta.url)('node:readline') as typeof readline;
     const streams = [
       createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY }),
       createInterface({ input: child.stderr, crlfDelay: Number.POSITIVE_INFINITY }),

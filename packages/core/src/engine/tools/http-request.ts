@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import { createRequire } from 'node:module';
 import { assertHostAllowed, guardedLookup } from './network-guard.ts';
 import { catalogueSpec } from './spec.ts';
 import { type ToolDefinition, ToolError } from './types.ts';
@@ -67,6 +67,12 @@ interface HttpResult {
   truncated?: boolean;
 }
 
+// node:http and node:https (with tls, some twenty of Node's modules) load with the tool's first request, not with
+// the daemon.
+const requireBuiltin = createRequire(import.meta.url);
+const transportFor = (url: URL): typeof http =>
+  requireBuiltin(url.protocol === 'https:' ? 'node:https' : 'node:http') as typeof http;
+
 function send(
   url: URL,
   method: string,
@@ -74,7 +80,7 @@ function send(
   body: string | undefined,
   options: { signal: AbortSignal; allowPrivate: boolean },
 ): Promise<HttpResult> {
-  const transport = url.protocol === 'https:' ? https : http;
+  const transport = transportFor(url);
   return new Promise((resolve, reject) => {
     const request = transport.request(
       url,

@@ -1,4 +1,5 @@
-import dns from 'node:dns';
+import type dns from 'node:dns';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 
@@ -45,20 +46,25 @@ export class PrivateAddressError extends Error {
  */
 export function guardedLookup(allowPrivate: boolean): net.LookupFunction {
   return (hostname, options, callback) => {
-    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) {
-        callback(error, '', 0);
-        return;
-      }
-      const list = addresses as dns.LookupAddress[];
-      const blocked = allowPrivate ? undefined : list.find((a) => !isPublicAddress(a.address));
-      if (blocked) {
-        callback(new PrivateAddressError(hostname, blocked.address), '', 0);
-        return;
-      }
-      if ((options as dns.LookupOptions).all) callback(null, list as never, 0);
-      else callback(null, list[0]?.address ?? '', list[0]?.family ?? 4);
-    });
+    // node:dns loads with the first lookup, not with the daemon.
+    (createRequire(import.meta.url)('node:dns') as typeof dns).lookup(
+      hostname,
+      { ...options, all: true },
+      (error, addresses) => {
+        if (error) {
+          callback(error, '', 0);
+          return;
+        }
+        const list = addresses as dns.LookupAddress[];
+        const blocked = allowPrivate ? undefined : list.find((a) => !isPublicAddress(a.address));
+        if (blocked) {
+          callback(new PrivateAddressError(hostname, blocked.address), '', 0);
+          return;
+        }
+        if ((options as dns.LookupOptions).all) callback(null, list as never, 0);
+        else callback(null, list[0]?.address ?? '', list[0]?.family ?? 4);
+      },
+    );
   };
 }
 
