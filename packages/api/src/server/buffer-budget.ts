@@ -1,7 +1,8 @@
 // Bytes held for requests that have not fully arrived, counted across every connection of the pipe and the
 // WebSocket together (docs/limits.md): each connection is already limited to one frame (MAX_FRAME_BYTES), and this
 // keeps many connections, each parking a partial frame just under that, from growing the daemon without bound.
-import v8 from 'node:v8';
+import { createRequire } from 'node:module';
+import type v8 from 'node:v8';
 import vm from 'node:vm';
 import { MAX_FRAME_BYTES } from '../ndjson.ts';
 
@@ -97,7 +98,8 @@ let gc: Collector | null | undefined;
 function collectYoungGarbage(): Collector | null {
   if (gc !== undefined) return gc;
   try {
-    v8.setFlagsFromString('--expose-gc');
+    // node:v8 loads here, on the first large request, not with the daemon.
+    (createRequire(import.meta.url)('node:v8') as typeof v8).setFlagsFromString('--expose-gc');
     gc = vm.runInNewContext('gc') as Collector;
   } catch {
     gc = null;
