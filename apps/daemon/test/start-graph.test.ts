@@ -3,25 +3,11 @@
 // (@restflow/launcher's daemon-process.ts, with the tRPC client) never; checked on the module graph esbuild builds.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
-import { build, type Metafile } from 'esbuild';
+import { entryOutput, staticallyReached } from '@restflow/testkit';
+import { build } from 'esbuild';
 
 const mainTs = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const LATER = ['node_modules/ws/', 'node_modules/@trpc/client/'];
-
-/** Outputs and externals reached from `entry` through static imports only. */
-function staticallyReached(metafile: Metafile, entry: string): Set<string> {
-  const reached = new Set<string>([entry]);
-  const pending = [entry];
-  while (pending.length > 0) {
-    const output = metafile.outputs[pending.pop() as string];
-    for (const imported of output?.imports ?? []) {
-      if (imported.kind === 'dynamic-import' || reached.has(imported.path)) continue;
-      reached.add(imported.path);
-      if (!imported.external) pending.push(imported.path);
-    }
-  }
-  return reached;
-}
 
 describe("the daemon's start", () => {
   it('loads neither ws nor the tRPC client before the pipe serves; ws comes with the HTTP side', async () => {
@@ -40,9 +26,8 @@ describe("the daemon's start", () => {
       external: ['better-sqlite3', 're2', 'bufferutil', 'utf-8-validate', 'fsevents'],
     });
     const { outputs } = result.metafile;
-    // The entry's own output (each import() target is an entry point of its own too).
-    const entry = Object.keys(outputs).find((name) => outputs[name]?.entryPoint?.endsWith('apps/daemon/src/main.ts'));
-    const reached = [...staticallyReached(result.metafile, entry as string)];
+    const entry = entryOutput(result.metafile, 'apps/daemon/src/main.ts');
+    const reached = [...staticallyReached(result.metafile, entry)];
     const inputsOf = (names: string[]) => names.flatMap((name) => Object.keys(outputs[name]?.inputs ?? {}));
     const atStart = inputsOf(reached);
     expect(LATER.filter((pkg) => atStart.some((input) => input.includes(pkg)))).toEqual([]);

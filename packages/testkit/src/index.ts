@@ -8,6 +8,7 @@ import type { TRPCError } from '@trpc/server';
 
 export * from './abuse-probes.ts';
 export * from './fake-telegram.ts';
+export * from './module-graph.ts';
 export * from './process.ts';
 export * from './redis.ts';
 export * from './scripted-llm.ts';

@@ -4,25 +4,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
-import { build, type Metafile } from 'esbuild';
+import { entryOutput, staticallyReached } from '@restflow/testkit';
+import { build } from 'esbuild';
 
 const coreIndex = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
 const QUEUE_PACKAGES = ['bullmq', 'ioredis'];
-
-/** Outputs reached from `entry` through static imports only (what loads with the module), and what they import. */
-function staticallyReached(metafile: Metafile, entry: string): Set<string> {
-  const reached = new Set<string>([entry]);
-  const pending = [entry];
-  while (pending.length > 0) {
-    const output = metafile.outputs[pending.pop() as string];
-    for (const imported of output?.imports ?? []) {
-      if (imported.kind === 'dynamic-import' || reached.has(imported.path)) continue;
-      reached.add(imported.path);
-      if (!imported.external) pending.push(imported.path);
-    }
-  }
-  return reached;
-}
 
 describe('the queue packages', () => {
   it("are not reached from core's index by static imports, only through import()", async () => {
@@ -38,11 +24,8 @@ describe('the queue packages', () => {
       metafile: true,
       logLevel: 'silent',
     });
-    // The index's own output (each import() target is an entry point of its own too).
-    const entry = Object.keys(result.metafile.outputs).find((name) =>
-      result.metafile.outputs[name]?.entryPoint?.endsWith('packages/core/src/index.ts'),
-    );
-    const reached = staticallyReached(result.metafile, entry as string);
+    const entry = entryOutput(result.metafile, 'packages/core/src/index.ts');
+    const reached = staticallyReached(result.metafile, entry);
     expect(QUEUE_PACKAGES.filter((name) => reached.has(name))).toEqual([]);
     // They are in the graph, behind import(): the test would pass vacuously if the import path changed.
     const everywhere = Object.values(result.metafile.outputs).flatMap((output) => output.imports.map((i) => i.path));
