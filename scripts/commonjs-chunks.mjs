@@ -15,9 +15,17 @@ const PRELUDE =
   '"use strict";const __importMetaUrl=require("node:url").pathToFileURL(__filename).href;' +
   'const __importMetaResolve=(specifier)=>require("node:url").pathToFileURL(require.resolve(specifier)).href;';
 
-/** Chunk file names in the converted code (a relative import of `./chunks/x.mjs` is now of `./chunks/x.cjs`). */
+/**
+ * Chunk file names in the converted code (a relative import of `./chunks/x.mjs` is now of `./chunks/x.cjs`), and
+ * `import()` of a chunk with ES module interop: esbuild converts it as Node would import a CommonJS file from an
+ * `.mjs` one (`__toESM(require(…), 1)`: `default` is the whole exports object), but a chunk was an ES module with
+ * exports of its own, so `const { default: OpenAI } = await import('openai')` must get its `default` export (the
+ * flag becomes 0: same length, so the source map's columns stay right).
+ */
 export function renameChunkSpecifiers(code) {
-  return code.replace(/require\((["'])(\.\.?\/[^"']*)\.mjs\1\)/g, 'require($1$2.cjs$1)');
+  return code
+    .replace(/require\((["'])(\.\.?\/[^"']*)\.mjs\1\)/g, 'require($1$2.cjs$1)')
+    .replace(/(__toESM\(require\((["'])\.\.?\/[^"']*\.cjs\2\),\s*)1\)/g, (_call, head) => `${head}0)`);
 }
 
 /** Converts every `.mjs` file under `esmDir` into a `.cjs` file at the same place under `outDir`. */
