@@ -62,6 +62,11 @@ export function runCli(args: string[], options: RunCliOptions): Promise<CliResul
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A command that fails before it reads its input (a fast CLI does, on bad arguments) closes the pipe first:
+    // its exit code and output are the result, not the EPIPE of writing to it.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.input ?? '');
   });
 }
