@@ -6,12 +6,12 @@
 // Run: npm run bench:pipe-alloc [-- --calls 3000 --b-bin <another build's restflow-daemon.mjs>]
 //   --b-bin: the same calls against another build too (its rows follow), for a before/after in one run.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createRestflowClient, pingDaemon } from '@restflow/api/client';
 import { resolvePaths } from '@restflow/paths';
 import { daemonBin, removeDataDir, tempDataDir } from '@restflow/testkit';
+import { cpuMsOf } from './process-stats.ts';
 import { type Figure, recordFigures } from './record.ts';
 
 const text = (name: string) => {
@@ -27,16 +27,6 @@ interface Collection {
   pause: number;
   allocated: number;
 }
-
-/** CPU time (user + system) a process has used, in ms (Linux; 0 elsewhere). */
-const cpuMsOf = (pid: number) => {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-};
 
 async function measure(name: string, bin: string): Promise<Figure[]> {
   const dataDir = tempDataDir('rf-bench-alloc');

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir } from '@restflow/testkit';
+import { cpuMsOf, rssMbOf } from './process-stats.ts';
 import { type Figure, recordFigures } from './record.ts';
 
 const text = (name: string) => {
@@ -197,25 +198,6 @@ const summary = (samples: number[]) => {
 };
 const show = (s: ReturnType<typeof summary>) =>
   `${String(s.count).padStart(6)} pings  p50 ${s.p50.toFixed(3)}  p99 ${s.p99.toFixed(3)}  p99.9 ${s.p999.toFixed(2)}  max ${s.max.toFixed(2)} ms  ${((100 * s.over) / Math.max(1, s.count)).toFixed(2)} % over ${GOAL_P99_MS} ms`;
-/** CPU time (user + system) a process has used, in ms (Linux; 0 elsewhere). */
-const cpuMsOf = (pid: number) => {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-};
-/** The daemon's resident memory in MB (Linux; undefined elsewhere). */
-const rssOf = (pid: number) => {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 const GC_PROBE = fileURLToPath(new URL('./gc-probe.mjs', import.meta.url));
 
@@ -332,7 +314,7 @@ async function main(): Promise<void> {
     await reply('ready');
     for (const d of daemons) {
       await pings(d.pinger, Math.min(2, WINDOW_SECS));
-      d.idleRss = rssOf(d.daemon.pid);
+      d.idleRss = rssMbOf(d.daemon.pid);
     }
 
     for (let round = 1; round <= ROUNDS; round++) {
@@ -346,7 +328,7 @@ async function main(): Promise<void> {
         // A moment for the clients to get going before the window counts.
         await new Promise((r) => setTimeout(r, 200));
         const rssTimer = setInterval(() => {
-          d.peakRss = Math.max(d.peakRss, rssOf(d.daemon.pid) ?? 0);
+          d.peakRss = Math.max(d.peakRss, rssMbOf(d.daemon.pid) ?? 0);
         }, 250);
         const cpuBefore = cpuMsOf(d.daemon.pid);
         const windowStart = performance.now();
@@ -375,7 +357,7 @@ async function main(): Promise<void> {
     load.send({ type: 'exit' } satisfies LoadMessage);
     // What the daemon keeps once the load is over (a larger young generation must not stay resident).
     await new Promise((r) => setTimeout(r, AFTER_LOAD_SECS * 1000));
-    for (const d of daemons) d.afterRss = rssOf(d.daemon.pid);
+    for (const d of daemons) d.afterRss = rssMbOf(d.daemon.pid);
 
     const figures: Figure[] = [];
     for (const d of daemons) {

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { pingDaemon } from '@restflow/api/client';
 import { resolvePaths } from '@restflow/paths';
 import { cliBin, daemonBin, removeDataDir, startTestDaemon, tempDataDir } from '@restflow/testkit';
+import { cpuMsOf, rssMbOf } from './process-stats.ts';
 import { recordFigures } from './record.ts';
 
 const arg = (name: string, fallback: number) => {
@@ -38,12 +39,6 @@ function timed(args: string[], extraEnv: NodeJS.ProcessEnv = {}, node = cliNode)
   return performance.now() - t;
 }
 
-/** utime + stime of a live process, in ms (/proc/PID/stat fields 14 and 15, in clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 /** Spawn to the first answered ping on the pipe; the daemon is stopped again afterwards. */
 async function daemonColdStart(
   entry = daemonBin,
@@ -63,9 +58,8 @@ async function daemonColdStart(
     await new Promise((resolve) => setImmediate(resolve));
   }
   const toSocket = performance.now() - t;
-  const cpu = cpuMs(child.pid as number);
-  const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const cpu = cpuMsOf(child.pid as number);
+  const rssMb = rssMbOf(child.pid as number) ?? 0;
   // The warm-up start stays up until its code cache is written (the bins save it a few seconds after the start).
   const keepDeadline = Date.now() + 20_000;
   while (keepUntil && !keepUntil() && Date.now() < keepDeadline)
