@@ -1,6 +1,7 @@
 // The tools sandbox probe runs beside the daemon's start-up (boot.ts starts it before the code loads), but
 // nothing is served before its verdict: the first request already sees the sandbox every tool call will use.
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createRestflowClient } from '@restflow/api/client';
 import { noSandbox, type ToolSandbox } from '@restflow/core';
@@ -64,16 +65,21 @@ describe('start-up order', () => {
   });
 
   it('the daemon process answers its first request with the bubblewrap sandbox already proven', async () => {
-    const dataDir = tempDir();
-    const daemon: TestDaemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off' });
-    cleanups.push(() => daemon.stop());
-    const client = createRestflowClient({ pipePath: daemon.pipe });
-    try {
-      // CI installs bubblewrap (.ci/run): the first status after the first ping names it, never "detecting".
-      const status = await client.system.status.query();
-      expect(status).toMatchObject({ tools_sandbox: 'bubblewrap', tools_sandbox_warning: null });
-    } finally {
-      client.close();
+    const cache = tempDir();
+    const proven = path.join(cache, 'sandbox-proven.json');
+    // The first start probes and remembers the verdict in the per-user cache; the second uses it.
+    for (const start of ['probed', 'remembered']) {
+      const daemon: TestDaemon = await startTestDaemon(tempDir(), { RESTFLOW_HTTP: 'off', RESTFLOW_CACHE_DIR: cache });
+      const client = createRestflowClient({ pipePath: daemon.pipe });
+      try {
+        // CI installs bubblewrap (.ci/run): the first status after the first ping names it, never "detecting".
+        const status = await client.system.status.query();
+        expect({ start, ...status }).toMatchObject({ start, tools_sandbox: 'bubblewrap', tools_sandbox_warning: null });
+        expect(JSON.parse(fs.readFileSync(proven, 'utf8')).proven.bwrap).toMatch(/bwrap$/);
+      } finally {
+        client.close();
+        await daemon.stop();
+      }
     }
   });
 });

@@ -180,6 +180,7 @@ export {
   detectSandbox,
   noSandbox,
   probeSandbox,
+  provenSandboxKey,
   sandboxRules,
   seatbeltProfile,
   type ToolSandbox,

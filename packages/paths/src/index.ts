@@ -24,6 +24,19 @@ export interface RestflowPaths {
   supervisorFile: string;
 }
 
+/**
+ * The per-user cache (`RESTFLOW_CACHE_DIR`, else the platform's cache dir): facts about this machine that spare a
+ * start work, such as a proven tools sandbox. Deleting it is always safe.
+ */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const fromEnv = env.RESTFLOW_CACHE_DIR?.trim();
+  if (fromEnv) return path.resolve(fromEnv);
+  if (platform === 'win32')
+    return path.join(env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'restflow');
+  if (platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches', 'restflow');
+  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'restflow');
+}
+
 /** libuv silently truncates socket paths past ~107 bytes (104 on macOS); stay well below. */
 const MAX_SOCKET_PATH = 100;
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { pipePathFor, resolvePaths } from '../src/index.ts';
+import { cacheDir, pipePathFor, resolvePaths } from '../src/index.ts';
 
 const digest = (dir: string) => createHash('sha256').update(dir).digest('hex').slice(0, 16);
 
@@ -22,5 +22,17 @@ describe('pipePathFor', () => {
       `\\\\.\\pipe\\restflow-${digest('C:\\Users\\ada\\.restflow')}`,
     );
     expect(pipePathFor('/a', 'win32')).not.toBe(pipePathFor('/b', 'win32'));
+  });
+});
+
+describe('cacheDir', () => {
+  it('is RESTFLOW_CACHE_DIR when set, else the platform’s per-user cache', () => {
+    expect(cacheDir({ RESTFLOW_CACHE_DIR: '/srv/cache/rf' }, 'linux')).toBe('/srv/cache/rf');
+    expect(cacheDir({ XDG_CACHE_HOME: '/home/ada/.xdg' }, 'linux')).toBe('/home/ada/.xdg/restflow');
+    expect(cacheDir({}, 'linux')).toBe(path.join(os.homedir(), '.cache', 'restflow'));
+    expect(cacheDir({}, 'darwin')).toBe(path.join(os.homedir(), 'Library', 'Caches', 'restflow'));
+    expect(cacheDir({ LOCALAPPDATA: 'C:\\Users\\ada\\AppData\\Local' }, 'win32')).toBe(
+      path.join('C:\\Users\\ada\\AppData\\Local', 'restflow'),
+    );
   });
 });

@@ -4,6 +4,7 @@
 // from the same rules. docs/security.md describes what each platform enforces.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { findExecutable } from '../tools/find-executable.ts';
 import { isInside, realPathOf } from './protected-paths.ts';
@@ -174,14 +175,20 @@ export function detectSandbox(env: NodeJS.ProcessEnv, platform: NodeJS.Platform 
 /**
  * `detectSandbox` without blocking the event loop while bubblewrap starts: the daemon begins it before loading
  * the rest of its code, so the probe runs alongside. Never rejects (a failed probe means no sandbox, with why).
+ * With `provenFile`, a bubblewrap proven by an earlier start on this machine, unchanged since, is not probed again
+ * (`provenSandboxKey`): the probe's child costs a start ~20 ms of CPU.
  */
 export function probeSandbox(
   env: NodeJS.ProcessEnv,
   platform: NodeJS.Platform = process.platform,
+  options: { provenFile?: string } = {},
 ): Promise<ToolSandbox> {
   const choice = chooseSandbox(env, platform);
   if (!('bwrap' in choice)) return Promise.resolve(choice);
   const { bwrap } = choice;
+  const key = options.provenFile ? provenSandboxKey(bwrap) : undefined;
+  if (key && options.provenFile && readProven(options.provenFile) === key)
+    return Promise.resolve(bubblewrapSandbox(bwrap));
   return new Promise((resolve) => {
     let stderr = '';
     let failure = '';
@@ -195,9 +202,63 @@ export function probeSandbox(
     child.once('close', (code, signal) => {
       const why =
         stderr.trim() || failure || (signal ? `no answer within ${PROBE_TIMEOUT_MS / 1000} s (${signal})` : '');
-      resolve(probeVerdict(bwrap, code, why));
+      const sandbox = probeVerdict(bwrap, code, why);
+      // Only a success is remembered: a refusal is probed again at every start, so a fixed machine is seen at once.
+      if (sandbox.kind === 'bubblewrap' && key && options.provenFile) writeProven(options.provenFile, key);
+      resolve(sandbox);
     });
   });
+}
+
+/**
+ * What a proven bubblewrap depends on: the binary, the kernel and this boot of it, the user, and the settings that
+ * let unprivileged user namespaces be made. Any change means probing again; a machine whose bubblewrap stops
+ * working some other way (a new AppArmor profile) fails its tool calls closed, with bubblewrap's error.
+ */
+export function provenSandboxKey(bwrap: string): string | undefined {
+  const read = (file: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8').trim();
+    } catch {
+      return null;
+    }
+  };
+  try {
+    const binary = fs.statSync(bwrap);
+    return JSON.stringify({
+      bwrap,
+      size: binary.size,
+      mtime: binary.mtimeMs,
+      kernel: os.release(),
+      boot: read('/proc/sys/kernel/random/boot_id'),
+      uid: process.getuid?.() ?? null,
+      userns: [
+        read('/proc/sys/user/max_user_namespaces'),
+        read('/proc/sys/kernel/unprivileged_userns_clone'),
+        read('/proc/sys/kernel/apparmor_restrict_unprivileged_userns'),
+      ],
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+function readProven(file: string): string | undefined {
+  try {
+    return JSON.stringify((JSON.parse(fs.readFileSync(file, 'utf8')) as { proven?: unknown }).proven);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written whole, then renamed; a cache that cannot be written only means the next start probes again. */
+function writeProven(file: string, key: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, `{"proven":${key}}\n`, { mode: 0o600 });
+    fs.renameSync(temporary, file);
+  } catch {}
 }
 
 /** The rules for one tool call: the workspace and extra roots writable, the protected paths masked. */

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { detectSandbox, probeSandbox } from '../../src/index.ts';
+import { detectSandbox, probeSandbox, provenSandboxKey } from '../../src/index.ts';
 import { tempDir } from './helpers.ts';
 
 const dirs: string[] = [];
@@ -73,6 +73,58 @@ describe('probeSandbox', () => {
   it('proves the installed bubblewrap starts (CI installs it; a silently unsandboxed run must fail here)', async () => {
     const probed = await probeSandbox({ PATH: process.env.PATH }, 'linux');
     expect(verdict(probed)).toEqual({ kind: 'bubblewrap', warning: null });
+  });
+
+  describe('a bubblewrap proven by an earlier start', () => {
+    /** A bubblewrap that counts its runs, its PATH, and a cache file for proven verdicts. */
+    function countingBwrap(exit: number) {
+      const dir = fakeBwrap(`echo run >> "$(dirname "$0")/runs"; exit ${exit}`);
+      const runs = () => (fs.existsSync(path.join(dir, 'runs')) ? fs.readFileSync(path.join(dir, 'runs'), 'utf8') : '');
+      return { env: { PATH: `${dir}:/usr/bin:/bin` }, runs, dir, provenFile: path.join(dir, 'cache', 'proven.json') };
+    }
+
+    it('is not probed again while nothing it depends on has changed', async () => {
+      const bwrap = countingBwrap(0);
+      const first = await probeSandbox(bwrap.env, 'linux', { provenFile: bwrap.provenFile });
+      expect(verdict(first)).toEqual({ kind: 'bubblewrap', warning: null });
+      expect(bwrap.runs().split('\n').filter(Boolean)).toHaveLength(1);
+      expect(fs.statSync(bwrap.provenFile).mode & 0o777).toBe(0o600);
+
+      const again = await probeSandbox(bwrap.env, 'linux', { provenFile: bwrap.provenFile });
+      expect(verdict(again)).toEqual({ kind: 'bubblewrap', warning: null });
+      expect(again.wrap('true', [], { writable: [], masked: [], network: false, workdir: '/' }).command).toBe(
+        path.join(bwrap.dir, 'bwrap'),
+      );
+      expect(bwrap.runs().split('\n').filter(Boolean)).toHaveLength(1);
+    });
+
+    it('is probed again once the binary changes', async () => {
+      const bwrap = countingBwrap(0);
+      await probeSandbox(bwrap.env, 'linux', { provenFile: bwrap.provenFile });
+      const binary = path.join(bwrap.dir, 'bwrap');
+      fs.appendFileSync(binary, '# upgraded\n');
+      await probeSandbox(bwrap.env, 'linux', { provenFile: bwrap.provenFile });
+      expect(bwrap.runs().split('\n').filter(Boolean)).toHaveLength(2);
+    });
+
+    it('never remembers a refusal, and ignores a cache it cannot read', async () => {
+      const bwrap = countingBwrap(1);
+      fs.mkdirSync(path.dirname(bwrap.provenFile), { recursive: true });
+      fs.writeFileSync(bwrap.provenFile, 'not json');
+      for (let start = 0; start < 2; start++) {
+        const probed = await probeSandbox(bwrap.env, 'linux', { provenFile: bwrap.provenFile });
+        expect(probed.kind).toBe('none');
+      }
+      expect(bwrap.runs().split('\n').filter(Boolean)).toHaveLength(2);
+      expect(fs.readFileSync(bwrap.provenFile, 'utf8')).toBe('not json');
+    });
+
+    it('keys the verdict on the binary, the kernel and its boot, the user and the user-namespace settings', () => {
+      const bwrap = countingBwrap(0);
+      const key = JSON.parse(provenSandboxKey(path.join(bwrap.dir, 'bwrap')) as string);
+      expect(Object.keys(key).sort()).toEqual(['boot', 'bwrap', 'kernel', 'mtime', 'size', 'uid', 'userns']);
+      expect(provenSandboxKey(path.join(bwrap.dir, 'missing'))).toBeUndefined();
+    });
   });
 
   it('leaves other platforms to their own sandbox or none', async () => {
