@@ -23,8 +23,7 @@ import { recoverStaleFiles } from './lifecycle/stale-files.ts';
 import { reportedProtocolVersion } from './lifecycle/test-hooks.ts';
 import { componentLogger, type Logger, type LogSettings } from './logger.ts';
 import { logIds, logRunLifecycle } from './run-log.ts';
-import { createHttpAuthenticator } from './transports/http-auth.ts';
-import { createPipeHttp } from './transports/pipe-http.ts';
+import { onFirstConnection } from './transports/on-first-connection.ts';
 
 /** How long after "ready" the work no client waits for starts (the Telegram channel, the live model lists). */
 const BACKGROUND_START_DELAY_MS = 250;
@@ -234,12 +233,20 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       path: paths.pipe,
       createContext: () => createContext('pipe'),
       onError: (error, path) => logTrpcError(logger, error, path),
-      http: createPipeHttp({
-        router: appRouter,
-        // Bearer tokens only: the pipe's requests carry no console cookie (pipe-http.ts).
-        auth: createHttpAuthenticator({ tokens: services.apiTokens, consoleToken: randomBytes(32).toString('hex') }),
-        createContext: (caller) => createContext('pipe', caller),
-        onError: (error, path) => logTrpcError(logger, error, path),
+      // Loaded by the first HTTP request on the pipe (a relay such as `restflow web serve`): node:http and the
+      // HTTP adapter are not on the way to the first NDJSON answer.
+      http: onFirstConnection(async () => {
+        const [{ createPipeHttp }, { createHttpAuthenticator }] = await Promise.all([
+          import('./transports/pipe-http.ts'),
+          import('./transports/http-auth.ts'),
+        ]);
+        return createPipeHttp({
+          router: appRouter,
+          // Bearer tokens only: the pipe's requests carry no console cookie (pipe-http.ts).
+          auth: createHttpAuthenticator({ tokens: services.apiTokens, consoleToken: randomBytes(32).toString('hex') }),
+          createContext: (caller) => createContext('pipe', caller),
+          onError: (error, path) => logTrpcError(logger, error, path),
+        });
       }),
     });
     transports.push({ kind: 'pipe', address: paths.pipe });

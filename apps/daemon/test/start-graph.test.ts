@@ -1,16 +1,24 @@
 // What a daemon loads before its pipe serves: main.ts's static imports. The HTTP side (transports/http-stack.ts:
 // routes, REST, MCP, the WebSocket with ws) is imported once the pipe serves, and the launcher's client side
-// (@restflow/launcher's daemon-process.ts, with the tRPC client) never; checked on the module graph esbuild builds.
+// (@restflow/launcher's daemon-process.ts, with the tRPC client) never; nor zod (core builds its few schemas on first
+// use, the router its wire schemas on each domain's first call), nor the HTTP side of the pipe (pipe-http.ts, with
+// tRPC's HTTP adapter: loaded by the first HTTP request on the pipe). Checked on the module graph esbuild builds.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { entryOutput, staticallyReached } from '@restflow/testkit';
 import { build } from 'esbuild';
 
 const mainTs = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const LATER = ['node_modules/ws/', 'node_modules/@trpc/client/'];
+const LATER = [
+  'node_modules/ws/',
+  'node_modules/@trpc/client/',
+  'node_modules/zod/',
+  'apps/daemon/src/transports/trpc-http.ts',
+  'apps/daemon/src/transports/pipe-http.ts',
+];
 
 describe("the daemon's start", () => {
-  it('loads neither ws nor the tRPC client before the pipe serves; ws comes with the HTTP side', async () => {
+  it('loads neither ws, the tRPC client, zod nor the HTTP side of the pipe before the pipe serves', async () => {
     const result = await build({
       entryPoints: { main: mainTs },
       outdir: fileURLToPath(new URL('../never-written', import.meta.url)),

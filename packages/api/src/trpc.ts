@@ -1,7 +1,7 @@
 // The one place that sets up tRPC: transformer, error shape, base procedures. Routers import from here only.
 import { DomainError, InvalidInputError } from '@restflow/core';
 import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
+import type { ZodError } from 'zod';
 import { assertCallerMay } from './caller-rules.ts';
 import type { ApiContext } from './context.ts';
 import { toTRPCError } from './errors.ts';
@@ -12,8 +12,16 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * A zod validation error, by its name and shape rather than `instanceof`: the sub-routers (and zod with them) load
+ * on first call (root.ts), and this module is on the way to the daemon's first answer.
+ */
+function isZodError(cause: unknown): cause is ZodError {
+  return cause instanceof Error && cause.name === 'ZodError' && Array.isArray((cause as ZodError).issues);
+}
+
 function fieldErrorsOf(cause: unknown): FieldError[] | null {
-  if (cause instanceof ZodError) {
+  if (isZodError(cause)) {
     return cause.issues.map((issue) => ({
       path: issue.path.map(String).join('.') || '(input)',
       message: issue.message,
@@ -31,7 +39,7 @@ const t = initTRPC.context<ApiContext>().create({
   errorFormatter({ shape, error }) {
     const fieldErrors = fieldErrorsOf(error.cause);
     const message =
-      error.cause instanceof ZodError && fieldErrors
+      isZodError(error.cause) && fieldErrors
         ? `Invalid input: ${fieldErrors.map((f) => `${f.path}: ${f.message}`).join('; ')}`
         : shape.message;
     // Never leak stack traces or internal causes over the wire.
@@ -51,7 +59,7 @@ const t = initTRPC.context<ApiContext>().create({
  * in-process callers as the error formatter gives remote clients), a domain error's own code, else unchanged.
  */
 function mapCallError(error: TRPCError): TRPCError {
-  if (error.cause instanceof ZodError) {
+  if (isZodError(error.cause)) {
     const issues = fieldErrorsOf(error.cause) ?? [];
     const message = `Invalid input: ${issues.map((f) => `${f.path}: ${f.message}`).join('; ')}`;
     return new TRPCError({ code: 'BAD_REQUEST', message, cause: error.cause });

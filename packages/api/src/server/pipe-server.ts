@@ -141,9 +141,10 @@ export interface PipeServerOptions {
   /**
    * Takes the connections that speak HTTP instead of NDJSON (their first byte is a method's capital letter; a
    * frame starts with `{`): the router over plain HTTP on the pipe, for a process relaying browsers' and HTTP
-   * clients' requests to the daemon without opening a TCP port (`restflow web serve`).
+   * clients' requests to the daemon without opening a TCP port (`restflow web serve`). A promise says it takes the
+   * connection once it resolves (its code loaded on first use): the bytes wait in the paused socket until then.
    */
-  http?: (socket: net.Socket) => void;
+  http?: (socket: net.Socket) => void | Promise<void>;
   /** Shared with the WebSocket mount so both count against one total (buffer-budget.ts). */
   budget?: BufferBudget;
 }
@@ -192,9 +193,21 @@ export async function servePipe(options: PipeServerOptions): Promise<PipeServer>
       socket.pause();
       socket.unshift(first);
       const byte = first[0] ?? 0;
-      if (byte >= 0x41 && byte <= 0x5a) http(socket);
-      else speakNdjson(socket);
-      socket.resume();
+      if (byte < 0x41 || byte > 0x5a) {
+        speakNdjson(socket);
+        socket.resume();
+        return;
+      }
+      const taken = http(socket);
+      if (!(taken instanceof Promise)) socket.resume();
+      else
+        taken.then(
+          () => socket.resume(),
+          (error: unknown) => {
+            options.onError?.(error, undefined);
+            socket.destroy();
+          },
+        );
     });
   });
   const isWindowsPipe = options.path.startsWith('\\\\');

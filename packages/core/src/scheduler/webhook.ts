@@ -2,26 +2,33 @@
 // with `Authorization: Bearer <task.webhook.token>` starts a run. Transport-free: the daemon's HTTP listener
 // hands over the path id, the header and the parsed body, and sends back the reply.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import type { Clock } from '../runtime.ts';
 import type { AgentTask } from '../tasks/task-model.ts';
+import { onFirstUse } from '../zod-on-first-use.ts';
 import { SlidingWindowRateLimiter } from './rate-limiter.ts';
 
-export const webhookBodySchema = z
-  .object({
-    input: z
-      .string()
-      .max(100_000, 'input must be at most 100000 characters')
-      // A lone surrogate would be stored as invalid UTF-8 and read back altered (docs/limits.md).
-      .refine((text) => !/\p{Cs}/u.test(text), 'contains an unpaired UTF-16 surrogate (not valid Unicode text)')
-      .optional(),
-    source: z.string().max(200, 'source must be at most 200 characters').optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
+const webhookBodySchema = onFirstUse((z) =>
+  z
+    .object({
+      input: z
+        .string()
+        .max(100_000, 'input must be at most 100000 characters')
+        // A lone surrogate would be stored as invalid UTF-8 and read back altered (docs/limits.md).
+        .refine((text) => !/\p{Cs}/u.test(text), 'contains an unpaired UTF-16 surrogate (not valid Unicode text)')
+        .optional(),
+      source: z.string().max(200, 'source must be at most 200 characters').optional(),
+      metadata: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict(),
+);
 
-export type WebhookBody = z.infer<typeof webhookBodySchema>;
+/** A webhook call's body, as its schema checked it. */
+export interface WebhookBody {
+  input?: string;
+  source?: string;
+  metadata?: Record<string, unknown>;
+}
 
 /** The reply body of a webhook trigger. */
 export interface WebhookResponse {
@@ -115,7 +122,7 @@ export class WebhookTrigger {
     if (denied) return denied;
     const task = this.deps.findTask(request.taskId) as AgentTask & { webhook: NonNullable<AgentTask['webhook']> };
     if (!task.webhook.enabled) return refuse(403, `webhook trigger is disabled for task ${task.id}`);
-    const parsed = webhookBodySchema.safeParse(request.body ?? {});
+    const parsed = webhookBodySchema().safeParse(request.body ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.map(String).join('.') || '(body)';

@@ -1,7 +1,7 @@
 // The markdown form of a skill (docs/entities.md#skills): a YAML frontmatter block, one blank line, the body.
 import { createRequire } from 'node:module';
-import { z } from 'zod';
 import { InvalidInputError } from '../errors.ts';
+import { onFirstUse } from '../zod-on-first-use.ts';
 import { FRONTMATTER_KEYS, type SkillFields } from './skill-model.ts';
 
 // The YAML library is loaded by the first skill read or written as markdown, not with the daemon.
@@ -12,21 +12,22 @@ const yamlLib = (): typeof import('yaml') =>
 // Sticky + multiline: the block must open at offset 0 and close on a line of its own.
 const FRONTMATTER = /^---[ \t]*\r?\n([\s\S]*?)^---[ \t]*(?:\r?\n|$)/my;
 
-// YAML reads `- 2024` or `- yes`-like items as non-strings; authors mean the text they typed.
-const text = z.union([z.string(), z.number(), z.boolean()]).transform(String);
-const textList = z.array(text);
-
-const frontmatterSchema = z.object({
-  name: text.pipe(z.string().trim().min(1, 'must not be empty')),
-  description: z.string().nullish(),
-  tags: textList.nullish(),
-  suggested_tools: textList.nullish(),
-  scripts: z.array(z.object({ id: text, path: z.string().min(1), lang: z.string().optional() })).nullish(),
-  references: z.array(z.object({ id: text, path: z.string().min(1) })).nullish(),
-  gating: z.object({ bins: textList.optional(), env: textList.optional(), os: textList.optional() }).nullish(),
-  version: text.nullish(),
-  author: z.string().nullish(),
-  license: z.string().nullish(),
+const frontmatterSchema = onFirstUse((z) => {
+  // YAML reads `- 2024` or `- yes`-like items as non-strings; authors mean the text they typed.
+  const text = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+  const textList = z.array(text);
+  return z.object({
+    name: text.pipe(z.string().trim().min(1, 'must not be empty')),
+    description: z.string().nullish(),
+    tags: textList.nullish(),
+    suggested_tools: textList.nullish(),
+    scripts: z.array(z.object({ id: text, path: z.string().min(1), lang: z.string().optional() })).nullish(),
+    references: z.array(z.object({ id: text, path: z.string().min(1) })).nullish(),
+    gating: z.object({ bins: textList.optional(), env: textList.optional(), os: textList.optional() }).nullish(),
+    version: text.nullish(),
+    author: z.string().nullish(),
+    license: z.string().nullish(),
+  });
 });
 
 export interface ParseOptions {
@@ -50,7 +51,7 @@ export function parseSkillMarkdown(markdown: string, options: ParseOptions = {})
   if (options.fallbackName !== undefined && (raw.name === undefined || raw.name === null)) {
     raw.name = options.fallbackName;
   }
-  const parsed = frontmatterSchema.safeParse(raw);
+  const parsed = frontmatterSchema().safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path.map(String).join('.') || '(frontmatter)';
