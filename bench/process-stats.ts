@@ -1,5 +1,6 @@
-// What a benchmark reads of a live process on Linux (/proc): its CPU time and resident memory.
+// What a benchmark reads of a live process on Linux (/proc): its CPU time and resident memory; and a wait for a file.
 import fs from 'node:fs';
+import path from 'node:path';
 
 /** CPU time (user + system) a process has used, in ms; 0 where /proc has no answer. */
 export function cpuMsOf(pid: number): number {
@@ -20,4 +21,37 @@ export function rssMbOf(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time of a process's main thread in ms, to the nanosecond (/proc/<pid>/schedstat): the thread a start waits
+ * for, without the GC and compiler helper threads; undefined where /proc has no answer.
+ */
+export function mainThreadCpuMsOf(pid: number): number | undefined {
+  try {
+    const ns = Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    return Number.isFinite(ns) ? ns / 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Resolves once `file` exists, woken by the file system (inotify on Linux) rather than by polling: a polling loop
+ * would take one of the machine's cores from the process being measured.
+ */
+export function fileAppears(file: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      watcher.close();
+      if (error) reject(error);
+      else resolve();
+    };
+    const watcher = fs.watch(path.dirname(file), () => {
+      if (fs.existsSync(file)) done();
+    });
+    const timer = setTimeout(() => done(new Error(`${file} did not appear within ${timeoutMs} ms`)), timeoutMs);
+    if (fs.existsSync(file)) done();
+  });
 }
