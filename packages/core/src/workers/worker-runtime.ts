@@ -580,11 +580,12 @@ function policySnapshotPort(policy: RemoteRunSpec['policy'], daemon: RunDaemon):
   };
 }
 
+/** Never reached: the memory tools of a worker's run are the daemon's (`daemon_tools`), which replace these. */
 const unavailableMemory: MemoryPort = {
   search: () => {
-    throw new Error('memory tools are not available on remote workers yet');
+    throw new Error('memory tools run in the daemon for a worker (this daemon did not offer them)');
   },
   store: () => {
-    throw new Error('memory tools are not available on remote workers yet');
+    throw new Error('memory tools run in the daemon for a worker (this daemon did not offer them)');
   },
 };

@@ -4,6 +4,7 @@ import type { AgentNode, runPlacements } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
 import type { AgentEngine, PreparedAgent } from '../engine/agent-engine.ts';
 import type { EngineLimits } from '../engine/limits.ts';
+import { ToolRegistry } from '../engine/tools/registry.ts';
 import type { RunManager } from '../engine/run-manager.ts';
 import { UnavailableError } from '../errors.ts';
 import { findModel } from '../models/catalogue.ts';
@@ -135,7 +136,8 @@ export class WorkerService {
       agent,
       model,
       client: remoteOnly as PreparedAgent['client'],
-      tools: built?.tools ?? (remoteOnly as PreparedAgent['tools']),
+      // Without them the worker's run has its own tools only (the claim lists no daemon tool).
+      tools: built?.tools ?? new ToolRegistry([], { timeoutMs: 0, maxResultChars: 0 }),
       workspaceDir: built?.workspaceDir ?? '',
       systemPrompt: basis.system_prompt,
       temperature: basis.temperature ?? undefined,
