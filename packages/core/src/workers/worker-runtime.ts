@@ -85,6 +85,8 @@ export interface WorkerRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Values never to appear in tool output sent back (the worker's own API token). */
   secrets?: string[];
+  /** How long one call for a daemon tool or a decision waits before it is asked again (default 20 s). */
+  longPollMs?: number;
   /** Problems that do not stop the worker (a failed heartbeat, a lost report). */
   onWarning?: (message: string) => void;
   /** A run was claimed and started, or ended; or its job was dropped (the daemon no longer runs it). */
@@ -304,7 +306,12 @@ export class WorkerRuntime {
     spec: RemoteRunSpec,
     run: { workerId: string; reporter: RunReporter },
   ): { engine: AgentEngine; prepared: PreparedAgent } {
-    const daemon: RunDaemon = { link: this.options.link, runId: spec.run_id, ...run };
+    const daemon: RunDaemon = {
+      link: this.options.link,
+      runId: spec.run_id,
+      pollMs: this.options.longPollMs ?? LONG_POLL_MS,
+      ...run,
+    };
     const model = findModel(spec.model);
     if (!model) throw new Error(`this worker does not know the model "${spec.model}": run the daemon's version`);
     const redactor = new Redactor();
@@ -458,6 +465,7 @@ class RunReporter {
 /** What a run on a worker needs to ask the daemon for its tools and approvals. */
 interface RunDaemon {
   link: DaemonLink;
+  pollMs: number;
   workerId: string;
   runId: string;
   reporter: RunReporter;
@@ -514,7 +522,7 @@ function daemonTool(spec: DaemonToolSpec, daemon: RunDaemon): ToolDefinition {
       await daemon.reporter.drain();
       const call = { id: crypto.randomUUID(), name: spec.name, arguments: JSON.stringify(args) };
       const answer = await untilDecided(ctx.signal, () =>
-        daemon.link.callTool(daemon.workerId, daemon.runId, call, LONG_POLL_MS),
+        daemon.link.callTool(daemon.workerId, daemon.runId, call, daemon.pollMs),
       );
       if (answer.status !== 'done') throw new Error('the daemon gave no result');
       // The daemon's result is already redacted and cut to size: it goes back as the tool's output text.
@@ -573,7 +581,7 @@ function policySnapshotPort(policy: RemoteRunSpec['policy'], daemon: RunDaemon):
     },
     waitForDecision: async (approvalId, signal): Promise<ApprovalOutcome> => {
       const answer = await untilDecided(signal, () =>
-        daemon.link.waitApproval(daemon.workerId, daemon.runId, approvalId, LONG_POLL_MS),
+        daemon.link.waitApproval(daemon.workerId, daemon.runId, approvalId, daemon.pollMs),
       );
       return { status: answer.status as ApprovalOutcome['status'], reason: answer.reason };
     },

@@ -352,6 +352,58 @@ describe("daemon tools and approvals on a worker (the daemon's services, through
     expect(fake.requests.length).toBe(1);
   }, 30_000);
 
+  it('waits longer than one poll: the worker asks again until the tool or the decision is there', async () => {
+    const polls = { tools: 0, approvals: 0 };
+    const link = directLink(services);
+    const patient = new WorkerRuntime({
+      link: {
+        ...link,
+        callTool: (...args) => {
+          polls.tools += 1;
+          return link.callTool(...args);
+        },
+        waitApproval: (...args) => {
+          polls.approvals += 1;
+          return link.waitApproval(...args);
+        },
+      },
+      name: 'w-patient',
+      version: 'test',
+      protocolVersion: PROTOCOL_VERSION,
+      queue: 'default',
+      tags: ['patient'],
+      concurrency: 1,
+      env: {},
+      longPollMs: 20,
+    });
+    runtimes.push(patient);
+    await patient.start();
+    const agent = services.agents.create('patient', {
+      model: 'sonnet',
+      tools: ['bash', 'agents'],
+      requires: ['patient'],
+    });
+    fake.reset();
+    fake.script(
+      { toolCalls: [{ name: 'bash', arguments: { command: 'echo asked-slowly' } }] },
+      { toolCalls: [{ name: 'spawn_agent', arguments: { agent: 'writer', task: 'slowly', wait: true } }] },
+      { text: 'written, slowly', tokens: 5, tokenDelayMs: 40 },
+      { text: 'both done' },
+    );
+    const started = await services.chat.startExecution(agent.id, 'take your time');
+    const approval = await pendingApproval(started.run_id);
+    await waitUntil(() => polls.approvals >= 3, 5000, 'a few polls');
+    services.security.approvals.approve(approval.id);
+    expect(await services.runs.wait(started.run_id)).toMatchObject({ status: 'completed', content: 'both done' });
+    const [bash, spawned] = toolResults(started.run_id);
+    expect(bash).toMatchObject({ success: true, result: expect.stringContaining('asked-slowly') });
+    expect(spawned).toMatchObject({ success: true, result: expect.stringContaining('written, slowly') });
+    // The sub-agent took about 200 ms: several asks of the same call, one sub-agent run.
+    expect(polls.tools).toBeGreaterThan(2);
+    expect(services.runs.list({ parentRunId: started.run_id })).toHaveLength(1);
+    await patient.stop();
+  }, 30_000);
+
   it("spawn_agent on a worker runs the sub-agent in the daemon, linked to the worker's run", async () => {
     const agent = services.agents.create('leads-remotely', { model: 'sonnet', tools: ['agents'] });
     fake.reset();
