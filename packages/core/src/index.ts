@@ -237,7 +237,15 @@ export {
 // through WorkerService (queue backend) and '@restflow/core/worker-runtime' (a worker process).
 export type { ClaimAnswer, ReportAnswer } from './workers/queue-backend.ts';
 export { normalizeTags, queueFor, queuesServing } from './workers/queue-names.ts';
-export type { ProviderGrant, RemoteRunEvent, RemoteRunResult, RemoteRunSpec } from './workers/remote-run.ts';
+export type {
+  ApprovalWaitAnswer,
+  DaemonToolAnswer,
+  DaemonToolSpec,
+  ProviderGrant,
+  RemoteRunEvent,
+  RemoteRunResult,
+  RemoteRunSpec,
+} from './workers/remote-run.ts';
 export { type ExecutionSettings, WorkerService } from './workers/worker.service.ts';
 export type { WorkerHello, WorkerInfo } from './workers/worker-registry.ts';
 export type { DaemonLink, WorkerRegistration, WorkerRuntimeOptions } from './workers/worker-runtime.ts';

@@ -34,5 +34,18 @@ export function httpDaemonLink(client: Client): DaemonLink {
       }) as Promise<ReportAnswer>,
     settle: (id, runId, result) =>
       client.workers.runs.settle.mutate({ worker_id: id, run_id: runId, result: result as SettleResult }),
+    callTool: (id, runId, call, waitMs) =>
+      client.workers.tools.invoke.mutate({
+        worker_id: id,
+        run_id: runId,
+        call_id: call.id,
+        name: call.name,
+        arguments: call.arguments,
+        wait_ms: waitMs,
+      }),
+    requestApproval: (id, runId, request) =>
+      client.workers.approvals.create.mutate({ worker_id: id, run_id: runId, ...request }),
+    waitApproval: (id, runId, approvalId, waitMs) =>
+      client.workers.approvals.wait.query({ worker_id: id, run_id: runId, approval_id: approvalId, wait_ms: waitMs }),
   };
 }

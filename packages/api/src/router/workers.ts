@@ -3,15 +3,21 @@ import { z } from 'zod';
 import {
   acceptedSchema,
   addRunEventsInput,
+  callDaemonToolInput,
   claimAnswerSchema,
   claimRunInput,
+  daemonToolAnswerSchema,
   deleteResultSchema,
   registeredWorkerSchema,
   registerWorkerInput,
   reportAnswerSchema,
+  requestRunApprovalInput,
+  runApprovalDecisionSchema,
+  runApprovalSchema,
   runPlacementInput,
   runPlacementSchema,
   settleRunInput,
+  waitRunApprovalInput,
   workerRefInput,
   workerSchema,
 } from '../schemas/index.ts';
@@ -72,6 +78,50 @@ export const workersRouter = router({
       .output(acceptedSchema)
       .mutation(({ ctx, input }) =>
         ctx.services.workers.settle(input.worker_id, input.run_id, input.result as RemoteRunResult),
+      ),
+  }),
+
+  /**
+   * The run's tools that need the daemon's services (memory, sub-agents, MCP servers), run by the daemon with the
+   * same tool code and services as a local run's. Only for a run this worker claimed that is still active
+   * (FORBIDDEN, CONFLICT); a tool the run's agent does not have is NOT_FOUND.
+   */
+  tools: router({
+    /** Runs (or joins, by `call_id`) one call; `pending` after `wait_ms`: ask again with the same `call_id`. */
+    invoke: publicProcedure
+      .input(callDaemonToolInput)
+      .output(daemonToolAnswerSchema)
+      .mutation(({ ctx, input }) =>
+        ctx.services.workers.callTool(
+          input.worker_id,
+          input.run_id,
+          { id: input.call_id, name: input.name, arguments: input.arguments },
+          input.wait_ms,
+        ),
+      ),
+  }),
+
+  /**
+   * Commands of a worker's run that the policy sends for approval: queued in the daemon's approvals (listed,
+   * decided, expiring and announced as a local run's). Same refusals as `tools`.
+   */
+  approvals: router({
+    create: publicProcedure
+      .input(requestRunApprovalInput)
+      .output(runApprovalSchema)
+      .mutation(({ ctx, input }) =>
+        ctx.services.workers.requestApproval(input.worker_id, input.run_id, {
+          command: input.command,
+          ...(input.workdir ? { workdir: input.workdir } : {}),
+        }),
+      ),
+
+    /** The decision, or `pending` after `wait_ms` (a long poll: ask again); a cancelled run answers CONFLICT. */
+    wait: publicProcedure
+      .input(waitRunApprovalInput)
+      .output(runApprovalDecisionSchema)
+      .query(({ ctx, input }) =>
+        ctx.services.workers.waitApproval(input.worker_id, input.run_id, input.approval_id, input.wait_ms),
       ),
   }),
 

@@ -42,6 +42,16 @@ export const VERBS = {
   cancel: { type: 'mutation', meaning: 'stops a run in progress' },
   claim: { type: 'mutation', meaning: 'takes queued work for the caller and returns what it needs to do it' },
   settle: { type: 'mutation', meaning: 'reports how work taken with claim ended' },
+  invoke: {
+    type: 'mutation',
+    meaning:
+      'runs one tool call for work the caller claimed; answers its result, or `pending` while it still runs ' +
+      '(ask again with the same call id to join it)',
+  },
+  wait: {
+    type: 'query',
+    meaning: 'the decision on one thing, waiting for it at most a given time (a long poll); `pending` when none yet',
+  },
   pause: { type: 'mutation', meaning: 'stops scheduling a task' },
   resume: { type: 'mutation', meaning: 'schedules a paused task again' },
   enable: { type: 'mutation', meaning: 'makes a thing available for selection again' },

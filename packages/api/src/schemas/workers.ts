@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { idSchema } from './common.ts';
 import { text } from './limits.ts';
+import { APPROVAL_STATUSES } from './values.ts';
 
 const tagSchema = text('tag')
   .trim()
@@ -86,6 +87,8 @@ export const remoteRunSpecSchema = z.strictObject({
   ),
   secrets: z.record(z.string(), z.string()),
   budget_stop: budgetStopSchema,
+  /** Tools the daemon runs for the run (memory, sub-agents, MCP): the worker calls `workers.tools.invoke` for them. */
+  daemon_tools: z.array(z.strictObject({ name: z.string(), description: z.string(), parameters: jsonRecord })),
 });
 
 export const claimAnswerSchema = z.discriminatedUnion('status', [
@@ -94,7 +97,7 @@ export const claimAnswerSchema = z.discriminatedUnion('status', [
 ]);
 
 /** The events a worker reports; `started` and the terminal events are the daemon's own. */
-export const WORKER_EVENT_TYPES = ['tool_call_start', 'tool_call_end', 'step', 'usage'] as const;
+export const WORKER_EVENT_TYPES = ['tool_call_start', 'tool_call_end', 'step', 'usage', 'approval_required'] as const;
 
 const remoteRunEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('token'), text: text('prompt') }),
@@ -161,6 +164,61 @@ export const settleRunInput = z.strictObject({
       )
       .max(10_000),
   }),
+});
+
+/** The longest one call waits for a daemon tool or a decision before answering `pending` (the worker asks again). */
+const waitMsSchema = z.number().int().min(0).max(25_000).default(20_000);
+
+/**
+ * One use of a daemon tool by the run (`workers.tools.invoke`). `call_id` is the worker's: the same id asked again
+ * (after `pending`, or a retried request) joins the call rather than starting another.
+ */
+export const callDaemonToolInput = z.strictObject({
+  worker_id: idSchema,
+  run_id: idSchema,
+  call_id: idSchema,
+  name: text('name').min(1),
+  /** The arguments as the model gave them (JSON text), checked against the tool's schema in the daemon. */
+  arguments: text('prompt'),
+  wait_ms: waitMsSchema,
+});
+
+export const daemonToolAnswerSchema = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('done'), success: z.boolean(), result: z.string() }),
+  z.strictObject({ status: z.literal('pending') }),
+]);
+
+/** A command of the run that the policy sends for approval, queued in the daemon's approvals. */
+export const requestRunApprovalInput = z.strictObject({
+  worker_id: idSchema,
+  run_id: idSchema,
+  command: text('command').trim().min(1, 'command must not be empty'),
+  workdir: text('path').min(1).optional(),
+});
+
+export const runApprovalSchema = z.object({
+  id: z.string(),
+  command: z.string(),
+  workdir: z.string().optional(),
+  task_id: z.string().nullable(),
+  agent_id: z.string().nullable(),
+  run_id: z.string().optional(),
+  created_at: z.number(),
+  expires_at: z.number(),
+  status: z.enum(APPROVAL_STATUSES),
+  rejection_reason: z.string().optional(),
+});
+
+export const waitRunApprovalInput = z.strictObject({
+  worker_id: idSchema,
+  run_id: idSchema,
+  approval_id: idSchema,
+  wait_ms: waitMsSchema,
+});
+
+export const runApprovalDecisionSchema = z.strictObject({
+  status: z.enum(['pending', 'approved', 'rejected', 'expired']),
+  reason: z.string().nullable(),
 });
 
 export const runPlacementInput = z.strictObject({ run_id: idSchema });

@@ -55,7 +55,8 @@ export interface CommandSecurityPort {
     agentId?: string;
     runId: string;
     taskId?: string;
-  }): ApprovalInfo;
+    // A worker asks the daemon's queue over the network (docs/workers.md), hence the promise.
+  }): ApprovalInfo | Promise<ApprovalInfo>;
   waitForDecision(approvalId: string, signal: AbortSignal): Promise<ApprovalOutcome>;
 }
 

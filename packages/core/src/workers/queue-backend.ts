@@ -8,14 +8,19 @@ import type { CoreContext } from '../core-context.ts';
 import type { EngineRunRequest, PreparedAgent } from '../engine/agent-engine.ts';
 import { type AgentLoopResult, emptyRunUsage } from '../engine/agent-loop.ts';
 import type { EngineLimits } from '../engine/limits.ts';
-import type { SecretPort, SkillPort } from '../engine/ports.ts';
-import type { RunEventPayloads } from '../engine/run-events.ts';
-import { NotFoundError } from '../errors.ts';
+import type { CommandSecurityPort, SecretPort, SkillPort } from '../engine/ports.ts';
+import type { ApprovalInfo, RunEventPayloads } from '../engine/run-events.ts';
+import { isDaemonTool } from '../engine/tools/index.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
+import type { PendingApproval } from '../security/approval-queue.ts';
 import type { SecurityPolicy } from '../security/command-policy.ts';
 import type { BudgetStop } from '../usage/usage.service.ts';
 import { DETACHED, type ExecutionBackend, type RunPlacement, WORKER_LOST } from './execution-backend.ts';
 import { cancelChannel, jobIdFor, queueFor } from './queue-names.ts';
 import {
+  type ApprovalWaitAnswer,
+  type DaemonToolAnswer,
+  type DaemonToolSpec,
   fromRemoteResult,
   type ProviderGrant,
   type RemoteRunEvent,
@@ -48,6 +53,8 @@ export interface QueueBackendDeps {
   /** The provider key and URL for the run's model, resolved when a worker claims the run. */
   provider(prepared: PreparedAgent): Promise<ProviderGrant>;
   policy(): SecurityPolicy;
+  /** The daemon's approval queue: a worker's run asks it as a local run does. */
+  security: Pick<CommandSecurityPort, 'createApproval' | 'waitForDecision'>;
   secrets: SecretPort;
   skills: SkillPort;
   limits: EngineLimits;
@@ -82,13 +89,22 @@ interface PendingRun {
   appliedSeq: number;
   /** What the run's provider calls cost so far, as the daemon's meter priced them. */
   costUsd: number;
+  /** The daemon tools the worker called, by its call id: a call asked again (a long wait, a retry) is joined. */
+  calls: Map<string, Promise<DaemonToolAnswer>>;
+  /** Approvals the run asked for, by id: only these may be waited for or announced by its worker. */
+  approvals: Map<string, ApprovalInfo>;
+  /** Stops the daemon tools still running for the run once it has ended (a worker gone, a tool it gave up). */
+  ended: AbortController;
   settle(result: AgentLoopResult): void;
 }
+
+/** The longest a worker's call waits for a daemon tool or a decision before it is answered `pending`. */
+export const MAX_WAIT_MS = 25_000;
 
 /** Removed once this old (or past this many), so a slot's job id still refuses a second start meanwhile. */
 const KEEP_JOBS = { age: 24 * 60 * 60, count: 10_000 };
 /** The events a worker may report; `started` and the terminal events are the run manager's own. */
-export const WORKER_EVENT_TYPES = ['tool_call_start', 'tool_call_end', 'step', 'usage'] as const;
+export const WORKER_EVENT_TYPES = ['tool_call_start', 'tool_call_end', 'step', 'usage', 'approval_required'] as const;
 
 const ended = (status: AgentLoopResult['status'], error?: string, errorCode?: string): AgentLoopResult => ({
   status,
@@ -142,9 +158,13 @@ export class QueueExecutionBackend implements ExecutionBackend {
         workerId: undefined,
         appliedSeq: 0,
         costUsd: 0,
+        calls: new Map(),
+        approvals: new Map(),
+        ended: new AbortController(),
         settle: (result) => {
           if (this.pending.get(request.runId) !== run) return;
           this.pending.delete(request.runId);
+          run.ended.abort('ended');
           if (run.workerId) this.release(run.workerId, request.runId);
           request.signal.removeEventListener('abort', onAbort);
           resolve(result);
@@ -312,6 +332,13 @@ export class QueueExecutionBackend implements ExecutionBackend {
       return;
     }
     if (!(WORKER_EVENT_TYPES as readonly string[]).includes(event.event_type)) return;
+    if (event.event_type === 'approval_required') {
+      // Only an approval the daemon queued for this run, and as the daemon stored it.
+      const asked = (event.payload as { approval?: { id?: unknown } }).approval?.id;
+      const approval = typeof asked === 'string' ? run.approvals.get(asked) : undefined;
+      if (approval) sink.emit('approval_required', { approval });
+      return;
+    }
     if (event.event_type === 'usage' && meter) {
       const payload = event.payload as RunEventPayloads['usage'];
       const call = payload.call;
@@ -336,6 +363,94 @@ export class QueueExecutionBackend implements ExecutionBackend {
       }
     }
     sink.emit(event.event_type as (typeof WORKER_EVENT_TYPES)[number], event.payload as never);
+  }
+
+  /**
+   * The run's active entry for a worker's run-scoped call: refused (typed) unless this worker claimed the run and
+   * the run is still active.
+   */
+  private claimedBy(workerId: string, runId: string): PendingRun {
+    this.workers.beat(workerId);
+    const run = this.pending.get(runId);
+    if (!run) throw new ConflictError(`run ${runId} is not active on the queue`);
+    if (run.workerId !== workerId) throw new ForbiddenError(`run ${runId} was not claimed by this worker`);
+    if (run.request.signal.aborted) throw new ConflictError(`run ${runId} was cancelled`);
+    return run;
+  }
+
+  /**
+   * One use of a daemon tool (memory, sub-agents, MCP) by a worker's run: the daemon's own tool of the run's agent
+   * runs it, as for a local run (same services, same redaction, limits and approvals). A call still running after
+   * `waitMs` answers `pending`; the worker asks again with the same call id and joins it.
+   */
+  async callTool(
+    workerId: string,
+    runId: string,
+    call: { id: string; name: string; arguments: string },
+    waitMs: number,
+  ): Promise<DaemonToolAnswer> {
+    const run = this.claimedBy(workerId, runId);
+    let answer = run.calls.get(call.id);
+    if (!answer) {
+      if (!isDaemonTool(call.name) || !run.prepared.tools.names().includes(call.name)) {
+        throw new NotFoundError('Daemon tool', call.name);
+      }
+      const { prepared, request } = run;
+      answer = prepared.tools
+        .execute(call, {
+          signal: AbortSignal.any([request.signal, run.ended.signal]),
+          runId,
+          ...(prepared.agent.id ? { agentId: prepared.agent.id } : {}),
+          ...(request.taskId ? { taskId: request.taskId } : {}),
+          workspaceDir: prepared.workspaceDir,
+          events: request.sink,
+        })
+        .then((result) => ({ status: 'done' as const, success: result.success, result: result.result }));
+      run.calls.set(call.id, answer);
+      // Kept a while after it ends, so the worker's next ask (or a retried one) still gets the answer.
+      void answer.finally(() => setTimeout(() => run.calls.delete(call.id), MAX_WAIT_MS * 2).unref());
+    }
+    return raceWait(answer, waitMs, { status: 'pending' });
+  }
+
+  /** A command of a worker's run needs a human: queued in the daemon's approvals like a local run's. */
+  async requestApproval(
+    workerId: string,
+    runId: string,
+    request: { command: string; workdir?: string },
+  ): Promise<PendingApproval> {
+    const run = this.claimedBy(workerId, runId);
+    const approval = await this.deps.security.createApproval({
+      command: request.command,
+      ...(request.workdir ? { workdir: request.workdir } : {}),
+      ...(run.prepared.agent.id ? { agentId: run.prepared.agent.id } : {}),
+      runId,
+      ...(run.request.taskId ? { taskId: run.request.taskId } : {}),
+    });
+    run.approvals.set(approval.id, approval);
+    // The port's approval is the queue's own record (engine-wiring.ts securityPort).
+    return approval as unknown as PendingApproval;
+  }
+
+  /** The decision on an approval the run asked for, or `pending` after `waitMs` (the worker asks again). */
+  async waitApproval(workerId: string, runId: string, approvalId: string, waitMs: number): Promise<ApprovalWaitAnswer> {
+    const run = this.claimedBy(workerId, runId);
+    if (!run.approvals.has(approvalId)) throw new NotFoundError('Approval of this run', approvalId);
+    const limit = new AbortController();
+    const timer = setTimeout(() => limit.abort('wait'), Math.min(waitMs, MAX_WAIT_MS));
+    try {
+      const outcome = await this.deps.security.waitForDecision(
+        approvalId,
+        AbortSignal.any([run.request.signal, run.ended.signal, limit.signal]),
+      );
+      return { status: outcome.status, reason: outcome.reason ?? null };
+    } catch (error) {
+      if (limit.signal.aborted) return { status: 'pending', reason: null };
+      if (run.request.signal.aborted) throw new ConflictError(`run ${runId} was cancelled`);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   settle(workerId: string, runId: string, result: RemoteRunResult): { accepted: boolean } {
@@ -433,6 +548,7 @@ export class QueueExecutionBackend implements ExecutionBackend {
       secrets,
       // A daily budget already spent stops the run before its first call, as it would locally.
       budget_stop: request.meter?.check() ?? null,
+      daemon_tools: daemonToolsOf(prepared),
     };
   }
 
@@ -497,4 +613,21 @@ function basisOf(prepared: PreparedAgent, request: EngineRunRequest, jobKey: str
     input: request.input,
     job_key: jobKey ?? null,
   };
+}
+
+/** The specs of the agent's tools that run in the daemon (memory, sub-agents, MCP), for the worker to offer. */
+function daemonToolsOf(prepared: PreparedAgent): DaemonToolSpec[] {
+  return prepared.tools
+    .specs()
+    .filter((tool) => isDaemonTool(tool.name))
+    .map((tool) => ({ name: tool.name, description: tool.description, parameters: tool.parameters }));
+}
+
+/** `promise`'s value, or `otherwise` when it takes longer than `waitMs` (bounded by MAX_WAIT_MS). */
+function raceWait<T, U>(promise: Promise<T>, waitMs: number, otherwise: U): Promise<T | U> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<U>((resolve) => {
+    timer = setTimeout(() => resolve(otherwise), Math.min(waitMs, MAX_WAIT_MS));
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

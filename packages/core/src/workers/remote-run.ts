@@ -38,6 +38,26 @@ export interface RemoteRunSpec {
   secrets: Record<string, string>;
   /** A budget already spent when the run was claimed: the loop stops before its first provider call. */
   budget_stop: BudgetStop | null;
+  /**
+   * The agent's tools that need the daemon's own services (memory, sub-agents, MCP servers): the worker offers
+   * them to the model and calls the daemon for each use (`workers.tools.invoke`), which runs the daemon's tool.
+   */
+  daemon_tools: DaemonToolSpec[];
+}
+
+export interface DaemonToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/** What one `workers.tools.invoke` answers: the tool's result, or `pending` (ask again with the same call id). */
+export type DaemonToolAnswer = { status: 'done'; success: boolean; result: string } | { status: 'pending' };
+
+/** What one `workers.approvals.wait` answers: the decision, or `pending` (ask again). */
+export interface ApprovalWaitAnswer {
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
+  reason: string | null;
 }
 
 /**

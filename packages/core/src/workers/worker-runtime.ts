@@ -7,11 +7,12 @@ import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AgentEngine, type PreparedAgent } from '../engine/agent-engine.ts';
 import { type AgentLoopResult, emptyRunUsage } from '../engine/agent-loop.ts';
-import type { CommandSecurityPort, MemoryPort, SkillPort } from '../engine/ports.ts';
+import type { ApprovalOutcome, CommandSecurityPort, MemoryPort, SkillPort } from '../engine/ports.ts';
 import type { RunEventSink } from '../engine/run-events.ts';
-import { buildToolRegistry, type ToolDeps } from '../engine/tools/index.ts';
+import { buildToolRegistry, type ToolDefinition, type ToolDeps } from '../engine/tools/index.ts';
 import { createLlmClientFactory } from '../llm/client-factory.ts';
 import { findModel } from '../models/catalogue.ts';
+import type { PendingApproval } from '../security/approval-queue.ts';
 import { evaluateCommand } from '../security/command-policy.ts';
 import { protectedPaths } from '../security/protected-paths.ts';
 import { Redactor } from '../security/redactor.ts';
@@ -19,7 +20,15 @@ import type { ToolSandbox } from '../security/sandbox.ts';
 import { type BudgetStop, emptyTotals, type RunMeter } from '../usage/usage.service.ts';
 import type { ClaimAnswer, ReportAnswer, RunJobData } from './queue-backend.ts';
 import { cancelChannel, queuesServing } from './queue-names.ts';
-import { type RemoteRunEvent, type RemoteRunResult, type RemoteRunSpec, toRemoteResult } from './remote-run.ts';
+import {
+  type ApprovalWaitAnswer,
+  type DaemonToolAnswer,
+  type DaemonToolSpec,
+  type RemoteRunEvent,
+  type RemoteRunResult,
+  type RemoteRunSpec,
+  toRemoteResult,
+} from './remote-run.ts';
 import type { WorkerHello } from './worker-registry.ts';
 
 export interface WorkerRegistration {
@@ -38,6 +47,21 @@ export interface DaemonLink {
   claim(workerId: string, runId: string, jobId: string): Promise<ClaimAnswer>;
   report(workerId: string, runId: string, seq: number, events: RemoteRunEvent[]): Promise<ReportAnswer>;
   settle(workerId: string, runId: string, result: RemoteRunResult): Promise<{ accepted: boolean }>;
+  /** Runs one of the run's daemon tools there (memory, sub-agents, MCP); `pending`: ask again, same call id. */
+  callTool(
+    workerId: string,
+    runId: string,
+    call: { id: string; name: string; arguments: string },
+    waitMs: number,
+  ): Promise<DaemonToolAnswer>;
+  /** Queues an approval in the daemon's approvals for the run. */
+  requestApproval(
+    workerId: string,
+    runId: string,
+    request: { command: string; workdir?: string },
+  ): Promise<PendingApproval>;
+  /** The decision on the run's approval, or `pending` after about `waitMs`. */
+  waitApproval(workerId: string, runId: string, approvalId: string, waitMs: number): Promise<ApprovalWaitAnswer>;
 }
 
 export class WorkerUnknownError extends Error {
@@ -61,6 +85,8 @@ export interface WorkerRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Values never to appear in tool output sent back (the worker's own API token). */
   secrets?: string[];
+  /** How long one call for a daemon tool or a decision waits before it is asked again (default 20 s). */
+  longPollMs?: number;
   /** Problems that do not stop the worker (a failed heartbeat, a lost report). */
   onWarning?: (message: string) => void;
   /** A run was claimed and started, or ended; or its job was dropped (the daemon no longer runs it). */
@@ -70,6 +96,8 @@ export interface WorkerRuntimeOptions {
 /** Sink calls are sent in batches this often at most (an event other than text is sent at once). */
 const REPORT_EVERY_MS = 25;
 const REPORT_ATTEMPTS = 5;
+/** How long one call for a daemon tool or a decision waits before it is answered `pending` and asked again. */
+const LONG_POLL_MS = 20_000;
 
 export class WorkerRuntime {
   private workerId: string | undefined;
@@ -238,7 +266,7 @@ export class WorkerRuntime {
     );
     let result: AgentLoopResult;
     try {
-      const { engine, prepared } = this.prepare(claim.spec);
+      const { engine, prepared } = this.prepare(claim.spec, { workerId, reporter });
       result = await engine.run(prepared, {
         runId,
         ...(claim.spec.task_id ? { taskId: claim.spec.task_id } : {}),
@@ -274,7 +302,16 @@ export class WorkerRuntime {
   }
 
   /** The run's agent, built on this machine from the spec: same loop and tools, this run's key only. */
-  private prepare(spec: RemoteRunSpec): { engine: AgentEngine; prepared: PreparedAgent } {
+  private prepare(
+    spec: RemoteRunSpec,
+    run: { workerId: string; reporter: RunReporter },
+  ): { engine: AgentEngine; prepared: PreparedAgent } {
+    const daemon: RunDaemon = {
+      link: this.options.link,
+      runId: spec.run_id,
+      pollMs: this.options.longPollMs ?? LONG_POLL_MS,
+      ...run,
+    };
     const model = findModel(spec.model);
     if (!model) throw new Error(`this worker does not know the model "${spec.model}": run the daemon's version`);
     const redactor = new Redactor();
@@ -284,7 +321,7 @@ export class WorkerRuntime {
       find: (id) => spec.skills.find((skill) => skill.id === id || skill.name === id),
     };
     const deps: ToolDeps = {
-      security: policySnapshotPort(spec.policy),
+      security: policySnapshotPort(spec.policy, daemon),
       skills,
       memory: unavailableMemory,
       secrets: { get: (key) => spec.secrets[key] },
@@ -327,6 +364,8 @@ export class WorkerRuntime {
         ...(node.sandbox ? { sandbox: node.sandbox } : {}),
         ...(node.allowed_hosts ? { allowed_hosts: node.allowed_hosts } : {}),
       },
+      // Last, so they take the name of a tool built here (the memory tools are, without a store behind them).
+      (spec.daemon_tools ?? []).map((tool) => daemonTool(tool, daemon)),
     );
     const prepared: PreparedAgent = {
       agent: {
@@ -412,10 +451,87 @@ class RunReporter {
     }
   }
 
-  async close(): Promise<void> {
+  /** Sends what is buffered and waits until the daemon has it (before a call that makes the daemon emit). */
+  async drain(): Promise<void> {
     this.flush();
     await this.sending;
   }
+
+  async close(): Promise<void> {
+    await this.drain();
+  }
+}
+
+/** What a run on a worker needs to ask the daemon for its tools and approvals. */
+interface RunDaemon {
+  link: DaemonLink;
+  pollMs: number;
+  workerId: string;
+  runId: string;
+  reporter: RunReporter;
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+
+/**
+ * Asks the daemon until it answers other than `pending`, or the run is cancelled. A call the daemon did not
+ * answer (it restarts, the network drops) is asked again a few times, as a report is.
+ */
+async function untilDecided<T extends { status: string }>(signal: AbortSignal, ask: () => Promise<T>): Promise<T> {
+  let failures = 0;
+  for (;;) {
+    if (signal.aborted) throw new Error('cancelled');
+    let answer: T;
+    try {
+      answer = await ask();
+    } catch (error) {
+      // A refusal (the run is no longer this worker's) ends it; a lost connection is tried again.
+      if (error instanceof WorkerUnknownError || (error as { data?: { code?: string } }).data?.code) throw error;
+      if (++failures >= REPORT_ATTEMPTS) throw error;
+      await pause(50 * failures, signal);
+      continue;
+    }
+    failures = 0;
+    if (answer.status !== 'pending') return answer;
+  }
+}
+
+/**
+ * A tool the daemon runs for this run (docs/workers.md): same name and schema as there; each use is sent to the
+ * daemon, which runs its own tool of the run's agent with its services and limits, and answers the result.
+ */
+function daemonTool(spec: DaemonToolSpec, daemon: RunDaemon): ToolDefinition {
+  return {
+    name: spec.name,
+    description: spec.description,
+    parameters: spec.parameters,
+    // The daemon's run of the tool applies its time limit (a sub-agent wait, an MCP call, an approval).
+    selfTimed: true,
+    async execute(args, ctx) {
+      // Events the tool makes there (an approval, a sub-agent) come after what the loop reported before it.
+      await daemon.reporter.drain();
+      const call = { id: crypto.randomUUID(), name: spec.name, arguments: JSON.stringify(args) };
+      const answer = await untilDecided(ctx.signal, () =>
+        daemon.link.callTool(daemon.workerId, daemon.runId, call, daemon.pollMs),
+      );
+      if (answer.status !== 'done') throw new Error('the daemon gave no result');
+      // The daemon's result is already redacted and cut to size: it goes back as the tool's output text.
+      return {
+        success: answer.success,
+        output: answer.success ? answer.result : answer.result.replace(/^Error: /, ''),
+      };
+    },
+  };
 }
 
 /**
@@ -440,31 +556,44 @@ function reportedMeter(model: string, budget: { stop: BudgetStop | null }): RunM
   };
 }
 
-/** The command policy as the daemon had it when the run was claimed; approvals cannot be asked from a worker yet. */
-function policySnapshotPort(policy: RemoteRunSpec['policy']): CommandSecurityPort {
+/**
+ * The command policy as the daemon had it when the run was claimed; a command it sends for approval is queued in
+ * the daemon's approvals (listed, decided and expiring there as a local run's) and the worker waits for it.
+ */
+function policySnapshotPort(policy: RemoteRunSpec['policy'], daemon: RunDaemon): CommandSecurityPort {
   return {
     evaluate: (command, context) => {
       const { agentId: _agent, ...where } = context;
       const evaluation = evaluateCommand(policy, command, where);
       if (evaluation.action === 'block') return { action: 'block', reason: evaluation.reason };
-      if (evaluation.action === 'require_approval') {
-        return { action: 'block', reason: `${evaluation.reason}; approvals are not available on remote workers` };
-      }
-      return { action: 'allow' };
+      return { action: evaluation.action };
     },
+    // Granted tools (MCP) are judged by the daemon, which runs them.
     evaluateTool: () => ({ action: 'allow' }),
-    createApproval: () => {
-      throw new Error('approvals are not available on remote workers');
+    createApproval: async (request) => {
+      // The daemon announces nothing itself: the loop's approval_required event follows what it reported before.
+      await daemon.reporter.drain();
+      const approval = await daemon.link.requestApproval(daemon.workerId, daemon.runId, {
+        command: request.command,
+        ...(request.workdir ? { workdir: request.workdir } : {}),
+      });
+      return { ...approval };
     },
-    waitForDecision: async () => ({ status: 'rejected', reason: 'approvals are not available on remote workers' }),
+    waitForDecision: async (approvalId, signal): Promise<ApprovalOutcome> => {
+      const answer = await untilDecided(signal, () =>
+        daemon.link.waitApproval(daemon.workerId, daemon.runId, approvalId, daemon.pollMs),
+      );
+      return { status: answer.status as ApprovalOutcome['status'], reason: answer.reason };
+    },
   };
 }
 
+/** Never reached: the memory tools of a worker's run are the daemon's (`daemon_tools`), which replace these. */
 const unavailableMemory: MemoryPort = {
   search: () => {
-    throw new Error('memory tools are not available on remote workers yet');
+    throw new Error('memory tools run in the daemon for a worker (this daemon did not offer them)');
   },
   store: () => {
-    throw new Error('memory tools are not available on remote workers yet');
+    throw new Error('memory tools run in the daemon for a worker (this daemon did not offer them)');
   },
 };

@@ -5,7 +5,7 @@ import type { AgentService } from '../agents/agent.service.ts';
 import type { AuthProfileService } from '../auth/auth-profile.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { AgentEngine } from '../engine/agent-engine.ts';
-import { secretPort, skillPort } from '../engine/engine-wiring.ts';
+import { secretPort, securityPort, skillPort } from '../engine/engine-wiring.ts';
 import type { RunManager } from '../engine/run-manager.ts';
 import { resolveBaseUrl } from '../llm/client-factory.ts';
 import type { ProviderSettingsService } from '../llm/provider-settings.ts';
@@ -37,6 +37,7 @@ export function createWorkerService(
     protocolVersion: PROTOCOL_VERSION,
     storedAgent: (id) => deps.agents?.find(id)?.agent,
     policy: () => deps.security.getPolicy(),
+    security: securityPort(deps.security),
     secrets: secretPort(deps.secrets),
     skills: skillPort(deps.skills),
     provider: async (prepared) => {

@@ -5,11 +5,18 @@ import type { CoreContext } from '../core-context.ts';
 import type { AgentEngine, PreparedAgent } from '../engine/agent-engine.ts';
 import type { EngineLimits } from '../engine/limits.ts';
 import type { RunManager } from '../engine/run-manager.ts';
+import { ToolRegistry } from '../engine/tools/registry.ts';
 import { UnavailableError } from '../errors.ts';
 import { findModel } from '../models/catalogue.ts';
 import { localBackend } from './execution-backend.ts';
 import type { ClaimAnswer, QueueBackendDeps, QueueExecutionBackend, ReportAnswer } from './queue-backend.ts';
-import type { RemoteRunEvent, RemoteRunResult, RunResumeBasis } from './remote-run.ts';
+import type {
+  ApprovalWaitAnswer,
+  DaemonToolAnswer,
+  RemoteRunEvent,
+  RemoteRunResult,
+  RunResumeBasis,
+} from './remote-run.ts';
 import type { WorkerHello, WorkerInfo } from './worker-registry.ts';
 
 /** What the daemon runs with, resolved once at start (execution-settings.ts: environment, then config keys). */
@@ -25,7 +32,7 @@ export interface ExecutionSettings {
 
 export interface WorkerServiceDeps extends Omit<QueueBackendDeps, 'core' | 'local' | 'limits'> {
   core: Pick<CoreContext, 'db' | 'clock' | 'ids'>;
-  engine: Pick<AgentEngine, 'run' | 'limits'>;
+  engine: Pick<AgentEngine, 'run' | 'limits' | 'prepare'>;
   runs: Pick<RunManager, 'useBackend' | 'resume'>;
   protocolVersion: number;
   /** A stored agent's current definition: a re-attached run gets back a key kept in it (never copied to the queue). */
@@ -88,7 +95,7 @@ export class WorkerService {
     if (!this.backend) return [];
     const ids: string[] = [];
     for (const { runId, basis } of await this.backend.reattachable()) {
-      const prepared = this.preparedOf(basis);
+      const prepared = await this.preparedOf(basis);
       if (!prepared) continue;
       this.deps.runs.resume({
         runId,
@@ -104,9 +111,10 @@ export class WorkerService {
 
   /**
    * The prepared agent of a re-attached run, from what it was started with. Its loop runs on a worker, so it has
-   * no provider client nor tools here; undefined when its model is no longer known (the run ends interrupted).
+   * no provider client here; its tools are built again only for those the daemon runs for it (memory, sub-agents,
+   * MCP). Undefined when its model is no longer known (the run ends interrupted).
    */
-  private preparedOf(basis: RunResumeBasis): PreparedAgent | undefined {
+  private async preparedOf(basis: RunResumeBasis): Promise<PreparedAgent | undefined> {
     const model = basis.agent.node.model ? findModel(basis.agent.node.model) : undefined;
     if (!model) return undefined;
     const stored = basis.agent.id ? this.deps.storedAgent?.(basis.agent.id) : undefined;
@@ -114,18 +122,25 @@ export class WorkerService {
       stored?.api_key_config && !basis.agent.node.api_key_config
         ? { ...basis.agent.node, api_key_config: stored.api_key_config }
         : basis.agent.node;
+    const agent = {
+      ...(basis.agent.id ? { id: basis.agent.id } : {}),
+      ...(basis.agent.name ? { name: basis.agent.name } : {}),
+      node,
+    };
+    // The same registry a new run gets (no key is resolved: the client is the worker's); a tool that cannot be
+    // built any more (an MCP server gone) leaves the run without it, as it would a new run.
+    const built = await this.deps.engine
+      .prepare(agent, { client: remoteOnly as PreparedAgent['client'] })
+      .catch(() => undefined);
     return {
-      agent: {
-        ...(basis.agent.id ? { id: basis.agent.id } : {}),
-        ...(basis.agent.name ? { name: basis.agent.name } : {}),
-        node,
-      },
+      agent,
       model,
       client: remoteOnly as PreparedAgent['client'],
-      tools: remoteOnly as PreparedAgent['tools'],
+      // Without them the worker's run has its own tools only (the claim lists no daemon tool).
+      tools: built?.tools ?? new ToolRegistry([], { timeoutMs: 0, maxResultChars: 0 }),
+      workspaceDir: built?.workspaceDir ?? '',
       systemPrompt: basis.system_prompt,
       temperature: basis.temperature ?? undefined,
-      workspaceDir: '',
       warnings: basis.warnings,
       ...(basis.max_iterations !== null ? { maxIterations: basis.max_iterations } : {}),
     };
@@ -163,6 +178,23 @@ export class WorkerService {
 
   settle(workerId: string, runId: string, result: RemoteRunResult): { accepted: boolean } {
     return this.queue().settle(workerId, runId, result);
+  }
+
+  callTool(
+    workerId: string,
+    runId: string,
+    call: { id: string; name: string; arguments: string },
+    waitMs: number,
+  ): Promise<DaemonToolAnswer> {
+    return this.queue().callTool(workerId, runId, call, waitMs);
+  }
+
+  requestApproval(workerId: string, runId: string, request: { command: string; workdir?: string }) {
+    return this.queue().requestApproval(workerId, runId, request);
+  }
+
+  waitApproval(workerId: string, runId: string, approvalId: string, waitMs: number): Promise<ApprovalWaitAnswer> {
+    return this.queue().waitApproval(workerId, runId, approvalId, waitMs);
   }
 
   list(): WorkerInfo[] {

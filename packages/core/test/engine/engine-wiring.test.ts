@@ -12,7 +12,7 @@ describe('engine ports over the real services', () => {
       action: 'block',
       reason: expect.stringContaining('shred'),
     });
-    const approval = port.createApproval({
+    const approval = await port.createApproval({
       command: 'make deploy',
       runId: 'run-1',
       agentId: 'agent-1',
@@ -23,7 +23,7 @@ describe('engine ports over the real services', () => {
     services.security.approvals.approve(approval.id);
     expect(await approved).toEqual({ status: 'approved', reason: undefined });
 
-    const second = port.createApproval({ command: 'make deploy', runId: 'run-2' });
+    const second = await port.createApproval({ command: 'make deploy', runId: 'run-2' });
     const rejected = port.waitForDecision(second.id, new AbortController().signal);
     services.security.approvals.reject(second.id, 'not today');
     expect(await rejected).toEqual({ status: 'rejected', reason: 'not today' });

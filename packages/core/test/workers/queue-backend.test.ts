@@ -35,6 +35,10 @@ function directLink(target: RestflowServices): DaemonLink {
     claim: async (id, runId, jobId) => wire(await target.workers.claim(id, runId, jobId)),
     report: async (id, runId, seq, events) => wire(target.workers.report(id, runId, seq, wire(events))),
     settle: async (id, runId, result) => wire(target.workers.settle(id, runId, wire(result))),
+    callTool: async (id, runId, call, waitMs) => wire(await target.workers.callTool(id, runId, wire(call), waitMs)),
+    requestApproval: async (id, runId, request) => wire(await target.workers.requestApproval(id, runId, wire(request))),
+    waitApproval: async (id, runId, approvalId, waitMs) =>
+      wire(await target.workers.waitApproval(id, runId, approvalId, waitMs)),
   };
 }
 
@@ -228,6 +232,196 @@ describe('queue execution backend', () => {
     expect(running).toBe(0);
     await capped.stop();
   }, 60_000);
+});
+
+describe("daemon tools and approvals on a worker (the daemon's services, through the worker's link)", () => {
+  /** The results the run's tool calls ended with, in order. */
+  const toolResults = (runId: string) =>
+    services.events
+      .listAfter(runId, 0, 1000)
+      .filter((e) => e.type === 'tool_call_end')
+      .map((e) => e.payload as { success: boolean; result: string });
+  const pendingApproval = async (runId: string) => {
+    await waitUntil(
+      () => services.security.approvals.list({ run_id: runId, status: 'pending' }).length > 0,
+      20_000,
+      'the approval',
+    );
+    return services.security.approvals.list({ run_id: runId, status: 'pending' })[0] as { id: string };
+  };
+
+  beforeAll(async () => {
+    // One worker serving the base queue for these (the earlier ones may have stopped).
+    if (!services.workers.list().some((w) => w.status === 'online' && w.tags.length === 0)) {
+      await startWorker('w-tools');
+    }
+    services.security.addPattern('approval_required', { pattern: 'echo asked-*' });
+  });
+
+  it("memory_store and memory_search on a worker use the daemon's memory of the run's agent", async () => {
+    const agent = services.agents.create('remembers-remotely', { model: 'sonnet', tools: ['memory'] });
+    fake.reset();
+    fake.script(
+      { toolCalls: [{ name: 'memory_store', arguments: { content: 'The deploy window is Tuesday', tags: ['ops'] } }] },
+      { toolCalls: [{ name: 'memory_search', arguments: { query: 'deploy window' } }] },
+      { text: 'Tuesday' },
+    );
+    const started = await services.chat.startExecution(agent.id, 'remember and recall');
+    expect(await services.runs.wait(started.run_id)).toMatchObject({ status: 'completed' });
+    expect(services.workers.placement(started.run_id).worker_id).not.toBeNull();
+    const [stored, searched] = toolResults(started.run_id);
+    expect(stored).toMatchObject({ success: true });
+    expect(searched).toMatchObject({ success: true });
+    expect(searched?.result).toContain('The deploy window is Tuesday');
+    const hits = services.memory.searchUnified({ agent_id: agent.id, query: 'deploy window', limit: 5 }).results;
+    expect(hits.map((h) => h.content)).toContain('The deploy window is Tuesday');
+  }, 30_000);
+
+  it("a command sent for approval waits in the daemon's approvals; approved, the run goes on", async () => {
+    const agent = services.agents.create('asks-remotely', { model: 'sonnet', tools: ['bash'] });
+    fake.reset();
+    fake.script({ toolCalls: [{ name: 'bash', arguments: { command: 'echo asked-and-approved' } }] }, { text: 'ran' });
+    const started = await services.chat.startExecution(agent.id, 'run it');
+    const approval = await pendingApproval(started.run_id);
+    expect(services.security.approvals.get(approval.id)).toMatchObject({
+      command: 'echo asked-and-approved',
+      agent_id: agent.id,
+      run_id: started.run_id,
+    });
+    // Only the worker that claimed the run may act for it.
+    const other = services.workers.register({
+      name: 'intruder',
+      version: 'test',
+      protocol_version: PROTOCOL_VERSION,
+      tags: ['nobody-routes-here'],
+      queue: 'default',
+      concurrency: 1,
+    });
+    await expect(services.workers.waitApproval(other.id, started.run_id, approval.id, 10)).rejects.toMatchObject({
+      name: 'ForbiddenError',
+    });
+    await expect(
+      services.workers.callTool(other.id, started.run_id, { id: 'c1', name: 'memory_search', arguments: '{}' }, 10),
+    ).rejects.toMatchObject({ name: 'ForbiddenError' });
+    services.workers.deregister(other.id);
+    services.security.approvals.approve(approval.id);
+    expect(await services.runs.wait(started.run_id)).toMatchObject({ status: 'completed', content: 'ran' });
+    const [bash] = toolResults(started.run_id);
+    expect(bash).toMatchObject({ success: true });
+    expect(bash?.result).toContain('asked-and-approved');
+    const events = services.events.listAfter(started.run_id, 0, 1000);
+    expect(events.find((e) => e.type === 'approval_required')?.payload).toMatchObject({
+      approval: { id: approval.id, status: 'pending' },
+    });
+    // A run that has ended takes no more calls.
+    await expect(
+      services.workers.waitApproval(
+        services.workers.placement(started.run_id).worker_id as string,
+        started.run_id,
+        approval.id,
+        10,
+      ),
+    ).rejects.toMatchObject({ name: 'ConflictError' });
+  }, 30_000);
+
+  it('a rejected approval fails the tool call; the model hears why', async () => {
+    const agent = services.agents.create('refused-remotely', { model: 'sonnet', tools: ['bash'] });
+    fake.reset();
+    fake.script({ toolCalls: [{ name: 'bash', arguments: { command: 'echo asked-and-refused' } }] }, { text: 'ok' });
+    const started = await services.chat.startExecution(agent.id, 'try it');
+    const approval = await pendingApproval(started.run_id);
+    services.security.approvals.reject(approval.id, 'not on a friday');
+    expect(await services.runs.wait(started.run_id)).toMatchObject({ status: 'completed' });
+    const [bash] = toolResults(started.run_id);
+    expect(bash).toMatchObject({ success: false });
+    expect(bash?.result).toContain('rejected: not on a friday');
+  }, 30_000);
+
+  it('cancel stops a run waiting for an approval on a worker', async () => {
+    const agent = services.agents.create('cancelled-waiting', { model: 'sonnet', tools: ['bash'] });
+    fake.reset();
+    fake.script({ toolCalls: [{ name: 'bash', arguments: { command: 'echo asked-never' } }] }, { text: 'never' });
+    const started = await services.chat.startExecution(agent.id, 'wait');
+    await pendingApproval(started.run_id);
+    const asked = performance.now();
+    expect((await services.runs.cancel(started.run_id)).status).toBe('cancelled');
+    expect(performance.now() - asked).toBeLessThan(2000);
+    expect(services.events.listAfter(started.run_id, 0, 1000).at(-1)?.type).toBe('cancelled');
+    // The worker gives the run up: it asks the provider nothing more.
+    await waitUntil(() => !runtimes.some((r) => r.activeRuns().includes(started.run_id)), 5000, 'the worker let go');
+    expect(fake.requests.length).toBe(1);
+  }, 30_000);
+
+  it('waits longer than one poll: the worker asks again until the tool or the decision is there', async () => {
+    const polls = { tools: 0, approvals: 0 };
+    const link = directLink(services);
+    const patient = new WorkerRuntime({
+      link: {
+        ...link,
+        callTool: (...args) => {
+          polls.tools += 1;
+          return link.callTool(...args);
+        },
+        waitApproval: (...args) => {
+          polls.approvals += 1;
+          return link.waitApproval(...args);
+        },
+      },
+      name: 'w-patient',
+      version: 'test',
+      protocolVersion: PROTOCOL_VERSION,
+      queue: 'default',
+      tags: ['patient'],
+      concurrency: 1,
+      env: {},
+      longPollMs: 20,
+    });
+    runtimes.push(patient);
+    await patient.start();
+    const agent = services.agents.create('patient', {
+      model: 'sonnet',
+      tools: ['bash', 'agents'],
+      requires: ['patient'],
+    });
+    fake.reset();
+    fake.script(
+      { toolCalls: [{ name: 'bash', arguments: { command: 'echo asked-slowly' } }] },
+      { toolCalls: [{ name: 'spawn_agent', arguments: { agent: 'writer', task: 'slowly', wait: true } }] },
+      { text: 'written, slowly', tokens: 5, tokenDelayMs: 40 },
+      { text: 'both done' },
+    );
+    const started = await services.chat.startExecution(agent.id, 'take your time');
+    const approval = await pendingApproval(started.run_id);
+    await waitUntil(() => polls.approvals >= 3, 5000, 'a few polls');
+    services.security.approvals.approve(approval.id);
+    expect(await services.runs.wait(started.run_id)).toMatchObject({ status: 'completed', content: 'both done' });
+    const [bash, spawned] = toolResults(started.run_id);
+    expect(bash).toMatchObject({ success: true, result: expect.stringContaining('asked-slowly') });
+    expect(spawned).toMatchObject({ success: true, result: expect.stringContaining('written, slowly') });
+    // The sub-agent took about 200 ms: several asks of the same call, one sub-agent run.
+    expect(polls.tools).toBeGreaterThan(2);
+    expect(services.runs.list({ parentRunId: started.run_id })).toHaveLength(1);
+    await patient.stop();
+  }, 30_000);
+
+  it("spawn_agent on a worker runs the sub-agent in the daemon, linked to the worker's run", async () => {
+    const agent = services.agents.create('leads-remotely', { model: 'sonnet', tools: ['agents'] });
+    fake.reset();
+    fake.script(
+      { toolCalls: [{ name: 'spawn_agent', arguments: { agent: 'researcher', task: 'look it up', wait: true } }] },
+      { text: 'found it: 42' },
+      { text: 'the answer is 42' },
+    );
+    const started = await services.chat.startExecution(agent.id, 'delegate');
+    expect(await services.runs.wait(started.run_id)).toMatchObject({ status: 'completed' });
+    const [spawned] = toolResults(started.run_id);
+    expect(spawned).toMatchObject({ success: true });
+    expect(spawned?.result).toContain('found it: 42');
+    const children = services.runs.list({ parentRunId: started.run_id });
+    expect(children).toHaveLength(1);
+    expect(children[0]).toMatchObject({ status: 'completed', root_run_id: started.run_id });
+    expect(services.workers.placement(children[0]?.id as string).backend).toBe('local');
+  }, 30_000);
 });
 
 describe('metering of remote runs', () => {

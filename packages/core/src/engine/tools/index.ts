@@ -93,6 +93,17 @@ const ALIASES: Record<string, ToolKey[]> = {
 
 export const KNOWN_TOOL_NAMES = Object.keys(ALIASES);
 
+/** Tools that use the daemon's own services (its store, its run manager, its MCP clients). */
+const DAEMON_TOOLS = new Set<string>(['memory_search', 'memory_store', ...SUB_AGENT_TOOLS]);
+
+/**
+ * Whether a tool (by the name the model calls it) needs the daemon itself: a remote worker calls the daemon to run
+ * it (docs/workers.md) rather than running it on its own machine. MCP tools are `mcp__<server>__<tool>`.
+ */
+export function isDaemonTool(name: string): boolean {
+  return DAEMON_TOOLS.has(name) || name.startsWith('mcp__');
+}
+
 export interface ResolvedAllowList {
   keys: Set<ToolKey>;
   /** `mcp:<server>:<tool>` / `mcp:<server>:*` entries (engine/tools/mcp.ts). */

@@ -71,7 +71,7 @@ export async function awaitApproval(
   request: ApprovalRequestInfo,
   ctx: ToolContext,
 ): Promise<string | undefined> {
-  const approval = security.createApproval({
+  const approval = await security.createApproval({
     command: request.command,
     workdir: request.workdir,
     agentId: ctx.agentId,
