@@ -25,6 +25,9 @@ import { componentLogger, type Logger, type LogSettings } from './logger.ts';
 import { logIds, logRunLifecycle } from './run-log.ts';
 import { onFirstConnection } from './transports/on-first-connection.ts';
 
+/** How long after the pipe serves the HTTP side starts loading (see startDaemon). */
+const HTTP_LOAD_GRACE_MS = 5;
+
 /** How long after "ready" the work no client waits for starts (the Telegram channel, the live model lists). */
 const BACKGROUND_START_DELAY_MS = 250;
 
@@ -258,12 +261,23 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       },
     });
 
+    // As soon as the pipe serves: a launcher that has its first answer reads it to know which process that is.
+    writePidFile(paths.pidFile, {
+      pid: process.pid,
+      identity: processIdentity(process.pid),
+      startedAt,
+      version: RESTFLOW_VERSION,
+      pipe: paths.pipe,
+      ...supervisionRecord(),
+    });
+    teardown.push({ name: 'pid file', run: () => removePidFile(paths.pidFile, process.pid) });
+
     const httpOptions = options.http ?? httpOptionsFromEnv(options.env ?? process.env);
     if (httpOptions) {
       // Loaded once the pipe serves: the HTTP side's code (routes, REST, MCP, the WebSocket) is not on the way to
-      // the first pipe answer. A turn of the event loop before loading it and another before mounting it: a client
-      // that connected as the pipe appeared waits for neither whole (~7 and ~5 ms).
-      await turnOfEventLoop();
+      // the first pipe answer. A few milliseconds before loading it (~15 ms of work), in which the client that
+      // watched for the pipe to appear connects and is answered first; a turn of the event loop before mounting it.
+      await new Promise((resolve) => setTimeout(resolve, HTTP_LOAD_GRACE_MS));
       const { startHttpStack } = await import('./transports/http-stack.ts');
       await turnOfEventLoop();
       const http = await startHttpStack({
@@ -283,16 +297,6 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         consoleUrl = http.consoleUrl;
       }
     }
-
-    writePidFile(paths.pidFile, {
-      pid: process.pid,
-      identity: processIdentity(process.pid),
-      startedAt,
-      version: RESTFLOW_VERSION,
-      pipe: paths.pipe,
-      ...supervisionRecord(),
-    });
-    teardown.push({ name: 'pid file', run: () => removePidFile(paths.pidFile, process.pid) });
 
     logger.info({ pipe: paths.pipe, dataDir: paths.dataDir, version: RESTFLOW_VERSION }, 'daemon ready');
     // Work no client waits for starts a moment later, once the clients that started the daemon have had their first

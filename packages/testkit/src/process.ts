@@ -109,7 +109,9 @@ export async function startTestDaemon(
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 20_000;
-  while (!(await pingDaemon(paths.pipe, 300))) {
+  // Ready: the pipe answers and the daemon has said so (main.ts, once its HTTP side has started or failed to: it
+  // starts a moment after the pipe, apps/daemon/src/daemon.ts).
+  while (!stderr.includes('RestFlow daemon ready') || !(await pingDaemon(paths.pipe, 300))) {
     if (child.exitCode !== null) throw new Error(`daemon exited with ${child.exitCode}: ${stderr}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

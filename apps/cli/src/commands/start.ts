@@ -7,6 +7,12 @@ import { CliError, cliPaths, connectDaemon, restartingError } from '../daemon-co
 import { openInBrowser } from './console.ts';
 import { httpEnv } from './daemon.ts';
 
+/** How long a daemon this command started may take to open its HTTP listener after its pipe answers. */
+const HTTP_START_WAIT_MS = 5000;
+
+const httpOf = (status: { transports: { kind: string; address: string }[] }) =>
+  status.transports.find((t) => t.kind === 'http')?.address;
+
 export const startCommand = leaf<{ browser: boolean; port?: number; host?: string; force: boolean }>(
   'start',
   'Start RestFlow (the daemon, restarted after a crash, and its web console) and open the console signed in',
@@ -49,8 +55,13 @@ export const startCommand = leaf<{ browser: boolean; port?: number; host?: strin
     }
     const client = await connectDaemon(paths, out, { force: args.force });
     try {
-      const status = await client.system.status.query();
-      const http = status.transports.find((t) => t.kind === 'http')?.address;
+      let status = await client.system.status.query();
+      // A daemon just started serves its pipe first and its HTTP listener a moment later (apps/daemon/src/daemon.ts).
+      for (const deadline = Date.now() + HTTP_START_WAIT_MS; started && !httpOf(status) && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        status = await client.system.status.query();
+      }
+      const http = httpOf(status);
       if (!http) {
         throw new CliError(
           'the running daemon serves no HTTP listener (it was started with --no-http or RESTFLOW_HTTP=off), so there ' +
