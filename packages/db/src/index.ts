@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/index.ts';
+import { openSqlite } from './sqlite.ts';
 import { withStatementCache } from './statement-cache.ts';
 
 // Re-exported so nothing above this package imports drizzle-orm directly.
@@ -79,7 +80,7 @@ export interface CreateDbOptions {
  * tests use `':memory:'`.
  */
 export function createDb(file: string, options: CreateDbOptions = {}): Db {
-  const client = new Database(file, { readonly: options.readonly ?? false });
+  const client = openSqlite(file, { readonly: options.readonly ?? false });
   // A new database hands the pages that deletes free back to the file system, a few at a time
   // (DatabaseMaintenance in core); the mode can only be chosen before the first table exists. An existing
   // database keeps its mode (none, before this): its free pages are reused by later writes, and only a VACUUM

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { openSqlite } from '@restflow/db/sqlite';
 
 export class AlreadyRunningError extends Error {
   override name = 'AlreadyRunningError';
@@ -14,7 +14,7 @@ export interface InstanceLock {
  * process dies — even on SIGKILL — so there is never a stale lock to clean up and no check-then-write race.
  */
 export function acquireInstanceLock(file: string): InstanceLock {
-  const db = new Database(file, { timeout: 0 });
+  const db = openSqlite(file, { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     // The file holds no data worth a sync: on a new data dir, creating it costs no fsync (each one is milliseconds
