@@ -24,6 +24,7 @@ import { reportedProtocolVersion } from './lifecycle/test-hooks.ts';
 import { componentLogger, type Logger, type LogSettings } from './logger.ts';
 import { logIds, logRunLifecycle } from './run-log.ts';
 import { onFirstConnection } from './transports/on-first-connection.ts';
+import { remoteBindRefusal } from './transports/remote-bind.ts';
 
 /** How long after the pipe serves the HTTP side starts loading (see startDaemon). */
 const HTTP_LOAD_GRACE_MS = 5;
@@ -228,6 +229,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       },
     });
 
+    // Before anything serves: a daemon told to listen beyond loopback without an API token refuses to start
+    // (docs/remote-access.md), rather than answering on its pipe and then stopping.
+    const httpOptions = options.http ?? httpOptionsFromEnv(options.env ?? process.env);
+    const bindRefusal = httpOptions ? remoteBindRefusal(httpOptions.host, services.apiTokens.count()) : undefined;
+    if (bindRefusal) throw new Error(bindRefusal);
+
     // One total of partly received requests over the pipe and the WebSocket (docs/limits.md).
     const buffers = new BufferBudget();
     const pipe: PipeServer = await servePipe({
@@ -272,7 +279,6 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     });
     teardown.push({ name: 'pid file', run: () => removePidFile(paths.pidFile, process.pid) });
 
-    const httpOptions = options.http ?? httpOptionsFromEnv(options.env ?? process.env);
     if (httpOptions) {
       // Loaded once the pipe serves: the HTTP side's code (routes, REST, MCP, the WebSocket) is not on the way to
       // the first pipe answer. A few milliseconds before loading it (~15 ms of work), in which the client that

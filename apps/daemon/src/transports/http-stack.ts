@@ -14,7 +14,6 @@ import { createHttpAuthenticator } from './http-auth.ts';
 import { registerHttpRoutes } from './http-routes.ts';
 import { HttpRoutes, type RunningHttpServer, serveHttp, writeHttpInfo } from './http-server.ts';
 import { registerMcpRoute } from './mcp-route.ts';
-import { remoteBindRefusal } from './remote-bind.ts';
 import { registerRestRoutes } from './rest-mount.ts';
 import { createRunStreamHandlers, RUN_EVENTS_PATH } from './run-stream-routes.ts';
 import { mountTrpcHttp } from './trpc-http.ts';
@@ -46,8 +45,6 @@ export interface HttpStack {
  */
 export async function startHttpStack(options: HttpStackOptions): Promise<HttpStack | undefined> {
   const { services, paths, logger, createContext, onTrpcError } = options;
-  const refusal = remoteBindRefusal(options.listen.host, services.apiTokens.count());
-  if (refusal) throw new Error(refusal);
   const consoleToken = loadOrCreateConsoleToken(paths.consoleToken);
   services.redactor.set('console_token', [consoleToken.token]);
   if (consoleToken.created) logger.info({ file: paths.consoleToken }, 'created the web console token');
