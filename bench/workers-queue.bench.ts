@@ -19,7 +19,7 @@ const { values: args } = parseArgs({
 const RUNS = Number(args.runs);
 const WORKER_COUNTS = args.workers.split(',').map(Number);
 const CONCURRENCY = 4;
-const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.js');
+const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs');
 
 const fake = await startFakeProvider({ fallback: { text: 'a short answer from the fake provider', tokens: 4 } });
 const redis = await startRedis();
