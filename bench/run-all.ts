@@ -36,6 +36,7 @@ const BENCHES: { name: string; file: string; quickArgs: string[]; quickEnv?: Nod
   { name: 'growth', file: 'db-growth.bench.ts', quickArgs: ['--days', '60'] },
   { name: 'abuse', file: 'abuse-probes.bench.ts', quickArgs: [] },
   { name: 'workers', file: 'workers-queue.bench.ts', quickArgs: ['--runs', '20', '--workers', '1,2'] },
+  { name: 'worker-start', file: 'worker-start.bench.ts', quickArgs: ['--rounds', '3'] },
   { name: 'soak', file: 'soak.bench.ts', quickArgs: [], quickEnv: { RESTFLOW_SOAK_SECS: '40' } },
 ];
 

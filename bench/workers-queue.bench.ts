@@ -2,7 +2,8 @@
 // machine, against the local backend measured in the same run. Each round: a daemon (in this process, its HTTP API
 // on a free port) with the backend under test, a real redis-server, the fake provider answering at once; N runs
 // of one agent started over the pipe at once, timed until the last one has settled. Workers run from the
-// TypeScript sources (as `restflow worker` does without a build) with --concurrency 4 each.
+// bundle when it is current (`npm run build -w @restflow/daemon`), else the TypeScript sources, with --concurrency 4
+// each.
 // Run: npm run bench:workers  (options: --runs N, --workers 1,2,4)
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -19,7 +20,7 @@ const { values: args } = parseArgs({
 const RUNS = Number(args.runs);
 const WORKER_COUNTS = args.workers.split(',').map(Number);
 const CONCURRENCY = 4;
-const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.js');
+const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs');
 
 const fake = await startFakeProvider({ fallback: { text: 'a short answer from the fake provider', tokens: 4 } });
 const redis = await startRedis();

@@ -53,7 +53,7 @@ const REQUIRE_SHIM =
 const outdir = path.dirname(path.resolve(outfile));
 const extension = cjs ? '.cjs' : '.mjs';
 const name = path.basename(outfile, extension);
-fs.rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
+removeOwnChunks(outdir, name);
 fs.mkdirSync(outdir, { recursive: true });
 // CommonJS chunks are made from the ES module chunks esbuild splits out, written to a scratch dir first.
 const esmOutdir = cjs ? fs.mkdtempSync(path.join(os.tmpdir(), 'rf-bundle-')) : outdir;
@@ -98,7 +98,7 @@ if (cjs) {
 /** A digest of the bundle's entry and chunks: the same sources built twice give the same id. */
 function buildDigest(dir, bundleName) {
   const hash = createHash('sha256');
-  const files = [`${bundleName}.cjs`, ...fs.readdirSync(path.join(dir, 'chunks')).map((f) => `chunks/${f}`)]
+  const files = [`${bundleName}.cjs`, ...ownChunks(dir, bundleName).map((f) => `chunks/${f}`)]
     .filter((file) => file.endsWith('.cjs'))
     .sort();
   for (const file of files)
@@ -107,4 +107,29 @@ function buildDigest(dir, bundleName) {
       .update('\0')
       .update(fs.readFileSync(path.join(dir, file)));
   return hash.digest('hex').slice(0, 20);
+}
+
+/**
+ * This bundle's files in `<dir>/chunks`: named `<bundle>-<hash>` (chunkNames above). Several bundles share a dist dir
+ * (the daemon's and the worker's), so a build touches only its own chunks: a rebuild of one must neither delete the
+ * other's chunks nor count them in its build id.
+ */
+function ownChunks(dir, bundleName) {
+  const own = new RegExp(`^${bundleName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[A-Za-z0-9]+\\.[cm]js(\\.map)?$`);
+  try {
+    return fs.readdirSync(path.join(dir, 'chunks')).filter((file) => own.test(file));
+  } catch {
+    return [];
+  }
+}
+
+/** Removes the chunks of this bundle's previous build (and the chunks dir once no bundle has any left). */
+function removeOwnChunks(dir, bundleName) {
+  const chunks = path.join(dir, 'chunks');
+  for (const file of ownChunks(dir, bundleName)) fs.rmSync(path.join(chunks, file), { force: true });
+  try {
+    fs.rmdirSync(chunks);
+  } catch {
+    // Not empty (another bundle's chunks) or not there.
+  }
 }

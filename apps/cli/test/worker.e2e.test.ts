@@ -1,8 +1,10 @@
 // `restflow worker` and `restflow workers` (docs/workers.md) against a real auto-started daemon on the queue
 // backend and a real redis-server: the worker registers with a token given in the environment (never shown),
 // the list shows it with its tags, SIGTERM stops it cleanly (it deregisters), and a missing token is a usage error.
+// The worker runs its bundle: the suite wants `npm run build -w @restflow/daemon` first, as every bin's e2e does.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { resolvePaths } from '@restflow/paths';
 import {
@@ -51,11 +53,18 @@ describe('restflow worker', () => {
       const { url } = JSON.parse(fs.readFileSync(resolvePaths(dataDir).httpInfoFile, 'utf8')) as { url: string };
 
       let log = '';
+      const codeCache = path.join(dataDir, 'code-cache');
       worker = spawn(
         process.execPath,
         [cliBin, 'worker', '--daemon-url', url, '--tags', 'gpu,sandbox', '--concurrency', '2', '--name', 'cli-w'],
         {
-          env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_DIR: dataDir, RESTFLOW_WORKER_TOKEN: token },
+          env: {
+            ...process.env,
+            NODE_OPTIONS: '',
+            RESTFLOW_DIR: dataDir,
+            RESTFLOW_WORKER_TOKEN: token,
+            RESTFLOW_CODE_CACHE: codeCache,
+          },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );
@@ -80,6 +89,9 @@ describe('restflow worker', () => {
       expect(await exited).toBe(0);
       expect(await runCliJson<WorkerRow[]>(['workers'], opts)).toEqual([]);
       expect(log).not.toContain(token);
+      // The worker it started ran its bundle (bin/restflow-worker.cjs, built with the daemon's): only a bundle run
+      // saves a code cache (scripts/code-cache.cjs).
+      expect(fs.readdirSync(codeCache)).toContain('restflow-worker');
     } finally {
       if (worker && worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
       await stopDaemonFor(dataDir);

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { runEntry } from '../../../scripts/pick-entry.mjs';
-
-await runEntry('apps/daemon/dist/restflow-worker.mjs', 'apps/daemon/src/worker/worker-main.ts');
+// The worker's bin before it became CommonJS (restflow-worker.cjs): systemd units written from earlier versions of
+// docs/workers.md start this file.
+import './restflow-worker.cjs';

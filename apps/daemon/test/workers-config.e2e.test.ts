@@ -23,7 +23,7 @@ import {
 } from '@restflow/testkit';
 
 const PASSWORD = 'redis-pw-e2e-Q7x9K2';
-const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.js');
+const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs');
 const dataDir = tempDataDir('rf-workers-config');
 let redis: TestRedis;
 let fake: FakeProvider;

@@ -21,7 +21,7 @@ import {
   waitUntil,
 } from '@restflow/testkit';
 
-const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.js');
+const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs');
 const TERMINAL = ['completed', 'failed', 'cancelled'];
 const dataDir = tempDataDir('rf-workers-restart');
 let redis: TestRedis;

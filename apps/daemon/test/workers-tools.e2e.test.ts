@@ -25,7 +25,7 @@ import {
   waitUntil,
 } from '@restflow/testkit';
 
-const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.js');
+const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs');
 
 let redis: TestRedis;
 let fake: FakeProvider;

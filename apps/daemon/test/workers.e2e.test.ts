@@ -11,7 +11,7 @@ import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import { removeDataDir, repoRoot, startRedis, type TestRedis, tempDataDir, waitUntil } from '@restflow/testkit';
 import { createLogger, type RunningDaemon, startDaemon } from '../src/index.ts';
 
-const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.js');
+const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs');
 
 interface WorkerProcess {
   name: string;

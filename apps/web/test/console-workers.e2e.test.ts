@@ -33,7 +33,7 @@ beforeAll(async () => {
   worker = spawn(
     process.execPath,
     [
-      path.join(repoRoot, 'apps/daemon/bin/restflow-worker.js'),
+      path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs'),
       '--daemon-url',
       `http://127.0.0.1:${h.port}`,
       '--tags',

@@ -12,7 +12,7 @@ const TAGS = /^([a-z0-9][a-z0-9_-]{0,31})(,[a-z0-9][a-z0-9_-]{0,31})*$/;
 
 function workerBin(): string {
   const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('@restflow/daemon/package.json')), 'bin', 'restflow-worker.js');
+  return path.join(path.dirname(require.resolve('@restflow/daemon/package.json')), 'bin', 'restflow-worker.cjs');
 }
 
 export const workerCommand = leaf(

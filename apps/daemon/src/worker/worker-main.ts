@@ -76,4 +76,5 @@ export async function runWorker(argv: string[]): Promise<void> {
   process.exit(0);
 }
 
-await runWorker(process.argv.slice(2)).catch((error: unknown) => fail((error as Error).message));
+// Not a top-level await: the worker is bundled as CommonJS (scripts/bundle.mjs --cjs), which has none.
+void runWorker(process.argv.slice(2)).catch((error: unknown) => fail((error as Error).message));
