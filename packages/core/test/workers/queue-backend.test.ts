@@ -2,6 +2,8 @@
 // WorkerRuntimes (in this process, linked to the services without HTTP: the router's part is tested in the
 // daemon's e2e), which run the loop against the fake provider and report back. What subscribers see is what a
 // local run gives them.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDb } from '@restflow/db';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
@@ -14,6 +16,9 @@ let redis: TestRedis;
 let fake: FakeProvider;
 let services: RestflowServices;
 const runtimes: WorkerRuntime[] = [];
+/** A stand-in for Telegram's Bot API: what the daemon's telegram_send posted. */
+let botApi: http.Server;
+const botMessages: { url?: string; body?: unknown }[] = [];
 
 /** The link as the wire would have it: every payload goes through JSON. */
 function directLink(target: RestflowServices): DaemonLink {
@@ -60,6 +65,18 @@ async function startWorker(name: string, tags: string[] = []): Promise<WorkerRun
 
 beforeAll(async () => {
   [redis, fake] = await Promise.all([startRedis(), startFakeProvider({ fallback: { text: 'done by a worker' } })]);
+  botApi = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      botMessages.push({ url: req.url, body: JSON.parse(body) });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, result: { message_id: 7 } }));
+    });
+  });
+  await new Promise<void>((resolve) => botApi.listen(0, '127.0.0.1', resolve));
   services = createServices({
     db: createDb(':memory:'),
     env: {
@@ -69,6 +86,7 @@ beforeAll(async () => {
       RESTFLOW_REDIS_URL: redis.url,
       RESTFLOW_QUEUE_PREFIX: 'core-test',
       RESTFLOW_WORKER_TIMEOUT_MS: '5000',
+      TELEGRAM_API_BASE: `http://127.0.0.1:${(botApi.address() as AddressInfo).port}`,
     },
   });
   await services.workers.ready;
@@ -78,6 +96,7 @@ afterAll(async () => {
   for (const runtime of runtimes) await runtime.stop({ abortRuns: true });
   await services?.runs.stopAll();
   await services?.workers.close();
+  await new Promise((resolve) => botApi?.close(resolve));
   await fake?.close();
   await redis?.stop();
 });
@@ -275,6 +294,21 @@ describe("daemon tools and approvals on a worker (the daemon's services, through
     expect(searched?.result).toContain('The deploy window is Tuesday');
     const hits = services.memory.searchUnified({ agent_id: agent.id, query: 'deploy window', limit: 5 }).results;
     expect(hits.map((h) => h.content)).toContain('The deploy window is Tuesday');
+  }, 30_000);
+
+  it("telegram_send on a worker is sent by the daemon, with the daemon's bot token (the worker has none)", async () => {
+    services.secrets.set('TELEGRAM_BOT_TOKEN', 'bot-token-of-the-daemon');
+    services.secrets.set('TELEGRAM_CHAT_ID', '4242');
+    const agent = services.agents.create('tells-remotely', { model: 'sonnet', tools: ['telegram_send'] });
+    fake.reset();
+    fake.script({ toolCalls: [{ name: 'telegram_send', arguments: { message: 'deployed' } }] }, { text: 'told' });
+    const started = await services.chat.startExecution(agent.id, 'tell the team');
+    expect(await services.runs.wait(started.run_id)).toMatchObject({ status: 'completed' });
+    expect(services.workers.placement(started.run_id).worker_id).not.toBeNull();
+    expect(toolResults(started.run_id)).toEqual([expect.objectContaining({ success: true })]);
+    expect(botMessages).toEqual([
+      { url: '/botbot-token-of-the-daemon/sendMessage', body: { chat_id: '4242', text: 'deployed' } },
+    ]);
   }, 30_000);
 
   it("a command sent for approval waits in the daemon's approvals; approved, the run goes on", async () => {

@@ -93,8 +93,11 @@ const ALIASES: Record<string, ToolKey[]> = {
 
 export const KNOWN_TOOL_NAMES = Object.keys(ALIASES);
 
-/** Tools that use the daemon's own services (its store, its run manager, its MCP clients). */
-const DAEMON_TOOLS = new Set<string>(['memory_search', 'memory_store', ...SUB_AGENT_TOOLS]);
+/**
+ * Tools that use the daemon's own services (its store, its run manager, its MCP clients) or its secrets (the
+ * Telegram bot's token, which a worker never holds).
+ */
+const DAEMON_TOOLS = new Set<string>(['memory_search', 'memory_store', 'telegram_send', ...SUB_AGENT_TOOLS]);
 
 /**
  * Whether a tool (by the name the model calls it) needs the daemon itself: a remote worker calls the daemon to run
