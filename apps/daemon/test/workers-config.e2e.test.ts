@@ -3,7 +3,6 @@
 // `execution.backend queue`, a daemon restart, then a worker that gets the URL at registration runs an agent. The
 // password is kept as a secret: no `config get` / `config show` / `secret list` output, no daemon log line and no
 // worker line carries it.
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
@@ -12,24 +11,24 @@ import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import { resolvePaths } from '@restflow/paths';
 import {
   removeDataDir,
-  repoRoot,
   runCli,
   startRedis,
   startTestDaemon,
+  startTestWorker,
   type TestDaemon,
   type TestRedis,
+  type TestWorker,
   tempDataDir,
   waitUntil,
 } from '@restflow/testkit';
 
 const PASSWORD = 'redis-pw-e2e-Q7x9K2';
-const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs');
 const dataDir = tempDataDir('rf-workers-config');
 let redis: TestRedis;
 let fake: FakeProvider;
 let daemon: TestDaemon | undefined;
 let pipe: RestflowClient | undefined;
-let worker: ChildProcess | undefined;
+let worker: TestWorker | undefined;
 
 // No RESTFLOW_EXECUTION_BACKEND nor RESTFLOW_REDIS_URL: the keys decide.
 const env = () => ({
@@ -50,11 +49,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  if (worker && worker.exitCode === null && worker.signalCode === null) {
-    const exited = new Promise((resolve) => worker?.once('exit', resolve));
-    worker.kill('SIGTERM');
-    await exited;
-  }
+  await worker?.stop();
   pipe?.close();
   await daemon?.stop();
   await fake?.close();
@@ -117,15 +112,7 @@ it('execution.backend and execution.redis_url turn the queue on; the Redis passw
   // protected Redis.
   const base = (await pipe.system.status.query()).transports.find((t) => t.kind === 'http')?.address as string;
   const { token } = await pipe.tokens.create.mutate({ name: 'config-worker' });
-  let log = '';
-  worker = spawn(process.execPath, [workerBin, '--daemon-url', base, '--name', 'keyed'], {
-    env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_WORKER_TOKEN: token, RESTFLOW_REDIS_URL: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  worker.stderr?.on('data', (chunk: Buffer) => {
-    log += chunk.toString();
-  });
-  await waitUntil(() => log.includes(' ready: '), 60_000, 'the worker ready', 50);
+  worker = await startTestWorker({ daemonUrl: base, token, name: 'keyed', env: { RESTFLOW_REDIS_URL: '' } });
   const agent = await pipe.agents.create.mutate({ name: 'keyed', agent: { model: 'sonnet' } });
   const { run_id } = await pipe.agents.run.mutate({ id: agent.id, input: 'go' });
   await waitUntil(
@@ -137,7 +124,7 @@ it('execution.backend and execution.redis_url turn the queue on; the Redis passw
   expect(await pipe.workers.placement.query({ run_id })).toMatchObject({ backend: 'queue', worker_name: 'keyed' });
 
   // The password in no output, no log file, no worker line.
-  outputs.push(log);
+  outputs.push(worker.log());
   const logs = resolvePaths(dataDir).logsDir;
   for (const file of fs.readdirSync(logs)) outputs.push(fs.readFileSync(path.join(logs, file), 'utf8'));
   for (const text of outputs) expect(text).not.toContain(PASSWORD);

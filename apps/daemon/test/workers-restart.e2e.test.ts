@@ -4,32 +4,30 @@
 // `running`), and once a worker comes every run completes exactly once — one `started`, one `completed`, no repeated
 // seq — a chat turn's assistant message gets its reply, and a scheduled task's slot runs once and settles the task.
 // A run a worker had already claimed when the daemon crashed is not re-attached: it ends interrupted, as before.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import {
   removeDataDir,
-  repoRoot,
   startRedis,
   startTestDaemon,
+  startTestWorker,
   type TestDaemon,
   type TestRedis,
+  type TestWorker,
   tempDataDir,
   waitUntil,
 } from '@restflow/testkit';
 
-const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs');
 const TERMINAL = ['completed', 'failed', 'cancelled'];
 const dataDir = tempDataDir('rf-workers-restart');
 let redis: TestRedis;
 let fake: FakeProvider;
 let daemon: TestDaemon | undefined;
 let pipe: RestflowClient | undefined;
-let worker: ChildProcess | undefined;
-let workerLog = '';
+let worker: TestWorker | undefined;
+const workerLog = () => worker?.log() ?? '';
 /** One HTTP port for every daemon of the file, so a worker started before a restart reaches the next daemon. */
 let httpPort = 0;
 
@@ -87,11 +85,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  if (worker && worker.exitCode === null && worker.signalCode === null) {
-    const exited = new Promise((resolve) => worker?.once('exit', resolve));
-    worker.kill('SIGTERM');
-    await exited;
-  }
+  await worker?.stop();
   pipe?.close();
   await daemon?.stop();
   await fake?.close();
@@ -143,14 +137,8 @@ it('runs queued with no worker survive a crash and a stop of the daemon, then ea
   // Only now a worker.
   const base = (await client.system.status.query()).transports.find((t) => t.kind === 'http')?.address as string;
   const { token } = await client.tokens.create.mutate({ name: 'restart-worker' });
-  worker = spawn(process.execPath, [workerBin, '--daemon-url', base, '--name', 'after-restart'], {
-    env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_WORKER_TOKEN: token },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  worker.stderr?.on('data', (chunk: Buffer) => {
-    workerLog += chunk.toString();
-  });
-  const log = () => workerLog;
+  worker = await startTestWorker({ daemonUrl: base, token, name: 'after-restart' });
+  const log = workerLog;
 
   const current = client;
   for (const id of runIds) {
@@ -199,7 +187,7 @@ it('a run a worker had claimed is not re-attached: it ends interrupted, and what
   expect(run).toMatchObject({ status: 'interrupted', error: expect.stringContaining('interrupted') });
   // The worker finds the new daemon on the same address, learns it is unknown there, stops the run and registers
   // again; whatever it reported for the run after the restart was refused.
-  await waitUntil(() => workerLog.includes(`run ${run_id} ended`), 60_000, 'the worker stopped the run', 100);
+  await waitUntil(() => workerLog().includes(`run ${run_id} ended`), 60_000, 'the worker stopped the run', 100);
   await waitUntil(
     async () => (await client.workers.list.query()).some((w) => w.name === 'after-restart'),
     60_000,

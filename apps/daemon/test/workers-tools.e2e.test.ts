@@ -5,27 +5,25 @@
 // `restflow security approvals` until approved (the run goes on) or rejected (the tool call fails), a sub-agent it spawns
 // runs in the daemon linked to it, an MCP tool it is granted is called by the daemon; and a worker's run-scoped
 // calls for a run it did not claim are refused.
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHttpRestflowClient, createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import {
   mcpTestServerScript,
   removeDataDir,
-  repoRoot,
   runCli,
   runCliJson,
+  settledRun,
   startRedis,
   startTestDaemon,
+  startTestWorker,
   type TestDaemon,
   type TestRedis,
+  type TestWorker,
   tempDataDir,
   waitUntil,
 } from '@restflow/testkit';
-
-const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs');
 
 let redis: TestRedis;
 let fake: FakeProvider;
@@ -33,20 +31,12 @@ let daemon: TestDaemon;
 let pipe: RestflowClient;
 let base: string;
 let token: string;
-let worker: ChildProcess;
-let workerLog = '';
+let worker: TestWorker | undefined;
+const workerLog = () => worker?.log() ?? '';
 const dataDir = tempDataDir('rf-worker-tools');
 const cli = { dataDir };
 
-async function settledRun(runId: string, timeoutMs = 60_000) {
-  await waitUntil(
-    async () => (await pipe.runs.get.query({ id: runId })).status !== 'running',
-    timeoutMs,
-    `run ${runId} settled`,
-    50,
-  );
-  return pipe.runs.get.query({ id: runId });
-}
+const settled = (runId: string, timeoutMs?: number) => settledRun(pipe, runId, timeoutMs);
 
 type EventKind = { type: string; success?: boolean; result?: string };
 
@@ -115,30 +105,11 @@ beforeAll(async () => {
   base = (await pipe.system.status.query()).transports.find((t) => t.kind === 'http')?.address as string;
   token = (await pipe.tokens.create.mutate({ name: 'worker-tools' })).token;
   await pipe.security.approvalRequired.add.mutate({ pattern: 'echo asked-*' });
-  worker = spawn(process.execPath, [workerBin, '--daemon-url', base, '--name', 'tools-worker'], {
-    env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_WORKER_TOKEN: token },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  worker.stderr?.on('data', (chunk: Buffer) => {
-    workerLog += chunk.toString();
-  });
-  await waitUntil(
-    () => {
-      if (worker.exitCode !== null) throw new Error(`the worker exited with ${worker.exitCode}: ${workerLog}`);
-      return workerLog.includes(' ready: ');
-    },
-    60_000,
-    'the worker ready',
-    50,
-  );
+  worker = await startTestWorker({ daemonUrl: base, token, name: 'tools-worker' });
 }, 120_000);
 
 afterAll(async () => {
-  if (worker && worker.exitCode === null && worker.signalCode === null) {
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    worker.kill('SIGTERM');
-    await exited;
-  }
+  await worker?.stop();
   pipe?.close();
   await daemon?.stop();
   await fake?.close();
@@ -161,7 +132,7 @@ describe("a worker's run uses the daemon's memory, approvals, sub-agents and MCP
       { text: 'db-7' },
     );
     const { run_id } = await pipe.agents.run.mutate({ id: agent.id, input: 'remember, then recall' });
-    expect((await settledRun(run_id)).status).toBe('completed');
+    expect((await settled(run_id)).status).toBe('completed');
     await onTheWorker(run_id);
     const [stored, searched] = await toolResults(run_id);
     expect(stored?.success).toBe(true);
@@ -196,7 +167,7 @@ describe("a worker's run uses the daemon's memory, approvals, sub-agents and MCP
     expect(fake.requests.length).toBe(1);
     const approved = await runCli(['security', 'approve', approval.id], cli);
     expect(approved.code).toBe(0);
-    const run = await settledRun(run_id);
+    const run = await settled(run_id);
     expect(run.status).toBe('completed');
     await onTheWorker(run_id);
     const [bash] = await toolResults(run_id);
@@ -221,7 +192,7 @@ describe("a worker's run uses the daemon's memory, approvals, sub-agents and MCP
     const approval = await listedApproval('echo asked-and-refused');
     const rejected = await runCli(['security', 'reject', approval.id, '--reason', 'not during the freeze'], cli);
     expect(rejected.code).toBe(0);
-    expect((await settledRun(run_id)).status).toBe('completed');
+    expect((await settled(run_id)).status).toBe('completed');
     const [bash] = await toolResults(run_id);
     expect(bash?.success).toBe(false);
     expect(bash?.result).toContain('rejected: not during the freeze');
@@ -239,7 +210,7 @@ describe("a worker's run uses the daemon's memory, approvals, sub-agents and MCP
     await listedApproval('echo asked-forever');
     expect((await pipe.runs.cancel.mutate({ id: run_id })).status).toBe('cancelled');
     // The worker lets the run go (its log says so) and the model is not asked again.
-    await waitUntil(() => workerLog.includes(`run ${run_id} ended`), 10_000, 'the worker ended the run', 50);
+    await waitUntil(() => workerLog().includes(`run ${run_id} ended`), 10_000, 'the worker ended the run', 50);
     expect(fake.requests.length).toBe(1);
   }, 120_000);
 
@@ -255,7 +226,7 @@ describe("a worker's run uses the daemon's memory, approvals, sub-agents and MCP
       { text: 'it is 8787' },
     );
     const { run_id } = await pipe.agents.run.mutate({ id: agent.id, input: 'delegate' });
-    expect((await settledRun(run_id)).status).toBe('completed');
+    expect((await settled(run_id)).status).toBe('completed');
     await onTheWorker(run_id);
     const [spawned] = await toolResults(run_id);
     expect(spawned?.success).toBe(true);
@@ -275,7 +246,7 @@ describe("a worker's run uses the daemon's memory, approvals, sub-agents and MCP
     fake.reset();
     fake.script({ toolCalls: [{ name: 'mcp__tools__echo', arguments: { text: 'from afar' } }] }, { text: 'echoed' });
     const { run_id } = await pipe.agents.run.mutate({ id: agent.id, input: 'echo it' });
-    expect((await settledRun(run_id)).status).toBe('completed');
+    expect((await settled(run_id)).status).toBe('completed');
     await onTheWorker(run_id);
     const [echo] = await toolResults(run_id);
     // The fixture's echo answers the text reversed, with the pid of the server process.
@@ -322,7 +293,7 @@ describe("a worker's run uses the daemon's memory, approvals, sub-agents and MCP
     expect(code(refusedApproval)).toBe('FORBIDDEN');
     await http.workers.delete.mutate({ id: intruder.id });
     await pipe.security.approvals.approve.mutate({ id: approval.id });
-    expect((await settledRun(run_id)).status).toBe('completed');
+    expect((await settled(run_id)).status).toBe('completed');
     // The run has ended: its worker's calls for it are refused too.
     const placed = await pipe.workers.placement.query({ run_id });
     const late = await http.workers.approvals.wait

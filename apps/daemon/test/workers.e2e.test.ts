@@ -3,21 +3,20 @@
 // token, and the fake provider. Runs spread over both workers, a tagged agent runs only on the tagged worker,
 // cancel reaches the worker within 500 ms, and a worker SIGKILLed mid-run leaves its run interrupted (its events
 // never duplicated) while the task's retry runs on the other worker.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
-import { removeDataDir, repoRoot, startRedis, type TestRedis, tempDataDir, waitUntil } from '@restflow/testkit';
+import {
+  removeDataDir,
+  settledRun,
+  startRedis,
+  startTestWorker,
+  type TestRedis,
+  type TestWorker,
+  tempDataDir,
+  waitUntil,
+} from '@restflow/testkit';
 import { createLogger, type RunningDaemon, startDaemon } from '../src/index.ts';
-
-const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs');
-
-interface WorkerProcess {
-  name: string;
-  child: ChildProcess;
-  log(): string;
-}
 
 let redis: TestRedis;
 let fake: FakeProvider;
@@ -25,43 +24,18 @@ let daemon: RunningDaemon;
 let pipe: RestflowClient;
 let base: string;
 let token: string;
-const workers: WorkerProcess[] = [];
+const workers: TestWorker[] = [];
 const dataDir = tempDataDir('rf-workers');
 
-async function startWorker(name: string, args: string[] = []): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [workerBin, '--daemon-url', base, '--name', name, ...args], {
-    env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_WORKER_TOKEN: token },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    log += chunk.toString();
-  });
-  const worker = { name, child, log: () => log };
+async function startWorker(name: string, args: string[] = []): Promise<TestWorker> {
+  const worker = await startTestWorker({ daemonUrl: base, token, name, args });
   workers.push(worker);
-  await waitUntil(
-    () => {
-      if (child.exitCode !== null) throw new Error(`worker ${name} exited with ${child.exitCode}: ${log}`);
-      return log.includes(' ready: ');
-    },
-    60_000,
-    `worker ${name} ready`,
-    50,
-  );
   return worker;
 }
 
 const placement = (runId: string) => pipe.workers.placement.query({ run_id: runId });
 
-async function settledRun(runId: string, timeoutMs = 60_000) {
-  await waitUntil(
-    async () => (await pipe.runs.get.query({ id: runId })).status !== 'running',
-    timeoutMs,
-    `run ${runId} settled`,
-    50,
-  );
-  return pipe.runs.get.query({ id: runId });
-}
+const settled = (runId: string, timeoutMs?: number) => settledRun(pipe, runId, timeoutMs);
 
 /** The run's stored events: seqs 1..n without a gap or a repeat, and exactly one terminal event, last. */
 function assertCleanEvents(runId: string): string[] {
@@ -102,13 +76,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const worker of workers) {
-    if (worker.child.exitCode === null && worker.child.signalCode === null) {
-      const exited = new Promise((resolve) => worker.child.once('exit', resolve));
-      worker.child.kill('SIGTERM');
-      await exited;
-    }
-  }
+  for (const worker of workers) await worker.stop();
   pipe?.close();
   await daemon?.stop('test over');
   await fake?.close();
@@ -130,7 +98,7 @@ describe('remote workers', () => {
     for (let i = 0; i < 20; i++) started.push(await pipe.agents.run.mutate({ id: agent.id, input: `job ${i}` }));
     const byWorker = new Map<string, number>();
     for (const { run_id } of started) {
-      const run = await settledRun(run_id);
+      const run = await settled(run_id);
       expect(run.status).toBe('completed');
       const where = await placement(run_id);
       expect(where.backend).toBe('queue');
@@ -148,7 +116,7 @@ describe('remote workers', () => {
     const ids = [];
     for (let i = 0; i < 4; i++) ids.push((await pipe.agents.run.mutate({ id: agent.id, input: `gpu ${i}` })).run_id);
     for (const id of ids) {
-      expect((await settledRun(id)).status).toBe('completed');
+      expect((await settled(id)).status).toBe('completed');
       expect(await placement(id)).toMatchObject({ worker_name: 'gpu-box', queue: 'default.gpu' });
     }
   }, 120_000);
@@ -182,11 +150,11 @@ describe('remote workers', () => {
     await fake.received(before + 1, 60_000);
     const [first] = await pipe.runs.list.query({ task_id: task.id });
     const victimName = (await placement(first?.id as string)).worker_name;
-    const victim = workers.find((w) => w.name === victimName) as WorkerProcess;
-    const survivor = workers.find((w) => w.name !== victimName) as WorkerProcess;
+    const victim = workers.find((w) => w.name === victimName) as TestWorker;
+    const survivor = workers.find((w) => w.name !== victimName) as TestWorker;
     victim.child.kill('SIGKILL');
 
-    const lost = await settledRun(first?.id as string, 30_000);
+    const lost = await settled(first?.id as string, 30_000);
     expect(lost.status).toBe('interrupted');
     expect(lost.error_code).toBe('worker_lost');
     expect(assertCleanEvents(lost.id).at(-1)).toBe('failed');

@@ -13,6 +13,7 @@ export * from './process.ts';
 export * from './redis.ts';
 export * from './scripted-llm.ts';
 export * from './wait.ts';
+export * from './worker-process.ts';
 
 export interface TestServices extends RestflowServices {
   clock: ManualClock;
