@@ -1,7 +1,7 @@
 // Composition root: the only place that opens the database and wires services to transports.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { appRouter, createContextFactory, type DaemonStatus, type TransportInfo } from '@restflow/api';
+import { appRouter, createContextFactory, type DaemonStatus, loadRouterOf, type TransportInfo } from '@restflow/api';
 import { BufferBudget, type PipeServer, servePipe } from '@restflow/api/server/pipe';
 import {
   createServices,
@@ -26,7 +26,7 @@ import { logIds, logRunLifecycle } from './run-log.ts';
 import { onFirstConnection } from './transports/on-first-connection.ts';
 import { remoteBindRefusal } from './transports/remote-bind.ts';
 
-/** How long after the pipe serves the HTTP side starts loading (see startDaemon). */
+/** How long after the pipe serves the HTTP side starts loading without a first answer (DaemonOptions). */
 const HTTP_LOAD_GRACE_MS = 5;
 
 /** How long after "ready" the work no client waits for starts (the Telegram channel, the live model lists). */
@@ -51,6 +51,12 @@ export interface DaemonOptions {
    * Default: probed here, while the database opens. Awaited before any service exists.
    */
   sandbox?: ToolSandbox | Promise<ToolSandbox>;
+  /**
+   * How long the HTTP side waits for the pipe's first answer before it loads anyway: it is ~20 ms of code, and a
+   * client asking meanwhile would wait behind it. Default HTTP_LOAD_GRACE_MS; the daemon's process (main.ts) waits
+   * longer, as the client that started it is usually asking already (the launcher pings every 50 ms).
+   */
+  httpAfterFirstAnswerMs?: number;
 }
 
 export interface RunningDaemon {
@@ -237,8 +243,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
     // One total of partly received requests over the pipe and the WebSocket (docs/limits.md).
     const buffers = new BufferBudget();
+    let firstAnswer: () => void = () => {};
+    const answered = new Promise<void>((resolve) => {
+      firstAnswer = resolve;
+    });
     const pipe: PipeServer = await servePipe({
       budget: buffers,
+      onFirstAnswer: () => firstAnswer(),
       router: appRouter,
       path: paths.pipe,
       createContext: () => createContext('pipe'),
@@ -279,11 +290,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     });
     teardown.push({ name: 'pid file', run: () => removePidFile(paths.pidFile, process.pid) });
 
+    // Every client's first call is into `system` (the handshake's status, or a ping): its router (with zod and its
+    // schemas, ~20 ms) loads now, while the client that saw the pipe appear is still connecting.
+    void loadRouterOf(appRouter, 'system.status');
+
     if (httpOptions) {
-      // Loaded once the pipe serves: the HTTP side's code (routes, REST, MCP, the WebSocket) is not on the way to
-      // the first pipe answer. A few milliseconds before loading it (~15 ms of work), in which the client that
-      // watched for the pipe to appear connects and is answered first; a turn of the event loop before mounting it.
-      await new Promise((resolve) => setTimeout(resolve, HTTP_LOAD_GRACE_MS));
+      // Loaded once the pipe has answered its first request, or after httpAfterFirstAnswerMs without one: the HTTP
+      // side's code (routes, REST, MCP, the WebSocket; ~20 ms of work) is not on the way to the first pipe answer.
+      await firstOf(answered, options.httpAfterFirstAnswerMs ?? HTTP_LOAD_GRACE_MS);
       const { startHttpStack } = await import('./transports/http-stack.ts');
       await turnOfEventLoop();
       const http = await startHttpStack({
@@ -322,6 +336,17 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 }
 
 const turnOfEventLoop = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Resolves with `event`, or after `ms`, whichever comes first. */
+function firstOf(event: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void event.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 function httpOptionsFromEnv(env: NodeJS.ProcessEnv): { host: string; port: number } | false {
   if (env.RESTFLOW_HTTP === 'off') return false;

@@ -28,6 +28,12 @@ const destination = logFile ? new RotatingLogFile(logFile, logRotation()) : unde
 const logs = new LogFeed(() => (destination ? logFiles(destination.file, destination.rotation.keep) : []));
 const logger = createLogger(logFile, undefined, redactor, { sink: logs, ...(destination ? { destination } : {}) });
 
+/**
+ * How long the HTTP side waits for the pipe's first answer (daemon.ts): the client that started this daemon is
+ * answered before it loads; a daemon nobody asks serves HTTP after this.
+ */
+const HTTP_AFTER_FIRST_ANSWER_MS = 100;
+
 /** A foreground daemon tells its terminal when and why it stops (the log has it too, as JSON). */
 const say = (text: string) => {
   if (foreground) process.stderr.write(`${text}\n`);
@@ -44,6 +50,7 @@ async function main(): Promise<void> {
       logs,
       onLogSettings: (settings) => destination?.setRotation(logRotation(settings)),
       sandbox: processSandboxProbe(),
+      httpAfterFirstAnswerMs: HTTP_AFTER_FIRST_ANSWER_MS,
       onShutdownRequested: (reason) => {
         say(`RestFlow daemon stopped at ${clock()} (${reason}).`);
         process.exit(0);

@@ -82,4 +82,45 @@ describe('start-up order', () => {
       }
     }
   });
+
+  it('loads the HTTP side once the pipe has answered its first request, not before', async () => {
+    const dataDir = tempDir();
+    let started: RunningDaemon | undefined;
+    const starting = startDaemon({
+      dataDir,
+      logger: createLogger(undefined, 'silent'),
+      http: { host: '127.0.0.1', port: 0 },
+      httpAfterFirstAnswerMs: 60_000,
+    });
+    void starting.then((d) => {
+      started = d;
+    });
+    cleanups.push(async () => (await starting).stop('test over'));
+    const { pipe, httpInfoFile } = resolvePaths(dataDir);
+    await waitUntil(() => fs.existsSync(pipe), 10_000, 'the pipe');
+    // The pipe answers while the HTTP side waits for that answer.
+    const client = createRestflowClient({ pipePath: pipe });
+    try {
+      // Answered before the HTTP side was mounted (it loads once this answer is written).
+      const first = await client.system.status.query();
+      expect(first.transports.map((t) => t.kind)).toEqual(['pipe']);
+      const daemon = await starting;
+      expect(daemon.status().transports.map((t) => t.kind)).toContain('http');
+      expect(fs.existsSync(httpInfoFile)).toBe(true);
+      expect(started).toBe(daemon);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('loads the HTTP side after httpAfterFirstAnswerMs when no client asks', async () => {
+    const daemon = await startDaemon({
+      dataDir: tempDir(),
+      logger: createLogger(undefined, 'silent'),
+      http: { host: '127.0.0.1', port: 0 },
+      httpAfterFirstAnswerMs: 50,
+    });
+    cleanups.push(() => daemon.stop('test over'));
+    expect(daemon.status().transports.map((t) => t.kind)).toContain('http');
+  });
 });

@@ -54,6 +54,7 @@ class NdjsonConnection extends EventEmitter {
     private readonly socket: net.Socket,
     private readonly refuse: (id: number | string, code?: 'SERVICE_UNAVAILABLE', message?: string) => string,
     private readonly budget: BufferBudget,
+    private readonly firstAnswer: { notify?: () => void },
   ) {
     super();
     // Read as Buffers (no setEncoding): a partial frame is held as what was read and decoded once, when complete.
@@ -120,6 +121,11 @@ class NdjsonConnection extends EventEmitter {
     }
     // JSON.stringify escapes newlines, so one JSON document is always exactly one line.
     this.socket.write(typeof data === 'string' ? `${data}\n` : `${Buffer.from(data).toString('utf8')}\n`);
+    if (this.firstAnswer.notify) {
+      const notify = this.firstAnswer.notify;
+      this.firstAnswer.notify = undefined;
+      notify();
+    }
   }
 
   close(): void {
@@ -147,6 +153,8 @@ export interface PipeServerOptions {
   http?: (socket: net.Socket) => void | Promise<void>;
   /** Shared with the WebSocket mount so both count against one total (buffer-budget.ts). */
   budget?: BufferBudget;
+  /** Called once, when the first frame has been written to a client (the daemon's start waits on it). */
+  onFirstAnswer?: () => void;
 }
 
 export interface PipeServer {
@@ -178,10 +186,11 @@ export async function servePipe(options: PipeServerOptions): Promise<PipeServer>
     return JSON.stringify(transformTRPCResponse(config, { id, jsonrpc: undefined, error: shape }));
   };
   const budget = options.budget ?? new BufferBudget();
+  const firstAnswer: { notify?: () => void } = options.onFirstAnswer ? { notify: options.onFirstAnswer } : {};
   const sockets = new Set<net.Socket>();
   const speakNdjson = (socket: net.Socket) => {
     const fakeRequest = { url: '/', headers: { host: 'localhost' }, socket } as unknown as IncomingMessage;
-    handler(new NdjsonConnection(socket, refuse, budget) as never, fakeRequest);
+    handler(new NdjsonConnection(socket, refuse, budget, firstAnswer) as never, fakeRequest);
   };
   const server = net.createServer((socket) => {
     sockets.add(socket);
