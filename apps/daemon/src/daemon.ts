@@ -291,8 +291,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     teardown.push({ name: 'pid file', run: () => removePidFile(paths.pidFile, process.pid) });
 
     // Every client's first call is into `system` (the handshake's status, or a ping): its router (with zod and its
-    // schemas, ~20 ms) loads now, while the client that saw the pipe appear is still connecting.
-    void loadRouterOf(appRouter, 'system.status');
+    // schemas, ~20 ms) loads now, while the client that saw the pipe appear is still connecting. A load that fails
+    // fails that call, with its error, as it would have without this.
+    loadRouterOf(appRouter, 'system.status').catch(() => undefined);
 
     if (httpOptions) {
       // Loaded once the pipe has answered its first request, or after httpAfterFirstAnswerMs without one: the HTTP
