@@ -3,7 +3,7 @@
 // a client making N sequential calls of each kind. Allocation per call is what sets how often the young
 // generation is collected under load, so how many calls meet a collection's pause (the ping tail of
 // bench/pipe-under-load.bench.ts); unlike a latency percentile it hardly depends on what else runs on the machine.
-// Run: npm run bench:pipe-alloc [-- --calls 3000 --b-bin <another build's restflow-daemon.mjs>]
+// Run: npm run bench:pipe-alloc [-- --calls 3000 --b-bin <another build's daemon bin or bundle (.cjs)>]
 //   --b-bin: the same calls against another build too (its rows follow), for a before/after in one run.
 import { spawn } from 'node:child_process';
 import readline from 'node:readline';

@@ -7,7 +7,7 @@
 // Run: npm run bench:pipe-load [-- --clients 16 --rate 25 --secs 8 --rounds 3]
 //   --rate: calls per second of each load client (paced, with jitter; not back to back, which would measure
 //   queueing behind the other clients' calls on a saturated daemon instead of the daemon's own pauses).
-// A/B in one run: `-- --b-node-options "--max-semi-space-size=32"` and/or `-- --b-bin <restflow-daemon.mjs of
+// A/B in one run: `-- --b-node-options "--max-semi-space-size=32"` and/or `-- --b-bin <restflow-daemon.cjs (or bin) of
 // another build>` start a second daemon (B) beside the first (A, the repo's build, `--a-node-options` for its
 // flags); each round then times A's and B's windows one after the other, the order alternating between rounds.
 // `-- --gc` loads bench/gc-probe.mjs into the daemons and reports their collections in each window (count, pauses).

@@ -10,11 +10,11 @@ import { BrowserWindow, ipcRenderer, Notification, shell, stub, app as stubApp, 
 import { exposeElectronTRPC } from '@restflow/electron-trpc/main';
 import { type ElectronTRPCBridge, ipcLink } from '@restflow/electron-trpc/renderer';
 import { resolvePaths } from '@restflow/paths';
-import { dataDirPool, waitUntil } from '@restflow/testkit';
+import { dataDirPool, repoRoot, waitUntil } from '@restflow/testkit';
 import { createTRPCClient } from '@trpc/client';
 import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
-import { ensureDaemon } from '../src/main/daemon-startup.ts';
+import { ensureDaemon, packagedDaemonEntry } from '../src/main/daemon-startup.ts';
 import { DESKTOP_CHANNEL, DesktopApp, type DesktopAppOptions } from '../src/main/desktop-app.ts';
 import { DEFAULT_SETTINGS, type DesktopSettings } from '../src/main/settings.ts';
 import { SECURE_WEB_PREFERENCES } from '../src/main/windows.ts';
@@ -127,6 +127,25 @@ describe('desktop main process (stubbed electron, real daemon)', () => {
     expect(trayItem(new RegExp(`^Daemon: running \\(pid ${second}\\)`)).enabled).toBe(false);
     expect(desktop.errorWindow).toBeUndefined();
   }, 120_000);
+
+  it('a packaged app starts the daemon bundle the build writes, and it serves', async () => {
+    // From the repo, the app's directory holds the same node_modules/@restflow/daemon a package ships.
+    const entry = packagedDaemonEntry(repoRoot);
+    expect(fs.existsSync(entry)).toBe(true);
+    const dataDir = pool.create();
+    const child = spawn(process.execPath, [entry], {
+      env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_DIR: dataDir, RESTFLOW_HTTP: 'off' },
+      stdio: 'ignore',
+    });
+    try {
+      const { pipe } = resolvePaths(dataDir);
+      await waitUntil(() => pingDaemon(pipe, 500), 30_000, 'the packaged daemon to answer', 50);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 60_000);
 
   it('notifies when a background task fails and when a command needs approval; the approval opens and is decided in the window', async () => {
     const desktop = desktopFor(sharedDir, {}, { notify_on_task_completion: true });

@@ -1,8 +1,17 @@
 // Making sure a daemon serves the data dir before the window opens: the same launcher and single-instance
 // rules as the CLI (the daemon's lock decides a start race), a readiness budget, and a protocol check.
+import path from 'node:path';
 import { compareProtocol, type DaemonIdentity } from '@restflow/api/client';
 import { getDaemonState, startDaemonInBackground } from '@restflow/launcher';
 import { PROTOCOL_VERSION, type RestflowPaths } from '@restflow/paths';
+
+/**
+ * The daemon a packaged app starts: the CommonJS bundle itself (`npm run build -w @restflow/daemon`), run with
+ * Electron's binary as Node. Not its bin: the bin compares the bundle with TypeScript sources a package does not ship.
+ */
+export function packagedDaemonEntry(appPath: string): string {
+  return path.join(appPath, 'node_modules', '@restflow', 'daemon', 'dist', 'restflow-daemon.cjs');
+}
 
 export class StartupError extends Error {
   override name = 'StartupError';

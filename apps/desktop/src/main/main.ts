@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir, resolvePaths } from '@restflow/paths';
 import { app, session } from 'electron';
+import { packagedDaemonEntry } from './daemon-startup.ts';
 import { DesktopApp } from './desktop-app.ts';
 import { loadSettings, settingsFile } from './settings.ts';
 
@@ -21,9 +22,7 @@ function daemonEnv(): NodeJS.ProcessEnv {
     // electron-builder.yml: the daemon bundle and its npm dependencies ship unpacked under the app, the web
     // console's static export under resources/web. From the repo the launcher finds apps/daemon itself.
     const resources = (process as NodeJS.Process & { resourcesPath: string }).resourcesPath;
-    env.RESTFLOW_DAEMON_ENTRY =
-      process.env.RESTFLOW_DAEMON_ENTRY ??
-      path.join(app.getAppPath(), 'node_modules/@restflow/daemon/dist/restflow-daemon.mjs');
+    env.RESTFLOW_DAEMON_ENTRY = process.env.RESTFLOW_DAEMON_ENTRY ?? packagedDaemonEntry(app.getAppPath());
     env.RESTFLOW_WEB_DIR = process.env.RESTFLOW_WEB_DIR ?? path.join(resources, 'web');
   }
   return env;
