@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createTestServices, type TestServices } from '@restflow/testkit';
 import { SEARCH_TOTAL_CAP } from '../src/memory/memory-model.ts';
-import { SEARCH_WALK_ROWS } from '../src/memory/memory-search.ts';
+import { FEW_MATCHES, SEARCH_WALK_ROWS } from '../src/memory/memory-search.ts';
 import { planProblems, statementsOf } from './query-plans.ts';
 
 function allPages<T>(read: (cursor?: string) => { items: T[]; next_cursor: string | null }): T[] {
@@ -117,15 +117,27 @@ describe('MemoryService: chunk pages and the capped search total', () => {
     expect(far.total_capped).toBe(true);
   });
 
-  /** Chunks straight into the table (the FTS triggers fire): a memory larger than the search's walk, quickly. */
-  function withManyChunks(count: number, content: (i: number) => string): { s: TestServices; agentId: string } {
+  /**
+   * Chunks straight into the table (the FTS triggers fire): a memory larger than the search's walk, quickly. A
+   * `crowd` of older chunks of another agent, each about "the Zeppelin and its cargo", makes those terms more
+   * frequent in the index than FEW_MATCHES without changing this agent's matches.
+   */
+  function withManyChunks(
+    count: number,
+    content: (i: number) => string,
+    crowd = 0,
+  ): { s: TestServices; agentId: string } {
     const s = createTestServices();
+    const crowdId = s.agents.create('Crowd', {}).id;
     const agentId = s.agents.create('Keeper', {}).id;
     const insert = s.db.$client.prepare(
       `INSERT INTO memory_chunks (id, agent_id, content, content_hash, source_type, source, created_at, tags)
        VALUES (?, ?, ?, ?, 'manual_note', '{"type":"manual_note"}', ?, '[]')`,
     );
     s.db.$client.transaction(() => {
+      for (let i = 0; i < crowd; i++) {
+        insert.run(`crowd-${i}`, crowdId, `crowd note ${i} about the Zeppelin and its cargo`, `crowd-${i}`, i);
+      }
       // created_at runs against the key: the walk must follow created_at, not insertion order.
       for (let i = 0; i < count; i++) insert.run(`chunk-${i}`, agentId, content(i), `hash-${i}`, 1_000_000 - i);
     })();
@@ -139,13 +151,17 @@ describe('MemoryService: chunk pages and the capped search total', () => {
       .slice(0, limit)
       .map((c) => c.id);
 
+  /** "cargo" in one chunk of 8 (500 of 4000, under the cap), "Zeppelin" in every one; both frequent in the index. */
+  const cargoMemory = () =>
+    withManyChunks(
+      SEARCH_WALK_ROWS * 2,
+      (i) => `note ${i} about the Zeppelin${i % 8 === 0 ? ' and its cargo' : ''}`,
+      FEW_MATCHES,
+    );
+
   it('estimates the total of a frequent term from the newest chunks, and pages it like the index', () => {
     const count = SEARCH_WALK_ROWS * 2;
-    // "cargo" in one chunk of 8 (500 of 4000, under the cap), "Zeppelin" in every one.
-    const { s, agentId } = withManyChunks(
-      count,
-      (i) => `note ${i} about the Zeppelin${i % 8 === 0 ? ' and its cargo' : ''}`,
-    );
+    const { s, agentId } = cargoMemory();
     const frequent = s.memory.search({ agent_id: agentId, query: 'CARGO', limit: 20 });
     expect(frequent.chunks.map((c) => c.id)).toEqual(newestMatching(s, agentId, 'cargo', 20));
     expect(frequent).toMatchObject({ has_more: true, total_estimated: true });
@@ -157,31 +173,50 @@ describe('MemoryService: chunk pages and the capped search total', () => {
     const phrase = s.memory.search({ agent_id: agentId, query: 'its cargo', search_mode: 'phrase', limit: 5 });
     expect(phrase.chunks.map((c) => c.id)).toEqual(newestMatching(s, agentId, 'its cargo', 5));
     expect(phrase.total_estimated).toBe(true);
-    // A page deeper than the walk reaches comes from the index, exact up to the cap.
+    // A page deeper than the walk reaches comes from the index, exact when the matches end before it.
     const deep = s.memory.search({ agent_id: agentId, query: 'cargo', limit: 50, offset: 450 });
     expect(deep.chunks.map((c) => c.id)).toEqual(newestMatching(s, agentId, 'cargo', 500).slice(450));
     expect(deep).toMatchObject({ total_count: count / 8, has_more: false });
     expect(deep.total_estimated).toBeUndefined();
+    // Through the index too, a page before the end has an estimated total.
+    const middle = s.memory.search({ agent_id: agentId, query: 'cargo zeppelin', limit: 50, offset: 300 });
+    expect(middle.chunks.map((c) => c.id)).toEqual(newestMatching(s, agentId, 'cargo', 350).slice(300));
+    expect(middle).toMatchObject({ has_more: true, total_estimated: true });
+    expect(Math.abs(middle.total_count - count / 8)).toBeLessThanOrEqual(count / 8 / 10);
   });
 
-  it('answers a rare term from the index with an exact total', () => {
+  it('answers a term with few matches from the index with an exact total', () => {
     const { s, agentId } = withManyChunks(SEARCH_WALK_ROWS * 2, (i) => `note ${i}${i % 500 === 7 ? ' walrus' : ''}`);
     const rare = s.memory.search({ agent_id: agentId, query: 'walrus', limit: 3 });
     expect(rare.chunks.map((c) => c.id)).toEqual(newestMatching(s, agentId, 'walrus', 3));
     expect(rare).toMatchObject({ total_count: 8, has_more: true });
     expect(rare.total_estimated).toBeUndefined();
+    // Up to FEW_MATCHES in the index (every chunk's "note"), the page and its total are still exact.
+    const few = s.memory.search({ agent_id: agentId, query: 'NOTE', limit: 5, offset: 10 });
+    expect(few.chunks.map((c) => c.id)).toEqual(newestMatching(s, agentId, 'note', 15).slice(10));
+    expect(few).toMatchObject({ total_count: SEARCH_TOTAL_CAP, total_capped: true, has_more: true });
+    // Several words whose trigrams are common, found together in a few chunks only.
+    const together = s.memory.search({ agent_id: agentId, query: 'walrus note', limit: 50 });
+    expect(together.chunks.map((c) => c.id)).toEqual(newestMatching(s, agentId, 'walrus', 50));
+    expect(together).toMatchObject({ total_count: 8, has_more: false });
   });
 
-  it('reads a frequent term through the agent index, never a scan of every chunk', () => {
-    const { s, agentId } = withManyChunks(SEARCH_WALK_ROWS * 2, (i) => `note ${i}${i % 4 === 0 ? ' cargo' : ''}`);
+  it('reads each kind of search through an index, never a scan of every chunk', () => {
+    const { s, agentId } = cargoMemory();
     s.db.$client.exec('ANALYZE');
     const statements = [
       ...statementsOf(s.db, () => s.memory.search({ agent_id: agentId, query: 'cargo' })),
       ...statementsOf(s.db, () => s.memory.search({ agent_id: agentId, query: 'ca' })),
       ...statementsOf(s.db, () => s.memory.search({ agent_id: agentId, query: 'cargo', search_mode: 'phrase' })),
+      ...statementsOf(s.db, () => s.memory.search({ agent_id: agentId, query: 'cargo', offset: 450 })),
+      ...statementsOf(s.db, () => s.memory.search({ agent_id: agentId, query: 'note 4007' })),
     ];
-    expect(statements.filter((st) => /memory_chunks_fts MATCH/.test(st.sql)).length).toBeGreaterThan(0);
-    expect(statements.filter((st) => /WHERE hit LIMIT/.test(st.sql))).toHaveLength(3);
+    // The newest rows with LIKE, the index newest first, and the few matches by key: each path is here.
+    expect(statements.filter((st) => /WHERE hit LIMIT/.test(st.sql)).length).toBeGreaterThanOrEqual(3);
+    expect(statements.filter((st) => /memory_chunks_fts MATCH/.test(st.sql) && /order by/i.test(st.sql)).length).toBe(
+      1,
+    );
+    expect(statements.filter((st) => /json_each/.test(st.sql))).toHaveLength(1);
     expect(planProblems(s.db, statements, { bigTables: ['memory_chunks'] })).toEqual([]);
   });
 

@@ -19,6 +19,7 @@ import {
   type LinearRegex,
   TRIGRAM_MIN_CHARS,
 } from './text-match.ts';
+import { rarestTrigrams } from './trigram-probe.ts';
 
 /** A query whose agent has been resolved to a real id. */
 export type ResolvedSearchQuery = MemorySearchQuery & { agent_id: string };
@@ -27,35 +28,44 @@ interface SearchPlan {
   where: SQL;
   /** The filters other than the text (agent, session, source, time, tags): the rows a text match is sought in. */
   filters: SQL;
+  /** With `fts`: every condition but the FTS match (filters and the short tokens' LIKEs), for rows that match it. */
+  rest?: SQL;
+  /** The FTS5 expression of the text, absent when no token is long enough for the trigram index. */
+  fts?: string;
+  /** The tokens `fts` is made of (lower-cased; a phrase is one), for choosing their rarest trigrams. */
+  indexedTokens?: string[];
   /**
    * The text condition as LIKEs over the content alone, when it means exactly what the FTS match means: every
    * token ASCII (LIKE folds ASCII case only, the trigram index folds Unicode case too).
    */
   textLike?: SQL;
-  /**
-   * With textLike: the one FTS phrase of the text, whose density among the newest chunks decides between reading
-   * the newest rows and asking the index; absent when no token is long enough for the index (LIKE it is).
-   */
-  densityProbe?: string;
   /** Set for regex mode: applied in JS to the rows matching `where`. */
   regex?: LinearRegex;
 }
 
 /**
- * A frequent term's page is found by reading the newest candidate rows with LIKE and stopping at the page; the
- * FTS index would first have to walk every match (a term in a quarter of 100k chunks: ~7 ms for its list alone,
- * then the agent's index for the newest). A term counts as frequent when at least one chunk in DENSE_SHARE among
- * the newest ones matches, seen from the newest DENSITY_PROBE matches the index gives in key order (cheap: it
- * stops there). The walk reads at most SEARCH_WALK_ROWS rows before handing over to the index.
+ * How a keyword or phrase query finds its page (newest first) depends on how many chunks match:
+ * - up to FEW_MATCHES: every match is read by its key and sorted (walking the agent's index to find so few would
+ *   read all of its chunks);
+ * - a frequent term (its page expected within SEARCH_WALK_ROWS of the agent's newest chunks): the newest rows
+ *   are read with LIKE until the page is full;
+ * - between the two: the agent's index, newest first, through the set of matches the FTS index gives, until the
+ *   page is full (the total is then estimated).
  */
 export const SEARCH_WALK_ROWS = 2000;
-const DENSITY_PROBE = 64;
-const DENSE_SHARE = 10;
+export const FEW_MATCHES = 2000;
 
 const newestFirst = [desc(memoryChunks.createdAt), desc(memoryChunks.pk)];
 
 const ftsMatch = (expression: string): SQL =>
   sql`${memoryChunks.pk} IN (SELECT rowid FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ${expression})`;
+
+/**
+ * The same as a condition checked on the rows of a walk of the agent's index: the unary plus keeps SQLite from
+ * reading the matches by key and sorting them instead (the way of few matches, taken by searchAmong).
+ */
+const ftsMatchWhileWalking = (expression: string): SQL =>
+  sql`+${memoryChunks.pk} IN (SELECT rowid FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ${expression})`;
 
 /**
  * Substrings too short for trigrams (and the all-short fallback): LIKE is case-insensitive for ASCII like
@@ -84,31 +94,35 @@ export function allOf(conditions: SQL[]): SQL | undefined {
 
 const ascii = (text: string): boolean => /^[\x20-\x7e]*$/.test(text);
 
-/** The text's conditions through the FTS index, and the same as LIKEs alone when they are equivalent. */
-function textConditions(
-  text: string,
-  mode: MemorySearchQuery['search_mode'],
-): { indexed: SQL[]; like?: SQL; probe?: string } {
+interface TextConditions {
+  /** The tokens of at least TRIGRAM_MIN_CHARS, which the index answers. */
+  indexed: string[];
+  /** Conditions the index cannot answer: tokens too short for trigrams, as LIKEs. */
+  unindexed: SQL[];
+  /** The whole text condition as LIKEs, when it means exactly what the index and `unindexed` mean. */
+  like?: SQL;
+}
+
+function textConditions(text: string, mode: MemorySearchQuery['search_mode']): TextConditions {
   // FTS5 ends a string literal at a NUL ("unterminated string"), and no stored text is searched for one.
   if (text.includes('\u0000')) throw InvalidInputError.field('query', 'must not contain a NUL character');
   if (mode === 'phrase') {
     const phrase = text.toLowerCase();
+    const indexed = charLength(phrase) >= TRIGRAM_MIN_CHARS;
     return {
-      indexed: [charLength(phrase) >= TRIGRAM_MIN_CHARS ? ftsMatch(ftsString(phrase)) : likeContains(phrase)],
+      indexed: indexed ? [phrase] : [],
+      unindexed: indexed ? [] : [likeContains(phrase)],
       like: ascii(phrase) ? likeContains(phrase) : undefined,
-      probe: charLength(phrase) >= TRIGRAM_MIN_CHARS ? ftsString(phrase) : undefined,
     };
   }
   const tokens = keywordTokens(text);
   const long = tokens.filter((t) => charLength(t) >= TRIGRAM_MIN_CHARS);
   const short = tokens.filter((t) => charLength(t) < TRIGRAM_MIN_CHARS);
-  const indexed = short.map(likeContains);
-  if (long.length > 0) indexed.unshift(ftsMatch(long.map(ftsString).join(' AND ')));
-  // Several long tokens: their AND through the index is the cheap path unless all are frequent, which one probe
-  // cannot tell; they stay with the index.
-  const like =
-    long.length <= 1 && tokens.length <= AND_GROUP && tokens.every(ascii) ? allOf(tokens.map(likeContains)) : undefined;
-  return { indexed, like, probe: long.length === 1 ? ftsString(long[0] as string) : undefined };
+  return {
+    indexed: long,
+    unindexed: short.map(likeContains),
+    like: tokens.length <= AND_GROUP && tokens.every(ascii) ? allOf(tokens.map(likeContains)) : undefined,
+  };
 }
 
 export function planSearch(query: ResolvedSearchQuery): SearchPlan {
@@ -128,8 +142,12 @@ export function planSearch(query: ResolvedSearchQuery): SearchPlan {
   const text = query.query?.trim();
   if (!text) return { where: filters, filters };
   if (query.search_mode === 'regex') return { where: filters, filters, regex: compileRegex(text) };
-  const { indexed, like, probe } = textConditions(text, query.search_mode);
-  return { where: allOf([...conditions, ...indexed]) as SQL, filters, textLike: like, densityProbe: probe };
+  const { indexed, unindexed, like } = textConditions(text, query.search_mode);
+  const rest = allOf([...conditions, ...unindexed]) as SQL;
+  if (indexed.length === 0) return { where: rest, filters, rest, textLike: like };
+  const fts = indexed.map(ftsString).join(' AND ');
+  const where = allOf([...conditions, ftsMatch(fts), ...unindexed]) as SQL;
+  return { where, filters, rest, fts, indexedTokens: indexed, textLike: like };
 }
 
 export class MemorySearch {
@@ -140,23 +158,116 @@ export class MemorySearch {
     const offset = query.offset ?? 0;
     const plan = planSearch(query);
     if (plan.regex) return this.searchRegex(plan as Required<SearchPlan>, limit, offset);
-    const frequent = plan.textLike && (plan.densityProbe === undefined || this.dense(plan.densityProbe));
-    const walked = frequent ? this.searchNewest(plan, plan.textLike as SQL, limit, offset) : undefined;
-    if (walked) return walked;
-    // One pass over the matching ids (newest first) gives both the page and the total, so the FTS index is
-    // evaluated once; only the rows of the page are read in full. The pass stops one past the cap (or the page).
-    const counted = Math.max(SEARCH_TOTAL_CAP, offset + limit);
-    const ids = this.db
-      .select({ pk: memoryChunks.pk })
-      .from(memoryChunks)
-      .where(plan.where)
-      .orderBy(...newestFirst)
-      .limit(counted + 1)
-      .toSQL();
-    const pks = this.db.$client
-      .prepare(ids.sql)
+    if (plan.fts && plan.indexedTokens && plan.textLike) {
+      return this.searchByTrigrams(plan, plan.indexedTokens, plan.textLike, limit, offset);
+    }
+    if (plan.fts) {
+      // Not ASCII, where LIKE does not mean what the index means: the index's own expression, whole.
+      const matches = this.ftsFirst(plan.fts, FEW_MATCHES + 1);
+      if (matches.length <= FEW_MATCHES) return this.searchAmong(plan.rest as SQL, matches, limit, offset);
+    } else if (plan.textLike) {
+      // Tokens too short for the index: the newest rows with LIKE, or every row with LIKE.
+      const walked = this.searchNewest(plan, plan.textLike, limit, offset);
+      if (walked) return walked;
+    }
+    const where = plan.fts ? and(plan.rest, ftsMatchWhileWalking(plan.fts)) : plan.where;
+    return this.searchThroughIndex(where as SQL, plan, limit, offset);
+  }
+
+  /**
+   * An ASCII keyword or phrase query: the index is asked for a superset of its matches (the rarest trigram of each
+   * token, trigram-probe.ts) and LIKE tells the real ones. Few: every one read by key. Frequent: the agent's newest
+   * rows with LIKE. Between: the agent's index newest first, through the superset.
+   */
+  private searchByTrigrams(
+    plan: SearchPlan,
+    tokens: string[],
+    textLike: SQL,
+    limit: number,
+    offset: number,
+  ): MemorySearchResult {
+    const superset = rarestTrigrams(this.db.$client, tokens);
+    const matching = and(plan.filters, textLike) as SQL;
+    // Several tokens: their trigrams' AND is cheap to read to the limit, and may be few where each is not.
+    if (tokens.length > 1 || superset.atMost <= 2 * FEW_MATCHES) {
+      const matches = this.ftsFirst(superset.expression, FEW_MATCHES + 1);
+      if (matches.length <= FEW_MATCHES) return this.searchAmong(matching, matches, limit, offset);
+    }
+    // The superset's share bounds the query's: the page may lie within the walk.
+    if ((offset + limit + 1) / superset.share <= SEARCH_WALK_ROWS) {
+      const walked = this.searchNewest(plan, textLike, limit, offset);
+      if (walked) return walked;
+    }
+    return this.searchThroughIndex(
+      and(matching, ftsMatchWhileWalking(superset.expression)) as SQL,
+      plan,
+      limit,
+      offset,
+    );
+  }
+
+  /** The first (lowest key) chunks of any agent that match the FTS expression, at most `count`. */
+  private ftsFirst(fts: string, count: number): number[] {
+    // In key order, FTS5 reads its lists lazily and stops at the limit (in reverse order it would read them whole).
+    return this.db.$client
+      .prepare('SELECT rowid FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ? LIMIT ?')
       .pluck()
-      .all(...ids.params) as number[];
+      .all(fts, count) as number[];
+  }
+
+  /**
+   * The page among every chunk that matches the FTS expression (`matches`, any agent's), each read by its key:
+   * the total is exact (and capped like the others).
+   */
+  private searchAmong(condition: SQL, matches: number[], limit: number, offset: number): MemorySearchResult {
+    // NOT INDEXED: the rows are found by key from the list, never by walking an index through the list.
+    const found = this.db
+      .select({ pk: sql<number>`${memoryChunks.pk}`, createdAt: sql<number>`${memoryChunks.createdAt}` })
+      .from(sql`${memoryChunks} NOT INDEXED`)
+      .where(and(sql`${memoryChunks.pk} IN (SELECT value FROM json_each(${JSON.stringify(matches)}))`, condition))
+      .toSQL();
+    const rows = this.db.$client
+      .prepare(found.sql)
+      .raw(true)
+      .all(...found.params) as [number, number][];
+    // Newest first (at most FEW_MATCHES rows, sorted here rather than in a temporary b-tree).
+    rows.sort(([pkA, atA], [pkB, atB]) => atB - atA || pkB - pkA);
+    return this.pageOf(
+      rows.map(([pk]) => pk),
+      limit,
+      offset,
+    );
+  }
+
+  /**
+   * The agent's index walked newest first through the FTS matches until the page is full: exact when it ends
+   * first, else estimated (finding the newest thousand matches of a term in one chunk of a hundred walks a
+   * hundred thousand rows).
+   */
+  private searchThroughIndex(where: SQL, plan: SearchPlan, limit: number, offset: number): MemorySearchResult {
+    const ids = this.db
+      .select({ pk: memoryChunks.pk, createdAt: memoryChunks.createdAt })
+      .from(memoryChunks)
+      .where(where)
+      .orderBy(...newestFirst)
+      .limit(offset + limit + 1)
+      .toSQL();
+    const hits = this.db.$client
+      .prepare(ids.sql)
+      .raw(true)
+      .all(...ids.params) as [number, number][];
+    if (hits.length <= offset + limit)
+      return this.pageOf(
+        hits.map(([pk]) => pk),
+        limit,
+        offset,
+      );
+    return this.estimated(plan, hits, limit, offset);
+  }
+
+  /** The page of `pks` (every match newest first, or one past the cap), with the total capped. */
+  private pageOf(pks: number[], limit: number, offset: number): MemorySearchResult {
+    const counted = Math.max(SEARCH_TOTAL_CAP, offset + limit);
     const chunks = this.rowsInOrder(pks.slice(offset, offset + limit));
     const result: MemorySearchResult = {
       chunks,
@@ -165,18 +276,6 @@ export class MemorySearch {
     };
     if (pks.length > counted) result.total_capped = true;
     return result;
-  }
-
-  /** Whether at least one chunk in DENSE_SHARE among the newest matches the FTS expression (any agent's). */
-  private dense(expression: string): boolean {
-    const client = this.db.$client;
-    const newest = client
-      .prepare('SELECT rowid FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ? ORDER BY rowid DESC LIMIT ?')
-      .pluck()
-      .all(expression, DENSITY_PROBE) as number[];
-    if (newest.length < DENSITY_PROBE) return false;
-    const last = client.prepare('SELECT max(pk) FROM memory_chunks').pluck().get() as number;
-    return last - (newest.at(-1) as number) + 1 <= DENSITY_PROBE * DENSE_SHARE;
   }
 
   /**
@@ -200,15 +299,7 @@ export class MemorySearch {
       .prepare(`SELECT pk, created_at FROM (${newest.sql}) WHERE hit LIMIT ?`)
       .raw(true)
       .all(...newest.params, needed) as [number, number][];
-    const candidates = (atMost: number): number => {
-      const counted = this.db.select({ one: sql`1` }).from(memoryChunks).where(plan.filters).limit(atMost).toSQL();
-      return client
-        .prepare(`SELECT count(*) FROM (${counted.sql})`)
-        .pluck()
-        .get(...counted.params) as number;
-    };
-    const page = (pks: number[]) => this.rowsInOrder(pks.slice(offset, offset + limit));
-    const walkedAll = candidates(SEARCH_WALK_ROWS + 1) <= SEARCH_WALK_ROWS;
+    const walkedAll = this.candidates(plan, SEARCH_WALK_ROWS + 1) <= SEARCH_WALK_ROWS;
     if (walkedAll) {
       // Every candidate is among the rows read: the total is exact, and capped like the index's.
       const counted = Math.max(SEARCH_TOTAL_CAP, offset + limit);
@@ -219,7 +310,7 @@ export class MemorySearch {
               .prepare(`SELECT count(*) FROM (${newest.sql}) WHERE hit`)
               .pluck()
               .get(...newest.params) as number);
-      const chunks = page(hits.map(([pk]) => pk));
+      const chunks = this.rowsInOrder(hits.slice(offset, offset + limit).map(([pk]) => pk));
       const result: MemorySearchResult = {
         chunks,
         total_count: Math.min(all, counted),
@@ -229,7 +320,16 @@ export class MemorySearch {
       return result;
     }
     if (hits.length < needed) return undefined;
-    // Rows read up to the last hit: the share of matches among the newest candidates.
+    return this.estimated(plan, hits, limit, offset);
+  }
+
+  /**
+   * The page out of `hits` (the newest offset + limit + 1 matches, as [pk, created_at]) with a total estimated from
+   * the share of matches among the candidates up to the last hit ("1000+" once the estimate reaches the cap).
+   */
+  private estimated(plan: SearchPlan, hits: [number, number][], limit: number, offset: number): MemorySearchResult {
+    const client = this.db.$client;
+    const needed = hits.length;
     const [lastPk, lastCreated] = hits[hits.length - 1] as [number, number];
     const upToLast = this.db
       .select({ one: sql`1` })
@@ -242,11 +342,20 @@ export class MemorySearch {
       .get(...upToLast.params) as number;
     // The estimate reaches the cap once there are this many candidates: count no further.
     const capAt = Math.ceil((SEARCH_TOTAL_CAP * read) / needed);
-    const total = candidates(capAt);
-    const chunks = page(hits.map(([pk]) => pk));
+    const total = this.candidates(plan, capAt);
+    const chunks = this.rowsInOrder(hits.slice(offset, offset + limit).map(([pk]) => pk));
     if (total >= capAt) return { chunks, total_count: SEARCH_TOTAL_CAP, has_more: true, total_capped: true };
     const estimate = Math.max(needed, Math.round((needed * total) / read));
     return { chunks, total_count: Math.min(estimate, SEARCH_TOTAL_CAP), has_more: true, total_estimated: true };
+  }
+
+  /** How many chunks pass the filters other than the text, counted up to `atMost`. */
+  private candidates(plan: SearchPlan, atMost: number): number {
+    const counted = this.db.select({ one: sql`1` }).from(memoryChunks).where(plan.filters).limit(atMost).toSQL();
+    return this.db.$client
+      .prepare(`SELECT count(*) FROM (${counted.sql})`)
+      .pluck()
+      .get(...counted.params) as number;
   }
 
   /** Every match, newest first (ranked and unified search score them all). */

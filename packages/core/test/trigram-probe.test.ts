@@ -1,0 +1,63 @@
+// The choice of trigrams that stands in for a query's tokens in the FTS index (memory search's superset).
+import { describe, expect, it } from '@jest/globals';
+import { createTestServices } from '@restflow/testkit';
+import { rarestTrigrams, trigramsOf } from '../src/memory/trigram-probe.ts';
+
+describe('trigramsOf', () => {
+  it('gives the distinct trigrams of a token, by character, spread over a long one', () => {
+    expect(trigramsOf('cargo')).toEqual(['car', 'arg', 'rgo']);
+    expect(trigramsOf('aaaa')).toEqual(['aaa']);
+    expect(trigramsOf('straße')).toEqual(['str', 'tra', 'raß', 'aße']);
+    expect(trigramsOf('ab')).toEqual([]);
+    const long = trigramsOf('abcdefghijklmnopqrstuvwxyz', 4);
+    expect(long).toEqual(['abc', 'ghi', 'mno', 'stu']);
+  });
+});
+
+describe('rarestTrigrams', () => {
+  it('chooses the rarest trigram of each token, whose AND holds every match', () => {
+    const s = createTestServices();
+    const agent = s.agents.create('Keeper', {}).id;
+    const insert = s.db.$client.prepare(
+      `INSERT INTO memory_chunks (id, agent_id, content, content_hash, source_type, source, created_at, tags)
+       VALUES (?, ?, ?, ?, 'manual_note', '{"type":"manual_note"}', ?, '[]')`,
+    );
+    s.db.$client.transaction(() => {
+      // "the" and "her" in every chunk, "kub" in one of 10, "upg" in one of 50.
+      for (let i = 0; i < 500; i++) {
+        const words = ['the other note', i % 10 === 0 ? 'kubernetes' : '', i % 50 === 0 ? 'upgrade' : ''];
+        insert.run(`c-${i}`, agent, words.join(' '), `h-${i}`, i);
+      }
+    })();
+    const one = rarestTrigrams(s.db.$client, ['kubernetes']);
+    expect(one.expression).toBe('"kub"');
+    expect(one.atMost).toBeGreaterThan(25);
+    expect(one.atMost).toBeLessThan(100);
+    const both = rarestTrigrams(s.db.$client, ['kubernetes', 'upgrade']);
+    expect(both.expression).toBe('"kub" AND "upg"');
+    expect(both.share).toBeLessThan(one.share);
+    const matches = s.db.$client
+      .prepare('SELECT count(*) FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ?')
+      .pluck()
+      .get(both.expression);
+    expect(matches).toBe(10);
+    // A trigram in no chunk is the rarest there is.
+    expect(rarestTrigrams(s.db.$client, ['zzzother']).expression).toBe('"zzz"');
+  });
+
+  it('works on an empty memory', () => {
+    const s = createTestServices();
+    expect(rarestTrigrams(s.db.$client, ['cargo'])).toEqual({ expression: '"car"', share: 0, atMost: 0 });
+  });
+
+  it('leaves the superset to LIKE: a chunk with the rare trigram but not the token is no match', () => {
+    const s = createTestServices();
+    const agent = s.agents.create('Keeper', {}).id;
+    const kept = s.memory.storeChunk({ agent_id: agent, content: 'the kubernetes cluster' }).id;
+    s.memory.storeChunk({ agent_id: agent, content: 'the kubectl tool' });
+    s.memory.storeChunk({ agent_id: agent, content: 'the other cluster' });
+    const found = s.memory.search({ agent_id: agent, query: 'Kubernetes cluster' });
+    expect(found.chunks.map((c) => c.id)).toEqual([kept]);
+    expect(found).toMatchObject({ total_count: 1, has_more: false });
+  });
+});
