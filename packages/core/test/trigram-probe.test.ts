@@ -15,7 +15,7 @@ describe('trigramsOf', () => {
 });
 
 describe('rarestTrigrams', () => {
-  it('chooses the rarest trigram of each token, whose AND holds every match', () => {
+  it('chooses the two rarest trigrams of each token, whose AND holds every match', () => {
     const s = createTestServices();
     const agent = s.agents.create('Keeper', {}).id;
     const insert = s.db.$client.prepare(
@@ -23,19 +23,29 @@ describe('rarestTrigrams', () => {
        VALUES (?, ?, ?, ?, 'manual_note', '{"type":"manual_note"}', ?, '[]')`,
     );
     s.db.$client.transaction(() => {
-      // "the" and "her" in every chunk, "kub" in one of 10, "upg" in one of 50.
+      // "the" and "her" in every chunk, "kubernetes" in one of 10 ("net" in one of 5), "upgrade" in one of 50.
       for (let i = 0; i < 500; i++) {
-        const words = ['the other note', i % 10 === 0 ? 'kubernetes' : '', i % 50 === 0 ? 'upgrade' : ''];
+        const words = [
+          'the other note',
+          i % 10 === 0 ? 'kubernetes' : '',
+          i % 50 === 0 ? 'upgrade' : '',
+          i % 10 === 5 ? 'network' : '',
+        ];
         insert.run(`c-${i}`, agent, words.join(' '), `h-${i}`, i);
       }
     })();
     const one = rarestTrigrams(s.db.$client, ['kubernetes']);
-    expect(one.expression).toBe('"kub"');
-    expect(one.atMost).toBeGreaterThan(25);
-    expect(one.atMost).toBeLessThan(100);
+    expect(one.expression).toBe('"kub" AND "ube"');
+    // Fewer matches than the probe reads: all of them, exact.
+    expect(one).toMatchObject({ estimate: 50 });
+    expect(one.matches).toHaveLength(50);
+    const frequent = rarestTrigrams(s.db.$client, ['other']);
+    expect(frequent.matches).toBeUndefined();
+    expect(frequent.share).toBe(1);
+    expect(frequent.estimate).toBe(500);
     const both = rarestTrigrams(s.db.$client, ['kubernetes', 'upgrade']);
-    expect(both.expression).toBe('"kub" AND "upg"');
-    expect(both.share).toBeLessThan(one.share);
+    expect(both.expression).toBe('"kub" AND "ube" AND "upg" AND "pgr"');
+    expect(both).toMatchObject({ estimate: 10 });
     const matches = s.db.$client
       .prepare('SELECT count(*) FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ?')
       .pluck()
@@ -43,11 +53,19 @@ describe('rarestTrigrams', () => {
     expect(matches).toBe(10);
     // A trigram in no chunk is the rarest there is.
     expect(rarestTrigrams(s.db.$client, ['zzzother']).expression).toBe('"zzz"');
+    // A token of one trigram stands for itself.
+    expect(rarestTrigrams(s.db.$client, ['net']).expression).toBe('"net"');
   });
 
   it('works on an empty memory', () => {
     const s = createTestServices();
-    expect(rarestTrigrams(s.db.$client, ['cargo'])).toEqual({ expression: '"car"', share: 0, atMost: 0 });
+    expect(rarestTrigrams(s.db.$client, ['cargo'])).toEqual({
+      expression: '"car"',
+      share: 0,
+      estimate: 0,
+      matches: [],
+    });
+    expect(rarestTrigrams(s.db.$client, ['cargo', 'ship'])).toMatchObject({ expression: '"car" AND "shi"', share: 0 });
   });
 
   it('leaves the superset to LIKE: a chunk with the rare trigram but not the token is no match', () => {

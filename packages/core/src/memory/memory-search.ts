@@ -34,6 +34,8 @@ interface SearchPlan {
   fts?: string;
   /** The tokens `fts` is made of (lower-cased; a phrase is one), for choosing their rarest trigrams. */
   indexedTokens?: string[];
+  /** Whether `fts` is the whole text condition (no token too short for the index). */
+  ftsIsWhole?: boolean;
   /**
    * The text condition as LIKEs over the content alone, when it means exactly what the FTS match means: every
    * token ASCII (LIKE folds ASCII case only, the trigram index folds Unicode case too).
@@ -147,7 +149,7 @@ export function planSearch(query: ResolvedSearchQuery): SearchPlan {
   if (indexed.length === 0) return { where: rest, filters, rest, textLike: like };
   const fts = indexed.map(ftsString).join(' AND ');
   const where = allOf([...conditions, ftsMatch(fts), ...unindexed]) as SQL;
-  return { where, filters, rest, fts, indexedTokens: indexed, textLike: like };
+  return { where, filters, rest, fts, indexedTokens: indexed, ftsIsWhole: unindexed.length === 0, textLike: like };
 }
 
 export class MemorySearch {
@@ -188,13 +190,17 @@ export class MemorySearch {
   ): MemorySearchResult {
     const superset = rarestTrigrams(this.db.$client, tokens);
     const matching = and(plan.filters, textLike) as SQL;
-    // Several tokens: their trigrams' AND is cheap to read to the limit, and may be few where each is not.
-    if (tokens.length > 1 || superset.atMost <= 2 * FEW_MATCHES) {
+    // Few: every match is known (the probe read them all, or the superset is read up to the limit, lazily in key
+    // order), and the total exact.
+    if (superset.matches) return this.searchAmong(matching, superset.matches, limit, offset);
+    if (superset.estimate <= 2 * FEW_MATCHES) {
       const matches = this.ftsFirst(superset.expression, FEW_MATCHES + 1);
       if (matches.length <= FEW_MATCHES) return this.searchAmong(matching, matches, limit, offset);
     }
-    // The superset's share bounds the query's: the page may lie within the walk.
-    if ((offset + limit + 1) / superset.share <= SEARCH_WALK_ROWS) {
+    // Frequent: the page is expected within the walk of the newest rows. Tokens too short for the index make the
+    // query rarer than its superset by an unknown factor: then only a clearly frequent one is walked.
+    const walkFor = (offset + limit + 1) / superset.share;
+    if (walkFor <= (plan.ftsIsWhole ? SEARCH_WALK_ROWS : SEARCH_WALK_ROWS / 4)) {
       const walked = this.searchNewest(plan, textLike, limit, offset);
       if (walked) return walked;
     }
