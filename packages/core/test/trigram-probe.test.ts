@@ -1,5 +1,6 @@
 // The choice of trigrams that stands in for a query's tokens in the FTS index (memory search's superset).
 import { describe, expect, it } from '@jest/globals';
+import { keptStatements } from '@restflow/db';
 import { createTestServices } from '@restflow/testkit';
 import { rarestTrigrams, trigramsOf } from '../src/memory/trigram-probe.ts';
 
@@ -34,16 +35,16 @@ describe('rarestTrigrams', () => {
         insert.run(`c-${i}`, agent, words.join(' '), `h-${i}`, i);
       }
     })();
-    const one = rarestTrigrams(s.db.$client, ['kubernetes']);
+    const one = rarestTrigrams(keptStatements(s.db.$client), ['kubernetes']);
     expect(one.expression).toBe('"kub" AND "ube"');
     // Fewer matches than the probe reads: all of them, exact.
     expect(one).toMatchObject({ estimate: 50 });
     expect(one.matches).toHaveLength(50);
-    const frequent = rarestTrigrams(s.db.$client, ['other']);
+    const frequent = rarestTrigrams(keptStatements(s.db.$client), ['other']);
     expect(frequent.matches).toBeUndefined();
     expect(frequent.share).toBe(1);
     expect(frequent.estimate).toBe(500);
-    const both = rarestTrigrams(s.db.$client, ['kubernetes', 'upgrade']);
+    const both = rarestTrigrams(keptStatements(s.db.$client), ['kubernetes', 'upgrade']);
     expect(both.expression).toBe('"kub" AND "ube" AND "upg" AND "pgr"');
     expect(both).toMatchObject({ estimate: 10 });
     const matches = s.db.$client
@@ -52,20 +53,23 @@ describe('rarestTrigrams', () => {
       .get(both.expression);
     expect(matches).toBe(10);
     // A trigram in no chunk is the rarest there is.
-    expect(rarestTrigrams(s.db.$client, ['zzzother']).expression).toBe('"zzz"');
+    expect(rarestTrigrams(keptStatements(s.db.$client), ['zzzother']).expression).toBe('"zzz"');
     // A token of one trigram stands for itself.
-    expect(rarestTrigrams(s.db.$client, ['net']).expression).toBe('"net"');
+    expect(rarestTrigrams(keptStatements(s.db.$client), ['net']).expression).toBe('"net"');
   });
 
   it('works on an empty memory', () => {
     const s = createTestServices();
-    expect(rarestTrigrams(s.db.$client, ['cargo'])).toEqual({
+    expect(rarestTrigrams(keptStatements(s.db.$client), ['cargo'])).toEqual({
       expression: '"car"',
       share: 0,
       estimate: 0,
       matches: [],
     });
-    expect(rarestTrigrams(s.db.$client, ['cargo', 'ship'])).toMatchObject({ expression: '"car" AND "shi"', share: 0 });
+    expect(rarestTrigrams(keptStatements(s.db.$client), ['cargo', 'ship'])).toMatchObject({
+      expression: '"car" AND "shi"',
+      share: 0,
+    });
   });
 
   it('leaves the superset to LIKE: a chunk with the rare trigram but not the token is no match', () => {

@@ -33,8 +33,11 @@ export {
 } from 'drizzle-orm';
 export type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 export * from './schema/index.ts';
+export { keptStatements } from './statement-cache.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+/** A compiled statement of better-sqlite3 (`keptStatements`). */
+export type Statement = Database.Statement;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**

@@ -15,26 +15,10 @@ export const STATEMENT_CACHE_SIZE = 128;
  * (and sets `pluck()` or keeps them) does not go through this.
  */
 export function withStatementCache(client: Database.Database, size = STATEMENT_CACHE_SIZE): Database.Database {
-  const statements = new Map<string, Database.Statement>();
-  const original = (Object.getPrototypeOf(client) as Database.Database).prepare;
+  const kept = keptStatements(client, size);
   const prepare = (source: string): Database.Statement => {
-    // A prepare replaced on the database itself (a test recording the statements a call runs: core's
-    // test/query-plans.ts) sees every statement, and what it returns is not kept.
-    if (client.prepare !== original) return client.prepare(source);
-    const cached = statements.get(source);
-    // A statement being iterated cannot run again until it is done: that caller gets one of its own.
-    if (cached && !cached.busy) {
-      // Map order is the recency order: the first entry is the next to go.
-      statements.delete(source);
-      statements.set(source, cached);
-      if (cached.reader) cached.raw(false);
-      return cached;
-    }
-    const statement = client.prepare(source);
-    if (!cached) {
-      statements.set(source, statement);
-      if (statements.size > size) statements.delete(statements.keys().next().value as string);
-    }
+    const statement = kept(source);
+    if (statement.reader) statement.raw(false);
     return statement;
   };
   return new Proxy(client, {
@@ -45,4 +29,36 @@ export function withStatementCache(client: Database.Database, size = STATEMENT_C
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/**
+ * A `prepare` that returns the statement it compiled before for the same SQL, for code that runs its own SQL on
+ * `$client` over and over (memory search). The statement comes in whatever mode its last user left it: set
+ * `pluck()` or `raw()` (or `raw(false)`) on every use.
+ */
+export function keptStatements(
+  client: Database.Database,
+  size = STATEMENT_CACHE_SIZE,
+): (source: string) => Database.Statement {
+  const original = (Object.getPrototypeOf(client) as Database.Database).prepare;
+  const statements = new Map<string, Database.Statement>();
+  return (source) => {
+    // A prepare replaced on the database itself (a test recording the statements a call runs: core's
+    // test/query-plans.ts) sees every statement, and what it returns is not kept.
+    if (client.prepare !== original) return client.prepare(source);
+    const cached = statements.get(source);
+    // A statement being iterated cannot run again until it is done: that caller gets one of its own.
+    if (cached && !cached.busy) {
+      // Map order is the recency order: the first entry is the next to go.
+      statements.delete(source);
+      statements.set(source, cached);
+      return cached;
+    }
+    const statement = client.prepare(source);
+    if (!cached) {
+      statements.set(source, statement);
+      if (statements.size > size) statements.delete(statements.keys().next().value as string);
+    }
+    return statement;
+  };
 }

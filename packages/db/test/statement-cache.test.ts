@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { agents, closeDb, createDb, eq, type SQL, sql } from '../src/index.ts';
-import { withStatementCache } from '../src/statement-cache.ts';
+import { keptStatements, withStatementCache } from '../src/statement-cache.ts';
 
 describe('statement cache', () => {
   it("reuses drizzle's compiled statements, in the row shape each query expects, and leaves $client as it was", () => {
@@ -65,6 +65,22 @@ describe('statement cache', () => {
       client.prepare = prepare;
       expect(seen).toEqual(['SELECT 2']);
       expect(cached.prepare('SELECT 2')).not.toBe(whilePatched);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('keeps the statements of code running its own SQL, in the mode it sets on each use', () => {
+    const client = new Database(':memory:');
+    try {
+      client.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1), (2)');
+      const prepare = keptStatements(client, 4);
+      const plucked = prepare('SELECT x FROM t');
+      expect(plucked.pluck().all()).toEqual([1, 2]);
+      const again = prepare('SELECT x FROM t');
+      expect(again).toBe(plucked);
+      expect(again.raw(true).all()).toEqual([[1], [2]]);
+      expect(prepare('SELECT x FROM t').raw(false).all()).toEqual([{ x: 1 }, { x: 2 }]);
     } finally {
       client.close();
     }

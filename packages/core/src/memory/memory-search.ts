@@ -1,7 +1,20 @@
 // Filtered memory search (docs/entities.md#search). Keyword and phrase queries are answered by
 // the FTS5 trigram index (`memory_chunks_fts`, packages/db/drizzle/0001_memory_fts.sql), so they stay fast at 100k
 // chunks; only regex queries — which no index can answer — walk the rows left by the other filters.
-import { and, type Db, desc, eq, gte, inArray, lte, memoryChunks, type SQL, sql } from '@restflow/db';
+import {
+  and,
+  type Db,
+  desc,
+  eq,
+  gte,
+  inArray,
+  keptStatements,
+  lte,
+  memoryChunks,
+  type SQL,
+  type Statement,
+  sql,
+} from '@restflow/db';
 import { InvalidInputError } from '../errors.ts';
 import {
   chunkToWire,
@@ -153,7 +166,12 @@ export function planSearch(query: ResolvedSearchQuery): SearchPlan {
 }
 
 export class MemorySearch {
-  constructor(private readonly db: Db) {}
+  /** The statements of this module's own SQL, compiled once (most are the same few texts query after query). */
+  private readonly prepare: (source: string) => Statement;
+
+  constructor(private readonly db: Db) {
+    this.prepare = keptStatements(db.$client);
+  }
 
   search(query: ResolvedSearchQuery): MemorySearchResult {
     const limit = query.limit ?? DEFAULT_SEARCH_LIMIT;
@@ -188,7 +206,11 @@ export class MemorySearch {
     limit: number,
     offset: number,
   ): MemorySearchResult {
-    const superset = rarestTrigrams(this.db.$client, tokens);
+    // A small memory (or a narrow filter): reading every candidate with LIKE is the whole answer, exact.
+    if (this.candidates(plan, SEARCH_WALK_ROWS + 1) <= SEARCH_WALK_ROWS) {
+      return this.searchNewest(plan, textLike, limit, offset, true) as MemorySearchResult;
+    }
+    const superset = rarestTrigrams(this.prepare, tokens);
     const matching = and(plan.filters, textLike) as SQL;
     // Few: every match is known (the probe read them all, or the superset is read up to the limit, lazily in key
     // order), and the total exact.
@@ -215,8 +237,7 @@ export class MemorySearch {
   /** The first (lowest key) chunks of any agent that match the FTS expression, at most `count`. */
   private ftsFirst(fts: string, count: number): number[] {
     // In key order, FTS5 reads its lists lazily and stops at the limit (in reverse order it would read them whole).
-    return this.db.$client
-      .prepare('SELECT rowid FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ? LIMIT ?')
+    return this.prepare('SELECT rowid FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ? LIMIT ?')
       .pluck()
       .all(fts, count) as number[];
   }
@@ -232,8 +253,7 @@ export class MemorySearch {
       .from(sql`${memoryChunks} NOT INDEXED`)
       .where(and(sql`${memoryChunks.pk} IN (SELECT value FROM json_each(${JSON.stringify(matches)}))`, condition))
       .toSQL();
-    const rows = this.db.$client
-      .prepare(found.sql)
+    const rows = this.prepare(found.sql)
       .raw(true)
       .all(...found.params) as [number, number][];
     // Newest first (at most FEW_MATCHES rows, sorted here rather than in a temporary b-tree).
@@ -258,8 +278,7 @@ export class MemorySearch {
       .orderBy(...newestFirst)
       .limit(offset + limit + 1)
       .toSQL();
-    const hits = this.db.$client
-      .prepare(ids.sql)
+    const hits = this.prepare(ids.sql)
       .raw(true)
       .all(...ids.params) as [number, number][];
     if (hits.length <= offset + limit)
@@ -290,8 +309,14 @@ export class MemorySearch {
    * undefined, and the FTS index answers. The total is exact when every candidate was read; else it is estimated
    * from the share of matches among the rows read ("1000+" once the estimate reaches the cap).
    */
-  private searchNewest(plan: SearchPlan, textLike: SQL, limit: number, offset: number): MemorySearchResult | undefined {
-    const client = this.db.$client;
+  private searchNewest(
+    plan: SearchPlan,
+    textLike: SQL,
+    limit: number,
+    offset: number,
+    /** Known already: the walk reads every candidate. */
+    readsAll = false,
+  ): MemorySearchResult | undefined {
     const needed = offset + limit + 1;
     const newest = this.db
       .select({ pk: memoryChunks.pk, createdAt: memoryChunks.createdAt, hit: sql<number>`${textLike}`.as('hit') })
@@ -301,19 +326,17 @@ export class MemorySearch {
       .limit(SEARCH_WALK_ROWS)
       .toSQL();
     // The subquery runs as a co-routine: rows are read only until the outer LIMIT has its hits.
-    const hits = client
-      .prepare(`SELECT pk, created_at FROM (${newest.sql}) WHERE hit LIMIT ?`)
+    const hits = this.prepare(`SELECT pk, created_at FROM (${newest.sql}) WHERE hit LIMIT ?`)
       .raw(true)
       .all(...newest.params, needed) as [number, number][];
-    const walkedAll = this.candidates(plan, SEARCH_WALK_ROWS + 1) <= SEARCH_WALK_ROWS;
+    const walkedAll = readsAll || this.candidates(plan, SEARCH_WALK_ROWS + 1) <= SEARCH_WALK_ROWS;
     if (walkedAll) {
       // Every candidate is among the rows read: the total is exact, and capped like the index's.
       const counted = Math.max(SEARCH_TOTAL_CAP, offset + limit);
       const all =
         hits.length < needed
           ? hits.length
-          : (client
-              .prepare(`SELECT count(*) FROM (${newest.sql}) WHERE hit`)
+          : (this.prepare(`SELECT count(*) FROM (${newest.sql}) WHERE hit`)
               .pluck()
               .get(...newest.params) as number);
       const chunks = this.rowsInOrder(hits.slice(offset, offset + limit).map(([pk]) => pk));
@@ -334,7 +357,6 @@ export class MemorySearch {
    * the share of matches among the candidates up to the last hit ("1000+" once the estimate reaches the cap).
    */
   private estimated(plan: SearchPlan, hits: [number, number][], limit: number, offset: number): MemorySearchResult {
-    const client = this.db.$client;
     const needed = hits.length;
     const [lastPk, lastCreated] = hits[hits.length - 1] as [number, number];
     const upToLast = this.db
@@ -342,8 +364,7 @@ export class MemorySearch {
       .from(memoryChunks)
       .where(and(plan.filters, sql`(${memoryChunks.createdAt}, ${memoryChunks.pk}) >= (${lastCreated}, ${lastPk})`))
       .toSQL();
-    const read = client
-      .prepare(`SELECT count(*) FROM (${upToLast.sql})`)
+    const read = this.prepare(`SELECT count(*) FROM (${upToLast.sql})`)
       .pluck()
       .get(...upToLast.params) as number;
     // The estimate reaches the cap once there are this many candidates: count no further.
@@ -358,8 +379,7 @@ export class MemorySearch {
   /** How many chunks pass the filters other than the text, counted up to `atMost`. */
   private candidates(plan: SearchPlan, atMost: number): number {
     const counted = this.db.select({ one: sql`1` }).from(memoryChunks).where(plan.filters).limit(atMost).toSQL();
-    return this.db.$client
-      .prepare(`SELECT count(*) FROM (${counted.sql})`)
+    return this.prepare(`SELECT count(*) FROM (${counted.sql})`)
       .pluck()
       .get(...counted.params) as number;
   }
@@ -385,7 +405,7 @@ export class MemorySearch {
       .orderBy(...newestFirst)
       .toSQL();
     // Iterate instead of loading every candidate's content at once.
-    const statement = this.db.$client.prepare(candidates.sql).raw(true);
+    const statement = this.prepare(candidates.sql).raw(true);
     const page: number[] = [];
     let total = 0;
     for (const [pk, content] of statement.iterate(...candidates.params) as Iterable<[number, string]>) {

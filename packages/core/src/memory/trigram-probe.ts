@@ -2,7 +2,7 @@
 // trigrams with their positions, and FTS5 reads the whole position list of each one: "kubernetes" reads "ber",
 // "ern", "net" and "tes", found in most chunks, ~20 ms at 200k chunks. Its rarest trigram alone ("kub") finds a
 // superset of the same chunks from one short list (~1 ms); LIKE over those rows then tells the real matches.
-import type { Db } from '@restflow/db';
+import type { Statement } from '@restflow/db';
 import { ftsString } from './text-match.ts';
 
 /** Matches read per trigram to judge its frequency: a lazy read in key order that stops there. */
@@ -32,12 +32,12 @@ export function trigramsOf(token: string, max = MAX_TRIGRAMS_PER_TOKEN): string[
 }
 
 /** Chooses the rarest trigrams of each of the query's tokens (each at least three characters long). */
-export function rarestTrigrams(client: Db['$client'], tokens: string[]): RarestTrigrams {
+export function rarestTrigrams(prepare: (source: string) => Statement, tokens: string[]): RarestTrigrams {
   // Two statements: SQLite reads min() or max() of the key from one end of the table, both at once by a scan.
-  const first = client.prepare('SELECT min(pk) FROM memory_chunks').pluck().get() as number | null;
-  const last = client.prepare('SELECT max(pk) FROM memory_chunks').pluck().get() as number | null;
+  const first = prepare('SELECT min(pk) FROM memory_chunks').pluck().get() as number | null;
+  const last = prepare('SELECT max(pk) FROM memory_chunks').pluck().get() as number | null;
   const span = first === null || last === null ? 1 : last - first + 1;
-  const probe = client.prepare('SELECT rowid FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ? LIMIT ?').pluck();
+  const probe = prepare('SELECT rowid FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ? LIMIT ?').pluck();
   const shareIn = (rows: number[]): number =>
     rows.length < PROBE_ROWS ? rows.length / span : PROBE_ROWS / ((rows.at(-1) as number) - (first ?? 0) + 1);
   const shareOf = (trigram: string): number => shareIn(probe.all(ftsString(trigram), PROBE_ROWS) as number[]);
