@@ -18,8 +18,8 @@ import {
   sql,
 } from '@restflow/db';
 import type { MemoryChunk, MemorySearchQuery } from './memory-model.ts';
-import { allOf } from './memory-search.ts';
 import { rankChunks, recencyScore, textMatcherFor } from './ranked.ts';
+import { allOf } from './search-plan.ts';
 import { keywordTokens, type TextMatcher, wordCount } from './text-match.ts';
 
 export interface UnifiedSearchQuery extends MemorySearchQuery {
