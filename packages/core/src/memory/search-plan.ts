@@ -12,6 +12,7 @@ import {
   type LinearRegex,
   TRIGRAM_MIN_CHARS,
 } from './text-match.ts';
+
 /** A query whose agent has been resolved to a real id. */
 export type ResolvedSearchQuery = MemorySearchQuery & { agent_id: string };
 
