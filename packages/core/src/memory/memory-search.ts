@@ -16,13 +16,16 @@ import { rarestTrigrams } from './trigram-probe.ts';
  * How a keyword or phrase query finds its page (newest first) depends on how many chunks match:
  * - up to FEW_MATCHES: every match is read by its key and sorted (walking the agent's index to find so few would
  *   read all of its chunks);
- * - a frequent term (its page expected within SEARCH_WALK_ROWS of the agent's newest chunks): the newest rows
- *   are read with LIKE until the page is full;
+ * - a frequent term (its page expected within SEARCH_WALK_ROWS of the agent's newest chunks) where reading
+ *   rows costs less than reading its matches in the index (a large memory): the newest rows are read with LIKE
+ *   until the page is full;
  * - between the two: the agent's index, newest first, through the set of matches the FTS index gives, until the
  *   page is full (the total is then estimated).
  */
 export const SEARCH_WALK_ROWS = 2000;
-export const FEW_MATCHES = 2000;
+export const FEW_MATCHES = 4000;
+/** Reading a chunk's row with LIKE, in units of reading an index or FTS entry (measured at 100k and 1M chunks). */
+const ROW_READ_COST = 12;
 
 const newestFirst = [desc(memoryChunks.createdAt), desc(memoryChunks.pk)];
 
@@ -83,7 +86,12 @@ export class MemorySearch {
     // Frequent: the page is expected within the walk of the newest rows. Tokens too short for the index make the
     // query rarer than its superset by an unknown factor: then only a clearly frequent one is walked.
     const walkFor = (offset + limit + 1) / superset.share;
-    if (walkFor <= (plan.ftsIsWhole ? SEARCH_WALK_ROWS : SEARCH_WALK_ROWS / 4)) {
+    // Reading a row for LIKE costs more than reading the superset's entry and stepping the agent's index over
+    // a row: in a smaller memory, the index through the superset is the cheaper way even for a frequent term.
+    const likeCost = walkFor * ROW_READ_COST;
+    const indexCost = superset.estimate + walkFor + (offset + limit + 1) * ROW_READ_COST;
+    const walkable = walkFor <= (plan.ftsIsWhole ? SEARCH_WALK_ROWS : SEARCH_WALK_ROWS / 4);
+    if (walkable && likeCost <= indexCost) {
       const walked = this.searchNewest(plan, textLike, limit, offset);
       if (walked) return walked;
     }
