@@ -47,8 +47,8 @@ export class MemorySearch {
     }
     if (plan.fts) {
       // Not ASCII, where LIKE does not mean what the index means: the index's own expression, whole.
-      const matches = this.ftsFirst(plan.fts, FEW_MATCHES + 1);
-      if (matches.length <= FEW_MATCHES) return this.searchAmong(plan.rest as SQL, matches, limit, offset);
+      const few = this.searchIfFew(plan.fts, plan.rest as SQL, limit, offset);
+      if (few) return few;
     } else if (plan.textLike) {
       // Tokens too short for the index: the newest rows with LIKE, or every row with LIKE.
       const walked = this.searchNewest(plan, plan.textLike, limit, offset);
@@ -59,8 +59,8 @@ export class MemorySearch {
   }
 
   /**
-   * An ASCII keyword or phrase query: the index is asked for a superset of its matches (the rarest trigram of each
-   * token, trigram-probe.ts) and LIKE tells the real ones. Few: every one read by key. Frequent: the agent's newest
+   * An ASCII keyword or phrase query: the index is asked for a superset of its matches (the two rarest trigrams of
+   * each token, trigram-probe.ts) and LIKE tells the real ones. Few: every one read by key. Frequent: the agent's newest
    * rows with LIKE. Between: the agent's index newest first, through the superset.
    */
   private searchByTrigrams(
@@ -79,10 +79,9 @@ export class MemorySearch {
     // Few: every match is known (the probe read them all, or the superset is read up to the limit, lazily in key
     // order), and the total exact.
     if (superset.matches) return this.searchAmong(matching, superset.matches, limit, offset);
-    if (superset.estimate <= 2 * FEW_MATCHES) {
-      const matches = this.ftsFirst(superset.expression, FEW_MATCHES + 1);
-      if (matches.length <= FEW_MATCHES) return this.searchAmong(matching, matches, limit, offset);
-    }
+    const few =
+      superset.estimate <= 2 * FEW_MATCHES ? this.searchIfFew(superset.expression, matching, limit, offset) : undefined;
+    if (few) return few;
     // Frequent: the page is expected within the walk of the newest rows. Tokens too short for the index make the
     // query rarer than its superset by an unknown factor: then only a clearly frequent one is walked.
     const walkFor = (offset + limit + 1) / superset.share;
@@ -103,12 +102,15 @@ export class MemorySearch {
     );
   }
 
-  /** The first (lowest key) chunks of any agent that match the FTS expression, at most `count`. */
-  private ftsFirst(fts: string, count: number): number[] {
-    // In key order, FTS5 reads its lists lazily and stops at the limit (in reverse order it would read them whole).
-    return this.prepare('SELECT rowid FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ? LIMIT ?')
+  /**
+   * The answer from every chunk matching the FTS expression, when at most FEW_MATCHES do (read lazily in key
+   * order up to one more: in reverse order FTS5 would read its lists whole); else undefined.
+   */
+  private searchIfFew(fts: string, condition: SQL, limit: number, offset: number): MemorySearchResult | undefined {
+    const matches = this.prepare('SELECT rowid FROM memory_chunks_fts WHERE memory_chunks_fts MATCH ? LIMIT ?')
       .pluck()
-      .all(fts, count) as number[];
+      .all(fts, FEW_MATCHES + 1) as number[];
+    return matches.length <= FEW_MATCHES ? this.searchAmong(condition, matches, limit, offset) : undefined;
   }
 
   /**
@@ -159,16 +161,19 @@ export class MemorySearch {
     return this.estimated(plan, hits, limit, offset);
   }
 
-  /** The page of `pks` (every match newest first, or one past the cap), with the total capped. */
-  private pageOf(pks: number[], limit: number, offset: number): MemorySearchResult {
+  /**
+   * The page of `pks` (the matches newest first: all of them, or at least the page and one more) out of `total`
+   * matches, counted exactly and capped.
+   */
+  private pageOf(pks: number[], limit: number, offset: number, total = pks.length): MemorySearchResult {
     const counted = Math.max(SEARCH_TOTAL_CAP, offset + limit);
     const chunks = this.rowsInOrder(pks.slice(offset, offset + limit));
     const result: MemorySearchResult = {
       chunks,
-      total_count: Math.min(pks.length, counted),
-      has_more: offset + chunks.length < pks.length,
+      total_count: Math.min(total, counted),
+      has_more: offset + chunks.length < total,
     };
-    if (pks.length > counted) result.total_capped = true;
+    if (total > counted) result.total_capped = true;
     return result;
   }
 
@@ -201,21 +206,18 @@ export class MemorySearch {
     const walkedAll = readsAll || this.candidates(plan, SEARCH_WALK_ROWS + 1) <= SEARCH_WALK_ROWS;
     if (walkedAll) {
       // Every candidate is among the rows read: the total is exact, and capped like the index's.
-      const counted = Math.max(SEARCH_TOTAL_CAP, offset + limit);
       const all =
         hits.length < needed
           ? hits.length
           : (this.prepare(`SELECT count(*) FROM (${newest.sql}) WHERE hit`)
               .pluck()
               .get(...newest.params) as number);
-      const chunks = this.rowsInOrder(hits.slice(offset, offset + limit).map(([pk]) => pk));
-      const result: MemorySearchResult = {
-        chunks,
-        total_count: Math.min(all, counted),
-        has_more: offset + chunks.length < all,
-      };
-      if (all > counted) result.total_capped = true;
-      return result;
+      return this.pageOf(
+        hits.map(([pk]) => pk),
+        limit,
+        offset,
+        all,
+      );
     }
     if (hits.length < needed) return undefined;
     return this.estimated(plan, hits, limit, offset);
