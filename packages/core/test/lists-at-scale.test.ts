@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createTestServices, type TestServices } from '@restflow/testkit';
 import { SEARCH_TOTAL_CAP } from '../src/memory/memory-model.ts';
 import { FEW_MATCHES, SEARCH_WALK_ROWS } from '../src/memory/memory-search.ts';
+import { type ChunkRow, insertChunkRows } from './memory-rows.ts';
 import { planProblems, statementsOf } from './query-plans.ts';
 
 function allPages<T>(read: (cursor?: string) => { items: T[]; next_cursor: string | null }): T[] {
@@ -130,17 +131,19 @@ describe('MemoryService: chunk pages and the capped search total', () => {
     const s = createTestServices();
     const crowdId = s.agents.create('Crowd', {}).id;
     const agentId = s.agents.create('Keeper', {}).id;
-    const insert = s.db.$client.prepare(
-      `INSERT INTO memory_chunks (id, agent_id, content, content_hash, source_type, source, created_at, tags)
-       VALUES (?, ?, ?, ?, 'manual_note', '{"type":"manual_note"}', ?, '[]')`,
-    );
-    s.db.$client.transaction(() => {
-      for (let i = 0; i < crowd; i++) {
-        insert.run(`crowd-${i}`, crowdId, `crowd note ${i} about the Zeppelin and its cargo`, `crowd-${i}`, i);
-      }
-      // created_at runs against the key: the walk must follow created_at, not insertion order.
-      for (let i = 0; i < count; i++) insert.run(`chunk-${i}`, agentId, content(i), `hash-${i}`, 1_000_000 - i);
-    })();
+    const rows: ChunkRow[] = [];
+    for (let i = 0; i < crowd; i++) {
+      rows.push({
+        id: `crowd-${i}`,
+        agentId: crowdId,
+        content: `crowd note ${i} about the Zeppelin and its cargo`,
+        createdAt: i,
+      });
+    }
+    // created_at runs against the key: the walk must follow created_at, not insertion order.
+    for (let i = 0; i < count; i++)
+      rows.push({ id: `chunk-${i}`, agentId, content: content(i), createdAt: 1_000_000 - i });
+    insertChunkRows(s, rows);
     return { s, agentId };
   }
 

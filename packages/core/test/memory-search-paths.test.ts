@@ -3,6 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createTestServices, type TestServices } from '@restflow/testkit';
 import { SEARCH_TOTAL_CAP } from '../src/memory/memory-model.ts';
+import { type ChunkRow, insertChunkRows } from './memory-rows.ts';
 
 /** A seeded generator (mulberry32), so a failure is the same on every run. */
 function seeded(seed: number): () => number {
@@ -23,17 +24,17 @@ function memory(random: () => number): { s: TestServices; agentId: string } {
   const s = createTestServices();
   const crowd = s.agents.create('Crowd', {}).id;
   const agentId = s.agents.create('Keeper', {}).id;
-  const insert = s.db.$client.prepare(
-    `INSERT INTO memory_chunks (id, agent_id, content, content_hash, source_type, source, created_at, tags)
-     VALUES (?, ?, ?, ?, 'manual_note', '{"type":"manual_note"}', ?, '[]')`,
-  );
   const content = (i: number) =>
     [`n${i}`, ...WORDS.filter((_, w) => random() < (SHARES[w] as number))].join(random() < 0.5 ? ' ' : ', ');
-  s.db.$client.transaction(() => {
-    for (let i = 0; i < 2500; i++) insert.run(`crowd-${i}`, crowd, content(i), `c-${i}`, Math.floor(random() * 1e6));
-    // created_at apart from the key order, as imported memories are.
-    for (let i = 0; i < 4000; i++) insert.run(`k-${i}`, agentId, content(i), `k-${i}`, Math.floor(random() * 1e6));
-  })();
+  const rows: ChunkRow[] = [];
+  for (let i = 0; i < 2500; i++) {
+    rows.push({ id: `crowd-${i}`, agentId: crowd, content: content(i), createdAt: Math.floor(random() * 1e6) });
+  }
+  // created_at apart from the key order, as imported memories are.
+  for (let i = 0; i < 4000; i++) {
+    rows.push({ id: `k-${i}`, agentId, content: content(i), createdAt: Math.floor(random() * 1e6) });
+  }
+  insertChunkRows(s, rows);
   return { s, agentId };
 }
 

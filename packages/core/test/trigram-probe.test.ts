@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { keptStatements } from '@restflow/db';
 import { createTestServices } from '@restflow/testkit';
 import { rarestTrigrams, trigramsOf } from '../src/memory/trigram-probe.ts';
+import { insertChunkRows } from './memory-rows.ts';
 
 describe('trigramsOf', () => {
   it('gives the distinct trigrams of a token, by character, spread over a long one', () => {
@@ -19,22 +20,21 @@ describe('rarestTrigrams', () => {
   it('chooses the two rarest trigrams of each token, whose AND holds every match', () => {
     const s = createTestServices();
     const agent = s.agents.create('Keeper', {}).id;
-    const insert = s.db.$client.prepare(
-      `INSERT INTO memory_chunks (id, agent_id, content, content_hash, source_type, source, created_at, tags)
-       VALUES (?, ?, ?, ?, 'manual_note', '{"type":"manual_note"}', ?, '[]')`,
-    );
-    s.db.$client.transaction(() => {
-      // "the" and "her" in every chunk, "kubernetes" in one of 10 ("net" in one of 5), "upgrade" in one of 50.
-      for (let i = 0; i < 500; i++) {
-        const words = [
+    // "the" and "her" in every chunk, "kubernetes" in one of 10 ("net" in one of 5), "upgrade" in one of 50.
+    insertChunkRows(
+      s,
+      Array.from({ length: 500 }, (_, i) => ({
+        id: `c-${i}`,
+        agentId: agent,
+        content: [
           'the other note',
           i % 10 === 0 ? 'kubernetes' : '',
           i % 50 === 0 ? 'upgrade' : '',
           i % 10 === 5 ? 'network' : '',
-        ];
-        insert.run(`c-${i}`, agent, words.join(' '), `h-${i}`, i);
-      }
-    })();
+        ].join(' '),
+        createdAt: i,
+      })),
+    );
     const one = rarestTrigrams(keptStatements(s.db.$client), ['kubernetes']);
     expect(one.expression).toBe('"kub" AND "ube"');
     // Fewer matches than the probe reads: all of them, exact.
