@@ -2,13 +2,11 @@
 // WorkerRuntimes (in this process, linked to the services without HTTP: the router's part is tested in the
 // daemon's e2e), which run the loop against the fake provider and report back. What subscribers see is what a
 // local run gives them.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDb } from '@restflow/db';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import { PROTOCOL_VERSION } from '@restflow/paths';
-import { startRedis, type TestRedis, waitUntil } from '@restflow/testkit';
+import { type FakeTelegram, startFakeTelegram, startRedis, type TestRedis, waitUntil } from '@restflow/testkit';
 import { createServices, type DaemonLink, type RestflowServices } from '../../src/index.ts';
 import { WorkerRuntime, WorkerUnknownError } from '../../src/workers/worker-runtime.ts';
 
@@ -16,9 +14,8 @@ let redis: TestRedis;
 let fake: FakeProvider;
 let services: RestflowServices;
 const runtimes: WorkerRuntime[] = [];
-/** A stand-in for Telegram's Bot API: what the daemon's telegram_send posted. */
-let botApi: http.Server;
-const botMessages: { url?: string; body?: unknown }[] = [];
+/** Telegram's Bot API: what the daemon's telegram_send posted. */
+let telegram: FakeTelegram;
 
 /** The link as the wire would have it: every payload goes through JSON. */
 function directLink(target: RestflowServices): DaemonLink {
@@ -65,18 +62,7 @@ async function startWorker(name: string, tags: string[] = []): Promise<WorkerRun
 
 beforeAll(async () => {
   [redis, fake] = await Promise.all([startRedis(), startFakeProvider({ fallback: { text: 'done by a worker' } })]);
-  botApi = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      botMessages.push({ url: req.url, body: JSON.parse(body) });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, result: { message_id: 7 } }));
-    });
-  });
-  await new Promise<void>((resolve) => botApi.listen(0, '127.0.0.1', resolve));
+  telegram = await startFakeTelegram({ token: 'bot-token-of-the-daemon' });
   services = createServices({
     db: createDb(':memory:'),
     env: {
@@ -86,7 +72,7 @@ beforeAll(async () => {
       RESTFLOW_REDIS_URL: redis.url,
       RESTFLOW_QUEUE_PREFIX: 'core-test',
       RESTFLOW_WORKER_TIMEOUT_MS: '5000',
-      TELEGRAM_API_BASE: `http://127.0.0.1:${(botApi.address() as AddressInfo).port}`,
+      TELEGRAM_API_BASE: telegram.apiRoot,
     },
   });
   await services.workers.ready;
@@ -96,7 +82,7 @@ afterAll(async () => {
   for (const runtime of runtimes) await runtime.stop({ abortRuns: true });
   await services?.runs.stopAll();
   await services?.workers.close();
-  await new Promise((resolve) => botApi?.close(resolve));
+  await telegram?.close();
   await fake?.close();
   await redis?.stop();
 });
@@ -306,8 +292,8 @@ describe("daemon tools and approvals on a worker (the daemon's services, through
     expect(await services.runs.wait(started.run_id)).toMatchObject({ status: 'completed' });
     expect(services.workers.placement(started.run_id).worker_id).not.toBeNull();
     expect(toolResults(started.run_id)).toEqual([expect.objectContaining({ success: true })]);
-    expect(botMessages).toEqual([
-      { url: '/botbot-token-of-the-daemon/sendMessage', body: { chat_id: '4242', text: 'deployed' } },
+    expect(telegram.calls.map(({ method, token, params }) => ({ method, token, params }))).toEqual([
+      { method: 'sendMessage', token: 'bot-token-of-the-daemon', params: { chat_id: '4242', text: 'deployed' } },
     ]);
   }, 30_000);
 
