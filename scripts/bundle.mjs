@@ -3,7 +3,7 @@
 // imported on demand (`import()`: the MCP server, `web serve`, zod schemas) stays in chunks loaded when used — a
 // command start reads one file instead of resolving hundreds of modules. Native addons and what must resolve at
 // run time (tsx, ws's optional addons) stay external. Also writes `<name>.inputs.json`, the workspace sources the
-// bundle was built from: the bins (scripts/pick-entry.mjs) check only those to know whether it is current.
+// bundle was built from: the bins (scripts/pick-entry.cjs) check only those to know whether it is current.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';

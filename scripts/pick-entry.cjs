@@ -2,7 +2,7 @@
 // (the list the bundler wrote next to it: scripts/bundle.mjs), else the TypeScript sources through tsx. A fresh
 // checkout, a build, and an edit without a rebuild all run the current code; an up-to-date bundle costs a few
 // stat calls and skips the TypeScript loader. CommonJS, so that a CommonJS bundle's start never sets up Node's
-// ES module loader (scripts/pick-entry.mjs is the ES module bins' side).
+// ES module loader.
 'use strict';
 const fs = require('node:fs');
 const module_ = require('node:module');

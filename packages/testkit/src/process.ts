@@ -110,8 +110,9 @@ export async function startTestDaemon(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 20_000;
   // Ready: the pipe answers and the daemon has said so (main.ts, once its HTTP side has started or failed to: it
-  // starts a moment after the pipe, apps/daemon/src/daemon.ts).
-  while (!stderr.includes('RestFlow daemon ready') || !(await pingDaemon(paths.pipe, 300))) {
+  // starts after the pipe's first answer, apps/daemon/src/daemon.ts). The ping comes first, so it is that answer
+  // and the HTTP side does not wait out its grace period.
+  while (!(await pingDaemon(paths.pipe, 300)) || !stderr.includes('RestFlow daemon ready')) {
     if (child.exitCode !== null) throw new Error(`daemon exited with ${child.exitCode}: ${stderr}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
