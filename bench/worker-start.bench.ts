@@ -13,12 +13,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRestflowClient } from '@restflow/api/client';
 import { createLogger, startDaemon } from '@restflow/daemon';
-import { removeDataDir, repoRoot, startRedis, tempDataDir } from '@restflow/testkit';
+import { removeDataDir, repoRoot, startRedis, tempDataDir, workerBin } from '@restflow/testkit';
 import { recordFigures } from './record.ts';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '10' } } });
 const ROUNDS = Number(args.rounds);
-const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs');
 const bundle = path.join(repoRoot, 'apps/daemon/dist/restflow-worker.cjs');
 
 const require = createRequire(import.meta.url);

@@ -6,12 +6,11 @@
 // each.
 // Run: npm run bench:workers  (options: --runs N, --workers 1,2,4)
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRestflowClient } from '@restflow/api/client';
 import { createLogger, startDaemon } from '@restflow/daemon';
 import { startFakeProvider } from '@restflow/fake-provider';
-import { removeDataDir, repoRoot, startRedis, tempDataDir, waitUntil } from '@restflow/testkit';
+import { removeDataDir, startRedis, tempDataDir, waitUntil, workerBin } from '@restflow/testkit';
 import { type Figure, recordFigures } from './record.ts';
 
 const { values: args } = parseArgs({
@@ -20,7 +19,6 @@ const { values: args } = parseArgs({
 const RUNS = Number(args.runs);
 const WORKER_COUNTS = args.workers.split(',').map(Number);
 const CONCURRENCY = 4;
-const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs');
 
 const fake = await startFakeProvider({ fallback: { text: 'a short answer from the fake provider', tokens: 4 } });
 const redis = await startRedis();

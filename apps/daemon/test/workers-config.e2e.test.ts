@@ -10,8 +10,8 @@ import { createRestflowClient, type RestflowClient } from '@restflow/api/client'
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import { resolvePaths } from '@restflow/paths';
 import {
-  removeDataDir,
   runCli,
+  settledRun,
   startRedis,
   startTestDaemon,
   startTestWorker,
@@ -19,8 +19,8 @@ import {
   type TestRedis,
   type TestWorker,
   tempDataDir,
-  waitUntil,
 } from '@restflow/testkit';
+import { stopWorkerStack } from './worker-stack.ts';
 
 const PASSWORD = 'redis-pw-e2e-Q7x9K2';
 const dataDir = tempDataDir('rf-workers-config');
@@ -48,14 +48,7 @@ beforeAll(async () => {
   ]);
 }, 30_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  pipe?.close();
-  await daemon?.stop();
-  await fake?.close();
-  await redis?.stop();
-  removeDataDir(dataDir);
-}, 60_000);
+afterAll(() => stopWorkerStack({ worker, pipe, daemon, fake, redis, dataDir }), 60_000);
 
 it('execution.backend and execution.redis_url turn the queue on; the Redis password shows nowhere', async () => {
   daemon = await startTestDaemon(dataDir, env());
@@ -115,12 +108,7 @@ it('execution.backend and execution.redis_url turn the queue on; the Redis passw
   worker = await startTestWorker({ daemonUrl: base, token, name: 'keyed', env: { RESTFLOW_REDIS_URL: '' } });
   const agent = await pipe.agents.create.mutate({ name: 'keyed', agent: { model: 'sonnet' } });
   const { run_id } = await pipe.agents.run.mutate({ id: agent.id, input: 'go' });
-  await waitUntil(
-    async () => (await pipe?.runs.get.query({ id: run_id }))?.status === 'completed',
-    60_000,
-    'the run completed on the worker',
-    50,
-  );
+  expect((await settledRun(pipe, run_id)).status).toBe('completed');
   expect(await pipe.workers.placement.query({ run_id })).toMatchObject({ backend: 'queue', worker_name: 'keyed' });
 
   // The password in no output, no log file, no worker line.

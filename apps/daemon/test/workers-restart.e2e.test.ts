@@ -9,7 +9,6 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import {
-  removeDataDir,
   startRedis,
   startTestDaemon,
   startTestWorker,
@@ -19,6 +18,7 @@ import {
   tempDataDir,
   waitUntil,
 } from '@restflow/testkit';
+import { stopWorkerStack } from './worker-stack.ts';
 
 const TERMINAL = ['completed', 'failed', 'cancelled'];
 const dataDir = tempDataDir('rf-workers-restart');
@@ -84,14 +84,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }, 30_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  pipe?.close();
-  await daemon?.stop();
-  await fake?.close();
-  await redis?.stop();
-  removeDataDir(dataDir);
-}, 60_000);
+afterAll(() => stopWorkerStack({ worker, pipe, daemon, fake, redis, dataDir }), 60_000);
 
 it('runs queued with no worker survive a crash and a stop of the daemon, then each runs exactly once', async () => {
   daemon = await startTestDaemon(dataDir, env());

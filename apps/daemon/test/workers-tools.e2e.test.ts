@@ -11,7 +11,6 @@ import { createHttpRestflowClient, createRestflowClient, type RestflowClient } f
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import {
   mcpTestServerScript,
-  removeDataDir,
   runCli,
   runCliJson,
   settledRun,
@@ -24,6 +23,7 @@ import {
   tempDataDir,
   waitUntil,
 } from '@restflow/testkit';
+import { stopWorkerStack } from './worker-stack.ts';
 
 let redis: TestRedis;
 let fake: FakeProvider;
@@ -58,11 +58,12 @@ function eventsOf(runId: string): Promise<EventKind[]> {
 }
 
 /** How the run's tool calls ended, in order (what the model was sent back). */
-async function toolResults(runId: string): Promise<{ success: boolean; result: string }[]> {
-  return (await eventsOf(runId))
+const resultsIn = (events: EventKind[]): { success: boolean; result: string }[] =>
+  events
     .filter((e) => e.type === 'tool_call_end')
     .map((e) => ({ success: e.success as boolean, result: e.result as string }));
-}
+
+const toolResults = async (runId: string) => resultsIn(await eventsOf(runId));
 
 async function onTheWorker(runId: string): Promise<void> {
   expect(await pipe.workers.placement.query({ run_id: runId })).toMatchObject({
@@ -108,14 +109,7 @@ beforeAll(async () => {
   worker = await startTestWorker({ daemonUrl: base, token, name: 'tools-worker' });
 }, 120_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  pipe?.close();
-  await daemon?.stop();
-  await fake?.close();
-  await redis?.stop();
-  removeDataDir(dataDir);
-}, 60_000);
+afterAll(() => stopWorkerStack({ worker, pipe, daemon, fake, redis, dataDir }), 60_000);
 
 describe("a worker's run uses the daemon's memory, approvals, sub-agents and MCP servers", () => {
   it("memory_store and memory_search on the worker: the chunk is in the daemon's memory of the agent", async () => {
@@ -170,10 +164,11 @@ describe("a worker's run uses the daemon's memory, approvals, sub-agents and MCP
     const run = await settled(run_id);
     expect(run.status).toBe('completed');
     await onTheWorker(run_id);
-    const [bash] = await toolResults(run_id);
+    const events = await eventsOf(run_id);
+    const [bash] = resultsIn(events);
     expect(bash?.success).toBe(true);
     expect(bash?.result).toContain('asked-and-approved');
-    const types = (await eventsOf(run_id)).map((e) => e.type);
+    const types = events.map((e) => e.type);
     expect(types.filter((t) => t === 'approval_required')).toHaveLength(1);
     expect(types.indexOf('tool_call_start')).toBeLessThan(types.indexOf('approval_required'));
   }, 120_000);
