@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHttpRestflowClient, createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import {
+  CLI_POLL_MS,
   mcpTestServerScript,
   runCli,
   runCliJson,
@@ -84,7 +85,7 @@ async function listedApproval(command: string): Promise<Approval> {
     },
     30_000,
     `approval of ${command} listed`,
-    100,
+    CLI_POLL_MS,
   );
   return found as Approval;
 }

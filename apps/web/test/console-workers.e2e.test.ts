@@ -1,17 +1,15 @@
 // The Workers page and "Ran on" in a run's timeline, in a real browser (docs/workers.md): the daemon with the
 // queue backend on a real redis-server, one `restflow-worker` process tagged gpu, a run it executed against the
 // fake provider. Screenshots are kept as artifacts (artifacts/console/workers/).
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { repoRoot, startRedis, type TestRedis, waitUntil } from '@restflow/testkit';
+import { settledRun, startRedis, startTestWorker, type TestRedis, type TestWorker } from '@restflow/testkit';
 import type { Page } from 'playwright-core';
 import { type ConsoleHarness, startConsole } from './console-harness.ts';
 
 let redis: TestRedis;
 let h: ConsoleHarness;
 let page: Page;
-let worker: ChildProcess | undefined;
+let worker: TestWorker | undefined;
 let runId = '';
 
 beforeAll(async () => {
@@ -29,49 +27,20 @@ beforeAll(async () => {
   });
   page = h.page;
   const { token } = await h.sdk.tokens.create.mutate({ name: 'console-worker' });
-  let log = '';
-  worker = spawn(
-    process.execPath,
-    [
-      path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs'),
-      '--daemon-url',
-      `http://127.0.0.1:${h.port}`,
-      '--tags',
-      'gpu',
-      '--name',
-      'console-gpu',
-    ],
-    { env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_WORKER_TOKEN: token }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  worker.stderr?.on('data', (chunk: Buffer) => {
-    log += chunk.toString();
+  worker = await startTestWorker({
+    daemonUrl: `http://127.0.0.1:${h.port}`,
+    token,
+    name: 'console-gpu',
+    args: ['--tags', 'gpu'],
   });
-  await waitUntil(
-    () => {
-      if (worker?.exitCode !== null) throw new Error(`the worker exited: ${log}`);
-      return log.includes(' ready: ');
-    },
-    60_000,
-    'the worker ready',
-    50,
-  );
   const agent = await h.sdk.agents.create.mutate({ name: 'far-away', agent: { model: 'sonnet' } });
   h.fake.script({ text: 'answered on the gpu box' });
   runId = (await h.sdk.agents.run.mutate({ id: agent.id, input: 'where do you run?' })).run_id;
-  await waitUntil(
-    async () => (await h.sdk.runs.get.query({ id: runId })).status === 'completed',
-    60_000,
-    'the run completed',
-    100,
-  );
+  expect((await settledRun(h.sdk, runId)).status).toBe('completed');
 }, 300_000);
 
 afterAll(async () => {
-  if (worker && worker.exitCode === null && worker.signalCode === null) {
-    const exited = new Promise((resolve) => worker?.once('exit', resolve));
-    worker.kill('SIGTERM');
-    await exited;
-  }
+  await worker?.stop();
   await h?.close();
   await redis?.stop();
 }, 60_000);
