@@ -137,12 +137,21 @@ describe('desktop main process (stubbed electron, real daemon)', () => {
       env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_DIR: dataDir, RESTFLOW_HTTP: 'off' },
       stdio: 'ignore',
     });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
       const { pipe } = resolvePaths(dataDir);
-      await waitUntil(() => pingDaemon(pipe, 500), 30_000, 'the packaged daemon to answer', 50);
+      await waitUntil(
+        () => {
+          // A daemon that died is the failure, not a wait that times out.
+          if (child.exitCode !== null) throw new Error(`the packaged daemon exited with ${child.exitCode}`);
+          return pingDaemon(pipe, 500);
+        },
+        30_000,
+        'the packaged daemon to answer',
+        50,
+      );
     } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     }
   }, 60_000);
