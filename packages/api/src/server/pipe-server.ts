@@ -54,7 +54,8 @@ class NdjsonConnection extends EventEmitter {
     private readonly socket: net.Socket,
     private readonly refuse: (id: number | string, code?: 'SERVICE_UNAVAILABLE', message?: string) => string,
     private readonly budget: BufferBudget,
-    private readonly firstAnswer: { notify?: () => void },
+    /** Told after every frame written (the server's first-answer signal, which fires once). */
+    private readonly sent: () => void,
   ) {
     super();
     // Read as Buffers (no setEncoding): a partial frame is held as what was read and decoded once, when complete.
@@ -121,11 +122,7 @@ class NdjsonConnection extends EventEmitter {
     }
     // JSON.stringify escapes newlines, so one JSON document is always exactly one line.
     this.socket.write(typeof data === 'string' ? `${data}\n` : `${Buffer.from(data).toString('utf8')}\n`);
-    if (this.firstAnswer.notify) {
-      const notify = this.firstAnswer.notify;
-      this.firstAnswer.notify = undefined;
-      notify();
-    }
+    this.sent();
   }
 
   close(): void {
@@ -186,11 +183,17 @@ export async function servePipe(options: PipeServerOptions): Promise<PipeServer>
     return JSON.stringify(transformTRPCResponse(config, { id, jsonrpc: undefined, error: shape }));
   };
   const budget = options.budget ?? new BufferBudget();
-  const firstAnswer: { notify?: () => void } = options.onFirstAnswer ? { notify: options.onFirstAnswer } : {};
+  let firstAnswer = options.onFirstAnswer;
+  const sent = () => {
+    if (!firstAnswer) return;
+    const notify = firstAnswer;
+    firstAnswer = undefined;
+    notify();
+  };
   const sockets = new Set<net.Socket>();
   const speakNdjson = (socket: net.Socket) => {
     const fakeRequest = { url: '/', headers: { host: 'localhost' }, socket } as unknown as IncomingMessage;
-    handler(new NdjsonConnection(socket, refuse, budget, firstAnswer) as never, fakeRequest);
+    handler(new NdjsonConnection(socket, refuse, budget, sent) as never, fakeRequest);
   };
   const server = net.createServer((socket) => {
     sockets.add(socket);
