@@ -112,4 +112,31 @@ describe('ChangeFeed: services publish what they changed', () => {
     expect((await stream.next()).done).toBe(true);
     expect(s.bus.listenerCount(CHANGES_CHANNEL)).toBe(0);
   });
+
+  it('hands every listener every change in order, one listener per turn of the event loop', async () => {
+    const s = createTestServices();
+    const controller = new AbortController();
+    const streams = [0, 1, 2].map(() => s.changes.listen(controller.signal));
+    const received: string[][] = streams.map(() => []);
+    const readers = streams.map(async (stream, n) => {
+      for await (const change of stream) received[n]?.push(change.id);
+    });
+    // Each generator subscribes when it first runs.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    s.changes.publish({ entity: 'memory', id: 'm1', action: 'created' });
+    s.changes.publish({ entity: 'memory', id: 'm2', action: 'deleted' });
+    const delivered = () => received.reduce((sum, ids) => sum + ids.length, 0);
+    expect(delivered()).toBe(0);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(delivered()).toBe(1);
+    while (delivered() < 6) await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(received).toEqual([
+      ['m1', 'm2'],
+      ['m1', 'm2'],
+      ['m1', 'm2'],
+    ]);
+    controller.abort();
+    await Promise.all(readers);
+    expect(s.bus.listenerCount(CHANGES_CHANNEL)).toBe(0);
+  });
 });

@@ -223,6 +223,18 @@ describe('MemoryService: chunk pages and the capped search total', () => {
     expect(planProblems(s.db, statements, { bigTables: ['memory_chunks'] })).toEqual([]);
   });
 
+  it('finds the default agent (a search or a note without one) through an index, not by reading every agent', () => {
+    const s = createTestServices();
+    for (let i = 0; i < 30; i++) s.agents.create(`Agent ${i}`, { prompt: 'p'.repeat(5_000) });
+    s.db.$client.exec('ANALYZE');
+    const firstCreated = Math.min(...s.agents.list().map((a) => a.created_at));
+    const statements = statementsOf(s.db, () => s.memory.search({ query: 'cargo' }));
+    expect(statements.filter((st) => /from "agents"/.test(st.sql))).toHaveLength(1);
+    expect(planProblems(s.db, statements, { bigTables: ['agents', 'memory_chunks'] })).toEqual([]);
+    const { agent_id } = s.memory.storeChunk({ content: 'a note for the default agent' });
+    expect(s.agents.list().find((a) => a.id === agent_id)?.created_at).toBe(firstCreated);
+  });
+
   it('reads chunk pages through an index in list order', () => {
     const { s, agentId } = withChunks(600);
     s.db.$client.exec('ANALYZE');

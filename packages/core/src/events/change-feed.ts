@@ -1,4 +1,5 @@
 import type { EventBus } from './event-bus.ts';
+import { OnePerTurn } from './one-per-turn.ts';
 
 export const CHANGES_CHANNEL = 'changes';
 
@@ -34,6 +35,9 @@ export interface Change {
  * persisted: a client that was away refetches everything on reconnect, so there is nothing to replay.
  */
 export class ChangeFeed {
+  /** Each listener is handed a change on its own turn of the event loop (one-per-turn.ts says why). */
+  private readonly deliveries = new OnePerTurn();
+
   constructor(private readonly bus: EventBus) {}
 
   publish(change: Change): void {
@@ -41,8 +45,31 @@ export class ChangeFeed {
     this.bus.publish(CHANGES_CHANNEL, { entity: change.entity, id: change.id, action: change.action });
   }
 
-  /** Buffered async iteration until `signal` aborts. */
-  listen(signal?: AbortSignal): AsyncGenerator<Change> {
-    return this.bus.listen<Change>(CHANGES_CHANNEL, signal);
+  /** Buffered async iteration, in publishing order, until `signal` aborts. */
+  async *listen(signal?: AbortSignal): AsyncGenerator<Change> {
+    if (signal?.aborted) return;
+    const buffered: Change[] = [];
+    let wake: (() => void) | undefined;
+    const ready = () => {
+      wake?.();
+      wake = undefined;
+    };
+    const unsubscribe = this.bus.subscribe(CHANGES_CHANNEL, (event) =>
+      this.deliveries.push(() => {
+        buffered.push(event as Change);
+        ready();
+      }),
+    );
+    signal?.addEventListener('abort', ready, { once: true });
+    try {
+      while (!signal?.aborted) {
+        const next = buffered.shift();
+        if (next) yield next;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+    } finally {
+      unsubscribe();
+      signal?.removeEventListener('abort', ready);
+    }
   }
 }

@@ -199,11 +199,18 @@ export class MemorySearch {
       .orderBy(...newestFirst)
       .limit(SEARCH_WALK_ROWS)
       .toSQL();
+    if (readsAll) {
+      // Every candidate is read anyway: one pass gives the page and the exact total.
+      const all = this.prepare(`SELECT pk FROM (${newest.sql}) WHERE hit`)
+        .pluck()
+        .all(...newest.params) as number[];
+      return this.pageOf(all, limit, offset);
+    }
     // The subquery runs as a co-routine: rows are read only until the outer LIMIT has its hits.
     const hits = this.prepare(`SELECT pk, created_at FROM (${newest.sql}) WHERE hit LIMIT ?`)
       .raw(true)
       .all(...newest.params, needed) as [number, number][];
-    const walkedAll = readsAll || this.candidates(plan, SEARCH_WALK_ROWS + 1) <= SEARCH_WALK_ROWS;
+    const walkedAll = this.candidates(plan, SEARCH_WALK_ROWS + 1) <= SEARCH_WALK_ROWS;
     if (walkedAll) {
       // Every candidate is among the rows read: the total is exact, and capped like the index's.
       const all =

@@ -28,5 +28,7 @@ export const agents = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('agents_updated_idx').on(t.updatedAt)],
+  // created_at: the default agent is the first one created (memory and sessions ask for it on every call without an
+  // agent); without the index, finding it reads every row's definition to reach the column after it.
+  (t) => [index('agents_updated_idx').on(t.updatedAt), index('agents_created_idx').on(t.createdAt)],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `agents_created_idx` ON `agents` (`created_at`);
