@@ -11,6 +11,8 @@
 // another build>` start a second daemon (B) beside the first (A, the repo's build, `--a-node-options` for its
 // flags); each round then times A's and B's windows one after the other, the order alternating between rounds.
 // `-- --gc` loads bench/gc-probe.mjs into the daemons and reports their collections in each window (count, pauses).
+// `-- --trace` loads bench/ping-trace-probe.mjs: each slow ping's time is split into the wait before the daemon read
+// it, the daemon's handling and the way back (bench/ping-legs.ts).
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +20,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir } from '@restflow/testkit';
+import {
+  addLegs,
+  type DaemonPing,
+  type Legs,
+  legsOf,
+  noLegs,
+  readDaemonPings,
+  type SentPing,
+  showLegs,
+} from './ping-legs.ts';
 import { cpuMsOf, rssMbOf } from './process-stats.ts';
 import { type Figure, recordFigures } from './record.ts';
 
@@ -181,6 +193,11 @@ interface Daemon {
   /** Where bench/gc-probe.mjs writes the daemon's collections (`--gc`). */
   gcFile?: string;
   gcs: { minor: number[]; major: number[] };
+  /** Where bench/ping-trace-probe.mjs writes the daemon's side of each ping (`--trace`). */
+  traceFile?: string;
+  /** Every ping's send and receive time, in order (`--trace`). */
+  sent: SentPing[];
+  legs: Legs;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -200,13 +217,18 @@ const show = (s: ReturnType<typeof summary>) =>
   `${String(s.count).padStart(6)} pings  p50 ${s.p50.toFixed(3)}  p99 ${s.p99.toFixed(3)}  p99.9 ${s.p999.toFixed(2)}  max ${s.max.toFixed(2)} ms  ${((100 * s.over) / Math.max(1, s.count)).toFixed(2)} % over ${GOAL_P99_MS} ms`;
 
 const GC_PROBE = fileURLToPath(new URL('./gc-probe.mjs', import.meta.url));
+const TRACE_PROBE = fileURLToPath(new URL('./ping-trace-probe.mjs', import.meta.url));
 
 async function startDaemon(name: string, nodeOptions: string, bin: string | undefined): Promise<Daemon> {
   const dataDir = tempDataDir(`rf-bench-load-${name}`);
   const gcFile = process.argv.includes('--gc') ? path.join(dataDir, 'gc.log') : undefined;
-  const env = gcFile
-    ? { NODE_OPTIONS: `${nodeOptions} --import ${GC_PROBE}`, RESTFLOW_BENCH_GC_FILE: gcFile }
-    : { NODE_OPTIONS: nodeOptions };
+  const traceFile = process.argv.includes('--trace') ? path.join(dataDir, 'pings.log') : undefined;
+  const probes = [gcFile ? `--import ${GC_PROBE}` : '', traceFile ? `--import ${TRACE_PROBE}` : ''];
+  const env = {
+    NODE_OPTIONS: [nodeOptions, ...probes].filter(Boolean).join(' '),
+    ...(gcFile ? { RESTFLOW_BENCH_GC_FILE: gcFile } : {}),
+    ...(traceFile ? { RESTFLOW_BENCH_PING_TRACE_FILE: traceFile } : {}),
+  };
   let daemon: TestDaemon | undefined;
   let pinger: RestflowClient | undefined;
   try {
@@ -234,6 +256,9 @@ async function startDaemon(name: string, nodeOptions: string, bin: string | unde
     peakRss: 0,
     gcFile,
     gcs: { minor: [], major: [] },
+    traceFile,
+    sent: [],
+    legs: noLegs(),
   };
 }
 
@@ -274,16 +299,32 @@ const showGc = (gcs: { minor: number[]; major: number[] }, secs: number) => {
   return `GC: ${minor.length} scavenges (${(minor.length / secs).toFixed(1)}/s, pause p50 ${percentile(minor, 0.5).toFixed(2)} max ${(minor.at(-1) ?? 0).toFixed(2)} ms), ${gcs.major.length} mark-compact, ${((100 * total) / (secs * 1000)).toFixed(2)} % of the time in pauses`;
 };
 
-/** Sequential pings for `secs` seconds (at most MAX_PINGS_PER_WINDOW): their round trips in ms. */
-async function pings(client: RestflowClient, secs: number): Promise<number[]> {
+/**
+ * Sequential pings for `secs` seconds (at most MAX_PINGS_PER_WINDOW): their round trips in ms. With `sent`, each
+ * ping's wall-clock send and receive times are added to it as well (`--trace`).
+ */
+async function pings(client: RestflowClient, secs: number, sent?: SentPing[]): Promise<number[]> {
   const samples: number[] = [];
   const end = performance.now() + secs * 1000;
   while (samples.length < MAX_PINGS_PER_WINDOW && performance.now() < end) {
     const t = performance.now();
     await client.system.ping.query();
-    samples.push(performance.now() - t);
+    const received = performance.now();
+    samples.push(received - t);
+    sent?.push([performance.timeOrigin + t, performance.timeOrigin + received]);
   }
   return samples;
+}
+
+/** The daemon's collections as wall-clock spans, from bench/gc-probe.mjs's file (`--gc`). */
+function gcSpans(d: Daemon): [number, number][] {
+  if (!d.gcFile || !fs.existsSync(d.gcFile)) return [];
+  return fs
+    .readFileSync(d.gcFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(' '))
+    .map(([at, , pause]) => [Number(at), Number(at) + Number(pause)]);
 }
 
 async function main(): Promise<void> {
@@ -313,7 +354,7 @@ async function main(): Promise<void> {
       });
     await reply('ready');
     for (const d of daemons) {
-      await pings(d.pinger, Math.min(2, WINDOW_SECS));
+      await pings(d.pinger, Math.min(2, WINDOW_SECS), d.traceFile ? d.sent : undefined);
       d.idleRss = rssMbOf(d.daemon.pid);
     }
 
@@ -321,7 +362,7 @@ async function main(): Promise<void> {
       // The order alternates, so neither daemon always runs right after the other's load.
       const order = round % 2 ? daemons : [...daemons].reverse();
       for (const d of order) {
-        const quiet = await pings(d.pinger, WINDOW_SECS);
+        const quiet = await pings(d.pinger, WINDOW_SECS, d.traceFile ? d.sent : undefined);
         d.baseline.push(...quiet);
         console.log(`${d.name} round ${round} no load: ${show(summary(quiet))}`);
         load.send({ type: 'start', pipe: d.daemon.pipe } satisfies LoadMessage);
@@ -333,15 +374,22 @@ async function main(): Promise<void> {
         const cpuBefore = cpuMsOf(d.daemon.pid);
         const windowStart = performance.now();
         const windowStartMs = Date.now();
-        const busy = await pings(d.pinger, WINDOW_SECS);
+        const firstLoaded = d.sent.length;
+        const busy = await pings(d.pinger, WINDOW_SECS, d.traceFile ? d.sent : undefined);
         const daemonCpu = (100 * (cpuMsOf(d.daemon.pid) - cpuBefore)) / (performance.now() - windowStart);
         clearInterval(rssTimer);
         const stopped = reply<LoadReport>('stopped');
         load.send({ type: 'stop' } satisfies LoadMessage);
         const report = await stopped;
         d.loaded.push(...busy);
-        // The probe writes its entries a little after each collection.
-        if (d.gcFile) await new Promise((r) => setTimeout(r, 200));
+        // The probes write their entries a little after each collection, and every 100 ms.
+        if (d.gcFile || d.traceFile) await new Promise((r) => setTimeout(r, 250));
+        let legs: Legs | undefined;
+        if (d.traceFile) {
+          const daemonSide: DaemonPing[] = readDaemonPings(d.traceFile);
+          legs = legsOf(d.sent, daemonSide, firstLoaded, d.sent.length, GOAL_P99_MS, gcSpans(d));
+          addLegs(d.legs, legs);
+        }
         const gcs = collections(d, windowStartMs, windowStartMs + WINDOW_SECS * 1000);
         d.gcs.minor.push(...gcs.minor);
         d.gcs.major.push(...gcs.major);
@@ -350,7 +398,7 @@ async function main(): Promise<void> {
         d.errors += report.errors;
         const callCount = Object.values(report.calls).reduce((a, b) => a + b, 0);
         console.log(
-          `${d.name} round ${round} load:    ${show(summary(busy))}  (${callCount} load calls, ${report.events} change events, ${report.errors} errors${report.firstError ? `: ${report.firstError}` : ''}; CPU: daemon ${daemonCpu.toFixed(0)} %, load ${((100 * report.cpuMs) / (WINDOW_SECS * 1000)).toFixed(0)} %, machine load ${os.loadavg()[0]?.toFixed(1)})${d.gcFile ? `\n    ${showGc(gcs, WINDOW_SECS)}` : ''}`,
+          `${d.name} round ${round} load:    ${show(summary(busy))}  (${callCount} load calls, ${report.events} change events, ${report.errors} errors${report.firstError ? `: ${report.firstError}` : ''}; CPU: daemon ${daemonCpu.toFixed(0)} %, load ${((100 * report.cpuMs) / (WINDOW_SECS * 1000)).toFixed(0)} %, machine load ${os.loadavg()[0]?.toFixed(1)})${d.gcFile ? `\n    ${showGc(gcs, WINDOW_SECS)}` : ''}${legs ? `\n    ${showLegs(legs)}` : ''}`,
         );
       }
     }
@@ -371,6 +419,7 @@ async function main(): Promise<void> {
       console.log(`  all rounds, no load: ${show(base)}`);
       console.log(`  all rounds, load:    ${show(busy)}`);
       if (d.gcFile) console.log(`  under load, ${showGc(d.gcs, ROUNDS * WINDOW_SECS)}`);
+      if (d.traceFile) console.log(`  under load, ${showLegs(d.legs)}`);
       console.log(
         `  load: ${CLIENTS} clients at ${RATE} calls/s each; ${callTotal} calls (${rate}/s): ${JSON.stringify(d.calls)}; ${d.events} change events; ${d.errors} errors`,
       );
