@@ -29,7 +29,7 @@ describe('OnePerTurn', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
     try {
-      const peer = await accepted;
+      const [peer] = await Promise.all([accepted, new Promise((resolve) => client.once('connect', resolve))]);
       const seen: string[] = [];
       const read = new Promise<void>((resolve) =>
         peer.once('data', () => {
