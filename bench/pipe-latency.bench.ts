@@ -1,5 +1,5 @@
 // Round-trip latency of the named-pipe transport: a real daemon process, a typed SDK client, sequential pings.
-// Run: npm run bench:pipe
+// Run: npm run bench:pipe [-- --bin <another build's daemon bin or bundle (.cjs)>, measured instead of this one]
 import { createRestflowClient } from '@restflow/api/client';
 import { removeDataDir, startTestDaemon, tempDataDir } from '@restflow/testkit';
 import { recordFigures } from './record.ts';
@@ -12,7 +12,12 @@ const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
 const dataDir = tempDataDir('rf-bench');
-const daemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off' });
+const binAt = process.argv.indexOf('--bin');
+const daemon = await startTestDaemon(
+  dataDir,
+  { RESTFLOW_HTTP: 'off' },
+  { bin: binAt > 0 ? process.argv[binAt + 1] : undefined },
+);
 const client = createRestflowClient({ dataDir });
 try {
   for (let i = 0; i < WARMUP; i++) await client.system.ping.query();
