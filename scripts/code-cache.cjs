@@ -21,11 +21,17 @@ const SAVE_AFTER_MS = 4000;
 /** Caches of other builds of a bundle are removed once unused this long (a rebuild leaves the old one behind). */
 const STALE_AFTER_MS = 7 * 24 * 3600 * 1000;
 
-/** The per-user cache root, or undefined when the cache is off. */
+/**
+ * The per-user cache root, or undefined when the cache is off: `code-cache` in the cache dir that @restflow/paths'
+ * cacheDir() names (RESTFLOW_CACHE_DIR, else the platform's), unless RESTFLOW_CODE_CACHE says otherwise. This file
+ * runs before any bundle is loaded, so it cannot import that package.
+ */
 function cacheRoot(env = process.env) {
   const setting = env.RESTFLOW_CODE_CACHE;
   if (setting === 'off' || setting === '0') return undefined;
   if (setting) return setting;
+  const cacheDir = env.RESTFLOW_CACHE_DIR?.trim();
+  if (cacheDir) return path.join(path.resolve(cacheDir), 'code-cache');
   if (process.platform === 'win32') {
     return path.join(env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'restflow', 'code-cache');
   }

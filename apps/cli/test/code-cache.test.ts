@@ -81,6 +81,15 @@ describe('the bins’ code cache', () => {
     expect(second).toEqual({ out: expected, report: { dir, files: 3, accepted: 3, written: 0 } });
   });
 
+  it('lives in the RestFlow cache dir (RESTFLOW_CACHE_DIR) unless RESTFLOW_CODE_CACHE names another place', () => {
+    const cacheDir = path.join(work, 'restflow-cache');
+    const { report } = run({ RESTFLOW_CODE_CACHE: '', RESTFLOW_CACHE_DIR: cacheDir });
+    expect(path.relative(cacheDir, report?.dir as string)).toBe(
+      path.join('code-cache', 'app', `0123456789abcdef0123-node${process.version}-${process.arch}`),
+    );
+    expect(run({ RESTFLOW_CACHE_DIR: cacheDir }).report?.dir.startsWith(cacheRoot)).toBe(true);
+  });
+
   it('saves once the process has run a while (a file per turn of the event loop), without waiting for its exit', () => {
     const dir = path.join(cacheRoot, 'app', `0123456789abcdef0123-node${process.version}-${process.arch}`);
     const program =
