@@ -4,7 +4,7 @@
 // client times sequential `system.ping`s. Windows without load (the baseline, same daemon, same run) and with load
 // alternate, so a machine whose load drifts affects both alike. The load runs in a child process (this file with
 // `--load-child`), so the pings time the daemon, not the load generator's event loop or its collections.
-// Run: npm run bench:pipe-load [-- --clients 16 --rate 25 --secs 8 --rounds 3]
+// Run: npm run bench:pipe-load [-- --clients 16 --rate 25 --secs 8 --rounds 3 --warm-up 4]
 //   --rate: calls per second of each load client (paced, with jitter; not back to back, which would measure
 //   queueing behind the other clients' calls on a saturated daemon instead of the daemon's own pauses).
 // A/B in one run: `-- --b-node-options "--max-semi-space-size=32"` and/or `-- --b-bin <restflow-daemon.cjs (or bin) of
@@ -51,6 +51,8 @@ const SEED_CHUNKS = 300;
 const SEED_SESSIONS = 30;
 const GOAL_P99_MS = 1;
 const AFTER_LOAD_SECS = 10;
+/** The uncounted window of load each daemon gets before the rounds. */
+const WARM_UP_SECS = arg('warm-up', 4);
 
 const WORDS = ['alpha', 'budget', 'cluster', 'deploy', 'engine', 'forest', 'gateway', 'harbor', 'invoice', 'journal'];
 
@@ -356,6 +358,14 @@ async function main(): Promise<void> {
     for (const d of daemons) {
       await pings(d.pinger, Math.min(2, WINDOW_SECS), d.traceFile ? d.sent : undefined);
       d.idleRss = rssMbOf(d.daemon.pid);
+      // A window of load that is not counted: a build's first run compiles its hot paths and writes its code cache
+      // then, which would count against whichever daemon is new (--b-bin) in the first round.
+      const warmed = reply<LoadReport>('stopped');
+      load.send({ type: 'start', pipe: d.daemon.pipe } satisfies LoadMessage);
+      await pings(d.pinger, WARM_UP_SECS, d.traceFile ? d.sent : undefined);
+      load.send({ type: 'stop' } satisfies LoadMessage);
+      const warmUp = await warmed;
+      if (warmUp.errors > 0) throw new Error(`the warm-up load failed: ${warmUp.firstError}`);
     }
 
     for (let round = 1; round <= ROUNDS; round++) {
