@@ -178,20 +178,19 @@ export class MemorySearch {
   }
 
   /**
-   * A search answered by reading the newest candidate rows with LIKE, when that finds the page within
-   * SEARCH_WALK_ROWS rows (a frequent term) or those rows are all the candidates (a small memory); otherwise
-   * undefined, and the FTS index answers. The total is exact when every candidate was read; else it is estimated
-   * from the share of matches among the rows read ("1000+" once the estimate reaches the cap).
+   * A search answered by reading the newest candidate rows with LIKE, when those rows are all the candidates (a
+   * small memory: one pass, the total exact) or they hold the page within SEARCH_WALK_ROWS rows (a frequent term:
+   * the total estimated from the share of matches among the rows read, "1000+" once the estimate reaches the cap);
+   * otherwise undefined, and the FTS index answers.
    */
   private searchNewest(
     plan: SearchPlan,
     textLike: SQL,
     limit: number,
     offset: number,
-    /** Known already: the walk reads every candidate. */
-    readsAll = false,
+    /** Known already: every candidate is within the walk. */
+    readsAll = this.candidates(plan, SEARCH_WALK_ROWS + 1) <= SEARCH_WALK_ROWS,
   ): MemorySearchResult | undefined {
-    const needed = offset + limit + 1;
     const newest = this.db
       .select({ pk: memoryChunks.pk, createdAt: memoryChunks.createdAt, hit: sql<number>`${textLike}`.as('hit') })
       .from(memoryChunks)
@@ -200,34 +199,17 @@ export class MemorySearch {
       .limit(SEARCH_WALK_ROWS)
       .toSQL();
     if (readsAll) {
-      // Every candidate is read anyway: one pass gives the page and the exact total.
       const all = this.prepare(`SELECT pk FROM (${newest.sql}) WHERE hit`)
         .pluck()
         .all(...newest.params) as number[];
       return this.pageOf(all, limit, offset);
     }
     // The subquery runs as a co-routine: rows are read only until the outer LIMIT has its hits.
+    const needed = offset + limit + 1;
     const hits = this.prepare(`SELECT pk, created_at FROM (${newest.sql}) WHERE hit LIMIT ?`)
       .raw(true)
       .all(...newest.params, needed) as [number, number][];
-    const walkedAll = this.candidates(plan, SEARCH_WALK_ROWS + 1) <= SEARCH_WALK_ROWS;
-    if (walkedAll) {
-      // Every candidate is among the rows read: the total is exact, and capped like the index's.
-      const all =
-        hits.length < needed
-          ? hits.length
-          : (this.prepare(`SELECT count(*) FROM (${newest.sql}) WHERE hit`)
-              .pluck()
-              .get(...newest.params) as number);
-      return this.pageOf(
-        hits.map(([pk]) => pk),
-        limit,
-        offset,
-        all,
-      );
-    }
-    if (hits.length < needed) return undefined;
-    return this.estimated(plan, hits, limit, offset);
+    return hits.length < needed ? undefined : this.estimated(plan, hits, limit, offset);
   }
 
   /**
