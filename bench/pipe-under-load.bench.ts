@@ -293,14 +293,29 @@ async function seed(pinger: RestflowClient): Promise<void> {
 }
 
 /** The daemon's collections that started between `from` and `to` (epoch ms), from bench/gc-probe.mjs's file. */
+/** One collection of the daemon's, from bench/gc-probe.mjs's file (`--gc`): when it began (wall clock, ms). */
+interface Collection {
+  at: number;
+  /** minor (scavenge), major (mark-compact), incremental, weakcb, other. */
+  kind: string;
+  pauseMs: number;
+}
+
+function collectionsOf(d: Daemon): Collection[] {
+  if (!d.gcFile || !fs.existsSync(d.gcFile)) return [];
+  return fs
+    .readFileSync(d.gcFile, 'utf8')
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter((fields) => fields.length === 3)
+    .map(([at, kind, pause]) => ({ at: Number(at), kind: kind as string, pauseMs: Number(pause) }));
+}
+
+/** The pauses of the daemon's scavenges and mark-compacts between `from` and `to`. */
 function collections(d: Daemon, from: number, to: number): { minor: number[]; major: number[] } {
   const found = { minor: [] as number[], major: [] as number[] };
-  if (!d.gcFile || !fs.existsSync(d.gcFile)) return found;
-  for (const line of fs.readFileSync(d.gcFile, 'utf8').split('\n')) {
-    const [at, kind, pause] = line.split(' ');
-    if (Number(at) < from || Number(at) > to) continue;
-    if (kind === 'minor') found.minor.push(Number(pause));
-    else if (kind === 'major') found.major.push(Number(pause));
+  for (const c of collectionsOf(d)) {
+    if (c.at >= from && c.at <= to && (c.kind === 'minor' || c.kind === 'major')) found[c.kind].push(c.pauseMs);
   }
   return found;
 }
@@ -329,16 +344,8 @@ async function pings(client: RestflowClient, secs: number, sent?: SentPing[]): P
   return samples;
 }
 
-/** The daemon's collections as wall-clock spans, from bench/gc-probe.mjs's file (`--gc`). */
-function gcSpans(d: Daemon): [number, number][] {
-  if (!d.gcFile || !fs.existsSync(d.gcFile)) return [];
-  return fs
-    .readFileSync(d.gcFile, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => line.split(' '))
-    .map(([at, , pause]) => [Number(at), Number(at) + Number(pause)]);
-}
+/** The daemon's collections (every kind) as wall-clock spans. */
+const gcSpans = (d: Daemon): [number, number][] => collectionsOf(d).map((c) => [c.at, c.at + c.pauseMs]);
 
 async function main(): Promise<void> {
   const bVariant = text('b-node-options') !== undefined || text('b-bin') !== undefined;
