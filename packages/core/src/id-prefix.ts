@@ -1,4 +1,4 @@
-import type { Db } from '@restflow/db';
+import { type Db, type Statement, statementsOf } from '@restflow/db';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
 /**
@@ -36,9 +36,10 @@ export type PrefixTable =
  * prefix (LIKE would be case-insensitive and unindexed), so resolving stays cheap however many rows there are.
  */
 export function resolveIdIn(db: Db, table: PrefixTable, entity: string, idOrPrefix: string): string {
-  const rows = db.$client
-    .prepare<[string, string], { id: string }>(`SELECT id FROM ${table} WHERE id >= ? AND id < ? ORDER BY id`)
-    .all(idOrPrefix, `${idOrPrefix}\u{10FFFF}`);
+  const rows = objectRows(db, `SELECT id FROM ${table} WHERE id >= ? AND id < ? ORDER BY id`).all(
+    idOrPrefix,
+    `${idOrPrefix}\u{10FFFF}`,
+  ) as { id: string }[];
   return resolveIdPrefix(
     entity,
     idOrPrefix,
@@ -62,12 +63,12 @@ export type NamedTable = 'agents' | 'skills' | 'tasks' | 'chat_sessions';
  * name several rows share is ambiguous and names their ids.
  */
 export function resolveRefIn(db: Db, table: NamedTable, entity: string, ref: string): string {
-  const exact = db.$client.prepare<[string], { id: string }>(`SELECT id FROM ${table} WHERE id = ?`).get(ref);
+  const exact = objectRows(db, `SELECT id FROM ${table} WHERE id = ?`).get(ref) as { id: string } | undefined;
   if (exact) return exact.id;
   const name = ref.trim();
-  const named = db.$client
-    .prepare<[{ name: string }], { id: string }>(`SELECT id FROM ${table} WHERE ${SAME_NAME} ORDER BY id`)
-    .all({ name });
+  const named = objectRows(db, `SELECT id FROM ${table} WHERE ${SAME_NAME} ORDER BY id`).all({ name }) as {
+    id: string;
+  }[];
   if (named.length === 1) return (named[0] as { id: string }).id;
   if (named.length > 1) {
     throw InvalidInputError.field(
@@ -80,10 +81,17 @@ export function resolveRefIn(db: Db, table: NamedTable, entity: string, ref: str
 
 /** The id of another row of `table` named `name` (case-insensitive), if any: names of agents and tasks are unique. */
 export function nameTakenIn(db: Db, table: NamedTable, name: string, exceptId?: string): string | undefined {
-  const row = db.$client
-    .prepare<[{ name: string; except: string }], { id: string }>(
-      `SELECT id FROM ${table} WHERE ${SAME_NAME} AND id != @except LIMIT 1`,
-    )
-    .get({ name: name.trim(), except: exceptId ?? '' });
+  const row = objectRows(db, `SELECT id FROM ${table} WHERE ${SAME_NAME} AND id != @except LIMIT 1`).get({
+    name: name.trim(),
+    except: exceptId ?? '',
+  }) as { id: string } | undefined;
   return row?.id;
+}
+
+/**
+ * A statement of `db` compiled once per SQL text (these run on most calls that name a row), returning rows as
+ * objects whatever mode its last user left it in.
+ */
+function objectRows(db: Db, source: string): Statement {
+  return statementsOf(db.$client)(source).pluck(false).raw(false);
 }

@@ -33,7 +33,7 @@ export {
 } from 'drizzle-orm';
 export type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 export * from './schema/index.ts';
-export { keptStatements } from './statement-cache.ts';
+export { keptStatements, statementsOf } from './statement-cache.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** A compiled statement of better-sqlite3 (`keptStatements`). */

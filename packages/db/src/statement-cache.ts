@@ -62,3 +62,19 @@ export function keptStatements(
     return statement;
   };
 }
+
+const sharedKept = new WeakMap<Database.Database, (source: string) => Database.Statement>();
+
+/**
+ * `keptStatements` of `client`, one cache shared by every caller: for fixed SQL that many calls run once each
+ * (resolving an id, a list's last messages), where compiling it again would cost more than running it. The
+ * statement comes in the mode its last user left it, as with `keptStatements`.
+ */
+export function statementsOf(client: Database.Database): (source: string) => Database.Statement {
+  let kept = sharedKept.get(client);
+  if (!kept) {
+    kept = keptStatements(client);
+    sharedKept.set(client, kept);
+  }
+  return kept;
+}

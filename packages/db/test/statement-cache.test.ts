@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { agents, closeDb, createDb, eq, type SQL, sql } from '../src/index.ts';
-import { keptStatements, withStatementCache } from '../src/statement-cache.ts';
+import { keptStatements, statementsOf, withStatementCache } from '../src/statement-cache.ts';
 
 describe('statement cache', () => {
   it("reuses drizzle's compiled statements, in the row shape each query expects, and leaves $client as it was", () => {
@@ -83,6 +83,25 @@ describe('statement cache', () => {
       expect(prepare('SELECT x FROM t').raw(false).all()).toEqual([{ x: 1 }, { x: 2 }]);
     } finally {
       client.close();
+    }
+  });
+
+  it('shares one cache per database among the callers of statementsOf', () => {
+    const one = new Database(':memory:');
+    const other = new Database(':memory:');
+    try {
+      one.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
+      other.exec('CREATE TABLE t (x); INSERT INTO t VALUES (2)');
+      expect(statementsOf(one)).toBe(statementsOf(one));
+      const first = statementsOf(one)('SELECT x FROM t');
+      expect(statementsOf(one)('SELECT x FROM t')).toBe(first);
+      const elsewhere = statementsOf(other)('SELECT x FROM t');
+      expect(elsewhere).not.toBe(first);
+      expect(elsewhere.pluck().get()).toBe(2);
+      expect(first.pluck().get()).toBe(1);
+    } finally {
+      one.close();
+      other.close();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { type AgentNode, agents, type Db, desc, eq, systemConfig } from '@restflow/db';
+import { type AgentNode, agents, asc, type Db, desc, eq, systemConfig } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
@@ -110,6 +110,17 @@ export class AgentService {
     if (result.changes === 0) throw new NotFoundError('Agent', idOrPrefix);
     this.changes?.publish({ entity: 'agents', id, action: 'deleted' });
     return { deleted: true, id };
+  }
+
+  /** The first agent created: the default one of calls that name none (a session, a memory note or search). */
+  oldest(): StoredAgent | undefined {
+    const row = this.db.select().from(agents).orderBy(asc(agents.createdAt)).limit(1).get();
+    return row ? toWire(row) : undefined;
+  }
+
+  /** The id of `oldest()`, without reading its definition (memory calls need no more). */
+  oldestId(): string | undefined {
+    return this.db.select({ id: agents.id }).from(agents).orderBy(asc(agents.createdAt)).limit(1).get()?.id;
   }
 
   /** Whether the agents table has any row (a data dir seeded before). */

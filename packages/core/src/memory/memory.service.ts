@@ -2,19 +2,7 @@
 // memory sessions, stats, search (filtered / ranked / unified with chat) and markdown export.
 
 import { createHash } from 'node:crypto';
-import {
-  agents,
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  memoryChunks,
-  memoryChunkTags,
-  memorySessions,
-  type SQL,
-  sql,
-} from '@restflow/db';
+import { and, asc, count, desc, eq, memoryChunks, memoryChunkTags, memorySessions, type SQL, sql } from '@restflow/db';
 import type { AgentService } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
@@ -106,9 +94,9 @@ export class MemoryService {
   resolveAgentId(ref?: string | null): string {
     const { db } = this.core;
     if (!ref) {
-      const first = db.select({ id: agents.id }).from(agents).orderBy(asc(agents.createdAt)).limit(1).get();
+      const first = this.agents.oldestId();
       if (!first) throw InvalidInputError.field('agent_id', 'required: there is no agent to default to');
-      return first.id;
+      return first;
     }
     if (this.agents.find(ref)) return ref;
     const orphaned = db

@@ -1,4 +1,4 @@
-import { and, asc, chatMessages, chatSessions, count, desc, eq, lt, type SQL, sql } from '@restflow/db';
+import { and, asc, chatMessages, chatSessions, count, desc, eq, lt, type SQL, sql, statementsOf } from '@restflow/db';
 import type { AgentService, StoredAgent } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
@@ -92,6 +92,15 @@ function assertName(name: string): string {
 
 /** Sessions checked per statement while a search walks them newest first. */
 const WALK_BATCH = 100;
+
+/**
+ * Per session of the JSON array given, its last message's content: its last seq and then that one message, both
+ * through (session_id, seq); a filter of every message against its session's max(seq) would read each message of
+ * a long chat.
+ */
+const LAST_MESSAGES = `SELECT m.session_id, m.content FROM json_each(?) j
+  CROSS JOIN chat_messages m ON m.session_id = j.value
+   AND m.seq = (SELECT max(m2.seq) FROM chat_messages m2 WHERE m2.session_id = j.value)`;
 
 export class ChatSessionService {
   constructor(
@@ -530,14 +539,7 @@ export class ChatSessionService {
 
   private summaries(rows: SessionRow[]): ChatSessionSummary[] {
     if (rows.length === 0) return [];
-    // Per session, its last seq and then that one message, both through (session_id, seq): a filter of every
-    // message against its session's max(seq) would read each message of a long chat.
-    const last = this.core.db.$client
-      .prepare(
-        `SELECT m.session_id, m.content FROM json_each(?) j
-           CROSS JOIN chat_messages m ON m.session_id = j.value
-            AND m.seq = (SELECT max(m2.seq) FROM chat_messages m2 WHERE m2.session_id = j.value)`,
-      )
+    const last = statementsOf(this.core.db.$client)(LAST_MESSAGES)
       .raw(true)
       .all(JSON.stringify(rows.map((r) => r.id))) as [string, string][];
     const lastContent = new Map(last);
@@ -546,12 +548,7 @@ export class ChatSessionService {
 
   /** The first agent created is the default one. */
   private defaultAgent(): StoredAgent {
-    const first = this.agents
-      .list()
-      .reduce<StoredAgent | undefined>(
-        (oldest, agent) => (!oldest || agent.created_at < oldest.created_at ? agent : oldest),
-        undefined,
-      );
+    const first = this.agents.oldest();
     if (!first) throw new UnavailableError('No agent exists yet: create one first', { reason: 'NO_AGENT' });
     return first;
   }
