@@ -14,7 +14,7 @@ import {
   type StoredEvent,
   type ToolSandbox,
 } from '@restflow/core';
-import { closeDb, createDb } from '@restflow/db';
+import { closeDb, createDb, startWalCheckpointer, type WalCheckpointer } from '@restflow/db';
 import { processIdentity, removePidFile, runModeOf, writePidFile } from '@restflow/launcher/records';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION, type RestflowPaths, resolvePaths } from '@restflow/paths';
 import type { TelegramChannel } from './channels/telegram/index.ts';
@@ -226,6 +226,27 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         void telegram.start();
       });
     };
+    // The write-ahead log is checkpointed by a thread of its own (packages/db/src/wal-checkpointer.ts), started with
+    // the work no client waits for; stopped before the database closes.
+    let checkpointer: WalCheckpointer | undefined;
+    let checkpointerClosed = false;
+    const checkpointFailed = (err: unknown) =>
+      logger.warn({ err }, 'the checkpoint thread failed: the database checkpoints its log by itself again');
+    const startCheckpointer = () => {
+      if (checkpointerClosed) return;
+      try {
+        checkpointer = startWalCheckpointer(db.$client, { onError: checkpointFailed });
+      } catch (error) {
+        checkpointFailed(error);
+      }
+    };
+    teardown.push({
+      name: 'checkpoint thread',
+      run: async () => {
+        checkpointerClosed = true;
+        await checkpointer?.stop();
+      },
+    });
     teardown.push({
       name: 'telegram',
       run: async () => {
@@ -326,6 +347,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     const later = [
       setTimeout(assignLive, BACKGROUND_START_DELAY_MS),
       setTimeout(startTelegram, BACKGROUND_START_DELAY_MS),
+      setTimeout(startCheckpointer, BACKGROUND_START_DELAY_MS),
     ];
     // Runs before the Telegram step (teardown runs in reverse): a daemon stopped at once never loads the channel.
     teardown.push({ name: 'background start', run: () => later.forEach(clearTimeout) });

@@ -34,6 +34,12 @@ export {
 export type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 export * from './schema/index.ts';
 export { keptStatements, statementsOf } from './statement-cache.ts';
+export {
+  type CheckpointPass,
+  startWalCheckpointer,
+  type WalCheckpointer,
+  type WalCheckpointerOptions,
+} from './wal-checkpointer.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 /** A compiled statement of better-sqlite3 (`keptStatements`). */
