@@ -22,6 +22,13 @@ function walDatabase() {
   return { client, file };
 }
 
+/** A waitUntil check that writes one row on each look until `done` holds (the log starts over only on a write). */
+const writingUntil = (client: ReturnType<typeof openSqlite>, done: () => boolean) => () => {
+  if (done()) return true;
+  insert(client, 1);
+  return false;
+};
+
 const insert = (client: ReturnType<typeof openSqlite>, rows: number) => {
   const statement = client.prepare('INSERT INTO notes (body) VALUES (?)');
   client.transaction(() => {
@@ -45,10 +52,9 @@ describe('startWalCheckpointer', () => {
       // The log's pages are in the database file: a write starts the log again from its beginning (unless it
       // meets the thread's pass at that moment: then the next one does).
       const later = () => passes.slice(passes.indexOf(pass) + 1);
-      for (let i = 0; i < 100 && !later().some((p) => p.log_pages < 10); i++) {
-        insert(client, 1);
-        await new Promise((resolve) => setTimeout(resolve, 40));
-      }
+      const startedOver = () => later().some((p) => p.log_pages < 10);
+      // One write per look, spaced by the wait's interval.
+      await waitUntil(writingUntil(client, startedOver), 10_000, 'a pass over the log started over', 40);
       expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(0);
       const written = later().find((p) => p.log_pages < 10) as CheckpointPass;
       expect(written.checkpointed_pages).toBe(written.log_pages);
@@ -73,10 +79,11 @@ describe('startWalCheckpointer', () => {
       expect(client.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
       // Writes with pauses: the connection checkpoints what is left, a write starts the log over, and the thread
       // finds it short again.
-      for (let i = 0; i < 200 && checkpointer?.connectionCheckpoints; i++) {
-        insert(client, 1);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await waitUntil(
+        writingUntil(client, () => checkpointer?.connectionCheckpoints === false),
+        10_000,
+        'the thread taking over again',
+      );
       expect(checkpointer?.connectionCheckpoints).toBe(false);
       expect(client.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     } finally {
