@@ -229,11 +229,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     // The write-ahead log is checkpointed by a thread of its own (packages/db/src/wal-checkpointer.ts), started with
     // the work no client waits for; stopped before the database closes.
     let checkpointer: WalCheckpointer | undefined;
-    let checkpointerClosed = false;
     const checkpointFailed = (err: unknown) =>
       logger.warn({ err }, 'the checkpoint thread failed: the database checkpoints its log by itself again');
+    // Never started once the daemon stops: the 'background start' step clears its timer first.
     const startCheckpointer = () => {
-      if (checkpointerClosed) return;
       try {
         checkpointer = startWalCheckpointer(db.$client, { onError: checkpointFailed });
       } catch (error) {
@@ -243,7 +242,6 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     teardown.push({
       name: 'checkpoint thread',
       run: async () => {
-        checkpointerClosed = true;
         await checkpointer?.stop();
       },
     });

@@ -114,8 +114,8 @@ export class AgentService {
 
   /** The first agent created: the default one of calls that name none (a session, a memory note or search). */
   oldest(): StoredAgent | undefined {
-    const row = this.db.select().from(agents).orderBy(asc(agents.createdAt)).limit(1).get();
-    return row ? toWire(row) : undefined;
+    const id = this.oldestId();
+    return id ? this.find(id) : undefined;
   }
 
   /** The id of `oldest()`, without reading its definition (memory calls need no more). */
