@@ -1,10 +1,11 @@
 // The file database a scale benchmark measures: a new one in a temp dir, or a kept one again (`--db FILE`, after
 // `--keep`), so a corpus that takes minutes to build is built once.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createServices } from '@restflow/core';
-import { closeDb, createDb } from '@restflow/db';
+import { createServices, type ImportChunkInput } from '@restflow/core';
+import { closeDb, createDb, type Db } from '@restflow/db';
 
 export function openBenchDatabase(kept: string | undefined, fileName: string) {
   const reuse = kept !== undefined;
@@ -27,4 +28,22 @@ export function openBenchDatabase(kept: string | undefined, fileName: string) {
       else fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The rows MemoryService.store writes (the FTS triggers still fire), without its per-chunk dedup and stats. */
+export function insertChunksDirectly(db: Db, agentId: string, chunks: ImportChunkInput[], offset: number): void {
+  const chunk = db.$client.prepare(
+    `INSERT OR IGNORE INTO memory_chunks (id, agent_id, content, content_hash, source_type, source, created_at, tags,
+       token_count) VALUES (?, ?, ?, ?, 'manual_note', '{"type":"manual_note"}', ?, ?, ?)`,
+  );
+  const tag = db.$client.prepare('INSERT INTO memory_chunk_tags (chunk_id, tag) VALUES (?, ?)');
+  db.$client.transaction(() => {
+    chunks.forEach((c, i) => {
+      const id = `chunk-bench-${offset + i}`;
+      const hash = createHash('sha256').update(c.content).digest('hex');
+      const tags = c.tags ?? [];
+      const added = chunk.run(id, agentId, c.content, hash, c.created_at, JSON.stringify(tags), c.content.length >> 2);
+      if (added.changes > 0) for (const t of tags) tag.run(id, t);
+    });
+  })();
 }

@@ -3,12 +3,11 @@
 // leave the database behind, --db FILE to query a kept database again without regenerating it, --direct to
 // insert the corpus through packages/db in big transactions instead of the service: `--chunks 1000000
 // --direct` builds the 1M corpus in minutes instead of the service's ~25).
-import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { ImportChunkInput } from '@restflow/core';
-import { openBenchDatabase } from './bench-database.ts';
+import { insertChunksDirectly, openBenchDatabase } from './bench-database.ts';
 import { chunkContent, keywordQueries, rand, tagPool } from './memory-corpus.ts';
 import { recordFigures } from './record.ts';
 
@@ -44,27 +43,10 @@ for (let done = 0; !reuse && done < CHUNKS; done += BATCH) {
     });
   }
   const agentId = agentIds[(done / BATCH) % agentIds.length] as string;
-  if (args.direct) insertDirect(agentId, chunks, done);
+  if (args.direct) insertChunksDirectly(db, agentId, chunks, done);
   else services.memory.import(agentId, chunks);
 }
 
-/** The rows MemoryService.store writes (the FTS triggers still fire), without its per-chunk dedup and stats. */
-function insertDirect(agentId: string, chunks: ImportChunkInput[], offset: number): void {
-  const chunk = db.$client.prepare(
-    `INSERT OR IGNORE INTO memory_chunks (id, agent_id, content, content_hash, source_type, source, created_at, tags,
-       token_count) VALUES (?, ?, ?, ?, 'manual_note', '{"type":"manual_note"}', ?, ?, ?)`,
-  );
-  const tag = db.$client.prepare('INSERT INTO memory_chunk_tags (chunk_id, tag) VALUES (?, ?)');
-  db.$client.transaction(() => {
-    chunks.forEach((c, i) => {
-      const id = `chunk-bench-${offset + i}`;
-      const hash = createHash('sha256').update(c.content).digest('hex');
-      const tags = c.tags ?? [];
-      const added = chunk.run(id, agentId, c.content, hash, c.created_at, JSON.stringify(tags), c.content.length >> 2);
-      if (added.changes > 0) for (const t of tags) tag.run(id, t);
-    });
-  })();
-}
 const insertMs = performance.now() - insertStarted;
 const stored = agentIds.reduce((n, id) => n + services.memory.stats(id).chunk_count, 0);
 const fileMiB = sizeMiB();

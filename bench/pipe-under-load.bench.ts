@@ -7,12 +7,14 @@
 // Run: npm run bench:pipe-load [-- --clients 16 --rate 25 --secs 8 --rounds 3 --warm-up 4]
 //   --rate: calls per second of each load client (paced, with jitter; not back to back, which would measure
 //   queueing behind the other clients' calls on a saturated daemon instead of the daemon's own pauses).
-// A/B in one run: `-- --b-node-options "--max-semi-space-size=32"` and/or `-- --b-bin <restflow-daemon.cjs (or bin) of
-// another build>` start a second daemon (B) beside the first (A, the repo's build, `--a-node-options` for its
-// flags); each round then times A's and B's windows one after the other, the order alternating between rounds.
+// A/B in one run: `-- --b-node-options "--max-semi-space-size=32"`, `-- --b-bin <restflow-daemon.cjs (or bin) of
+// another build>` and/or `-- --b-env RESTFLOW_SEARCH_THREAD=off` (KEY=VALUE pairs, comma-separated) start a second
+// daemon (B) beside the first (A, the repo's build, `--a-node-options` for its flags); each round then times A's and
+// B's windows one after the other, the order alternating between rounds.
 // `-- --ping-every 2` paces the pings (~2 ms apart, ±50 %) instead of sending them back to back: they then land at
 // random moments of the daemon's work, while back-to-back pings are fewer exactly when the daemon is slow to answer.
 // `-- --only memory.search,sessions.list` keeps only these kinds of the load's calls, each at its rate in the mix.
+// `-- --as-pings` makes every load call a `system.ping` (same clients, rate and frames per second, no service work).
 // `-- --gc` loads bench/gc-probe.mjs into the daemons and reports their collections in each window (count, pauses).
 // `-- --trace` loads bench/ping-trace-probe.mjs: each slow ping's time is split into the wait before the daemon read
 // it, the daemon's handling and the way back (bench/ping-legs.ts).
@@ -23,6 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir } from '@restflow/testkit';
+import { type LatencySummary, percentile, showSummary, summary as summaryOf } from './latency-summary.ts';
 import {
   addLegs,
   type DaemonPing,
@@ -59,6 +62,8 @@ const WARM_UP_SECS = arg('warm-up', 4);
 /** `--only memory.search,sessions.list`: the load makes only these kinds of calls (each kind's share of the tail). */
 const ONLY = text('only')?.split(',');
 const LEFT_OUT = 'left out';
+/** `--as-pings`: every load call is a `system.ping`, at the same rate: what the transport alone adds to the tail. */
+const AS_PINGS = process.argv.includes('--as-pings');
 /** The pause between two pings, ms (±50 % jitter); 0: back to back. */
 const PING_EVERY_MS = arg('ping-every', 0);
 
@@ -142,6 +147,7 @@ async function loadChild(): Promise<void> {
     ];
     // The kinds left out keep their turns as pauses, so each kept kind runs at the rate it has in the full mix.
     if (ONLY) for (const op of ops) if (!ONLY.includes(op[1])) op.splice(1, 2, LEFT_OUT, async () => {});
+    if (AS_PINGS) for (const op of ops) op.splice(2, 1, () => client.system.ping.query());
     const total = ops.reduce((sum, [weight]) => sum + weight, 0);
     for (let i = 0; i < MAX_CALLS_PER_CLIENT && !stopAt(); i++) {
       const started = performance.now();
@@ -212,31 +218,24 @@ interface Daemon {
   legs: Legs;
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-const summary = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    count: sorted.length,
-    p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
-    p999: percentile(sorted, 0.999),
-    max: sorted.at(-1) ?? 0,
-    over: sorted.length - sorted.findLastIndex((v) => v <= GOAL_P99_MS) - 1,
-  };
-};
-const show = (s: ReturnType<typeof summary>) =>
-  `${String(s.count).padStart(6)} pings  p50 ${s.p50.toFixed(3)}  p99 ${s.p99.toFixed(3)}  p99.9 ${s.p999.toFixed(2)}  max ${s.max.toFixed(2)} ms  ${((100 * s.over) / Math.max(1, s.count)).toFixed(2)} % over ${GOAL_P99_MS} ms`;
+const summary = (samples: number[]) => summaryOf(samples, GOAL_P99_MS);
+const show = (s: LatencySummary) => showSummary(s);
 
 const GC_PROBE = fileURLToPath(new URL('./gc-probe.mjs', import.meta.url));
 const TRACE_PROBE = fileURLToPath(new URL('./ping-trace-probe.mjs', import.meta.url));
 
-async function startDaemon(name: string, nodeOptions: string, bin: string | undefined): Promise<Daemon> {
+async function startDaemon(
+  name: string,
+  nodeOptions: string,
+  bin: string | undefined,
+  extraEnv: Record<string, string> = {},
+): Promise<Daemon> {
   const dataDir = tempDataDir(`rf-bench-load-${name}`);
   const gcFile = process.argv.includes('--gc') ? path.join(dataDir, 'gc.log') : undefined;
   const traceFile = process.argv.includes('--trace') ? path.join(dataDir, 'pings.log') : undefined;
   const probes = [gcFile ? `--import ${GC_PROBE}` : '', traceFile ? `--import ${TRACE_PROBE}` : ''];
   const env = {
+    ...extraEnv,
     NODE_OPTIONS: [nodeOptions, ...probes].filter(Boolean).join(' '),
     ...(gcFile ? { RESTFLOW_BENCH_GC_FILE: gcFile } : {}),
     ...(traceFile ? { RESTFLOW_BENCH_PING_TRACE_FILE: traceFile } : {}),
@@ -348,12 +347,15 @@ async function pings(client: RestflowClient, secs: number, sent?: SentPing[]): P
 const gcSpans = (d: Daemon): [number, number][] => collectionsOf(d).map((c) => [c.at, c.at + c.pauseMs]);
 
 async function main(): Promise<void> {
-  const bVariant = text('b-node-options') !== undefined || text('b-bin') !== undefined;
+  const bEnv = Object.fromEntries(
+    (text('b-env')?.split(',') ?? []).map((pair) => pair.split('=', 2) as [string, string]),
+  );
+  const bVariant = ['b-node-options', 'b-bin', 'b-env'].some((name) => text(name) !== undefined);
   const daemons: Daemon[] = [];
   let child: ReturnType<typeof fork> | undefined;
   try {
     daemons.push(await startDaemon('A', text('a-node-options') ?? '', undefined));
-    if (bVariant) daemons.push(await startDaemon('B', text('b-node-options') ?? '', text('b-bin')));
+    if (bVariant) daemons.push(await startDaemon('B', text('b-node-options') ?? '', text('b-bin'), bEnv));
 
     child = fork(fileURLToPath(import.meta.url), ['--load-child', ...process.argv.slice(2)], {
       execArgv: ['--import', 'tsx'],
@@ -442,7 +444,7 @@ async function main(): Promise<void> {
       const callTotal = Object.entries(d.calls).reduce((sum, [name, n]) => (name === LEFT_OUT ? sum : sum + n), 0);
       const rate = (callTotal / (ROUNDS * WINDOW_SECS)).toFixed(0);
       console.log(
-        `\n${d.name} (node options: ${d.nodeOptions || '(none)'}${d.name === 'B' && text('b-bin') ? `, ${text('b-bin')}` : ''})`,
+        `\n${d.name} (node options: ${d.nodeOptions || '(none)'}${d.name === 'B' && text('b-bin') ? `, ${text('b-bin')}` : ''}${d.name === 'B' && text('b-env') ? `, env ${text('b-env')}` : ''})`,
       );
       console.log(`  all rounds, no load: ${show(base)}`);
       console.log(`  all rounds, load:    ${show(busy)}`);
@@ -457,7 +459,7 @@ async function main(): Promise<void> {
       if (d.errors > 0) process.exitCode = 1;
       const suffix = bVariant ? ` [${d.name}]` : '';
       const probe = PING_EVERY_MS > 0 ? `pings ~${PING_EVERY_MS} ms apart` : 'pings back to back';
-      const mix = ONLY ? `only ${ONLY.join(', ')}` : 'mixed load';
+      const mix = `${ONLY ? `only ${ONLY.join(', ')}` : 'mixed load'}${AS_PINGS ? ', each call a ping' : ''}`;
       figures.push(
         {
           what: `system.ping p99 under ${CLIENTS}-client ${mix} (${rate} calls/s, ${probe})${suffix}`,
@@ -491,8 +493,8 @@ async function main(): Promise<void> {
           : []),
       );
     }
-    // A partial mix is an experiment, not the benchmark's figure; the paced probe is recorded beside the default one.
-    if (!ONLY) recordFigures(PING_EVERY_MS > 0 ? 'pipe-load-paced' : 'pipe-load', figures);
+    // A partial mix or pings for calls is an experiment, not the benchmark's figure; the paced probe is recorded beside the default one.
+    if (!ONLY && !AS_PINGS) recordFigures(PING_EVERY_MS > 0 ? 'pipe-load-paced' : 'pipe-load', figures);
   } finally {
     child?.kill();
     for (const d of daemons) {

@@ -28,6 +28,11 @@ const BENCHES: { name: string; file: string; quickArgs: string[]; quickEnv?: Nod
   { name: 'sandbox', file: 'sandbox-overhead.bench.ts', quickArgs: ['--calls', '50'] },
   { name: 'memory', file: 'memory-search.bench.ts', quickArgs: ['--chunks', '5000', '--queries', '50'] },
   {
+    name: 'search-thread',
+    file: 'search-thread.bench.ts',
+    quickArgs: ['--chunks', '5000', '--secs', '2', '--rounds', '1'],
+  },
+  {
     name: 'sessions',
     file: 'sessions-scale.bench.ts',
     quickArgs: ['--sessions', '1000', '--messages', '10000', '--rounds', '50'],

@@ -23,6 +23,7 @@ import { recoverStaleFiles } from './lifecycle/stale-files.ts';
 import { reportedProtocolVersion } from './lifecycle/test-hooks.ts';
 import { componentLogger, type Logger, type LogSettings } from './logger.ts';
 import { logIds, logRunLifecycle } from './run-log.ts';
+import { type SearchThread, startSearchThread } from './search-thread/search-thread.ts';
 import { onFirstConnection } from './transports/on-first-connection.ts';
 import { remoteBindRefusal } from './transports/remote-bind.ts';
 
@@ -57,6 +58,11 @@ export interface DaemonOptions {
    * longer, as the client that started it is usually asking already (the launcher pings every 50 ms).
    */
   httpAfterFirstAnswerMs?: number;
+  /**
+   * The daemon's entry file (main.ts passes the process's): memory searches then run on a thread that runs it too
+   * (search-thread/search-thread.ts). Without it they run on the daemon's thread.
+   */
+  searchThreadEntry?: string;
 }
 
 export interface RunningDaemon {
@@ -239,6 +245,39 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         checkpointFailed(error);
       }
     };
+    // Memory searches go to a thread of their own once it is ready (search-thread/search-thread.ts); until then, and
+    // if it fails, the daemon runs them itself.
+    let searchThread: Promise<SearchThread | undefined> = Promise.resolve(undefined);
+    const searchThreadFailed = (err: unknown) => {
+      services.memory.useSearchThread(undefined);
+      logger.warn({ err }, "the search thread failed: memory searches run on the daemon's thread again");
+    };
+    const startSearching = () => {
+      if (!options.searchThreadEntry) return;
+      searchThread = startSearchThread({
+        entry: options.searchThreadEntry,
+        database: paths.database,
+        onError: searchThreadFailed,
+      }).then(
+        (thread) => {
+          services.memory.useSearchThread(thread);
+          logger.info('memory searches run on the search thread');
+          return thread;
+        },
+        (err: unknown) => {
+          searchThreadFailed(err);
+          return undefined;
+        },
+      );
+    };
+    teardown.push({
+      name: 'search thread',
+      run: async () => {
+        const thread = await searchThread;
+        services.memory.useSearchThread(undefined);
+        await thread?.stop();
+      },
+    });
     teardown.push({
       name: 'checkpoint thread',
       run: async () => {
@@ -346,6 +385,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       setTimeout(assignLive, BACKGROUND_START_DELAY_MS),
       setTimeout(startTelegram, BACKGROUND_START_DELAY_MS),
       setTimeout(startCheckpointer, BACKGROUND_START_DELAY_MS),
+      setTimeout(startSearching, BACKGROUND_START_DELAY_MS),
     ];
     // Runs before the Telegram step (teardown runs in reverse): a daemon stopped at once never loads the channel.
     teardown.push({ name: 'background start', run: () => later.forEach(clearTimeout) });

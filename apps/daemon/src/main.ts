@@ -51,6 +51,8 @@ async function main(): Promise<void> {
       onLogSettings: (settings) => destination?.setRotation(logRotation(settings)),
       sandbox: processSandboxProbe(),
       httpAfterFirstAnswerMs: HTTP_AFTER_FIRST_ANSWER_MS,
+      // RESTFLOW_SEARCH_THREAD=off: memory searches on the daemon's own thread (comparisons, diagnostics).
+      ...(process.env.RESTFLOW_SEARCH_THREAD === 'off' ? {} : { searchThreadEntry: process.argv[1] }),
       onShutdownRequested: (reason) => {
         say(`RestFlow daemon stopped at ${clock()} (${reason}).`);
         process.exit(0);

@@ -118,8 +118,16 @@ export {
 export { chunkMessages, chunkText, DEFAULT_CHUNKER_OPTIONS } from './memory/chunker.ts';
 export { EXPORT_PRESET_NAMES, EXPORT_PRESETS, resolveExportOptions } from './memory/export.ts';
 export type { ImportChunkInput } from './memory/memory.service.ts';
-export { MEMORY_SOURCE_TYPES, type MemorySearchQuery, SEARCH_MODES } from './memory/memory-model.ts';
+export {
+  MEMORY_SOURCE_TYPES,
+  type MemorySearchQuery,
+  type MemorySearchResult,
+  type MemorySearchThread,
+  SEARCH_MODES,
+} from './memory/memory-model.ts';
+export { MemorySearch } from './memory/memory-search.ts';
 export { frequencyScore, recencyScore, SCORING_PRESET_NAMES, SCORING_PRESETS, tagScore } from './memory/ranked.ts';
+export type { ResolvedSearchQuery } from './memory/search-plan.ts';
 export { textMatcher } from './memory/text-match.ts';
 export {
   findModel,

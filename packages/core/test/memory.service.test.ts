@@ -213,3 +213,47 @@ describe('MemoryService sessions', () => {
     expect(() => s.memory.deleteSession(drop.id)).toThrow(NotFoundError);
   });
 });
+
+describe('MemoryService.searchOffThread', () => {
+  const answer = { chunks: [], total_count: 7, has_more: false };
+
+  it('searches here without a search thread, and with one that gives no answer', async () => {
+    const { s, agent } = setup();
+    s.memory.store({ agent_id: agent, content: 'notes on the harbor' });
+    const here = s.memory.search({ agent_id: agent, query: 'harbor' });
+    expect(await s.memory.searchOffThread({ agent_id: agent, query: 'harbor' })).toEqual(here);
+    const asked: unknown[] = [];
+    s.memory.useSearchThread({
+      search: async (query) => {
+        asked.push(query);
+        return undefined;
+      },
+    });
+    expect(await s.memory.searchOffThread({ agent_id: agent, query: 'harbor' })).toEqual(here);
+    expect(asked).toEqual([{ agent_id: agent, query: 'harbor' }]);
+  });
+
+  it("takes the thread's answer, and sends it the query with the agent resolved", async () => {
+    const { s, agent } = setup();
+    const asked: { agent_id: string }[] = [];
+    s.memory.useSearchThread({
+      search: async (query) => {
+        asked.push(query);
+        return answer;
+      },
+    });
+    expect(await s.memory.searchOffThread({ query: 'x' })).toEqual(answer);
+    expect(asked[0]?.agent_id).toBe(agent);
+    s.memory.useSearchThread(undefined);
+    expect((await s.memory.searchOffThread({ query: 'x' })).total_count).toBe(0);
+  });
+
+  it("throws the daemon's own error for a search the thread could not answer", async () => {
+    const { s, agent } = setup();
+    s.memory.useSearchThread({ search: async () => undefined });
+    await expect(s.memory.searchOffThread({ agent_id: agent, query: '(', search_mode: 'regex' })).rejects.toThrow(
+      InvalidInputError,
+    );
+    await expect(s.memory.searchOffThread({ agent_id: 'nobody' })).rejects.toThrow(NotFoundError);
+  });
+});

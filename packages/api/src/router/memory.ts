@@ -47,7 +47,9 @@ const memorySessionsRouter = {
 
 export const memoryRouter = router({
   /** MemorySearchResult: keyword (FTS index), phrase or regex, newest first. */
-  search: publicProcedure.input(memorySearchInput).query(({ ctx, input }) => ctx.services.memory.search(input)),
+  search: publicProcedure
+    .input(memorySearchInput)
+    .query(({ ctx, input }) => ctx.services.memory.searchOffThread(input)),
 
   /** RankedSearchResult: every match scored by frequency, recency and tags. */
   searchRanked: publicProcedure.input(rankedSearchInput).query(({ ctx, input }) =>

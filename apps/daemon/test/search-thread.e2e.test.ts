@@ -1,0 +1,89 @@
+// memory.search on the daemon's search thread (src/search-thread/): a real daemon process, whose thread runs its
+// own entry, answers searches as the daemon's own code does on the same database (checked here after it stops),
+// sees each write as soon as the write has been answered, and fails a bad search with the daemon's own error.
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
+import { MemorySearch } from '@restflow/core';
+import { closeDb, createDb } from '@restflow/db';
+import { resolvePaths } from '@restflow/paths';
+import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir, waitUntil } from '@restflow/testkit';
+
+const WORDS = ['harbor', 'invoice', 'journal', 'forest', 'gateway'];
+type Query = { query?: string; tags?: string[]; limit?: number; offset?: number; search_mode?: 'regex' };
+const QUERIES: Query[] = [
+  { query: 'harbor' },
+  { query: 'harbor', limit: 3, offset: 2 },
+  { query: 'journal entry' },
+  { query: 'entry', tags: ['even'] },
+  { query: 'inv.ice entry [0-9]+', search_mode: 'regex', limit: 5 },
+  { tags: ['odd'], limit: 4 },
+  { query: 'nothing-like-this' },
+];
+
+let dataDir: string;
+let daemon: TestDaemon | undefined;
+let sdk: RestflowClient;
+const answered: { query: Query; result: unknown }[] = [];
+
+beforeAll(async () => {
+  dataDir = tempDataDir('rf-search-thread');
+  daemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off' });
+  sdk = createRestflowClient({ pipePath: daemon.pipe });
+  for (let i = 0; i < 40; i++) {
+    await sdk.memory.create.mutate({
+      content: `${WORDS[i % WORDS.length]} entry ${i}`,
+      tags: [i % 2 === 0 ? 'even' : 'odd'],
+    });
+  }
+  const log = resolvePaths(dataDir).daemonLog;
+  await waitUntil(
+    () => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('memory searches run on the search thread'),
+    20_000,
+    'the search thread ready',
+  );
+}, 60_000);
+
+afterAll(async () => {
+  sdk?.close();
+  await daemon?.stop();
+  removeDataDir(dataDir);
+});
+
+describe('memory.search on the search thread', () => {
+  it('sees every write as soon as it has been answered', async () => {
+    for (let i = 0; i < 10; i++) {
+      const word = `fresh${i}word`;
+      const { id } = await sdk.memory.create.mutate({ content: `a ${word} note` });
+      const found = await sdk.memory.search.query({ query: word });
+      expect(found.chunks.map((c) => c.id)).toEqual([id]);
+      expect(found.total_count).toBe(1);
+    }
+  });
+
+  it("fails a bad search with the daemon's own error", async () => {
+    const error = await sdk.memory.search.query({ query: '(', search_mode: 'regex' }).catch((e: unknown) => e);
+    expect((error as { data?: { code?: string } }).data?.code).toBe('BAD_REQUEST');
+    expect((error as Error).message).toContain('invalid regular expression');
+  });
+
+  it('answers as the daemon searches on its own thread, on the same database', async () => {
+    for (const query of QUERIES) answered.push({ query, result: await sdk.memory.search.query(query) });
+    const agentId = (await sdk.memory.search.query({ limit: 1 })).chunks[0]?.agent_id as string;
+    await daemon?.stop();
+    expect(daemon?.process.exitCode).toBe(0);
+    daemon = undefined;
+    const db = createDb(resolvePaths(dataDir).database, { readonly: true });
+    try {
+      const here = new MemorySearch(db);
+      for (const { query, result } of answered) {
+        expect(result).toEqual(here.search({ ...query, agent_id: agentId }));
+      }
+    } finally {
+      closeDb(db);
+    }
+    expect(answered.map(({ result }) => (result as { total_count: number }).total_count)).toEqual([
+      8, 8, 8, 20, 8, 20, 0,
+    ]);
+  });
+});
