@@ -249,7 +249,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     // if it fails, the daemon runs them itself.
     let searchThread: Promise<SearchThread | undefined> = Promise.resolve(undefined);
     const searchThreadFailed = (err: unknown) => {
-      services.memory.useSearchThread(undefined);
+      services.memory.useReadThread(undefined);
       logger.warn({ err }, "the search thread failed: memory searches run on the daemon's thread again");
     };
     const startSearching = () => {
@@ -258,9 +258,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         entry: options.searchThreadEntry,
         database: paths.database,
         onError: searchThreadFailed,
+        // Only the kind of search: its query is the user's text.
+        onUnanswered: (search) => logger.debug({ search }, "a search failed on the search thread: run on the daemon's"),
       }).then(
         (thread) => {
-          services.memory.useSearchThread(thread);
+          services.memory.useReadThread(thread);
           logger.info('memory searches run on the search thread');
           return thread;
         },
@@ -274,7 +276,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       name: 'search thread',
       run: async () => {
         const thread = await searchThread;
-        services.memory.useSearchThread(undefined);
+        services.memory.useReadThread(undefined);
         await thread?.stop();
       },
     });

@@ -1,10 +1,11 @@
-// memory.search on the daemon's search thread (src/search-thread/): a real daemon process, whose thread runs its
-// own entry, answers searches as the daemon's own code does on the same database (checked here after it stops),
-// sees each write as soon as the write has been answered, and fails a bad search with the daemon's own error.
+// Memory's searches on the daemon's search thread (src/search-thread/): a real daemon process, whose thread runs its
+// own entry, answers memory.search, searchRanked and searchUnified as the daemon's own code does on the same database
+// (checked here after it stops), sees each write as soon as the write has been answered, and fails a bad search with
+// the daemon's own error.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
-import { MemorySearch } from '@restflow/core';
+import { MemoryReads } from '@restflow/core';
 import { closeDb, createDb } from '@restflow/db';
 import { resolvePaths } from '@restflow/paths';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir, waitUntil } from '@restflow/testkit';
@@ -25,10 +26,14 @@ let dataDir: string;
 let daemon: TestDaemon | undefined;
 let sdk: RestflowClient;
 const answered: { query: Query; result: unknown }[] = [];
+const RANKED_QUERIES: Query[] = [{ query: 'journal' }, { query: 'entry', tags: ['odd'] }];
+type Ranked = { chunks: { chunk: { id: string } }[]; total_count: number };
+type Unified = { results: { id: string }[]; source_counts: unknown };
+const answeredRanked: { query: Query; ranked: Ranked; unified: Unified }[] = [];
 
 beforeAll(async () => {
   dataDir = tempDataDir('rf-search-thread');
-  daemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off' });
+  daemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off', RESTFLOW_LOG_LEVEL: 'debug' });
   sdk = createRestflowClient({ pipePath: daemon.pipe });
   for (let i = 0; i < 40; i++) {
     await sdk.memory.create.mutate({
@@ -69,16 +74,38 @@ describe('memory.search on the search thread', () => {
 
   it('answers as the daemon searches on its own thread, on the same database', async () => {
     for (const query of QUERIES) answered.push({ query, result: await sdk.memory.search.query(query) });
+    for (const query of RANKED_QUERIES) {
+      answeredRanked.push({
+        query,
+        ranked: await sdk.memory.searchRanked.query({ query }),
+        unified: await sdk.memory.searchUnified.query(query),
+      });
+    }
     const agentId = (await sdk.memory.search.query({ limit: 1 })).chunks[0]?.agent_id as string;
     await daemon?.stop();
     expect(daemon?.process.exitCode).toBe(0);
     daemon = undefined;
     const db = createDb(resolvePaths(dataDir).database, { readonly: true });
     try {
-      const here = new MemorySearch(db);
+      const here = new MemoryReads(db);
       for (const { query, result } of answered) {
         expect(result).toEqual(here.search({ ...query, agent_id: agentId }));
       }
+      // Their scores decay with the time of asking: the order and totals are compared.
+      for (const { query, ranked, unified } of answeredRanked) {
+        const now = Date.now();
+        const rankedHere = here.ranked({ ...query, agent_id: agentId }, {}, now);
+        expect(ranked.chunks.map((c) => c.chunk.id)).toEqual(rankedHere.chunks.map((c) => c.chunk.id));
+        expect(ranked.total_count).toBe(rankedHere.total_count);
+        const unifiedHere = here.unifiedWithChat({ ...query, agent_id: agentId }, now);
+        expect(unified.results.map((r) => r.id)).toEqual(unifiedHere.results.map((r) => r.id));
+        expect(unified.source_counts).toEqual(unifiedHere.source_counts);
+      }
+      expect(answeredRanked.map(({ ranked }) => ranked.total_count)).toEqual([8, 20]);
+      // Every search was the thread's, but the bad one, which the daemon ran again for its error.
+      const log = fs.readFileSync(resolvePaths(dataDir).daemonLog, 'utf8');
+      expect(log.match(/a search failed on the search thread/g)).toHaveLength(1);
+      expect(log).not.toContain('the search thread failed');
     } finally {
       closeDb(db);
     }

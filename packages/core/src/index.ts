@@ -122,9 +122,16 @@ export {
   MEMORY_SOURCE_TYPES,
   type MemorySearchQuery,
   type MemorySearchResult,
-  type MemorySearchThread,
   SEARCH_MODES,
 } from './memory/memory-model.ts';
+export {
+  type MemoryReadAnswer,
+  type MemoryReadArgs,
+  type MemoryReadName,
+  MemoryReads,
+  type MemoryReadThread,
+  runRead,
+} from './memory/memory-reads.ts';
 export { MemorySearch } from './memory/memory-search.ts';
 export { frequencyScore, recencyScore, SCORING_PRESET_NAMES, SCORING_PRESETS, tagScore } from './memory/ranked.ts';
 export type { ResolvedSearchQuery } from './memory/search-plan.ts';

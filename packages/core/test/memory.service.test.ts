@@ -214,7 +214,7 @@ describe('MemoryService sessions', () => {
   });
 });
 
-describe('MemoryService.searchOffThread', () => {
+describe('MemoryService searches off the thread', () => {
   const answer = { chunks: [], total_count: 7, has_more: false };
 
   it('searches here without a search thread, and with one that gives no answer', async () => {
@@ -223,37 +223,58 @@ describe('MemoryService.searchOffThread', () => {
     const here = s.memory.search({ agent_id: agent, query: 'harbor' });
     expect(await s.memory.searchOffThread({ agent_id: agent, query: 'harbor' })).toEqual(here);
     const asked: unknown[] = [];
-    s.memory.useSearchThread({
-      search: async (query) => {
-        asked.push(query);
+    s.memory.useReadThread({
+      read: async (name, args) => {
+        asked.push([name, ...args]);
         return undefined;
       },
     });
     expect(await s.memory.searchOffThread({ agent_id: agent, query: 'harbor' })).toEqual(here);
-    expect(asked).toEqual([{ agent_id: agent, query: 'harbor' }]);
+    expect(asked).toEqual([['search', { agent_id: agent, query: 'harbor' }]]);
   });
 
   it("takes the thread's answer, and sends it the query with the agent resolved", async () => {
     const { s, agent } = setup();
-    const asked: { agent_id: string }[] = [];
-    s.memory.useSearchThread({
-      search: async (query) => {
-        asked.push(query);
-        return answer;
+    const asked: unknown[][] = [];
+    s.memory.useReadThread({
+      read: async (name, args) => {
+        asked.push([name, ...args]);
+        return answer as never;
       },
     });
     expect(await s.memory.searchOffThread({ query: 'x' })).toEqual(answer);
-    expect(asked[0]?.agent_id).toBe(agent);
-    s.memory.useSearchThread(undefined);
+    expect(asked[0]).toEqual(['search', { query: 'x', agent_id: agent }]);
+    s.memory.useReadThread(undefined);
     expect((await s.memory.searchOffThread({ query: 'x' })).total_count).toBe(0);
   });
 
   it("throws the daemon's own error for a search the thread could not answer", async () => {
     const { s, agent } = setup();
-    s.memory.useSearchThread({ search: async () => undefined });
+    s.memory.useReadThread({ read: async () => undefined });
     await expect(s.memory.searchOffThread({ agent_id: agent, query: '(', search_mode: 'regex' })).rejects.toThrow(
       InvalidInputError,
     );
     await expect(s.memory.searchOffThread({ agent_id: 'nobody' })).rejects.toThrow(NotFoundError);
+  });
+
+  it('sends ranked and unified searches with the time of asking, and runs them here without an answer', async () => {
+    const { s, agent } = setup();
+    s.memory.store({ agent_id: agent, content: 'the harbor opens at dawn', tags: ['port'] });
+    const asked: unknown[][] = [];
+    s.memory.useReadThread({
+      read: async (name, args) => {
+        asked.push([name, ...args]);
+        return undefined;
+      },
+    });
+    const ranked = await s.memory.searchRankedOffThread({ agent_id: agent, query: 'harbor' }, { min_score: 0 });
+    expect(ranked).toEqual(s.memory.searchRanked({ agent_id: agent, query: 'harbor' }, { min_score: 0 }));
+    expect(ranked.chunks).toHaveLength(1);
+    const unified = await s.memory.searchUnifiedOffThread({ agent_id: agent, query: 'harbor' });
+    expect(unified).toEqual(s.memory.searchUnified({ agent_id: agent, query: 'harbor' }));
+    expect(asked).toEqual([
+      ['ranked', { agent_id: agent, query: 'harbor' }, { min_score: 0 }, s.clock.now()],
+      ['unifiedWithChat', { agent_id: agent, query: 'harbor' }, s.clock.now()],
+    ]);
   });
 });

@@ -1,9 +1,10 @@
-// The daemon's search thread: memory.search runs there, through a read-only connection of its own, so a search
-// (~0.5 ms at 300 chunks, ~20 ms at 1M) no longer holds the event loop that answers every other call
-// (docs/lifecycle.md#the-search-thread). The thread runs the daemon's own entry (boot.ts starts
+// The daemon's search thread: memory's searches (core's MemoryReads: memory.search, searchRanked, searchUnified and
+// the agents' memory_search tool) run there, through a read-only connection of its own, so a search (~0.5 ms at
+// 300 chunks, ~20 ms at 1M, seconds for a regex over a large memory) no longer holds the event loop that answers
+// every other call (docs/lifecycle.md#the-search-thread). The thread runs the daemon's own entry (boot.ts starts
 // search-thread-main.ts when it finds itself in a thread with SEARCH_THREAD_ROLE): the same code, bundled or not.
 import { Worker } from 'node:worker_threads';
-import type { MemorySearchResult, MemorySearchThread, ResolvedSearchQuery } from '@restflow/core';
+import type { MemoryReadAnswer, MemoryReadArgs, MemoryReadName, MemoryReadThread } from '@restflow/core';
 
 export const SEARCH_THREAD_ROLE = 'restflow-search-thread';
 
@@ -13,10 +14,11 @@ export interface SearchThreadData {
 }
 
 /** To the thread: a search. From it: its answer, or that it failed (the daemon runs it then, for its error). */
-export type SearchRequest = { id: number; query: ResolvedSearchQuery };
-export type SearchReply = { type: 'ready' } | { id: number; result?: MemorySearchResult };
+export type SearchRequest = { id: number; name: MemoryReadName; args: unknown[] };
+/** `answer` is missing for a search that failed on the thread. */
+export type SearchReply = { type: 'ready' } | { id: number; answer?: unknown };
 
-export interface SearchThread extends MemorySearchThread {
+export interface SearchThread extends MemoryReadThread {
   /** Ends the thread; searches still waiting resolve undefined (the daemon answers them). */
   stop(): Promise<void>;
 }
@@ -27,6 +29,8 @@ export interface SearchThreadOptions {
   database: string;
   /** The thread failed after it was ready: the daemon searches on its own thread again. */
   onError?: (error: Error) => void;
+  /** A search failed on the thread (bad input, say): the daemon runs it again, for its error. */
+  onUnanswered?: (name: MemoryReadName) => void;
 }
 
 /** Resolves once the thread has opened the database and takes searches; rejects if it fails before that. */
@@ -35,21 +39,26 @@ export function startSearchThread(options: SearchThreadOptions): Promise<SearchT
   const worker = new Worker(options.entry, { workerData });
   // The daemon's exit does not wait for the thread.
   worker.unref();
-  const waiting = new Map<number, (result: MemorySearchResult | undefined) => void>();
+  const waiting = new Map<number, (answer: unknown) => void>();
+  const names = new Map<number, MemoryReadName>();
   let nextId = 0;
   let running = true;
   const end = () => {
     running = false;
     for (const answer of waiting.values()) answer(undefined);
     waiting.clear();
+    names.clear();
   };
   const thread: SearchThread = {
-    search: (query) => {
+    read: <K extends MemoryReadName>(name: K, args: MemoryReadArgs<K>) => {
       if (!running) return Promise.resolve(undefined);
       const id = nextId++;
-      const request: SearchRequest = { id, query };
+      const request: SearchRequest = { id, name, args };
+      names.set(id, name);
       worker.postMessage(request);
-      return new Promise((resolve) => waiting.set(id, resolve));
+      return new Promise<MemoryReadAnswer<K> | undefined>((resolve) =>
+        waiting.set(id, resolve as (answer: unknown) => void),
+      );
     },
     stop: async () => {
       end();
@@ -72,7 +81,9 @@ export function startSearchThread(options: SearchThreadOptions): Promise<SearchT
       }
       const answer = waiting.get(reply.id);
       waiting.delete(reply.id);
-      answer?.(reply.result);
+      if (!('answer' in reply)) options.onUnanswered?.(names.get(reply.id) as MemoryReadName);
+      names.delete(reply.id);
+      answer?.(reply.answer);
     });
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the search thread exited (code ${code})`)));

@@ -53,7 +53,7 @@ export const memoryRouter = router({
 
   /** RankedSearchResult: every match scored by frequency, recency and tags. */
   searchRanked: publicProcedure.input(rankedSearchInput).query(({ ctx, input }) =>
-    ctx.services.memory.searchRanked(input.query, {
+    ctx.services.memory.searchRankedOffThread(input.query, {
       min_score: input.min_score,
       scoring_preset: input.scoring_preset,
     }),
@@ -62,7 +62,7 @@ export const memoryRouter = router({
   /** UnifiedSearchResults: memory chunks and the agent's chat messages in one ranked list. */
   searchUnified: publicProcedure
     .input(unifiedSearchInput)
-    .query(({ ctx, input }) => ctx.services.memory.searchUnified(input)),
+    .query(({ ctx, input }) => ctx.services.memory.searchUnifiedOffThread(input)),
 
   /** Chunks by agent and/or tag (at least one), newest first. */
   list: publicProcedure.input(listChunksInput).query(({ ctx, input }) => ctx.services.memory.listChunks(input)),

@@ -107,8 +107,8 @@ export function securityPort(security: SecurityService): CommandSecurityPort {
 
 export function memoryPort(memory: MemoryService): MemoryPort {
   return {
-    search: ({ agentId, query, limit }) =>
-      memory.searchUnified({ agent_id: agentId, query, limit }).results.map((r) => ({
+    search: async ({ agentId, query, limit }) =>
+      (await memory.searchUnifiedOffThread({ agent_id: agentId, query, limit })).results.map((r) => ({
         id: r.id,
         content: r.content,
         score: r.score,

@@ -82,7 +82,8 @@ export interface MemoryHit {
 }
 
 export interface MemoryPort {
-  search(query: { agentId: string; query: string; limit: number }): MemoryHit[];
+  /** A promise where the search runs on another thread (the daemon's search thread). */
+  search(query: { agentId: string; query: string; limit: number }): MemoryHit[] | Promise<MemoryHit[]>;
   store(chunk: { agentId: string; content: string; tags: string[]; toolName: string }): { id: string };
 }
 

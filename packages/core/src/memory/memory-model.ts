@@ -137,11 +137,3 @@ export function normalizeTags(tags: readonly string[] | undefined): string[] {
 
 /** ~4 characters per token: the estimate restflow uses wherever no real count is known. */
 export const estimateTokens = (text: string): number => Math.ceil([...text].length / 4);
-
-/**
- * Runs filtered searches on a thread of its own, through its own read-only connection to the same database
- * (MemoryService.searchOffThread). Resolves undefined for a search it did not answer: the caller runs it itself.
- */
-export interface MemorySearchThread {
-  search(query: MemorySearchQuery & { agent_id: string }): Promise<MemorySearchResult | undefined>;
-}

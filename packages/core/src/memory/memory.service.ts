@@ -25,21 +25,27 @@ import {
   type MemoryChunk,
   type MemorySearchQuery,
   type MemorySearchResult,
-  type MemorySearchThread,
   type MemorySession,
   type MemoryStats,
   normalizeTags,
   type StoreChunkInput,
 } from './memory-model.ts';
-import { MemorySearch } from './memory-search.ts';
+import {
+  type MemoryReadAnswer,
+  type MemoryReadArgs,
+  type MemoryReadName,
+  MemoryReads,
+  type MemoryReadThread,
+  runRead,
+} from './memory-reads.ts';
 import {
   type CreateMemorySessionInput,
   MemorySessionStore,
   resolvePrefixedId,
   type UpdateMemorySessionInput,
 } from './memory-sessions.ts';
-import { type RankedSearchResult, type RankOptions, rankChunks } from './ranked.ts';
-import { UnifiedSearch, type UnifiedSearchQuery, type UnifiedSearchResults } from './unified-search.ts';
+import type { RankedSearchResult, RankOptions } from './ranked.ts';
+import type { UnifiedSearchQuery, UnifiedSearchResults } from './unified-search.ts';
 
 export interface ListChunksOptions {
   agent_id?: string;
@@ -68,18 +74,16 @@ export interface ExportMemoryInput {
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export class MemoryService {
-  private readonly finder: MemorySearch;
-  private readonly unified: UnifiedSearch;
+  private readonly reads: MemoryReads;
   private readonly sessionStore: MemorySessionStore;
-  /** Where searchOffThread sends its searches, once the daemon's search thread is ready (useSearchThread). */
-  private searchThread: MemorySearchThread | undefined;
+  /** Where the *OffThread searches go, once the daemon's search thread is ready (useReadThread). */
+  private readThread: MemoryReadThread | undefined;
 
   constructor(
     private readonly core: CoreContext,
     private readonly agents: AgentService,
   ) {
-    this.finder = new MemorySearch(core.db);
-    this.unified = new UnifiedSearch(core.db);
+    this.reads = new MemoryReads(core.db);
     this.sessionStore = new MemorySessionStore(core.db, core.clock, core.ids);
   }
 
@@ -331,37 +335,50 @@ export class MemoryService {
 
   // ── search ────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Filtered search, newest first (the agent engine's memory_search tool calls this). */
+  /** Filtered search, newest first. */
   search(query: MemorySearchQuery): MemorySearchResult {
-    return this.finder.search({ ...query, agent_id: this.resolveAgentId(query.agent_id) });
-  }
-
-  /**
-   * The same search, run by the search thread when there is one (memory.search's procedure): a search holds the
-   * event loop for ~0.5 ms at 300 chunks and ~20 ms at 1M, every other call waiting behind it. A search the thread
-   * does not answer (it has stopped, or the search failed there) is run here, so its error has its own class.
-   */
-  async searchOffThread(query: MemorySearchQuery): Promise<MemorySearchResult> {
-    const resolved = { ...query, agent_id: this.resolveAgentId(query.agent_id) };
-    const answer = await this.searchThread?.search(resolved);
-    return answer ?? this.finder.search(resolved);
-  }
-
-  /** From now on searchOffThread sends its searches to `thread` (none: runs them here again). */
-  useSearchThread(thread: MemorySearchThread | undefined): void {
-    this.searchThread = thread;
+    return this.reads.search(this.resolved(query));
   }
 
   /** Every match scored (frequency, recency, tags) and sorted best first. */
   searchRanked(query: MemorySearchQuery, options: RankOptions = {}): RankedSearchResult {
-    const resolved = { ...query, agent_id: this.resolveAgentId(query.agent_id) };
-    return rankChunks(this.finder.all(resolved), resolved, options, this.core.clock.now());
+    return this.reads.ranked(this.resolved(query), options, this.core.clock.now());
   }
 
   /** Memory and the agent's chat messages in one ranked list. */
   searchUnified(query: UnifiedSearchQuery): UnifiedSearchResults {
-    const resolved = { ...query, agent_id: this.resolveAgentId(query.agent_id) };
-    return this.unified.search(resolved, this.finder.all(resolved), this.core.clock.now());
+    return this.reads.unifiedWithChat(this.resolved(query), this.core.clock.now());
+  }
+
+  // The same three searches, run by the search thread when there is one (their procedures, the agent engine's
+  // memory_search tool): a search holds the event loop for ~0.5 ms at 300 chunks, ~20 ms at 1M, and a regex or
+  // ranked one reads every candidate, every other call waiting behind it.
+
+  async searchOffThread(query: MemorySearchQuery): Promise<MemorySearchResult> {
+    return this.offThread('search', [this.resolved(query)]);
+  }
+
+  async searchRankedOffThread(query: MemorySearchQuery, options: RankOptions = {}): Promise<RankedSearchResult> {
+    return this.offThread('ranked', [this.resolved(query), options, this.core.clock.now()]);
+  }
+
+  async searchUnifiedOffThread(query: UnifiedSearchQuery): Promise<UnifiedSearchResults> {
+    return this.offThread('unifiedWithChat', [this.resolved(query), this.core.clock.now()]);
+  }
+
+  /** From now on the *OffThread searches go to `thread` (none: they run here again). */
+  useReadThread(thread: MemoryReadThread | undefined): void {
+    this.readThread = thread;
+  }
+
+  /** A search the thread does not answer is run here, so its error has its own class. */
+  private async offThread<K extends MemoryReadName>(name: K, args: MemoryReadArgs<K>): Promise<MemoryReadAnswer<K>> {
+    const answer = await this.readThread?.read(name, args);
+    return answer ?? runRead(this.reads, name, args);
+  }
+
+  private resolved<Q extends MemorySearchQuery>(query: Q): Q & { agent_id: string } {
+    return { ...query, agent_id: this.resolveAgentId(query.agent_id) };
   }
 
   // ── sessions ──────────────────────────────────────────────────────────────────────────────────────

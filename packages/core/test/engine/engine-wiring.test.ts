@@ -29,7 +29,7 @@ describe('engine ports over the real services', () => {
     expect(await rejected).toEqual({ status: 'rejected', reason: 'not today' });
   });
 
-  it('memory: stores agent-generated chunks and finds them again; secrets: values or undefined', () => {
+  it('memory: stores agent-generated chunks and finds them again; secrets: values or undefined', async () => {
     const services = createTestServices({ env: { TELEGRAM_BOT_TOKEN: 'from-env' } });
     const agent = services.agents.create('rememberer');
     const port = memoryPort(services.memory);
@@ -43,7 +43,7 @@ describe('engine ports over the real services', () => {
       source: { type: 'agent_generated', tool_name: 'memory_store' },
       tags: ['home'],
     });
-    const hits = port.search({ agentId: agent.id, query: 'wifi password', limit: 5 });
+    const hits = await port.search({ agentId: agent.id, query: 'wifi password', limit: 5 });
     expect(hits.map((h) => h.id)).toContain(stored.id);
     const secrets = secretPort(services.secrets);
     expect(secrets.get('TELEGRAM_BOT_TOKEN')).toBe('from-env');

@@ -11,7 +11,7 @@ export function memorySearchTool(memory: MemoryPort): ToolDefinition {
   return {
     ...catalogueSpec('memory_search'),
     async execute(args, ctx) {
-      const hits = memory.search({
+      const hits = await memory.search({
         agentId: agentOf(ctx.agentId),
         query: args.query as string,
         limit: args.limit as number,
