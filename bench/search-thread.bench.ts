@@ -1,8 +1,9 @@
 // A daemon stays responsive while it searches a large memory. One data dir with 100k generated chunks (the memory
 // benchmark's corpus, bench/memory-corpus.ts) is copied for two daemons: A searches on its search thread
 // (apps/daemon/src/search-thread/), B on its own thread (RESTFLOW_SEARCH_THREAD=off: the baseline, the same build).
-// In each window 2 clients search back to back (keyword and regex searches, 20 results each) while one more sends
-// a `system.ping` every ~2 ms (±50 %) and times it; a window without searches comes first. Rounds alternate A and B.
+// In each window 2 clients search back to back (keyword, ranked and regex searches, 20 results each; a ranked one
+// scores every match, a regex one reads every chunk) while one more sends a `system.ping` every ~2 ms (±50 %) and
+// times it; a window without searches comes first. Rounds alternate A and B.
 // The searches run in a child process (this file with `--search-child`), so the pings time the daemon only.
 // Run: npm run bench:search-thread [-- --chunks 100000 --secs 6 --rounds 2]
 import { fork } from 'node:child_process';
@@ -48,12 +49,14 @@ async function searchChild(): Promise<void> {
   const took: number[] = [];
   const searcher = async (n: number) => {
     for (let i = n; running && i < MAX_SEARCHES; i += SEARCHERS) {
-      const regex = i % 3 === 2;
-      const query = regex
-        ? (REGEX_QUERIES[i % REGEX_QUERIES.length] as string)
-        : (keywordQueries[i % keywordQueries.length] as string);
+      const keywords = keywordQueries[i % keywordQueries.length] as string;
       const started = performance.now();
-      await client.memory.search.query({ query, limit: 20, ...(regex ? { search_mode: 'regex' as const } : {}) });
+      if (i % 3 === 0) await client.memory.search.query({ query: keywords, limit: 20 });
+      else if (i % 3 === 1) await client.memory.searchRanked.query({ query: { query: keywords, limit: 20 } });
+      else {
+        const query = REGEX_QUERIES[i % REGEX_QUERIES.length] as string;
+        await client.memory.search.query({ query, limit: 20, search_mode: 'regex' });
+      }
       took.push(performance.now() - started);
     }
   };
@@ -189,7 +192,7 @@ async function main(): Promise<void> {
         baseline: { what: "searching on the daemon's thread", value: b.searching.max },
       },
       {
-        what: `memory.search p50 at ${CHUNKS} chunks (keyword and regex), on the search thread`,
+        what: `memory search p50 at ${CHUNKS} chunks (keyword, ranked and regex), on the search thread`,
         value: a.searches.p50,
         unit: 'ms',
         baseline: { what: "on the daemon's thread", value: b.searches.p50 },
