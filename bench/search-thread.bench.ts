@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     }
     const log = resolvePaths(dirA).daemonLog;
     await waitUntil(
-      () => fs.readFileSync(log, 'utf8').includes('memory searches run on the search thread'),
+      () => fs.readFileSync(log, 'utf8').includes('searches run on the search thread'),
       20_000,
       "A's search thread",
     );

@@ -245,12 +245,16 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         checkpointFailed(error);
       }
     };
-    // Memory searches go to a thread of their own once it is ready (search-thread/search-thread.ts); until then, and
+    // Memory's and chat sessions' searches go to a thread of their own once it is ready (search-thread/search-thread.ts); until then, and
     // if it fails, the daemon runs them itself.
     let searchThread: Promise<SearchThread | undefined> = Promise.resolve(undefined);
+    const useReadThread = (thread: SearchThread | undefined) => {
+      services.memory.useReadThread(thread);
+      services.sessions.useReadThread(thread);
+    };
     const searchThreadFailed = (err: unknown) => {
-      services.memory.useReadThread(undefined);
-      logger.warn({ err }, "the search thread failed: memory searches run on the daemon's thread again");
+      useReadThread(undefined);
+      logger.warn({ err }, "the search thread failed: searches run on the daemon's thread again");
     };
     const startSearching = () => {
       if (!options.searchThreadEntry) return;
@@ -262,8 +266,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         onUnanswered: (search) => logger.debug({ search }, "a search failed on the search thread: run on the daemon's"),
       }).then(
         (thread) => {
-          services.memory.useReadThread(thread);
-          logger.info('memory searches run on the search thread');
+          useReadThread(thread);
+          logger.info('searches run on the search thread');
           return thread;
         },
         (err: unknown) => {
@@ -276,7 +280,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       name: 'search thread',
       run: async () => {
         const thread = await searchThread;
-        services.memory.useReadThread(undefined);
+        useReadThread(undefined);
         await thread?.stop();
       },
     });

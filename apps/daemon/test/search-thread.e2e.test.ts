@@ -1,11 +1,11 @@
-// Memory's searches on the daemon's search thread (src/search-thread/): a real daemon process, whose thread runs its
-// own entry, answers memory.search, searchRanked and searchUnified as the daemon's own code does on the same database
-// (checked here after it stops), sees each write as soon as the write has been answered, and fails a bad search with
+// Searches on the daemon's search thread (src/search-thread/): a real daemon process, whose thread runs its own entry,
+// answers memory.search, searchRanked, searchUnified and sessions.search(Page) as the daemon's own code does on the
+// same database (checked here after it stops), sees each write as soon as the write has been answered, and fails a bad search with
 // the daemon's own error.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
-import { MemoryReads } from '@restflow/core';
+import { ChatSessionReads, MemoryReads } from '@restflow/core';
 import { closeDb, createDb } from '@restflow/db';
 import { resolvePaths } from '@restflow/paths';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir, waitUntil } from '@restflow/testkit';
@@ -41,9 +41,15 @@ beforeAll(async () => {
       tags: [i % 2 === 0 ? 'even' : 'odd'],
     });
   }
+  for (let i = 0; i < 6; i++) {
+    const session = await sdk.sessions.create.mutate({ name: `talk ${i}` });
+    for (const word of WORDS.slice(0, i + 1)) {
+      await sdk.sessions.messages.create.mutate({ session_id: session.id, role: 'user', content: `about the ${word}` });
+    }
+  }
   const log = resolvePaths(dataDir).daemonLog;
   await waitUntil(
-    () => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('memory searches run on the search thread'),
+    () => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('searches run on the search thread'),
     20_000,
     'the search thread ready',
   );
@@ -74,6 +80,13 @@ describe('memory.search on the search thread', () => {
 
   it('answers as the daemon searches on its own thread, on the same database', async () => {
     for (const query of QUERIES) answered.push({ query, result: await sdk.memory.search.query(query) });
+    const sessionHits = await sdk.sessions.search.query({ query: 'invoice' });
+    const firstPage = await sdk.sessions.searchPage.query({ query: 'the', limit: 4 });
+    const secondPage = await sdk.sessions.searchPage.query({
+      query: 'the',
+      limit: 4,
+      cursor: firstPage.next_cursor as string,
+    });
     for (const query of RANKED_QUERIES) {
       answeredRanked.push({
         query,
@@ -102,6 +115,13 @@ describe('memory.search on the search thread', () => {
         expect(unified.source_counts).toEqual(unifiedHere.source_counts);
       }
       expect(answeredRanked.map(({ ranked }) => ranked.total_count)).toEqual([8, 20]);
+      const sessionsHere = new ChatSessionReads(db);
+      expect(sessionHits).toEqual(sessionsHere.searchHits('invoice', undefined, Infinity, undefined));
+      expect(sessionHits.map((h) => h.name)).toEqual(['talk 5', 'talk 4', 'talk 3', 'talk 2', 'talk 1']);
+      const all = sessionsHere.searchHits('the', undefined, Infinity, undefined);
+      expect([...firstPage.items, ...secondPage.items]).toEqual(all);
+      expect(all).toHaveLength(6);
+      expect(secondPage.next_cursor).toBeNull();
       // Every search was the thread's, but the bad one, which the daemon ran again for its error.
       const log = fs.readFileSync(resolvePaths(dataDir).daemonLog, 'utf8');
       expect(log.match(/a search failed on the search thread/g)).toHaveLength(1);

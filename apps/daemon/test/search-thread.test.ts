@@ -21,23 +21,23 @@ describe('startSearchThread', () => {
   it("gives each search the thread's answer to it, and passes the thread the database", async () => {
     const entry = threadFile(
       'answers',
-      `port.on('message', ({ id, name, args: [query] }) => port.postMessage({ id, answer: { chunks: [], total_count: id, has_more: false, db: workerData.database, q: \`\${name} \${query.query}\` } }));
+      `port.on('message', ({ id, domain, name, args: [query] }) => port.postMessage({ id, answer: { chunks: [], total_count: id, has_more: false, db: workerData.database, q: \`\${domain}.\${name} \${query.query}\` } }));
        port.postMessage({ type: 'ready' });`,
     );
     const thread = await startSearchThread({ entry, database: '/data/restflow.db' });
     try {
       const answers = await Promise.all([
-        thread.read('search', [query]),
-        thread.read('ranked', [{ ...query, query: 'other' }, {}, 0]),
+        thread.read('memory', 'search', [query]),
+        thread.read('memory', 'ranked', [{ ...query, query: 'other' }, {}, 0]),
       ]);
       expect(answers).toEqual([
-        { chunks: [], total_count: 0, has_more: false, db: '/data/restflow.db', q: 'search harbor' },
-        { chunks: [], total_count: 1, has_more: false, db: '/data/restflow.db', q: 'ranked other' },
+        { chunks: [], total_count: 0, has_more: false, db: '/data/restflow.db', q: 'memory.search harbor' },
+        { chunks: [], total_count: 1, has_more: false, db: '/data/restflow.db', q: 'memory.ranked other' },
       ]);
     } finally {
       await thread.stop();
     }
-    expect(await thread.read('search', [query])).toBeUndefined();
+    expect(await thread.read('memory', 'search', [query])).toBeUndefined();
   });
 
   it('resolves a search the thread failed undefined', async () => {
@@ -48,9 +48,9 @@ describe('startSearchThread', () => {
     );
     const unanswered: string[] = [];
     const thread = await startSearchThread({ entry, database: 'x.db', onUnanswered: (name) => unanswered.push(name) });
-    await expect(thread.read('search', [query])).resolves.toBeUndefined();
-    await expect(thread.read('ranked', [query, {}, 0])).resolves.toBeUndefined();
-    expect(unanswered).toEqual(['search', 'ranked']);
+    await expect(thread.read('memory', 'search', [query])).resolves.toBeUndefined();
+    await expect(thread.read('sessions', 'searchHits', ['harbor', undefined, 10, undefined])).resolves.toBeUndefined();
+    expect(unanswered).toEqual(['memory.search', 'sessions.searchHits']);
     await thread.stop();
   });
 
@@ -69,9 +69,9 @@ describe('startSearchThread', () => {
     );
     const errors: Error[] = [];
     const thread = await startSearchThread({ entry, database: 'x.db', onError: (error) => errors.push(error) });
-    await expect(thread.read('search', [query])).resolves.toBeUndefined();
+    await expect(thread.read('memory', 'search', [query])).resolves.toBeUndefined();
     expect(errors.map((e) => e.message)).toEqual(['thread broke']);
-    await expect(thread.read('search', [query])).resolves.toBeUndefined();
+    await expect(thread.read('memory', 'search', [query])).resolves.toBeUndefined();
     await thread.stop();
     expect(errors).toHaveLength(1);
   });
@@ -80,7 +80,7 @@ describe('startSearchThread', () => {
     const entry = threadFile('silent', `port.on('message', () => {}); port.postMessage({ type: 'ready' });`);
     const errors: Error[] = [];
     const thread = await startSearchThread({ entry, database: 'x.db', onError: (error) => errors.push(error) });
-    const waiting = thread.read('search', [query]);
+    const waiting = thread.read('memory', 'search', [query]);
     await thread.stop();
     await expect(waiting).resolves.toBeUndefined();
     expect(errors).toEqual([]);

@@ -124,14 +124,7 @@ export {
   type MemorySearchResult,
   SEARCH_MODES,
 } from './memory/memory-model.ts';
-export {
-  type MemoryReadAnswer,
-  type MemoryReadArgs,
-  type MemoryReadName,
-  MemoryReads,
-  type MemoryReadThread,
-  runRead,
-} from './memory/memory-reads.ts';
+export { MemoryReads } from './memory/memory-reads.ts';
 export { MemorySearch } from './memory/memory-search.ts';
 export { frequencyScore, recencyScore, SCORING_PRESET_NAMES, SCORING_PRESETS, tagScore } from './memory/ranked.ts';
 export type { ResolvedSearchQuery } from './memory/search-plan.ts';
@@ -148,6 +141,16 @@ export {
   openaiCompatibleModel,
 } from './models/catalogue.ts';
 export { LLM_PROVIDERS } from './models/model-list.service.ts';
+export {
+  type ReadAnswer,
+  type ReadArgs,
+  type ReadDomain,
+  type ReadName,
+  type ReadThread,
+  runRead,
+  type ThreadReads,
+  threadReads,
+} from './read-thread.ts';
 export { ManualClock } from './runtime.ts';
 export type { TaskAgentRunner, TaskAgentRunRequest } from './scheduler/agent-runner.ts';
 export { ModelChainError, ModelFailover } from './scheduler/failover.ts';
@@ -202,6 +205,7 @@ export {
 } from './security/sandbox.ts';
 export { MAX_APPROVAL_TIMEOUT_SECS, type PatternListName } from './security/security.service.ts';
 export { createServices, type DomainServices, type RestflowServices, type ServiceDeps } from './services.ts';
+export { ChatSessionReads } from './sessions/chat-session-reads.ts';
 export { MAX_SHARED_VALUE_BYTES, SHARED_VISIBILITIES } from './shared/shared-space.service.ts';
 export { parseSkillMarkdown, skillToMarkdown } from './skills/skill.service.ts';
 export { type SkillRunRequest, startSkillRun } from './skills/skill-run.ts';

@@ -224,26 +224,26 @@ describe('MemoryService searches off the thread', () => {
     expect(await s.memory.searchOffThread({ agent_id: agent, query: 'harbor' })).toEqual(here);
     const asked: unknown[] = [];
     s.memory.useReadThread({
-      read: async (name, args) => {
-        asked.push([name, ...args]);
+      read: async (domain, name, args) => {
+        asked.push([`${domain}.${name}`, ...args]);
         return undefined;
       },
     });
     expect(await s.memory.searchOffThread({ agent_id: agent, query: 'harbor' })).toEqual(here);
-    expect(asked).toEqual([['search', { agent_id: agent, query: 'harbor' }]]);
+    expect(asked).toEqual([['memory.search', { agent_id: agent, query: 'harbor' }]]);
   });
 
   it("takes the thread's answer, and sends it the query with the agent resolved", async () => {
     const { s, agent } = setup();
     const asked: unknown[][] = [];
     s.memory.useReadThread({
-      read: async (name, args) => {
-        asked.push([name, ...args]);
+      read: async (domain, name, args) => {
+        asked.push([`${domain}.${name}`, ...args]);
         return answer as never;
       },
     });
     expect(await s.memory.searchOffThread({ query: 'x' })).toEqual(answer);
-    expect(asked[0]).toEqual(['search', { query: 'x', agent_id: agent }]);
+    expect(asked[0]).toEqual(['memory.search', { query: 'x', agent_id: agent }]);
     s.memory.useReadThread(undefined);
     expect((await s.memory.searchOffThread({ query: 'x' })).total_count).toBe(0);
   });
@@ -262,8 +262,8 @@ describe('MemoryService searches off the thread', () => {
     s.memory.store({ agent_id: agent, content: 'the harbor opens at dawn', tags: ['port'] });
     const asked: unknown[][] = [];
     s.memory.useReadThread({
-      read: async (name, args) => {
-        asked.push([name, ...args]);
+      read: async (domain, name, args) => {
+        asked.push([`${domain}.${name}`, ...args]);
         return undefined;
       },
     });
@@ -273,8 +273,8 @@ describe('MemoryService searches off the thread', () => {
     const unified = await s.memory.searchUnifiedOffThread({ agent_id: agent, query: 'harbor' });
     expect(unified).toEqual(s.memory.searchUnified({ agent_id: agent, query: 'harbor' }));
     expect(asked).toEqual([
-      ['ranked', { agent_id: agent, query: 'harbor' }, { min_score: 0 }, s.clock.now()],
-      ['unifiedWithChat', { agent_id: agent, query: 'harbor' }, s.clock.now()],
+      ['memory.ranked', { agent_id: agent, query: 'harbor' }, { min_score: 0 }, s.clock.now()],
+      ['memory.unifiedWithChat', { agent_id: agent, query: 'harbor' }, s.clock.now()],
     ]);
   });
 });

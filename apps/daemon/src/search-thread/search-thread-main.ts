@@ -1,20 +1,20 @@
-// Runs in the search thread (search-thread.ts): memory's searches through a read-only connection to the daemon's
-// database. A search that throws is answered without an answer: the daemon runs it itself, so the caller gets the
+// Runs in the search thread (search-thread.ts): memory's and chat sessions' searches through a read-only connection
+// to the daemon's database. A search that throws is answered without an answer: the daemon runs it itself, so the caller gets the
 // error with its own class and code.
 import { parentPort, workerData } from 'node:worker_threads';
-// Memory's searches alone, not the whole of core: the thread loads no more than it runs.
-import { MemoryReads, runRead } from '@restflow/core/memory-reads';
+// The searches alone, not the whole of core: the thread loads no more than it runs.
+import { runRead, threadReads } from '@restflow/core/read-thread';
 import { createDb } from '@restflow/db';
 import type { SearchReply, SearchRequest, SearchThreadData } from './search-thread.ts';
 
 const port = parentPort;
 if (!port) throw new Error('search-thread-main.ts runs in a worker thread only');
 const { database } = workerData as SearchThreadData;
-const reads = new MemoryReads(createDb(database, { readonly: true }));
+const reads = threadReads(createDb(database, { readonly: true }));
 const reply = (message: SearchReply) => port.postMessage(message);
-port.on('message', ({ id, name, args }: SearchRequest) => {
+port.on('message', ({ id, domain, name, args }: SearchRequest) => {
   try {
-    reply({ id, answer: runRead(reads, name, args as never) });
+    reply({ id, answer: runRead(reads, domain, name as never, args as never) });
   } catch {
     reply({ id });
   }

@@ -1,10 +1,9 @@
-// The daemon's search thread: memory's searches (core's MemoryReads: memory.search, searchRanked, searchUnified and
-// the agents' memory_search tool) run there, through a read-only connection of its own, so a search (~0.5 ms at
-// 300 chunks, ~20 ms at 1M, seconds for a regex over a large memory) no longer holds the event loop that answers
-// every other call (docs/lifecycle.md#the-search-thread). The thread runs the daemon's own entry (boot.ts starts
+// The daemon's search thread: memory's and chat sessions' searches (core's read-thread.ts) run there, through a
+// read-only connection of its own, so a search (~0.5 ms at 300 chunks, ~20 ms at 1M, seconds for a regex over a
+// large memory) no longer holds the event loop that answers every other call (docs/lifecycle.md#the-search-thread). The thread runs the daemon's own entry (boot.ts starts
 // search-thread-main.ts when it finds itself in a thread with SEARCH_THREAD_ROLE): the same code, bundled or not.
 import { Worker } from 'node:worker_threads';
-import type { MemoryReadAnswer, MemoryReadArgs, MemoryReadName, MemoryReadThread } from '@restflow/core';
+import type { ReadAnswer, ReadArgs, ReadDomain, ReadName, ReadThread } from '@restflow/core';
 
 export const SEARCH_THREAD_ROLE = 'restflow-search-thread';
 
@@ -14,11 +13,11 @@ export interface SearchThreadData {
 }
 
 /** To the thread: a search. From it: its answer, or that it failed (the daemon runs it then, for its error). */
-export type SearchRequest = { id: number; name: MemoryReadName; args: unknown[] };
+export type SearchRequest = { id: number; domain: ReadDomain; name: string; args: unknown[] };
 /** `answer` is missing for a search that failed on the thread. */
 export type SearchReply = { type: 'ready' } | { id: number; answer?: unknown };
 
-export interface SearchThread extends MemoryReadThread {
+export interface SearchThread extends ReadThread {
   /** Ends the thread; searches still waiting resolve undefined (the daemon answers them). */
   stop(): Promise<void>;
 }
@@ -30,7 +29,7 @@ export interface SearchThreadOptions {
   /** The thread failed after it was ready: the daemon searches on its own thread again. */
   onError?: (error: Error) => void;
   /** A search failed on the thread (bad input, say): the daemon runs it again, for its error. */
-  onUnanswered?: (name: MemoryReadName) => void;
+  onUnanswered?: (search: string) => void;
 }
 
 /** Resolves once the thread has opened the database and takes searches; rejects if it fails before that. */
@@ -40,23 +39,24 @@ export function startSearchThread(options: SearchThreadOptions): Promise<SearchT
   // The daemon's exit does not wait for the thread.
   worker.unref();
   const waiting = new Map<number, (answer: unknown) => void>();
-  const names = new Map<number, MemoryReadName>();
+  /** Each waiting search's kind (`memory.search`), for onUnanswered. */
+  const kinds = new Map<number, string>();
   let nextId = 0;
   let running = true;
   const end = () => {
     running = false;
     for (const answer of waiting.values()) answer(undefined);
     waiting.clear();
-    names.clear();
+    kinds.clear();
   };
   const thread: SearchThread = {
-    read: <K extends MemoryReadName>(name: K, args: MemoryReadArgs<K>) => {
+    read: <D extends ReadDomain, K extends ReadName<D>>(domain: D, name: K, args: ReadArgs<D, K>) => {
       if (!running) return Promise.resolve(undefined);
       const id = nextId++;
-      const request: SearchRequest = { id, name, args };
-      names.set(id, name);
+      const request: SearchRequest = { id, domain, name, args };
+      kinds.set(id, `${domain}.${name}`);
       worker.postMessage(request);
-      return new Promise<MemoryReadAnswer<K> | undefined>((resolve) =>
+      return new Promise<ReadAnswer<D, K> | undefined>((resolve) =>
         waiting.set(id, resolve as (answer: unknown) => void),
       );
     },
@@ -81,8 +81,8 @@ export function startSearchThread(options: SearchThreadOptions): Promise<SearchT
       }
       const answer = waiting.get(reply.id);
       waiting.delete(reply.id);
-      if (!('answer' in reply)) options.onUnanswered?.(names.get(reply.id) as MemoryReadName);
-      names.delete(reply.id);
+      if (!('answer' in reply)) options.onUnanswered?.(kinds.get(reply.id) as string);
+      kinds.delete(reply.id);
       answer?.(reply.answer);
     });
     worker.on('error', fail);

@@ -86,7 +86,7 @@ export const sessionsRouter = router({
   search: publicProcedure
     .input(searchSessionsInput)
     .query(({ ctx, input }) =>
-      ctx.services.sessions.search(input.query, { agent_id: input.agent_id, limit: input.limit }),
+      ctx.services.sessions.searchOffThread(input.query, { agent_id: input.agent_id, limit: input.limit }),
     ),
 
   /** One page of `search`'s hits, in the same order; `next_cursor` leads to the next (pages.ts). */
@@ -95,7 +95,7 @@ export const sessionsRouter = router({
     .output(searchSessionsPageSchema)
     .query(({ ctx, input }) => {
       const { query, ...page } = input;
-      return ctx.services.sessions.searchPage(query, page);
+      return ctx.services.sessions.searchPageOffThread(query, page);
     }),
 
   count: publicProcedure.query(({ ctx }) => ctx.services.sessions.count()),

@@ -9,6 +9,7 @@ import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { newestFirstPage } from '../newest-first-page.ts';
 import { type Page, pageSize } from '../page-cursor.ts';
+import { type ReadArgs, type ReadName, type ReadThread, readOffThread } from '../read-thread.ts';
 import { type ChunkerOptions, chunkText } from './chunker.ts';
 import {
   type ExportOptions,
@@ -30,14 +31,7 @@ import {
   normalizeTags,
   type StoreChunkInput,
 } from './memory-model.ts';
-import {
-  type MemoryReadAnswer,
-  type MemoryReadArgs,
-  type MemoryReadName,
-  MemoryReads,
-  type MemoryReadThread,
-  runRead,
-} from './memory-reads.ts';
+import { MemoryReads } from './memory-reads.ts';
 import {
   type CreateMemorySessionInput,
   MemorySessionStore,
@@ -77,7 +71,7 @@ export class MemoryService {
   private readonly reads: MemoryReads;
   private readonly sessionStore: MemorySessionStore;
   /** Where the *OffThread searches go, once the daemon's search thread is ready (useReadThread). */
-  private readThread: MemoryReadThread | undefined;
+  private readThread: ReadThread | undefined;
 
   constructor(
     private readonly core: CoreContext,
@@ -367,14 +361,12 @@ export class MemoryService {
   }
 
   /** From now on the *OffThread searches go to `thread` (none: they run here again). */
-  useReadThread(thread: MemoryReadThread | undefined): void {
+  useReadThread(thread: ReadThread | undefined): void {
     this.readThread = thread;
   }
 
-  /** A search the thread does not answer is run here, so its error has its own class. */
-  private async offThread<K extends MemoryReadName>(name: K, args: MemoryReadArgs<K>): Promise<MemoryReadAnswer<K>> {
-    const answer = await this.readThread?.read(name, args);
-    return answer ?? runRead(this.reads, name, args);
+  private offThread<K extends ReadName<'memory'>>(name: K, args: ReadArgs<'memory', K>) {
+    return readOffThread(this.readThread, { memory: this.reads }, 'memory', name, args);
   }
 
   private resolved<Q extends MemorySearchQuery>(query: Q): Q & { agent_id: string } {

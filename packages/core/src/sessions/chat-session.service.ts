@@ -1,12 +1,12 @@
-import { and, asc, chatMessages, chatSessions, count, desc, eq, lt, type SQL, sql, statementsOf } from '@restflow/db';
+import { and, asc, chatMessages, chatSessions, count, desc, eq, lt, type SQL, sql } from '@restflow/db';
 import type { AgentService, StoredAgent } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError, UnavailableError } from '../errors.ts';
 import { resolveRefIn } from '../id-prefix.ts';
 import { findModel } from '../models/catalogue.ts';
-import { newestFirstPage } from '../newest-first-page.ts';
-import { decodeCursor, encodeCursor, type Page, pageOf, pageSize } from '../page-cursor.ts';
+import { decodeCursor, type Page, pageOf, pageSize } from '../page-cursor.ts';
+import { type ReadArgs, type ReadThread, readOffThread } from '../read-thread.ts';
 import type { SkillService } from '../skills/skill.service.ts';
 import {
   type ChatMessage,
@@ -22,21 +22,10 @@ import {
   type NewChatSession,
   type StoredChatMessage,
 } from './chat-session-model.ts';
-import {
-  findMessageMatches,
-  type IndexedMatches,
-  indexedMessageMatches,
-  isAscii,
-  likeContains,
-  type MessageMatches,
-  matchesInSessions,
-  previewsOf,
-} from './chat-session-search.ts';
-import { autoSessionName, messagePreview } from './chat-text.ts';
+import { ChatSessionReads, type SessionRow } from './chat-session-reads.ts';
+import { autoSessionName } from './chat-text.ts';
 
 export * from './chat-session-model.ts';
-
-type SessionRow = typeof chatSessions.$inferSelect;
 
 export interface SessionListFilter {
   /** A unique prefix of an existing agent, or the full id of a deleted one. */
@@ -58,21 +47,6 @@ const storedMessage = (row: MessageRow): StoredChatMessage => ({
   seq: row.seq,
 });
 
-function summaryOf(row: SessionRow, lastContent: string | undefined): ChatSessionSummary {
-  const summary: ChatSessionSummary = {
-    id: row.id,
-    name: row.name,
-    agent_id: row.agentId,
-    model: row.model,
-    message_count: row.messageCount,
-    updated_at: row.updatedAt,
-  };
-  if (row.skillId) summary.skill_id = row.skillId;
-  if (lastContent !== undefined) summary.last_message_preview = messagePreview(lastContent);
-  return summary;
-}
-
-/** An assistant message stored without execution details counts as a finished, empty execution. */
 const EMPTY_EXECUTION: MessageExecution = { steps: [], duration_ms: 0, tokens_used: 0, status: 'completed' };
 
 /** "default" or a catalogue model (aliases such as `sonnet` normalised). */
@@ -90,24 +64,30 @@ function assertName(name: string): string {
   return trimmed;
 }
 
-/** Sessions checked per statement while a search walks them newest first. */
-const WALK_BATCH = 100;
+type SearchPageOptions = { agent_id?: string; cursor?: string; limit?: number };
 
-/**
- * Per session of the JSON array given, its last message's content: its last seq and then that one message, both
- * through (session_id, seq); a filter of every message against its session's max(seq) would read each message of
- * a long chat.
- */
-const LAST_MESSAGES = `SELECT m.session_id, m.content FROM json_each(?) j
-  CROSS JOIN chat_messages m ON m.session_id = j.value
-   AND m.seq = (SELECT max(m2.seq) FROM chat_messages m2 WHERE m2.session_id = j.value)`;
+/** A page of search hits from `size` + 1 of them (the one more says there is a next page). */
+const hitsPage = (hits: ChatSessionSearchHit[], size: number): Page<ChatSessionSearchHit> =>
+  pageOf(
+    hits,
+    size,
+    (hit) => [hit.updated_at, hit.id],
+    (kept) => kept,
+  );
 
 export class ChatSessionService {
+  /** The reads the search thread may run instead (read-thread.ts). */
+  private readonly reads: ChatSessionReads;
+  /** Where the *OffThread searches go, once the daemon's search thread is ready (useReadThread). */
+  private readThread: ReadThread | undefined;
+
   constructor(
     private readonly core: CoreContext,
     private readonly agents: AgentService,
     private readonly skills: SkillService,
-  ) {}
+  ) {
+    this.reads = new ChatSessionReads(core.db);
+  }
 
   // ── sessions ──────────────────────────────────────────────────────────────────────────────────────────
 
@@ -154,7 +134,7 @@ export class ChatSessionService {
   }
 
   summary(idOrPrefix: string): ChatSessionSummary {
-    return this.summaries([this.row(idOrPrefix)])[0] as ChatSessionSummary;
+    return this.reads.summaries([this.row(idOrPrefix)])[0] as ChatSessionSummary;
   }
 
   /**
@@ -163,7 +143,7 @@ export class ChatSessionService {
    */
   list(filter: SessionListFilter = {}): ChatSessionSummary[] {
     const conditions = this.listConditions(filter);
-    return this.summaries(this.rowsWhere(conditions.length > 0 ? and(...conditions) : undefined));
+    return this.reads.summaries(this.reads.rowsWhere(conditions.length > 0 ? and(...conditions) : undefined));
   }
 
   private listConditions(filter: SessionListFilter): SQL[] {
@@ -179,8 +159,8 @@ export class ChatSessionService {
    * the page before. Read by keyset off chat_sessions_updated_idx / chat_sessions_agent_updated_idx.
    */
   listPage(filter: SessionListFilter & { cursor?: string; limit?: number } = {}): Page<ChatSessionSummary> {
-    const page = this.rowsPage(this.listConditions(filter), filter.cursor, pageSize(filter.limit));
-    return { items: this.summaries(page.items), next_cursor: page.next_cursor };
+    const page = this.reads.rowsPage(this.listConditions(filter), filter.cursor, pageSize(filter.limit));
+    return { items: this.reads.summaries(page.items), next_cursor: page.next_cursor };
   }
 
   count(): number {
@@ -250,138 +230,60 @@ export class ChatSessionService {
    * queries (Unicode case folding) are matched in JS over every message.
    */
   search(query: string, options: { agent_id?: string; limit?: number } = {}): ChatSessionSearchHit[] {
-    return this.findHits(query, options.agent_id, options.limit ?? Number.POSITIVE_INFINITY, undefined);
+    return this.reads.searchHits(...this.searchArgs(query, options.agent_id, options.limit ?? Infinity, undefined));
   }
 
   /**
    * One page of `search`'s hits, in the same order; `cursor` is the `next_cursor` of the page before (keyset on
    * updated_at and id, the list's own: a session updated meanwhile moves to the front and is not seen twice).
    */
-  searchPage(
-    query: string,
-    options: { agent_id?: string; cursor?: string; limit?: number } = {},
-  ): Page<ChatSessionSearchHit> {
+  searchPage(query: string, options: SearchPageOptions = {}): Page<ChatSessionSearchHit> {
     const size = pageSize(options.limit);
-    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, ['number', 'string']);
-    const hits = this.findHits(query, options.agent_id, size + 1, after as readonly [number, string] | undefined);
-    return pageOf(
-      hits,
+    return hitsPage(this.reads.searchHits(...this.searchPageArgs(query, options, size)), size);
+  }
+
+  // The same two, run by the search thread when there is one (their procedures).
+
+  async searchOffThread(query: string, options: { agent_id?: string; limit?: number } = {}) {
+    const args = this.searchArgs(query, options.agent_id, options.limit ?? Infinity, undefined);
+    return readOffThread(this.readThread, { sessions: this.reads }, 'sessions', 'searchHits', args);
+  }
+
+  async searchPageOffThread(query: string, options: SearchPageOptions = {}): Promise<Page<ChatSessionSearchHit>> {
+    const size = pageSize(options.limit);
+    const args = this.searchPageArgs(query, options, size);
+    return hitsPage(
+      await readOffThread(this.readThread, { sessions: this.reads }, 'sessions', 'searchHits', args),
       size,
-      (hit) => [hit.updated_at, hit.id],
-      (kept) => kept,
     );
   }
 
-  private findHits(
+  /** From now on the *OffThread searches go to `thread` (none: they run here again). */
+  useReadThread(thread: ReadThread | undefined): void {
+    this.readThread = thread;
+  }
+
+  private searchPageArgs(query: string, options: SearchPageOptions, size: number) {
+    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, ['number', 'string']);
+    return this.searchArgs(query, options.agent_id, size + 1, after as readonly [number, string] | undefined);
+  }
+
+  /**
+   * The arguments of ChatSessionReads.searchHits for a query (trimmed, checked) of one agent's sessions or all,
+   * after a page's keyset position.
+   */
+  private searchArgs(
     query: string,
     agentRef: string | undefined,
     limit: number,
     after: readonly [number, string] | undefined,
-  ): ChatSessionSearchHit[] {
+  ): ReadArgs<'sessions', 'searchHits'> {
     const needle = query.trim();
     if (!needle) throw InvalidInputError.field('query', 'must not be empty');
     // SQLite ends text at a NUL in FTS5 strings ("unterminated string") and in LIKE patterns (silently widening
     // the match), so such a query would fail or find the wrong sessions; memory search refuses it the same way.
     if (needle.includes('\u0000')) throw InvalidInputError.field('query', 'must not contain a NUL character');
-    const agentId = agentRef !== undefined ? this.agentIdForFilter(agentRef) : undefined;
-    const before = after && sql`(${chatSessions.updatedAt}, ${chatSessions.id}) < (${after[0]}, ${after[1]})`;
-    const lowered = needle.toLowerCase();
-    const nameMatches = (row: SessionRow) => row.name.toLowerCase().includes(lowered);
-    if (isAscii(needle)) {
-      const indexed = needle.length >= 3 ? indexedMessageMatches(this.core.db, needle) : undefined;
-      if (indexed) {
-        const rows = this.indexedHitRows(indexed, needle, agentId, limit, before);
-        const shown = previewsOf(
-          this.core.db,
-          needle,
-          indexed,
-          rows.map((r) => r.id),
-        );
-        return this.hitsOf(rows, shown, limit);
-      }
-      return this.walkSessions(needle, agentId, nameMatches, limit, after && encodeCursor(after));
-    }
-    const matches = findMessageMatches(this.core.db, needle);
-    const filter = and(agentId !== undefined ? eq(chatSessions.agentId, agentId) : undefined, before);
-    const rows = this.rowsWhere(filter).filter((r) => matches.has(r.id) || nameMatches(r));
-    return this.hitsOf(rows, matches, limit);
-  }
-
-  /** The first `limit` sessions, in list order, holding indexed matches or whose name matches. */
-  private indexedHitRows(
-    matches: Map<string, IndexedMatches>,
-    needle: string,
-    agentId: string | undefined,
-    limit: number,
-    before: SQL | undefined,
-  ): SessionRow[] {
-    const hit = sql`(${chatSessions.id} IN (SELECT value FROM json_each(${JSON.stringify([...matches.keys()])})) OR ${likeContains(chatSessions.name, needle)})`;
-    const query = this.core.db
-      .select()
-      .from(chatSessions)
-      .where(and(agentId === undefined ? undefined : eq(chatSessions.agentId, agentId), before, hit))
-      .orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id));
-    return Number.isFinite(limit) ? query.limit(limit).all() : query.all();
-  }
-
-  /** Newest sessions first, a batch at a time, until `limit` of them match by name or message. */
-  private walkSessions(
-    needle: string,
-    agentId: string | undefined,
-    nameMatches: (row: SessionRow) => boolean,
-    limit: number,
-    from: string | undefined,
-  ): ChatSessionSearchHit[] {
-    const hits: SessionRow[] = [];
-    const matches = new Map<string, MessageMatches>();
-    let cursor = from;
-    do {
-      const page = this.rowPage(agentId, cursor, WALK_BATCH);
-      const found = matchesInSessions(
-        this.core.db,
-        needle,
-        page.rows.map((r) => r.id),
-      );
-      for (const row of page.rows) {
-        const match = found.get(row.id);
-        if (match) matches.set(row.id, match);
-        if (match || nameMatches(row)) hits.push(row);
-        if (hits.length >= limit) break;
-      }
-      cursor = page.next;
-    } while (cursor !== undefined && hits.length < limit);
-    return this.hitsOf(hits, matches, limit);
-  }
-
-  /** Session rows in list order after a keyset position (the walk's batches). */
-  private rowPage(agentId: string | undefined, after: string | undefined, size: number) {
-    const page = this.rowsPage(agentId !== undefined ? [eq(chatSessions.agentId, agentId)] : [], after, size);
-    return { rows: page.items, next: page.next_cursor ?? undefined };
-  }
-
-  /** One keyset page of session rows matching `conditions`, in list order (updated_at, then id, descending). */
-  private rowsPage(conditions: SQL[], cursor: string | undefined, size: number): Page<SessionRow> {
-    return newestFirstPage(
-      this.core.db,
-      chatSessions,
-      {
-        columns: [chatSessions.updatedAt, chatSessions.id],
-        shape: ['number', 'string'],
-        of: (r) => [r.updatedAt, r.id],
-      },
-      conditions,
-      cursor,
-      size,
-    );
-  }
-
-  private hitsOf(rows: SessionRow[], matches: Map<string, MessageMatches>, limit: number): ChatSessionSearchHit[] {
-    return this.summaries(rows.slice(0, limit)).map((summary) => {
-      const match = matches.get(summary.id);
-      const hit: ChatSessionSearchHit = { ...summary, match_count: match?.count ?? 0 };
-      if (match) hit.match_preview = match.preview;
-      return hit;
-    });
+    return [needle, agentRef !== undefined ? this.agentIdForFilter(agentRef) : undefined, limit, after];
   }
 
   // ── messages ──────────────────────────────────────────────────────────────────────────────────────────
@@ -530,20 +432,6 @@ export class ChatSessionService {
       .limit(1)
       .get();
     return row !== undefined;
-  }
-
-  private rowsWhere(filter?: ReturnType<typeof and>): SessionRow[] {
-    const query = this.core.db.select().from(chatSessions);
-    return (filter ? query.where(filter) : query).orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id)).all();
-  }
-
-  private summaries(rows: SessionRow[]): ChatSessionSummary[] {
-    if (rows.length === 0) return [];
-    const last = statementsOf(this.core.db.$client)(LAST_MESSAGES)
-      .raw(true)
-      .all(JSON.stringify(rows.map((r) => r.id))) as [string, string][];
-    const lastContent = new Map(last);
-    return rows.map((row) => summaryOf(row, lastContent.get(row.id)));
   }
 
   /** The first agent created is the default one. */
