@@ -44,7 +44,7 @@ const engine = new AgentEngine({
       waitForDecision: async () => ({ status: 'rejected' }),
     },
     skills: { list: () => [], find: () => undefined },
-    memory: { search: () => [], store: () => ({ id: '' }) },
+    memory: { search: async () => [], store: () => ({ id: '' }) },
     secrets: { get: () => undefined },
     extraPaths: [],
     allowPrivateNetwork: false,

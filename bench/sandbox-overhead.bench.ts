@@ -48,7 +48,7 @@ const registry = (box: ToolSandbox) =>
     {
       security: allow,
       skills: { list: () => [], find: () => undefined },
-      memory: { search: () => [], store: () => ({ id: 'x' }) },
+      memory: { search: async () => [], store: () => ({ id: 'x' }) },
       secrets: { get: () => undefined },
       extraPaths: [],
       allowPrivateNetwork: false,

@@ -132,6 +132,10 @@ function requireWithCodeCache(entryPath, options = {}) {
   const saveInTurns = () => {
     if (saveOne()) setImmediate(saveInTurns).unref();
   };
+  // A worker thread of the process (the daemon's search thread runs the same bundle) reads the cache but leaves
+  // the writing to the main thread: its compiled code is only what the thread ran, and both would write the same
+  // files under one pid.
+  if (!require('node:worker_threads').isMainThread) return load(entryPath, require.main ?? null);
   // Saved after the start, or at exit for a short-lived process (a CLI command), whichever comes first.
   const timer = setTimeout(saveInTurns, options.saveAfterMs ?? SAVE_AFTER_MS);
   timer.unref();

@@ -39,11 +39,19 @@ async function runSource(source) {
  */
 function runEntry(bundle, source) {
   const bundlePath = path.join(repoRoot, bundle);
+  // A worker thread of the process (the daemon's search thread) runs what its main thread picked (PICKED, below),
+  // told by RESTFLOW_ENTRY_PICKED, so that both run the same code even if a build lands in between.
+  const picked = process.env.RESTFLOW_ENTRY_PICKED;
+  const bundled = picked ? picked === 'bundle' : isCurrent(bundlePath);
+  globalThis[PICKED] = bundled ? 'bundle' : 'source';
   // The bundle's compiled code is kept between runs by scripts/code-cache.cjs, on every Node version.
-  if (isCurrent(bundlePath)) return require('./code-cache.cjs').requireWithCodeCache(bundlePath);
+  if (bundled) return require('./code-cache.cjs').requireWithCodeCache(bundlePath);
   // Node 22.1+ keeps V8's compiled code of the sources between runs (a no-op where it is absent, as on Node 20).
   module_.enableCompileCache?.();
   return runSource(source);
 }
+
+/** Where runEntry says what it ran ('bundle' or 'source'): the daemon passes it to its search thread. */
+const PICKED = Symbol.for('restflow.entry-picked');
 
 module.exports = { isCurrent, runEntry, runSource };

@@ -106,6 +106,28 @@ describe('the bins’ code cache', () => {
     expect(JSON.parse(stdout)).toMatchObject({ files: 3, written: 3 });
   });
 
+  it('is read but never written by a worker thread (the daemon runs its bundle on its search thread too)', () => {
+    const inThread = (env: NodeJS.ProcessEnv = {}) => {
+      const threadProgram =
+        `const c = require(${JSON.stringify(codeCache)});` +
+        `const { out } = c.requireWithCodeCache(${JSON.stringify(path.join(bundle, 'app.cjs'))}, { saveAfterMs: 0 });` +
+        `process.on('exit', () => require('node:worker_threads').parentPort.postMessage({ out, report: c.report() }));`;
+      const program =
+        `const { Worker } = require('node:worker_threads');` +
+        `new Worker(${JSON.stringify(threadProgram)}, { eval: true }).on('message', (m) => console.log(JSON.stringify(m)));`;
+      const stdout = execFileSync(process.execPath, ['-e', program], {
+        env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_CODE_CACHE: cacheRoot, ...env },
+        encoding: 'utf8',
+      });
+      return JSON.parse(stdout.trim()) as { out: string; report: Report };
+    };
+    const first = inThread();
+    expect(first).toMatchObject({ out: expected, report: { files: 3, accepted: 0, written: 0 } });
+    expect(fs.existsSync(first.report.dir)).toBe(false);
+    expect(run().report).toMatchObject({ written: 3 });
+    expect(inThread().report).toMatchObject({ files: 3, accepted: 3, written: 0 });
+  });
+
   it('recompiles and rewrites a file whose cache V8 refuses, and runs the right code', () => {
     const { report } = run();
     const damaged = path.join(report?.dir as string, 'app-A1.v8');

@@ -23,7 +23,7 @@ import { recoverStaleFiles } from './lifecycle/stale-files.ts';
 import { reportedProtocolVersion } from './lifecycle/test-hooks.ts';
 import { componentLogger, type Logger, type LogSettings } from './logger.ts';
 import { logIds, logRunLifecycle } from './run-log.ts';
-import { type SearchThread, startSearchThread } from './search-thread/search-thread.ts';
+import { searchesOnThread } from './search-thread/searches-on-thread.ts';
 import { onFirstConnection } from './transports/on-first-connection.ts';
 import { remoteBindRefusal } from './transports/remote-bind.ts';
 
@@ -59,10 +59,10 @@ export interface DaemonOptions {
    */
   httpAfterFirstAnswerMs?: number;
   /**
-   * The daemon's entry file (main.ts passes the process's): memory searches then run on a thread that runs it too
-   * (search-thread/search-thread.ts). Without it they run on the daemon's thread.
+   * The daemon's entry file (main.ts passes the process's) and what its thread's environment adds: the searches
+   * then run on a thread that runs it too (search-thread/search-thread.ts). Without it they run on the daemon's.
    */
-  searchThreadEntry?: string;
+  searchThread?: { entry: string; env?: Record<string, string> };
 }
 
 export interface RunningDaemon {
@@ -245,45 +245,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         checkpointFailed(error);
       }
     };
-    // Memory's and chat sessions' searches go to a thread of their own once it is ready (search-thread/search-thread.ts); until then, and
-    // if it fails, the daemon runs them itself.
-    let searchThread: Promise<SearchThread | undefined> = Promise.resolve(undefined);
-    const useReadThread = (thread: SearchThread | undefined) => {
-      services.memory.useReadThread(thread);
-      services.sessions.useReadThread(thread);
-    };
-    const searchThreadFailed = (err: unknown) => {
-      useReadThread(undefined);
-      logger.warn({ err }, "the search thread failed: searches run on the daemon's thread again");
-    };
+    // The searches go to a thread of their own once it is ready (search-thread/searches-on-thread.ts).
+    let stopSearchThread: (() => Promise<void>) | undefined;
     const startSearching = () => {
-      if (!options.searchThreadEntry) return;
-      searchThread = startSearchThread({
-        entry: options.searchThreadEntry,
-        database: paths.database,
-        onError: searchThreadFailed,
-        // Only the kind of search: its query is the user's text.
-        onUnanswered: (search) => logger.debug({ search }, "a search failed on the search thread: run on the daemon's"),
-      }).then(
-        (thread) => {
-          useReadThread(thread);
-          logger.info('searches run on the search thread');
-          return thread;
-        },
-        (err: unknown) => {
-          searchThreadFailed(err);
-          return undefined;
-        },
-      );
+      if (options.searchThread) {
+        stopSearchThread = searchesOnThread(services, { ...options.searchThread, database: paths.database }, logger);
+      }
     };
-    teardown.push({
-      name: 'search thread',
-      run: async () => {
-        const thread = await searchThread;
-        useReadThread(undefined);
-        await thread?.stop();
-      },
-    });
+    teardown.push({ name: 'search thread', run: async () => await stopSearchThread?.() });
     teardown.push({
       name: 'checkpoint thread',
       run: async () => {

@@ -40,6 +40,18 @@ const say = (text: string) => {
 };
 const clock = () => new Date().toLocaleTimeString();
 
+/**
+ * What the search thread runs: this process's entry (the bin, or boot.ts under `npm start`), told to run what the
+ * bin picked for this thread (scripts/pick-entry.cjs), the bundle or the sources.
+ */
+function searchThreadEntry(): { entry: string; env?: Record<string, string> } {
+  const picked = (globalThis as Record<symbol, unknown>)[Symbol.for('restflow.entry-picked')];
+  return {
+    entry: process.argv[1] as string,
+    ...(typeof picked === 'string' ? { env: { RESTFLOW_ENTRY_PICKED: picked } } : {}),
+  };
+}
+
 /** Runs the daemon until it stops; a function rather than top-level await, so that the bundle can be CommonJS. */
 async function main(): Promise<void> {
   try {
@@ -51,8 +63,8 @@ async function main(): Promise<void> {
       onLogSettings: (settings) => destination?.setRotation(logRotation(settings)),
       sandbox: processSandboxProbe(),
       httpAfterFirstAnswerMs: HTTP_AFTER_FIRST_ANSWER_MS,
-      // RESTFLOW_SEARCH_THREAD=off: memory searches on the daemon's own thread (comparisons, diagnostics).
-      ...(process.env.RESTFLOW_SEARCH_THREAD === 'off' ? {} : { searchThreadEntry: process.argv[1] }),
+      // RESTFLOW_SEARCH_THREAD=off: searches on the daemon's own thread (comparisons, diagnostics).
+      ...(process.env.RESTFLOW_SEARCH_THREAD === 'off' ? {} : { searchThread: searchThreadEntry() }),
       onShutdownRequested: (reason) => {
         say(`RestFlow daemon stopped at ${clock()} (${reason}).`);
         process.exit(0);

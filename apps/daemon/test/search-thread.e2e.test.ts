@@ -9,6 +9,7 @@ import { ChatSessionReads, MemoryReads } from '@restflow/core';
 import { closeDb, createDb } from '@restflow/db';
 import { resolvePaths } from '@restflow/paths';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir, waitUntil } from '@restflow/testkit';
+import { SEARCH_THREAD_READY } from '../src/search-thread/searches-on-thread.ts';
 
 const WORDS = ['harbor', 'invoice', 'journal', 'forest', 'gateway'];
 type Query = { query?: string; tags?: string[]; limit?: number; offset?: number; search_mode?: 'regex' };
@@ -49,7 +50,7 @@ beforeAll(async () => {
   }
   const log = resolvePaths(dataDir).daemonLog;
   await waitUntil(
-    () => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('searches run on the search thread'),
+    () => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes(SEARCH_THREAD_READY),
     20_000,
     'the search thread ready',
   );

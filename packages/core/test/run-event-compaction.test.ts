@@ -212,4 +212,34 @@ describe('database upkeep', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('leaves the log to the next pass instead of waiting for a reader (the search thread) to finish', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-upkeep-'));
+    const file = path.join(dir, 'restflow.db');
+    const db = createDb(file);
+    const reader = createDb(file, { readonly: true });
+    try {
+      const services = createTestServices({ db });
+      services.memory.store({ agent_id: services.agents.create('A').id, content: 'before the reader' });
+      // A read transaction open on another connection, as a long search on the search thread holds one.
+      reader.$client.exec('BEGIN');
+      expect(reader.$client.prepare('SELECT count(*) FROM memory_chunks').pluck().get()).toBe(1);
+      services.memory.store({ agent_id: services.agents.list()[0]?.id as string, content: 'after the reader' });
+      const maintenance = new DatabaseMaintenance(db, services.clock, { keepDays: () => 30 });
+      const started = Date.now();
+      const report = await maintenance.runOnce();
+      // busy_timeout is 5 s: a pass that waited for the reader would take that long.
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(report.wal_frames).toBeGreaterThan(0);
+      expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(0);
+      expect(db.$client.pragma('busy_timeout', { simple: true })).toBe(5000);
+      reader.$client.exec('COMMIT');
+      await maintenance.runOnce();
+      expect(fs.statSync(`${file}-wal`).size).toBe(0);
+    } finally {
+      closeDb(reader);
+      closeDb(db);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

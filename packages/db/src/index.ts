@@ -113,6 +113,8 @@ export function createDb(file: string, options: CreateDbOptions = {}): Db {
   // drizzle's queries reuse their compiled statements (statement-cache.ts); `$client` stays the database itself.
   const db = drizzle({ client: withStatementCache(client), schema }) as Db;
   db.$client = client;
+  // A read-only connection (the daemon's search thread) reads the schema the daemon's own connection brought up to date.
+  if (options.readonly) return db;
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder();
   try {
     if (!migrationsApplied(client, migrationsFolder)) migrate(db, { migrationsFolder });

@@ -10,11 +10,18 @@ import type { SearchReply, SearchRequest, SearchThreadData } from './search-thre
 const port = parentPort;
 if (!port) throw new Error('search-thread-main.ts runs in a worker thread only');
 const { database } = workerData as SearchThreadData;
-const reads = threadReads(createDb(database, { readonly: true }));
+const db = createDb(database, { readonly: true });
+const reads = threadReads(db);
+// One read transaction per search: its statements (the page's ids, their rows, the total) see one snapshot, as on
+// the daemon's thread, where no write can come between them. Nothing is left open between searches.
+const readWhole = db.$client.transaction(({ domain, name, args }: SearchRequest) =>
+  runRead(reads, domain, name as never, args as never),
+);
 const reply = (message: SearchReply) => port.postMessage(message);
-port.on('message', ({ id, domain, name, args }: SearchRequest) => {
+port.on('message', (request: SearchRequest) => {
+  const { id } = request;
   try {
-    reply({ id, answer: runRead(reads, domain, name as never, args as never) });
+    reply({ id, answer: readWhole(request) });
   } catch {
     reply({ id });
   }

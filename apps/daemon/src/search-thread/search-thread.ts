@@ -25,6 +25,8 @@ export interface SearchThread extends ReadThread {
 export interface SearchThreadOptions {
   /** The daemon's entry file (the process's `argv[1]`), which the thread runs too. */
   entry: string;
+  /** Added to the thread's copy of the environment. */
+  env?: Record<string, string>;
   database: string;
   /** The thread failed after it was ready: the daemon searches on its own thread again. */
   onError?: (error: Error) => void;
@@ -32,10 +34,20 @@ export interface SearchThreadOptions {
   onUnanswered?: (search: string) => void;
 }
 
-/** Resolves once the thread has opened the database and takes searches; rejects if it fails before that. */
-export function startSearchThread(options: SearchThreadOptions): Promise<SearchThread> {
+/** A thread being started: `ready` once it has opened the database and takes searches. */
+export interface StartingSearchThread {
+  /** Rejects if the thread fails, or is stopped, before it is ready. */
+  ready: Promise<SearchThread>;
+  /** Ends the thread, ready or not. */
+  stop(): Promise<void>;
+}
+
+export function startSearchThread(options: SearchThreadOptions): StartingSearchThread {
   const workerData: SearchThreadData = { role: SEARCH_THREAD_ROLE, database: options.database };
-  const worker = new Worker(options.entry, { workerData });
+  const worker = new Worker(options.entry, {
+    workerData,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+  });
   // The daemon's exit does not wait for the thread.
   worker.unref();
   const waiting = new Map<number, (answer: unknown) => void>();
@@ -43,30 +55,39 @@ export function startSearchThread(options: SearchThreadOptions): Promise<SearchT
   const kinds = new Map<number, string>();
   let nextId = 0;
   let running = true;
+  let ready = false;
+  let notReady: (error: Error) => void = () => {};
   const end = () => {
     running = false;
     for (const answer of waiting.values()) answer(undefined);
     waiting.clear();
     kinds.clear();
   };
+  const stop = async () => {
+    if (!ready) notReady(new Error('the search thread was stopped before it was ready'));
+    end();
+    await worker.terminate();
+  };
   const thread: SearchThread = {
     read: <D extends ReadDomain, K extends ReadName<D>>(domain: D, name: K, args: ReadArgs<D, K>) => {
       if (!running) return Promise.resolve(undefined);
       const id = nextId++;
       const request: SearchRequest = { id, domain, name, args };
+      try {
+        worker.postMessage(request);
+      } catch {
+        // Arguments that cannot be cloned (never from a validated call): the daemon runs the search.
+        return Promise.resolve(undefined);
+      }
       kinds.set(id, `${domain}.${name}`);
-      worker.postMessage(request);
       return new Promise<ReadAnswer<D, K> | undefined>((resolve) =>
         waiting.set(id, resolve as (answer: unknown) => void),
       );
     },
-    stop: async () => {
-      end();
-      await worker.terminate();
-    },
+    stop,
   };
-  return new Promise((resolve, reject) => {
-    let ready = false;
+  const readyPromise = new Promise<SearchThread>((resolve, reject) => {
+    notReady = reject;
     const fail = (error: Error) => {
       const wasRunning = running;
       end();
@@ -88,4 +109,5 @@ export function startSearchThread(options: SearchThreadOptions): Promise<SearchT
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the search thread exited (code ${code})`)));
   });
+  return { ready: readyPromise, stop };
 }

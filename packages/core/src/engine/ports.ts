@@ -82,8 +82,8 @@ export interface MemoryHit {
 }
 
 export interface MemoryPort {
-  /** A promise where the search runs on another thread (the daemon's search thread). */
-  search(query: { agentId: string; query: string; limit: number }): MemoryHit[] | Promise<MemoryHit[]>;
+  /** Run on the daemon's search thread, when it has one. */
+  search(query: { agentId: string; query: string; limit: number }): Promise<MemoryHit[]>;
   store(chunk: { agentId: string; content: string; tags: string[]; toolName: string }): { id: string };
 }
 

@@ -96,8 +96,17 @@ export class DatabaseMaintenance {
   private checkpoint(): number {
     type Checkpoint = { busy: number; log: number; checkpointed: number };
     // PASSIVE first only to learn the log's size (TRUNCATE reports 0 once it has emptied it).
-    const [before] = this.db.$client.pragma('wal_checkpoint(PASSIVE)') as Checkpoint[];
-    this.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    const client = this.db.$client;
+    const [before] = client.pragma('wal_checkpoint(PASSIVE)') as Checkpoint[];
+    // TRUNCATE waits for every reader to finish, and a search on the search thread may read for seconds: with no
+    // wait the event loop never blocks on one, and a busy log is left for the next pass.
+    const timeout = client.pragma('busy_timeout', { simple: true }) as number;
+    client.pragma('busy_timeout = 0');
+    try {
+      client.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      client.pragma(`busy_timeout = ${timeout}`);
+    }
     return before?.log ?? -1;
   }
 

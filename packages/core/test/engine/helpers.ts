@@ -49,7 +49,7 @@ export function toolDeps(overrides: Partial<ToolDeps> = {}): ToolDeps {
   return {
     security: allowAll,
     skills: { list: () => [], find: () => undefined },
-    memory: { search: () => [], store: () => ({ id: 'chunk-1' }) },
+    memory: { search: async () => [], store: () => ({ id: 'chunk-1' }) },
     secrets: { get: () => undefined },
     extraPaths: [],
     allowPrivateNetwork: false,

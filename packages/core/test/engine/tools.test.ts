@@ -356,7 +356,7 @@ describe('other tools', () => {
   it('memory tools search and store for the running agent only', async () => {
     const stored: unknown[] = [];
     const memory = {
-      search: (q: { agentId: string; query: string; limit: number }) => [
+      search: async (q: { agentId: string; query: string; limit: number }) => [
         { id: 'm1', content: `about ${q.query} (${q.limit})` },
       ],
       store: (chunk: unknown) => {
