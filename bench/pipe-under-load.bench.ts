@@ -14,7 +14,8 @@
 // `-- --ping-every 2` paces the pings (~2 ms apart, ±50 %) instead of sending them back to back: they then land at
 // random moments of the daemon's work, while back-to-back pings are fewer exactly when the daemon is slow to answer.
 // `-- --only memory.search,sessions.list` keeps only these kinds of the load's calls, each at its rate in the mix.
-// `-- --as-pings` makes every load call a `system.ping` (same clients, rate and frames per second, no service work).
+// `-- --as-pings` makes every load call a `system.ping` (same clients, rate and frames per second, no service work);
+// `-- --no-changes` leaves out the load clients' `system.onChanges` subscriptions.
 // `-- --gc` loads bench/gc-probe.mjs into the daemons and reports their collections in each window (count, pauses).
 // `-- --trace` loads bench/ping-trace-probe.mjs: each slow ping's time is split into the wait before the daemon read
 // it, the daemon's handling and the way back (bench/ping-legs.ts).
@@ -64,6 +65,8 @@ const ONLY = text('only')?.split(',');
 const LEFT_OUT = 'left out';
 /** `--as-pings`: every load call is a `system.ping`, at the same rate: what the transport alone adds to the tail. */
 const AS_PINGS = process.argv.includes('--as-pings');
+/** `--no-changes`: the load clients keep no `system.onChanges` subscription (what streaming the changes costs). */
+const NO_CHANGES = process.argv.includes('--no-changes');
 /** The pause between two pings, ms (±50 % jitter); 0: back to back. */
 const PING_EVERY_MS = arg('ping-every', 0);
 
@@ -91,7 +94,7 @@ async function loadChild(): Promise<void> {
     let fleet = fleets.get(pipePath);
     if (fleet) return fleet;
     const clients = Array.from({ length: CLIENTS }, () => createRestflowClient({ pipePath }));
-    const subscriptions = clients.map((client) =>
+    const subscriptions = (NO_CHANGES ? [] : clients).map((client) =>
       client.system.onChanges.subscribe(undefined, {
         onData: () => {
           if (running) report.events++;
@@ -459,7 +462,7 @@ async function main(): Promise<void> {
       if (d.errors > 0) process.exitCode = 1;
       const suffix = bVariant ? ` [${d.name}]` : '';
       const probe = PING_EVERY_MS > 0 ? `pings ~${PING_EVERY_MS} ms apart` : 'pings back to back';
-      const mix = `${ONLY ? `only ${ONLY.join(', ')}` : 'mixed load'}${AS_PINGS ? ', each call a ping' : ''}`;
+      const mix = `${ONLY ? `only ${ONLY.join(', ')}` : 'mixed load'}${AS_PINGS ? ', each call a ping' : ''}${NO_CHANGES ? ', no change streams' : ''}`;
       figures.push(
         {
           what: `system.ping p99 under ${CLIENTS}-client ${mix} (${rate} calls/s, ${probe})${suffix}`,
@@ -494,7 +497,7 @@ async function main(): Promise<void> {
       );
     }
     // A partial mix or pings for calls is an experiment, not the benchmark's figure; the paced probe is recorded beside the default one.
-    if (!ONLY && !AS_PINGS) recordFigures(PING_EVERY_MS > 0 ? 'pipe-load-paced' : 'pipe-load', figures);
+    if (!ONLY && !AS_PINGS && !NO_CHANGES) recordFigures(PING_EVERY_MS > 0 ? 'pipe-load-paced' : 'pipe-load', figures);
   } finally {
     child?.kill();
     for (const d of daemons) {
