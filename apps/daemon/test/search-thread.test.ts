@@ -27,7 +27,8 @@ describe('startSearchThread', () => {
        port.postMessage({ type: 'ready' });`,
     );
     const env = { RESTFLOW_ENTRY_PICKED: 'bundle' };
-    const thread = await startSearchThread({ entry, database: '/data/restflow.db', env }).ready;
+    const starting = startSearchThread({ entry, database: '/data/restflow.db', env });
+    const thread = await starting.ready;
     try {
       const answers = await Promise.all([
         thread.read('memory', 'search', [query]),
@@ -52,7 +53,7 @@ describe('startSearchThread', () => {
         },
       ]);
     } finally {
-      await thread.stop();
+      await starting.stop();
     }
     expect(await thread.read('memory', 'search', [query])).toBeUndefined();
   });
@@ -64,12 +65,12 @@ describe('startSearchThread', () => {
        port.postMessage({ type: 'ready' });`,
     );
     const unanswered: string[] = [];
-    const thread = await startSearchThread({ entry, database: 'x.db', onUnanswered: (name) => unanswered.push(name) })
-      .ready;
+    const starting = startSearchThread({ entry, database: 'x.db', onUnanswered: (name) => unanswered.push(name) });
+    const thread = await starting.ready;
     await expect(thread.read('memory', 'search', [query])).resolves.toBeUndefined();
     await expect(thread.read('sessions', 'searchHits', ['harbor', undefined, 10, undefined])).resolves.toBeUndefined();
     expect(unanswered).toEqual(['memory.search', 'sessions.searchHits']);
-    await thread.stop();
+    await starting.stop();
   });
 
   it('rejects when the thread fails before it is ready', async () => {
@@ -86,20 +87,22 @@ describe('startSearchThread', () => {
        port.postMessage({ type: 'ready' });`,
     );
     const errors: Error[] = [];
-    const thread = await startSearchThread({ entry, database: 'x.db', onError: (error) => errors.push(error) }).ready;
+    const starting = startSearchThread({ entry, database: 'x.db', onError: (error) => errors.push(error) });
+    const thread = await starting.ready;
     await expect(thread.read('memory', 'search', [query])).resolves.toBeUndefined();
     expect(errors.map((e) => e.message)).toEqual(['thread broke']);
     await expect(thread.read('memory', 'search', [query])).resolves.toBeUndefined();
-    await thread.stop();
+    await starting.stop();
     expect(errors).toHaveLength(1);
   });
 
   it('answers the searches waiting when it is stopped undefined, and says nothing of its own stop', async () => {
     const entry = threadFile('silent', `port.on('message', () => {}); port.postMessage({ type: 'ready' });`);
     const errors: Error[] = [];
-    const thread = await startSearchThread({ entry, database: 'x.db', onError: (error) => errors.push(error) }).ready;
+    const starting = startSearchThread({ entry, database: 'x.db', onError: (error) => errors.push(error) });
+    const thread = await starting.ready;
     const waiting = thread.read('memory', 'search', [query]);
-    await thread.stop();
+    await starting.stop();
     await expect(waiting).resolves.toBeUndefined();
     expect(errors).toEqual([]);
   });

@@ -118,16 +118,9 @@ export {
 export { chunkMessages, chunkText, DEFAULT_CHUNKER_OPTIONS } from './memory/chunker.ts';
 export { EXPORT_PRESET_NAMES, EXPORT_PRESETS, resolveExportOptions } from './memory/export.ts';
 export type { ImportChunkInput } from './memory/memory.service.ts';
-export {
-  MEMORY_SOURCE_TYPES,
-  type MemorySearchQuery,
-  type MemorySearchResult,
-  SEARCH_MODES,
-} from './memory/memory-model.ts';
+export { MEMORY_SOURCE_TYPES, type MemorySearchQuery, SEARCH_MODES } from './memory/memory-model.ts';
 export { MemoryReads } from './memory/memory-reads.ts';
-export { MemorySearch } from './memory/memory-search.ts';
 export { frequencyScore, recencyScore, SCORING_PRESET_NAMES, SCORING_PRESETS, tagScore } from './memory/ranked.ts';
-export type { ResolvedSearchQuery } from './memory/search-plan.ts';
 export { textMatcher } from './memory/text-match.ts';
 export {
   findModel,
@@ -141,16 +134,8 @@ export {
   openaiCompatibleModel,
 } from './models/catalogue.ts';
 export { LLM_PROVIDERS } from './models/model-list.service.ts';
-export {
-  type ReadAnswer,
-  type ReadArgs,
-  type ReadDomain,
-  type ReadName,
-  type ReadThread,
-  runRead,
-  type ThreadReads,
-  threadReads,
-} from './read-thread.ts';
+// runRead and threadReads, what the search thread runs, are its own entry point: @restflow/core/read-thread.
+export type { ReadAnswer, ReadArgs, ReadDomain, ReadName, ReadThread } from './read-thread.ts';
 export { ManualClock } from './runtime.ts';
 export type { TaskAgentRunner, TaskAgentRunRequest } from './scheduler/agent-runner.ts';
 export { ModelChainError, ModelFailover } from './scheduler/failover.ts';

@@ -1,6 +1,6 @@
 // Runs in the search thread (search-thread.ts): memory's and chat sessions' searches through a read-only connection
-// to the daemon's database. A search that throws is answered without an answer: the daemon runs it itself, so the caller gets the
-// error with its own class and code.
+// to the daemon's database. A search that throws is answered without an answer: the daemon runs it itself, so the
+// caller gets the error with its own class and code.
 import { parentPort, workerData } from 'node:worker_threads';
 // The searches alone, not the whole of core: the thread loads no more than it runs.
 import { runRead, threadReads } from '@restflow/core/read-thread';

@@ -1,7 +1,8 @@
 // The daemon's search thread: memory's and chat sessions' searches (core's read-thread.ts) run there, through a
 // read-only connection of its own, so a search (~0.5 ms at 300 chunks, ~20 ms at 1M, seconds for a regex over a
-// large memory) no longer holds the event loop that answers every other call (docs/lifecycle.md#the-search-thread). The thread runs the daemon's own entry (boot.ts starts
-// search-thread-main.ts when it finds itself in a thread with SEARCH_THREAD_ROLE): the same code, bundled or not.
+// large memory) no longer holds the event loop that answers every other call (docs/lifecycle.md#the-search-thread).
+// The thread runs the daemon's own entry (boot.ts starts search-thread-main.ts when it finds itself in a thread
+// with SEARCH_THREAD_ROLE): the same code, bundled or not.
 import { Worker } from 'node:worker_threads';
 import type { ReadAnswer, ReadArgs, ReadDomain, ReadName, ReadThread } from '@restflow/core';
 
@@ -16,11 +17,6 @@ export interface SearchThreadData {
 export type SearchRequest = { id: number; domain: ReadDomain; name: string; args: unknown[] };
 /** `answer` is missing for a search that failed on the thread. */
 export type SearchReply = { type: 'ready' } | { id: number; answer?: unknown };
-
-export interface SearchThread extends ReadThread {
-  /** Ends the thread; searches still waiting resolve undefined (the daemon answers them). */
-  stop(): Promise<void>;
-}
 
 export interface SearchThreadOptions {
   /** The daemon's entry file (the process's `argv[1]`), which the thread runs too. */
@@ -37,8 +33,8 @@ export interface SearchThreadOptions {
 /** A thread being started: `ready` once it has opened the database and takes searches. */
 export interface StartingSearchThread {
   /** Rejects if the thread fails, or is stopped, before it is ready. */
-  ready: Promise<SearchThread>;
-  /** Ends the thread, ready or not. */
+  ready: Promise<ReadThread>;
+  /** Ends the thread, ready or not; searches still waiting resolve undefined (the daemon answers them). */
   stop(): Promise<void>;
 }
 
@@ -50,25 +46,23 @@ export function startSearchThread(options: SearchThreadOptions): StartingSearchT
   });
   // The daemon's exit does not wait for the thread.
   worker.unref();
-  const waiting = new Map<number, (answer: unknown) => void>();
-  /** Each waiting search's kind (`memory.search`), for onUnanswered. */
-  const kinds = new Map<number, string>();
+  /** Each waiting search: who takes its answer, and its kind (`memory.search`) for onUnanswered. */
+  const waiting = new Map<number, { answer: (answer: unknown) => void; kind: string }>();
   let nextId = 0;
   let running = true;
-  let ready = false;
+  let isReady = false;
   let notReady: (error: Error) => void = () => {};
   const end = () => {
     running = false;
-    for (const answer of waiting.values()) answer(undefined);
+    for (const search of waiting.values()) search.answer(undefined);
     waiting.clear();
-    kinds.clear();
   };
   const stop = async () => {
-    if (!ready) notReady(new Error('the search thread was stopped before it was ready'));
+    if (!isReady) notReady(new Error('the search thread was stopped before it was ready'));
     end();
     await worker.terminate();
   };
-  const thread: SearchThread = {
+  const thread: ReadThread = {
     read: <D extends ReadDomain, K extends ReadName<D>>(domain: D, name: K, args: ReadArgs<D, K>) => {
       if (!running) return Promise.resolve(undefined);
       const id = nextId++;
@@ -79,35 +73,33 @@ export function startSearchThread(options: SearchThreadOptions): StartingSearchT
         // Arguments that cannot be cloned (never from a validated call): the daemon runs the search.
         return Promise.resolve(undefined);
       }
-      kinds.set(id, `${domain}.${name}`);
       return new Promise<ReadAnswer<D, K> | undefined>((resolve) =>
-        waiting.set(id, resolve as (answer: unknown) => void),
+        waiting.set(id, { answer: resolve as (answer: unknown) => void, kind: `${domain}.${name}` }),
       );
     },
-    stop,
   };
-  const readyPromise = new Promise<SearchThread>((resolve, reject) => {
+  const ready = new Promise<ReadThread>((resolve, reject) => {
     notReady = reject;
     const fail = (error: Error) => {
       const wasRunning = running;
       end();
-      if (!ready) reject(error);
+      if (!isReady) reject(error);
       else if (wasRunning) options.onError?.(error);
     };
     worker.on('message', (reply: SearchReply) => {
       if ('type' in reply) {
-        ready = true;
+        isReady = true;
         resolve(thread);
         return;
       }
-      const answer = waiting.get(reply.id);
+      const search = waiting.get(reply.id);
+      if (!search) return;
       waiting.delete(reply.id);
-      if (!('answer' in reply)) options.onUnanswered?.(kinds.get(reply.id) as string);
-      kinds.delete(reply.id);
-      answer?.(reply.answer);
+      if (!('answer' in reply)) options.onUnanswered?.(search.kind);
+      search.answer(reply.answer);
     });
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the search thread exited (code ${code})`)));
   });
-  return { ready: readyPromise, stop };
+  return { ready, stop };
 }

@@ -1,9 +1,9 @@
 // The daemon's side of its search thread: started a moment after the daemon is ready, it takes memory's and chat
 // sessions' searches once it has opened the database; until then, once the daemon stops it, and should it fail,
 // the services run their searches on the daemon's thread.
-import type { RestflowServices } from '@restflow/core';
+import type { ReadThread, RestflowServices } from '@restflow/core';
 import type { Logger } from '../logger.ts';
-import { type SearchThread, type SearchThreadOptions, startSearchThread } from './search-thread.ts';
+import { type SearchThreadOptions, startSearchThread } from './search-thread.ts';
 
 /** What the daemon logs once the thread takes searches (tests and benchmarks wait for it). */
 export const SEARCH_THREAD_READY = 'searches run on the search thread';
@@ -15,7 +15,7 @@ export function searchesOnThread(
   logger: Logger,
 ): () => Promise<void> {
   let stopped = false;
-  const use = (on: SearchThread | undefined) => {
+  const use = (on: ReadThread | undefined) => {
     services.memory.useReadThread(on);
     services.sessions.useReadThread(on);
   };
