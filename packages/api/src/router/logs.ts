@@ -1,5 +1,6 @@
 import { tracked } from '@trpc/server';
 import { logFollowInput, logListInput, logListSchema } from '../schemas/index.ts';
+import { serviceStream } from '../service-streams.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
 /** The daemon's unified log: every component's JSON lines, already redacted (docs/lifecycle.md#logs). */
@@ -8,9 +9,9 @@ export const logsRouter = router({
   list: publicProcedure
     .input(logListInput)
     .output(logListSchema)
-    .query(({ ctx, input }) => {
+    .query(async ({ ctx, input }) => {
       const { limit, ...filter } = input ?? {};
-      return { lines: ctx.services.logs.list(filter, limit ?? 200) };
+      return { lines: await ctx.services.logs.list(filter, limit ?? 200) };
     }),
   /**
    * Lines as they are written, matching the filters. Resumes after `lastEventId` from the lines the daemon still
@@ -18,7 +19,7 @@ export const logsRouter = router({
    */
   onLine: publicProcedure.input(logFollowInput).subscription(async function* ({ ctx, input, signal }) {
     const { lastEventId, ...filter } = input ?? {};
-    for await (const line of ctx.services.logs.follow(filter, lastEventId, signal))
-      yield tracked(String(line.seq), line);
+    const lines = serviceStream(signal, (ended) => ctx.services.logs.follow(filter, lastEventId, ended));
+    for await (const line of lines) yield tracked(String(line.seq), line);
   }),
 });
