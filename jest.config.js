@@ -1,9 +1,5 @@
 export default {
-  projects: [
-    '<rootDir>/packages/*/jest.config.js',
-    '<rootDir>/packages/api/jest.across-port.config.js',
-    '<rootDir>/apps/*/jest.config.js',
-  ],
+  projects: ['<rootDir>/packages/*/jest.config.js', '<rootDir>/apps/*/jest.config.js'],
   collectCoverage: true,
   coverageReporters: ['text-summary', 'json-summary'],
   coverageDirectory: '<rootDir>/coverage',

@@ -1,4 +1,4 @@
-import type { RestflowServices, ServicesAnywhere } from '@restflow/core';
+import type { DomainServices, RestflowServices } from '@restflow/core';
 import type { DaemonStatus } from './schemas/system.ts';
 
 export type TransportKind = 'pipe' | 'ws' | 'http' | 'ipc' | 'local';
@@ -32,11 +32,8 @@ export type Caller =
 export const LOCAL_CALLER: Caller = { kind: 'local' };
 
 export interface ApiContext {
-  /**
-   * Domain services only: procedures never reach the database, the bus, the event log or the environment. They may
-   * run on another thread, so procedures await what they answer.
-   */
-  services: ServicesAnywhere;
+  /** Domain services only: procedures never reach the database, the bus, the event log or the environment. */
+  services: DomainServices;
   daemon: DaemonControl;
   transport: TransportKind;
   /** Absent means local: transports that carry no credential (pipe, IPC) are reachable only by the user. */

@@ -190,7 +190,6 @@ export {
 } from './security/sandbox.ts';
 export { MAX_APPROVAL_TIMEOUT_SECS, type PatternListName } from './security/security.service.ts';
 export { createServices, type DomainServices, type RestflowServices, type ServiceDeps } from './services.ts';
-export type { AnswersLater, ServicesAnywhere } from './services-anywhere.ts';
 export { ChatSessionReads } from './sessions/chat-session-reads.ts';
 export { MAX_SHARED_VALUE_BYTES, SHARED_VISIBILITIES } from './shared/shared-space.service.ts';
 export { parseSkillMarkdown, skillToMarkdown } from './skills/skill.service.ts';

@@ -1,16 +1,7 @@
 // In-process helpers for core and api tests: a fresh in-memory database, a clock the test controls, and a
 // tRPC caller with no transport.
-
-import { MessageChannel } from 'node:worker_threads';
 import { type ApiContext, appRouter, createCallerFactory, type DaemonControl, type TransportKind } from '@restflow/api';
-import {
-  createServices,
-  ManualClock,
-  type RestflowServices,
-  type ServiceDeps,
-  type ServicesAnywhere,
-} from '@restflow/core';
-import { exposeServices, servicesOnPort } from '@restflow/core/service-bridge';
+import { createServices, ManualClock, type RestflowServices, type ServiceDeps } from '@restflow/core';
 import { createDb } from '@restflow/db';
 import { PROTOCOL_VERSION, RESTFLOW_VERSION } from '@restflow/paths';
 import type { TRPCError } from '@trpc/server';
@@ -55,30 +46,13 @@ export function fakeDaemonControl(): DaemonControl & { shutdownRequests: string[
   };
 }
 
-/**
- * `services` as the daemon's transports reach them on their thread of their own: every call crosses a MessagePort
- * (structured clone, errors rebuilt, streams and signals carried), here within the test's thread.
- */
-export function servicesAcrossPort(services: RestflowServices): ServicesAnywhere {
-  const { port1, port2 } = new MessageChannel();
-  exposeServices(services, port1);
-  port1.unref();
-  const remote = servicesOnPort(port2);
-  port2.unref();
-  return remote;
-}
-
-/**
- * A typed caller of the whole router over fresh in-memory services; with RESTFLOW_TEST_SERVICES=across-port, the
- * procedures reach them across a MessagePort (`npm run test:services-across-port`), as in the daemon.
- */
+/** A typed caller of the whole router over fresh in-memory services. */
 export function createTestCaller<S extends RestflowServices = TestServices>(
   services: S = createTestServices() as unknown as S,
   transport: TransportKind = 'local',
 ) {
   const daemon = fakeDaemonControl();
-  const across = process.env.RESTFLOW_TEST_SERVICES === 'across-port';
-  const ctx: ApiContext = { services: across ? servicesAcrossPort(services) : services, daemon, transport };
+  const ctx: ApiContext = { services, daemon, transport };
   return { caller: createCallerFactory(appRouter)(ctx), services, daemon };
 }
 

@@ -49,8 +49,8 @@ export const authRouter = router({
   summary: publicProcedure.query(({ ctx }) => ctx.services.auth.summary()),
 
   /** The profile that would be used now, why, and the alternatives in order. */
-  select: publicProcedure.input(authProviderInput).query(async ({ ctx, input }) => {
-    const selection = await ctx.services.auth.select(input.provider);
+  select: publicProcedure.input(authProviderInput).query(({ ctx, input }) => {
+    const selection = ctx.services.auth.select(input.provider);
     if (!selection) throw new UnavailableError(`no available ${input.provider} auth profile`);
     return selection;
   }),
@@ -60,8 +60,8 @@ export const authRouter = router({
    * its compatible auth providers. The one procedure besides `secrets.get` that returns a credential value, on
    * explicit request only.
    */
-  apiKey: publicProcedure.input(apiKeyInput).query(async ({ ctx, input }) => {
-    const resolved = await ctx.services.auth.getApiKey(input.provider);
+  apiKey: publicProcedure.input(apiKeyInput).query(({ ctx, input }) => {
+    const resolved = ctx.services.auth.getApiKey(input.provider);
     if (!resolved) throw new UnavailableError(`no available auth profile holds a key for ${input.provider}`);
     return resolved;
   }),

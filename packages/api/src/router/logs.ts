@@ -1,6 +1,5 @@
 import { tracked } from '@trpc/server';
 import { logFollowInput, logListInput, logListSchema } from '../schemas/index.ts';
-import { serviceStream } from '../service-streams.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
 /** The daemon's unified log: every component's JSON lines, already redacted (docs/lifecycle.md#logs). */
@@ -9,9 +8,9 @@ export const logsRouter = router({
   list: publicProcedure
     .input(logListInput)
     .output(logListSchema)
-    .query(async ({ ctx, input }) => {
+    .query(({ ctx, input }) => {
       const { limit, ...filter } = input ?? {};
-      return { lines: await ctx.services.logs.list(filter, limit ?? 200) };
+      return { lines: ctx.services.logs.list(filter, limit ?? 200) };
     }),
   /**
    * Lines as they are written, matching the filters. Resumes after `lastEventId` from the lines the daemon still
@@ -19,7 +18,7 @@ export const logsRouter = router({
    */
   onLine: publicProcedure.input(logFollowInput).subscription(async function* ({ ctx, input, signal }) {
     const { lastEventId, ...filter } = input ?? {};
-    const lines = serviceStream(signal, (ended) => ctx.services.logs.follow(filter, lastEventId, ended));
-    for await (const line of lines) yield tracked(String(line.seq), line);
+    for await (const line of ctx.services.logs.follow(filter, lastEventId, signal))
+      yield tracked(String(line.seq), line);
   }),
 });

@@ -34,7 +34,7 @@ export const mcpRouter = router({
     .input(mcpServerRefInput)
     .output(mcpTestResultSchema)
     .mutation(async ({ ctx, input }) => {
-      const server = await ctx.services.mcp.get(input.id);
+      const server = ctx.services.mcp.get(input.id);
       return { server, tools: await ctx.services.mcpClients.test(server.id) };
     }),
 });

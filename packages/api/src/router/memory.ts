@@ -93,7 +93,7 @@ export const memoryRouter = router({
   clear: publicProcedure
     .input(clearMemoryInput)
     .output(clearResultSchema)
-    .mutation(async ({ ctx, input }) => ({ deleted_count: await ctx.services.memory.deleteForAgent(input.agent_id) })),
+    .mutation(({ ctx, input }) => ({ deleted_count: ctx.services.memory.deleteForAgent(input.agent_id) })),
 
   stats: publicProcedure
     .input(optionalAgentInput)

@@ -12,7 +12,6 @@ import {
   runTreeSchema,
   startedReplaySchema,
 } from '../schemas/index.ts';
-import { serviceStream } from '../service-streams.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
 /** The tracked() id is the run's seq; anything else is a client bug worth a clear error. */
@@ -61,8 +60,8 @@ export const runsRouter = router({
   tree: publicProcedure
     .input(idInput)
     .output(runTreeSchema)
-    .query(async ({ ctx, input }) => {
-      const runs = await ctx.services.runs.tree(input.id);
+    .query(({ ctx, input }) => {
+      const runs = ctx.services.runs.tree(input.id);
       return { run_id: runs[0]!.id, runs };
     }),
 
@@ -93,9 +92,8 @@ export const runsRouter = router({
    */
   onEvents: publicProcedure.input(runEventsInput).subscription(async function* ({ ctx, input, signal }) {
     try {
-      const runId = await ctx.services.runs.resolveId(input.run_id);
-      const afterSeq = cursorOf(input.lastEventId);
-      const events = serviceStream(signal, (ended) => ctx.services.runs.subscribe(runId, { afterSeq, signal: ended }));
+      const runId = ctx.services.runs.resolveId(input.run_id);
+      const events = ctx.services.runs.subscribe(runId, { afterSeq: cursorOf(input.lastEventId), signal });
       for await (const event of events) yield tracked(String(event.seq), event);
     } catch (error) {
       // Errors inside a generator bypass the procedure middleware: map them here.

@@ -14,7 +14,6 @@ import {
   setPatternsInput,
   updatePolicyInput,
 } from '../schemas/index.ts';
-import { serviceStream } from '../service-streams.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
 /** get / set / add / remove for one pattern list of the policy (an ordered list of values, no ids). */
@@ -82,9 +81,7 @@ export const securityRouter = router({
       return ctx.services.security.approvals.create(command, request);
     }),
     /** Expires every pending approval whose time is up. */
-    expire: publicProcedure.mutation(async ({ ctx }) => ({
-      expired: await ctx.services.security.approvals.expireDue(),
-    })),
+    expire: publicProcedure.mutation(({ ctx }) => ({ expired: ctx.services.security.approvals.expireDue() })),
   },
 
   /**
@@ -94,8 +91,6 @@ export const securityRouter = router({
   onApprovals: publicProcedure
     .input(approvalsStreamInput)
     .subscription(({ ctx, input, signal }) =>
-      serviceStream(signal, (ended) =>
-        ctx.services.security.approvals.subscribe({ includePending: input?.include_pending, signal: ended }),
-      ),
+      ctx.services.security.approvals.subscribe({ includePending: input?.include_pending, signal }),
     ),
 });

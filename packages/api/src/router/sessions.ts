@@ -77,9 +77,7 @@ export const sessionsRouter = router({
   clear: publicProcedure
     .input(clearSessionsInput)
     .output(clearResultSchema)
-    .mutation(async ({ ctx, input }) => ({
-      deleted_count: await ctx.services.sessions.deleteOlderThan(input.older_than_ms),
-    })),
+    .mutation(({ ctx, input }) => ({ deleted_count: ctx.services.sessions.deleteOlderThan(input.older_than_ms) })),
 
   /**
    * Name or any message contains `query` (case-insensitive) → summaries + match_count + match_preview, most

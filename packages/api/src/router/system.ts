@@ -2,7 +2,6 @@ import { TOOL_CATALOGUE } from '@restflow/core';
 import { tracked } from '@trpc/server';
 // Its own schemas only, not the index: the first ping loads this sub-router, and serving it builds no other schema.
 import { daemonStatusSchema, heartbeatStreamInput } from '../schemas/system.ts';
-import { serviceStream } from '../service-streams.ts';
 import { publicProcedure, router, TRPCError } from '../trpc.ts';
 
 export const systemRouter = router({
@@ -38,16 +37,16 @@ export const systemRouter = router({
   }),
 
   /** GetSystemInfo: `python_ready` = python3 is on the daemon's PATH (what run_python needs). */
-  info: publicProcedure.query(async ({ ctx }) => {
+  info: publicProcedure.query(({ ctx }) => {
     const status = ctx.daemon.status();
     return {
       pid: status.pid,
       version: status.version,
       node_version: process.version,
       data_dir: status.data_dir,
-      python_ready: await ctx.services.host.pythonReady(),
-      tools_sandbox: await ctx.services.sandbox.kind,
-      tools_sandbox_warning: await ctx.services.sandbox.warning,
+      python_ready: ctx.services.host.pythonReady(),
+      tools_sandbox: ctx.services.sandbox.kind,
+      tools_sandbox_warning: ctx.services.sandbox.warning,
     };
   }),
 
@@ -59,19 +58,25 @@ export const systemRouter = router({
    * scheduler): an invalidation hint, so clients refetch what they show. Not persisted and not resumable on
    * purpose — a client that reconnects refetches everything anyway, so there is nothing to replay.
    */
-  onChanges: publicProcedure.subscription(({ ctx, signal }) =>
-    serviceStream(signal, (ended) => ctx.services.changes.listen(ended)),
-  ),
+  onChanges: publicProcedure.subscription(async function* ({ ctx, signal }) {
+    // Our own controller too: the stream may also end by the consumer's return(), with `signal` still live.
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      yield* ctx.services.changes.listen(stop.signal);
+    } finally {
+      signal?.removeEventListener('abort', abort);
+      stop.abort();
+    }
+  }),
 
   /**
    * Scheduler heartbeats: `pulse` {sequence, active_tasks, pending_tasks, uptime_ms} every few seconds,
    * `status_change`, `warning`. Resumes after `lastEventId`; without one, starts with the latest event.
    */
   onHeartbeat: publicProcedure.input(heartbeatStreamInput).subscription(async function* ({ ctx, input, signal }) {
-    const events = serviceStream(signal, (ended) =>
-      ctx.services.scheduler.heartbeat.subscribe(input?.lastEventId, ended),
-    );
-    for await (const [seq, event] of events) {
+    for await (const [seq, event] of ctx.services.scheduler.heartbeat.subscribe(input?.lastEventId, signal)) {
       yield tracked(String(seq), event);
     }
   }),

@@ -9,7 +9,6 @@ import {
   taskEventsStreamInput,
   updateTaskInput,
 } from '../schemas/index.ts';
-import { serviceStream } from '../service-streams.ts';
 import { publicProcedure, router } from '../trpc.ts';
 
 /** The events a task's runs recorded. */
@@ -30,11 +29,11 @@ export const tasksRouter = router({
   create: publicProcedure.input(createTaskInput).mutation(({ ctx, input }) => ctx.services.tasks.create(input)),
 
   /** Only the given fields change; a schedule change recomputes `next_run_at`. */
-  update: publicProcedure.input(updateTaskInput).mutation(async ({ ctx, input }) => {
+  update: publicProcedure.input(updateTaskInput).mutation(({ ctx, input }) => {
     const { id, ...patch } = input;
-    const task = await ctx.services.tasks.update(id, patch);
+    const task = ctx.services.tasks.update(id, patch);
     // A new schedule may be due sooner than the scheduler's planned wake-up.
-    await ctx.services.scheduler.wake();
+    ctx.services.scheduler.wake();
     return task;
   }),
 
@@ -70,11 +69,8 @@ export const tasksRouter = router({
    */
   onEvents: publicProcedure.input(taskEventsStreamInput).subscription(async function* ({ ctx, input, signal }) {
     try {
-      const taskId = input?.task_id === undefined ? undefined : await ctx.services.tasks.resolveId(input.task_id);
-      const after = input?.lastEventId;
-      const stream = serviceStream(signal, (ended) =>
-        ctx.services.scheduler.stream.subscribe({ taskId, after, signal: ended }),
-      );
+      const taskId = input?.task_id === undefined ? undefined : ctx.services.tasks.resolveId(input.task_id);
+      const stream = ctx.services.scheduler.stream.subscribe({ taskId, after: input?.lastEventId, signal });
       for await (const [cursor, event] of stream) yield tracked(String(cursor), event);
     } catch (error) {
       // Errors inside a generator bypass the procedure middleware: map them here.

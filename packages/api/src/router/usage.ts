@@ -39,21 +39,14 @@ export const usageRouter = router({
     set: publicProcedure
       .input(setBudgetsInput)
       .output(budgetSettingsSchema)
-      .mutation(async ({ ctx, input }) => {
+      .mutation(({ ctx, input }) => {
         const { global, agents, tasks } = input.budgets;
-        const byId = async <T>(
-          entries: Record<string, T> | undefined,
-          resolve: (id: string) => string | Promise<string>,
-        ) =>
-          Object.fromEntries(
-            await Promise.all(
-              Object.entries(entries ?? {}).map(async ([id, limits]) => [await resolve(id), limits] as const),
-            ),
-          );
+        const byId = <T>(entries: Record<string, T> | undefined, resolve: (id: string) => string) =>
+          Object.fromEntries(Object.entries(entries ?? {}).map(([id, limits]) => [resolve(id), limits]));
         return ctx.services.usage.setBudgets({
           global: global ?? {},
-          agents: await byId(agents, (id) => ctx.services.agents.resolveId(id)),
-          tasks: await byId(tasks, (id) => ctx.services.tasks.resolveId(id)),
+          agents: byId(agents, (id) => ctx.services.agents.resolveId(id)),
+          tasks: byId(tasks, (id) => ctx.services.tasks.resolveId(id)),
         });
       }),
   },

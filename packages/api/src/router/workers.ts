@@ -48,8 +48,8 @@ export const workersRouter = router({
   delete: publicProcedure
     .input(workerRefInput)
     .output(deleteResultSchema)
-    .mutation(async ({ ctx, input }) => {
-      await ctx.services.workers.deregister(input.id);
+    .mutation(({ ctx, input }) => {
+      ctx.services.workers.deregister(input.id);
       return { deleted: true as const, id: input.id };
     }),
 
@@ -60,7 +60,7 @@ export const workersRouter = router({
   placement: publicProcedure
     .input(runPlacementInput)
     .output(runPlacementSchema)
-    .query(async ({ ctx, input }) => ctx.services.workers.placement(await ctx.services.runs.resolveId(input.run_id))),
+    .query(({ ctx, input }) => ctx.services.workers.placement(ctx.services.runs.resolveId(input.run_id))),
 
   runs: router({
     /** Takes the run of a job the worker got from the queue; `gone` when it must not run (any more). */
@@ -134,13 +134,8 @@ export const workersRouter = router({
       .input(addRunEventsInput)
       .output(reportAnswerSchema)
       .mutation(
-        async ({ ctx, input }) =>
-          (await ctx.services.workers.report(
-            input.worker_id,
-            input.run_id,
-            input.seq,
-            input.events,
-          )) as ReportAnswerWire,
+        ({ ctx, input }) =>
+          ctx.services.workers.report(input.worker_id, input.run_id, input.seq, input.events) as ReportAnswerWire,
       ),
   }),
 });

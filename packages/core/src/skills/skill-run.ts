@@ -4,7 +4,6 @@
 import type { AgentService } from '../agents/agent.service.ts';
 import type { ChatService, StartedRun } from '../engine/chat.service.ts';
 import { UnavailableError } from '../errors.ts';
-import type { AnswersLater } from '../services-anywhere.ts';
 import type { SkillService } from './skill.service.ts';
 
 export interface SkillRunRequest {
@@ -16,13 +15,13 @@ export interface SkillRunRequest {
 }
 
 export async function startSkillRun(
-  services: AnswersLater<{ chat: ChatService; agents: AgentService; skills: SkillService }>,
+  services: { chat: ChatService; agents: AgentService; skills: SkillService },
   request: SkillRunRequest,
 ): Promise<StartedRun> {
-  const skill = await services.skills.get(request.skill_id);
+  const skill = services.skills.get(request.skill_id);
   const stored = request.agent_id
-    ? await services.agents.get(request.agent_id)
-    : ((await services.agents.findDefault()) ?? (await services.agents.list())[0]);
+    ? services.agents.get(request.agent_id)
+    : (services.agents.findDefault() ?? services.agents.list()[0]);
   if (!stored) {
     throw new UnavailableError('There is no agent to run the skill; create one first', { reason: 'NO_AGENT' });
   }
