@@ -2,7 +2,7 @@
 // and followed live, each with its tracked id; bad filters are typed input errors.
 import { describe, expect, it } from '@jest/globals';
 import { LogFeed } from '@restflow/core';
-import { createTestCaller, createTestServices, errorOf } from '@restflow/testkit';
+import { createTestCaller, createTestServices, errorOf, waitUntil } from '@restflow/testkit';
 
 const line = (fields: Record<string, unknown>) =>
   JSON.stringify({ time: 1_000, level: 30, component: 'daemon', msg: 'm', ...fields });
@@ -49,7 +49,7 @@ describe('logs.onLine', () => {
         if (seen.length === 2) break;
       }
     })();
-    await new Promise((r) => setImmediate(r));
+    await waitUntil(() => logs.followers() === 1, 2000, 'the follower listening');
     logs.append(line({ msg: 'not a run line' }));
     logs.append(line({ component: 'runs', msg: 'run started' }));
     logs.append(line({ component: 'runs', msg: 'run completed' }));
