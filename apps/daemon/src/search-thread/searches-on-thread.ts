@@ -8,7 +8,7 @@ import { type SearchThreadOptions, startSearchThread } from './search-thread.ts'
 /** What the daemon logs once the thread takes searches (tests and benchmarks wait for it). */
 export const SEARCH_THREAD_READY = 'searches run on the search thread';
 
-/** Starts the thread for `services`; resolves the function that stops it (and gives the searches back). */
+/** Starts the thread for `services`; returns the function that stops it (and gives the searches back). */
 export function searchesOnThread(
   services: Pick<RestflowServices, 'memory' | 'sessions'>,
   thread: Pick<SearchThreadOptions, 'entry' | 'env' | 'database'>,

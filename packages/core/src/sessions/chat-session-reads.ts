@@ -34,8 +34,6 @@ function summaryOf(row: SessionRow, lastContent: string | undefined): ChatSessio
   return summary;
 }
 
-/** An assistant message stored without execution details counts as a finished, empty execution. */
-
 /** Sessions checked per statement while a search walks them newest first. */
 const WALK_BATCH = 100;
 
@@ -84,6 +82,7 @@ export class ChatSessionReads {
     return this.hitsOf(rows, matches, limit);
   }
 
+  /** The first `limit` sessions, in list order, holding indexed matches or whose name matches. */
   private indexedHitRows(
     matches: Map<string, IndexedMatches>,
     needle: string,

@@ -47,6 +47,7 @@ const storedMessage = (row: MessageRow): StoredChatMessage => ({
   seq: row.seq,
 });
 
+/** An assistant message stored without execution details counts as a finished, empty execution. */
 const EMPTY_EXECUTION: MessageExecution = { steps: [], duration_ms: 0, tokens_used: 0, status: 'completed' };
 
 /** "default" or a catalogue model (aliases such as `sonnet` normalised). */
