@@ -6,6 +6,7 @@ import { assertCallerMay } from './caller-rules.ts';
 import type { ApiContext } from './context.ts';
 import { toTRPCError } from './errors.ts';
 import { RefusedInput, wireTransformer } from './transformer.ts';
+import { nextTurn } from './turns.ts';
 
 export interface FieldError {
   path: string;
@@ -74,23 +75,33 @@ function mapCallError(error: TRPCError): TRPCError {
  * in other calls' latency (bench/pipe-under-load.bench.ts). In order: read-only tokens and token management
  * (caller-rules.ts) before anything runs; an input the transformer refused to decode (too deep, a huge bigint,
  * prototype keys) is that call's BAD_REQUEST; then domain errors thrown by services become typed tRPC errors.
+ * A query or mutation that takes turns waits for a turn of its own before its validation and service work (turns.ts);
+ * its answer is written on that same turn, so it goes out ahead of the changes and stream events the work caused,
+ * which clients rely on (a task's run answered before its first event). Subscriptions stream on their own schedule.
  */
-const procedureRules = t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
-  try {
-    assertCallerMay(ctx.caller, type, path);
-    const raw = await getRawInput();
-    if (raw instanceof RefusedInput) throw new TRPCError({ code: 'BAD_REQUEST', message: raw.reason });
-  } catch (cause) {
-    throw mapCallError(getTRPCErrorFromUnknown(cause));
-  }
-  const result = await next();
-  if (result.ok) return result;
-  const mapped = mapCallError(result.error);
-  return mapped === result.error ? result : { ...result, error: mapped };
-});
+const procedureRules = (takesTurns: boolean) =>
+  t.middleware(async ({ ctx, type, path, getRawInput, next }) => {
+    try {
+      assertCallerMay(ctx.caller, type, path);
+      const raw = await getRawInput();
+      if (raw instanceof RefusedInput) throw new TRPCError({ code: 'BAD_REQUEST', message: raw.reason });
+    } catch (cause) {
+      throw mapCallError(getTRPCErrorFromUnknown(cause));
+    }
+    if (takesTurns && type !== 'subscription') await nextTurn();
+    const result = await next();
+    if (result.ok) return result;
+    const mapped = mapCallError(result.error);
+    return mapped === result.error ? result : { ...result, error: mapped };
+  });
 
 export const router = t.router;
 export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(procedureRules);
+export const publicProcedure = t.procedure.use(procedureRules(true));
+/**
+ * For what answers from the daemon's memory at once, without services' or database work (a ping): such a call takes
+ * no turn, so it is answered as soon as it is read, between two other calls' stretches of work.
+ */
+export const instantProcedure = t.procedure.use(procedureRules(false));
 export { TRPCError };

@@ -2,10 +2,10 @@ import { TOOL_CATALOGUE } from '@restflow/core';
 import { tracked } from '@trpc/server';
 // Its own schemas only, not the index: the first ping loads this sub-router, and serving it builds no other schema.
 import { daemonStatusSchema, heartbeatStreamInput } from '../schemas/system.ts';
-import { publicProcedure, router, TRPCError } from '../trpc.ts';
+import { instantProcedure, publicProcedure, router, TRPCError } from '../trpc.ts';
 
 export const systemRouter = router({
-  ping: publicProcedure.query(() => 'pong' as const),
+  ping: instantProcedure.query(() => 'pong' as const),
 
   status: publicProcedure.output(daemonStatusSchema).query(({ ctx }) => ctx.daemon.status()),
 
