@@ -143,8 +143,8 @@ export class ChatSessionService {
    * the full id of a deleted one) and/or one skill.
    */
   list(filter: SessionListFilter = {}): ChatSessionSummary[] {
-    const conditions = this.listConditions(filter);
-    return this.reads.summaries(this.reads.rowsWhere(conditions.length > 0 ? and(...conditions) : undefined));
+    const agentId = filter.agent_id !== undefined ? this.agentIdForFilter(filter.agent_id) : undefined;
+    return this.reads.summaries(this.reads.rowsOf({ agentId, skillId: filter.skill_id }));
   }
 
   private listConditions(filter: SessionListFilter): SQL[] {
