@@ -5,24 +5,12 @@
 // each, in the order they asked, with the sockets read between two of them: a ping (or any call that takes no turn)
 // then waits for at most one call's work, not for all the calls read in the same turn ahead of it
 // (docs/lifecycle.md#one-call-at-a-time; bench/RESULTS.md, "one call's work per turn").
+import { OnePerTurn } from '@restflow/core';
 
-const waiting: Array<() => void> = [];
-let scheduled = false;
-
-function releaseOne(): void {
-  const resume = waiting.shift();
-  // Scheduled from the check phase, the next release runs on the next turn, after that turn's reads.
-  if (waiting.length > 0) setImmediate(releaseOne);
-  else scheduled = false;
-  resume?.();
-}
+/** The calls' own queue: a call waits for the calls ahead of it, not for a change's deliveries to every subscriber. */
+const calls = new OnePerTurn();
 
 /** Resolves on a turn of the event loop of the caller's own, once the calls that asked before have had theirs. */
 export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(releaseOne);
-  });
+  return new Promise((resolve) => calls.push(resolve));
 }

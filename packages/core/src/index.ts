@@ -62,6 +62,7 @@ export {
   UnavailableError,
 } from './errors.ts';
 export { CHANGES_CHANNEL, type Change } from './events/change-feed.ts';
+export { OnePerTurn } from './events/one-per-turn.ts';
 export { replayThenTail } from './events/replay-then-tail.ts';
 export { ALL_RUNS_CHANNEL, RunEventLog, runChannel, type StoredEvent } from './events/run-event-log.ts';
 export {
