@@ -1,4 +1,4 @@
-import { and, asc, chatMessages, chatSessions, count, desc, eq, lt, type SQL, sql } from '@restflow/db';
+import { and, chatMessages, chatSessions, count, desc, eq, lt, type SQL, sql } from '@restflow/db';
 import type { AgentService, StoredAgent } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
@@ -22,6 +22,7 @@ import {
   type NewChatSession,
   type StoredChatMessage,
 } from './chat-session-model.ts';
+import { type ChatSessionQueries, chatSessionQueries } from './chat-session-queries.ts';
 import { ChatSessionReads, type SessionRow } from './chat-session-reads.ts';
 import { autoSessionName } from './chat-text.ts';
 
@@ -90,6 +91,10 @@ export class ChatSessionService {
     this.reads = new ChatSessionReads(core.db);
   }
 
+  private get queries(): ChatSessionQueries {
+    return chatSessionQueries(this.core.db);
+  }
+
   // ── sessions ──────────────────────────────────────────────────────────────────────────────────────────
 
   /** Accepts a full id or a unique prefix. */
@@ -103,8 +108,7 @@ export class ChatSessionService {
   }
 
   private row(idOrPrefix: string): SessionRow {
-    const id = this.resolveId(idOrPrefix);
-    const row = this.core.db.select().from(chatSessions).where(eq(chatSessions.id, id)).get();
+    const row = this.queries.session.get({ id: this.resolveId(idOrPrefix) });
     if (!row) throw new NotFoundError('Chat session', idOrPrefix);
     return row;
   }
@@ -112,13 +116,7 @@ export class ChatSessionService {
   /** The full session with every message, oldest first. */
   get(idOrPrefix: string): ChatSession {
     const row = this.row(idOrPrefix);
-    const messages = this.core.db
-      .select()
-      .from(chatMessages)
-      .where(eq(chatMessages.sessionId, row.id))
-      .orderBy(asc(chatMessages.seq))
-      .all()
-      .map(messageToWire);
+    const messages = this.queries.messages.all({ session_id: row.id }).map(messageToWire);
     const session: ChatSession = {
       id: row.id,
       name: row.name,
@@ -303,11 +301,7 @@ export class ChatSessionService {
     return this.core.db.transaction(() => {
       const session = this.row(sessionId);
       const now = this.core.clock.now();
-      const last = this.core.db
-        .select({ seq: sql<number | null>`max(${chatMessages.seq})` })
-        .from(chatMessages)
-        .where(eq(chatMessages.sessionId, session.id))
-        .get();
+      const last = this.queries.lastSeq.get({ session_id: session.id });
       const execution = message.execution ?? (message.role === 'assistant' ? EMPTY_EXECUTION : null);
       const row: MessageRow = {
         id: this.core.ids.uuid(),
@@ -321,18 +315,24 @@ export class ChatSessionService {
       };
       const namesSession =
         message.role === 'user' && session.name === DEFAULT_SESSION_NAME && !this.hasUserMessage(session.id);
-      this.core.db.insert(chatMessages).values(row).run();
-      this.core.db
-        .update(chatSessions)
-        .set({
-          messageCount: session.messageCount + 1,
-          totalTokens: session.totalTokens + (execution?.tokens_used ?? 0),
-          updatedAt: Math.max(now, session.updatedAt),
-          lastModel: message.model ?? session.lastModel,
-          name: namesSession ? autoSessionName(message.content) || DEFAULT_SESSION_NAME : session.name,
-        })
-        .where(eq(chatSessions.id, session.id))
-        .run();
+      this.queries.insertMessage.run({
+        id: row.id,
+        session_id: row.sessionId,
+        seq: row.seq,
+        role: row.role,
+        content: row.content,
+        timestamp: row.timestamp,
+        execution: row.execution,
+        run_id: row.runId,
+      });
+      this.queries.sessionAfterAppend.run({
+        id: session.id,
+        message_count: session.messageCount + 1,
+        total_tokens: session.totalTokens + (execution?.tokens_used ?? 0),
+        updated_at: Math.max(now, session.updatedAt),
+        last_model: message.model ?? session.lastModel,
+        name: namesSession ? autoSessionName(message.content) || DEFAULT_SESSION_NAME : session.name,
+      });
       this.core.changes.publish({ entity: 'sessions', id: session.id, action: 'updated' });
       return storedMessage(row);
     });
@@ -426,13 +426,7 @@ export class ChatSessionService {
   }
 
   private hasUserMessage(sessionId: string): boolean {
-    const row = this.core.db
-      .select({ id: chatMessages.id })
-      .from(chatMessages)
-      .where(and(eq(chatMessages.sessionId, sessionId), eq(chatMessages.role, 'user')))
-      .limit(1)
-      .get();
-    return row !== undefined;
+    return this.queries.hasUserMessage.get({ session_id: sessionId }) !== undefined;
   }
 
   /** The first agent created is the default one. */

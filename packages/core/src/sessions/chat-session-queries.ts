@@ -1,0 +1,74 @@
+// The queries a message's append and a session's read run on every call, built and compiled once per database:
+// drizzle otherwise builds each query's SQL anew on every call (~30–50 µs each in the loaded daemon), which was
+// about half of the work of `sessions.messages.create` on the daemon's event loop (bench/RESULTS.md, "one call's
+// work per turn"). The values come in as named placeholders; drizzle encodes them by their columns (JSON included).
+import { and, asc, chatMessages, chatSessions, type Db, eq, sql } from '@restflow/db';
+
+const value = (name: string) => sql.placeholder(name);
+/** An update's value: drizzle's types take no placeholder in `set()`, an SQL fragment holding one they do. */
+const setTo = (name: string) => sql`${sql.placeholder(name)}`;
+
+function build(db: Db) {
+  return {
+    session: db
+      .select()
+      .from(chatSessions)
+      .where(eq(chatSessions.id, value('id')))
+      .prepare(),
+    messages: db
+      .select()
+      .from(chatMessages)
+      .where(eq(chatMessages.sessionId, value('session_id')))
+      .orderBy(asc(chatMessages.seq))
+      .prepare(),
+    lastSeq: db
+      .select({ seq: sql<number | null>`max(${chatMessages.seq})` })
+      .from(chatMessages)
+      .where(eq(chatMessages.sessionId, value('session_id')))
+      .prepare(),
+    hasUserMessage: db
+      .select({ id: chatMessages.id })
+      .from(chatMessages)
+      .where(and(eq(chatMessages.sessionId, value('session_id')), eq(chatMessages.role, 'user')))
+      .limit(1)
+      .prepare(),
+    insertMessage: db
+      .insert(chatMessages)
+      .values({
+        id: value('id'),
+        sessionId: value('session_id'),
+        seq: value('seq'),
+        role: value('role'),
+        content: value('content'),
+        timestamp: value('timestamp'),
+        execution: value('execution'),
+        runId: value('run_id'),
+      })
+      .prepare(),
+    sessionAfterAppend: db
+      .update(chatSessions)
+      .set({
+        messageCount: setTo('message_count'),
+        totalTokens: setTo('total_tokens'),
+        updatedAt: setTo('updated_at'),
+        lastModel: setTo('last_model'),
+        name: setTo('name'),
+      })
+      .where(eq(chatSessions.id, value('id')))
+      .prepare(),
+  };
+}
+
+export type ChatSessionQueries = ReturnType<typeof build>;
+
+const byDb = new WeakMap<Db, ChatSessionQueries>();
+
+/** The prepared queries of `db`, built on first use. */
+export function chatSessionQueries(db: Db): ChatSessionQueries {
+  let queries = byDb.get(db);
+  if (!queries) {
+    queries = build(db);
+    byDb.set(db, queries);
+  }
+  return queries;
+}
