@@ -2,7 +2,7 @@
 // memory sessions, stats, search (filtered / ranked / unified with chat) and markdown export.
 
 import { createHash } from 'node:crypto';
-import { and, asc, count, desc, eq, memoryChunks, memoryChunkTags, memorySessions, type SQL, sql } from '@restflow/db';
+import { and, asc, count, desc, eq, memoryChunks, memorySessions, type SQL, sql } from '@restflow/db';
 import type { AgentService } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
@@ -31,6 +31,7 @@ import {
   normalizeTags,
   type StoreChunkInput,
 } from './memory-model.ts';
+import { memoryQueries } from './memory-queries.ts';
 import { MemoryReads } from './memory-reads.ts';
 import {
   type CreateMemorySessionInput,
@@ -128,7 +129,8 @@ export class MemoryService {
     const agentId = this.resolveAgentId(input.agent_id);
     const { db } = this.core;
     const hash = sha256(input.content);
-    const existing = db.select().from(memoryChunks).where(eq(memoryChunks.contentHash, hash)).get();
+    const queries = memoryQueries(db);
+    const existing = queries.chunkByHash.get({ hash });
     if (existing) return { chunk: chunkToWire(existing), created: false };
     const tags = normalizeTags(input.tags);
     const source = input.source ?? { type: 'manual_note' as const };
@@ -146,12 +148,19 @@ export class MemoryService {
       tokenCount: input.token_count ?? estimateTokens(input.content),
     };
     this.atomically(() => {
-      db.insert(memoryChunks).values(row).run();
-      if (tags.length > 0) {
-        db.insert(memoryChunkTags)
-          .values(tags.map((tag) => ({ chunkId: row.id, tag: tag.toLowerCase() })))
-          .run();
-      }
+      queries.insertChunk.run({
+        id: row.id,
+        agent_id: row.agentId,
+        session_id: row.sessionId,
+        content: row.content,
+        content_hash: row.contentHash,
+        source_type: row.sourceType,
+        source: row.source,
+        created_at: row.createdAt,
+        tags: row.tags,
+        token_count: row.tokenCount,
+      });
+      for (const tag of tags) queries.insertTag.run({ chunk_id: row.id, tag: tag.toLowerCase() });
       if (row.sessionId) this.sessionStore.refreshStats(row.sessionId);
     });
     this.core.changes.publish({ entity: 'memory', id: row.id, action: 'created' });
@@ -267,11 +276,7 @@ export class MemoryService {
   /** Tags go with it (cascade), the FTS index by trigger. */
   delete(ref: string): Deleted {
     const id = this.resolveChunkId(ref);
-    const row = this.core.db
-      .delete(memoryChunks)
-      .where(eq(memoryChunks.id, id))
-      .returning({ sessionId: memoryChunks.sessionId })
-      .get();
+    const row = memoryQueries(this.core.db).deleteChunk.get({ id });
     if (row?.sessionId) this.sessionStore.refreshStats(row.sessionId);
     if (!row) throw new NotFoundError('Memory chunk', ref);
     this.core.changes.publish({ entity: 'memory', id, action: 'deleted' });

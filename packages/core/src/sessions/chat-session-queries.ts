@@ -1,12 +1,21 @@
 // The queries a message's append and a session's read run on every call, built and compiled once per database:
 // drizzle otherwise builds each query's SQL anew on every call (~30–50 µs each in the loaded daemon), which was
 // about half of the work of `sessions.messages.create` on the daemon's event loop (bench/RESULTS.md, "one call's
-// work per turn"). The values come in as named placeholders; drizzle encodes them by their columns (JSON included).
-import { and, asc, chatMessages, chatSessions, type Db, eq, sql } from '@restflow/db';
+// work per turn"; packages/db/src/prepared-queries.ts). The values come in as named placeholders; drizzle encodes
+// them by their columns (JSON included).
+import {
+  and,
+  asc,
+  chatMessages,
+  chatSessions,
+  type Db,
+  eq,
+  preparedQueriesOf,
+  setPlaceholder,
+  sql,
+} from '@restflow/db';
 
 const value = (name: string) => sql.placeholder(name);
-/** An update's value: drizzle's types take no placeholder in `set()`, an SQL fragment holding one they do. */
-const setTo = (name: string) => sql`${sql.placeholder(name)}`;
 
 function build(db: Db) {
   return {
@@ -48,11 +57,11 @@ function build(db: Db) {
     sessionAfterAppend: db
       .update(chatSessions)
       .set({
-        messageCount: setTo('message_count'),
-        totalTokens: setTo('total_tokens'),
-        updatedAt: setTo('updated_at'),
-        lastModel: setTo('last_model'),
-        name: setTo('name'),
+        messageCount: setPlaceholder('message_count'),
+        totalTokens: setPlaceholder('total_tokens'),
+        updatedAt: setPlaceholder('updated_at'),
+        lastModel: setPlaceholder('last_model'),
+        name: setPlaceholder('name'),
       })
       .where(eq(chatSessions.id, value('id')))
       .prepare(),
@@ -61,14 +70,5 @@ function build(db: Db) {
 
 export type ChatSessionQueries = ReturnType<typeof build>;
 
-const byDb = new WeakMap<Db, ChatSessionQueries>();
-
 /** The prepared queries of `db`, built on first use. */
-export function chatSessionQueries(db: Db): ChatSessionQueries {
-  let queries = byDb.get(db);
-  if (!queries) {
-    queries = build(db);
-    byDb.set(db, queries);
-  }
-  return queries;
-}
+export const chatSessionQueries = preparedQueriesOf(build);
