@@ -1,4 +1,4 @@
-// The queries a message's append and a session's read run on every call, built and compiled once per database:
+// The queries a session's create, read and delete and a message's append run on every call, built and compiled once per database:
 // drizzle otherwise builds each query's SQL anew on every call (~30–50 µs each in the loaded daemon), which was
 // about half of the work of `sessions.messages.create` on the daemon's event loop (bench/RESULTS.md, "one call's
 // work per turn"; packages/db/src/prepared-queries.ts). The values come in as named placeholders; drizzle encodes
@@ -22,6 +22,22 @@ function build(db: Db) {
     session: db
       .select()
       .from(chatSessions)
+      .where(eq(chatSessions.id, value('id')))
+      .prepare(),
+    insertSession: db
+      .insert(chatSessions)
+      .values({
+        id: value('id'),
+        name: value('name'),
+        agentId: value('agent_id'),
+        model: value('model'),
+        skillId: value('skill_id'),
+        createdAt: value('created_at'),
+        updatedAt: value('updated_at'),
+      })
+      .prepare(),
+    deleteSession: db
+      .delete(chatSessions)
       .where(eq(chatSessions.id, value('id')))
       .prepare(),
     messages: db

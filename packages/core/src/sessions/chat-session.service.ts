@@ -173,18 +173,15 @@ export class ChatSessionService {
     const skillId = input.skill_id !== undefined ? this.skills.get(input.skill_id).id : null;
     const now = this.core.clock.now();
     const id = this.core.ids.uuid();
-    this.core.db
-      .insert(chatSessions)
-      .values({
-        id,
-        name: input.name !== undefined ? assertName(input.name) : DEFAULT_SESSION_NAME,
-        agentId: agent.id,
-        model,
-        skillId,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .run();
+    this.queries.insertSession.run({
+      id,
+      name: input.name !== undefined ? assertName(input.name) : DEFAULT_SESSION_NAME,
+      agent_id: agent.id,
+      model,
+      skill_id: skillId,
+      created_at: now,
+      updated_at: now,
+    });
     this.core.changes.publish({ entity: 'sessions', id, action: 'created' });
     return this.get(id);
   }
@@ -207,7 +204,7 @@ export class ChatSessionService {
   /** Deletes the session and its messages. */
   delete(idOrPrefix: string): Deleted {
     const id = this.resolveId(idOrPrefix);
-    const result = this.core.db.delete(chatSessions).where(eq(chatSessions.id, id)).run();
+    const result = this.queries.deleteSession.run({ id });
     if (result.changes === 0) throw new NotFoundError('Chat session', idOrPrefix);
     this.core.changes.publish({ entity: 'sessions', id, action: 'deleted' });
     return { deleted: true, id };
