@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { toCommonJsChunks } from './commonjs-chunks.mjs';
 import { loadOnFirstCall, zodLocalesOnFirstCall } from './load-on-first-call.mjs';
+import { trpcObjectSpread } from './trpc-object-spread.mjs';
 import { yargsKnownVersion, yargsLazyAssert } from './yargs-known-version.mjs';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -77,8 +78,8 @@ const result = await build({
         // CommonJS output has a real require() of its own.
         ...(cjs ? {} : { banner: { js: REQUIRE_SHIM } }),
         plugins: zodLocalesOnDemand
-          ? [loadOnFirstCall, zodLocalesOnFirstCall, yargsKnownVersion, yargsLazyAssert]
-          : [loadOnFirstCall, yargsKnownVersion, yargsLazyAssert],
+          ? [loadOnFirstCall, zodLocalesOnFirstCall, yargsKnownVersion, yargsLazyAssert, trpcObjectSpread]
+          : [loadOnFirstCall, yargsKnownVersion, yargsLazyAssert, trpcObjectSpread],
       }
     : { plugins: [workspaceOnly] }),
 });
