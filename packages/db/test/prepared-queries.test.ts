@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { agents, closeDb, createDb, eq, memoryChunks, preparedQueriesOf, setPlaceholder, sql } from '../src/index.ts';
+import { agents, closeDb, createDb, eq, preparedQueriesOf, setPlaceholder, sql } from '../src/index.ts';
 
 const value = (name: string) => sql.placeholder(name);
 
@@ -9,25 +9,20 @@ describe('prepared queries', () => {
     const queriesOf = preparedQueriesOf((db) => {
       built++;
       return {
-        insertChunk: db
-          .insert(memoryChunks)
+        insertAgent: db
+          .insert(agents)
           .values({
             id: value('id'),
-            agentId: value('agent_id'),
-            sessionId: value('session_id'),
-            content: value('content'),
-            contentHash: value('hash'),
-            sourceType: value('source_type'),
-            source: value('source'),
-            createdAt: value('created_at'),
-            tags: value('tags'),
-            tokenCount: value('token_count'),
+            name: value('name'),
+            agent: value('agent'),
+            createdAt: value('at'),
+            updatedAt: value('at'),
           })
           .prepare(),
-        chunk: db
+        agent: db
           .select()
-          .from(memoryChunks)
-          .where(eq(memoryChunks.id, value('id')))
+          .from(agents)
+          .where(eq(agents.id, value('id')))
           .prepare(),
         rename: db
           .update(agents)
@@ -43,31 +38,15 @@ describe('prepared queries', () => {
       expect(queriesOf(second)).not.toBe(queriesOf(first));
       expect(built).toBe(2);
 
-      const source = { type: 'manual_note' as const };
-      queriesOf(first).insertChunk.run({
-        id: 'chunk-1',
-        agent_id: 'a1',
-        session_id: null,
-        content: 'harbor budget',
-        hash: 'h1',
-        source_type: 'manual_note',
-        source,
-        created_at: 5,
-        tags: ['ops', 'q3'],
-        token_count: 3,
+      const node = { model: 'gpt-5', tools: ['bash'] };
+      queriesOf(first).insertAgent.run({ id: 'a1', name: 'one', agent: node, at: 5 });
+      // A JSON column goes in as JSON text and comes back decoded, as with drizzle's unprepared queries.
+      expect(first.$client.prepare("SELECT agent FROM agents WHERE id = 'a1'").get()).toEqual({
+        agent: '{"model":"gpt-5","tools":["bash"]}',
       });
-      // JSON columns go in as JSON text and come back decoded, as with drizzle's unprepared queries.
-      expect(first.$client.prepare("SELECT tags, source FROM memory_chunks WHERE id = 'chunk-1'").get()).toEqual({
-        tags: '["ops","q3"]',
-        source: '{"type":"manual_note"}',
-      });
-      expect(queriesOf(first).chunk.get({ id: 'chunk-1' })).toMatchObject({ tags: ['ops', 'q3'], source });
-      expect(queriesOf(second).chunk.get({ id: 'chunk-1' })).toBeUndefined();
+      expect(queriesOf(first).agent.get({ id: 'a1' })).toMatchObject({ name: 'one', agent: node, createdAt: 5 });
+      expect(queriesOf(second).agent.get({ id: 'a1' })).toBeUndefined();
 
-      first
-        .insert(agents)
-        .values({ id: 'a1', name: 'one', agent: {} as never, createdAt: 1, updatedAt: 1 })
-        .run();
       expect(queriesOf(first).rename.run({ id: 'a1', name: 'renamed' }).changes).toBe(1);
       expect(first.select({ name: agents.name }).from(agents).all()).toEqual([{ name: 'renamed' }]);
       // A value missing is the caller's error, not a NULL written.
