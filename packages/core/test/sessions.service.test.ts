@@ -157,6 +157,27 @@ describe('ChatSessionService: messages', () => {
     );
   });
 
+  it("stores a message's execution as JSON, and none as NULL (not the text 'null')", () => {
+    const { s, agentId } = withAgent();
+    const session = s.sessions.create({ agent_id: agentId });
+    s.sessions.addMessage(session.id, { role: 'user', content: 'hello' });
+    s.sessions.addMessage(session.id, { role: 'assistant', content: 'hi' });
+    const stored = s.db.$client
+      .prepare('SELECT role, execution FROM chat_messages WHERE session_id = ? ORDER BY seq')
+      .all(session.id) as { role: string; execution: string | null }[];
+    expect(stored[0]).toEqual({ role: 'user', execution: null });
+    expect(JSON.parse(stored[1]?.execution ?? '')).toEqual({
+      steps: [],
+      duration_ms: 0,
+      tokens_used: 0,
+      status: 'completed',
+    });
+    expect(s.sessions.get(session.id).messages.map((m) => m.execution)).toEqual([
+      undefined,
+      { steps: [], duration_ms: 0, tokens_used: 0, status: 'completed' },
+    ]);
+  });
+
   it('serves the engine: append, update (tokens follow), get, recent messages, last N', () => {
     const { s, agentId } = withAgent();
     const session = s.sessions.create({ agent_id: agentId });

@@ -9,9 +9,10 @@ export const STATEMENT_CACHE_SIZE = 128;
 
 /**
  * `client`, with a `prepare` that returns the statement it compiled before for the same SQL. Only for drizzle's
- * session (createDb): drizzle uses a statement right after preparing it and never holds it, and switches it to
- * array rows with `raw()` for queries that map columns, leaving it so; a plain query of the same text expects
- * objects, so a reused statement is switched back first. Code that prepares its own statements on `$client`
+ * session (createDb): drizzle uses a statement right after preparing it (a prepared query, prepared-queries.ts,
+ * holds it, sharing it with the cache), and switches it to array rows with `raw()` before every read that maps
+ * columns, leaving it so; a plain query of the same text expects objects, so a reused statement is switched back
+ * first. Code that prepares its own statements on `$client`
  * (and sets `pluck()` or keeps them) does not go through this.
  */
 export function withStatementCache(client: Database.Database, size = STATEMENT_CACHE_SIZE): Database.Database {

@@ -66,7 +66,8 @@ function build(db: Db) {
         role: value('role'),
         content: value('content'),
         timestamp: value('timestamp'),
-        execution: value('execution'),
+        // JSON text or NULL, given as is: the column's encoder would turn a null into the text 'null'.
+        execution: sql`${value('execution')}`,
         runId: value('run_id'),
       })
       .prepare(),

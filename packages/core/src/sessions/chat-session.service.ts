@@ -319,7 +319,7 @@ export class ChatSessionService {
         role: row.role,
         content: row.content,
         timestamp: row.timestamp,
-        execution: row.execution,
+        execution: row.execution === null ? null : JSON.stringify(row.execution),
         run_id: row.runId,
       });
       this.queries.sessionAfterAppend.run({
