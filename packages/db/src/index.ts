@@ -32,7 +32,7 @@ export {
   sql,
 } from 'drizzle-orm';
 export type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-export { preparedQueriesOf, setPlaceholder } from './prepared-queries.ts';
+export { placeholder, preparedQueriesOf, rawPlaceholder } from './prepared-queries.ts';
 export * from './schema/index.ts';
 export { keptStatements, statementsOf } from './statement-cache.ts';
 export {

@@ -17,5 +17,12 @@ export function preparedQueriesOf<T>(build: (db: Db) => T): (db: Db) => T {
   };
 }
 
-/** A placeholder as an update's value: drizzle's types take none in `set()`, an SQL fragment holding one they do. */
-export const setPlaceholder = (name: string) => sql`${sql.placeholder(name)}`;
+/** A named value of a prepared query, encoded by its column (a JSON column's value as JSON text). */
+export const placeholder = (name: string) => sql.placeholder(name);
+
+/**
+ * A named value passed to SQLite as given, not through its column's encoder: an update's value (drizzle's types take
+ * no placeholder in `set()`, an SQL fragment holding one they do), or a JSON column's NULL (its encoder would store
+ * a null as the text 'null').
+ */
+export const rawPlaceholder = (name: string) => sql`${sql.placeholder(name)}`;

@@ -1,7 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { agents, closeDb, createDb, eq, preparedQueriesOf, setPlaceholder, sql } from '../src/index.ts';
-
-const value = (name: string) => sql.placeholder(name);
+import { agents, closeDb, createDb, eq, placeholder, preparedQueriesOf, rawPlaceholder } from '../src/index.ts';
 
 describe('prepared queries', () => {
   it('are built once per database, each database its own, and encode their values by column', () => {
@@ -12,22 +10,22 @@ describe('prepared queries', () => {
         insertAgent: db
           .insert(agents)
           .values({
-            id: value('id'),
-            name: value('name'),
-            agent: value('agent'),
-            createdAt: value('at'),
-            updatedAt: value('at'),
+            id: placeholder('id'),
+            name: placeholder('name'),
+            agent: placeholder('agent'),
+            createdAt: placeholder('at'),
+            updatedAt: placeholder('at'),
           })
           .prepare(),
         agent: db
           .select()
           .from(agents)
-          .where(eq(agents.id, value('id')))
+          .where(eq(agents.id, placeholder('id')))
           .prepare(),
         rename: db
           .update(agents)
-          .set({ name: setPlaceholder('name') })
-          .where(eq(agents.id, value('id')))
+          .set({ name: rawPlaceholder('name') })
+          .where(eq(agents.id, placeholder('id')))
           .prepare(),
       };
     });

@@ -1,4 +1,4 @@
-// The queries a session's create, read and delete and a message's append run on every call, built and compiled once per database:
+// The queries a session's list, create, read and delete and a message's append run on every call, built and compiled once per database:
 // drizzle otherwise builds each query's SQL anew on every call (~30–50 µs each in the loaded daemon), which was
 // about half of the work of `sessions.messages.create` on the daemon's event loop (bench/RESULTS.md, "one call's
 // work per turn"; packages/db/src/prepared-queries.ts). The values come in as named placeholders; drizzle encodes
@@ -9,78 +9,97 @@ import {
   chatMessages,
   chatSessions,
   type Db,
+  desc,
   eq,
+  placeholder,
   preparedQueriesOf,
-  setPlaceholder,
+  rawPlaceholder,
+  type SQL,
   sql,
 } from '@restflow/db';
 
-const value = (name: string) => sql.placeholder(name);
+/** The sessions list's query for a filter: of one agent and/or one skill, or all; newest first, then by id. */
+function sessionsList(db: Db, ...conditions: (SQL | undefined)[]) {
+  return db
+    .select()
+    .from(chatSessions)
+    .where(and(...conditions))
+    .orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id))
+    .prepare();
+}
 
 function build(db: Db) {
+  const ofAgent = eq(chatSessions.agentId, placeholder('agent_id'));
+  const ofSkill = eq(chatSessions.skillId, placeholder('skill_id'));
   return {
+    sessionsList: {
+      all: sessionsList(db),
+      ofAgent: sessionsList(db, ofAgent),
+      ofSkill: sessionsList(db, ofSkill),
+      ofAgentAndSkill: sessionsList(db, ofAgent, ofSkill),
+    },
     session: db
       .select()
       .from(chatSessions)
-      .where(eq(chatSessions.id, value('id')))
+      .where(eq(chatSessions.id, placeholder('id')))
       .prepare(),
     insertSession: db
       .insert(chatSessions)
       .values({
-        id: value('id'),
-        name: value('name'),
-        agentId: value('agent_id'),
-        model: value('model'),
-        skillId: value('skill_id'),
-        createdAt: value('created_at'),
-        updatedAt: value('updated_at'),
+        id: placeholder('id'),
+        name: placeholder('name'),
+        agentId: placeholder('agent_id'),
+        model: placeholder('model'),
+        skillId: placeholder('skill_id'),
+        createdAt: placeholder('created_at'),
+        updatedAt: placeholder('updated_at'),
       })
       .prepare(),
     deleteSession: db
       .delete(chatSessions)
-      .where(eq(chatSessions.id, value('id')))
+      .where(eq(chatSessions.id, placeholder('id')))
       .prepare(),
     messages: db
       .select()
       .from(chatMessages)
-      .where(eq(chatMessages.sessionId, value('session_id')))
+      .where(eq(chatMessages.sessionId, placeholder('session_id')))
       .orderBy(asc(chatMessages.seq))
       .prepare(),
     lastSeq: db
       .select({ seq: sql<number | null>`max(${chatMessages.seq})` })
       .from(chatMessages)
-      .where(eq(chatMessages.sessionId, value('session_id')))
+      .where(eq(chatMessages.sessionId, placeholder('session_id')))
       .prepare(),
     hasUserMessage: db
       .select({ id: chatMessages.id })
       .from(chatMessages)
-      .where(and(eq(chatMessages.sessionId, value('session_id')), eq(chatMessages.role, 'user')))
+      .where(and(eq(chatMessages.sessionId, placeholder('session_id')), eq(chatMessages.role, 'user')))
       .limit(1)
       .prepare(),
     insertMessage: db
       .insert(chatMessages)
       .values({
-        id: value('id'),
-        sessionId: value('session_id'),
-        seq: value('seq'),
-        role: value('role'),
-        content: value('content'),
-        timestamp: value('timestamp'),
-        // JSON text or NULL, given as is: the column's encoder would turn a null into the text 'null'.
-        execution: sql`${value('execution')}`,
-        runId: value('run_id'),
+        id: placeholder('id'),
+        sessionId: placeholder('session_id'),
+        seq: placeholder('seq'),
+        role: placeholder('role'),
+        content: placeholder('content'),
+        timestamp: placeholder('timestamp'),
+        // JSON text or NULL, given as is (rawPlaceholder says why).
+        execution: rawPlaceholder('execution'),
+        runId: placeholder('run_id'),
       })
       .prepare(),
     sessionAfterAppend: db
       .update(chatSessions)
       .set({
-        messageCount: setPlaceholder('message_count'),
-        totalTokens: setPlaceholder('total_tokens'),
-        updatedAt: setPlaceholder('updated_at'),
-        lastModel: setPlaceholder('last_model'),
-        name: setPlaceholder('name'),
+        messageCount: rawPlaceholder('message_count'),
+        totalTokens: rawPlaceholder('total_tokens'),
+        updatedAt: rawPlaceholder('updated_at'),
+        lastModel: rawPlaceholder('last_model'),
+        name: rawPlaceholder('name'),
       })
-      .where(eq(chatSessions.id, value('id')))
+      .where(eq(chatSessions.id, placeholder('id')))
       .prepare(),
   };
 }

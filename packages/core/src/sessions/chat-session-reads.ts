@@ -6,6 +6,7 @@ import { and, chatSessions, type Db, desc, eq, type SQL, sql, statementsOf } fro
 import { newestFirstPage } from '../newest-first-page.ts';
 import { encodeCursor, type Page } from '../page-cursor.ts';
 import type { ChatSessionSearchHit, ChatSessionSummary } from './chat-session-model.ts';
+import { chatSessionQueries } from './chat-session-queries.ts';
 import {
   findMessageMatches,
   type IndexedMatches,
@@ -46,19 +47,7 @@ const LAST_MESSAGES = `SELECT m.session_id, m.content FROM json_each(?) j
   CROSS JOIN chat_messages m ON m.session_id = j.value
    AND m.seq = (SELECT max(m2.seq) FROM chat_messages m2 WHERE m2.session_id = j.value)`;
 
-/** Which of the list's filters a prepared list query takes. */
-export interface SessionListKeys {
-  agentId?: string;
-  skillId?: string;
-}
-
 export class ChatSessionReads {
-  /**
-   * The list's queries, built and compiled once per filter shape: drizzle otherwise builds a query's SQL anew on
-   * every call, a third of a short list's time on the event loop (bench/RESULTS.md, "one call's work per turn").
-   */
-  private readonly listQueries = new Map<string, { all(values: Record<string, unknown>): SessionRow[] }>();
-
   constructor(private readonly db: Db) {}
 
   /**
@@ -172,23 +161,12 @@ export class ChatSessionReads {
   }
 
   /** The sessions of one agent and/or one skill (or all), in list order (most recently updated first, then id). */
-  rowsOf(keys: SessionListKeys): SessionRow[] {
-    const shape = `${keys.agentId !== undefined}/${keys.skillId !== undefined}`;
-    let query = this.listQueries.get(shape);
-    if (!query) {
-      const conditions = [
-        keys.agentId !== undefined ? eq(chatSessions.agentId, sql.placeholder('agentId')) : undefined,
-        keys.skillId !== undefined ? eq(chatSessions.skillId, sql.placeholder('skillId')) : undefined,
-      ];
-      query = this.db
-        .select()
-        .from(chatSessions)
-        .where(and(...conditions))
-        .orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id))
-        .prepare();
-      this.listQueries.set(shape, query);
-    }
-    return query.all({ ...keys });
+  rowsOf(agentId: string | undefined, skillId: string | undefined): SessionRow[] {
+    const lists = chatSessionQueries(this.db).sessionsList;
+    if (agentId === undefined && skillId === undefined) return lists.all.all();
+    if (skillId === undefined) return lists.ofAgent.all({ agent_id: agentId });
+    if (agentId === undefined) return lists.ofSkill.all({ skill_id: skillId });
+    return lists.ofAgentAndSkill.all({ agent_id: agentId, skill_id: skillId });
   }
 
   /** Session rows matching `filter`, in list order (most recently updated first, then id). */
