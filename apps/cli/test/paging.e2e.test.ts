@@ -53,9 +53,12 @@ describe('paged lists in the CLI', () => {
   it('session list --limit walks every session once, newest first, in pages of that size', async () => {
     const pages = await allPages(['session', 'list', '--limit', '3']);
     expect(pages.map((page) => page.length)).toEqual([3, 3, 1]);
-    const whole = await runCliJson<{ id: string }[]>(['session', 'list'], opts);
+    const whole = await runCliJson<{ id: string; updated_at: number }[]>(['session', 'list'], opts);
     expect(pages.flat()).toEqual(whole.map((session) => session.id));
-    expect([...sessionIds].reverse()).toEqual(pages.flat().filter((id) => sessionIds.includes(id)));
+    expect([...pages.flat()].sort()).toEqual([...sessionIds].sort());
+    // Newest first; sessions created in the same millisecond follow by id, descending (the list's order).
+    const newestFirst = [...whole].sort((a, b) => b.updated_at - a.updated_at || (a.id < b.id ? 1 : -1));
+    expect(pages.flat()).toEqual(newestFirst.map((session) => session.id));
   });
 
   it('a page of the table ends with the command for the next one, which prints it', async () => {
