@@ -1,15 +1,17 @@
-// The named-pipe transport on its own: a small router served by servePipe, a tRPC client over pipeLink.
-import { EventEmitter, on } from 'node:events';
+// The named-pipe transport on its own: a small router served by servePipe, a tRPC client over pipeLink, and the
+// SDK's own client (PipeClient).
+import { EventEmitter, getEventListeners, on } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { waitUntil } from '@restflow/testkit';
-import { createTRPCClient, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, createTRPCClientProxy, TRPCClientError } from '@trpc/client';
 import { initTRPC, TRPCError, tracked } from '@trpc/server';
 import superjson from 'superjson';
 import { z } from 'zod';
-import { PipeConnection, pipeLink } from '../src/client/pipe-link.ts';
+import { PipeClient } from '../src/client/pipe-client.ts';
+import { DaemonUnavailableError, PipeConnection, pipeLink } from '../src/client/pipe-link.ts';
 import type { AppRouter } from '../src/root.ts';
 import { type PipeServer, servePipe } from '../src/server/pipe-server.ts';
 
@@ -217,5 +219,62 @@ describe('pipe transport', () => {
     feed.emit('n');
     await finished;
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});
+
+describe("the SDK's pipe client (queries and mutations as promises, not through tRPC's observables)", () => {
+  function sdkClient(file: string) {
+    const connection = new PipeConnection({ path: file, reconnectTimeoutMs: 0 });
+    connections.push(connection);
+    return createTRPCClientProxy<TestRouter>(new PipeClient(connection) as never);
+  }
+
+  it('answers with superjson values and typed errors, as tRPC’s client does', async () => {
+    const file = socketPath();
+    await serve(file);
+    const c = sdkClient(file);
+    const at = new Date('2026-01-02T03:04:05Z');
+    expect(await c.echo.query({ at, n: 2 })).toEqual({ at, n: 2 });
+    expect(await c.add.mutate({ a: 2, b: 3 })).toBe(5);
+    const notFound = await c.fail.query().catch((e: unknown) => e);
+    expect(notFound).toBeInstanceOf(TRPCClientError);
+    expect((notFound as TRPCClientError<TestRouter>).data?.code).toBe('NOT_FOUND');
+    const invalid = await c.add.mutate({ a: 'x' } as never).catch((e: unknown) => e);
+    expect((invalid as TRPCClientError<TestRouter>).data?.code).toBe('BAD_REQUEST');
+    // A subscription still takes tRPC's path.
+    const ids: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      c.numbers.subscribe(
+        { count: 3 },
+        { onData: (e) => ids.push(e.id), onComplete: () => resolve(), onError: reject },
+      );
+    });
+    expect(ids).toEqual(['1', '2', '3']);
+  });
+
+  it('honours abort signals and leaves no listener on a signal once the call is answered', async () => {
+    const file = socketPath();
+    await serve(file);
+    const c = sdkClient(file);
+    const signal = new AbortController().signal;
+    expect(await c.add.mutate({ a: 1, b: 1 }, { signal })).toBe(2);
+    await expect(c.fail.query(undefined, { signal })).rejects.toThrow('Thing x not found');
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+
+    const aborted = await c.slow.query(undefined, { signal: AbortSignal.timeout(50) }).catch((e: unknown) => e);
+    expect(aborted).toBeInstanceOf(TRPCClientError);
+    expect((aborted as Error).message).toMatch(/aborted/);
+    const already = new AbortController();
+    already.abort();
+    await expect(c.add.mutate({ a: 1, b: 2 }, { signal: already.signal })).rejects.toThrow(/aborted/);
+    // The connection is still good for the next call.
+    expect(await c.add.mutate({ a: 1, b: 3 })).toBe(4);
+  });
+
+  it('fails a call with DaemonUnavailableError when nothing listens', async () => {
+    const c = sdkClient(socketPath());
+    const error = await c.add.mutate({ a: 1, b: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as TRPCClientError<TestRouter>).cause).toBeInstanceOf(DaemonUnavailableError);
   });
 });

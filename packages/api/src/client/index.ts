@@ -1,9 +1,10 @@
 // The typed SDK: `import { createRestflowClient } from '@restflow/api/client'`. Imports only types from the
 // server side, so scripts and the CLI never load core or the database.
 import { resolveDataDir, resolvePaths } from '@restflow/paths';
-import { createTRPCClient, TRPCClientError } from '@trpc/client';
+import { createTRPCClientProxy, type TRPCClient, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '../root.ts';
-import { DaemonUnavailableError, PipeConnection, pipeLink } from './pipe-link.ts';
+import { PipeClient } from './pipe-client.ts';
+import { DaemonUnavailableError, PipeConnection } from './pipe-link.ts';
 import { compareProtocol, ProtocolMismatchError } from './protocol.ts';
 
 /** The run event vocabulary and the one fold of it (what a run shows), for renderers of `runs.onEvents`. */
@@ -30,7 +31,7 @@ export interface RestflowClientOptions {
   reconnectTimeoutMs?: number;
 }
 
-export type RestflowClient = ReturnType<typeof createTRPCClient<AppRouter>> & {
+export type RestflowClient = TRPCClient<AppRouter> & {
   /** Closes the connection; in-flight calls fail. Idle clients never keep the process alive anyway. */
   close(): void;
   pipePath: string;
@@ -39,7 +40,7 @@ export type RestflowClient = ReturnType<typeof createTRPCClient<AppRouter>> & {
 export function createRestflowClient(options: RestflowClientOptions = {}): RestflowClient {
   const pipePath = options.pipePath ?? resolvePaths(options.dataDir ?? resolveDataDir()).pipe;
   const connection = new PipeConnection({ path: pipePath, reconnectTimeoutMs: options.reconnectTimeoutMs });
-  const client = createTRPCClient<AppRouter>({ links: [pipeLink<AppRouter>(connection)] });
+  const client = createTRPCClientProxy<AppRouter>(new PipeClient(connection));
   // The tRPC client is a proxy that turns every property into a procedure path, so extras are layered on top.
   const extras = { close: () => connection.close(), pipePath };
   return new Proxy(client, {

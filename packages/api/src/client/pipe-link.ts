@@ -22,8 +22,9 @@ interface PendingOperation {
   op: Operation;
   /** The input as it goes on the wire, encoded once when the call starts (and checked then). */
   input: string;
+  /** The link's observer, or a promise's (`request`), which has no use for `complete` or `started`. */
   // biome-ignore lint/suspicious/noExplicitAny: the observer type is the link's, parameterised by the router
-  observer: Observer<any, TRPCClientError<AnyRouter>>;
+  observer: Pick<Observer<any, TRPCClientError<AnyRouter>>, 'next' | 'error'> & { complete?: () => void };
   lastEventId?: string;
   /** The socket this operation was last written to; a new socket means it must be (re)sent. */
   sentOn?: net.Socket;
@@ -134,6 +135,41 @@ export class PipeConnection {
     else this.connect();
     this.updateRef();
     return () => this.cancel(operation.id);
+  }
+
+  /**
+   * A query's or mutation's answer as a promise, straight from the connection: what tRPC's client makes of a
+   * link's observable (a chain of observables, a `share()`, and an AbortController it aborts after every answer —
+   * a DOMException with its stack each time), without that machinery (pipe-client.ts).
+   */
+  request(op: Operation): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const signal = op.signal;
+      if (!signal) {
+        this.start({ op, observer: { next: (envelope) => resolve(envelope.result.data), error: reject } });
+        return;
+      }
+      const onAbort = () => {
+        stop();
+        reject(abortedError());
+      };
+      const settled = () => signal.removeEventListener('abort', onAbort);
+      const stop = this.start({
+        op,
+        observer: {
+          next: (envelope) => {
+            settled();
+            resolve(envelope.result.data);
+          },
+          error: (error) => {
+            settled();
+            reject(error);
+          },
+        },
+      });
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** Drops the connection and fails everything in flight. Never throws, however often it is called. */
@@ -295,7 +331,7 @@ export class PipeConnection {
   }
 
   private complete(operation: PendingOperation): void {
-    operation.observer.complete();
+    operation.observer.complete?.();
   }
 
   /** An idle client must not keep its process alive (CLI commands exit as soon as they are done). */
@@ -306,6 +342,8 @@ export class PipeConnection {
   }
 }
 
+const abortedError = () => TRPCClientError.from<AnyRouter>(new Error('The operation was aborted'));
+
 export function pipeLink<TRouter extends AnyRouter>(connection: PipeConnection): TRPCLink<TRouter> {
   return () =>
     ({ op }) =>
@@ -313,7 +351,7 @@ export function pipeLink<TRouter extends AnyRouter>(connection: PipeConnection):
         const stop = connection.start({ op, observer });
         const onAbort = () => {
           stop();
-          observer.error(TRPCClientError.from(new Error('The operation was aborted')));
+          observer.error(abortedError());
         };
         if (op.signal?.aborted) onAbort();
         else op.signal?.addEventListener('abort', onAbort, { once: true });
