@@ -143,6 +143,12 @@ describe('ChatSessionService: messages', () => {
 
     s.sessions.addMessage(session.id, { role: 'user', content: 'y'.repeat(51) });
     expect(s.sessions.list()[0]?.last_message_preview).toBe(`${'y'.repeat(50)}...`);
+    // Counted in characters, in SQL (the list reads only the start of a message) as in the preview.
+    s.sessions.addMessage(session.id, { role: 'assistant', content: '😀'.repeat(50) });
+    expect(s.sessions.list()[0]?.last_message_preview).toBe('😀'.repeat(50));
+    s.sessions.addMessage(session.id, { role: 'assistant', content: `${'é😀'.repeat(30)}${'z'.repeat(100_000)}` });
+    expect(s.sessions.list()[0]?.last_message_preview).toBe(`${'é😀'.repeat(25)}...`);
+    expect(s.sessions.summary(session.id).last_message_preview).toBe(`${'é😀'.repeat(25)}...`);
   });
 
   it('keeps a custom name and a short first message whole', () => {

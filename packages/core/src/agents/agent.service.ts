@@ -1,4 +1,14 @@
-import { type AgentNode, agents, type Db, desc, eq, statementsOf, systemConfig } from '@restflow/db';
+import {
+  type AgentNode,
+  agents,
+  type Db,
+  desc,
+  eq,
+  placeholder,
+  preparedQueriesOf,
+  statementsOf,
+  systemConfig,
+} from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
@@ -20,6 +30,16 @@ export interface StoredAgent {
 }
 
 type AgentRow = typeof agents.$inferSelect;
+
+/** The reads of every agents.list and of each session's default agent, built once per database (prepared-queries.ts). */
+const agentQueries = preparedQueriesOf((db) => ({
+  all: db.select().from(agents).orderBy(desc(agents.updatedAt)).prepare(),
+  byId: db
+    .select()
+    .from(agents)
+    .where(eq(agents.id, placeholder('id')))
+    .prepare(),
+}));
 
 const DEFAULT_AGENT_KEY = 'default_agent';
 
@@ -50,7 +70,7 @@ export class AgentService {
   }
 
   list(): StoredAgent[] {
-    return this.db.select().from(agents).orderBy(desc(agents.updatedAt)).all().map(toWire);
+    return agentQueries(this.db).all.all().map(toWire);
   }
 
   /** Accepts a full id, an agent name (case-insensitive; `restflow chat writer`) or a unique id prefix. */
@@ -73,14 +93,13 @@ export class AgentService {
   }
 
   get(idOrPrefix: string): StoredAgent {
-    const id = this.resolveId(idOrPrefix);
-    const row = this.db.select().from(agents).where(eq(agents.id, id)).get();
+    const row = agentQueries(this.db).byId.get({ id: this.resolveId(idOrPrefix) });
     if (!row) throw new NotFoundError('Agent', idOrPrefix);
     return toWire(row);
   }
 
   find(id: string): StoredAgent | undefined {
-    const row = this.db.select().from(agents).where(eq(agents.id, id)).get();
+    const row = agentQueries(this.db).byId.get({ id });
     return row ? toWire(row) : undefined;
   }
 

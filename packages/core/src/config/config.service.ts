@@ -1,4 +1,4 @@
-import { type Db, eq, systemConfig } from '@restflow/db';
+import { type Db, eq, placeholder, preparedQueriesOf, systemConfig } from '@restflow/db';
 import type { CoreContext } from '../core-context.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { ChangeFeed } from '../events/change-feed.ts';
@@ -66,6 +66,15 @@ export function validateSystemConfig(config: SystemConfig): SystemConfig {
 }
 
 const SYSTEM_KEY = 'system';
+
+/** config.get's read, built once per database (prepared-queries.ts): every config read and write asks. */
+const configQueries = preparedQueriesOf((db) => ({
+  byKey: db
+    .select()
+    .from(systemConfig)
+    .where(eq(systemConfig.key, placeholder('key')))
+    .prepare(),
+}));
 type ConfigListener = (config: SystemConfig) => void;
 
 export class ConfigService {
@@ -82,7 +91,7 @@ export class ConfigService {
   }
 
   get(): SystemConfig {
-    const row = this.db.select().from(systemConfig).where(eq(systemConfig.key, SYSTEM_KEY)).get();
+    const row = configQueries(this.db).byKey.get({ key: SYSTEM_KEY });
     // Unknown/missing keys in a stored row fall back to defaults, so older rows keep working.
     return { ...DEFAULT_SYSTEM_CONFIG, ...((row?.value as Partial<SystemConfig> | undefined) ?? {}) };
   }

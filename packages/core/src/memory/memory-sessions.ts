@@ -1,7 +1,7 @@
 // Memory sessions (docs/entities.md#memory-sessions): named groups of an agent's chunks whose
 // chunk_count / total_tokens are kept in step with the chunks that point at them.
 
-import { and, asc, count, type Db, desc, eq, gte, lt, memoryChunks, memorySessions, sql } from '@restflow/db';
+import { count, type Db, desc, eq, memoryChunks, memorySessions, sql, statementsOf } from '@restflow/db';
 import type { Deleted } from '../deleted.ts';
 import { NotFoundError } from '../errors.ts';
 import { resolveIdPrefix } from '../id-prefix.ts';
@@ -24,27 +24,21 @@ export interface UpdateMemorySessionInput {
 /** Ids may be given in full, without the `session-` prefix, or as a unique prefix of either. */
 export function resolvePrefixedId(
   db: Db,
-  table: typeof memorySessions | typeof memoryChunks,
+  table: 'memory_sessions' | 'memory_chunks',
   entity: string,
   idPrefix: string,
   ref: string,
 ): string {
   const wanted = ref.startsWith(idPrefix) ? ref : `${idPrefix}${ref}`;
-  const exact = db.select({ id: table.id }).from(table).where(eq(table.id, wanted)).get();
-  if (exact) return exact.id;
+  // Kept compiled (statementsOf): every memory chunk's delete and read by id resolves its id first.
+  const statements = statementsOf(db.$client);
+  const exact = statements(`SELECT id FROM ${table} WHERE id = ?`).pluck().get(wanted) as string | undefined;
+  if (exact !== undefined) return exact;
   // A range scan on the unique id index instead of LIKE (which SQLite will not index case-sensitively).
-  const matches = db
-    .select({ id: table.id })
-    .from(table)
-    .where(and(gte(table.id, wanted), lt(table.id, `${wanted}\u{10FFFF}`)))
-    .orderBy(asc(table.id))
-    .limit(50)
-    .all();
-  return resolveIdPrefix(
-    entity,
-    wanted,
-    matches.map((m) => m.id),
-  );
+  const matches = statements(`SELECT id FROM ${table} WHERE id >= ? AND id < ? ORDER BY id LIMIT 50`)
+    .pluck()
+    .all(wanted, `${wanted}\u{10FFFF}`) as string[];
+  return resolveIdPrefix(entity, wanted, matches);
 }
 
 export class MemorySessionStore {
@@ -55,7 +49,7 @@ export class MemorySessionStore {
   ) {}
 
   resolveId(ref: string): string {
-    return resolvePrefixedId(this.db, memorySessions, 'Memory session', SESSION_ID_PREFIX, ref);
+    return resolvePrefixedId(this.db, 'memory_sessions', 'Memory session', SESSION_ID_PREFIX, ref);
   }
 
   create(input: CreateMemorySessionInput): MemorySession {

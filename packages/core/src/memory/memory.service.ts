@@ -113,7 +113,7 @@ export class MemoryService {
 
   /** Accepts `chunk-…` ids, the id without its prefix, or a unique prefix of either. */
   resolveChunkId(ref: string): string {
-    return resolvePrefixedId(this.core.db, memoryChunks, 'Memory chunk', CHUNK_ID_PREFIX, ref);
+    return resolvePrefixedId(this.core.db, 'memory_chunks', 'Memory chunk', CHUNK_ID_PREFIX, ref);
   }
 
   // ── chunks ────────────────────────────────────────────────────────────────────────────────────────

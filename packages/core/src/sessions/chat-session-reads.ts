@@ -17,7 +17,7 @@ import {
   matchesInSessions,
   previewsOf,
 } from './chat-session-search.ts';
-import { messagePreview } from './chat-text.ts';
+import { messagePreview, PREVIEW_CHARS } from './chat-text.ts';
 
 export type SessionRow = typeof chatSessions.$inferSelect;
 
@@ -39,11 +39,13 @@ function summaryOf(row: SessionRow, lastContent: string | undefined): ChatSessio
 const WALK_BATCH = 100;
 
 /**
- * Per session of the JSON array given, its last message's content: its last seq and then that one message, both
- * through (session_id, seq); a filter of every message against its session's max(seq) would read each message of
- * a long chat.
+ * Per session of the JSON array given, the start of its last message's content: its last seq and then that one
+ * message, both through (session_id, seq); a filter of every message against its session's max(seq) would read each
+ * message of a long chat. SQLite's substr counts characters as the preview does, and one character more than the
+ * preview shows tells whether it is cut: a long reply is not copied whole into the daemon's memory for 50 of its
+ * characters.
  */
-const LAST_MESSAGES = `SELECT m.session_id, m.content FROM json_each(?) j
+const LAST_MESSAGES = `SELECT m.session_id, substr(m.content, 1, ${PREVIEW_CHARS + 1}) FROM json_each(?) j
   CROSS JOIN chat_messages m ON m.session_id = j.value
    AND m.seq = (SELECT max(m2.seq) FROM chat_messages m2 WHERE m2.session_id = j.value)`;
 

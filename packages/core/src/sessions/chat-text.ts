@@ -2,6 +2,8 @@
 
 /** The first `max` characters plus "..." when longer; the text itself otherwise. */
 export function truncateWithEllipsis(text: string, max: number): string {
+  // No more UTF-16 units than `max`: no more characters either, and no array of them to build.
+  if (text.length <= max) return text;
   const chars = Array.from(text);
   return chars.length > max ? `${chars.slice(0, max).join('')}...` : text;
 }
@@ -11,7 +13,10 @@ export function autoSessionName(content: string): string {
   return truncateWithEllipsis(content.replace(/\s+/g, ' ').trim(), 30);
 }
 
-export const messagePreview = (content: string): string => truncateWithEllipsis(content, 50);
+/** The characters of a message a preview shows (lists read no more of a message than one more than these). */
+export const PREVIEW_CHARS = 50;
+
+export const messagePreview = (content: string): string => truncateWithEllipsis(content, PREVIEW_CHARS);
 
 const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 
