@@ -51,7 +51,7 @@ const RATE = arg('rate', 25);
 const WINDOW_SECS = arg('secs', 8);
 const ROUNDS = arg('rounds', 3);
 /** Bounds each window by count as well as by time. */
-const MAX_PINGS_PER_WINDOW = 50_000;
+const MAX_PINGS_PER_WINDOW = 100_000;
 /** Bounds each load client's calls per window. */
 const MAX_CALLS_PER_CLIENT = Math.ceil(RATE * WINDOW_SECS * 2) + 100;
 const SEED_CHUNKS = 300;

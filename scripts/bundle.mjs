@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { toCommonJsChunks } from './commonjs-chunks.mjs';
 import { loadOnFirstCall, zodLocalesOnFirstCall } from './load-on-first-call.mjs';
-import { trpcObjectSpread } from './trpc-object-spread.mjs';
+import { trpcBundlePatches } from './trpc-bundle-patches.mjs';
 import { yargsKnownVersion, yargsLazyAssert } from './yargs-known-version.mjs';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -78,8 +78,8 @@ const result = await build({
         // CommonJS output has a real require() of its own.
         ...(cjs ? {} : { banner: { js: REQUIRE_SHIM } }),
         plugins: zodLocalesOnDemand
-          ? [loadOnFirstCall, zodLocalesOnFirstCall, yargsKnownVersion, yargsLazyAssert, trpcObjectSpread]
-          : [loadOnFirstCall, yargsKnownVersion, yargsLazyAssert, trpcObjectSpread],
+          ? [loadOnFirstCall, zodLocalesOnFirstCall, yargsKnownVersion, yargsLazyAssert, trpcBundlePatches]
+          : [loadOnFirstCall, yargsKnownVersion, yargsLazyAssert, trpcBundlePatches],
       }
     : { plugins: [workspaceOnly] }),
 });

@@ -1,15 +1,11 @@
-// An esbuild plugin for scripts/bundle.mjs: tRPC's bundled output copies objects with the `_objectSpread2` helper
-// its compiler emits for `{ ...a, b }`, several times per call and per streamed item (the options of each
-// middleware level, each answer's envelope). The helper lists every key, filters symbols and defines each property
-// through a closure: 11 % of the daemon's busy time under the pipe load, ~7 µs per frame (bench/RESULTS.md, "one
-// call's work per turn"). The bundled helper copies with `Object.assign` instead, ten times faster, which gives the
-// same object for what tRPC passes it: a fresh target, and object literals without getters or setters (checked
-// over tRPC's whole output by apps/daemon/test/trpc-object-spread.test.ts). A source with an own `__proto__` key
-// (which assigning would turn into the prototype) and a primitive source take the helper's own path.
-import fs from 'node:fs';
-
-const TRPC_DIST = /[\\/]@trpc[\\/](server|client)[\\/]dist[\\/][^\\/]+\.(mjs|cjs)$/;
-
+// A transform of tRPC's code for scripts/trpc-bundle-patches.mjs: tRPC's bundled output copies objects with the
+// `_objectSpread2` helper its compiler emits for `{ ...a, b }`, several times per call and per streamed item (the
+// options of each middleware level, each answer's envelope). The helper lists every key, filters symbols and defines
+// each property through a closure: 11 % of the daemon's busy time under the pipe load, ~7 µs per frame
+// (bench/RESULTS.md, "one call's work per turn"). The bundled helper copies with `Object.assign` instead, ten times
+// faster, which gives the same object for what tRPC passes it: a fresh target, and object literals without getters or
+// setters (checked over tRPC's whole output by apps/daemon/test/trpc-object-spread.test.ts). A source with an own
+// `__proto__` key (which assigning would turn into the prototype) and a primitive source take the helper's own path.
 export const ORIGINAL_HELPER = `function _objectSpread2(e) {
 	for (var r = 1; r < arguments.length; r++) {
 		var t = null != arguments[r] ? arguments[r] : {};
@@ -44,13 +40,3 @@ export function withFastObjectSpread(source) {
   }
   return source.replace(ORIGINAL_HELPER, FAST_HELPER);
 }
-
-export const trpcObjectSpread = {
-  name: 'trpc-object-spread',
-  setup(b) {
-    b.onLoad({ filter: TRPC_DIST }, (args) => ({
-      contents: withFastObjectSpread(fs.readFileSync(args.path, 'utf8')),
-      loader: 'js',
-    }));
-  },
-};
