@@ -248,5 +248,23 @@ describe('ChatSessionService: query plans at scale', () => {
     expect(
       planProblems(s.db, checked, { bigTables: ['chat_messages', 'chat_sessions'], allowScan: [/name LIKE/] }),
     ).toEqual([]);
+    // The whole list (sessions.list) walks the sessions in index order, without a sort, and reads each one's last
+    // message through (session_id, seq), never by a scan of the messages.
+    const wholeList = [
+      ...statementsOf(s.db, () => s.sessions.list()),
+      ...statementsOf(s.db, () => s.sessions.list({ agent_id: agentIds[1] })),
+    ];
+    expect(wholeList.filter((st) => st.sql.includes('FROM chat_sessions s'))).toHaveLength(2);
+    expect(planProblems(s.db, wholeList, { bigTables: ['chat_messages'] })).toEqual([]);
+    expect(s.sessions.list({ agent_id: agentIds[1] })).toHaveLength(150);
+    expect(s.sessions.list()[0]).toEqual({
+      id: 's299',
+      name: 'Chat 299',
+      agent_id: agentIds[1],
+      model: expect.any(String),
+      message_count: expect.any(Number),
+      updated_at: 2990,
+      last_message_preview: 'text 299 20 zeppelin',
+    });
   });
 });

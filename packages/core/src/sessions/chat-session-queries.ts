@@ -1,43 +1,23 @@
-// The queries a session's list, create, read and delete and a message's append run on every call, built and compiled once per database:
-// drizzle otherwise builds each query's SQL anew on every call (~30–50 µs each in the loaded daemon), which was
-// about half of the work of `sessions.messages.create` on the daemon's event loop (bench/RESULTS.md, "one call's
-// work per turn"; packages/db/src/prepared-queries.ts). The values come in as named placeholders; drizzle encodes
-// them by their columns (JSON included).
+// The queries a session's create, read and delete and a message's append run on every call, built and compiled once per
+// database: drizzle otherwise builds each query's SQL anew on every call (~30–50 µs each in the loaded daemon), which
+// was about half of the work of `sessions.messages.create` on the daemon's event loop (bench/RESULTS.md, "one call's
+// work per turn"; packages/db/src/prepared-queries.ts). The values come in as named placeholders; drizzle encodes them
+// by their columns (JSON included).
 import {
   and,
   asc,
   chatMessages,
   chatSessions,
   type Db,
-  desc,
   eq,
   placeholder,
   preparedQueriesOf,
   rawPlaceholder,
-  type SQL,
   sql,
 } from '@restflow/db';
 
-/** The sessions list's query for a filter: of one agent and/or one skill, or all; newest first, then by id. */
-function sessionsList(db: Db, ...conditions: (SQL | undefined)[]) {
-  return db
-    .select()
-    .from(chatSessions)
-    .where(and(...conditions))
-    .orderBy(desc(chatSessions.updatedAt), desc(chatSessions.id))
-    .prepare();
-}
-
 function build(db: Db) {
-  const ofAgent = eq(chatSessions.agentId, placeholder('agent_id'));
-  const ofSkill = eq(chatSessions.skillId, placeholder('skill_id'));
   return {
-    sessionsList: {
-      all: sessionsList(db),
-      ofAgent: sessionsList(db, ofAgent),
-      ofSkill: sessionsList(db, ofSkill),
-      ofAgentAndSkill: sessionsList(db, ofAgent, ofSkill),
-    },
     session: db
       .select()
       .from(chatSessions)

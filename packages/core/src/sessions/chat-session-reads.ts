@@ -6,7 +6,6 @@ import { and, chatSessions, type Db, desc, eq, type SQL, sql, statementsOf } fro
 import { newestFirstPage } from '../newest-first-page.ts';
 import { encodeCursor, type Page } from '../page-cursor.ts';
 import type { ChatSessionSearchHit, ChatSessionSummary } from './chat-session-model.ts';
-import { chatSessionQueries } from './chat-session-queries.ts';
 import {
   findMessageMatches,
   type IndexedMatches,
@@ -20,6 +19,29 @@ import {
 import { messagePreview, PREVIEW_CHARS } from './chat-text.ts';
 
 export type SessionRow = typeof chatSessions.$inferSelect;
+
+/**
+ * A summary's columns, the last message's start among them (one character more than the preview shows, in
+ * characters as SQLite's substr counts them) through the (session_id, seq) index.
+ */
+const SUMMARY_COLUMNS = `s.id, s.name, s.agent_id, s.model, s.message_count, s.updated_at, s.skill_id,
+  (SELECT substr(m.content, 1, ${PREVIEW_CHARS + 1}) FROM chat_messages m WHERE m.session_id = s.id ORDER BY m.seq DESC LIMIT 1)`;
+
+type SummaryColumns = [string, string, string, string, number, number, string | null, string | null];
+
+function summaryFromColumns([id, name, agentId, model, messageCount, updatedAt, skillId, last]: SummaryColumns) {
+  const summary: ChatSessionSummary = {
+    id,
+    name,
+    agent_id: agentId,
+    model,
+    message_count: messageCount,
+    updated_at: updatedAt,
+  };
+  if (skillId) summary.skill_id = skillId;
+  if (last !== null) summary.last_message_preview = messagePreview(last);
+  return summary;
+}
 
 function summaryOf(row: SessionRow, lastContent: string | undefined): ChatSessionSummary {
   const summary: ChatSessionSummary = {
@@ -162,13 +184,27 @@ export class ChatSessionReads {
     });
   }
 
-  /** The sessions of one agent and/or one skill (or all), in list order (most recently updated first, then id). */
-  rowsOf(agentId: string | undefined, skillId: string | undefined): SessionRow[] {
-    const lists = chatSessionQueries(this.db).sessionsList;
-    if (agentId === undefined && skillId === undefined) return lists.all.all();
-    if (skillId === undefined) return lists.ofAgent.all({ agent_id: agentId });
-    if (agentId === undefined) return lists.ofSkill.all({ skill_id: skillId });
-    return lists.ofAgentAndSkill.all({ agent_id: agentId, skill_id: skillId });
+  /**
+   * The summaries of one agent's and/or one skill's sessions (or all), in list order (most recently updated first,
+   * then id): one statement, its rows read as arrays and shaped here. `sessions.list` answers every client's refresh
+   * with it, so it runs often (bench/RESULTS.md, "sessions.list in one statement").
+   */
+  listSummaries(agentId: string | undefined, skillId: string | undefined): ChatSessionSummary[] {
+    const params: Record<string, string> = {};
+    const filters: string[] = [];
+    if (agentId !== undefined) {
+      filters.push('s.agent_id = @agent_id');
+      params.agent_id = agentId;
+    }
+    if (skillId !== undefined) {
+      filters.push('s.skill_id = @skill_id');
+      params.skill_id = skillId;
+    }
+    const where = filters.length > 0 ? `WHERE ${filters.join(' AND ')}` : '';
+    const statement = statementsOf(this.db.$client)(
+      `SELECT ${SUMMARY_COLUMNS} FROM chat_sessions s ${where} ORDER BY s.updated_at DESC, s.id DESC`,
+    );
+    return (statement.raw(true).all(params) as SummaryColumns[]).map(summaryFromColumns);
   }
 
   /** Session rows matching `filter`, in list order (most recently updated first, then id). */

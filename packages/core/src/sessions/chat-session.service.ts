@@ -142,7 +142,7 @@ export class ChatSessionService {
    */
   list(filter: SessionListFilter = {}): ChatSessionSummary[] {
     const agentId = filter.agent_id !== undefined ? this.agentIdForFilter(filter.agent_id) : undefined;
-    return this.reads.summaries(this.reads.rowsOf(agentId, filter.skill_id));
+    return this.reads.listSummaries(agentId, filter.skill_id);
   }
 
   private listConditions(filter: SessionListFilter): SQL[] {
