@@ -173,7 +173,19 @@ describe('pipe transport', () => {
     const aborted = await c.slow.query(undefined, { signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
     expect((aborted as Error).message).toMatch(/aborted/);
   });
+});
 
+/** The SDK's client: queries, mutations and subscriptions straight from the connection (pipe-client.ts). */
+function sdkClient(file: string, reconnectTimeoutMs = 5_000) {
+  const connection = new PipeConnection({ path: file, reconnectTimeoutMs, retryDelayMs: () => 20 });
+  connections.push(connection);
+  return createTRPCClientProxy<TestRouter>(new PipeClient(connection) as never);
+}
+
+describe.each([
+  ["tRPC's client over pipeLink", client],
+  ["the SDK's PipeClient", sdkClient],
+])('subscriptions through %s', (_name, client) => {
   it('streams tracked events, resumes from lastEventId and stops the server generator on unsubscribe', async () => {
     const file = socketPath();
     await serve(file);
@@ -220,15 +232,38 @@ describe('pipe transport', () => {
     await finished;
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
+
+  it('says when it started, and ends with onError when its signal aborts', async () => {
+    const file = socketPath();
+    await serve(file);
+    const c = client(file);
+    const controller = new AbortController();
+    const seen: number[] = [];
+    let started = 0;
+    const ended = new Promise<unknown>((resolve) => {
+      c.numbers.subscribe(
+        { count: 100 },
+        {
+          signal: controller.signal,
+          onStarted: () => started++,
+          onData: (e) => seen.push(e.data.i),
+          onError: resolve,
+          onComplete: () => resolve('completed'),
+        },
+      );
+    });
+    await waitUntil(() => seen.length >= 5, 5000, 'the first five numbers');
+    controller.abort();
+    const error = await ended;
+    expect(error).toBeInstanceOf(TRPCClientError);
+    expect((error as Error).message).toMatch(/aborted/);
+    expect(started).toBe(1);
+    await waitUntil(() => generatorsRunning === 0, 2000, 'the server generator to stop');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
 });
 
-describe("the SDK's pipe client (queries and mutations as promises, not through tRPC's observables)", () => {
-  function sdkClient(file: string) {
-    const connection = new PipeConnection({ path: file, reconnectTimeoutMs: 0 });
-    connections.push(connection);
-    return createTRPCClientProxy<TestRouter>(new PipeClient(connection) as never);
-  }
-
+describe("the SDK's pipe client (calls straight from the connection, not through tRPC's observables)", () => {
   it('answers with superjson values and typed errors, as tRPC’s client does', async () => {
     const file = socketPath();
     await serve(file);
@@ -241,7 +276,6 @@ describe("the SDK's pipe client (queries and mutations as promises, not through 
     expect((notFound as TRPCClientError<TestRouter>).data?.code).toBe('NOT_FOUND');
     const invalid = await c.add.mutate({ a: 'x' } as never).catch((e: unknown) => e);
     expect((invalid as TRPCClientError<TestRouter>).data?.code).toBe('BAD_REQUEST');
-    // A subscription still takes tRPC's path.
     const ids: string[] = [];
     await new Promise<void>((resolve, reject) => {
       c.numbers.subscribe(
@@ -272,7 +306,7 @@ describe("the SDK's pipe client (queries and mutations as promises, not through 
   });
 
   it('fails a call with DaemonUnavailableError when nothing listens', async () => {
-    const c = sdkClient(socketPath());
+    const c = sdkClient(socketPath(), 0);
     const error = await c.add.mutate({ a: 1, b: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCClientError);
     expect((error as TRPCClientError<TestRouter>).cause).toBeInstanceOf(DaemonUnavailableError);

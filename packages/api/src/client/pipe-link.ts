@@ -342,7 +342,7 @@ export class PipeConnection {
   }
 }
 
-const abortedError = () => TRPCClientError.from<AnyRouter>(new Error('The operation was aborted'));
+export const abortedError = () => TRPCClientError.from<AnyRouter>(new Error('The operation was aborted'));
 
 export function pipeLink<TRouter extends AnyRouter>(connection: PipeConnection): TRPCLink<TRouter> {
   return () =>
