@@ -35,7 +35,7 @@ export function withFastObjectSpread(source) {
   if (!source.includes('function _objectSpread2(')) return source;
   if (!source.includes(ORIGINAL_HELPER)) {
     throw new Error(
-      "trpc-object-spread: tRPC's _objectSpread2 helper is not the one this plugin replaces — check it against this tRPC",
+      "trpc-object-spread: tRPC's _objectSpread2 helper is not the one this transform replaces — check it against this tRPC",
     );
   }
   return source.replace(ORIGINAL_HELPER, FAST_HELPER);

@@ -134,7 +134,7 @@ describe("tRPC's object-spread helper in the bundles", () => {
 
   it('stops the build when tRPC defines the helper differently', () => {
     const changed = 'function _objectSpread2(e) {\n\treturn Object.assign(e, ...arguments);\n}';
-    expect(() => plugin.withFastObjectSpread(changed)).toThrow(/not the one this plugin replaces/);
+    expect(() => plugin.withFastObjectSpread(changed)).toThrow(/not the one this transform replaces/);
     expect(plugin.withFastObjectSpread('export const x = 1;')).toBe('export const x = 1;');
   });
 });

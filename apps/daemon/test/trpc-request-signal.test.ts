@@ -8,11 +8,15 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { waitUntil } from '@restflow/testkit';
+import * as esbuild from 'esbuild';
 
 const require = createRequire(import.meta.url);
 const patch = (await import(pathToFileURL(require.resolve('../../../scripts/trpc-request-signal.mjs')).href)) as {
   withSubscriptionSignalsOnly(source: string): string;
 };
+const { trpcBundlePatches } = (await import(
+  pathToFileURL(require.resolve('../../../scripts/trpc-bundle-patches.mjs')).href
+)) as { trpcBundlePatches: esbuild.Plugin };
 
 const dist = path.dirname(require.resolve('@trpc/server/adapters/ws'));
 const handlerFile = (ext: 'cjs' | 'mjs') => {
@@ -106,5 +110,34 @@ describe("tRPC's WebSocket handler as bundled", () => {
     const changed = 'function getWSConnectionHandler(opts) { const controller = new AbortController(); }';
     expect(() => patch.withSubscriptionSignalsOnly(changed)).toThrow(/check it against this tRPC/);
     expect(patch.withSubscriptionSignalsOnly('export const x = 1;')).toBe('export const x = 1;');
+  });
+
+  it('is in a bundle of the WebSocket adapter, and a bundle where the handler cannot be found fails', async () => {
+    const bundle = (plugins: esbuild.Plugin[]) =>
+      esbuild.build({
+        stdin: {
+          contents: "export { getWSConnectionHandler } from '@trpc/server/adapters/ws';",
+          resolveDir: path.dirname(require.resolve('../../../package.json')),
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        write: false,
+        logLevel: 'silent',
+        plugins,
+      });
+    const built = await bundle([trpcBundlePatches]);
+    expect(built.outputFiles[0]?.text).toContain('type === "subscription" ? new AbortController() : null');
+    // A tRPC whose handler is named otherwise: the transform finds nothing, and the build says so.
+    const renamed: esbuild.Plugin = {
+      name: 'renamed-handler',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]ws-[^\\/]+\.(mjs|cjs)$/ }, (args) => ({
+          contents: fs.readFileSync(args.path, 'utf8').replaceAll('getWSConnectionHandler', 'connectionHandler'),
+          loader: 'js',
+        }));
+      },
+    };
+    await expect(bundle([renamed, trpcBundlePatches])).rejects.toThrow(/found no WebSocket connection handler/);
   });
 });

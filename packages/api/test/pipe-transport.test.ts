@@ -18,9 +18,12 @@ import { type PipeServer, servePipe } from '../src/server/pipe-server.ts';
 const t = initTRPC.create({ transformer: superjson });
 const feed = new EventEmitter();
 let generatorsRunning = 0;
+/** How often `bump` ran on the server. */
+let bumps = 0;
 const testRouter = t.router({
   echo: t.procedure.input(z.object({ at: z.date(), n: z.number() })).query(({ input }) => input),
   add: t.procedure.input(z.object({ a: z.number(), b: z.number() })).mutation(({ input }) => input.a + input.b),
+  bump: t.procedure.mutation(() => ++bumps),
   fail: t.procedure.query(() => {
     throw new TRPCError({ code: 'NOT_FOUND', message: 'Thing x not found' });
   }),
@@ -172,6 +175,10 @@ describe('pipe transport', () => {
     await serve(file);
     const aborted = await c.slow.query(undefined, { signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
     expect((aborted as Error).message).toMatch(/aborted/);
+    const before = bumps;
+    await expect(c.bump.mutate(undefined, { signal: AbortSignal.abort() })).rejects.toThrow(/aborted/);
+    expect(await c.add.mutate({ a: 0, b: 0 })).toBe(0);
+    expect(bumps).toBe(before);
   });
 });
 
@@ -300,7 +307,11 @@ describe("the SDK's pipe client (calls straight from the connection, not through
     expect((aborted as Error).message).toMatch(/aborted/);
     const already = new AbortController();
     already.abort();
-    await expect(c.add.mutate({ a: 1, b: 2 }, { signal: already.signal })).rejects.toThrow(/aborted/);
+    const before = bumps;
+    await expect(c.bump.mutate(undefined, { signal: already.signal })).rejects.toThrow(/aborted/);
+    // Never sent: the next call is answered after it would have run.
+    expect(await c.add.mutate({ a: 0, b: 0 })).toBe(0);
+    expect(bumps).toBe(before);
     // The connection is still good for the next call.
     expect(await c.add.mutate({ a: 1, b: 3 })).toBe(4);
   });

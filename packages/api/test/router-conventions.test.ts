@@ -1,5 +1,6 @@
 // The public API's conventions as tests: one wire style (snake_case fields, tRPC's own `lastEventId` aside) in
 // every input and output, and one verb set (src/schemas/verbs.ts) with one delete result shape.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
@@ -97,5 +98,28 @@ describe('one verb set', () => {
       'things.events: subscriptions and only they are on<Thing>',
       'things.onThing: subscriptions and only they are on<Thing>',
     ]);
+  });
+});
+
+describe('queries and mutations read no abort signal', () => {
+  // Over the pipe and WebSocket the bundled daemon gives a query or mutation no `signal` (tRPC's handler made one
+  // nothing could abort: scripts/trpc-request-signal.mjs), while tests and dev runs of unbundled tRPC still do; a
+  // resolver that read it would pass here and find it undefined in production.
+  const readsSignal = /\.(?:query|mutation)\(\s*(?:async\s*)?(?:function\s*\w*\s*)?\(\s*\{[^}]*\bsignal\b/;
+  const routerDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/router');
+
+  it('holds for every router module', () => {
+    const files = fs.readdirSync(routerDir).filter((file) => file.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(15);
+    const offenders = files.filter((file) => readsSignal.test(fs.readFileSync(path.join(routerDir, file), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
+  it('finds a resolver that does', () => {
+    expect(readsSignal.test('list: publicProcedure.query(({ ctx, signal }) => ctx.services.x.list(signal)),')).toBe(
+      true,
+    );
+    expect(readsSignal.test('run: publicProcedure.mutation(async ({ input,\n signal }) => 1),')).toBe(true);
+    expect(readsSignal.test('feed: publicProcedure.subscription(async function* ({ ctx, signal }) {')).toBe(false);
   });
 });

@@ -149,6 +149,10 @@ describe('ChatSessionService: messages', () => {
     s.sessions.addMessage(session.id, { role: 'assistant', content: `${'é😀'.repeat(30)}${'z'.repeat(100_000)}` });
     expect(s.sessions.list()[0]?.last_message_preview).toBe(`${'é😀'.repeat(25)}...`);
     expect(s.sessions.summary(session.id).last_message_preview).toBe(`${'é😀'.repeat(25)}...`);
+    // SQLite's substr stops at a NUL: such content is previewed from the whole text.
+    s.sessions.addMessage(session.id, { role: 'assistant', content: `ab\0cd${'x'.repeat(60)}` });
+    expect(s.sessions.list()[0]?.last_message_preview).toBe(`ab\0cd${'x'.repeat(45)}...`);
+    expect(s.sessions.summary(session.id).last_message_preview).toBe(`ab\0cd${'x'.repeat(45)}...`);
   });
 
   it('keeps a custom name and a short first message whole', () => {

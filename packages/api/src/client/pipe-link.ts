@@ -145,6 +145,11 @@ export class PipeConnection {
   request(op: Operation): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const signal = op.signal;
+      // Aborted before it started: never sent (a mutation must not run for a caller told it was aborted).
+      if (signal?.aborted) {
+        reject(abortedError());
+        return;
+      }
       if (!signal) {
         this.start({ op, observer: { next: (envelope) => resolve(envelope.result.data), error: reject } });
         return;
@@ -167,8 +172,7 @@ export class PipeConnection {
           },
         },
       });
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -342,19 +346,23 @@ export class PipeConnection {
   }
 }
 
-export const abortedError = () => TRPCClientError.from<AnyRouter>(new Error('The operation was aborted'));
+const abortedError = () => TRPCClientError.from<AnyRouter>(new Error('The operation was aborted'));
 
 export function pipeLink<TRouter extends AnyRouter>(connection: PipeConnection): TRPCLink<TRouter> {
   return () =>
     ({ op }) =>
       observable((observer) => {
+        // Aborted before it started: never sent (a mutation must not run for a caller told it was aborted).
+        if (op.signal?.aborted) {
+          observer.error(abortedError());
+          return () => {};
+        }
         const stop = connection.start({ op, observer });
         const onAbort = () => {
           stop();
           observer.error(abortedError());
         };
-        if (op.signal?.aborted) onAbort();
-        else op.signal?.addEventListener('abort', onAbort, { once: true });
+        op.signal?.addEventListener('abort', onAbort, { once: true });
         return () => {
           op.signal?.removeEventListener('abort', onAbort);
           stop();

@@ -21,11 +21,15 @@ import { messagePreview, PREVIEW_CHARS } from './chat-text.ts';
 export type SessionRow = typeof chatSessions.$inferSelect;
 
 /**
- * A summary's columns, the last message's start among them (one character more than the preview shows, in
- * characters as SQLite's substr counts them) through the (session_id, seq) index.
+ * The start of a message `m`'s content, enough for its preview: one character more than the preview shows tells
+ * whether it is cut, and SQLite's substr counts characters as the preview does. substr stops at a NUL character,
+ * which content may hold, so such content is read whole.
  */
+const PREVIEW_START = `CASE WHEN instr(m.content, char(0)) > 0 THEN m.content ELSE substr(m.content, 1, ${PREVIEW_CHARS + 1}) END`;
+
+/** A summary's columns, the last message's start among them, read through the (session_id, seq) index. */
 const SUMMARY_COLUMNS = `s.id, s.name, s.agent_id, s.model, s.message_count, s.updated_at, s.skill_id,
-  (SELECT substr(m.content, 1, ${PREVIEW_CHARS + 1}) FROM chat_messages m WHERE m.session_id = s.id ORDER BY m.seq DESC LIMIT 1)`;
+  (SELECT ${PREVIEW_START} FROM chat_messages m WHERE m.session_id = s.id ORDER BY m.seq DESC LIMIT 1)`;
 
 type SummaryColumns = [string, string, string, string, number, number, string | null, string | null];
 
@@ -63,11 +67,10 @@ const WALK_BATCH = 100;
 /**
  * Per session of the JSON array given, the start of its last message's content: its last seq and then that one
  * message, both through (session_id, seq); a filter of every message against its session's max(seq) would read each
- * message of a long chat. SQLite's substr counts characters as the preview does, and one character more than the
- * preview shows tells whether it is cut: a long reply is not copied whole into the daemon's memory for 50 of its
+ * message of a long chat. Only the start: a long reply is not copied whole into the daemon's memory for 50 of its
  * characters.
  */
-const LAST_MESSAGES = `SELECT m.session_id, substr(m.content, 1, ${PREVIEW_CHARS + 1}) FROM json_each(?) j
+const LAST_MESSAGES = `SELECT m.session_id, ${PREVIEW_START} FROM json_each(?) j
   CROSS JOIN chat_messages m ON m.session_id = j.value
    AND m.seq = (SELECT max(m2.seq) FROM chat_messages m2 WHERE m2.session_id = j.value)`;
 
@@ -187,7 +190,7 @@ export class ChatSessionReads {
   /**
    * The summaries of one agent's and/or one skill's sessions (or all), in list order (most recently updated first,
    * then id): one statement, its rows read as arrays and shaped here. `sessions.list` answers every client's refresh
-   * with it, so it runs often (bench/RESULTS.md, "sessions.list in one statement").
+   * with it, so it runs often (bench/RESULTS.md, "the client's share, and what survives a scavenge").
    */
   listSummaries(agentId: string | undefined, skillId: string | undefined): ChatSessionSummary[] {
     const params: Record<string, string> = {};
