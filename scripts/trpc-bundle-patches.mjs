@@ -1,11 +1,13 @@
-// An esbuild plugin for scripts/bundle.mjs: the daemon's and the CLI's bundles carry tRPC's code with two changes
+// An esbuild plugin for scripts/bundle.mjs: the daemon's and the CLI's bundles carry tRPC's code with three changes
 // that take work off every call over the pipe, each a transform of its own module with the reasons and a test:
-// object copies with Object.assign (trpc-object-spread.mjs) and no AbortController for a query's or mutation's
-// request (trpc-request-signal.mjs). A transform that finds its target written otherwise fails the build, and so
-// does a bundle of tRPC's code in which a transform found no target at all (a tRPC that renamed or moved it).
+// object copies with Object.assign (trpc-object-spread.mjs), no AbortController for a query's or mutation's request
+// (trpc-request-signal.mjs) and a subscription's events awaited without Unpromise (trpc-subscription-race.mjs). A
+// transform that finds its target written otherwise fails the build, and so does a bundle of tRPC's code in which a
+// transform found no target at all (a tRPC that renamed or moved it).
 import fs from 'node:fs';
 import { withFastObjectSpread } from './trpc-object-spread.mjs';
 import { withSubscriptionSignalsOnly } from './trpc-request-signal.mjs';
+import { withPlainEventWait } from './trpc-subscription-race.mjs';
 
 const TRPC_DIST = /[\\/]@trpc[\\/](server|client)[\\/]dist[\\/][^\\/]+\.(mjs|cjs)$/;
 /** The WebSocket adapter's entry: a bundle that loads it must also have patched its connection handler. */
@@ -21,7 +23,7 @@ export const trpcBundlePatches = {
     b.onLoad({ filter: TRPC_DIST }, (args) => {
       const source = fs.readFileSync(args.path, 'utf8');
       const spread = withFastObjectSpread(source);
-      const contents = withSubscriptionSignalsOnly(spread);
+      const contents = withPlainEventWait(withSubscriptionSignalsOnly(spread));
       seen.trpc = true;
       seen.spread ||= spread !== source;
       seen.signal ||= contents !== spread;

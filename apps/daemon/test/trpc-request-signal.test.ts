@@ -1,6 +1,7 @@
 // The bundles' tRPC WebSocket handler makes an AbortController for subscriptions only (scripts/trpc-request-signal.mjs):
-// a query or mutation gets no signal, a subscription still gets one that `subscription.stop` aborts. Checked on tRPC's
-// own handler module, patched as the bundles patch it and driven as the pipe mount drives it.
+// a query or mutation gets no signal, a subscription still gets one that `subscription.stop` aborts; and its
+// subscriptions wait for each event without Unpromise (scripts/trpc-subscription-race.mjs). Checked on tRPC's own
+// handler module, patched as the bundles patch it and driven as the pipe mount drives it.
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { createRequire, Module } from 'node:module';
@@ -13,6 +14,9 @@ import * as esbuild from 'esbuild';
 const require = createRequire(import.meta.url);
 const patch = (await import(pathToFileURL(require.resolve('../../../scripts/trpc-request-signal.mjs')).href)) as {
   withSubscriptionSignalsOnly(source: string): string;
+};
+const race = (await import(pathToFileURL(require.resolve('../../../scripts/trpc-subscription-race.mjs')).href)) as {
+  withPlainEventWait(source: string): string;
 };
 const { trpcBundlePatches } = (await import(
   pathToFileURL(require.resolve('../../../scripts/trpc-bundle-patches.mjs')).href
@@ -36,7 +40,7 @@ function handlerModule(patched: boolean): { getWSConnectionHandler(opts: unknown
   loaded.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
     path.dirname(file),
   );
-  loaded._compile(patched ? patch.withSubscriptionSignalsOnly(source) : source, file);
+  loaded._compile(patched ? race.withPlainEventWait(patch.withSubscriptionSignalsOnly(source)) : source, file);
   return loaded.exports as never;
 }
 
@@ -46,6 +50,7 @@ async function drive(patched: boolean) {
   const t = initTRPC.create();
   const seen: Record<string, AbortSignal | undefined> = {};
   let subscriptionAborted = false;
+  let manyEnded = false;
   const router = t.router({
     read: t.procedure.query(({ signal }) => {
       seen.query = signal;
@@ -61,8 +66,20 @@ async function drive(patched: boolean) {
       await new Promise((resolve) => signal?.addEventListener('abort', resolve, { once: true }));
       subscriptionAborted = true;
     }),
+    many: t.procedure.subscription(async function* ({ signal }) {
+      try {
+        for (let i = 1; i <= 200; i++) yield i;
+        await new Promise((resolve) => signal?.addEventListener('abort', resolve, { once: true }));
+      } finally {
+        manyEnded = true;
+      }
+    }),
+    broken: t.procedure.subscription(async function* () {
+      yield 1;
+      throw new Error('the feed broke');
+    }),
   });
-  const frames: { id: number; result?: { type: string; data?: unknown } }[] = [];
+  const frames: { id: number; result?: { type: string; data?: unknown }; error?: { message: string } }[] = [];
   const client = Object.assign(new EventEmitter(), {
     readyState: 1,
     send: (data: string) => frames.push(JSON.parse(data)),
@@ -79,12 +96,24 @@ async function drive(patched: boolean) {
   await waitUntil(() => frames.some((f) => f.id === 3 && f.result?.type === 'data'), 2000, 'the first event');
   send({ id: 3, method: 'subscription.stop' });
   await waitUntil(() => subscriptionAborted, 2000, 'the subscription to see its abort');
-  return { seen, frames };
+  // Many events in order, then a stop that ends the generator waiting for its next one.
+  send({ id: 4, method: 'subscription', params: { path: 'many' } });
+  const many = () => frames.filter((f) => f.id === 4 && f.result?.type === 'data').map((f) => f.result?.data);
+  await waitUntil(() => many().length === 200, 2000, 'two hundred events');
+  send({ id: 4, method: 'subscription.stop' });
+  await waitUntil(() => manyEnded, 2000, 'the generator to end on stop');
+  // A generator that throws: its error is the subscription's answer.
+  send({ id: 5, method: 'subscription', params: { path: 'broken' } });
+  await waitUntil(() => frames.some((f) => f.id === 5 && 'error' in f), 2000, 'the broken feed’s error');
+  return { seen, frames, many: many() };
 }
 
 describe("tRPC's WebSocket handler as bundled", () => {
-  it('gives queries and mutations no signal, and a subscription one that subscription.stop aborts', async () => {
-    const { seen, frames } = await drive(true);
+  it('gives queries and mutations no signal, a subscription one that subscription.stop aborts, and its events in order', async () => {
+    const { seen, frames, many } = await drive(true);
+    expect(many).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(frames.find((f) => f.id === 5 && f.error)?.error?.message).toBe('the feed broke');
+    expect(frames.filter((f) => f.id === 5 && f.result?.type === 'data').map((f) => f.result?.data)).toEqual([1]);
     expect(seen.query).toBeUndefined();
     expect(seen.mutation).toBeUndefined();
     expect(seen.subscription).toBeInstanceOf(AbortSignal);
@@ -99,7 +128,7 @@ describe("tRPC's WebSocket handler as bundled", () => {
     expect(seen.mutation).toBeInstanceOf(AbortSignal);
   });
 
-  it("patches both of tRPC's builds, and fails the build when the handler is not written as expected", () => {
+  it("patches both of tRPC's builds (both transforms), and fails the build when the handler is not written as expected", () => {
     for (const ext of ['cjs', 'mjs'] as const) {
       const source = fs.readFileSync(handlerFile(ext), 'utf8');
       const patched = patch.withSubscriptionSignalsOnly(source);
@@ -110,6 +139,12 @@ describe("tRPC's WebSocket handler as bundled", () => {
     const changed = 'function getWSConnectionHandler(opts) { const controller = new AbortController(); }';
     expect(() => patch.withSubscriptionSignalsOnly(changed)).toThrow(/check it against this tRPC/);
     expect(patch.withSubscriptionSignalsOnly('export const x = 1;')).toBe('export const x = 1;');
+    for (const ext of ['cjs', 'mjs'] as const) {
+      const patched = race.withPlainEventWait(fs.readFileSync(handlerFile(ext), 'utf8'));
+      expect(patched).not.toMatch(/Unpromise\.race\(\[iterator/);
+      expect(patched).toContain('abortWaiter = resolve');
+    }
+    expect(() => race.withPlainEventWait(changed)).toThrow(/check it against this tRPC/);
   });
 
   it('is in a bundle of the WebSocket adapter, and a bundle where the handler cannot be found fails', async () => {
