@@ -33,21 +33,11 @@ const SUMMARY_COLUMNS = `s.id, s.name, s.agent_id, s.model, s.message_count, s.u
 
 type SummaryColumns = [string, string, string, string, number, number, string | null, string | null];
 
-function summaryFromColumns([id, name, agentId, model, messageCount, updatedAt, skillId, last]: SummaryColumns) {
-  const summary: ChatSessionSummary = {
-    id,
-    name,
-    agent_id: agentId,
-    model,
-    message_count: messageCount,
-    updated_at: updatedAt,
-  };
-  if (skillId) summary.skill_id = skillId;
-  if (last !== null) summary.last_message_preview = messagePreview(last);
-  return summary;
-}
-
-function summaryOf(row: SessionRow, lastContent: string | undefined): ChatSessionSummary {
+/** A summary from a session's columns (a row, or the list's columns) and the start of its last message. */
+function summaryOf(
+  row: Pick<SessionRow, 'id' | 'name' | 'agentId' | 'model' | 'messageCount' | 'updatedAt' | 'skillId'>,
+  lastContent: string | undefined,
+): ChatSessionSummary {
   const summary: ChatSessionSummary = {
     id: row.id,
     name: row.name,
@@ -60,6 +50,9 @@ function summaryOf(row: SessionRow, lastContent: string | undefined): ChatSessio
   if (lastContent !== undefined) summary.last_message_preview = messagePreview(lastContent);
   return summary;
 }
+
+const summaryFromColumns = ([id, name, agentId, model, messageCount, updatedAt, skillId, last]: SummaryColumns) =>
+  summaryOf({ id, name, agentId, model, messageCount, updatedAt, skillId }, last ?? undefined);
 
 /** Sessions checked per statement while a search walks them newest first. */
 const WALK_BATCH = 100;
