@@ -60,12 +60,24 @@ export interface DaemonLink {
     runId: string,
     request: { command: string; workdir?: string },
   ): Promise<PendingApproval>;
-  /** The decision on the run's approval, or `pending` after about `waitMs`. */
+  /**
+   * The decision on the run's approval, or `pending` after about `waitMs`. This and the two calls above reject
+   * with RunLostError when the daemon refuses them because the run is no longer this worker's.
+   */
   waitApproval(workerId: string, runId: string, approvalId: string, waitMs: number): Promise<ApprovalWaitAnswer>;
 }
 
 export class WorkerUnknownError extends Error {
   override name = 'WorkerUnknownError';
+}
+
+/**
+ * A link's refusal of a call for a run that is no longer this worker's (cancelled, or settled): the run ends
+ * here at once. Cancelling reaches a worker on two roads, this answer and the queue's cancel channel, and the
+ * run stops on whichever comes first, so its loop never asks the model again after a cancel it was told of.
+ */
+export class RunLostError extends Error {
+  override name = 'RunLostError';
 }
 
 export interface WorkerRuntimeOptions {
@@ -266,7 +278,8 @@ export class WorkerRuntime {
     );
     let result: AgentLoopResult;
     try {
-      const { engine, prepared } = this.prepare(claim.spec, { workerId, reporter });
+      const lost = () => controller.abort('cancel');
+      const { engine, prepared } = this.prepare(claim.spec, { workerId, reporter, lost });
       result = await engine.run(prepared, {
         runId,
         ...(claim.spec.task_id ? { taskId: claim.spec.task_id } : {}),
@@ -304,7 +317,7 @@ export class WorkerRuntime {
   /** The run's agent, built on this machine from the spec: same loop and tools, this run's key only. */
   private prepare(
     spec: RemoteRunSpec,
-    run: { workerId: string; reporter: RunReporter },
+    run: { workerId: string; reporter: RunReporter; lost: () => void },
   ): { engine: AgentEngine; prepared: PreparedAgent } {
     const daemon: RunDaemon = {
       link: this.options.link,
@@ -469,6 +482,18 @@ interface RunDaemon {
   workerId: string;
   runId: string;
   reporter: RunReporter;
+  /** Ends the run here: the daemon said it is no longer this worker's (cancelled, or claimed elsewhere). */
+  lost: () => void;
+}
+
+/** `call`, ending the run when the daemon answers that it is no longer this worker's. */
+async function forRun<T>(daemon: RunDaemon, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof RunLostError) daemon.lost();
+    throw error;
+  }
 }
 
 /** Waits `ms`, or less when `signal` aborts. */
@@ -487,16 +512,21 @@ const pause = (ms: number, signal: AbortSignal) =>
  * Asks the daemon until it answers other than `pending`, or the run is cancelled. A call the daemon did not
  * answer (it restarts, the network drops) is asked again a few times, as a report is.
  */
-async function untilDecided<T extends { status: string }>(signal: AbortSignal, ask: () => Promise<T>): Promise<T> {
+async function untilDecided<T extends { status: string }>(
+  signal: AbortSignal,
+  daemon: RunDaemon,
+  ask: () => Promise<T>,
+): Promise<T> {
   let failures = 0;
   for (;;) {
     if (signal.aborted) throw new Error('cancelled');
     let answer: T;
     try {
-      answer = await ask();
+      answer = await forRun(daemon, ask);
     } catch (error) {
       // A refusal (the run is no longer this worker's) ends it; a lost connection is tried again.
-      if (error instanceof WorkerUnknownError || (error as { data?: { code?: string } }).data?.code) throw error;
+      if (error instanceof WorkerUnknownError || error instanceof RunLostError) throw error;
+      if ((error as { data?: { code?: string } }).data?.code) throw error;
       if (++failures >= REPORT_ATTEMPTS) throw error;
       await pause(50 * failures, signal);
       continue;
@@ -521,7 +551,7 @@ function daemonTool(spec: DaemonToolSpec, daemon: RunDaemon): ToolDefinition {
       // Events the tool makes there (an approval, a sub-agent) come after what the loop reported before it.
       await daemon.reporter.drain();
       const call = { id: crypto.randomUUID(), name: spec.name, arguments: JSON.stringify(args) };
-      const answer = await untilDecided(ctx.signal, () =>
+      const answer = await untilDecided(ctx.signal, daemon, () =>
         daemon.link.callTool(daemon.workerId, daemon.runId, call, daemon.pollMs),
       );
       if (answer.status !== 'done') throw new Error('the daemon gave no result');
@@ -573,14 +603,16 @@ function policySnapshotPort(policy: RemoteRunSpec['policy'], daemon: RunDaemon):
     createApproval: async (request) => {
       // The daemon announces nothing itself: the loop's approval_required event follows what it reported before.
       await daemon.reporter.drain();
-      const approval = await daemon.link.requestApproval(daemon.workerId, daemon.runId, {
-        command: request.command,
-        ...(request.workdir ? { workdir: request.workdir } : {}),
-      });
+      const approval = await forRun(daemon, () =>
+        daemon.link.requestApproval(daemon.workerId, daemon.runId, {
+          command: request.command,
+          ...(request.workdir ? { workdir: request.workdir } : {}),
+        }),
+      );
       return { ...approval };
     },
     waitForDecision: async (approvalId, signal): Promise<ApprovalOutcome> => {
-      const answer = await untilDecided(signal, () =>
+      const answer = await untilDecided(signal, daemon, () =>
         daemon.link.waitApproval(daemon.workerId, daemon.runId, approvalId, daemon.pollMs),
       );
       return { status: answer.status as ApprovalOutcome['status'], reason: answer.reason };

@@ -8,7 +8,7 @@ import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import { PROTOCOL_VERSION } from '@restflow/paths';
 import { type FakeTelegram, startFakeTelegram, startRedis, type TestRedis, waitUntil } from '@restflow/testkit';
 import { createServices, type DaemonLink, type RestflowServices } from '../../src/index.ts';
-import { WorkerRuntime, WorkerUnknownError } from '../../src/workers/worker-runtime.ts';
+import { RunLostError, WorkerRuntime, WorkerUnknownError } from '../../src/workers/worker-runtime.ts';
 
 let redis: TestRedis;
 let fake: FakeProvider;
@@ -28,6 +28,16 @@ function directLink(target: RestflowServices): DaemonLink {
       throw error;
     }
   };
+  // As the HTTP link does: the daemon's refusal of a call for a run that is no longer the worker's.
+  const ownRun = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'ConflictError' || name === 'ForbiddenError') throw new RunLostError((error as Error).message);
+      throw error;
+    }
+  };
   return {
     register: async (hello) => wire(target.workers.register(wire(hello))),
     heartbeat: async (id) => {
@@ -37,10 +47,12 @@ function directLink(target: RestflowServices): DaemonLink {
     claim: async (id, runId, jobId) => wire(await target.workers.claim(id, runId, jobId)),
     report: async (id, runId, seq, events) => wire(target.workers.report(id, runId, seq, wire(events))),
     settle: async (id, runId, result) => wire(target.workers.settle(id, runId, wire(result))),
-    callTool: async (id, runId, call, waitMs) => wire(await target.workers.callTool(id, runId, wire(call), waitMs)),
-    requestApproval: async (id, runId, request) => wire(await target.workers.requestApproval(id, runId, wire(request))),
-    waitApproval: async (id, runId, approvalId, waitMs) =>
-      wire(await target.workers.waitApproval(id, runId, approvalId, waitMs)),
+    callTool: (id, runId, call, waitMs) =>
+      ownRun(async () => wire(await target.workers.callTool(id, runId, wire(call), waitMs))),
+    requestApproval: (id, runId, request) =>
+      ownRun(async () => wire(await target.workers.requestApproval(id, runId, wire(request)))),
+    waitApproval: (id, runId, approvalId, waitMs) =>
+      ownRun(async () => wire(await target.workers.waitApproval(id, runId, approvalId, waitMs))),
   };
 }
 
@@ -370,6 +382,38 @@ describe("daemon tools and approvals on a worker (the daemon's services, through
     // The worker gives the run up: it asks the provider nothing more.
     await waitUntil(() => !runtimes.some((r) => r.activeRuns().includes(started.run_id)), 5000, 'the worker let go');
     expect(fake.requests.length).toBe(1);
+  }, 30_000);
+
+  it("a refusal for a run no longer the worker's ends it there at once, before the queue's cancel arrives", async () => {
+    // The daemon refuses the wait as for a cancelled run; no cancel is published, so only the refusal can stop it.
+    const link = directLink(services);
+    const told = new WorkerRuntime({
+      link: {
+        ...link,
+        waitApproval: async (_id, runId) => {
+          throw new RunLostError(`run ${runId} was cancelled`);
+        },
+      },
+      name: 'w-told',
+      version: 'test',
+      protocolVersion: PROTOCOL_VERSION,
+      queue: 'default',
+      tags: ['told'],
+      concurrency: 1,
+      env: {},
+    });
+    runtimes.push(told);
+    await told.start();
+    const agent = services.agents.create('told', { model: 'sonnet', tools: ['bash'], requires: ['told'] });
+    fake.reset();
+    fake.script(
+      { toolCalls: [{ name: 'bash', arguments: { command: 'echo asked-and-refused-wait' } }] },
+      { text: 'x' },
+    );
+    const started = await services.chat.startExecution(agent.id, 'wait');
+    expect(await services.runs.wait(started.run_id)).toMatchObject({ status: 'cancelled' });
+    expect(fake.requests.length).toBe(1);
+    await told.stop();
   }, 30_000);
 
   it('waits longer than one poll: the worker asks again until the tool or the decision is there', async () => {
