@@ -45,7 +45,9 @@ export async function getDaemonState(
     const deadline = Date.now() + graceMs;
     while (Date.now() < deadline) {
       if (await pingDaemon(paths.pipe, 500)) return { state: 'running', pid: pidState.record.pid, pipe: paths.pipe };
-      if (!isProcessAlive(pidState.record.pid)) return getDaemonState(paths, pingTimeoutMs, 0);
+      // Died while we waited (a crash its supervisor may be restarting): look again with the same patience, or a
+      // client arriving in the gap would see a restart under way as a stopped daemon and give up.
+      if (!isProcessAlive(pidState.record.pid)) return getDaemonState(paths, pingTimeoutMs, graceMs);
       await sleep(100);
     }
     return { state: 'unresponsive', pid: pidState.record.pid, pipe: paths.pipe };
