@@ -1,6 +1,8 @@
 // The real `restflow-worker` process for e2e tests: started against a daemon's HTTP API with an API token, ready
 // once it says so, stopped with SIGTERM as a service manager would.
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { RestflowClient } from '@restflow/api/client';
 import { repoRoot } from './process.ts';
@@ -25,14 +27,27 @@ export async function startTestWorker(options: {
   args?: string[];
   env?: NodeJS.ProcessEnv;
 }): Promise<TestWorker> {
+  // The agents' workspaces in a directory of the test's own, removed once the worker exits (a worker's default is
+  // under the OS's tmp, where every run of the suite would leave them).
+  const args = options.args ?? [];
+  const workspace = args.includes('--workspace') ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'rf-worker-ws-'));
   const child = spawn(
     process.execPath,
-    [workerBin, '--daemon-url', options.daemonUrl, '--name', options.name, ...(options.args ?? [])],
+    [
+      workerBin,
+      '--daemon-url',
+      options.daemonUrl,
+      '--name',
+      options.name,
+      ...(workspace ? ['--workspace', workspace] : []),
+      ...args,
+    ],
     {
       env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_WORKER_TOKEN: options.token, ...options.env },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
+  if (workspace) child.once('exit', () => fs.rmSync(workspace, { recursive: true, force: true }));
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     log += chunk.toString();

@@ -2,6 +2,9 @@
 // WorkerRuntimes (in this process, linked to the services without HTTP: the router's part is tested in the
 // daemon's e2e), which run the loop against the fake provider and report back. What subscribers see is what a
 // local run gives them.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDb } from '@restflow/db';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
@@ -11,6 +14,8 @@ import { createServices, type DaemonLink, type RestflowServices } from '../../sr
 import { RunLostError, WorkerRuntime, WorkerUnknownError } from '../../src/workers/worker-runtime.ts';
 
 let redis: TestRedis;
+/** The agents' workspaces of every worker here, removed at the end (a worker's default is under the OS's tmp). */
+const workspaceRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-worker-ws-'));
 let fake: FakeProvider;
 let services: RestflowServices;
 const runtimes: WorkerRuntime[] = [];
@@ -66,6 +71,7 @@ async function startWorker(name: string, tags: string[] = []): Promise<WorkerRun
     tags,
     concurrency: 2,
     env: {},
+    workspaceRoot,
   });
   runtimes.push(runtime);
   await runtime.start();
@@ -97,6 +103,7 @@ afterAll(async () => {
   await telegram?.close();
   await fake?.close();
   await redis?.stop();
+  fs.rmSync(workspaceRoot, { recursive: true, force: true });
 });
 
 describe('queue execution backend', () => {
@@ -162,6 +169,7 @@ describe('queue execution backend', () => {
       tags: ['island'],
       concurrency: 1,
       env: {},
+      workspaceRoot,
     });
     await unreachable.start();
     try {
@@ -224,6 +232,7 @@ describe('queue execution backend', () => {
       tags: ['cap-a', 'cap-b'],
       concurrency: 2,
       env: {},
+      workspaceRoot,
       onRun: ({ phase }) => {
         if (phase === 'started') most = Math.max(most, ++running);
         if (phase === 'ended') running -= 1;
@@ -401,6 +410,7 @@ describe("daemon tools and approvals on a worker (the daemon's services, through
       tags: ['told'],
       concurrency: 1,
       env: {},
+      workspaceRoot,
     });
     runtimes.push(told);
     await told.start();
@@ -438,6 +448,7 @@ describe("daemon tools and approvals on a worker (the daemon's services, through
       tags: ['patient'],
       concurrency: 1,
       env: {},
+      workspaceRoot,
       longPollMs: 20,
     });
     runtimes.push(patient);
