@@ -36,15 +36,15 @@ export async function getDaemonState(
   graceMs = UNRESPONSIVE_AFTER_MS,
 ): Promise<DaemonState> {
   const pidState = readPidFile(paths.pidFile);
-  if (await pingDaemon(paths.pipe, pingTimeoutMs)) {
-    const pid = pidState.kind === 'alive' ? pidState.record.pid : await statusPid(paths.pipe);
-    return { state: 'running', pid, pipe: paths.pipe };
-  }
+  if (await pingDaemon(paths.pipe, pingTimeoutMs))
+    return { state: 'running', pid: await answeringPid(paths), pipe: paths.pipe };
   if (pidState.kind === 'alive') {
     // Alive but silent: give it a grace period before calling it wedged (it may be starting or busy).
     const deadline = Date.now() + graceMs;
     while (Date.now() < deadline) {
-      if (await pingDaemon(paths.pipe, 500)) return { state: 'running', pid: pidState.record.pid, pipe: paths.pipe };
+      // The daemon answering may be a new one (a supervisor's restart in the meantime): answeringPid reads again.
+      if (await pingDaemon(paths.pipe, 500))
+        return { state: 'running', pid: await answeringPid(paths), pipe: paths.pipe };
       // Died while we waited (a crash its supervisor may be restarting): look again with the same patience, or a
       // client arriving in the gap would see a restart under way as a stopped daemon and give up.
       if (!isProcessAlive(pidState.record.pid)) return getDaemonState(paths, pingTimeoutMs, graceMs);
@@ -69,6 +69,12 @@ export async function getDaemonState(
   if (pidState.kind === 'garbage') stale.push('unreadable pid file');
   if (!paths.pipe.startsWith('\\\\') && fs.existsSync(paths.pipe)) stale.push('socket file');
   return { state: 'stopped', stale };
+}
+
+/** The pid of the daemon that answers, read after it answered: its pid file's, or its own word without one. */
+async function answeringPid(paths: RestflowPaths): Promise<number | undefined> {
+  const now = readPidFile(paths.pidFile);
+  return now.kind === 'alive' ? now.record.pid : statusPid(paths.pipe);
 }
 
 async function statusPid(pipe: string): Promise<number | undefined> {

@@ -47,7 +47,15 @@ export async function startTestWorker(options: {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
-  if (workspace) child.once('exit', () => fs.rmSync(workspace, { recursive: true, force: true }));
+  if (workspace) {
+    child.once('exit', () => {
+      try {
+        fs.rmSync(workspace, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        // Left for the OS's tmp cleaning: a test must not fail on its debris.
+      }
+    });
+  }
   let log = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     log += chunk.toString();

@@ -410,7 +410,12 @@ export class QueueExecutionBackend implements ExecutionBackend {
       // Kept a while after it ends, so the worker's next ask (or a retried one) still gets the answer.
       void answer.finally(() => setTimeout(() => run.calls.delete(call.id), MAX_WAIT_MS * 2).unref());
     }
-    return raceWait(answer, waitMs, { status: 'pending' });
+    const outcome = await raceWait(answer, waitMs, { status: 'pending' as const });
+    // A tool stopped by the run's cancel answers "cancelled" as a result: the worker is told the run is over
+    // instead, so its loop does not take it for a failed tool and ask the model again.
+    if (run.request.signal.aborted) throw new ConflictError(`run ${runId} was cancelled`);
+    if (run.ended.signal.aborted) throw new ConflictError(`run ${runId} has ended`);
+    return outcome;
   }
 
   /** A command of a worker's run needs a human: queued in the daemon's approvals like a local run's. */
@@ -445,8 +450,9 @@ export class QueueExecutionBackend implements ExecutionBackend {
       );
       return { status: outcome.status, reason: outcome.reason ?? null };
     } catch (error) {
-      if (limit.signal.aborted) return { status: 'pending', reason: null };
       if (run.request.signal.aborted) throw new ConflictError(`run ${runId} was cancelled`);
+      if (run.ended.signal.aborted) throw new ConflictError(`run ${runId} has ended`);
+      if (limit.signal.aborted) return { status: 'pending', reason: null };
       throw error;
     } finally {
       clearTimeout(timer);

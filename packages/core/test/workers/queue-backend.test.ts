@@ -426,6 +426,51 @@ describe("daemon tools and approvals on a worker (the daemon's services, through
     await told.stop();
   }, 30_000);
 
+  it("a daemon tool stopped by the run's cancel is answered as a refusal, not as a failed tool", async () => {
+    const link = directLink(services);
+    const answers: unknown[] = [];
+    const recording = new WorkerRuntime({
+      link: {
+        ...link,
+        callTool: (...args) =>
+          link.callTool(...args).then(
+            (answer) => {
+              answers.push(answer);
+              return answer;
+            },
+            (error: unknown) => {
+              answers.push(error);
+              throw error;
+            },
+          ),
+      },
+      name: 'w-recording',
+      version: 'test',
+      protocolVersion: PROTOCOL_VERSION,
+      queue: 'default',
+      tags: ['recording'],
+      concurrency: 1,
+      env: {},
+      workspaceRoot,
+    });
+    runtimes.push(recording);
+    await recording.start();
+    const agent = services.agents.create('recorded', { model: 'sonnet', tools: ['agents'], requires: ['recording'] });
+    fake.reset();
+    fake.script(
+      { toolCalls: [{ name: 'spawn_agent', arguments: { agent: 'writer', task: 'slowly', wait: true } }] },
+      { text: 'a long answer', tokens: 100, tokenDelayMs: 50 },
+    );
+    const started = await services.chat.startExecution(agent.id, 'delegate');
+    await waitUntil(() => fake.requests.length >= 2, 10_000, "the sub-agent's provider call");
+    expect((await services.runs.cancel(started.run_id)).status).toBe('cancelled');
+    await waitUntil(() => answers.length > 0, 10_000, "the daemon's answer to the pending call");
+    expect(answers[0]).toBeInstanceOf(RunLostError);
+    await waitUntil(() => !recording.activeRuns().includes(started.run_id), 5000, 'the worker let go');
+    expect(fake.requests.length).toBe(2);
+    await recording.stop();
+  }, 30_000);
+
   it('waits longer than one poll: the worker asks again until the tool or the decision is there', async () => {
     const polls = { tools: 0, approvals: 0 };
     const link = directLink(services);
