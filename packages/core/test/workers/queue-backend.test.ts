@@ -11,7 +11,12 @@ import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import { PROTOCOL_VERSION } from '@restflow/paths';
 import { type FakeTelegram, startFakeTelegram, startRedis, type TestRedis, waitUntil } from '@restflow/testkit';
 import { createServices, type DaemonLink, type RestflowServices } from '../../src/index.ts';
-import { RunLostError, WorkerRuntime, WorkerUnknownError } from '../../src/workers/worker-runtime.ts';
+import {
+  RunLostError,
+  WorkerRuntime,
+  type WorkerRuntimeOptions,
+  WorkerUnknownError,
+} from '../../src/workers/worker-runtime.ts';
 
 let redis: TestRedis;
 /** The agents' workspaces of every worker here, removed at the end (a worker's default is under the OS's tmp). */
@@ -61,18 +66,26 @@ function directLink(target: RestflowServices): DaemonLink {
   };
 }
 
-async function startWorker(name: string, tags: string[] = []): Promise<WorkerRuntime> {
-  const runtime = new WorkerRuntime({
-    link: directLink(services),
+/** A worker's options here: its agents' workspaces in this file's directory, one run at a time unless told. */
+function workerOptions(name: string, tags: string[], concurrency = 1) {
+  return {
     name,
     version: 'test',
     protocolVersion: PROTOCOL_VERSION,
     queue: 'default',
     tags,
-    concurrency: 2,
+    concurrency,
     env: {},
     workspaceRoot,
-  });
+  };
+}
+
+async function startWorker(
+  name: string,
+  tags: string[] = [],
+  options: Partial<WorkerRuntimeOptions> = {},
+): Promise<WorkerRuntime> {
+  const runtime = new WorkerRuntime({ link: directLink(services), ...workerOptions(name, tags, 2), ...options });
   runtimes.push(runtime);
   await runtime.start();
   return runtime;
@@ -162,14 +175,7 @@ describe('queue execution backend', () => {
   it('a job that fails before any worker claimed its run settles the run failed (it never waits for ever)', async () => {
     const unreachable = new WorkerRuntime({
       link: { ...directLink(services), claim: async () => Promise.reject(new Error('connect ECONNREFUSED')) },
-      name: 'w-cut-off',
-      version: 'test',
-      protocolVersion: PROTOCOL_VERSION,
-      queue: 'default',
-      tags: ['island'],
-      concurrency: 1,
-      env: {},
-      workspaceRoot,
+      ...workerOptions('w-cut-off', ['island']),
     });
     await unreachable.start();
     try {
@@ -224,15 +230,8 @@ describe('queue execution backend', () => {
     let most = 0;
     const capped = new WorkerRuntime({
       link: directLink(services),
-      name: 'w-capped',
-      version: 'test',
-      protocolVersion: PROTOCOL_VERSION,
-      queue: 'default',
       // Three queues only this worker serves: default.cap-a, default.cap-b and default.cap-a+cap-b.
-      tags: ['cap-a', 'cap-b'],
-      concurrency: 2,
-      env: {},
-      workspaceRoot,
+      ...workerOptions('w-capped', ['cap-a', 'cap-b'], 2),
       onRun: ({ phase }) => {
         if (phase === 'started') most = Math.max(most, ++running);
         if (phase === 'ended') running -= 1;
@@ -396,24 +395,15 @@ describe("daemon tools and approvals on a worker (the daemon's services, through
   it("a refusal for a run no longer the worker's ends it there at once, before the queue's cancel arrives", async () => {
     // The daemon refuses the wait as for a cancelled run; no cancel is published, so only the refusal can stop it.
     const link = directLink(services);
-    const told = new WorkerRuntime({
+    const told = await startWorker('w-told', ['told'], {
       link: {
         ...link,
         waitApproval: async (_id, runId) => {
           throw new RunLostError(`run ${runId} was cancelled`);
         },
       },
-      name: 'w-told',
-      version: 'test',
-      protocolVersion: PROTOCOL_VERSION,
-      queue: 'default',
-      tags: ['told'],
       concurrency: 1,
-      env: {},
-      workspaceRoot,
     });
-    runtimes.push(told);
-    await told.start();
     const agent = services.agents.create('told', { model: 'sonnet', tools: ['bash'], requires: ['told'] });
     fake.reset();
     fake.script(
@@ -429,7 +419,7 @@ describe("daemon tools and approvals on a worker (the daemon's services, through
   it("a daemon tool stopped by the run's cancel is answered as a refusal, not as a failed tool", async () => {
     const link = directLink(services);
     const answers: unknown[] = [];
-    const recording = new WorkerRuntime({
+    const recording = await startWorker('w-recording', ['recording'], {
       link: {
         ...link,
         callTool: (...args) =>
@@ -444,17 +434,8 @@ describe("daemon tools and approvals on a worker (the daemon's services, through
             },
           ),
       },
-      name: 'w-recording',
-      version: 'test',
-      protocolVersion: PROTOCOL_VERSION,
-      queue: 'default',
-      tags: ['recording'],
       concurrency: 1,
-      env: {},
-      workspaceRoot,
     });
-    runtimes.push(recording);
-    await recording.start();
     const agent = services.agents.create('recorded', { model: 'sonnet', tools: ['agents'], requires: ['recording'] });
     fake.reset();
     fake.script(
@@ -474,7 +455,7 @@ describe("daemon tools and approvals on a worker (the daemon's services, through
   it('waits longer than one poll: the worker asks again until the tool or the decision is there', async () => {
     const polls = { tools: 0, approvals: 0 };
     const link = directLink(services);
-    const patient = new WorkerRuntime({
+    const patient = await startWorker('w-patient', ['patient'], {
       link: {
         ...link,
         callTool: (...args) => {
@@ -486,18 +467,9 @@ describe("daemon tools and approvals on a worker (the daemon's services, through
           return link.waitApproval(...args);
         },
       },
-      name: 'w-patient',
-      version: 'test',
-      protocolVersion: PROTOCOL_VERSION,
-      queue: 'default',
-      tags: ['patient'],
       concurrency: 1,
-      env: {},
-      workspaceRoot,
       longPollMs: 20,
     });
-    runtimes.push(patient);
-    await patient.start();
     const agent = services.agents.create('patient', {
       model: 'sonnet',
       tools: ['bash', 'agents'],
