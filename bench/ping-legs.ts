@@ -24,8 +24,11 @@ export interface Legs {
   waitedToBeRead: number;
   inTheDaemon: number;
   onTheWayBack: number;
-  /** Slow pings during which the daemon was collecting garbage. */
+  /** Slow pings during which the daemon was collecting garbage (known only with its collections traced). */
   duringGc: number;
+  daemonGcTraced: boolean;
+  /** Slow pings during which the pinger was (its own collections delay what it reads). */
+  duringPingerGc: number;
   /** The daemon's own part of every ping (read → answer written), ms. */
   daemonMs: number[];
 }
@@ -37,6 +40,8 @@ export const noLegs = (): Legs => ({
   inTheDaemon: 0,
   onTheWayBack: 0,
   duringGc: 0,
+  daemonGcTraced: false,
+  duringPingerGc: 0,
   daemonMs: [],
 });
 
@@ -57,9 +62,11 @@ export function legsOf(
   from: number,
   to: number,
   slowerThanMs: number,
-  gcPauses: [start: number, end: number][] = [],
+  gcPauses: [start: number, end: number][] | undefined,
+  pingerGcPauses: [start: number, end: number][] = [],
 ): Legs {
   const legs = noLegs();
+  legs.daemonGcTraced = gcPauses !== undefined;
   const firstSent = sent[0]?.[0] ?? 0;
   const before = daemon.findIndex(([, , writeEnd]) => writeEnd >= firstSent - CLOCK_SLACK_MS);
   const rows: { rtt: number; inbound: number; handling: number; outbound: number; at: number; end: number }[] = [];
@@ -93,7 +100,9 @@ export function legsOf(
     if (inbound >= handling && inbound >= outbound) legs.waitedToBeRead++;
     else if (handling >= outbound) legs.inTheDaemon++;
     else legs.onTheWayBack++;
-    if (gcPauses.some(([start, end]) => end > row.at && start < row.end)) legs.duringGc++;
+    const during = (pauses: [number, number][]) => pauses.some(([start, end]) => end > row.at && start < row.end);
+    if (gcPauses && during(gcPauses)) legs.duringGc++;
+    if (during(pingerGcPauses)) legs.duringPingerGc++;
   }
   return legs;
 }
@@ -105,6 +114,8 @@ export function addLegs(into: Legs, more: Legs): void {
   into.inTheDaemon += more.inTheDaemon;
   into.onTheWayBack += more.onTheWayBack;
   into.duringGc += more.duringGc;
+  into.daemonGcTraced ||= more.daemonGcTraced;
+  into.duringPingerGc += more.duringPingerGc;
   into.daemonMs.push(...more.daemonMs);
 }
 
@@ -115,7 +126,9 @@ export function showLegs(legs: Legs): string {
   return (
     `trace: ${legs.slow} of ${legs.pings} pings over the goal; most of their time went ` +
     `waiting to be read ${share(legs.waitedToBeRead)}, in the daemon ${share(legs.inTheDaemon)}, ` +
-    `on the way back ${share(legs.onTheWayBack)}; ${share(legs.duringGc)} met a collection. ` +
+    `on the way back ${share(legs.onTheWayBack)}; ` +
+    `${legs.daemonGcTraced ? `${share(legs.duringGc)} met a collection in the daemon` : "the daemon's collections not traced (--gc)"}, ` +
+    `${share(legs.duringPingerGc)} one in the pinger. ` +
     `The daemon's own part (read → answer written): p50 ${median(legs.daemonMs).toFixed(3)} p99 ${p99.toFixed(3)} ms`
   );
 }

@@ -18,11 +18,13 @@
 // `-- --no-changes` leaves out the load clients' `system.onChanges` subscriptions.
 // `-- --gc` loads bench/gc-probe.mjs into the daemons and reports their collections in each window (count, pauses).
 // `-- --trace` loads bench/ping-trace-probe.mjs: each slow ping's time is split into the wait before the daemon read
-// it, the daemon's handling and the way back (bench/ping-legs.ts).
+// it, the daemon's handling and the way back (bench/ping-legs.ts), and it says how many met a collection of the
+// daemon's or of the pinger's own.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir } from '@restflow/testkit';
@@ -356,6 +358,15 @@ async function main(): Promise<void> {
   const bVariant = ['b-node-options', 'b-bin', 'b-env'].some((name) => text(name) !== undefined);
   const daemons: Daemon[] = [];
   let child: ReturnType<typeof fork> | undefined;
+  // The pinger's own collections (wall clock), for the trace: a pause of this process delays the answer it reads.
+  const pingerGcs: [number, number][] = [];
+  const pingerGcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const start = performance.timeOrigin + entry.startTime;
+      pingerGcs.push([start, start + entry.duration]);
+    }
+  });
+  if (process.argv.includes('--trace')) pingerGcObserver.observe({ entryTypes: ['gc'] });
   try {
     daemons.push(await startDaemon('A', text('a-node-options') ?? '', undefined));
     if (bVariant) daemons.push(await startDaemon('B', text('b-node-options') ?? '', text('b-bin'), bEnv));
@@ -420,7 +431,8 @@ async function main(): Promise<void> {
         let legs: Legs | undefined;
         if (d.traceFile) {
           const daemonSide: DaemonPing[] = readDaemonPings(d.traceFile);
-          legs = legsOf(d.sent, daemonSide, firstLoaded, d.sent.length, GOAL_P99_MS, gcSpans(d));
+          const daemonGcs = d.gcFile ? gcSpans(d) : undefined;
+          legs = legsOf(d.sent, daemonSide, firstLoaded, d.sent.length, GOAL_P99_MS, daemonGcs, pingerGcs);
           addLegs(d.legs, legs);
         }
         const gcs = collections(d, windowStartMs, windowStartMs + WINDOW_SECS * 1000);
@@ -499,6 +511,7 @@ async function main(): Promise<void> {
     // A partial mix or pings for calls is an experiment, not the benchmark's figure; the paced probe is recorded beside the default one.
     if (!ONLY && !AS_PINGS && !NO_CHANGES) recordFigures(PING_EVERY_MS > 0 ? 'pipe-load-paced' : 'pipe-load', figures);
   } finally {
+    pingerGcObserver.disconnect();
     child?.kill();
     for (const d of daemons) {
       d.pinger.close();
