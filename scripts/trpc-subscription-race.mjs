@@ -4,6 +4,7 @@
 // the pipe load once the requests' AbortControllers were gone (bench/RESULTS.md). The bundled loop waits on one
 // promise per event instead, which the stop signal's handler settles with "abort" if it comes first: nothing is held
 // from one event to the next, so nothing piles up on a long subscription either (what Unpromise is for).
+import { isWsHandler } from './trpc-request-signal.mjs';
 
 const ABORT_PROMISE =
   /const abortPromise = new Promise\(\(resolve\) => \{\s*abortController\.signal\.onabort = \(\) => resolve\("abort"\);\s*\}\);/;
@@ -16,7 +17,7 @@ const WAIT =
 
 /** The handler's source with the event wait above; throws when it is not written as expected. */
 export function withPlainEventWait(source) {
-  if (!source.includes('function getWSConnectionHandler(')) return source;
+  if (!isWsHandler(source)) return source;
   if (!ABORT_PROMISE.test(source) || !RACE.test(source)) {
     throw new Error(
       "trpc-subscription-race: tRPC's WebSocket handler does not wait for events as this patch expects — check it against this tRPC",

@@ -144,36 +144,43 @@ export class PipeConnection {
    */
   request(op: Operation): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const signal = op.signal;
-      // Aborted before it started: never sent (a mutation must not run for a caller told it was aborted).
-      if (signal?.aborted) {
-        reject(abortedError());
-        return;
-      }
-      if (!signal) {
-        this.start({ op, observer: { next: (envelope) => resolve(envelope.result.data), error: reject } });
-        return;
-      }
-      const onAbort = () => {
-        stop();
-        reject(abortedError());
-      };
-      const settled = () => signal.removeEventListener('abort', onAbort);
-      const stop = this.start({
+      const stop = this.startAbortable({
         op,
         observer: {
           next: (envelope) => {
-            settled();
+            stop();
             resolve(envelope.result.data);
           },
           error: (error) => {
-            settled();
+            stop();
             reject(error);
           },
         },
       });
-      signal.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /**
+   * `start`, bound to the operation's abort signal: an operation aborted before it starts is never sent (a mutation
+   * must not run for a caller told it was aborted); aborted later, it stops and fails. The answer stops listening.
+   */
+  startAbortable(entry: Omit<PendingOperation, 'id' | 'input'>): () => void {
+    const signal = entry.op.signal;
+    if (!signal) return this.start(entry);
+    if (signal.aborted) {
+      queueMicrotask(() => entry.observer.error(abortedError()));
+      return () => {};
+    }
+    const onAbort = () => {
+      stop();
+      entry.observer.error(abortedError());
+    };
+    const stop = this.start(entry);
+    signal.addEventListener('abort', onAbort, { once: true });
+    return () => {
+      signal.removeEventListener('abort', onAbort);
+      stop();
+    };
   }
 
   /** Drops the connection and fails everything in flight. Never throws, however often it is called. */
@@ -351,21 +358,5 @@ const abortedError = () => TRPCClientError.from<AnyRouter>(new Error('The operat
 export function pipeLink<TRouter extends AnyRouter>(connection: PipeConnection): TRPCLink<TRouter> {
   return () =>
     ({ op }) =>
-      observable((observer) => {
-        // Aborted before it started: never sent (a mutation must not run for a caller told it was aborted).
-        if (op.signal?.aborted) {
-          observer.error(abortedError());
-          return () => {};
-        }
-        const stop = connection.start({ op, observer });
-        const onAbort = () => {
-          stop();
-          observer.error(abortedError());
-        };
-        op.signal?.addEventListener('abort', onAbort, { once: true });
-        return () => {
-          op.signal?.removeEventListener('abort', onAbort);
-          stop();
-        };
-      });
+      observable((observer) => connection.startAbortable({ op, observer }));
 }

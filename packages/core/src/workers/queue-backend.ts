@@ -374,7 +374,7 @@ export class QueueExecutionBackend implements ExecutionBackend {
     const run = this.pending.get(runId);
     if (!run) throw new ConflictError(`run ${runId} is not active on the queue`);
     if (run.workerId !== workerId) throw new ForbiddenError(`run ${runId} was not claimed by this worker`);
-    if (run.request.signal.aborted) throw new ConflictError(`run ${runId} was cancelled`);
+    refuseIfOver(run, runId);
     return run;
   }
 
@@ -413,8 +413,7 @@ export class QueueExecutionBackend implements ExecutionBackend {
     const outcome = await raceWait(answer, waitMs, { status: 'pending' as const });
     // A tool stopped by the run's cancel answers "cancelled" as a result: the worker is told the run is over
     // instead, so its loop does not take it for a failed tool and ask the model again.
-    if (run.request.signal.aborted) throw new ConflictError(`run ${runId} was cancelled`);
-    if (run.ended.signal.aborted) throw new ConflictError(`run ${runId} has ended`);
+    refuseIfOver(run, runId);
     return outcome;
   }
 
@@ -450,8 +449,7 @@ export class QueueExecutionBackend implements ExecutionBackend {
       );
       return { status: outcome.status, reason: outcome.reason ?? null };
     } catch (error) {
-      if (run.request.signal.aborted) throw new ConflictError(`run ${runId} was cancelled`);
-      if (run.ended.signal.aborted) throw new ConflictError(`run ${runId} has ended`);
+      refuseIfOver(run, runId);
       if (limit.signal.aborted) return { status: 'pending', reason: null };
       throw error;
     } finally {
@@ -630,6 +628,15 @@ function daemonToolsOf(prepared: PreparedAgent): DaemonToolSpec[] {
 }
 
 /** `promise`'s value, or `otherwise` when it takes longer than `waitMs` (bounded by MAX_WAIT_MS). */
+/**
+ * A worker's call for a run that was cancelled or has ended is refused CONFLICT, which ends the run on the worker
+ * (docs/workers.md): whatever the call would answer now, a tool cut short or a wait given up, is not the run's.
+ */
+function refuseIfOver(run: PendingRun, runId: string): void {
+  if (run.request.signal.aborted) throw new ConflictError(`run ${runId} was cancelled`);
+  if (run.ended.signal.aborted) throw new ConflictError(`run ${runId} has ended`);
+}
+
 function raceWait<T, U>(promise: Promise<T>, waitMs: number, otherwise: U): Promise<T | U> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<U>((resolve) => {

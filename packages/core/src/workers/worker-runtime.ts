@@ -261,6 +261,8 @@ export class WorkerRuntime {
       return 'gone';
     }
     const controller = new AbortController();
+    // The daemon says the run is no longer this worker's: a report refused, or a tool call or approval (RunLostError).
+    const lost = () => controller.abort('cancel');
     this.active.set(runId, controller);
     signal?.addEventListener('abort', () => controller.abort('cancel'), { once: true });
     this.options.onRun?.({ run_id: runId, phase: 'started' });
@@ -271,14 +273,13 @@ export class WorkerRuntime {
       workerId,
       runId,
       (answer) => {
-        if (!answer.accepted) controller.abort('cancel');
+        if (!answer.accepted) lost();
         if (answer.budget_stop) budget.stop = answer.budget_stop;
       },
       (m) => this.warn(m),
     );
     let result: AgentLoopResult;
     try {
-      const lost = () => controller.abort('cancel');
       const { engine, prepared } = this.prepare(claim.spec, { workerId, reporter, lost });
       result = await engine.run(prepared, {
         runId,
