@@ -1,22 +1,31 @@
 import { type Db, type Statement, statementsOf } from '@restflow/db';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
+/** How many ids an ambiguous prefix names at most before the error says "more than". */
+const SHOWN_MATCHES_CAP = 50;
+
 /**
  * Resolves a full id or a unique prefix (the CLI prints 8-char ids) against the candidate ids.
- * An ambiguous prefix is an input error that lists the matches.
+ * An ambiguous prefix is an input error that lists the matches; `more` says there are more candidates than given.
  */
-export function resolveIdPrefix(entity: string, idOrPrefix: string, candidates: readonly string[]): string {
+export function resolveIdPrefix(
+  entity: string,
+  idOrPrefix: string,
+  candidates: readonly string[],
+  more = false,
+): string {
   if (candidates.includes(idOrPrefix)) return idOrPrefix;
   const matches = candidates.filter((c) => c.startsWith(idOrPrefix));
-  if (matches.length === 1) return matches[0] as string;
+  if (matches.length === 1 && !more) return matches[0] as string;
   if (matches.length === 0 || idOrPrefix.length === 0) throw new NotFoundError(entity, idOrPrefix);
   const shown = matches
     .slice(0, 5)
     .map((m) => m.slice(0, 12))
     .join(', ');
+  const counted = more ? `more than ${matches.length}` : `${matches.length}`;
   throw InvalidInputError.field(
     'id',
-    `prefix "${idOrPrefix}" is ambiguous: matches ${matches.length} ${entity.toLowerCase()}s (${shown}${matches.length > 5 ? ', …' : ''})`,
+    `prefix "${idOrPrefix}" is ambiguous: matches ${counted} ${entity.toLowerCase()}s (${shown}${matches.length > 5 || more ? ', …' : ''})`,
   );
 }
 
@@ -29,22 +38,28 @@ export type PrefixTable =
   | 'runs'
   | 'terminal_sessions'
   | 'pending_approvals'
-  | 'auth_profiles';
+  | 'auth_profiles'
+  | 'memory_sessions'
+  | 'memory_chunks';
 
 /**
- * `resolveIdPrefix` against a table: a range over the primary-key index reads only the ids that start with the
- * prefix (LIKE would be case-insensitive and unindexed), so resolving stays cheap however many rows there are.
+ * `resolveIdPrefix` against a table: the exact id first (one index lookup, what most calls give), then a range over
+ * the primary-key index that reads only the ids starting with the prefix (LIKE would be case-insensitive and
+ * unindexed), at most SHOWN_MATCHES_CAP + 1 of them, so resolving stays cheap however many rows there are and a
+ * one-character prefix over a million rows does not read them all. `typePrefix` is a prefix every id of the table
+ * carries (memory's `chunk-`), which people may leave out.
  */
-export function resolveIdIn(db: Db, table: PrefixTable, entity: string, idOrPrefix: string): string {
-  const rows = objectRows(db, `SELECT id FROM ${table} WHERE id >= ? AND id < ? ORDER BY id`).all(
-    idOrPrefix,
-    `${idOrPrefix}\u{10FFFF}`,
+export function resolveIdIn(db: Db, table: PrefixTable, entity: string, idOrPrefix: string, typePrefix = ''): string {
+  const wanted = idOrPrefix.startsWith(typePrefix) ? idOrPrefix : `${typePrefix}${idOrPrefix}`;
+  const exact = objectRows(db, `SELECT id FROM ${table} WHERE id = ?`).get(wanted) as { id: string } | undefined;
+  if (exact) return exact.id;
+  const rows = objectRows(db, `SELECT id FROM ${table} WHERE id >= ? AND id < ? ORDER BY id LIMIT ?`).all(
+    wanted,
+    `${wanted}\u{10FFFF}`,
+    SHOWN_MATCHES_CAP + 1,
   ) as { id: string }[];
-  return resolveIdPrefix(
-    entity,
-    idOrPrefix,
-    rows.map((r) => r.id),
-  );
+  const ids = rows.slice(0, SHOWN_MATCHES_CAP).map((r) => r.id);
+  return resolveIdPrefix(entity, wanted, ids, rows.length > SHOWN_MATCHES_CAP);
 }
 
 /**

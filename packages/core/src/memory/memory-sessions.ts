@@ -1,10 +1,10 @@
 // Memory sessions (docs/entities.md#memory-sessions): named groups of an agent's chunks whose
 // chunk_count / total_tokens are kept in step with the chunks that point at them.
 
-import { count, type Db, desc, eq, memoryChunks, memorySessions, sql, statementsOf } from '@restflow/db';
+import { count, type Db, desc, eq, memoryChunks, memorySessions, sql } from '@restflow/db';
 import type { Deleted } from '../deleted.ts';
 import { NotFoundError } from '../errors.ts';
-import { resolveIdPrefix } from '../id-prefix.ts';
+import { resolveIdIn } from '../id-prefix.ts';
 import type { Clock, IdGenerator } from '../runtime.ts';
 import { type MemorySession, normalizeTags, SESSION_ID_PREFIX, sessionToWire } from './memory-model.ts';
 
@@ -21,26 +21,6 @@ export interface UpdateMemorySessionInput {
   tags?: string[];
 }
 
-/** Ids may be given in full, without the `session-` prefix, or as a unique prefix of either. */
-export function resolvePrefixedId(
-  db: Db,
-  table: 'memory_sessions' | 'memory_chunks',
-  entity: string,
-  idPrefix: string,
-  ref: string,
-): string {
-  const wanted = ref.startsWith(idPrefix) ? ref : `${idPrefix}${ref}`;
-  // Kept compiled (statementsOf): every memory chunk's delete and read by id resolves its id first.
-  const statements = statementsOf(db.$client);
-  const exact = statements(`SELECT id FROM ${table} WHERE id = ?`).pluck().get(wanted) as string | undefined;
-  if (exact !== undefined) return exact;
-  // A range scan on the unique id index instead of LIKE (which SQLite will not index case-sensitively).
-  const matches = statements(`SELECT id FROM ${table} WHERE id >= ? AND id < ? ORDER BY id LIMIT 50`)
-    .pluck()
-    .all(wanted, `${wanted}\u{10FFFF}`) as string[];
-  return resolveIdPrefix(entity, wanted, matches);
-}
-
 export class MemorySessionStore {
   constructor(
     private readonly db: Db,
@@ -48,8 +28,9 @@ export class MemorySessionStore {
     private readonly ids: IdGenerator,
   ) {}
 
+  /** Ids may be given in full, without the `session-` prefix, or as a unique prefix of either. */
   resolveId(ref: string): string {
-    return resolvePrefixedId(this.db, 'memory_sessions', 'Memory session', SESSION_ID_PREFIX, ref);
+    return resolveIdIn(this.db, 'memory_sessions', 'Memory session', ref, SESSION_ID_PREFIX);
   }
 
   create(input: CreateMemorySessionInput): MemorySession {

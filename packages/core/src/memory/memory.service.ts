@@ -7,6 +7,7 @@ import type { AgentService } from '../agents/agent.service.ts';
 import type { CoreContext } from '../core-context.ts';
 import type { Deleted } from '../deleted.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { resolveIdIn } from '../id-prefix.ts';
 import { newestFirstPage } from '../newest-first-page.ts';
 import { type Page, pageSize } from '../page-cursor.ts';
 import { type ReadArgs, type ReadName, type ReadThread, readOffThread } from '../read-thread.ts';
@@ -33,12 +34,7 @@ import {
 } from './memory-model.ts';
 import { memoryQueries } from './memory-queries.ts';
 import { MemoryReads } from './memory-reads.ts';
-import {
-  type CreateMemorySessionInput,
-  MemorySessionStore,
-  resolvePrefixedId,
-  type UpdateMemorySessionInput,
-} from './memory-sessions.ts';
+import { type CreateMemorySessionInput, MemorySessionStore, type UpdateMemorySessionInput } from './memory-sessions.ts';
 import type { RankedSearchResult, RankOptions } from './ranked.ts';
 import type { UnifiedSearchQuery, UnifiedSearchResults } from './unified-search.ts';
 
@@ -113,7 +109,7 @@ export class MemoryService {
 
   /** Accepts `chunk-…` ids, the id without its prefix, or a unique prefix of either. */
   resolveChunkId(ref: string): string {
-    return resolvePrefixedId(this.core.db, 'memory_chunks', 'Memory chunk', CHUNK_ID_PREFIX, ref);
+    return resolveIdIn(this.core.db, 'memory_chunks', 'Memory chunk', ref, CHUNK_ID_PREFIX);
   }
 
   // ── chunks ────────────────────────────────────────────────────────────────────────────────────────

@@ -27,9 +27,17 @@ export type SessionRow = typeof chatSessions.$inferSelect;
  */
 const PREVIEW_START = `CASE WHEN instr(m.content, char(0)) > 0 THEN m.content ELSE substr(m.content, 1, ${PREVIEW_CHARS + 1}) END`;
 
-/** A summary's columns, the last message's start among them, read through the (session_id, seq) index. */
+/**
+ * The start of the last message of the session `sessionId` names (an SQL expression): the newest entry of the
+ * (session_id, seq) index and that one message, however long the chat. Only the start: a long reply is not copied
+ * whole into the daemon's memory for 50 of its characters.
+ */
+const lastMessageStartOf = (sessionId: string) =>
+  `(SELECT ${PREVIEW_START} FROM chat_messages m WHERE m.session_id = ${sessionId} ORDER BY m.seq DESC LIMIT 1)`;
+
+/** A summary's columns, the last message's start among them. */
 const SUMMARY_COLUMNS = `s.id, s.name, s.agent_id, s.model, s.message_count, s.updated_at, s.skill_id,
-  (SELECT ${PREVIEW_START} FROM chat_messages m WHERE m.session_id = s.id ORDER BY m.seq DESC LIMIT 1)`;
+  ${lastMessageStartOf('s.id')}`;
 
 type SummaryColumns = [string, string, string, string, number, number, string | null, string | null];
 
@@ -57,15 +65,8 @@ const summaryFromColumns = ([id, name, agentId, model, messageCount, updatedAt, 
 /** Sessions checked per statement while a search walks them newest first. */
 const WALK_BATCH = 100;
 
-/**
- * Per session of the JSON array given, the start of its last message's content: its last seq and then that one
- * message, both through (session_id, seq); a filter of every message against its session's max(seq) would read each
- * message of a long chat. Only the start: a long reply is not copied whole into the daemon's memory for 50 of its
- * characters.
- */
-const LAST_MESSAGES = `SELECT m.session_id, ${PREVIEW_START} FROM json_each(?) j
-  CROSS JOIN chat_messages m ON m.session_id = j.value
-   AND m.seq = (SELECT max(m2.seq) FROM chat_messages m2 WHERE m2.session_id = j.value)`;
+/** Per session of the JSON array given, its id and the start of its last message (null when it has none). */
+const LAST_MESSAGES = `SELECT j.value, ${lastMessageStartOf('j.value')} FROM json_each(?) j`;
 
 export class ChatSessionReads {
   constructor(private readonly db: Db) {}
@@ -214,8 +215,8 @@ export class ChatSessionReads {
     if (rows.length === 0) return [];
     const last = statementsOf(this.db.$client)(LAST_MESSAGES)
       .raw(true)
-      .all(JSON.stringify(rows.map((r) => r.id))) as [string, string][];
+      .all(JSON.stringify(rows.map((r) => r.id))) as [string, string | null][];
     const lastContent = new Map(last);
-    return rows.map((row) => summaryOf(row, lastContent.get(row.id)));
+    return rows.map((row) => summaryOf(row, lastContent.get(row.id) ?? undefined));
   }
 }
