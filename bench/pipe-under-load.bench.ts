@@ -7,7 +7,8 @@
 // Run: npm run bench:pipe-load [-- --clients 16 --rate 25 --secs 8 --rounds 3 --warm-up 4]
 //   --rate: calls per second of each load client (paced, with jitter; not back to back, which would measure
 //   queueing behind the other clients' calls on a saturated daemon instead of the daemon's own pauses).
-// A/B in one run: `-- --b-node-options "--max-semi-space-size=32"`, `-- --b-bin <restflow-daemon.cjs (or bin) of
+// A/B in one run: `-- --b-node-options "--max-semi-space-size=32"`, `-- --b-node-args "--single-threaded-gc"` (node's
+// command line, for V8 flags NODE_OPTIONS refuses; `--a-node-args` for A's), `-- --b-bin <restflow-daemon.cjs (or bin) of
 // another build>` and/or `-- --b-env RESTFLOW_SEARCH_THREAD=off` (KEY=VALUE pairs, comma-separated) start a second
 // daemon (B) beside the first (A, the repo's build, `--a-node-options` for its flags); each round then times A's and
 // B's windows one after the other, the order alternating between rounds.
@@ -234,6 +235,7 @@ async function startDaemon(
   nodeOptions: string,
   bin: string | undefined,
   extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<Daemon> {
   const dataDir = tempDataDir(`rf-bench-load-${name}`);
   const gcFile = process.argv.includes('--gc') ? path.join(dataDir, 'gc.log') : undefined;
@@ -248,7 +250,7 @@ async function startDaemon(
   let daemon: TestDaemon | undefined;
   let pinger: RestflowClient | undefined;
   try {
-    daemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off', ...env }, { bin });
+    daemon = await startTestDaemon(dataDir, { RESTFLOW_HTTP: 'off', ...env }, { bin, nodeArgs });
     pinger = createRestflowClient({ pipePath: daemon.pipe });
     await seed(pinger);
   } catch (error) {
@@ -355,7 +357,8 @@ async function main(): Promise<void> {
   const bEnv = Object.fromEntries(
     (text('b-env')?.split(',') ?? []).map((pair) => pair.split('=', 2) as [string, string]),
   );
-  const bVariant = ['b-node-options', 'b-bin', 'b-env'].some((name) => text(name) !== undefined);
+  const bVariant = ['b-node-options', 'b-node-args', 'b-bin', 'b-env'].some((name) => text(name) !== undefined);
+  const nodeArgsOf = (name: string) => text(name)?.split(' ').filter(Boolean) ?? [];
   const daemons: Daemon[] = [];
   let child: ReturnType<typeof fork> | undefined;
   // The pinger's own collections (wall clock), for the trace: a pause of this process delays the answer it reads.
@@ -368,8 +371,12 @@ async function main(): Promise<void> {
   });
   if (process.argv.includes('--trace')) pingerGcObserver.observe({ entryTypes: ['gc'] });
   try {
-    daemons.push(await startDaemon('A', text('a-node-options') ?? '', undefined));
-    if (bVariant) daemons.push(await startDaemon('B', text('b-node-options') ?? '', text('b-bin'), bEnv));
+    daemons.push(await startDaemon('A', text('a-node-options') ?? '', undefined, {}, nodeArgsOf('a-node-args')));
+    if (bVariant) {
+      daemons.push(
+        await startDaemon('B', text('b-node-options') ?? '', text('b-bin'), bEnv, nodeArgsOf('b-node-args')),
+      );
+    }
 
     child = fork(fileURLToPath(import.meta.url), ['--load-child', ...process.argv.slice(2)], {
       execArgv: ['--import', 'tsx'],
@@ -459,7 +466,7 @@ async function main(): Promise<void> {
       const callTotal = Object.entries(d.calls).reduce((sum, [name, n]) => (name === LEFT_OUT ? sum : sum + n), 0);
       const rate = (callTotal / (ROUNDS * WINDOW_SECS)).toFixed(0);
       console.log(
-        `\n${d.name} (node options: ${d.nodeOptions || '(none)'}${d.name === 'B' && text('b-bin') ? `, ${text('b-bin')}` : ''}${d.name === 'B' && text('b-env') ? `, env ${text('b-env')}` : ''})`,
+        `\n${d.name} (node options: ${d.nodeOptions || '(none)'}${d.name === 'B' && text('b-bin') ? `, ${text('b-bin')}` : ''}${d.name === 'B' && text('b-env') ? `, env ${text('b-env')}` : ''}${text(`${d.name.toLowerCase()}-node-args`) ? `, node ${text(`${d.name.toLowerCase()}-node-args`)}` : ''})`,
       );
       console.log(`  all rounds, no load: ${show(base)}`);
       console.log(`  all rounds, load:    ${show(busy)}`);

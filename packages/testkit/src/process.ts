@@ -91,15 +91,16 @@ export interface TestDaemon {
 
 /**
  * Starts the real daemon as a child process on `dataDir` and waits until it answers. `options.bin`: another build
- * of the daemon to run (a benchmark comparing two builds in one run), else the repo's bin.
+ * of the daemon to run (a benchmark comparing two builds in one run), else the repo's bin; `options.nodeArgs`: flags
+ * for node's command line before the bin (V8's that NODE_OPTIONS refuses, such as `--single-threaded-gc`).
  */
 export async function startTestDaemon(
   dataDir: string,
   env: NodeJS.ProcessEnv = {},
-  options: { bin?: string } = {},
+  options: { bin?: string; nodeArgs?: string[] } = {},
 ): Promise<TestDaemon> {
   const paths = resolvePaths(dataDir);
-  const child = spawn(process.execPath, [options.bin ?? daemonBin], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bin ?? daemonBin], {
     env: { ...process.env, NODE_OPTIONS: '', RESTFLOW_HTTP_PORT: '0', ...env, RESTFLOW_DIR: dataDir },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
