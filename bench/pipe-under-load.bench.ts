@@ -16,7 +16,9 @@
 // random moments of the daemon's work, while back-to-back pings are fewer exactly when the daemon is slow to answer.
 // `-- --only memory.search,sessions.list` keeps only these kinds of the load's calls, each at its rate in the mix.
 // `-- --as-pings` makes every load call a `system.ping` (same clients, rate and frames per second, no service work);
-// `-- --no-changes` leaves out the load clients' `system.onChanges` subscriptions.
+// `-- --no-changes` leaves out the load clients' `system.onChanges` subscriptions; `-- --nice-load 19` runs the load's
+// process at that nice value (the same calls; the pinger no longer waits for a vCPU the load generator holds).
+// Experiments like these are not recorded.
 // `-- --gc` loads bench/gc-probe.mjs into the daemons and reports their collections in each window (count, pauses).
 // `-- --trace` loads bench/ping-trace-probe.mjs: each slow ping's time is split into the wait before the daemon read
 // it, the daemon's handling and the way back (bench/ping-legs.ts), and it says how many met a collection of the
@@ -70,6 +72,11 @@ const LEFT_OUT = 'left out';
 const AS_PINGS = process.argv.includes('--as-pings');
 /** `--no-changes`: the load clients keep no `system.onChanges` subscription (what streaming the changes costs). */
 const NO_CHANGES = process.argv.includes('--no-changes');
+/**
+ * `--nice-load 19`: the load's process at that nice value. It makes the same calls (the daemon is not saturated), but
+ * yields the vCPUs to the pinger: what is left of the tail is the daemon's share, not the load generator's.
+ */
+const NICE_LOAD = text('nice-load') === undefined ? undefined : Number(text('nice-load'));
 /** The pause between two pings, ms (±50 % jitter); 0: back to back. */
 const PING_EVERY_MS = arg('ping-every', 0);
 
@@ -383,6 +390,7 @@ async function main(): Promise<void> {
       env: { ...process.env, NODE_OPTIONS: '' },
     });
     const load = child;
+    if (NICE_LOAD !== undefined) os.setPriority(load.pid as number, NICE_LOAD);
     const reply = <T>(type: string) =>
       new Promise<T>((resolve, reject) => {
         const onMessage = (message: { type: string }) => {
@@ -515,8 +523,11 @@ async function main(): Promise<void> {
           : []),
       );
     }
-    // A partial mix or pings for calls is an experiment, not the benchmark's figure; the paced probe is recorded beside the default one.
-    if (!ONLY && !AS_PINGS && !NO_CHANGES) recordFigures(PING_EVERY_MS > 0 ? 'pipe-load-paced' : 'pipe-load', figures);
+    // A partial mix, pings for calls, a reniced load or A run with flags of its own (a profiler) is an experiment, not
+    // the benchmark's figure; the paced probe is recorded beside the default one.
+    const experiment = ONLY || AS_PINGS || NO_CHANGES || NICE_LOAD !== undefined;
+    if (!experiment && !text('a-node-options') && !text('a-node-args'))
+      recordFigures(PING_EVERY_MS > 0 ? 'pipe-load-paced' : 'pipe-load', figures);
   } finally {
     pingerGcObserver.disconnect();
     child?.kill();
