@@ -39,4 +39,29 @@ describe('the daemon state seen in the gap of a supervised restart', () => {
     const state = await seen;
     expect(state).toMatchObject({ state: 'running', pid: daemons[0]?.pid });
   }, 60_000);
+
+  it('waits one deadline in all, not a grace period and then a restart wait on top of it', async () => {
+    const dir = tempDataDir('rfgap');
+    dirs.push(dir);
+    const paths = resolvePaths(dir);
+    // A daemon that never answers and dies 3 s in; its supervisor (this process) lives on and never restarts it.
+    const doomed = spawn(process.execPath, ['-e', 'setTimeout(() => process.exit(1), 3000)'], { stdio: 'ignore' });
+    const identity = processIdentity(process.pid);
+    writePidFile(paths.pidFile, {
+      pid: doomed.pid as number,
+      startedAt: Date.now(),
+      version: 'test',
+      pipe: paths.pipe,
+      mode: 'supervised',
+      supervisor: { pid: process.pid, ...(identity ? { identity } : {}) },
+    });
+    const started = Date.now();
+    // A 4 s grace and a 3 s restart wait: one deadline 4 s from the call. Waiting the restart's 3 s again after the
+    // crash at 3 s would take 6 s.
+    const state = await getDaemonState(paths, 300, 4000, 3000);
+    const waited = Date.now() - started;
+    expect(state).toEqual({ state: 'stopped', stale: [], supervisor: process.pid });
+    expect(waited).toBeGreaterThanOrEqual(3000);
+    expect(waited).toBeLessThan(5000);
+  }, 30_000);
 });

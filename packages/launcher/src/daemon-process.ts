@@ -30,24 +30,40 @@ export const UNRESPONSIVE_AFTER_MS = 5000;
 /** How long a client waits for a supervisor to bring a crashed daemon back (backoff plus a cold start). */
 export const SUPERVISED_RESTART_WAIT_MS = 15_000;
 
+/**
+ * What the daemon of `paths` is doing. A live daemon that does not answer gets `graceMs` to start answering; a
+ * crashed one whose supervisor lives gets up to `restartWaitMs` to come back. Both waits share one deadline, the
+ * longer of the two from the call, however often the daemon dies and comes back meanwhile: a client never waits a
+ * grace period and then a restart's wait on top of it.
+ */
 export async function getDaemonState(
   paths: RestflowPaths,
   pingTimeoutMs = 1000,
   graceMs = UNRESPONSIVE_AFTER_MS,
+  restartWaitMs = SUPERVISED_RESTART_WAIT_MS,
+): Promise<DaemonState> {
+  return stateWithin(paths, pingTimeoutMs, graceMs, Date.now() + Math.max(graceMs, restartWaitMs));
+}
+
+async function stateWithin(
+  paths: RestflowPaths,
+  pingTimeoutMs: number,
+  graceMs: number,
+  until: number,
 ): Promise<DaemonState> {
   const pidState = readPidFile(paths.pidFile);
   if (await pingDaemon(paths.pipe, pingTimeoutMs))
     return { state: 'running', pid: await answeringPid(paths), pipe: paths.pipe };
   if (pidState.kind === 'alive') {
     // Alive but silent: give it a grace period before calling it wedged (it may be starting or busy).
-    const deadline = Date.now() + graceMs;
+    const deadline = Math.min(Date.now() + graceMs, until);
     while (Date.now() < deadline) {
       // The daemon answering may be a new one (a supervisor's restart in the meantime): answeringPid reads again.
       if (await pingDaemon(paths.pipe, 500))
         return { state: 'running', pid: await answeringPid(paths), pipe: paths.pipe };
-      // Died while we waited (a crash its supervisor may be restarting): look again with the same patience, or a
+      // Died while we waited (a crash its supervisor may be restarting): look again within the same deadline, or a
       // client arriving in the gap would see a restart under way as a stopped daemon and give up.
-      if (!isProcessAlive(pidState.record.pid)) return getDaemonState(paths, pingTimeoutMs, graceMs);
+      if (!isProcessAlive(pidState.record.pid)) return stateWithin(paths, pingTimeoutMs, graceMs, until);
       await sleep(100);
     }
     return { state: 'unresponsive', pid: pidState.record.pid, pipe: paths.pipe };
@@ -55,9 +71,8 @@ export async function getDaemonState(
   const supervisor = liveSupervisor(paths);
   if (supervisor && graceMs > 0) {
     // The daemon crashed and its supervisor is restarting it: a client waits for it rather than starting another.
-    const deadline = Date.now() + Math.max(graceMs, SUPERVISED_RESTART_WAIT_MS);
-    while (Date.now() < deadline && isProcessAlive(supervisor.pid)) {
-      if (await pingDaemon(paths.pipe, 500)) return getDaemonState(paths, pingTimeoutMs, graceMs);
+    while (Date.now() < until && isProcessAlive(supervisor.pid)) {
+      if (await pingDaemon(paths.pipe, 500)) return stateWithin(paths, pingTimeoutMs, graceMs, until);
       await sleep(50);
     }
   }
@@ -67,7 +82,7 @@ export async function getDaemonState(
   const stale: string[] = [];
   if (pidState.kind === 'dead' || pidState.kind === 'reused') stale.push(`pid file (pid ${pidState.record.pid})`);
   if (pidState.kind === 'garbage') stale.push('unreadable pid file');
-  if (!paths.pipe.startsWith('\\\\') && fs.existsSync(paths.pipe)) stale.push('socket file');
+  if (!paths.pipe.startsWith('\\') && fs.existsSync(paths.pipe)) stale.push('socket file');
   return { state: 'stopped', stale };
 }
 
