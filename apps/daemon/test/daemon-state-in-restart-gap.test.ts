@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { getDaemonState, processIdentity, writePidFile } from '@restflow/launcher';
-import { resolvePaths } from '@restflow/paths';
+import { type RestflowPaths, resolvePaths } from '@restflow/paths';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir } from '@restflow/testkit';
 
 const dirs: string[] = [];
@@ -14,6 +14,19 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) removeDataDir(dir);
 });
 
+/** The pid file of a supervised daemon `pid`, whose supervisor is this (live) test process. */
+function namesSupervisedDaemon(paths: RestflowPaths, pid: number): void {
+  const identity = processIdentity(process.pid);
+  writePidFile(paths.pidFile, {
+    pid,
+    startedAt: Date.now(),
+    version: 'test',
+    pipe: paths.pipe,
+    mode: 'supervised',
+    supervisor: { pid: process.pid, ...(identity ? { identity } : {}) },
+  });
+}
+
 describe('the daemon state seen in the gap of a supervised restart', () => {
   it('waits for the restarted daemon when the one it waited on dies', async () => {
     const dir = tempDataDir('rfgap');
@@ -22,15 +35,7 @@ describe('the daemon state seen in the gap of a supervised restart', () => {
     // The daemon about to be killed: a live process the pid file names, supervised by this (live) test process.
     const doomed = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     const exited = new Promise((resolve) => doomed.once('exit', resolve));
-    const identity = processIdentity(process.pid);
-    writePidFile(paths.pidFile, {
-      pid: doomed.pid as number,
-      startedAt: Date.now(),
-      version: 'test',
-      pipe: paths.pipe,
-      mode: 'supervised',
-      supervisor: { pid: process.pid, ...(identity ? { identity } : {}) },
-    });
+    namesSupervisedDaemon(paths, doomed.pid as number);
     const seen = getDaemonState(paths, 300);
     doomed.kill('SIGKILL');
     await exited;
@@ -46,15 +51,7 @@ describe('the daemon state seen in the gap of a supervised restart', () => {
     const paths = resolvePaths(dir);
     // A daemon that never answers and dies 3 s in; its supervisor (this process) lives on and never restarts it.
     const doomed = spawn(process.execPath, ['-e', 'setTimeout(() => process.exit(1), 3000)'], { stdio: 'ignore' });
-    const identity = processIdentity(process.pid);
-    writePidFile(paths.pidFile, {
-      pid: doomed.pid as number,
-      startedAt: Date.now(),
-      version: 'test',
-      pipe: paths.pipe,
-      mode: 'supervised',
-      supervisor: { pid: process.pid, ...(identity ? { identity } : {}) },
-    });
+    namesSupervisedDaemon(paths, doomed.pid as number);
     const started = Date.now();
     // A 4 s grace and a 3 s restart wait: one deadline 4 s from the call. Waiting the restart's 3 s again after the
     // crash at 3 s would take 6 s.
