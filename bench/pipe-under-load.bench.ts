@@ -77,6 +77,9 @@ const NO_CHANGES = process.argv.includes('--no-changes');
  * yields the vCPUs to the pinger: what is left of the tail is the daemon's share, not the load generator's.
  */
 const NICE_LOAD = text('nice-load') === undefined ? undefined : Number(text('nice-load'));
+if (NICE_LOAD !== undefined && !(Number.isInteger(NICE_LOAD) && NICE_LOAD >= -20 && NICE_LOAD <= 19)) {
+  throw new Error(`--nice-load takes a nice value from -20 to 19, not ${text('nice-load')}`);
+}
 /** The pause between two pings, ms (±50 % jitter); 0: back to back. */
 const PING_EVERY_MS = arg('ping-every', 0);
 
@@ -390,6 +393,8 @@ async function main(): Promise<void> {
       env: { ...process.env, NODE_OPTIONS: '' },
     });
     const load = child;
+    // Linux sets a thread's nice value: this is the load's main thread, which makes its calls and reads their answers
+    // (threads it starts later inherit it).
     if (NICE_LOAD !== undefined) os.setPriority(load.pid as number, NICE_LOAD);
     const reply = <T>(type: string) =>
       new Promise<T>((resolve, reject) => {

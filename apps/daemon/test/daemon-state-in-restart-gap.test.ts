@@ -1,15 +1,17 @@
 // A client that looks at the data dir just as a supervised daemon is killed sees the dead daemon's pid file naming
 // a process still there (not yet reaped), waits on it, and sees it die. The supervisor is then restarting it: the
 // client must wait for the new daemon (packages/launcher/src/daemon-process.ts), not report a stopped daemon.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { getDaemonState, processIdentity, writePidFile } from '@restflow/launcher';
 import { type RestflowPaths, resolvePaths } from '@restflow/paths';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir } from '@restflow/testkit';
 
 const dirs: string[] = [];
+const silent: ChildProcess[] = [];
 const daemons: TestDaemon[] = [];
 afterEach(async () => {
+  for (const child of silent.splice(0)) child.kill('SIGKILL');
   for (const daemon of daemons.splice(0)) await daemon.stop();
   for (const dir of dirs.splice(0)) removeDataDir(dir);
 });
@@ -49,16 +51,43 @@ describe('the daemon state seen in the gap of a supervised restart', () => {
     const dir = tempDataDir('rfgap');
     dirs.push(dir);
     const paths = resolvePaths(dir);
-    // A daemon that never answers and dies 3 s in; its supervisor (this process) lives on and never restarts it.
-    const doomed = spawn(process.execPath, ['-e', 'setTimeout(() => process.exit(1), 3000)'], { stdio: 'ignore' });
+    // A daemon that never answers; its supervisor (this process) lives on and never restarts it.
+    const doomed = await silentProcess();
     namesSupervisedDaemon(paths, doomed.pid as number);
     const started = Date.now();
-    // A 4 s grace and a 3 s restart wait: one deadline 4 s from the call. Waiting the restart's 3 s again after the
-    // crash at 3 s would take 6 s.
-    const state = await getDaemonState(paths, 300, 4000, 3000);
+    // A 4 s grace and a 3 s restart wait: one deadline 4 s from the call. The crash comes 2 s in; waiting the
+    // restart's 3 s from there would take 5 s, returning as soon as the crash is seen 2 s.
+    const seen = getDaemonState(paths, 300, 4000, 3000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    doomed.kill('SIGKILL');
+    const state = await seen;
     const waited = Date.now() - started;
     expect(state).toEqual({ state: 'stopped', stale: [], supervisor: process.pid });
-    expect(waited).toBeGreaterThanOrEqual(3000);
-    expect(waited).toBeLessThan(5000);
+    expect(waited).toBeGreaterThanOrEqual(3900);
+    expect(waited).toBeLessThan(4900);
+  }, 30_000);
+
+  it('calls a restarted daemon still silent at the deadline a restart under way, not a wedged daemon', async () => {
+    const dir = tempDataDir('rfgap');
+    dirs.push(dir);
+    const paths = resolvePaths(dir);
+    const first = await silentProcess();
+    namesSupervisedDaemon(paths, first.pid as number);
+    const seen = getDaemonState(paths, 300, 3000, 3000);
+    // The supervisor's restart, 1 s in: a new daemon, not answering yet, in the pid file before the first one dies.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const second = await silentProcess();
+    namesSupervisedDaemon(paths, second.pid as number);
+    first.kill('SIGKILL');
+    // The deadline (3 s from the call) cuts the new daemon's grace short: it is starting, not wedged.
+    expect(await seen).toEqual({ state: 'stopped', stale: [], supervisor: process.pid });
   }, 30_000);
 });
+
+/** A live process that never answers on the pipe, killed after the test. */
+async function silentProcess(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  silent.push(child);
+  await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject));
+  return child;
+}

@@ -1,8 +1,8 @@
 import { type Db, type Statement, statementsOf } from '@restflow/db';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
-/** How many ids an ambiguous prefix names at most before the error says "more than". */
-const SHOWN_MATCHES_CAP = 50;
+/** How many of an ambiguous prefix's ids are read and counted; beyond it the error says "more than". */
+const COUNTED_MATCHES_CAP = 50;
 
 /**
  * Resolves a full id or a unique prefix (the CLI prints 8-char ids) against the candidate ids.
@@ -14,10 +14,12 @@ export function resolveIdPrefix(
   candidates: readonly string[],
   more = false,
 ): string {
+  // An empty prefix would name whichever row is alone in its table.
+  if (idOrPrefix.length === 0) throw new NotFoundError(entity, idOrPrefix);
   if (candidates.includes(idOrPrefix)) return idOrPrefix;
   const matches = candidates.filter((c) => c.startsWith(idOrPrefix));
   if (matches.length === 1 && !more) return matches[0] as string;
-  if (matches.length === 0 || idOrPrefix.length === 0) throw new NotFoundError(entity, idOrPrefix);
+  if (matches.length === 0) throw new NotFoundError(entity, idOrPrefix);
   const shown = matches
     .slice(0, 5)
     .map((m) => m.slice(0, 12))
@@ -45,21 +47,23 @@ export type PrefixTable =
 /**
  * `resolveIdPrefix` against a table: the exact id first (one index lookup, what most calls give), then a range over
  * the primary-key index that reads only the ids starting with the prefix (LIKE would be case-insensitive and
- * unindexed), at most SHOWN_MATCHES_CAP + 1 of them, so resolving stays cheap however many rows there are and a
+ * unindexed), at most COUNTED_MATCHES_CAP + 1 of them, so resolving stays cheap however many rows there are and a
  * one-character prefix over a million rows does not read them all. `typePrefix` is a prefix every id of the table
  * carries (memory's `chunk-`), which people may leave out.
  */
 export function resolveIdIn(db: Db, table: PrefixTable, entity: string, idOrPrefix: string, typePrefix = ''): string {
   const wanted = idOrPrefix.startsWith(typePrefix) ? idOrPrefix : `${typePrefix}${idOrPrefix}`;
+  // Only the prefix every id carries names no row (`chunk-` would name the only chunk).
+  if (wanted.length === typePrefix.length) throw new NotFoundError(entity, idOrPrefix);
   const exact = objectRows(db, `SELECT id FROM ${table} WHERE id = ?`).get(wanted) as { id: string } | undefined;
   if (exact) return exact.id;
   const rows = objectRows(db, `SELECT id FROM ${table} WHERE id >= ? AND id < ? ORDER BY id LIMIT ?`).all(
     wanted,
     `${wanted}\u{10FFFF}`,
-    SHOWN_MATCHES_CAP + 1,
+    COUNTED_MATCHES_CAP + 1,
   ) as { id: string }[];
-  const ids = rows.slice(0, SHOWN_MATCHES_CAP).map((r) => r.id);
-  return resolveIdPrefix(entity, wanted, ids, rows.length > SHOWN_MATCHES_CAP);
+  const ids = rows.slice(0, COUNTED_MATCHES_CAP).map((r) => r.id);
+  return resolveIdPrefix(entity, wanted, ids, rows.length > COUNTED_MATCHES_CAP);
 }
 
 /**

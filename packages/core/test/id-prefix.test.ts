@@ -22,36 +22,37 @@ describe('id resolution', () => {
     expect(kept('SELECT id FROM agents WHERE id = ?')).toBe(kept('SELECT id FROM agents WHERE id = ?'));
   });
 
-  it('reads at most 51 ids of an ambiguous prefix, and says when there are more than it names', () => {
+  it('counts at most 50 ids of an ambiguous prefix, and says when there are more than it counted', () => {
+    let n = 0;
+    // Ids in order: chunk-x001, chunk-x002, … (the agent takes x000).
+    const s = createTestServices({ ids: { uuid: () => `x${String(n++).padStart(3, '0')}` } });
+    const agent = s.agents.create('Owner');
+    const note = (i: number) => s.memory.storeChunk({ agent_id: agent.id, content: `note ${i}` }).id;
+    for (let i = 1; i <= 50; i++) note(i);
+    expect(() => resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', 'x', 'chunk-')).toThrow(
+      /^id: prefix "chunk-x" is ambiguous: matches 50 memory chunks \(chunk-x001, chunk-x002, .*, …\)$/,
+    );
+    note(51);
+    expect(() => resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', 'x', 'chunk-')).toThrow(
+      /^id: prefix "chunk-x" is ambiguous: matches more than 50 memory chunks \(chunk-x001, .*, …\)$/,
+    );
+    // In full, without the type prefix, or a unique prefix of either.
+    expect(resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', 'chunk-x007', 'chunk-')).toBe('chunk-x007');
+    expect(resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', 'x007', 'chunk-')).toBe('chunk-x007');
+    expect(() => resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', 'x05', 'chunk-')).toThrow(
+      'matches 2 memory chunks',
+    );
+    expect(resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', 'chunk-x051', 'chunk-')).toBe('chunk-x051');
+    expect(() => resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', 'chunk-zzzz', 'chunk-')).toThrow(/not found/i);
+  });
+
+  it('resolves no row from an empty id, or from only the type prefix, however few rows there are', () => {
     const s = createTestServices();
     const agent = s.agents.create('Owner');
-    const ids: string[] = [];
-    for (let i = 0; i < 60; i++) ids.push(s.memory.storeChunk({ agent_id: agent.id, content: `note ${i}` }).id);
-    // Every chunk id starts with `chunk-`: the bare type prefix names all 60.
-    expect(() => resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', 'chunk-')).toThrow(
-      /^id: prefix "chunk-" is ambiguous: matches more than 50 memory chunks \(.*, …\)$/,
-    );
-    const one = ids[7] as string;
-    // In full, without the type prefix, or a unique prefix of either.
-    expect(resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', one, 'chunk-')).toBe(one);
-    expect(resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', one.slice('chunk-'.length), 'chunk-')).toBe(one);
-    const uniqueLength = Array.from({ length: one.length }, (_, n) => n + 1).find(
-      (n) => ids.filter((id) => id.startsWith(one.slice(0, n))).length === 1,
-    ) as number;
-    expect(resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', one.slice('chunk-'.length, uniqueLength), 'chunk-')).toBe(
-      one,
-    );
-    // Fewer than 51 matches are all counted: the first hex digit most of the 60 ids share (at least 4 of them).
-    const digits = [...'0123456789abcdef'].map((d) => ({
-      prefix: `chunk-${d}`,
-      n: ids.filter((id) => id.startsWith(`chunk-${d}`)).length,
-    }));
-    const most = digits.reduce((a, b) => (b.n > a.n ? b : a));
-    expect(most.n).toBeGreaterThanOrEqual(4);
-    expect(() => resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', most.prefix)).toThrow(
-      `matches ${most.n} memory chunks`,
-    );
-    expect(() => resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', 'chunk-zzzz')).toThrow(/not found/i);
+    s.memory.storeChunk({ agent_id: agent.id, content: 'the only note' });
+    expect(() => resolveIdIn(s.db, 'agents', 'Agent', '')).toThrow(/not found/i);
+    expect(() => resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', 'chunk-', 'chunk-')).toThrow(/not found/i);
+    expect(() => resolveIdIn(s.db, 'memory_chunks', 'Memory chunk', '', 'chunk-')).toThrow(/not found/i);
   });
 
   it('resolves ids and prefixes through the primary-key index, never a scan of the table', () => {

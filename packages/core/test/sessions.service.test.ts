@@ -153,6 +153,14 @@ describe('ChatSessionService: messages', () => {
     s.sessions.addMessage(session.id, { role: 'assistant', content: `ab\0cd${'x'.repeat(60)}` });
     expect(s.sessions.list()[0]?.last_message_preview).toBe(`ab\0cd${'x'.repeat(45)}...`);
     expect(s.sessions.summary(session.id).last_message_preview).toBe(`ab\0cd${'x'.repeat(45)}...`);
+    // A session without messages has no preview, in the list, its pages and its summary alike.
+    const empty = s.sessions.create({ agent_id: session.agent_id, name: 'Empty' });
+    expect(s.sessions.list().find((x) => x.id === empty.id)).not.toHaveProperty('last_message_preview');
+    expect(s.sessions.listPage().items.find((x) => x.id === empty.id)).not.toHaveProperty('last_message_preview');
+    expect(s.sessions.summary(empty.id)).not.toHaveProperty('last_message_preview');
+    expect(s.sessions.listPage().items.find((x) => x.id === session.id)?.last_message_preview).toBe(
+      `ab\0cd${'x'.repeat(45)}...`,
+    );
   });
 
   it('keeps a custom name and a short first message whole', () => {

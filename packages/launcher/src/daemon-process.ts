@@ -56,7 +56,8 @@ async function stateWithin(
     return { state: 'running', pid: await answeringPid(paths), pipe: paths.pipe };
   if (pidState.kind === 'alive') {
     // Alive but silent: give it a grace period before calling it wedged (it may be starting or busy).
-    const deadline = Math.min(Date.now() + graceMs, until);
+    const cutShort = until < Date.now() + graceMs;
+    const deadline = cutShort ? until : Date.now() + graceMs;
     while (Date.now() < deadline) {
       // The daemon answering may be a new one (a supervisor's restart in the meantime): answeringPid reads again.
       if (await pingDaemon(paths.pipe, 500))
@@ -66,6 +67,11 @@ async function stateWithin(
       if (!isProcessAlive(pidState.record.pid)) return stateWithin(paths, pingTimeoutMs, graceMs, until);
       await sleep(100);
     }
+    // Out of time before its grace was over: a daemon its live supervisor restarted after a crash we saw is still
+    // starting, not wedged (a restart, not `restflow daemon restart`, is what it needs).
+    const supervisor = cutShort ? liveSupervisor(paths) : undefined;
+    if (supervisor && isProcessAlive(supervisor.pid))
+      return { state: 'stopped', stale: [], supervisor: supervisor.pid };
     return { state: 'unresponsive', pid: pidState.record.pid, pipe: paths.pipe };
   }
   const supervisor = liveSupervisor(paths);
@@ -82,7 +88,7 @@ async function stateWithin(
   const stale: string[] = [];
   if (pidState.kind === 'dead' || pidState.kind === 'reused') stale.push(`pid file (pid ${pidState.record.pid})`);
   if (pidState.kind === 'garbage') stale.push('unreadable pid file');
-  if (!paths.pipe.startsWith('\\') && fs.existsSync(paths.pipe)) stale.push('socket file');
+  if (!paths.pipe.startsWith('\\\\') && fs.existsSync(paths.pipe)) stale.push('socket file');
   return { state: 'stopped', stale };
 }
 
