@@ -16,6 +16,13 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) removeDataDir(dir);
 });
 
+/** A data dir removed after the test. */
+function dataDir(): { dir: string; paths: RestflowPaths } {
+  const dir = tempDataDir('rfgap');
+  dirs.push(dir);
+  return { dir, paths: resolvePaths(dir) };
+}
+
 /** The pid file of a supervised daemon `pid`, whose supervisor is this (live) test process. */
 function namesSupervisedDaemon(paths: RestflowPaths, pid: number): void {
   const identity = processIdentity(process.pid);
@@ -31,9 +38,7 @@ function namesSupervisedDaemon(paths: RestflowPaths, pid: number): void {
 
 describe('the daemon state seen in the gap of a supervised restart', () => {
   it('waits for the restarted daemon when the one it waited on dies', async () => {
-    const dir = tempDataDir('rfgap');
-    dirs.push(dir);
-    const paths = resolvePaths(dir);
+    const { dir, paths } = dataDir();
     // The daemon about to be killed: a live process the pid file names, supervised by this (live) test process.
     const doomed = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     const exited = new Promise((resolve) => doomed.once('exit', resolve));
@@ -48,9 +53,7 @@ describe('the daemon state seen in the gap of a supervised restart', () => {
   }, 60_000);
 
   it('waits one deadline in all, not a grace period and then a restart wait on top of it', async () => {
-    const dir = tempDataDir('rfgap');
-    dirs.push(dir);
-    const paths = resolvePaths(dir);
+    const { paths } = dataDir();
     // A daemon that never answers; its supervisor (this process) lives on and never restarts it.
     const doomed = await silentProcess();
     namesSupervisedDaemon(paths, doomed.pid as number);
@@ -68,9 +71,7 @@ describe('the daemon state seen in the gap of a supervised restart', () => {
   }, 30_000);
 
   it('calls a restarted daemon still silent at the deadline a restart under way, not a wedged daemon', async () => {
-    const dir = tempDataDir('rfgap');
-    dirs.push(dir);
-    const paths = resolvePaths(dir);
+    const { paths } = dataDir();
     const first = await silentProcess();
     namesSupervisedDaemon(paths, first.pid as number);
     const seen = getDaemonState(paths, 300, 3000, 3000);
