@@ -23,7 +23,10 @@ import {
   type TestDaemon,
   tempDataDir,
 } from '@restflow/testkit';
+import { DAEMON_BUNDLE, exitUnlessBundled } from './bundles.ts';
 import { type Figure, recordFigures } from './record.ts';
+
+exitUnlessBundled(DAEMON_BUNDLE);
 
 const ROUNDS = Number(process.env.RESTFLOW_ABUSE_ROUNDS ?? 3);
 const STALL_GOAL_MS = 100;

@@ -9,7 +9,10 @@ import { createRestflowClient } from '@restflow/api/client';
 import { readPidFile, startDaemonInBackground, stopDaemon } from '@restflow/launcher';
 import { resolvePaths } from '@restflow/paths';
 import { removeDataDir, startTestDaemon, tempDataDir } from '@restflow/testkit';
+import { DAEMON_BUNDLE, exitUnlessBundled } from './bundles.ts';
 import { recordFigures } from './record.ts';
+
+exitUnlessBundled(DAEMON_BUNDLE);
 
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: a bench knob, not a build input
 const ROUNDS = Number(process.env.ROUNDS ?? 5);

@@ -11,8 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { createRestflowClient, pingDaemon } from '@restflow/api/client';
 import { resolvePaths } from '@restflow/paths';
 import { daemonBin, removeDataDir, tempDataDir } from '@restflow/testkit';
+import { DAEMON_BUNDLE, exitUnlessBundled } from './bundles.ts';
 import { cpuMsOf } from './process-stats.ts';
 import { type Figure, recordFigures } from './record.ts';
+
+exitUnlessBundled(DAEMON_BUNDLE);
 
 const text = (name: string) => {
   const at = process.argv.indexOf(`--${name}`);

@@ -3,7 +3,10 @@
 // its figures are printed, not recorded as this build's]
 import { createRestflowClient } from '@restflow/api/client';
 import { removeDataDir, startTestDaemon, tempDataDir } from '@restflow/testkit';
+import { DAEMON_BUNDLE, exitUnlessBundled } from './bundles.ts';
 import { recordFigures } from './record.ts';
+
+exitUnlessBundled(DAEMON_BUNDLE);
 
 const WARMUP = 500;
 const ROUNDS = 3;

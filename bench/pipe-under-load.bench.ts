@@ -31,6 +31,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir } from '@restflow/testkit';
+import { DAEMON_BUNDLE, exitUnlessBundled } from './bundles.ts';
 import { type LatencySummary, percentile, showSummary, summary as summaryOf } from './latency-summary.ts';
 import {
   addLegs,
@@ -44,6 +45,8 @@ import {
 } from './ping-legs.ts';
 import { cpuMsOf, rssMbOf } from './process-stats.ts';
 import { type Figure, recordFigures } from './record.ts';
+
+exitUnlessBundled(DAEMON_BUNDLE);
 
 const text = (name: string) => {
   const at = process.argv.indexOf(`--${name}`);

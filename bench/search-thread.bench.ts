@@ -16,9 +16,12 @@ import { closeDb, createDb } from '@restflow/db';
 import { resolvePaths } from '@restflow/paths';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir, waitUntil } from '@restflow/testkit';
 import { insertChunksDirectly } from './bench-database.ts';
+import { DAEMON_BUNDLE, exitUnlessBundled } from './bundles.ts';
 import { type LatencySummary, shareOver, showSummary, summary } from './latency-summary.ts';
 import { chunkContent, keywordQueries, rand, tagPool } from './memory-corpus.ts';
 import { type Figure, recordFigures } from './record.ts';
+
+exitUnlessBundled(DAEMON_BUNDLE);
 
 const { values: args } = parseArgs({
   options: {

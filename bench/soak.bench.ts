@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { createRestflowClient, type RestflowClient } from '@restflow/api/client';
 import { startFakeProvider } from '@restflow/fake-provider';
 import { removeDataDir, startTestDaemon, type TestDaemon, tempDataDir } from '@restflow/testkit';
+import { DAEMON_BUNDLE, exitUnlessBundled } from './bundles.ts';
 import { recordFigures } from './record.ts';
+
+exitUnlessBundled(DAEMON_BUNDLE);
 
 const SECS = Number(process.env.RESTFLOW_SOAK_SECS ?? (process.env.RESTFLOW_SOAK_LONG === '1' ? 3600 : 600));
 const WARMUP_SECS = Math.max(5, Math.round(SECS * 0.2));

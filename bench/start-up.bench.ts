@@ -16,8 +16,11 @@ import path from 'node:path';
 import { pingDaemon } from '@restflow/api/client';
 import { resolvePaths } from '@restflow/paths';
 import { cliBin, daemonBin, removeDataDir, startTestDaemon, tempDataDir } from '@restflow/testkit';
+import { CLI_BUNDLE, DAEMON_BUNDLE, exitUnlessBundled } from './bundles.ts';
 import { cpuMsOf, fileAppears, mainThreadCpuMsOf, rssMbOf } from './process-stats.ts';
 import { recordFigures } from './record.ts';
+
+exitUnlessBundled(DAEMON_BUNDLE, CLI_BUNDLE);
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);

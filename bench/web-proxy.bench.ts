@@ -10,7 +10,10 @@ import { cliBin, removeDataDir, startTestDaemon, tempDataDir } from '@restflow/t
 import { createTRPCClient, createWSClient, httpLink, wsLink } from '@trpc/client';
 import superjson from 'superjson';
 import { WebSocket } from 'ws';
+import { CLI_BUNDLE, DAEMON_BUNDLE, exitUnlessBundled } from './bundles.ts';
 import { recordFigures } from './record.ts';
+
+exitUnlessBundled(DAEMON_BUNDLE, CLI_BUNDLE);
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);

@@ -7,25 +7,18 @@
 // Run: npm run bench:worker-start [-- --rounds N]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRestflowClient } from '@restflow/api/client';
 import { createLogger, startDaemon } from '@restflow/daemon';
-import { removeDataDir, repoRoot, startRedis, tempDataDir, workerBin } from '@restflow/testkit';
+import { removeDataDir, startRedis, tempDataDir, workerBin } from '@restflow/testkit';
+import { exitUnlessBundled, WORKER_BUNDLE } from './bundles.ts';
 import { recordFigures } from './record.ts';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '10' } } });
 const ROUNDS = Number(args.rounds);
-const bundle = path.join(repoRoot, 'apps/daemon/dist/restflow-worker.cjs');
-
-const require = createRequire(import.meta.url);
-const { isCurrent } = require(path.join(repoRoot, 'scripts/pick-entry.cjs')) as { isCurrent(p: string): boolean };
-if (!isCurrent(bundle)) {
-  console.error('the worker bundle is missing or stale: npm run build -w @restflow/daemon');
-  process.exit(1);
-}
+exitUnlessBundled(WORKER_BUNDLE);
 
 const MODES = {
   bundle: {},
