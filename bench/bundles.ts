@@ -1,20 +1,20 @@
 // Benchmarks time the bundles people run. A bin whose bundle is missing or older than one of its sources runs the
 // TypeScript sources instead (scripts/pick-entry.cjs): without the bundle's tRPC patches and code cache, so another
 // program, a slower one. A bench that starts the daemon, the CLI or a worker through their bins refuses to run then.
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { repoRoot } from '@restflow/testkit';
+import { isBundleCurrent } from '@restflow/testkit';
 
-export const DAEMON_BUNDLE = 'apps/daemon/dist/restflow-daemon.cjs';
-export const CLI_BUNDLE = 'apps/cli/dist/restflow.cjs';
-export const WORKER_BUNDLE = 'apps/daemon/dist/restflow-worker.cjs';
+export {
+  cliBundle as CLI_BUNDLE,
+  daemonBundle as DAEMON_BUNDLE,
+  workerBundle as WORKER_BUNDLE,
+} from '@restflow/testkit';
 
-const require = createRequire(import.meta.url);
-const { isCurrent } = require(path.join(repoRoot, 'scripts/pick-entry.cjs')) as { isCurrent(p: string): boolean };
+/** What builds the bundles the benchmarks run. */
+export const BUILD_BUNDLES = ['npm', 'run', 'build', '-w', '@restflow/cli', '-w', '@restflow/daemon'];
 
 /** The bundles (repo-relative) that are missing or older than one of their sources. */
 export function staleBundles(bundles: readonly string[]): string[] {
-  return bundles.filter((bundle) => !isCurrent(path.join(repoRoot, bundle)));
+  return bundles.filter((bundle) => !isBundleCurrent(bundle));
 }
 
 /** Exits with a message naming what to build unless every bundle given is current. */
@@ -23,7 +23,7 @@ export function exitUnlessBundled(...bundles: string[]): void {
   if (stale.length === 0) return;
   console.error(
     `${stale.join(', ')}: missing or older than its sources, so the bins would run the TypeScript sources; ` +
-      'npm run build -w @restflow/cli -w @restflow/daemon',
+      BUILD_BUNDLES.join(' '),
   );
   process.exit(1);
 }

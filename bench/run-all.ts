@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI_BUNDLE, DAEMON_BUNDLE, staleBundles, WORKER_BUNDLE } from './bundles.ts';
+import { BUILD_BUNDLES, CLI_BUNDLE, DAEMON_BUNDLE, staleBundles, WORKER_BUNDLE } from './bundles.ts';
 import { type Figure, RESULTS_DIR } from './record.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -48,10 +48,8 @@ const BENCHES: { name: string; file: string; quickArgs: string[]; quickEnv?: Nod
 
 // The benchmarks time the bundles (bench/bundles.ts): build them first when an edit left them behind their sources.
 if (!process.argv.includes('--render') && staleBundles([DAEMON_BUNDLE, CLI_BUNDLE, WORKER_BUNDLE]).length > 0) {
-  execFileSync('npm', ['run', 'build', '-w', '@restflow/cli', '-w', '@restflow/daemon'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const [command, ...args] = BUILD_BUNDLES;
+  execFileSync(command as string, args, { cwd: root, stdio: 'inherit' });
 }
 
 const failed: string[] = [];

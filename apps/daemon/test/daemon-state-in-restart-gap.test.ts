@@ -45,7 +45,7 @@ describe('the daemon state seen in the gap of a supervised restart', () => {
   it('waits for the restarted daemon when the one it waited on dies', async () => {
     const { dir, paths } = dataDir();
     // The daemon about to be killed: a live process the pid file names, supervised by this (live) test process.
-    const doomed = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const doomed = await silentProcess();
     const exited = new Promise((resolve) => doomed.once('exit', resolve));
     namesSupervisedDaemon(paths, doomed.pid as number);
     const seen = getDaemonState(paths, 300);

@@ -6,17 +6,12 @@
 // spawn the bin do to test the bundle rather than the sources.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { repoRoot } from '@restflow/testkit';
+import { isBundleCurrent, repoRoot, workerBundle } from '@restflow/testkit';
 
-const require = createRequire(import.meta.url);
-const { isCurrent } = require(path.join(repoRoot, 'scripts/pick-entry.cjs')) as {
-  isCurrent(bundlePath: string): boolean;
-};
-const bundle = path.join(repoRoot, 'apps/daemon/dist/restflow-worker.cjs');
+const bundle = path.join(repoRoot, workerBundle);
 const bin = (name: string) => path.join(repoRoot, 'apps/daemon/bin', name);
 
 let work: string;
@@ -51,7 +46,7 @@ function workerCache(): string[] {
 
 describe("the worker's bin", () => {
   it('is built by the daemon package and current (npm run build -w @restflow/daemon)', () => {
-    expect({ bundle: path.relative(repoRoot, bundle), current: isCurrent(bundle) }).toEqual({
+    expect({ bundle: path.relative(repoRoot, bundle), current: isBundleCurrent(workerBundle) }).toEqual({
       bundle: 'apps/daemon/dist/restflow-worker.cjs',
       current: true,
     });

@@ -53,17 +53,21 @@ export type PrefixTable =
  */
 export function resolveIdIn(db: Db, table: PrefixTable, entity: string, idOrPrefix: string, typePrefix = ''): string {
   const wanted = idOrPrefix.startsWith(typePrefix) ? idOrPrefix : `${typePrefix}${idOrPrefix}`;
-  // Only the prefix every id carries names no row (`chunk-` would name the only chunk).
-  if (wanted.length === typePrefix.length) throw new NotFoundError(entity, idOrPrefix);
   const exact = objectRows(db, `SELECT id FROM ${table} WHERE id = ?`).get(wanted) as { id: string } | undefined;
-  if (exact) return exact.id;
+  return exact ? exact.id : prefixIn(db, table, entity, wanted, typePrefix);
+}
+
+/** The one id of `table` starting with `prefix` (not itself an id: the callers looked it up first). */
+function prefixIn(db: Db, table: PrefixTable, entity: string, prefix: string, typePrefix = ''): string {
+  // An empty prefix, or only the one every id carries, would name whichever row is alone in its table.
+  if (prefix.length === typePrefix.length) throw new NotFoundError(entity, prefix);
   const rows = objectRows(db, `SELECT id FROM ${table} WHERE id >= ? AND id < ? ORDER BY id LIMIT ?`).all(
-    wanted,
-    `${wanted}\u{10FFFF}`,
+    prefix,
+    `${prefix}\u{10FFFF}`,
     COUNTED_MATCHES_CAP + 1,
   ) as { id: string }[];
   const ids = rows.slice(0, COUNTED_MATCHES_CAP).map((r) => r.id);
-  return resolveIdPrefix(entity, wanted, ids, rows.length > COUNTED_MATCHES_CAP);
+  return resolveIdPrefix(entity, prefix, ids, rows.length > COUNTED_MATCHES_CAP);
 }
 
 /**
@@ -95,7 +99,8 @@ export function resolveRefIn(db: Db, table: NamedTable, entity: string, ref: str
       `${named.length} ${entity.toLowerCase()}s are named "${name}" (${named.map((r) => r.id.slice(0, 8)).join(', ')}); use an id`,
     );
   }
-  return resolveIdIn(db, table, entity, ref);
+  // The id was looked up first: what is left is a prefix.
+  return prefixIn(db, table, entity, ref);
 }
 
 /** The id of another row of `table` named `name` (case-insensitive), if any: names of agents and tasks are unique. */

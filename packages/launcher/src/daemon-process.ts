@@ -56,8 +56,8 @@ async function stateWithin(
     return { state: 'running', pid: await answeringPid(paths), pipe: paths.pipe };
   if (pidState.kind === 'alive') {
     // Alive but silent: give it a grace period before calling it wedged (it may be starting or busy).
-    const cutShort = until < Date.now() + graceMs;
-    const deadline = cutShort ? until : Date.now() + graceMs;
+    const graceEnd = Date.now() + graceMs;
+    const deadline = Math.min(graceEnd, until);
     while (Date.now() < deadline) {
       // The daemon answering may be a new one (a supervisor's restart in the meantime): answeringPid reads again.
       if (await pingDaemon(paths.pipe, 500))
@@ -69,9 +69,8 @@ async function stateWithin(
     }
     // Out of time before its grace was over: a daemon its live supervisor restarted after a crash we saw is still
     // starting, not wedged (a restart, not `restflow daemon restart`, is what it needs).
-    const supervisor = cutShort ? liveSupervisor(paths) : undefined;
-    if (supervisor && isProcessAlive(supervisor.pid))
-      return { state: 'stopped', stale: [], supervisor: supervisor.pid };
+    const supervisor = until < graceEnd ? liveSupervisor(paths) : undefined;
+    if (supervisor) return { state: 'stopped', stale: [], supervisor: supervisor.pid };
     return { state: 'unresponsive', pid: pidState.record.pid, pipe: paths.pipe };
   }
   const supervisor = liveSupervisor(paths);

@@ -1,6 +1,7 @@
 // Real-process helpers for e2e tests: temp data dirs, the real `restflow` CLI and the real daemon.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,23 @@ export const cliBin = path.join(repoRoot, 'apps/cli/bin/restflow.cjs');
 export const daemonBin = path.join(repoRoot, 'apps/daemon/bin/restflow-daemon.cjs');
 /** A small external MCP server built with the SDK (stdio; `--http` for Streamable HTTP): echo, crash, whoami. */
 export const mcpTestServerScript = path.join(repoRoot, 'packages/testkit/fixtures/mcp-test-server.mjs');
+
+/** The bundles `npm run build` writes for the bins (repo-relative). */
+export const daemonBundle = 'apps/daemon/dist/restflow-daemon.cjs';
+export const cliBundle = 'apps/cli/dist/restflow.cjs';
+export const workerBundle = 'apps/daemon/dist/restflow-worker.cjs';
+
+const pickEntry = createRequire(import.meta.url)(path.join(repoRoot, 'scripts/pick-entry.cjs')) as {
+  isCurrent(bundlePath: string): boolean;
+};
+
+/**
+ * Whether a bundle (repo-relative) exists and is no older than any of its sources: only then does its bin run it
+ * rather than the TypeScript sources (scripts/pick-entry.cjs).
+ */
+export function isBundleCurrent(bundle: string): boolean {
+  return pickEntry.isCurrent(path.join(repoRoot, bundle));
+}
 
 /** A fresh data dir with a short path (socket paths must stay under ~100 bytes). */
 export function tempDataDir(prefix = 'rf'): string {

@@ -2,10 +2,9 @@
 // once it says so, stopped with SIGTERM as a service manager would.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { RestflowClient } from '@restflow/api/client';
-import { repoRoot } from './process.ts';
+import { repoRoot, tempDataDir } from './process.ts';
 import { waitUntil } from './wait.ts';
 
 export const workerBin = path.join(repoRoot, 'apps/daemon/bin/restflow-worker.cjs');
@@ -30,7 +29,7 @@ export async function startTestWorker(options: {
   // The agents' workspaces in a directory of the test's own, removed once the worker exits (a worker's default is
   // under the OS's tmp, where every run of the suite would leave them).
   const args = options.args ?? [];
-  const workspace = args.includes('--workspace') ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'rf-worker-ws-'));
+  const workspace = args.includes('--workspace') ? undefined : tempDataDir('rf-worker-ws');
   const child = spawn(
     process.execPath,
     [

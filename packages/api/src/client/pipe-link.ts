@@ -144,25 +144,13 @@ export class PipeConnection {
    */
   request(op: Operation): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const stop = this.startAbortable({
-        op,
-        observer: {
-          next: (envelope) => {
-            stop();
-            resolve(envelope.result.data);
-          },
-          error: (error) => {
-            stop();
-            reject(error);
-          },
-        },
-      });
+      this.startAbortable({ op, observer: { next: (envelope) => resolve(envelope.result.data), error: reject } });
     });
   }
 
   /**
    * `start`, bound to the operation's abort signal: an operation aborted before it starts is never sent (a mutation
-   * must not run for a caller told it was aborted); aborted later, it stops and fails. The answer stops listening.
+   * must not run for a caller told it was aborted); aborted later, it stops and fails. Its end stops listening.
    */
   startAbortable(entry: Omit<PendingOperation, 'id' | 'input'>): () => void {
     const signal = entry.op.signal;
@@ -171,14 +159,29 @@ export class PipeConnection {
       queueMicrotask(() => entry.observer.error(abortedError()));
       return () => {};
     }
+    const { observer } = entry;
     const onAbort = () => {
       stop();
-      entry.observer.error(abortedError());
+      observer.error(abortedError());
     };
-    const stop = this.start(entry);
+    const stopListening = () => signal.removeEventListener('abort', onAbort);
+    const stop = this.start({
+      ...entry,
+      observer: {
+        next: (envelope) => observer.next(envelope),
+        error: (error) => {
+          stopListening();
+          observer.error(error);
+        },
+        complete: () => {
+          stopListening();
+          observer.complete?.();
+        },
+      },
+    });
     signal.addEventListener('abort', onAbort, { once: true });
     return () => {
-      signal.removeEventListener('abort', onAbort);
+      stopListening();
       stop();
     };
   }

@@ -41,10 +41,10 @@ const SUMMARY_COLUMNS = `s.id, s.name, s.agent_id, s.model, s.message_count, s.u
 
 type SummaryColumns = [string, string, string, string, number, number, string | null, string | null];
 
-/** A summary from a session's columns (a row, or the list's columns) and the start of its last message. */
+/** A summary from a session's columns (a row, or the list's columns) and the start of its last message (none: null). */
 function summaryOf(
   row: Pick<SessionRow, 'id' | 'name' | 'agentId' | 'model' | 'messageCount' | 'updatedAt' | 'skillId'>,
-  lastContent: string | undefined,
+  lastContent: string | null | undefined,
 ): ChatSessionSummary {
   const summary: ChatSessionSummary = {
     id: row.id,
@@ -55,12 +55,12 @@ function summaryOf(
     updated_at: row.updatedAt,
   };
   if (row.skillId) summary.skill_id = row.skillId;
-  if (lastContent !== undefined) summary.last_message_preview = messagePreview(lastContent);
+  if (lastContent != null) summary.last_message_preview = messagePreview(lastContent);
   return summary;
 }
 
 const summaryFromColumns = ([id, name, agentId, model, messageCount, updatedAt, skillId, last]: SummaryColumns) =>
-  summaryOf({ id, name, agentId, model, messageCount, updatedAt, skillId }, last ?? undefined);
+  summaryOf({ id, name, agentId, model, messageCount, updatedAt, skillId }, last);
 
 /** Sessions checked per statement while a search walks them newest first. */
 const WALK_BATCH = 100;
@@ -217,6 +217,6 @@ export class ChatSessionReads {
       .raw(true)
       .all(JSON.stringify(rows.map((r) => r.id))) as [string, string | null][];
     const lastContent = new Map(last);
-    return rows.map((row) => summaryOf(row, lastContent.get(row.id) ?? undefined));
+    return rows.map((row) => summaryOf(row, lastContent.get(row.id)));
   }
 }

@@ -627,7 +627,6 @@ function daemonToolsOf(prepared: PreparedAgent): DaemonToolSpec[] {
     .map((tool) => ({ name: tool.name, description: tool.description, parameters: tool.parameters }));
 }
 
-/** `promise`'s value, or `otherwise` when it takes longer than `waitMs` (bounded by MAX_WAIT_MS). */
 /**
  * A worker's call for a run that was cancelled or has ended is refused CONFLICT, which ends the run on the worker
  * (docs/workers.md): whatever the call would answer now, a tool cut short or a wait given up, is not the run's.
@@ -637,6 +636,7 @@ function refuseIfOver(run: PendingRun, runId: string): void {
   if (run.ended.signal.aborted) throw new ConflictError(`run ${runId} has ended`);
 }
 
+/** `promise`'s value, or `otherwise` when it takes longer than `waitMs` (bounded by MAX_WAIT_MS). */
 function raceWait<T, U>(promise: Promise<T>, waitMs: number, otherwise: U): Promise<T | U> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<U>((resolve) => {

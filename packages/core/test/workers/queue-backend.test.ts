@@ -2,14 +2,19 @@
 // WorkerRuntimes (in this process, linked to the services without HTTP: the router's part is tested in the
 // daemon's e2e), which run the loop against the fake provider and report back. What subscribers see is what a
 // local run gives them.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDb } from '@restflow/db';
 import { type FakeProvider, startFakeProvider } from '@restflow/fake-provider';
 import { PROTOCOL_VERSION } from '@restflow/paths';
-import { type FakeTelegram, startFakeTelegram, startRedis, type TestRedis, waitUntil } from '@restflow/testkit';
+import {
+  type FakeTelegram,
+  removeDataDir,
+  startFakeTelegram,
+  startRedis,
+  type TestRedis,
+  tempDataDir,
+  waitUntil,
+} from '@restflow/testkit';
 import { createServices, type DaemonLink, type RestflowServices } from '../../src/index.ts';
 import {
   RunLostError,
@@ -20,7 +25,7 @@ import {
 
 let redis: TestRedis;
 /** The agents' workspaces of every worker here, removed at the end (a worker's default is under the OS's tmp). */
-const workspaceRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'rf-worker-ws-'));
+const workspaceRoot = tempDataDir('rf-worker-ws');
 let fake: FakeProvider;
 let services: RestflowServices;
 const runtimes: WorkerRuntime[] = [];
@@ -116,7 +121,7 @@ afterAll(async () => {
   await telegram?.close();
   await fake?.close();
   await redis?.stop();
-  fs.rmSync(workspaceRoot, { recursive: true, force: true });
+  removeDataDir(workspaceRoot);
 });
 
 describe('queue execution backend', () => {
