@@ -58,12 +58,8 @@ describe('the daemon state seen in the gap of a supervised restart', () => {
   }, 60_000);
 
   it('waits one deadline in all, not a grace period and then a restart wait on top of it', async () => {
-    const { paths } = dataDir();
-    // A daemon that never answers: a live process, and a pipe that takes each ping and never replies (each of
-    // getDaemonState's pings then lasts its full timeout). Its supervisor (this process) never restarts it.
-    const doomed = await silentProcess();
-    namesSupervisedDaemon(paths, doomed.pid as number);
-    const pipe = await silentPipe(paths);
+    // Its supervisor (this process) never restarts it.
+    const { paths, daemon: doomed, pipe } = await silentSupervisedDaemon();
     const started = Date.now();
     // A 3 s grace and a 3 s restart wait: one deadline 3 s from the call (the ping under way when it passes may run
     // half a second more).
@@ -80,10 +76,7 @@ describe('the daemon state seen in the gap of a supervised restart', () => {
   }, 30_000);
 
   it('calls a restarted daemon still silent at the deadline a restart under way, not a wedged daemon', async () => {
-    const { paths } = dataDir();
-    const first = await silentProcess();
-    namesSupervisedDaemon(paths, first.pid as number);
-    const pipe = await silentPipe(paths);
+    const { paths, daemon: first, pipe } = await silentSupervisedDaemon();
     const seen = getDaemonState(paths, 300, 3000, 3000);
     // The supervisor's restart, once the client waits out the first daemon's grace: a new daemon, not answering
     // yet, in the pid file before the first one dies.
@@ -95,6 +88,17 @@ describe('the daemon state seen in the gap of a supervised restart', () => {
     expect(await seen).toEqual({ state: 'stopped', stale: [], supervisor: process.pid });
   }, 30_000);
 });
+
+/**
+ * A supervised daemon that never answers: a live process the pid file names, and a pipe that takes each ping and
+ * never replies (each of getDaemonState's pings then lasts its full timeout; `pipe.pings()` counts them).
+ */
+async function silentSupervisedDaemon() {
+  const { paths } = dataDir();
+  const daemon = await silentProcess();
+  namesSupervisedDaemon(paths, daemon.pid as number);
+  return { paths, daemon, pipe: await silentPipe(paths) };
+}
 
 /** A pipe that accepts each connection and never answers (a daemon that is not yet serving), counting them. */
 async function silentPipe(paths: RestflowPaths): Promise<{ pings(): number }> {
